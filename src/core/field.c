@@ -1,0 +1,112 @@
+#include "core/field.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *dv_act_name(dv_act act)
+{
+	switch (act) {
+	case DV_ACT_IDENTITY:
+		return "identity";
+	case DV_ACT_SIGMOID:
+		return "sigmoid";
+	case DV_ACT_TANH:
+		return "tanh";
+	case DV_ACT_RELU:
+		return "relu";
+	}
+	return "?";
+}
+
+double dv_act_value(dv_act act, double x)
+{
+	switch (act) {
+	case DV_ACT_IDENTITY:
+		return x;
+	case DV_ACT_SIGMOID:
+		/* Written so that exp never overflows for large |x|. */
+		if (x >= 0)
+			return 1.0 / (1.0 + exp(-x));
+		else {
+			double e = exp(x);
+			return e / (1.0 + e);
+		}
+	case DV_ACT_TANH:
+		return tanh(x);
+	case DV_ACT_RELU:
+		return x > 0 ? x : 0.0;
+	}
+	return NAN;
+}
+
+double dv_act_derivative(dv_act act, double x)
+{
+	switch (act) {
+	case DV_ACT_IDENTITY:
+		return 1.0;
+	case DV_ACT_SIGMOID: {
+		double s = dv_act_value(DV_ACT_SIGMOID, x);
+		return s * (1.0 - s);
+	}
+	case DV_ACT_TANH: {
+		double t = tanh(x);
+		return 1.0 - t * t;
+	}
+	case DV_ACT_RELU:
+		/* The kink at 0 is given slope 0, as most frameworks do. */
+		return x > 0 ? 1.0 : 0.0;
+	}
+	return NAN;
+}
+
+static void double_zero(void *e)
+{
+	*(double *)e = 0.0;
+}
+
+static int double_copy(void *dst, const void *src, dv_diag *d)
+{
+	(void)d;
+	*(double *)dst = *(const double *)src;
+	return DV_OK;
+}
+
+static int double_fma(void *acc, const dv_coef *c, const void *x, const void *y,
+		      dv_diag *d)
+{
+	double v = c->value;
+	(void)d;
+	if (x != NULL)
+		v *= *(const double *)x;
+	if (y != NULL)
+		v *= *(const double *)y;
+	*(double *)acc += v;
+	return DV_OK;
+}
+
+static int double_activate(void *dst, const void *src, dv_act act, int deriv,
+			   dv_diag *d)
+{
+	double x = *(const double *)src;
+	(void)d;
+	*(double *)dst = deriv ? dv_act_derivative(act, x) : dv_act_value(act, x);
+	return DV_OK;
+}
+
+static int double_from_double(void *dst, double v, dv_diag *d)
+{
+	(void)d;
+	*(double *)dst = v;
+	return DV_OK;
+}
+
+const dv_field dv_field_double = {
+	.name = "double",
+	.size = sizeof(double),
+	.zero = double_zero,
+	.clear = double_zero,
+	.copy = double_copy,
+	.fma = double_fma,
+	.activate = double_activate,
+	.from_double = double_from_double,
+};

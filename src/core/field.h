@@ -1,0 +1,61 @@
+/*
+ * field: the small scalar interface every operation of verify is written
+ * against.  An operation is written once (as an index plan, see plan.h) and
+ * runs over any field: doubles for numbers, exact polynomials for symbolic
+ * tables.  A field is a table of functions over elements stored inline in a
+ * matrix; the double field is defined here, the polynomial field in sym/.
+ */
+#ifndef DV_FIELD_H
+#define DV_FIELD_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+
+/* An exact rational coefficient with its double value precomputed. */
+typedef struct dv_coef {
+	long long num, den; /* den > 0, lowest terms */
+	double value;
+} dv_coef;
+
+/* Element-wise activations of the notes, f in X = f(net). */
+typedef enum dv_act {
+	DV_ACT_IDENTITY,
+	DV_ACT_SIGMOID,
+	DV_ACT_TANH,
+	DV_ACT_RELU,
+} dv_act;
+
+const char *dv_act_name(dv_act act);
+
+typedef struct dv_field dv_field;
+struct dv_field {
+	const char *name;
+	size_t size; /* bytes one element takes inside a matrix */
+	/* Makes uninitialised storage the zero element.  Cannot fail. */
+	void (*zero)(void *e);
+	/* Releases what an element owns; the element is zero afterwards. */
+	void (*clear)(void *e);
+	/* dst (an initialised element) = src. */
+	int (*copy)(void *dst, const void *src, dv_diag *d);
+	/*
+	 * acc += c * x * y, where x or y may be NULL and then stands for 1.
+	 * Zero, add, multiply and scale in one call: the only arithmetic the
+	 * plan executor needs.
+	 */
+	int (*fma)(void *acc, const dv_coef *c, const void *x, const void *y,
+		   dv_diag *d);
+	/* dst = act(src), or act'(src) when deriv is 1. */
+	int (*activate)(void *dst, const void *src, dv_act act, int deriv,
+			dv_diag *d);
+	/* dst = v exactly (v is finite). */
+	int (*from_double)(void *dst, double v, dv_diag *d);
+};
+
+extern const dv_field dv_field_double;
+
+/* The numeric activations, shared by the double field and its callers. */
+double dv_act_value(dv_act act, double x);
+double dv_act_derivative(dv_act act, double x);
+
+#endif

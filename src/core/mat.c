@@ -1,0 +1,142 @@
+#include "core/mat.h"
+
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+int dv_mat_check_size(size_t rows, size_t cols, const char *what, dv_diag *d)
+{
+	if (rows == 0 || cols == 0)
+		return dv_fail(d, DV_E_SHAPE, "%s would be empty (%zux%zu)", what, rows,
+			       cols);
+	if (rows > DV_MAX_ENTRIES || cols > DV_MAX_ENTRIES ||
+	    rows * cols > DV_MAX_ENTRIES)
+		return dv_fail(d, DV_E_LIMIT,
+			       "%s would be %zux%zu; the limit is %zu entries", what,
+			       rows, cols, DV_MAX_ENTRIES);
+	return DV_OK;
+}
+
+int dv_mat_new(dv_mat **out, const dv_field *f, size_t rows, size_t cols, dv_diag *d)
+{
+	dv_mat *m;
+	int rc;
+
+	*out = NULL;
+	if ((rc = dv_mat_check_size(rows, cols, "a matrix", d)) != DV_OK)
+		return rc;
+	m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	m->field = f;
+	m->rows = rows;
+	m->cols = cols;
+	if (f == &dv_field_double) {
+		m->gsl = gsl_matrix_calloc(rows, cols);
+		if (m->gsl == NULL) {
+			free(m);
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		}
+		m->data = m->gsl->data;
+	} else {
+		m->data = malloc(rows * cols * f->size);
+		if (m->data == NULL) {
+			free(m);
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < rows * cols; i++)
+			f->zero(dv_mat_at(m, i));
+	}
+	*out = m;
+	return DV_OK;
+}
+
+int dv_mat_from_gsl(dv_mat **out, gsl_matrix *g, dv_diag *d)
+{
+	dv_mat *m;
+
+	*out = NULL;
+	if (g->tda != g->size2) {
+		gsl_matrix_free(g);
+		return dv_fail(d, DV_E_ARGS, "internal: a strided GSL matrix was passed");
+	}
+	m = calloc(1, sizeof *m);
+	if (m == NULL) {
+		gsl_matrix_free(g);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	m->field = &dv_field_double;
+	m->rows = g->size1;
+	m->cols = g->size2;
+	m->gsl = g;
+	m->data = g->data;
+	*out = m;
+	return DV_OK;
+}
+
+int dv_mat_from_doubles(dv_mat **out, size_t rows, size_t cols, const double *v,
+			dv_diag *d)
+{
+	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
+	if (rc != DV_OK)
+		return rc;
+	for (size_t i = 0; i < rows * cols; i++)
+		((double *)(*out)->data)[i] = v[i];
+	return DV_OK;
+}
+
+int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d)
+{
+	dv_mat *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if (m->field != to && m->field != &dv_field_double)
+		return dv_fail(d, DV_E_ARGS, "internal: cannot convert %s to %s",
+			       m->field->name, to->name);
+	if ((rc = dv_mat_new(&r, to, m->rows, m->cols, d)) != DV_OK)
+		return rc;
+	for (size_t i = 0; i < dv_mat_len(m); i++) {
+		if (m->field == to)
+			rc = to->copy(dv_mat_at(r, i), dv_mat_at(m, i), d);
+		else
+			rc = to->from_double(dv_mat_at(r, i), dv_mat_get(m, i), d);
+		if (rc != DV_OK) {
+			dv_mat_free(r);
+			return rc;
+		}
+	}
+	*out = r;
+	return DV_OK;
+}
+
+int dv_mat_copy(dv_mat **out, const dv_mat *m, dv_diag *d)
+{
+	return dv_mat_convert(out, m, m->field, d);
+}
+
+void dv_mat_free(dv_mat *m)
+{
+	if (m == NULL)
+		return;
+	if (m->gsl != NULL) {
+		gsl_matrix_free(m->gsl);
+	} else {
+		for (size_t i = 0; i < dv_mat_len(m); i++)
+			m->field->clear(dv_mat_at(m, i));
+		free(m->data);
+	}
+	free(m);
+}
+
+int dv_mat_random(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols, int normal,
+		  dv_diag *d)
+{
+	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
+	if (rc != DV_OK)
+		return rc;
+	for (size_t i = 0; i < rows * cols; i++)
+		((double *)(*out)->data)[i] =
+			normal ? gsl_ran_gaussian(rng, 1.0) : gsl_rng_uniform(rng);
+	return DV_OK;
+}

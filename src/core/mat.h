@@ -1,0 +1,76 @@
+/*
+ * mat: a matrix whose entries belong to a field (see field.h).  For the
+ * double field the entries live in a gsl_matrix that the dv_mat owns, so the
+ * numeric path works on plain GSL matrices; other fields keep their elements
+ * in an array of their own.
+ *
+ * Ownership: dv_mat_new and friends hand out a matrix the caller frees with
+ * dv_mat_free (NULL is a no-op).
+ */
+#ifndef DV_MAT_H
+#define DV_MAT_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+
+#include "core/diag.h"
+#include "core/field.h"
+
+/* Largest matrix verify allocates: 2048 x 2048 entries. */
+#define DV_MAX_ENTRIES ((size_t)4194304)
+
+typedef struct dv_mat {
+	const dv_field *field;
+	size_t rows, cols;
+	void *data;      /* rows * cols elements, row-major */
+	gsl_matrix *gsl; /* double field only: owns data (tda == cols) */
+} dv_mat;
+
+/* Checks rows x cols against the limits, naming what in `what`. */
+int dv_mat_check_size(size_t rows, size_t cols, const char *what, dv_diag *d);
+
+/* A rows x cols matrix of zeros. */
+int dv_mat_new(dv_mat **out, const dv_field *f, size_t rows, size_t cols, dv_diag *d);
+/* Takes ownership of g (it is freed with the result, or on failure). */
+int dv_mat_from_gsl(dv_mat **out, gsl_matrix *g, dv_diag *d);
+int dv_mat_from_doubles(dv_mat **out, size_t rows, size_t cols, const double *v,
+			dv_diag *d);
+int dv_mat_copy(dv_mat **out, const dv_mat *m, dv_diag *d);
+/* A copy of m whose entries are in field `to` (only from doubles, or same). */
+int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d);
+void dv_mat_free(dv_mat *m);
+
+static inline size_t dv_mat_len(const dv_mat *m)
+{
+	return m->rows * m->cols;
+}
+
+static inline void *dv_mat_at(const dv_mat *m, size_t i)
+{
+	return (char *)m->data + i * m->field->size;
+}
+
+static inline int dv_mat_is_double(const dv_mat *m)
+{
+	return m->field == &dv_field_double;
+}
+
+/* Entry i (row-major) of a double matrix. */
+static inline double dv_mat_get(const dv_mat *m, size_t i)
+{
+	return ((const double *)m->data)[i];
+}
+
+/* Uniform [0, 1) or standard normal entries from rng. */
+int dv_mat_random(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols, int normal,
+		  dv_diag *d);
+
+/* Whether rows x cols is 1 x 1. */
+static inline int dv_mat_is_scalar(const dv_mat *m)
+{
+	return m->rows == 1 && m->cols == 1;
+}
+
+#endif

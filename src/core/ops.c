@@ -1,0 +1,221 @@
+#include "core/ops.h"
+
+#include <stdlib.h>
+
+/*
+ * Runs a freshly built plan (which it frees) on a and b, bringing a double
+ * operand to the other's field first.
+ */
+static int run(dv_mat **out, dv_plan *p, int rc, const dv_mat *a, const dv_mat *b,
+	       dv_diag *d)
+{
+	dv_mat *promoted = NULL;
+
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (b != NULL && a->field != b->field) {
+		const dv_mat **lower = dv_mat_is_double(a) ? &a : &b;
+		const dv_field *to = dv_mat_is_double(a) ? b->field : a->field;
+		rc = dv_mat_convert(&promoted, *lower, to, d);
+		if (rc != DV_OK) {
+			dv_plan_free(p);
+			return rc;
+		}
+		*lower = promoted;
+	}
+	rc = dv_plan_run(out, p, a, b, d);
+	dv_mat_free(promoted);
+	dv_plan_free(p);
+	return rc;
+}
+
+int dv_op_window(dv_mat **out, const dv_mat *x, const dv_mat *k, const dv_window *w,
+		 dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_window(&p, x->rows, x->cols, k->rows, k->cols, w, d);
+	return run(out, p, rc, x, k, d);
+}
+
+int dv_op_rot180(dv_mat **out, const dv_mat *a, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_rot180(&p, a->rows, a->cols, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_fliplr(dv_mat **out, const dv_mat *a, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_fliplr(&p, a->rows, a->cols, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_flipud(dv_mat **out, const dv_mat *a, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_flipud(&p, a->rows, a->cols, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_transpose(dv_mat **out, const dv_mat *a, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_transpose(&p, a->rows, a->cols, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_pad(dv_mat **out, const dv_mat *a, size_t n, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_pad(&p, a->rows, a->cols, n, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_down(dv_mat **out, const dv_mat *a, size_t n, dv_pool pool, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = pool == DV_POOL_MAX ? dv_plan_down_max(&p, a, n, d)
+				     : dv_plan_down(&p, a->rows, a->cols, n, pool, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_up(dv_mat **out, const dv_mat *a, size_t n, dv_pool pool, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_up(&p, a->rows, a->cols, n, pool, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_scale(dv_mat **out, const dv_mat *a, long long num, long long den, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_scale(&p, a->rows, a->cols, num, den, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_sum(dv_mat **out, const dv_mat *a, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_sum(&p, a->rows, a->cols, d);
+	return run(out, p, rc, a, NULL, d);
+}
+
+int dv_op_kron(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_kron(&p, a->rows, a->cols, b->rows, b->cols, d);
+	return run(out, p, rc, a, b, d);
+}
+
+int dv_op_hadamard(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_hadamard(&p, a->rows, a->cols, b->rows, b->cols, d);
+	return run(out, p, rc, a, b, d);
+}
+
+int dv_op_add(dv_mat **out, const dv_mat *a, const dv_mat *b, int sign, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_add(&p, a->rows, a->cols, b->rows, b->cols, sign, d);
+	return run(out, p, rc, a, b, d);
+}
+
+int dv_op_matmul(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	int rc = dv_plan_matmul(&p, a->rows, a->cols, b->rows, b->cols, d);
+	return run(out, p, rc, a, b, d);
+}
+
+int dv_op_power(dv_mat **out, const dv_mat *a, unsigned n, dv_diag *d)
+{
+	dv_mat *acc = NULL, *next = NULL;
+	int rc;
+
+	*out = NULL;
+	if (n == 0) {
+		/* a .^ 0 is all ones, whatever the field of a. */
+		if ((rc = dv_mat_new(&acc, &dv_field_double, a->rows, a->cols, d)) != DV_OK)
+			return rc;
+		for (size_t i = 0; i < dv_mat_len(acc); i++)
+			((double *)acc->data)[i] = 1.0;
+		*out = acc;
+		return DV_OK;
+	}
+	if ((rc = dv_mat_copy(&acc, a, d)) != DV_OK)
+		return rc;
+	for (unsigned i = 1; i < n; i++) {
+		rc = dv_op_hadamard(&next, acc, a, d);
+		dv_mat_free(acc);
+		if (rc != DV_OK)
+			return rc;
+		acc = next;
+	}
+	*out = acc;
+	return DV_OK;
+}
+
+int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag *d)
+{
+	dv_mat *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = dv_mat_new(&r, a->field, a->rows, a->cols, d)) != DV_OK)
+		return rc;
+	for (size_t i = 0; i < dv_mat_len(a); i++) {
+		rc = a->field->activate(dv_mat_at(r, i), dv_mat_at(a, i), act, deriv, d);
+		if (rc != DV_OK) {
+			dv_mat_free(r);
+			return rc;
+		}
+	}
+	*out = r;
+	return DV_OK;
+}
+
+int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical,
+		 dv_diag *d)
+{
+	const dv_field *f = dv_mat_is_double(a) ? b->field : a->field;
+	size_t rows, cols;
+	dv_mat *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if (vertical && a->cols != b->cols)
+		return dv_fail(d, DV_E_SHAPE,
+			       "rows of different lengths: %zu and %zu columns", a->cols,
+			       b->cols);
+	if (!vertical && a->rows != b->rows)
+		return dv_fail(d, DV_E_SHAPE,
+			       "blocks side by side with %zu and %zu rows", a->rows,
+			       b->rows);
+	rows = vertical ? a->rows + b->rows : a->rows;
+	cols = vertical ? a->cols : a->cols + b->cols;
+	if ((rc = dv_mat_new(&r, f, rows, cols, d)) != DV_OK)
+		return rc;
+	for (size_t i = 0; i < rows && rc == DV_OK; i++) {
+		for (size_t j = 0; j < cols && rc == DV_OK; j++) {
+			int in_a = vertical ? i < a->rows : j < a->cols;
+			const dv_mat *src = in_a ? a : b;
+			size_t si = in_a || !vertical ? i : i - a->rows;
+			size_t sj = in_a || vertical ? j : j - a->cols;
+			const void *e = dv_mat_at(src, si * src->cols + sj);
+			void *dst = dv_mat_at(r, i * cols + j);
+			if (src->field == f)
+				rc = f->copy(dst, e, d);
+			else
+				rc = f->from_double(dst, *(const double *)e, d);
+		}
+	}
+	if (rc != DV_OK) {
+		dv_mat_free(r);
+		return rc;
+	}
+	*out = r;
+	return DV_OK;
+}

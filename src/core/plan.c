@@ -1,0 +1,589 @@
+#include "core/plan.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+const char *dv_mode_name(dv_mode mode)
+{
+	switch (mode) {
+	case DV_MODE_VALID:
+		return "valid";
+	case DV_MODE_FULL:
+		return "full";
+	case DV_MODE_SAME:
+		return "same";
+	}
+	return "?";
+}
+
+const char *dv_pool_name(dv_pool pool)
+{
+	switch (pool) {
+	case DV_POOL_SUM:
+		return "sum";
+	case DV_POOL_MEAN:
+		return "mean";
+	case DV_POOL_MAX:
+		return "max";
+	}
+	return "?";
+}
+
+void dv_plan_free(dv_plan *p)
+{
+	if (p == NULL)
+		return;
+	free(p->start);
+	free(p->terms);
+	free(p);
+}
+
+/*
+ * Starts a plan for a rows x cols result with room for at most `bound`
+ * terms; every builder knows its bound from the shapes, so the limits are
+ * checked before anything large is allocated.
+ */
+static int plan_begin(dv_plan **out, size_t rows, size_t cols, size_t a_len,
+		      size_t b_len, size_t per_entry, dv_diag *d)
+{
+	dv_plan *p;
+	size_t entries;
+	int rc;
+
+	*out = NULL;
+	if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK)
+		return rc;
+	entries = rows * cols;
+	if (per_entry != 0 && entries > DV_MAX_TERMS / per_entry)
+		return dv_fail(d, DV_E_LIMIT,
+			       "the result would need %zu x %zu multiply-adds; the "
+			       "limit is %zu",
+			       entries, per_entry, DV_MAX_TERMS);
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	p->rows = rows;
+	p->cols = cols;
+	p->a_len = a_len;
+	p->b_len = b_len;
+	p->cap = entries * per_entry;
+	p->start = calloc(entries + 1, sizeof *p->start);
+	p->terms = malloc((p->cap ? p->cap : 1) * sizeof *p->terms);
+	if (p->start == NULL || p->terms == NULL) {
+		dv_plan_free(p);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	*out = p;
+	return DV_OK;
+}
+
+static long long gcd_ll(long long a, long long b)
+{
+	if (a < 0)
+		a = -a;
+	while (b != 0) {
+		long long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* The index of coefficient num/den (den > 0) in p, added if new. */
+static int32_t plan_coef(dv_plan *p, long long num, long long den)
+{
+	long long g = gcd_ll(num, den);
+	if (g > 1) {
+		num /= g;
+		den /= g;
+	}
+	for (size_t i = 0; i < p->ncoefs; i++)
+		if (p->coefs[i].num == num && p->coefs[i].den == den)
+			return (int32_t)i;
+	assert(p->ncoefs < DV_PLAN_MAX_COEFS);
+	p->coefs[p->ncoefs] = (dv_coef){num, den, (double)num / (double)den};
+	return (int32_t)p->ncoefs++;
+}
+
+static void plan_term(dv_plan *p, int32_t c, long a, long b)
+{
+	assert(p->nterms < p->cap);
+	p->terms[p->nterms++] = (dv_term){(int32_t)a, (int32_t)b, c};
+}
+
+/* Closes result entry o: its terms are those added since the last close. */
+static void plan_close(dv_plan *p, size_t o)
+{
+	p->start[o + 1] = p->nterms;
+}
+
+int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
+		   const dv_window *w, dv_diag *d)
+{
+	size_t hr = xr + 2 * w->pad, hc = xc + 2 * w->pad;
+	size_t dense_r, dense_c, top_r, top_c, rows, cols;
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	if (w->stride == 0)
+		return dv_fail(d, DV_E_DOMAIN, "the stride must be at least 1");
+	if (w->pad > DV_MAX_ENTRIES || kr > DV_MAX_ENTRIES || kc > DV_MAX_ENTRIES)
+		return dv_fail(d, DV_E_LIMIT, "the padding or kernel is too large");
+	switch (w->mode) {
+	case DV_MODE_VALID:
+		if (hr < kr || hc < kc)
+			return dv_fail(d, DV_E_SHAPE,
+				       "the %zux%zu kernel is larger than the %zux%zu "
+				       "input in 'valid' mode (use 'full')",
+				       kr, kc, hr, hc);
+		top_r = top_c = 0;
+		dense_r = hr - kr + 1;
+		dense_c = hc - kc + 1;
+		break;
+	case DV_MODE_FULL:
+		top_r = kr - 1;
+		top_c = kc - 1;
+		dense_r = hr + kr - 1;
+		dense_c = hc + kc - 1;
+		break;
+	case DV_MODE_SAME:
+	default:
+		top_r = kr - 1 - kr / 2;
+		top_c = kc - 1 - kc / 2;
+		dense_r = hr;
+		dense_c = hc;
+		break;
+	}
+	rows = (dense_r - 1) / w->stride + 1;
+	cols = (dense_c - 1) / w->stride + 1;
+	if ((rc = dv_mat_check_size(kr, kc, "the kernel", d)) != DV_OK)
+		return rc;
+	if ((rc = plan_begin(&p, rows, cols, xr * xc, kr * kc, kr * kc, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < rows; i++) {
+		for (size_t j = 0; j < cols; j++) {
+			for (size_t u = 0; u < kr; u++) {
+				/* row of x under kernel row u, in x's own frame */
+				long r = (long)(i * w->stride + u) - (long)top_r -
+					 (long)w->pad;
+				if (r < 0 || r >= (long)xr)
+					continue;
+				for (size_t v = 0; v < kc; v++) {
+					long c = (long)(j * w->stride + v) -
+						 (long)top_c - (long)w->pad;
+					size_t ku = w->flip ? kr - 1 - u : u;
+					size_t kv = w->flip ? kc - 1 - v : v;
+					if (c < 0 || c >= (long)xc)
+						continue;
+					plan_term(p, one, r * (long)xc + c,
+						  (long)(ku * kc + kv));
+				}
+			}
+			plan_close(p, i * cols + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+/* Where a rearrangement takes result entry (i, j) from. */
+typedef enum rearrange { RE_ROT180, RE_FLIPLR, RE_FLIPUD, RE_TRANSPOSE } rearrange;
+
+static int plan_rearrange(dv_plan **out, size_t rows, size_t cols, rearrange how,
+			  dv_diag *d)
+{
+	size_t orow = how == RE_TRANSPOSE ? cols : rows;
+	size_t ocol = how == RE_TRANSPOSE ? rows : cols;
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	if ((rc = plan_begin(&p, orow, ocol, rows * cols, 0, 1, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < orow; i++) {
+		for (size_t j = 0; j < ocol; j++) {
+			size_t si = i, sj = j;
+			switch (how) {
+			case RE_ROT180:
+				si = rows - 1 - i;
+				sj = cols - 1 - j;
+				break;
+			case RE_FLIPLR:
+				sj = cols - 1 - j;
+				break;
+			case RE_FLIPUD:
+				si = rows - 1 - i;
+				break;
+			case RE_TRANSPOSE:
+				si = j;
+				sj = i;
+				break;
+			}
+			plan_term(p, one, (long)(si * cols + sj), -1);
+			plan_close(p, i * ocol + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_rot180(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
+{
+	return plan_rearrange(out, rows, cols, RE_ROT180, d);
+}
+
+int dv_plan_fliplr(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
+{
+	return plan_rearrange(out, rows, cols, RE_FLIPLR, d);
+}
+
+int dv_plan_flipud(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
+{
+	return plan_rearrange(out, rows, cols, RE_FLIPUD, d);
+}
+
+int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
+{
+	return plan_rearrange(out, rows, cols, RE_TRANSPOSE, d);
+}
+
+int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t n, dv_diag *d)
+{
+	size_t orow, ocol;
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	if (n > DV_MAX_ENTRIES)
+		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large", n);
+	orow = rows + 2 * n;
+	ocol = cols + 2 * n;
+	if ((rc = plan_begin(&p, orow, ocol, rows * cols, 0, 1, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < orow; i++) {
+		for (size_t j = 0; j < ocol; j++) {
+			if (i >= n && i < n + rows && j >= n && j < n + cols)
+				plan_term(p, one, (long)((i - n) * cols + (j - n)), -1);
+			plan_close(p, i * ocol + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+static int check_block(size_t rows, size_t cols, size_t n, dv_diag *d)
+{
+	if (n == 0)
+		return dv_fail(d, DV_E_DOMAIN, "the block size must be at least 1");
+	if (rows % n != 0 || cols % n != 0)
+		return dv_fail(d, DV_E_SHAPE,
+			       "a %zux%zu matrix does not split into %zux%zu blocks",
+			       rows, cols, n, n);
+	return DV_OK;
+}
+
+int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
+		 dv_diag *d)
+{
+	dv_plan *p;
+	int32_t c;
+	int rc;
+
+	*out = NULL;
+	if (pool == DV_POOL_MAX)
+		return dv_fail(d, DV_E_ARGS, "internal: max pooling needs numbers");
+	if ((rc = check_block(rows, cols, n, d)) != DV_OK)
+		return rc;
+	if ((rc = plan_begin(&p, rows / n, cols / n, rows * cols, 0, n * n, d)) != DV_OK)
+		return rc;
+	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n)) : plan_coef(p, 1, 1);
+	for (size_t i = 0; i < p->rows; i++) {
+		for (size_t j = 0; j < p->cols; j++) {
+			for (size_t u = 0; u < n; u++)
+				for (size_t v = 0; v < n; v++)
+					plan_term(p, c,
+						  (long)((i * n + u) * cols + j * n + v),
+						  -1);
+			plan_close(p, i * p->cols + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
+{
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	if (!dv_mat_is_double(x))
+		return dv_fail(d, DV_E_SYMBOLIC,
+			       "max pooling has no exact symbolic form: which entry is "
+			       "largest depends on the numbers");
+	if ((rc = check_block(x->rows, x->cols, n, d)) != DV_OK)
+		return rc;
+	if ((rc = plan_begin(&p, x->rows / n, x->cols / n, dv_mat_len(x), 0, 1, d)) !=
+	    DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < p->rows; i++) {
+		for (size_t j = 0; j < p->cols; j++) {
+			size_t best = (i * n) * x->cols + j * n;
+			for (size_t u = 0; u < n; u++)
+				for (size_t v = 0; v < n; v++) {
+					size_t k = (i * n + u) * x->cols + j * n + v;
+					if (dv_mat_get(x, k) > dv_mat_get(x, best))
+						best = k;
+				}
+			plan_term(p, one, (long)best, -1);
+			plan_close(p, i * p->cols + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
+	       dv_diag *d)
+{
+	dv_plan *p;
+	int32_t c;
+	int rc;
+
+	*out = NULL;
+	if (n == 0)
+		return dv_fail(d, DV_E_DOMAIN, "the block size must be at least 1");
+	if (pool == DV_POOL_MAX)
+		return dv_fail(d, DV_E_ARGS,
+			       "up() spreads by 'sum' or 'mean'; max pooling needs the "
+			       "positions of the maxima");
+	if (n > DV_MAX_ENTRIES)
+		return dv_fail(d, DV_E_LIMIT, "the block size %zu is too large", n);
+	if ((rc = plan_begin(&p, rows * n, cols * n, rows * cols, 0, 1, d)) != DV_OK)
+		return rc;
+	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n)) : plan_coef(p, 1, 1);
+	for (size_t i = 0; i < p->rows; i++) {
+		for (size_t j = 0; j < p->cols; j++) {
+			plan_term(p, c, (long)((i / n) * cols + j / n), -1);
+			plan_close(p, i * p->cols + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_scale(dv_plan **out, size_t rows, size_t cols, long long num, long long den,
+		  dv_diag *d)
+{
+	dv_plan *p;
+	int32_t c;
+	int rc;
+
+	if ((rc = plan_begin(&p, rows, cols, rows * cols, 0, 1, d)) != DV_OK)
+		return rc;
+	c = plan_coef(p, num, den);
+	for (size_t i = 0; i < rows * cols; i++) {
+		plan_term(p, c, (long)i, -1);
+		plan_close(p, i);
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_sum(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
+{
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	if ((rc = dv_mat_check_size(rows, cols, "the operand", d)) != DV_OK)
+		return rc;
+	if ((rc = plan_begin(&p, 1, 1, rows * cols, 0, rows * cols, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < rows * cols; i++)
+		plan_term(p, one, (long)i, -1);
+	plan_close(p, 0);
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_kron(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d)
+{
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	if (ar > DV_MAX_ENTRIES / br || ac > DV_MAX_ENTRIES / bc)
+		return dv_fail(d, DV_E_LIMIT, "kron of %zux%zu and %zux%zu is too large",
+			       ar, ac, br, bc);
+	if ((rc = plan_begin(&p, ar * br, ac * bc, ar * ac, br * bc, 1, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < p->rows; i++) {
+		for (size_t j = 0; j < p->cols; j++) {
+			plan_term(p, one, (long)((i / br) * ac + j / bc),
+				  (long)((i % br) * bc + j % bc));
+			plan_close(p, i * p->cols + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+static int same_shape(size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d)
+{
+	if (ar != br || ac != bc)
+		return dv_fail(d, DV_E_SHAPE, "the sizes differ: %zux%zu and %zux%zu", ar,
+			       ac, br, bc);
+	return DV_OK;
+}
+
+int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
+		     dv_diag *d)
+{
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	if ((rc = same_shape(ar, ac, br, bc, d)) != DV_OK)
+		return rc;
+	if ((rc = plan_begin(&p, ar, ac, ar * ac, br * bc, 1, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < ar * ac; i++) {
+		plan_term(p, one, (long)i, (long)i);
+		plan_close(p, i);
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int sign,
+		dv_diag *d)
+{
+	int a_scalar = ar == 1 && ac == 1, b_scalar = br == 1 && bc == 1;
+	size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
+	dv_plan *p;
+	int32_t one, s;
+	int rc;
+
+	*out = NULL;
+	if (!a_scalar && !b_scalar && (rc = same_shape(ar, ac, br, bc, d)) != DV_OK)
+		return rc;
+	if ((rc = plan_begin(&p, rows, cols, ar * ac, br * bc, 2, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	s = plan_coef(p, sign < 0 ? -1 : 1, 1);
+	for (size_t i = 0; i < rows * cols; i++) {
+		plan_term(p, one, a_scalar ? 0 : (long)i, -1);
+		plan_term(p, s, -1, b_scalar ? 0 : (long)i);
+		plan_close(p, i);
+	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
+		   dv_diag *d)
+{
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	if ((ar == 1 && ac == 1) || (br == 1 && bc == 1)) {
+		int a_scalar = ar == 1 && ac == 1;
+		size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
+		if ((rc = plan_begin(&p, rows, cols, ar * ac, br * bc, 1, d)) != DV_OK)
+			return rc;
+		one = plan_coef(p, 1, 1);
+		for (size_t i = 0; i < rows * cols; i++) {
+			plan_term(p, one, a_scalar ? 0 : (long)i, a_scalar ? (long)i : 0);
+			plan_close(p, i);
+		}
+		*out = p;
+		return DV_OK;
+	}
+	if (ac != br)
+		return dv_fail(d, DV_E_SHAPE,
+			       "%zux%zu times %zux%zu: the inner sizes %zu and %zu "
+			       "differ (use .* for the element-wise product)",
+			       ar, ac, br, bc, ac, br);
+	if ((rc = plan_begin(&p, ar, bc, ar * ac, br * bc, ac, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < ar; i++) {
+		for (size_t j = 0; j < bc; j++) {
+			for (size_t k = 0; k < ac; k++)
+				plan_term(p, one, (long)(i * ac + k), (long)(k * bc + j));
+			plan_close(p, i * bc + j);
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
+/* The numeric executor: the same plan over doubles, in a tight loop. */
+static void run_double(const dv_plan *p, double *out, const double *a, const double *b)
+{
+	size_t n = p->rows * p->cols;
+	for (size_t o = 0; o < n; o++) {
+		double acc = 0.0;
+		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
+			const dv_term *term = &p->terms[t];
+			double v = p->coefs[term->c].value;
+			if (term->a >= 0)
+				v *= a[term->a];
+			if (term->b >= 0)
+				v *= b[term->b];
+			acc += v;
+		}
+		out[o] = acc;
+	}
+}
+
+int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
+		dv_diag *d)
+{
+	const dv_field *f = a->field;
+	dv_mat *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if (dv_mat_len(a) != p->a_len || (b == NULL ? p->b_len != 0
+						     : dv_mat_len(b) != p->b_len))
+		return dv_fail(d, DV_E_ARGS, "internal: operands do not fit the plan");
+	if (b != NULL && b->field != f)
+		return dv_fail(d, DV_E_ARGS, "internal: operands of different fields");
+	if ((rc = dv_mat_new(&r, f, p->rows, p->cols, d)) != DV_OK)
+		return rc;
+	if (f == &dv_field_double) {
+		run_double(p, r->data, a->data, b != NULL ? b->data : NULL);
+		*out = r;
+		return DV_OK;
+	}
+	for (size_t o = 0; o < p->rows * p->cols; o++) {
+		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
+			const dv_term *term = &p->terms[t];
+			rc = f->fma(dv_mat_at(r, o), &p->coefs[term->c],
+				    term->a >= 0 ? dv_mat_at(a, (size_t)term->a) : NULL,
+				    term->b >= 0 ? dv_mat_at(b, (size_t)term->b) : NULL, d);
+			if (rc != DV_OK) {
+				dv_mat_free(r);
+				return rc;
+			}
+		}
+	}
+	*out = r;
+	return DV_OK;
+}

@@ -1,0 +1,119 @@
+/*
+ * plan: every linear and bilinear operation of the notes, described once by
+ * which entries meet where.
+ *
+ * A plan lists, for each entry of the result (row-major), a few terms
+ * (coefficient, entry of the left operand, entry of the right operand); an
+ * index of -1 stands for 1, so a term can be c * A[a] * B[b], c * A[a],
+ * c * B[b] or c.  The builders below derive a plan from shapes and options
+ * alone; dv_plan_run executes it over any field (doubles in a tight loop,
+ * polynomials through the field interface).  Nothing else in verify loops
+ * over the entries of a convolution: the symbolic tables, the numbers and
+ * the "which entries feed this one" relation all come from the same plan.
+ *
+ * Ownership: a builder hands out a plan freed with dv_plan_free.  Callers
+ * read the fields; only this module writes them.
+ */
+#ifndef DV_PLAN_H
+#define DV_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/field.h"
+#include "core/mat.h"
+
+/* Largest plan built: 16 Mi terms (about 200 MB). */
+#define DV_MAX_TERMS ((size_t)1 << 24)
+#define DV_PLAN_MAX_COEFS 8
+
+typedef struct dv_term {
+	int32_t a, b; /* entry of the left / right operand, -1 for none */
+	int32_t c;    /* index into the plan's coefficients */
+} dv_term;
+
+typedef struct dv_plan {
+	size_t rows, cols;   /* shape of the result */
+	size_t a_len, b_len; /* entries the operands must have (0: unused) */
+	size_t *start;       /* rows * cols + 1 offsets into terms */
+	dv_term *terms;
+	size_t nterms, cap;
+	dv_coef coefs[DV_PLAN_MAX_COEFS];
+	size_t ncoefs;
+} dv_plan;
+
+typedef enum dv_mode { DV_MODE_VALID, DV_MODE_FULL, DV_MODE_SAME } dv_mode;
+
+const char *dv_mode_name(dv_mode mode);
+
+/*
+ * Sliding a kernel over an input.  flip = 1 is true convolution (the kernel
+ * rotated by 180 degrees, as conv2), flip = 0 cross-correlation (filter2).
+ * The input is first padded with `pad` zeros on every side; the result is
+ * the mode's result on the padded input, sampled every `stride` entries.
+ * 'same' is centred as Octave's conv2: for an even kernel it keeps rows and
+ * columns from floor(k/2) on of the full result.
+ */
+typedef struct dv_window {
+	dv_mode mode;
+	int flip;
+	size_t stride; /* >= 1 */
+	size_t pad;
+} dv_window;
+
+/* Pooling: how down() combines a block and how up() spreads an entry. */
+typedef enum dv_pool { DV_POOL_SUM, DV_POOL_MEAN, DV_POOL_MAX } dv_pool;
+
+const char *dv_pool_name(dv_pool pool);
+
+void dv_plan_free(dv_plan *p);
+
+/* Left operand x (xr x xc), right operand the kernel (kr x kc). */
+int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
+		   const dv_window *w, dv_diag *d);
+
+/* One operand (rows x cols) rearranged: no right operand. */
+int dv_plan_rot180(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
+int dv_plan_fliplr(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
+int dv_plan_flipud(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
+int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
+/* n rows and columns of zeros on every side. */
+int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t n, dv_diag *d);
+/* Sums (or averages) of n x n blocks; rows and cols divisible by n. */
+int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
+		 dv_diag *d);
+/* kron(A, ones(n)), times 1/n^2 for DV_POOL_MEAN. */
+int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
+	       dv_diag *d);
+/* c * A, c = num / den. */
+int dv_plan_scale(dv_plan **out, size_t rows, size_t cols, long long num, long long den,
+		  dv_diag *d);
+/* The sum of all entries, as a 1 x 1 result. */
+int dv_plan_sum(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
+
+/* Two operands, A (ar x ac) and B (br x bc). */
+int dv_plan_kron(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d);
+int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
+		     dv_diag *d);
+/* A + sign * B; a 1 x 1 operand is added to every entry of the other. */
+int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int sign,
+		dv_diag *d);
+/* The matrix product, or the scalar product when either side is 1 x 1. */
+int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
+		   dv_diag *d);
+
+/*
+ * Max pooling depends on the numbers: the plan picks, in each n x n block of
+ * the double matrix x, the first largest entry (row-major order on ties).
+ */
+int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d);
+
+/*
+ * Runs p.  b is NULL for one-operand plans.  Both operands must be of the
+ * same field; the result is of that field.
+ */
+int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
+		dv_diag *d);
+
+#endif

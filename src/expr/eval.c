@@ -1,0 +1,844 @@
+#include "expr/eval.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "core/ops.h"
+
+void dv_value_clear(dv_value *v)
+{
+	if (v == NULL)
+		return;
+	dv_mat_free(v->mat);
+	free(v->str);
+	v->kind = DV_V_NONE;
+	v->mat = NULL;
+	v->str = NULL;
+}
+
+typedef struct binding {
+	char *name;
+	dv_mat *mat;
+} binding;
+
+struct dv_env {
+	binding *vars;
+	size_t nvars;
+	gsl_rng *rng;
+};
+
+typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
+			  const dv_node *call, dv_env *env, dv_diag *d);
+
+typedef struct builtin {
+	dv_function_info info;
+	size_t min_args, max_args;
+	builtin_fn fn;
+	int param; /* passed through: flip, activation, derivative, ... */
+} builtin;
+
+static const builtin *find_builtin(const char *name);
+
+int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d)
+{
+	dv_env *env = calloc(1, sizeof *env);
+	*out = NULL;
+	if (env == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	env->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (env->rng == NULL) {
+		free(env);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	gsl_rng_set(env->rng, seed);
+	*out = env;
+	return DV_OK;
+}
+
+void dv_env_free(dv_env *env)
+{
+	if (env == NULL)
+		return;
+	for (size_t i = 0; i < env->nvars; i++) {
+		free(env->vars[i].name);
+		dv_mat_free(env->vars[i].mat);
+	}
+	free(env->vars);
+	gsl_rng_free(env->rng);
+	free(env);
+}
+
+static int valid_name(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80))
+		return 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		c = (unsigned char)*p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+		      c >= 0x80 || (c >= '0' && c <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d)
+{
+	binding *b;
+	char *copy;
+
+	if (!valid_name(name)) {
+		dv_mat_free(m);
+		return dv_fail(d, DV_E_ARGS,
+			       "'%s' is not a name (letters, digits and _, not starting "
+			       "with a digit)",
+			       name);
+	}
+	if (find_builtin(name) != NULL) {
+		dv_mat_free(m);
+		return dv_fail(d, DV_E_ARGS, "'%s' is a function and cannot name a matrix",
+			       name);
+	}
+	for (size_t i = 0; i < env->nvars; i++) {
+		if (strcmp(env->vars[i].name, name) == 0) {
+			dv_mat_free(env->vars[i].mat);
+			env->vars[i].mat = m;
+			return DV_OK;
+		}
+	}
+	copy = strdup(name);
+	b = realloc(env->vars, (env->nvars + 1) * sizeof *b);
+	if (copy == NULL || b == NULL) {
+		free(copy);
+		if (b != NULL)
+			env->vars = b;
+		dv_mat_free(m);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	env->vars = b;
+	env->vars[env->nvars++] = (binding){copy, m};
+	return DV_OK;
+}
+
+const dv_mat *dv_env_lookup(const dv_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nvars; i++)
+		if (strcmp(env->vars[i].name, name) == 0)
+			return env->vars[i].mat;
+	return NULL;
+}
+
+/* ---- argument helpers ------------------------------------------------ */
+
+static void describe_value(const dv_value *v, char *buf, size_t size)
+{
+	if (v->kind == DV_V_STR)
+		snprintf(buf, size, "the string '%s'", v->str);
+	else if (dv_mat_is_scalar(v->mat) && dv_mat_is_double(v->mat))
+		snprintf(buf, size, "%.17g", dv_mat_get(v->mat, 0));
+	else
+		snprintf(buf, size, "a %zux%zu matrix", v->mat->rows, v->mat->cols);
+}
+
+static int need_mat(const dv_value *v, const dv_node *at, const char *what, dv_diag *d)
+{
+	char found[96];
+	if (v->kind == DV_V_MAT)
+		return DV_OK;
+	describe_value(v, found, sizeof found);
+	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+			  "expected a matrix for %s but found %s", what, found);
+}
+
+/* A whole number in [min, max] given as a 1 x 1 double. */
+static int need_count(size_t *out, const dv_value *v, const dv_node *at,
+		      const char *what, size_t min, size_t max, dv_diag *d)
+{
+	char found[96];
+	if (v->kind == DV_V_MAT && dv_mat_is_scalar(v->mat) && dv_mat_is_double(v->mat)) {
+		double x = dv_mat_get(v->mat, 0);
+		if (x == floor(x) && x >= (double)min && x <= (double)max) {
+			*out = (size_t)x;
+			return DV_OK;
+		}
+		if (x == floor(x) && x > (double)max)
+			return dv_fail_at(d, DV_E_LIMIT, at->line, at->column,
+					  "%s is %.17g; the limit is %zu", what, x, max);
+	}
+	describe_value(v, found, sizeof found);
+	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+			  "expected a whole number >= %zu for %s but found %s", min, what,
+			  found);
+}
+
+static int need_string(const dv_value *v, const dv_node *at, const char *what,
+		       dv_diag *d)
+{
+	char found[96];
+	if (v->kind == DV_V_STR)
+		return DV_OK;
+	describe_value(v, found, sizeof found);
+	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+			  "expected %s but found %s", what, found);
+}
+
+static int give_mat(dv_value *out, dv_mat *m, int rc)
+{
+	if (rc == DV_OK) {
+		out->kind = DV_V_MAT;
+		out->mat = m;
+	}
+	return rc;
+}
+
+/* ---- the functions ---------------------------------------------------- */
+
+static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		     dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	dv_window w = {DV_MODE_VALID, self->param, 1, 0};
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the input", d)) != DV_OK ||
+	    (rc = need_mat(&args[1], call->kids[1], "the kernel", d)) != DV_OK)
+		return rc;
+	for (size_t i = 2; i < nargs; i++) {
+		const dv_node *at = call->kids[i];
+		const char *opt;
+		if ((rc = need_string(&args[i], at,
+				      "an option ('valid', 'full', 'same', 'stride' or "
+				      "'pad')",
+				      d)) != DV_OK)
+			return rc;
+		opt = args[i].str;
+		if (strcmp(opt, "valid") == 0) {
+			w.mode = DV_MODE_VALID;
+		} else if (strcmp(opt, "full") == 0) {
+			w.mode = DV_MODE_FULL;
+		} else if (strcmp(opt, "same") == 0) {
+			w.mode = DV_MODE_SAME;
+		} else if (strcmp(opt, "stride") == 0 || strcmp(opt, "pad") == 0) {
+			int stride = opt[0] == 's';
+			if (i + 1 == nargs)
+				return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+						  "the option '%s' needs a number after it",
+						  opt);
+			i++;
+			rc = need_count(stride ? &w.stride : &w.pad, &args[i],
+					call->kids[i], stride ? "the stride" : "the padding",
+					stride ? 1 : 0, 1024, d);
+			if (rc != DV_OK)
+				return rc;
+		} else {
+			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+					  "unknown option '%s' (expected 'valid', 'full', "
+					  "'same', 'stride' or 'pad')",
+					  opt);
+		}
+	}
+	rc = dv_op_window(&m, args[0].mat, args[1].mat, &w, d);
+	return give_mat(out, m, rc);
+}
+
+/* Unary rearrangements and sums: param picks the operation. */
+enum { UN_ROT180, UN_FLIPLR, UN_FLIPUD, UN_TRANSPOSE, UN_SUM };
+
+static int fn_unary(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		    dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	const dv_mat *a = args[0].mat;
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)nargs;
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
+		return rc;
+	switch (self->param) {
+	case UN_ROT180:
+		rc = dv_op_rot180(&m, a, d);
+		break;
+	case UN_FLIPLR:
+		rc = dv_op_fliplr(&m, a, d);
+		break;
+	case UN_FLIPUD:
+		rc = dv_op_flipud(&m, a, d);
+		break;
+	case UN_TRANSPOSE:
+		rc = dv_op_transpose(&m, a, d);
+		break;
+	default:
+		rc = dv_op_sum(&m, a, d);
+		break;
+	}
+	return give_mat(out, m, rc);
+}
+
+static int fn_pad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		  dv_env *env, dv_diag *d)
+{
+	size_t n;
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)nargs;
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
+	    (rc = need_count(&n, &args[1], call->kids[1], "the padding", 0, 1024, d)) !=
+		    DV_OK)
+		return rc;
+	rc = dv_op_pad(&m, args[0].mat, n, d);
+	return give_mat(out, m, rc);
+}
+
+static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		   dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	int down = self->param;
+	dv_pool pool = DV_POOL_SUM;
+	size_t n;
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
+	    (rc = need_count(&n, &args[1], call->kids[1], "the block size", 1, 1024, d)) !=
+		    DV_OK)
+		return rc;
+	if (nargs == 3) {
+		const dv_node *at = call->kids[2];
+		const char *what = down ? "'sum', 'mean' or 'max'" : "'sum' or 'mean'";
+		if ((rc = need_string(&args[2], at, what, d)) != DV_OK)
+			return rc;
+		if (strcmp(args[2].str, "sum") == 0)
+			pool = DV_POOL_SUM;
+		else if (strcmp(args[2].str, "mean") == 0)
+			pool = DV_POOL_MEAN;
+		else if (down && strcmp(args[2].str, "max") == 0)
+			pool = DV_POOL_MAX;
+		else
+			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+					  "unknown pooling '%s' (expected %s)", args[2].str,
+					  what);
+	}
+	if (down)
+		rc = dv_op_down(&m, args[0].mat, n, pool, d);
+	else
+		rc = dv_op_up(&m, args[0].mat, n, pool, d);
+	return give_mat(out, m, rc);
+}
+
+enum { BI_KRON, BI_HADAMARD };
+
+static int fn_binary(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		     dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)nargs;
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the first argument", d)) != DV_OK ||
+	    (rc = need_mat(&args[1], call->kids[1], "the second argument", d)) != DV_OK)
+		return rc;
+	if (self->param == BI_KRON)
+		rc = dv_op_kron(&m, args[0].mat, args[1].mat, d);
+	else
+		rc = dv_op_hadamard(&m, args[0].mat, args[1].mat, d);
+	return give_mat(out, m, rc);
+}
+
+/* param: activation * 2 + derivative */
+static int fn_activation(dv_value *out, dv_value *args, size_t nargs,
+			 const dv_node *call, dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)nargs;
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
+		return rc;
+	rc = dv_op_activate(&m, args[0].mat, (dv_act)(self->param / 2), self->param % 2, d);
+	return give_mat(out, m, rc);
+}
+
+enum { MK_RAND, MK_RANDN, MK_ZEROS, MK_ONES, MK_EYE };
+
+static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		   dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	size_t rows, cols;
+	dv_mat *m = NULL;
+	int rc;
+
+	if ((rc = need_count(&rows, &args[0], call->kids[0], "the number of rows", 1,
+			     SIZE_MAX / 2, d)) != DV_OK)
+		return rc;
+	cols = rows;
+	if (nargs == 2 && (rc = need_count(&cols, &args[1], call->kids[1],
+					   "the number of columns", 1, SIZE_MAX / 2,
+					   d)) != DV_OK)
+		return rc;
+	if (self->param == MK_RAND || self->param == MK_RANDN) {
+		if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK)
+			return rc;
+		rc = dv_mat_random(&m, env->rng, rows, cols, self->param == MK_RANDN, d);
+		return give_mat(out, m, rc);
+	}
+	if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK ||
+	    (rc = dv_mat_new(&m, &dv_field_double, rows, cols, d)) != DV_OK)
+		return rc;
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < cols; j++)
+			((double *)m->data)[i * cols + j] =
+				self->param == MK_ONES || (self->param == MK_EYE && i == j);
+	return give_mat(out, m, DV_OK);
+}
+
+#define ACT(name, act)                                                          \
+	{{name, name "(X)", "the " name " activation, entry by entry"},         \
+	 1, 1, fn_activation, (act) * 2},                                        \
+	{{"d" name, "d" name "(X)", "the derivative of " name ", entry by entry"}, \
+	 1, 1, fn_activation, (act) * 2 + 1}
+
+static const builtin builtins[] = {
+	{{"conv", "conv(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
+	  "2-D convolution, the kernel rotated by 180 degrees (Octave's conv2)"},
+	 2, 7, fn_window, 1},
+	{{"conv2", "conv2(X, K [, mode] ...)", "the same as conv, as the notes write it"},
+	 2, 7, fn_window, 1},
+	{{"xcorr", "xcorr(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
+	  "2-D cross-correlation, no rotation (Octave's filter2)"},
+	 2, 7, fn_window, 0},
+	{{"rot180", "rot180(A)", "A rotated by 180 degrees (rot90(A, 2))"},
+	 1, 1, fn_unary, UN_ROT180},
+	{{"fliplr", "fliplr(A)", "A with its columns in reverse order"},
+	 1, 1, fn_unary, UN_FLIPLR},
+	{{"flipud", "flipud(A)", "A with its rows in reverse order"},
+	 1, 1, fn_unary, UN_FLIPUD},
+	{{"transpose", "transpose(A)", "A transposed, the same as A'"},
+	 1, 1, fn_unary, UN_TRANSPOSE},
+	{{"sum", "sum(A)", "the sum of every entry of A (Octave: sum(A(:)))"},
+	 1, 1, fn_unary, UN_SUM},
+	{{"pad", "pad(A, n)", "A with n rows and columns of zeros on every side"},
+	 2, 2, fn_pad, 0},
+	{{"down", "down(A, n [, 'sum'|'mean'|'max'])",
+	  "pooling over n x n blocks; 'sum' by default, as Bouvrie"},
+	 2, 3, fn_pool, 1},
+	{{"up", "up(A, n [, 'sum'|'mean'])",
+	  "kron(A, ones(n)); times 1/n^2 with 'mean'"},
+	 2, 3, fn_pool, 0},
+	{{"kron", "kron(A, B)", "the Kronecker product"}, 2, 2, fn_binary, BI_KRON},
+	{{"hadamard", "hadamard(A, B)", "the element-wise product, the same as A .* B"},
+	 2, 2, fn_binary, BI_HADAMARD},
+	ACT("sigmoid", DV_ACT_SIGMOID),
+	ACT("tanh", DV_ACT_TANH),
+	ACT("relu", DV_ACT_RELU),
+	ACT("identity", DV_ACT_IDENTITY),
+	{{"rand", "rand(n [, m])", "uniform random numbers in [0, 1) (seeded by --seed)"},
+	 1, 2, fn_make, MK_RAND},
+	{{"randn", "randn(n [, m])", "standard normal random numbers (seeded by --seed)"},
+	 1, 2, fn_make, MK_RANDN},
+	{{"zeros", "zeros(n [, m])", "a matrix of zeros"}, 1, 2, fn_make, MK_ZEROS},
+	{{"ones", "ones(n [, m])", "a matrix of ones"}, 1, 2, fn_make, MK_ONES},
+	{{"eye", "eye(n [, m])", "the identity matrix"}, 1, 2, fn_make, MK_EYE},
+};
+
+#define NBUILTINS (sizeof builtins / sizeof builtins[0])
+
+static const builtin *find_builtin(const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++)
+		if (strcmp(builtins[i].info.name, name) == 0)
+			return &builtins[i];
+	return NULL;
+}
+
+const dv_function_info *dv_eval_functions(void)
+{
+	static dv_function_info list[NBUILTINS + 1];
+	for (size_t i = 0; i < NBUILTINS; i++)
+		list[i] = builtins[i].info;
+	list[NBUILTINS] = (dv_function_info){NULL, NULL, NULL};
+	return list;
+}
+
+/* Edit distance, small strings only, for "did you mean" hints. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[33];
+	if (la > 32 || lb > 32)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The closest known function or matrix name, if close enough. */
+static const char *closest_name(const dv_env *env, const char *name, int functions)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(name) <= 3 ? 2 : 3; /* one more than allowed */
+	for (size_t i = 0; functions && i < NBUILTINS; i++) {
+		size_t dist = distance(name, builtins[i].info.name);
+		if (dist < best_d) {
+			best = builtins[i].info.name;
+			best_d = dist;
+		}
+	}
+	for (size_t i = 0; !functions && i < env->nvars; i++) {
+		size_t dist = distance(name, env->vars[i].name);
+		if (dist < best_d && dist < strlen(name)) {
+			best = env->vars[i].name;
+			best_d = dist;
+		}
+	}
+	return best;
+}
+
+/* ---- evaluation ------------------------------------------------------- */
+
+static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	const builtin *b = find_builtin(n->text);
+	dv_value *args = NULL;
+	int rc = DV_OK;
+
+	if (b == NULL) {
+		const char *hint = closest_name(env, n->text, 1);
+		if (dv_env_lookup(env, n->text) != NULL)
+			return dv_fail_at(d, DV_E_NAME, n->line, n->column,
+					  "'%s' is a matrix, not a function (verify has "
+					  "no indexing)",
+					  n->text);
+		if (hint != NULL)
+			return dv_fail_at(d, DV_E_NAME, n->line, n->column,
+					  "unknown function '%s' (did you mean '%s'?)",
+					  n->text, hint);
+		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
+				  "unknown function '%s'", n->text);
+	}
+	if (n->nkids < b->min_args || n->nkids > b->max_args) {
+		if (b->min_args == b->max_args)
+			return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
+					  "%s takes %zu argument%s but was given %zu "
+					  "(usage: %s)",
+					  b->info.name, b->min_args,
+					  b->min_args == 1 ? "" : "s", n->nkids,
+					  b->info.usage);
+		return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
+				  "%s takes %zu to %zu arguments but was given %zu "
+				  "(usage: %s)",
+				  b->info.name, b->min_args, b->max_args, n->nkids,
+				  b->info.usage);
+	}
+	args = calloc(n->nkids, sizeof *args);
+	if (args == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n->nkids && rc == DV_OK; i++)
+		rc = dv_eval(&args[i], n->kids[i], env, d);
+	if (rc == DV_OK) {
+		rc = b->fn(out, args, n->nkids, n, env, d);
+		if (rc != DV_OK) {
+			char prefix[64];
+			snprintf(prefix, sizeof prefix, "%s: ", b->info.name);
+			dv_diag_locate(d, n->line, n->column);
+			dv_diag_prefix(d, prefix);
+		}
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		dv_value_clear(&args[i]);
+	free(args);
+	return rc;
+}
+
+static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	const dv_mat *m = dv_env_lookup(env, n->text);
+	const char *hint;
+	dv_mat *copy = NULL;
+	int rc;
+
+	if (m != NULL) {
+		rc = dv_mat_copy(&copy, m, d);
+		return give_mat(out, copy, rc);
+	}
+	if (strcmp(n->text, "Inf") == 0 || strcmp(n->text, "inf") == 0 ||
+	    strcmp(n->text, "NaN") == 0 || strcmp(n->text, "nan") == 0)
+		return dv_fail_at(d, DV_E_DOMAIN, n->line, n->column,
+				  "'%s' is not a finite number; verify works with finite "
+				  "numbers",
+				  n->text);
+	if (find_builtin(n->text) != NULL)
+		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
+				  "'%s' is a function: call it as %s", n->text,
+				  find_builtin(n->text)->info.usage);
+	hint = closest_name(env, n->text, 0);
+	if (hint != NULL)
+		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
+				  "unknown name '%s' (did you mean '%s'?)", n->text, hint);
+	return dv_fail_at(d, DV_E_NAME, n->line, n->column,
+			  "unknown name '%s' (bind it with --let %s=...)", n->text,
+			  n->text);
+}
+
+static int eval_matrix(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	dv_mat *whole = NULL;
+	size_t k = 0;
+	int rc = DV_OK;
+
+	if (n->nkids == 0)
+		return dv_fail_at(d, DV_E_SHAPE, n->line, n->column,
+				  "an empty matrix [] has no entries");
+	for (size_t r = 0; r < n->nrows && rc == DV_OK; r++) {
+		dv_mat *row = NULL;
+		for (size_t j = 0; j < n->row_len[r] && rc == DV_OK; j++, k++) {
+			const dv_node *at = n->kids[k];
+			dv_value v = {0};
+			dv_mat *joined = NULL;
+			rc = dv_eval(&v, at, env, d);
+			if (rc == DV_OK)
+				rc = need_mat(&v, at, "an entry", d);
+			if (rc == DV_OK && row == NULL) {
+				row = v.mat;
+				v.mat = NULL;
+			} else if (rc == DV_OK) {
+				rc = dv_op_concat(&joined, row, v.mat, 0, d);
+				if (rc != DV_OK)
+					dv_diag_locate(d, at->line, at->column);
+				dv_mat_free(row);
+				row = joined;
+			}
+			dv_value_clear(&v);
+		}
+		if (rc == DV_OK && whole == NULL) {
+			whole = row;
+		} else if (rc == DV_OK) {
+			dv_mat *joined = NULL;
+			const dv_node *at = n->kids[k - n->row_len[r]];
+			rc = dv_op_concat(&joined, whole, row, 1, d);
+			if (rc != DV_OK)
+				dv_diag_locate(d, at->line, at->column);
+			dv_mat_free(whole);
+			dv_mat_free(row);
+			whole = joined;
+		} else {
+			dv_mat_free(row);
+		}
+	}
+	if (rc != DV_OK) {
+		dv_mat_free(whole);
+		return rc;
+	}
+	return give_mat(out, whole, DV_OK);
+}
+
+static const char *op_text(dv_tok_kind op)
+{
+	switch (op) {
+	case DV_T_PLUS:
+		return "+";
+	case DV_T_MINUS:
+		return "-";
+	case DV_T_STAR:
+		return "*";
+	case DV_T_SLASH:
+		return "/";
+	case DV_T_DOTSTAR:
+		return ".*";
+	case DV_T_HADAMARD:
+		return "\xe2\x88\x98";
+	case DV_T_DOTCARET:
+		return ".^";
+	case DV_T_CARET:
+		return "^";
+	default:
+		return "?";
+	}
+}
+
+static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
+{
+	double v;
+	if (!dv_mat_is_scalar(b))
+		return dv_fail(d, DV_E_SHAPE,
+			       "the divisor must be a number but is a %zux%zu matrix",
+			       b->rows, b->cols);
+	if (!dv_mat_is_double(b))
+		return dv_fail(d, DV_E_ARGS, "the divisor must be a number, not symbolic");
+	v = dv_mat_get(b, 0);
+	if (v == 0.0)
+		return dv_fail(d, DV_E_DOMAIN, "division by zero");
+	if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+		/* Exact for every field: a / n is (1/n) a. */
+		return dv_op_scale(out, a, v > 0 ? 1 : -1, (long long)fabs(v), d);
+	{
+		dv_mat *inv = NULL;
+		double r = 1.0 / v;
+		int rc = dv_mat_from_doubles(&inv, 1, 1, &r, d);
+		if (rc == DV_OK)
+			rc = dv_op_matmul(out, inv, a, d);
+		dv_mat_free(inv);
+		return rc;
+	}
+}
+
+static int power(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_tok_kind op,
+		 dv_diag *d)
+{
+	double e;
+	if (op == DV_T_CARET && !dv_mat_is_scalar(a))
+		return dv_fail(d, DV_E_SHAPE,
+			       "powers of a %zux%zu matrix are not supported (use .^ for "
+			       "powers entry by entry)",
+			       a->rows, a->cols);
+	e = dv_mat_is_scalar(b) && dv_mat_is_double(b) ? dv_mat_get(b, 0) : -1.0;
+	if (e != floor(e) || e < 0 || e > 64)
+		return dv_fail(d, DV_E_DOMAIN,
+			       "the exponent must be a whole number from 0 to 64");
+	return dv_op_power(out, a, (unsigned)e, d);
+}
+
+static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	dv_value l = {0}, r = {0};
+	dv_mat *m = NULL;
+	char what[64];
+	int rc;
+
+	snprintf(what, sizeof what, "the left side of '%s'", op_text(n->op));
+	if ((rc = dv_eval(&l, n->kids[0], env, d)) != DV_OK ||
+	    (rc = need_mat(&l, n->kids[0], what, d)) != DV_OK)
+		goto out;
+	snprintf(what, sizeof what, "the right side of '%s'", op_text(n->op));
+	if ((rc = dv_eval(&r, n->kids[1], env, d)) != DV_OK ||
+	    (rc = need_mat(&r, n->kids[1], what, d)) != DV_OK)
+		goto out;
+	switch (n->op) {
+	case DV_T_PLUS:
+	case DV_T_MINUS:
+		rc = dv_op_add(&m, l.mat, r.mat, n->op == DV_T_PLUS ? 1 : -1, d);
+		break;
+	case DV_T_STAR:
+		rc = dv_op_matmul(&m, l.mat, r.mat, d);
+		break;
+	case DV_T_SLASH:
+		rc = divide(&m, l.mat, r.mat, d);
+		break;
+	case DV_T_DOTSTAR:
+	case DV_T_HADAMARD:
+		rc = dv_op_hadamard(&m, l.mat, r.mat, d);
+		break;
+	default:
+		rc = power(&m, l.mat, r.mat, n->op, d);
+		break;
+	}
+	if (rc != DV_OK && d != NULL && d->line == 0) {
+		char prefix[16];
+		snprintf(prefix, sizeof prefix, "'%s': ", op_text(n->op));
+		dv_diag_prefix(d, prefix);
+		dv_diag_locate(d, n->line, n->column);
+	}
+	rc = give_mat(out, m, rc);
+out:
+	dv_value_clear(&l);
+	dv_value_clear(&r);
+	return rc;
+}
+
+int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	dv_value v = {0};
+	dv_mat *m = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	switch (n->kind) {
+	case DV_N_NUM:
+		rc = dv_mat_from_doubles(&m, 1, 1, &n->number, d);
+		return give_mat(out, m, rc);
+	case DV_N_STR:
+		out->str = strdup(n->text);
+		if (out->str == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		out->kind = DV_V_STR;
+		return DV_OK;
+	case DV_N_NAME:
+		return eval_name(out, n, env, d);
+	case DV_N_CALL:
+		return eval_call(out, n, env, d);
+	case DV_N_MATRIX:
+		return eval_matrix(out, n, env, d);
+	case DV_N_BINARY:
+		return eval_binary(out, n, env, d);
+	case DV_N_NEGATE:
+	case DV_N_TRANSPOSE:
+		if ((rc = dv_eval(&v, n->kids[0], env, d)) != DV_OK)
+			return rc;
+		rc = need_mat(&v, n->kids[0],
+			      n->kind == DV_N_NEGATE ? "the operand of '-'"
+						     : "the operand of '''",
+			      d);
+		if (rc == DV_OK && n->kind == DV_N_NEGATE)
+			rc = dv_op_scale(&m, v.mat, -1, 1, d);
+		else if (rc == DV_OK)
+			rc = dv_op_transpose(&m, v.mat, d);
+		dv_value_clear(&v);
+		return give_mat(out, m, rc);
+	}
+	return dv_fail(d, DV_E_ARGS, "internal: unknown node");
+}
+
+int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d)
+{
+	dv_node *tree = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = dv_parse(&tree, src, d)) != DV_OK)
+		return rc;
+	rc = dv_eval(out, tree, env, d);
+	dv_node_free(tree);
+	if (rc == DV_OK && out->kind == DV_V_MAT && dv_mat_is_double(out->mat)) {
+		const dv_mat *m = out->mat;
+		for (size_t i = 0; i < dv_mat_len(m); i++) {
+			if (!isfinite(dv_mat_get(m, i))) {
+				rc = dv_fail(d, DV_E_DOMAIN,
+					     "the result is not finite at (%zu,%zu): the "
+					     "numbers overflowed",
+					     i / m->cols + 1, i % m->cols + 1);
+				dv_value_clear(out);
+				break;
+			}
+		}
+	}
+	return rc;
+}

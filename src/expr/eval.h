@@ -1,0 +1,54 @@
+/*
+ * eval: evaluates a syntax tree in an environment of named matrices.
+ *
+ * Every number is a matrix (a number is 1 x 1, as in Octave); strings only
+ * appear as options of functions (conv(X, K, 'full')).  The functions are
+ * listed in one table in eval.c; dv_eval_functions() exposes it for help
+ * texts.
+ *
+ * Ownership: the environment owns the matrices bound in it; dv_eval hands
+ * out a value the caller clears with dv_value_clear.
+ */
+#ifndef DV_EVAL_H
+#define DV_EVAL_H
+
+#include "core/diag.h"
+#include "core/mat.h"
+#include "expr/parser.h"
+
+typedef enum dv_value_kind { DV_V_NONE, DV_V_MAT, DV_V_STR } dv_value_kind;
+
+typedef struct dv_value {
+	dv_value_kind kind;
+	dv_mat *mat;
+	char *str;
+} dv_value;
+
+void dv_value_clear(dv_value *v);
+
+typedef struct dv_env dv_env;
+
+/* An environment whose random numbers start from seed. */
+int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d);
+void dv_env_free(dv_env *env);
+/* Binds name to m, taking ownership of m (freed on failure too). */
+int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d);
+/* The matrix bound to name, or NULL; borrowed. */
+const dv_mat *dv_env_lookup(const dv_env *env, const char *name);
+
+int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d);
+
+/* Parses and evaluates src; a numeric result must be finite. */
+int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d);
+
+/* One function of the language, for listings. */
+typedef struct dv_function_info {
+	const char *name;
+	const char *usage;
+	const char *summary;
+} dv_function_info;
+
+/* The functions, terminated by an entry whose name is NULL. */
+const dv_function_info *dv_eval_functions(void);
+
+#endif

@@ -1,0 +1,360 @@
+#include "expr/parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct parser {
+	dv_lexer lx;
+	dv_token tok; /* the current, not yet consumed token */
+	dv_diag *d;
+} parser;
+
+static int parse_expr(parser *ps, dv_node **out);
+
+static int next(parser *ps)
+{
+	return dv_lexer_next(&ps->lx, &ps->tok, ps->d);
+}
+
+static int expected(parser *ps, const char *what)
+{
+	char found[96];
+	dv_token_describe(&ps->tok, found, sizeof found);
+	return dv_fail_at(ps->d, DV_E_SYNTAX, ps->tok.line, ps->tok.column,
+			  "expected %s but found %s", what, found);
+}
+
+void dv_node_free(dv_node *n)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		dv_node_free(n->kids[i]);
+	free(n->kids);
+	free(n->row_len);
+	free(n->text);
+	free(n);
+}
+
+static int node_new(parser *ps, dv_node **out, dv_node_kind kind, const dv_token *at)
+{
+	dv_node *n = calloc(1, sizeof *n);
+	*out = n;
+	if (n == NULL)
+		return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
+	n->kind = kind;
+	n->line = at->line;
+	n->column = at->column;
+	return DV_OK;
+}
+
+static int node_text(parser *ps, dv_node *n, const char *s, size_t len)
+{
+	n->text = malloc(len + 1);
+	if (n->text == NULL)
+		return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
+	memcpy(n->text, s, len);
+	n->text[len] = '\0';
+	return DV_OK;
+}
+
+static int node_add(parser *ps, dv_node *n, dv_node *kid)
+{
+	dv_node **k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
+	if (k == NULL) {
+		dv_node_free(kid);
+		return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
+	}
+	n->kids = k;
+	n->kids[n->nkids++] = kid;
+	return DV_OK;
+}
+
+/* A node with kids a (and b, if not NULL); frees them on failure. */
+static int node_of(parser *ps, dv_node **out, dv_node_kind kind, const dv_token *at,
+		   dv_node *a, dv_node *b)
+{
+	int rc = node_new(ps, out, kind, at);
+	if (rc == DV_OK)
+		rc = node_add(ps, *out, a);
+	else
+		dv_node_free(a);
+	if (b != NULL) {
+		if (rc == DV_OK)
+			rc = node_add(ps, *out, b);
+		else
+			dv_node_free(b);
+	}
+	if (rc != DV_OK) {
+		dv_node_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The content of a string token, doubled quotes made single. */
+static int string_text(parser *ps, dv_node *n, const dv_token *t)
+{
+	char q = t->start[0];
+	size_t j = 0;
+	int rc = node_text(ps, n, t->start + 1, t->len - 2);
+	if (rc != DV_OK)
+		return rc;
+	for (size_t i = 0; n->text[i] != '\0'; i++) {
+		n->text[j++] = n->text[i];
+		if (n->text[i] == q && n->text[i + 1] == q)
+			i++;
+	}
+	n->text[j] = '\0';
+	return DV_OK;
+}
+
+static int parse_call(parser *ps, dv_node *call)
+{
+	int rc;
+	if ((rc = next(ps)) != DV_OK) /* past '(' */
+		return rc;
+	if (ps->tok.kind == DV_T_RPAREN)
+		return next(ps);
+	for (;;) {
+		dv_node *arg = NULL;
+		if ((rc = parse_expr(ps, &arg)) != DV_OK)
+			return rc;
+		if ((rc = node_add(ps, call, arg)) != DV_OK)
+			return rc;
+		if (ps->tok.kind == DV_T_RPAREN)
+			return next(ps);
+		if (ps->tok.kind != DV_T_COMMA)
+			return expected(ps, "',' or ')'");
+		if ((rc = next(ps)) != DV_OK)
+			return rc;
+	}
+}
+
+static int row_end(dv_tok_kind k)
+{
+	return k == DV_T_SEMI || k == DV_T_NEWLINE;
+}
+
+static int parse_matrix(parser *ps, dv_node *m)
+{
+	size_t in_row = 0;
+	int rc;
+
+	if ((rc = next(ps)) != DV_OK) /* past '[' */
+		return rc;
+	for (;;) {
+		dv_node *entry = NULL;
+		while (row_end(ps->tok.kind)) {
+			if (in_row > 0) {
+				size_t *r = realloc(m->row_len, (m->nrows + 1) * sizeof *r);
+				if (r == NULL)
+					return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
+				m->row_len = r;
+				m->row_len[m->nrows++] = in_row;
+				in_row = 0;
+			}
+			if ((rc = next(ps)) != DV_OK)
+				return rc;
+		}
+		if (ps->tok.kind == DV_T_RBRACK)
+			break;
+		if ((rc = parse_expr(ps, &entry)) != DV_OK)
+			return rc;
+		if ((rc = node_add(ps, m, entry)) != DV_OK)
+			return rc;
+		in_row++;
+		if (ps->tok.kind == DV_T_COMMA) {
+			if ((rc = next(ps)) != DV_OK)
+				return rc;
+			if (ps->tok.kind == DV_T_RBRACK || row_end(ps->tok.kind))
+				return expected(ps, "an entry after ','");
+		} else if (ps->tok.kind != DV_T_RBRACK && !row_end(ps->tok.kind) &&
+			   !ps->tok.space_before) {
+			return expected(ps, "',', ';' or ']'");
+		} else if (ps->tok.kind == DV_T_EOF) {
+			return expected(ps, "']'");
+		}
+	}
+	if (in_row > 0) {
+		size_t *r = realloc(m->row_len, (m->nrows + 1) * sizeof *r);
+		if (r == NULL)
+			return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
+		m->row_len = r;
+		m->row_len[m->nrows++] = in_row;
+	}
+	return next(ps); /* past ']' */
+}
+
+static int parse_primary(parser *ps, dv_node **out)
+{
+	dv_token t = ps->tok;
+	dv_node *n = NULL;
+	int rc;
+
+	*out = NULL;
+	switch (t.kind) {
+	case DV_T_NUM:
+		if ((rc = node_new(ps, &n, DV_N_NUM, &t)) == DV_OK &&
+		    (rc = node_text(ps, n, t.start, t.len)) == DV_OK) {
+			n->number = t.number;
+			rc = next(ps);
+		}
+		break;
+	case DV_T_STR:
+		if ((rc = node_new(ps, &n, DV_N_STR, &t)) == DV_OK &&
+		    (rc = string_text(ps, n, &t)) == DV_OK)
+			rc = next(ps);
+		break;
+	case DV_T_NAME:
+		if ((rc = node_new(ps, &n, DV_N_NAME, &t)) == DV_OK &&
+		    (rc = node_text(ps, n, t.start, t.len)) == DV_OK &&
+		    (rc = next(ps)) == DV_OK && ps->tok.kind == DV_T_LPAREN &&
+		    !(ps->tok.in_brackets && ps->tok.space_before)) {
+			n->kind = DV_N_CALL;
+			rc = parse_call(ps, n);
+		}
+		break;
+	case DV_T_LPAREN:
+		if ((rc = next(ps)) != DV_OK)
+			return rc;
+		if ((rc = parse_expr(ps, &n)) != DV_OK)
+			return rc;
+		if (ps->tok.kind != DV_T_RPAREN)
+			rc = expected(ps, "')'");
+		else
+			rc = next(ps);
+		break;
+	case DV_T_LBRACK:
+		if ((rc = node_new(ps, &n, DV_N_MATRIX, &t)) == DV_OK)
+			rc = parse_matrix(ps, n);
+		break;
+	default:
+		return expected(ps, "a number, a name, '(' or '['");
+	}
+	if (rc != DV_OK) {
+		dv_node_free(n);
+		return rc;
+	}
+	*out = n;
+	return DV_OK;
+}
+
+static int parse_postfix(parser *ps, dv_node **out)
+{
+	int rc = parse_primary(ps, out);
+	while (rc == DV_OK && ps->tok.kind == DV_T_QUOTE) {
+		dv_token t = ps->tok;
+		if ((rc = next(ps)) != DV_OK)
+			break;
+		rc = node_of(ps, out, DV_N_TRANSPOSE, &t, *out, NULL);
+	}
+	return rc;
+}
+
+static int parse_unary(parser *ps, dv_node **out);
+
+static int parse_power(parser *ps, dv_node **out)
+{
+	int rc = parse_postfix(ps, out);
+	while (rc == DV_OK && (ps->tok.kind == DV_T_DOTCARET || ps->tok.kind == DV_T_CARET)) {
+		dv_token t = ps->tok;
+		dv_node *rhs = NULL;
+		if ((rc = next(ps)) != DV_OK)
+			break;
+		if (ps->tok.kind == DV_T_MINUS || ps->tok.kind == DV_T_PLUS)
+			rc = parse_unary(ps, &rhs);
+		else
+			rc = parse_postfix(ps, &rhs);
+		if (rc != DV_OK)
+			break;
+		rc = node_of(ps, out, DV_N_BINARY, &t, *out, rhs);
+		if (rc == DV_OK)
+			(*out)->op = t.kind;
+	}
+	if (rc != DV_OK) {
+		dv_node_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int parse_unary(parser *ps, dv_node **out)
+{
+	dv_token t = ps->tok;
+	int rc;
+
+	if (t.kind != DV_T_MINUS && t.kind != DV_T_PLUS)
+		return parse_power(ps, out);
+	if ((rc = next(ps)) != DV_OK)
+		return rc;
+	if ((rc = parse_unary(ps, out)) != DV_OK)
+		return rc;
+	if (t.kind == DV_T_PLUS)
+		return DV_OK;
+	return node_of(ps, out, DV_N_NEGATE, &t, *out, NULL);
+}
+
+/*
+ * Inside brackets "a -b" is two entries, "a - b" and "a-b" one: a sign with
+ * space before it and none after starts a new entry.
+ */
+static int starts_entry(const dv_token *t)
+{
+	return t->in_brackets && t->space_before && !t->space_after;
+}
+
+static int parse_binary(parser *ps, dv_node **out, int additive)
+{
+	int rc = additive ? parse_binary(ps, out, 0) : parse_unary(ps, out);
+	for (;;) {
+		dv_token t = ps->tok;
+		dv_node *rhs = NULL;
+		int match = additive ? (t.kind == DV_T_PLUS || t.kind == DV_T_MINUS)
+				     : (t.kind == DV_T_STAR || t.kind == DV_T_SLASH ||
+					t.kind == DV_T_DOTSTAR || t.kind == DV_T_HADAMARD);
+		if (rc != DV_OK || !match || (additive && starts_entry(&t)))
+			break;
+		if ((rc = next(ps)) != DV_OK)
+			break;
+		rc = additive ? parse_binary(ps, &rhs, 0) : parse_unary(ps, &rhs);
+		if (rc != DV_OK)
+			break;
+		rc = node_of(ps, out, DV_N_BINARY, &t, *out, rhs);
+		if (rc == DV_OK)
+			(*out)->op = t.kind;
+	}
+	if (rc != DV_OK) {
+		dv_node_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int parse_expr(parser *ps, dv_node **out)
+{
+	return parse_binary(ps, out, 1);
+}
+
+int dv_parse(dv_node **out, const char *src, dv_diag *d)
+{
+	parser ps;
+	int rc;
+
+	*out = NULL;
+	ps.d = d;
+	dv_lexer_init(&ps.lx, src);
+	if ((rc = next(&ps)) != DV_OK)
+		return rc;
+	if (ps.tok.kind == DV_T_EOF)
+		return dv_fail_at(d, DV_E_SYNTAX, ps.tok.line, ps.tok.column,
+				  "expected an expression but found end of input");
+	if ((rc = parse_expr(&ps, out)) != DV_OK)
+		return rc;
+	if (ps.tok.kind != DV_T_EOF) {
+		rc = expected(&ps, "an operator or end of input");
+		dv_node_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}

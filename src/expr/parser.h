@@ -1,0 +1,49 @@
+/*
+ * parser: expression source -> syntax tree, by recursive descent.
+ *
+ *   expr    := term (('+' | '-') term)*
+ *   term    := unary (('*' | '/' | '.*' | '∘') unary)*
+ *   unary   := ('-' | '+') unary | power
+ *   power   := postfix (('.^' | '^') ('-' | '+')? postfix)*
+ *   postfix := primary "'"*
+ *   primary := NUMBER | STRING | NAME | NAME '(' [expr (',' expr)*] ')'
+ *            | '(' expr ')' | '[' rows ']'
+ *
+ * Ownership: dv_parse hands out a tree freed with dv_node_free.  Nodes
+ * copy the text they need; the source can be freed after parsing.
+ */
+#ifndef DV_PARSER_H
+#define DV_PARSER_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "expr/lexer.h"
+
+typedef enum dv_node_kind {
+	DV_N_NUM,
+	DV_N_STR,
+	DV_N_NAME,
+	DV_N_CALL,   /* text: the function; kids: the arguments */
+	DV_N_MATRIX, /* kids: the entries row by row; row_len: entries a row */
+	DV_N_BINARY, /* op: the operator token; kids[0] op kids[1] */
+	DV_N_NEGATE, /* -kids[0] */
+	DV_N_TRANSPOSE,
+} dv_node_kind;
+
+typedef struct dv_node {
+	dv_node_kind kind;
+	int line, column;
+	dv_tok_kind op;
+	double number;
+	char *text; /* the number as written, the name, or the string's content */
+	struct dv_node **kids;
+	size_t nkids;
+	size_t *row_len;
+	size_t nrows;
+} dv_node;
+
+int dv_parse(dv_node **out, const char *src, dv_diag *d);
+void dv_node_free(dv_node *n);
+
+#endif
