@@ -1,0 +1,287 @@
+/* Tests of the expression language: Octave-style literals, precedence,
+ * every function reached from the language, and each error message. */
+#include <math.h>
+#include <stdlib.h>
+
+#include <check.h>
+#include <gsl/gsl_errno.h>
+
+#include "expr/eval.h"
+#include "expr/parser.h"
+#include "testutil.h"
+
+static dv_diag d;
+static dv_env *env;
+
+static void bind(const char *name, size_t rows, size_t cols, const double *v)
+{
+	ck_assert_int_eq(dv_env_bind(env, name, tu_mat(rows, cols, v), &d), DV_OK);
+}
+
+static void setup(void)
+{
+	static const double x[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	static const double k[] = {1, 2, 3, 4};
+	gsl_set_error_handler_off();
+	dv_diag_clear(&d);
+	ck_assert_int_eq(dv_env_new(&env, 1, &d), DV_OK);
+	bind("X", 3, 3, x);
+	bind("K", 2, 2, k);
+}
+
+static void teardown(void)
+{
+	dv_env_free(env);
+}
+
+/* Evaluates src, which must succeed, and returns the matrix. */
+static dv_mat *ev(const char *src)
+{
+	dv_value v;
+	int rc = dv_eval_string(&v, src, env, &d);
+	ck_assert_msg(rc == DV_OK, "%s: %d:%d: %s", src, d.line, d.column, d.message);
+	ck_assert_int_eq(v.kind, DV_V_MAT);
+	return v.mat;
+}
+
+static void expect(const char *src, size_t rows, size_t cols, const double *want)
+{
+	dv_mat *m = ev(src);
+	tu_assert_mat(m, rows, cols, want, 1e-12);
+	dv_mat_free(m);
+}
+
+START_TEST(test_literals_follow_octave_spacing)
+{
+	static const double two[] = {1, -2}, one[] = {-1}, three[] = {1, -2, 3};
+	static const double col[] = {1, 2}, rows[] = {1, 2, 3, 4, 5, 6};
+	expect("[1 -2]", 1, 2, two);
+	expect("[1 - 2]", 1, 1, one);
+	expect("[1-2]", 1, 1, one);
+	expect("[1, -2]", 1, 2, two);
+	expect("[1 -2 +3]", 1, 3, three);
+	expect("[1 2]'", 2, 1, col);
+	expect("[1;2]", 2, 1, col);
+	expect("[1 2 3\n4 5 6]", 2, 3, rows);
+	expect("[1 2 3;4 5 6;]", 2, 3, rows);
+	expect("[[1 2]' [3 4]']'", 2, 2, (const double[]){1, 2, 3, 4});
+	expect("[.5 1e-1 2.5E2]", 1, 3, (const double[]){0.5, 0.1, 250});
+}
+END_TEST
+
+START_TEST(test_precedence_and_arithmetic)
+{
+	expect("2 + 3 * 4", 1, 1, (const double[]){14});
+	expect("-2^2", 1, 1, (const double[]){-4});
+	expect("2^3", 1, 1, (const double[]){8});
+	expect("(1 + 2) * 3", 1, 1, (const double[]){9});
+	expect("10 - 4 - 3", 1, 1, (const double[]){3});
+	expect("12 / 4 / 3", 1, 1, (const double[]){1});
+	expect("[1 2; 3 4] * [1; 1]", 2, 1, (const double[]){3, 7});
+	expect("[1 2; 3 4] .* [1 2; 3 4]", 2, 2, (const double[]){1, 4, 9, 16});
+	expect("[1 2; 3 4] \xe2\x88\x98 [1 0; 0 1]", 2, 2, (const double[]){1, 0, 0, 4});
+	expect("[1 2; 3 4] .^ 2", 2, 2, (const double[]){1, 4, 9, 16});
+	expect("2 * K - 1", 2, 2, (const double[]){1, 3, 5, 7});
+	expect("K'", 2, 2, (const double[]){1, 3, 2, 4});
+	expect("K''", 2, 2, (const double[]){1, 2, 3, 4});
+	expect("K / 0.5", 2, 2, (const double[]){2, 4, 6, 8});
+}
+END_TEST
+
+START_TEST(test_functions_reach_the_core)
+{
+	expect("conv(X, K)", 2, 2, (const double[]){23, 33, 53, 63});
+	expect("conv2(X, K, 'valid')", 2, 2, (const double[]){23, 33, 53, 63});
+	expect("conv(X, K, \"full\")", 4, 4,
+	       (const double[]){1, 4, 7, 6, 7, 23, 33, 24, 19, 53, 63, 42, 21, 52, 59, 36});
+	expect("xcorr(X, K)", 2, 2, (const double[]){37, 47, 67, 77});
+	expect("xcorr(X, rot180(K))", 2, 2, (const double[]){23, 33, 53, 63});
+	expect("conv(X, K, 'valid', 'pad', 1, 'stride', 2)", 2, 2,
+	       (const double[]){1, 7, 19, 63});
+	expect("rot180(K)", 2, 2, (const double[]){4, 3, 2, 1});
+	expect("fliplr(K)", 2, 2, (const double[]){2, 1, 4, 3});
+	expect("flipud(K)", 2, 2, (const double[]){3, 4, 1, 2});
+	expect("transpose(K)", 2, 2, (const double[]){1, 3, 2, 4});
+	expect("pad(K, 1)", 4, 4,
+	       (const double[]){0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0});
+	expect("up(K, 2)", 4, 4,
+	       (const double[]){1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+	expect("down(up(K, 2), 2)", 2, 2, (const double[]){4, 8, 12, 16});
+	expect("down(up(K, 2), 2, 'mean')", 2, 2, (const double[]){1, 2, 3, 4});
+	expect("up(K, 2, 'mean')", 4, 4,
+	       (const double[]){.25, .25, .5, .5, .25, .25, .5, .5, .75, .75, 1, 1, .75,
+				.75, 1, 1});
+	expect("down([1 5 2 2; 5 3 2 2], 2, 'max')", 1, 2, (const double[]){5, 2});
+	expect("kron(K, [1 1])", 2, 4, (const double[]){1, 1, 2, 2, 3, 3, 4, 4});
+	expect("hadamard(K, K)", 2, 2, (const double[]){1, 4, 9, 16});
+	expect("sum(X)", 1, 1, (const double[]){45});
+	expect("relu([-1 2])", 1, 2, (const double[]){0, 2});
+	expect("drelu([-1 2])", 1, 2, (const double[]){0, 1});
+	expect("sigmoid(0)", 1, 1, (const double[]){0.5});
+	expect("dsigmoid(0)", 1, 1, (const double[]){0.25});
+	expect("tanh(0) + dtanh(0)", 1, 1, (const double[]){1});
+	expect("identity(3) + didentity(3)", 1, 1, (const double[]){4});
+	expect("zeros(1, 2) + ones(1, 2)", 1, 2, (const double[]){1, 1});
+	expect("eye(2)", 2, 2, (const double[]){1, 0, 0, 1});
+}
+END_TEST
+
+START_TEST(test_rand_repeats_with_the_seed)
+{
+	dv_mat *a = ev("rand(3, 4)"), *b, *c;
+	dv_env *other = NULL;
+	dv_value v;
+
+	ck_assert(a->rows == 3 && a->cols == 4);
+	for (size_t i = 0; i < 12; i++)
+		ck_assert(dv_mat_get(a, i) >= 0 && dv_mat_get(a, i) < 1);
+	ck_assert_int_eq(dv_env_new(&other, 1, &d), DV_OK);
+	ck_assert_int_eq(dv_eval_string(&v, "rand(3, 4)", other, &d), DV_OK);
+	b = v.mat;
+	tu_assert_same(b, a, 0);
+	c = ev("rand(3, 4)"); /* the next draw differs */
+	ck_assert(dv_mat_get(c, 0) != dv_mat_get(a, 0));
+	dv_mat_free(a);
+	dv_mat_free(b);
+	dv_mat_free(c);
+	dv_env_free(other);
+}
+END_TEST
+
+/* Bad input: each message exactly, with its position. */
+static const struct bad {
+	const char *src;
+	int line, column;
+	const char *message;
+} bad[] = {
+	{"conv(X, K", 1, 10, "expected ',' or ')' but found end of input"},
+	{"conv(X,, K)", 1, 8, "expected a number, a name, '(' or '[' but found ','"},
+	{"[1 2", 1, 5, "expected ',', ';' or ']' but found end of input"},
+	{"[1 2;3 4] + [1 2 3;4 5 6;7 8 9]", 1, 11, "'+': the sizes differ: 2x2 and 3x3"},
+	{"conv(K, X)", 1, 1,
+	 "conv: the 3x3 kernel is larger than the 2x2 input in 'valid' mode (use "
+	 "'full')"},
+	{"covn(X, K)", 1, 1, "unknown function 'covn' (did you mean 'conv'?)"},
+	{"foo(X)", 1, 1, "unknown function 'foo'"},
+	{"Y + 1", 1, 1, "unknown name 'Y' (bind it with --let Y=...)"},
+	{"XX + 1", 1, 1, "unknown name 'XX' (did you mean 'X'?)"},
+	{"X(1)", 1, 1, "'X' is a matrix, not a function (verify has no indexing)"},
+	{"conv", 1, 1,
+	 "'conv' is a function: call it as conv(X, K [, 'valid'|'full'|'same'] [, "
+	 "'stride', s] [, 'pad', p])"},
+	{"conv(X)", 1, 1,
+	 "conv takes 2 to 7 arguments but was given 1 (usage: conv(X, K [, "
+	 "'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p]))"},
+	{"rot180(X, K)", 1, 1,
+	 "rot180 takes 1 argument but was given 2 (usage: rot180(A))"},
+	{"conv(X, K, 'fulll')", 1, 12,
+	 "conv: unknown option 'fulll' (expected 'valid', 'full', 'same', 'stride' or "
+	 "'pad')"},
+	{"conv(X, K, 2)", 1, 12,
+	 "conv: expected an option ('valid', 'full', 'same', 'stride' or 'pad') but "
+	 "found 2"},
+	{"conv(X, K, 'stride')", 1, 12, "conv: the option 'stride' needs a number after it"},
+	{"conv(X, K, 'stride', 0)", 1, 22,
+	 "conv: expected a whole number >= 1 for the stride but found 0"},
+	{"conv('full', K)", 1, 6, "conv: expected a matrix for the input but found the "
+				  "string 'full'"},
+	{"down(X, 2)", 1, 1, "down: a 3x3 matrix does not split into 2x2 blocks"},
+	{"up(K, 2, 'max')", 1, 10, "up: unknown pooling 'max' (expected 'sum' or 'mean')"},
+	{"pad(K, 1.5)", 1, 8,
+	 "pad: expected a whole number >= 0 for the padding but found 1.5"},
+	{"rand(100000, 100000)", 1, 1,
+	 "rand: the result would be 100000x100000; the limit is 4194304 entries"},
+	{"rand(-1, 2)", 1, 6,
+	 "rand: expected a whole number >= 1 for the number of rows but found -1"},
+	{"X * K", 1, 3,
+	 "'*': 3x3 times 2x2: the inner sizes 3 and 2 differ (use .* for the "
+	 "element-wise product)"},
+	{"X ^ 2", 1, 3,
+	 "'^': powers of a 3x3 matrix are not supported (use .^ for powers entry by "
+	 "entry)"},
+	{"X / [1 2]", 1, 3, "'/': the divisor must be a number but is a 1x2 matrix"},
+	{"X / 0", 1, 3, "'/': division by zero"},
+	{"2 ^ -1", 1, 3, "'^': the exponent must be a whole number from 0 to 64"},
+	{"[1 2; 3]", 1, 7, "rows of different lengths: 2 and 1 columns"},
+	{"[]", 1, 1, "an empty matrix [] has no entries"},
+	{"1e999", 1, 1, "the number '1e999' is out of range (verify works with finite "
+			"doubles)"},
+	{"NaN", 1, 1, "'NaN' is not a finite number; verify works with finite numbers"},
+	{"Inf * 2", 1, 1, "'Inf' is not a finite number; verify works with finite numbers"},
+	{"12abc", 1, 1, "malformed number '12abc'"},
+	{"1.2.3", 1, 1, "malformed number '1.2.3'"},
+	{"2 # 3", 1, 3, "unexpected character '#'"},
+	{"'full", 1, 1, "unterminated string: expected a closing '"},
+	{"", 1, 1, "expected an expression but found end of input"},
+	{"   ", 1, 4, "expected an expression but found end of input"},
+	{"X K", 1, 3, "expected an operator or end of input but found the name 'K'"},
+	{"conv(X,\n  K,, 'full')", 2, 5,
+	 "expected a number, a name, '(' or '[' but found ','"},
+	{"\xce\xb4 \xe2\x88\x98 @", 1, 5, "unexpected character '@'"},
+	{"1e308 * 10", 0, 0,
+	 "the result is not finite at (1,1): the numbers overflowed"},
+};
+
+START_TEST(test_bad_input_gives_one_clear_error)
+{
+	const struct bad *b = &bad[_i];
+	dv_value v;
+	int rc = dv_eval_string(&v, b->src, env, &d);
+
+	ck_assert_msg(rc != DV_OK, "'%s' was accepted", b->src);
+	ck_assert_int_eq(v.kind, DV_V_NONE);
+	ck_assert_str_eq(d.message, b->message);
+	ck_assert_msg(d.line == b->line && d.column == b->column,
+		      "'%s': at %d:%d, expected %d:%d", b->src, d.line, d.column,
+		      b->line, b->column);
+}
+END_TEST
+
+START_TEST(test_names_cannot_shadow_functions)
+{
+	ck_assert_int_eq(dv_env_bind(env, "conv", tu_mat(1, 1, (const double[]){1}), &d),
+			 DV_E_ARGS);
+	ck_assert_str_eq(d.message, "'conv' is a function and cannot name a matrix");
+	ck_assert_int_eq(dv_env_bind(env, "2x", tu_mat(1, 1, (const double[]){1}), &d),
+			 DV_E_ARGS);
+}
+END_TEST
+
+START_TEST(test_strings_keep_doubled_quotes)
+{
+	dv_value v;
+	ck_assert_int_eq(dv_eval_string(&v, "'it''s'", env, &d), DV_OK);
+	ck_assert_int_eq(v.kind, DV_V_STR);
+	ck_assert_str_eq(v.str, "it's");
+	dv_value_clear(&v);
+}
+END_TEST
+
+static Suite *expr_suite(void)
+{
+	Suite *s = suite_create("expr");
+	TCase *tc = tcase_create("language");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_literals_follow_octave_spacing);
+	tcase_add_test(tc, test_precedence_and_arithmetic);
+	tcase_add_test(tc, test_functions_reach_the_core);
+	tcase_add_test(tc, test_rand_repeats_with_the_seed);
+	tcase_add_loop_test(tc, test_bad_input_gives_one_clear_error, 0,
+			    (int)(sizeof bad / sizeof bad[0]));
+	tcase_add_test(tc, test_names_cannot_shadow_functions);
+	tcase_add_test(tc, test_strings_keep_doubled_quotes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(expr_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

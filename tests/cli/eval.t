@@ -1,0 +1,134 @@
+# verify eval: the notes' 3x3 input and 2x2 kernel, as numbers.
+
+$ verify eval 'conv(X,K)' --let X='[1 2 3;4 5 6;7 8 9]' --let K='[1 2;3 4]'
+> 23  33
+> 53  63
+? 0
+
+$ verify eval 'conv(X,K,"full")' --let X='[1 2 3;4 5 6;7 8 9]' --let K='[1 2;3 4]' --format json
+> {"value":[[1,4,7,6],[7,23,33,24],[19,53,63,42],[21,52,59,36]]}
+? 0
+
+$ verify eval --format=json 'sum(X)' --let=X='[1 2;3 4]'
+> {"value":10}
+? 0
+
+# Later --let values see earlier ones; the result is aligned by column.
+$ verify eval 'R - K' --let K='[1 -2;30 4]' --let R='rot180(K)'
+>   3  32
+> -32  -3
+? 0
+
+# Full double precision in JSON, so the numbers survive a round trip.
+$ verify eval '[1/3 0.1]' --format json
+> {"value":[[0.33333333333333331,0.1]]}
+? 0
+
+# Random numbers repeat for a seed, and differ between seeds.
+$ a=$(verify eval 'rand(2,3)' --seed 7 --format json); b=$(verify eval 'rand(2,3)' --seed 7 --format json); c=$(verify eval 'rand(2,3)' --seed 8 --format json); [ "$a" = "$b" ] && [ "$a" != "$c" ] && echo repeats
+> repeats
+? 0
+
+$ [ "$(verify eval X --let X='rand(2)' --seed 8)" = "$(verify eval 'rand(2)' --seed 8)" ] && echo same
+> same
+? 0
+
+# Bad input: one clear error with the spot marked, status 2.
+$ verify eval 'conv(X, K' --let X='[1 2 3;4 5 6;7 8 9]' --let K='[1 2;3 4]'
+! expression:1:10: error: expected ',' or ')' but found end of input
+!   conv(X, K
+!            ^
+? 2
+
+$ verify eval 'A + B' --let A='[1 2;3 4]' --let B='[1 2 3;4 5 6;7 8 9]'
+! expression:1:3: error: '+': the sizes differ: 2x2 and 3x3
+!   A + B
+!     ^
+? 2
+
+$ verify eval 'conv(X, K)' --let X='[1 2;3 4]' --let K='ones(3)'
+! expression:1:1: error: conv: the 3x3 kernel is larger than the 2x2 input in 'valid' mode (use 'full')
+!   conv(X, K)
+!   ^
+? 2
+
+$ verify eval 'x' --let x='rand(100000,100000)'
+! --let x:1:1: error: rand: the result would be 100000x100000; the limit is 4194304 entries
+!   rand(100000,100000)
+!   ^
+? 2
+
+$ verify eval 'X' --let X='[1 2; 3 x]'
+! --let X:1:9: error: unknown name 'x' (bind it with --let x=...)
+!   [1 2; 3 x]
+!           ^
+? 2
+
+$ verify eval 'δ ∘ K' --let K='[1 2]'
+! expression:1:1: error: unknown name 'δ' (bind it with --let δ=...)
+!   δ ∘ K
+!   ^
+? 2
+
+$ verify eval '[1 NaN]'
+! expression:1:4: error: 'NaN' is not a finite number; verify works with finite numbers
+!   [1 NaN]
+!      ^
+? 2
+
+$ verify eval ''
+! expression:1:1: error: expected an expression but found end of input
+!   
+!   ^
+? 2
+
+$ verify eval '1e200 * 1e200'
+! verify: error: the result is not finite at (1,1): the numbers overflowed
+? 2
+
+$ verify eval "'full'"
+! verify: error: the expression is the string 'full', not a matrix
+? 2
+
+# Usage errors.
+$ verify eval
+! verify: error: eval needs an expression
+! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+!        verify --help | --version
+? 2
+
+$ verify eval '1' --let X
+! verify: error: --let needs NAME=VALUE but found 'X'
+! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+!        verify --help | --version
+? 2
+
+$ verify eval '1' --seed -3
+! verify: error: --seed needs a whole number from 0 to 4294967295 but found '-3'
+! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+!        verify --help | --version
+? 2
+
+$ verify eval '1' --format xml
+! verify: error: --format must be text or json
+! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+!        verify --help | --version
+? 2
+
+$ verify eval '1' --let conv='2'
+! verify: error: --let conv: 'conv' is a function and cannot name a matrix
+? 2
+
+$ verify --frobnicate
+! verify: error: unknown option '--frobnicate'
+! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+!        verify --help | --version
+? 2
+
+$ verify --version
+> verify 0.1.0
+? 0
+
+$ verify --help | head -1
+> usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+? 0
