@@ -2,6 +2,8 @@
  * verify: the command line.  Parses arguments, asks the engine, renders.
  */
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,8 @@
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]\n"
+	"usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]\n"
+	"                        [--format text|json|latex|markdown] [--name NAME] [--ascii]\n"
 	"       verify --help | --version\n";
 
 static void print_help(void)
@@ -40,8 +43,13 @@ static void print_help(void)
 	      "  --let NAME=VALUE bind NAME to the value of an expression, e.g.\n"
 	      "                   --let X='[1 2 3; 4 5 6; 7 8 9]' or --let X='rand(3,4)';\n"
 	      "                   later --let values may use earlier names\n"
+	      "  --symbolic       replace the numbers of every --let by symbols named\n"
+	      "                   after it (X becomes x11, x12, ...) and print tables\n"
 	      "  --seed N         seed of rand() and randn() (default 1)\n"
-	      "  --format F       text (default) or json\n"
+	      "  --format F       text (default), json, latex or markdown\n"
+	      "  --name NAME      how a symbolic table names its entries (default a:\n"
+	      "                   a11 = x11k22 + ...)\n"
+	      "  --ascii          plain ASCII tables even on a UTF-8 terminal\n"
 	      "\n"
 	      "Expressions: numbers, [1 2; 3 4], names, + - * / .* (or \xe2\x88\x98) .^ ^,\n"
 	      "A' (transpose), parentheses and these functions:\n",
@@ -49,7 +57,7 @@ static void print_help(void)
 	for (; fn->name != NULL; fn++)
 		printf("  %-24s %s\n", fn->name, fn->summary);
 	fputs("\n"
-	      "Exit status: 0 success, 1 a check did not come out as stated,\n"
+	      "Exit status: 0 success, 1 an equal(A, B) that does not hold,\n"
 	      "2 bad input or usage.\n",
 	      stdout);
 }
@@ -71,7 +79,8 @@ typedef struct eval_args {
 	const char **lets; /* "NAME=VALUE" */
 	size_t nlets;
 	unsigned long seed;
-	int json;
+	int symbolic;
+	dv_print_opts print;
 } eval_args;
 
 /*
@@ -111,6 +120,15 @@ static int parse_seed(const char *s, unsigned long *out)
 	return 0;
 }
 
+static int valid_table_name(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return 0;
+	return n > 0 && n < 16;
+}
+
 static int parse_eval_args(eval_args *ea, int argc, char **argv)
 {
 	for (int i = 2; i < argc; i++) {
@@ -129,12 +147,23 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
 						   r < 0 ? "" : "'");
 		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
-			if (r > 0 && strcmp(v, "json") == 0)
-				ea->json = 1;
-			else if (r > 0 && strcmp(v, "text") == 0)
-				ea->json = 0;
-			else
-				return usage_error("--format must be text or json");
+			static const char *const names[] = {"text", "json", "latex",
+							    "markdown"};
+			size_t k = 0;
+			while (r > 0 && k < 4 && strcmp(v, names[k]) != 0)
+				k++;
+			if (r < 0 || k == 4)
+				return usage_error("--format must be text, json, latex or "
+						   "markdown");
+			ea->print.format = (dv_format)k;
+		} else if ((r = option_value("--name", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || !valid_table_name(v))
+				return usage_error("--name needs 1 to 15 letters");
+			ea->print.name = v;
+		} else if (strcmp(argv[i], "--symbolic") == 0) {
+			ea->symbolic = 1;
+		} else if (strcmp(argv[i], "--ascii") == 0) {
+			ea->print.text_style = SYM_ASCII;
 		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else if (ea->expr == NULL) {
@@ -150,9 +179,16 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Whether the locale's characters are UTF-8, so that δ and ₁₁ can be shown. */
+static int utf8_terminal(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
 static int cmd_eval(int argc, char **argv)
 {
-	eval_args ea = {NULL, NULL, 0, 1, 0};
+	eval_args ea = {NULL, NULL, 0, 1, 0, {DV_FORMAT_TEXT, SYM_UNICODE, "a", NULL}};
 	dv_env *env = NULL;
 	dv_value result = {0};
 	dv_diag d;
@@ -164,8 +200,11 @@ static int cmd_eval(int argc, char **argv)
 		fputs("verify: error: out of memory\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (!utf8_terminal())
+		ea.print.text_style = SYM_ASCII;
 	if ((status = parse_eval_args(&ea, argc, argv)) != EXIT_OK)
 		goto out;
+	ea.print.source = ea.expr;
 	status = EXIT_USAGE;
 	if (dv_env_new(&env, ea.seed, &d) != DV_OK) {
 		dv_print_diag(stderr, NULL, NULL, &d);
@@ -195,7 +234,9 @@ static int cmd_eval(int argc, char **argv)
 			dv_value_clear(&v);
 			goto out;
 		}
-		if (dv_env_bind(env, name, v.mat, &d) != DV_OK) {
+		if (dv_env_bind(env, name, v.mat, &d) != DV_OK ||
+		    (ea.symbolic && dv_mat_is_double(dv_env_lookup(env, name)) &&
+		     dv_env_symbolize(env, name, &d) != DV_OK)) {
 			fprintf(stderr, "verify: error: --let %s: %s\n", name, d.message);
 			goto out;
 		}
@@ -204,21 +245,17 @@ static int cmd_eval(int argc, char **argv)
 		dv_print_diag(stderr, "expression", ea.expr, &d);
 		goto out;
 	}
-	if (result.kind != DV_V_MAT) {
+	if (result.kind == DV_V_STR) {
 		fprintf(stderr, "verify: error: the expression is the string '%s', not a "
 				"matrix\n",
 			result.str);
 		goto out;
 	}
-	if (ea.json) {
-		if (dv_print_json(stdout, result.mat) != DV_OK) {
-			fputs("verify: error: out of memory\n", stderr);
-			goto out;
-		}
-	} else {
-		dv_print_text(stdout, result.mat);
+	if (dv_print_value(stdout, &result, &ea.print) != DV_OK) {
+		fputs("verify: error: out of memory\n", stderr);
+		goto out;
 	}
-	status = EXIT_OK;
+	status = result.kind == DV_V_CHECK && !result.check.holds ? EXIT_CHECK : EXIT_OK;
 out:
 	dv_value_clear(&result);
 	dv_env_free(env);
@@ -228,6 +265,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* Only the character type: numbers are read and printed with '.'. */
+	setlocale(LC_CTYPE, "");
 	gsl_set_error_handler_off();
 	if (argc < 2) {
 		fputs(usage_text, stderr);

@@ -5,37 +5,34 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/strbuf.h"
+#include "sym/ctx.h"
+
 /* Octave-like: six significant digits, integers without a point. */
-static int format_entry(char *buf, size_t size, double v)
+static int format_number(char *buf, size_t size, double v)
 {
 	if (v == 0.0)
 		v = 0.0; /* no "-0" */
 	return snprintf(buf, size, "%.6g", v);
 }
 
-void dv_print_text(FILE *f, const dv_mat *m)
+static void print_numbers(FILE *f, const dv_mat *m)
 {
 	size_t *width = calloc(m->cols, sizeof *width);
 	char buf[64];
 
-	if (dv_mat_is_scalar(m) || width == NULL) {
-		format_entry(buf, sizeof buf, dv_mat_get(m, 0));
-		if (dv_mat_is_scalar(m))
-			fprintf(f, "%s\n", buf);
-		else
-			fprintf(f, "(out of memory printing a %zux%zu matrix)\n", m->rows,
-				m->cols);
-		free(width);
+	if (width == NULL) {
+		fprintf(f, "(out of memory printing a %zux%zu matrix)\n", m->rows, m->cols);
 		return;
 	}
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
-		size_t w = (size_t)format_entry(buf, sizeof buf, dv_mat_get(m, i));
+		size_t w = (size_t)format_number(buf, sizeof buf, dv_mat_get(m, i));
 		if (w > width[i % m->cols])
 			width[i % m->cols] = w;
 	}
 	for (size_t i = 0; i < m->rows; i++) {
 		for (size_t j = 0; j < m->cols; j++) {
-			format_entry(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
+			format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
 			fprintf(f, "%s%*s", j == 0 ? "" : "  ", (int)width[j], buf);
 		}
 		fputc('\n', f);
@@ -43,33 +40,248 @@ void dv_print_text(FILE *f, const dv_mat *m)
 	free(width);
 }
 
-int dv_print_json(FILE *f, const dv_mat *m)
+static const sym_poly *poly_at(const dv_mat *m, size_t i)
 {
-	cJSON *root = cJSON_CreateObject(), *value = NULL;
-	char *text;
-	int ok = root != NULL;
+	return *(sym_poly *const *)dv_mat_at(m, i);
+}
 
-	if (ok && dv_mat_is_scalar(m)) {
-		value = cJSON_CreateNumber(dv_mat_get(m, 0));
-	} else if (ok) {
-		value = cJSON_CreateArray();
-		for (size_t i = 0; value != NULL && i < m->rows && ok; i++) {
-			cJSON *row = cJSON_CreateDoubleArray(
-				(const double *)m->data + i * m->cols, (int)m->cols);
-			ok = row != NULL && cJSON_AddItemToArray(value, row);
-			if (row != NULL && !ok)
-				cJSON_Delete(row);
+/* Entry i of m in `style`, appended to b. */
+static void put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style)
+{
+	sym_print_opts so = {style, NULL, NULL};
+	char buf[64];
+	if (dv_mat_is_double(m)) {
+		if (style == SYM_ASCII) /* JSON strings: round-trippable */
+			snprintf(buf, sizeof buf, "%.17g", dv_mat_get(m, i));
+		else
+			format_number(buf, sizeof buf, dv_mat_get(m, i));
+		dv_strbuf_puts(b, buf);
+	} else {
+		sym_poly_print(b, poly_at(m, i), sym_field_ctx(m->field), &so);
+	}
+}
+
+/* The index table: one line per entry, "a11 = ..." (or LaTeX rows). */
+static void put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style)
+{
+	sym_print_opts so = {style, NULL, NULL};
+	if (dv_mat_is_scalar(m)) {
+		put_entry(b, m, 0, style);
+		dv_strbuf_puts(b, "\n");
+		return;
+	}
+	for (size_t i = 0; i < dv_mat_len(m); i++) {
+		sym_entry_print(b, name, i / m->cols + 1, i % m->cols + 1, &so);
+		dv_strbuf_puts(b, style == SYM_LATEX ? " &= " : " = ");
+		put_entry(b, m, i, style);
+		dv_strbuf_puts(b, style == SYM_LATEX && i + 1 < dv_mat_len(m) ? " \\\\\n" : "\n");
+	}
+}
+
+static void put_bmatrix(dv_strbuf *b, const dv_mat *m)
+{
+	dv_strbuf_puts(b, "\\begin{bmatrix}\n");
+	for (size_t i = 0; i < m->rows; i++) {
+		for (size_t j = 0; j < m->cols; j++) {
+			dv_strbuf_puts(b, j == 0 ? "" : " & ");
+			put_entry(b, m, i * m->cols + j, SYM_LATEX);
+		}
+		dv_strbuf_puts(b, i + 1 < m->rows ? " \\\\\n" : "\n");
+	}
+	dv_strbuf_puts(b, "\\end{bmatrix}\n");
+}
+
+static void put_latex_matrix(dv_strbuf *b, const dv_mat *m, const char *name)
+{
+	dv_strbuf_puts(b, "$$\n");
+	if (dv_mat_is_double(m) || dv_mat_is_scalar(m)) {
+		if (dv_mat_is_scalar(m)) {
+			put_entry(b, m, 0, SYM_LATEX);
+			dv_strbuf_puts(b, "\n");
+		} else {
+			put_bmatrix(b, m);
+		}
+	} else {
+		dv_strbuf_puts(b, "\\begin{aligned}\n");
+		put_table(b, m, name, SYM_LATEX);
+		dv_strbuf_puts(b, "\\end{aligned}\n");
+	}
+	dv_strbuf_puts(b, "$$\n");
+}
+
+static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
+{
+	const dv_check *c = &v->check;
+	const dv_mat *l = v->mat, *r = v->mat2;
+
+	if (c->shape_differs) {
+		dv_strbuf_printf(b, "fails: the left side is %zux%zu, the right side %zux%zu\n",
+				 l->rows, l->cols, r->rows, r->cols);
+		return;
+	}
+	if (c->holds && c->exact) {
+		dv_strbuf_printf(b, "holds: the two sides are equal in every entry (%zux%zu, "
+				    "exact)\n",
+				 l->rows, l->cols);
+		return;
+	}
+	if (c->holds) {
+		dv_strbuf_printf(b, "holds: the two sides agree in every entry (%zux%zu; max "
+				    "abs error %.3g, max relative error %.3g)\n",
+				 l->rows, l->cols, c->max_abs, c->max_rel);
+		return;
+	}
+	dv_strbuf_printf(b, "fails at (%zu,%zu):\n  left:  ", c->row, c->col);
+	put_entry(b, l, (c->row - 1) * l->cols + c->col - 1, style);
+	dv_strbuf_puts(b, "\n  right: ");
+	put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style);
+	dv_strbuf_puts(b, "\n");
+	if (!c->exact)
+		dv_strbuf_printf(b, "  max abs error %.3g, max relative error %.3g\n",
+				 c->max_abs, c->max_rel);
+}
+
+static void put_check_latex(dv_strbuf *b, const dv_value *v)
+{
+	const dv_check *c = &v->check;
+	dv_strbuf_puts(b, "$$\n");
+	if (c->shape_differs) {
+		dv_strbuf_printf(b, "\\text{fails: the sides are } %zu \\times %zu "
+				    "\\text{ and } %zu \\times %zu\n",
+				 v->mat->rows, v->mat->cols, v->mat2->rows, v->mat2->cols);
+	} else if (c->holds) {
+		dv_strbuf_printf(b, "\\text{holds in every entry (%zu} \\times "
+				    "\\text{%zu%s)}\n",
+				 v->mat->rows, v->mat->cols, c->exact ? ", exact" : "");
+	} else {
+		size_t i = (c->row - 1) * v->mat->cols + c->col - 1;
+		dv_strbuf_printf(b, "\\text{fails at (%zu,%zu): } ", c->row, c->col);
+		put_entry(b, v->mat, i, SYM_LATEX);
+		dv_strbuf_puts(b, " \\neq ");
+		put_entry(b, v->mat2, i, SYM_LATEX);
+		dv_strbuf_puts(b, "\n");
+	}
+	dv_strbuf_puts(b, "$$\n");
+}
+
+static cJSON *json_entry(const dv_mat *m, size_t i, int *ok)
+{
+	cJSON *item;
+	if (dv_mat_is_double(m)) {
+		item = cJSON_CreateNumber(dv_mat_get(m, i));
+	} else {
+		char *s = NULL;
+		sym_print_opts so = {SYM_ASCII, NULL, NULL};
+		if (sym_poly_format(&s, poly_at(m, i), sym_field_ctx(m->field), &so, NULL) !=
+		    DV_OK) {
+			*ok = 0;
+			return NULL;
+		}
+		item = cJSON_CreateString(s);
+		free(s);
+	}
+	if (item == NULL)
+		*ok = 0;
+	return item;
+}
+
+static cJSON *json_matrix(const dv_mat *m, int *ok)
+{
+	cJSON *rows;
+	if (dv_mat_is_scalar(m))
+		return json_entry(m, 0, ok);
+	rows = cJSON_CreateArray();
+	if (rows == NULL)
+		*ok = 0;
+	for (size_t i = 0; *ok && i < m->rows; i++) {
+		cJSON *row = cJSON_CreateArray();
+		*ok = row != NULL && cJSON_AddItemToArray(rows, row);
+		for (size_t j = 0; *ok && j < m->cols; j++) {
+			cJSON *e = json_entry(m, i * m->cols + j, ok);
+			*ok = *ok && cJSON_AddItemToArray(row, e);
 		}
 	}
-	ok = ok && value != NULL && cJSON_AddItemToObject(root, "value", value);
-	if (!ok && value != NULL)
-		cJSON_Delete(value);
-	text = ok ? cJSON_PrintUnformatted(root) : NULL;
+	return rows;
+}
+
+static int print_json(FILE *f, const dv_value *v)
+{
+	cJSON *root = cJSON_CreateObject();
+	char *text = NULL;
+	int ok = root != NULL;
+
+	if (ok && v->kind == DV_V_MAT) {
+		ok = cJSON_AddItemToObject(root, "value", json_matrix(v->mat, &ok)) && ok;
+	} else if (ok) {
+		const dv_check *c = &v->check;
+		ok = cJSON_AddBoolToObject(root, "holds", c->holds) != NULL &&
+		     cJSON_AddBoolToObject(root, "exact", c->exact) != NULL;
+		if (ok && !c->exact && !c->shape_differs)
+			ok = cJSON_AddNumberToObject(root, "max_abs_error", c->max_abs) &&
+			     cJSON_AddNumberToObject(root, "max_rel_error", c->max_rel);
+		if (ok && c->shape_differs) {
+			ok = cJSON_AddItemToObject(
+				root, "left_size",
+				cJSON_CreateIntArray((const int[]){(int)v->mat->rows,
+								  (int)v->mat->cols},
+						     2)) &&
+			     cJSON_AddItemToObject(
+				     root, "right_size",
+				     cJSON_CreateIntArray((const int[]){(int)v->mat2->rows,
+								       (int)v->mat2->cols},
+							  2));
+		} else if (ok && !c->holds) {
+			size_t i = (c->row - 1) * v->mat->cols + c->col - 1;
+			ok = cJSON_AddItemToObject(
+				     root, "entry",
+				     cJSON_CreateIntArray((const int[]){(int)c->row, (int)c->col},
+							  2)) &&
+			     cJSON_AddItemToObject(root, "left", json_entry(v->mat, i, &ok)) &&
+			     cJSON_AddItemToObject(root, "right", json_entry(v->mat2, i, &ok));
+		}
+	}
+	if (ok)
+		text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (text == NULL)
 		return DV_E_NOMEM;
 	fprintf(f, "%s\n", text);
 	cJSON_free(text);
+	return DV_OK;
+}
+
+int dv_print_value(FILE *f, const dv_value *v, const dv_print_opts *o)
+{
+	dv_strbuf b;
+	char *text = NULL;
+
+	if (o->format == DV_FORMAT_JSON)
+		return print_json(f, v);
+	dv_strbuf_init(&b);
+	if (o->format == DV_FORMAT_MARKDOWN && o->source != NULL)
+		dv_strbuf_printf(&b, "`%s`\n\n", o->source);
+	if (v->kind == DV_V_CHECK) {
+		if (o->format == DV_FORMAT_TEXT) {
+			put_check_text(&b, v, o->text_style);
+		} else {
+			put_check_latex(&b, v);
+		}
+	} else if (o->format == DV_FORMAT_TEXT && dv_mat_is_double(v->mat)) {
+		if (dv_strbuf_finish(&b, &text, NULL) != DV_OK)
+			return DV_E_NOMEM;
+		fputs(text, f);
+		free(text);
+		print_numbers(f, v->mat);
+		return DV_OK;
+	} else if (o->format == DV_FORMAT_TEXT) {
+		put_table(&b, v->mat, o->name, o->text_style);
+	} else {
+		put_latex_matrix(&b, v->mat, o->name);
+	}
+	if (dv_strbuf_finish(&b, &text, NULL) != DV_OK)
+		return DV_E_NOMEM;
+	fputs(text, f);
+	free(text);
 	return DV_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
- * print: how the command line renders results and errors.  Renders only;
- * every number comes from the engine.
+ * print: how the command line renders values and errors.  Renders only;
+ * every number and polynomial comes from the engine.
  */
 #ifndef DV_PRINT_H
 #define DV_PRINT_H
@@ -9,12 +9,31 @@
 
 #include "core/diag.h"
 #include "core/mat.h"
+#include "expr/eval.h"
+#include "sym/print.h"
 
-/* A numeric matrix, columns aligned; a 1 x 1 matrix as a bare number. */
-void dv_print_text(FILE *f, const dv_mat *m);
+typedef enum dv_format {
+	DV_FORMAT_TEXT,
+	DV_FORMAT_JSON,
+	DV_FORMAT_LATEX,
+	DV_FORMAT_MARKDOWN,
+} dv_format;
 
-/* {"value": number or [[row], ...]} with every double round-trippable. */
-int dv_print_json(FILE *f, const dv_mat *m);
+typedef struct dv_print_opts {
+	dv_format format;
+	sym_style text_style; /* SYM_UNICODE or SYM_ASCII for text output */
+	const char *name;     /* entries of a symbolic table: a11, a12, ... */
+	const char *source;   /* the expression, for Markdown */
+} dv_print_opts;
+
+/*
+ * A value: a number matrix aligned (text), a symbolic matrix as the notes'
+ * index table (a11 = x11k22 + ...), a check as its verdict; JSON is one
+ * object with "value" (numbers, or strings in the ASCII form) or, for a
+ * check, "holds" and the first differing entry.  Returns DV_E_NOMEM when
+ * printing ran out of memory.
+ */
+int dv_print_value(FILE *f, const dv_value *v, const dv_print_opts *o);
 
 /*
  * An error as `source:line:column: error: message`, then the source line

@@ -14,6 +14,8 @@ const char *dv_act_name(dv_act act)
 		return "tanh";
 	case DV_ACT_RELU:
 		return "relu";
+	case DV_ACT_ABSTRACT:
+		return "f";
 	}
 	return "?";
 }
@@ -35,6 +37,8 @@ double dv_act_value(dv_act act, double x)
 		return tanh(x);
 	case DV_ACT_RELU:
 		return x > 0 ? x : 0.0;
+	case DV_ACT_ABSTRACT:
+		break;
 	}
 	return NAN;
 }
@@ -55,26 +59,31 @@ double dv_act_derivative(dv_act act, double x)
 	case DV_ACT_RELU:
 		/* The kink at 0 is given slope 0, as most frameworks do. */
 		return x > 0 ? 1.0 : 0.0;
+	case DV_ACT_ABSTRACT:
+		break;
 	}
 	return NAN;
 }
 
-static void double_zero(void *e)
+static void double_zero(const dv_field *f, void *e)
 {
+	(void)f;
 	*(double *)e = 0.0;
 }
 
-static int double_copy(void *dst, const void *src, dv_diag *d)
+static int double_copy(const dv_field *f, void *dst, const void *src, dv_diag *d)
 {
+	(void)f;
 	(void)d;
 	*(double *)dst = *(const double *)src;
 	return DV_OK;
 }
 
-static int double_fma(void *acc, const dv_coef *c, const void *x, const void *y,
-		      dv_diag *d)
+static int double_fma(const dv_field *f, void *acc, const dv_coef *c, const void *x,
+		      const void *y, dv_diag *d)
 {
 	double v = c->value;
+	(void)f;
 	(void)d;
 	if (x != NULL)
 		v *= *(const double *)x;
@@ -84,17 +93,22 @@ static int double_fma(void *acc, const dv_coef *c, const void *x, const void *y,
 	return DV_OK;
 }
 
-static int double_activate(void *dst, const void *src, dv_act act, int deriv,
-			   dv_diag *d)
+static int double_activate(const dv_field *f, void *dst, const void *src, dv_act act,
+			   int deriv, dv_diag *d)
 {
 	double x = *(const double *)src;
-	(void)d;
+	(void)f;
+	if (act == DV_ACT_ABSTRACT)
+		return dv_fail(d, DV_E_SYMBOLIC,
+			       "f is an abstract activation with no numbers; use it on "
+			       "symbols, or use sigmoid, tanh, relu or identity");
 	*(double *)dst = deriv ? dv_act_derivative(act, x) : dv_act_value(act, x);
 	return DV_OK;
 }
 
-static int double_from_double(void *dst, double v, dv_diag *d)
+static int double_from_double(const dv_field *f, void *dst, double v, dv_diag *d)
 {
+	(void)f;
 	(void)d;
 	*(double *)dst = v;
 	return DV_OK;

@@ -4,6 +4,8 @@
  * runs over any field: doubles for numbers, exact polynomials for symbolic
  * tables.  A field is a table of functions over elements stored inline in a
  * matrix; the double field is defined here, the polynomial field in sym/.
+ * Every function gets the field itself first, so that a field can carry a
+ * context (the polynomial field's table of atoms) without globals.
  */
 #ifndef DV_FIELD_H
 #define DV_FIELD_H
@@ -24,6 +26,7 @@ typedef enum dv_act {
 	DV_ACT_SIGMOID,
 	DV_ACT_TANH,
 	DV_ACT_RELU,
+	DV_ACT_ABSTRACT, /* the notes' f: symbols only, no numbers */
 } dv_act;
 
 const char *dv_act_name(dv_act act);
@@ -33,23 +36,23 @@ struct dv_field {
 	const char *name;
 	size_t size; /* bytes one element takes inside a matrix */
 	/* Makes uninitialised storage the zero element.  Cannot fail. */
-	void (*zero)(void *e);
+	void (*zero)(const dv_field *f, void *e);
 	/* Releases what an element owns; the element is zero afterwards. */
-	void (*clear)(void *e);
+	void (*clear)(const dv_field *f, void *e);
 	/* dst (an initialised element) = src. */
-	int (*copy)(void *dst, const void *src, dv_diag *d);
+	int (*copy)(const dv_field *f, void *dst, const void *src, dv_diag *d);
 	/*
 	 * acc += c * x * y, where x or y may be NULL and then stands for 1.
 	 * Zero, add, multiply and scale in one call: the only arithmetic the
 	 * plan executor needs.
 	 */
-	int (*fma)(void *acc, const dv_coef *c, const void *x, const void *y,
-		   dv_diag *d);
-	/* dst = act(src), or act'(src) when deriv is 1. */
-	int (*activate)(void *dst, const void *src, dv_act act, int deriv,
-			dv_diag *d);
+	int (*fma)(const dv_field *f, void *acc, const dv_coef *c, const void *x,
+		   const void *y, dv_diag *d);
+	/* dst = act(src), or its deriv-th derivative (deriv 0 or 1). */
+	int (*activate)(const dv_field *f, void *dst, const void *src, dv_act act,
+			int deriv, dv_diag *d);
 	/* dst = v exactly (v is finite). */
-	int (*from_double)(void *dst, double v, dv_diag *d);
+	int (*from_double)(const dv_field *f, void *dst, double v, dv_diag *d);
 };
 
 extern const dv_field dv_field_double;

@@ -45,7 +45,7 @@ int dv_mat_new(dv_mat **out, const dv_field *f, size_t rows, size_t cols, dv_dia
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
 		}
 		for (size_t i = 0; i < rows * cols; i++)
-			f->zero(dv_mat_at(m, i));
+			f->zero(f, dv_mat_at(m, i));
 	}
 	*out = m;
 	return DV_OK;
@@ -98,9 +98,9 @@ int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d
 		return rc;
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
 		if (m->field == to)
-			rc = to->copy(dv_mat_at(r, i), dv_mat_at(m, i), d);
+			rc = to->copy(to, dv_mat_at(r, i), dv_mat_at(m, i), d);
 		else
-			rc = to->from_double(dv_mat_at(r, i), dv_mat_get(m, i), d);
+			rc = to->from_double(to, dv_mat_at(r, i), dv_mat_get(m, i), d);
 		if (rc != DV_OK) {
 			dv_mat_free(r);
 			return rc;
@@ -123,7 +123,7 @@ void dv_mat_free(dv_mat *m)
 		gsl_matrix_free(m->gsl);
 	} else {
 		for (size_t i = 0; i < dv_mat_len(m); i++)
-			m->field->clear(dv_mat_at(m, i));
+			m->field->clear(m->field, dv_mat_at(m, i));
 		free(m->data);
 	}
 	free(m);

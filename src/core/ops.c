@@ -167,7 +167,7 @@ int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag
 	if ((rc = dv_mat_new(&r, a->field, a->rows, a->cols, d)) != DV_OK)
 		return rc;
 	for (size_t i = 0; i < dv_mat_len(a); i++) {
-		rc = a->field->activate(dv_mat_at(r, i), dv_mat_at(a, i), act, deriv, d);
+		rc = a->field->activate(a->field, dv_mat_at(r, i), dv_mat_at(a, i), act, deriv, d);
 		if (rc != DV_OK) {
 			dv_mat_free(r);
 			return rc;
@@ -207,9 +207,9 @@ int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical,
 			const void *e = dv_mat_at(src, si * src->cols + sj);
 			void *dst = dv_mat_at(r, i * cols + j);
 			if (src->field == f)
-				rc = f->copy(dst, e, d);
+				rc = f->copy(f, dst, e, d);
 			else
-				rc = f->from_double(dst, *(const double *)e, d);
+				rc = f->from_double(f, dst, *(const double *)e, d);
 		}
 	}
 	if (rc != DV_OK) {

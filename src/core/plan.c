@@ -575,7 +575,7 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 	for (size_t o = 0; o < p->rows * p->cols; o++) {
 		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
 			const dv_term *term = &p->terms[t];
-			rc = f->fma(dv_mat_at(r, o), &p->coefs[term->c],
+			rc = f->fma(f, dv_mat_at(r, o), &p->coefs[term->c],
 				    term->a >= 0 ? dv_mat_at(a, (size_t)term->a) : NULL,
 				    term->b >= 0 ? dv_mat_at(b, (size_t)term->b) : NULL, d);
 			if (rc != DV_OK) {

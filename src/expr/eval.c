@@ -8,16 +8,16 @@
 #include <gsl/gsl_rng.h>
 
 #include "core/ops.h"
+#include "sym/diff.h"
 
 void dv_value_clear(dv_value *v)
 {
 	if (v == NULL)
 		return;
 	dv_mat_free(v->mat);
+	dv_mat_free(v->mat2);
 	free(v->str);
-	v->kind = DV_V_NONE;
-	v->mat = NULL;
-	v->str = NULL;
+	memset(v, 0, sizeof *v);
 }
 
 typedef struct binding {
@@ -29,6 +29,7 @@ struct dv_env {
 	binding *vars;
 	size_t nvars;
 	gsl_rng *rng;
+	sym_ctx *symbols; /* made on first use */
 };
 
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
@@ -69,6 +70,7 @@ void dv_env_free(dv_env *env)
 	}
 	free(env->vars);
 	gsl_rng_free(env->rng);
+	sym_ctx_free(env->symbols);
 	free(env);
 }
 
@@ -130,6 +132,43 @@ const dv_mat *dv_env_lookup(const dv_env *env, const char *name)
 		if (strcmp(env->vars[i].name, name) == 0)
 			return env->vars[i].mat;
 	return NULL;
+}
+
+int dv_env_symbols(sym_ctx **out, dv_env *env, dv_diag *d)
+{
+	int rc;
+	if (env->symbols == NULL && (rc = sym_ctx_new(&env->symbols, d)) != DV_OK)
+		return rc;
+	*out = env->symbols;
+	return DV_OK;
+}
+
+int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
+{
+	char lower[SYM_NAME_MAX];
+	sym_ctx *ctx;
+	size_t n = strlen(name);
+	int rc;
+
+	for (size_t i = 0; i < env->nvars; i++) {
+		binding *b = &env->vars[i];
+		dv_mat *m = NULL;
+		if (strcmp(b->name, name) != 0)
+			continue;
+		if (n >= sizeof lower)
+			return dv_fail(d, DV_E_ARGS, "'%s' is too long to name symbols", name);
+		for (size_t k = 0; k <= n; k++)
+			lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a'
+									  : name[k]);
+		if ((rc = dv_env_symbols(&ctx, env, d)) != DV_OK ||
+		    (rc = sym_ctx_matrix(&m, ctx, lower, b->mat->rows, b->mat->cols, d)) !=
+			    DV_OK)
+			return rc;
+		dv_mat_free(b->mat);
+		b->mat = m;
+		return DV_OK;
+	}
+	return dv_fail(d, DV_E_NAME, "unknown name '%s'", name);
 }
 
 /* ---- argument helpers ------------------------------------------------ */
@@ -374,6 +413,112 @@ static int fn_activation(dv_value *out, dv_value *args, size_t nargs,
 	return give_mat(out, m, rc);
 }
 
+static int fn_sym(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		  dv_env *env, dv_diag *d)
+{
+	size_t rows, cols;
+	sym_ctx *ctx;
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)nargs;
+	if ((rc = need_count(&rows, &args[0], call->kids[0], "the number of rows", 1,
+			     SYM_MAX_SIDE * 1024, d)) != DV_OK ||
+	    (rc = need_count(&cols, &args[1], call->kids[1], "the number of columns", 1,
+			     SYM_MAX_SIDE * 1024, d)) != DV_OK ||
+	    (rc = need_string(&args[2], call->kids[2], "the name of the symbols ('x')",
+			      d)) != DV_OK)
+		return rc;
+	if ((rc = dv_env_symbols(&ctx, env, d)) != DV_OK)
+		return rc;
+	rc = sym_ctx_matrix(&m, ctx, args[2].str, rows, cols, d);
+	return give_mat(out, m, rc);
+}
+
+static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		   dv_env *env, dv_diag *d)
+{
+	dv_mat *m = NULL;
+	int rc;
+
+	(void)nargs;
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the function", d)) != DV_OK ||
+	    (rc = need_mat(&args[1], call->kids[1], "the variable", d)) != DV_OK)
+		return rc;
+	rc = sym_mat_grad(&m, args[0].mat, args[1].mat, d);
+	if (rc != DV_OK)
+		dv_diag_locate(d, call->kids[rc == DV_E_SHAPE ? 0 : 1]->line,
+			       call->kids[rc == DV_E_SHAPE ? 0 : 1]->column);
+	return give_mat(out, m, rc);
+}
+
+/* Compares a and b entry by entry into c. */
+static int compare(dv_check *c, const dv_mat *a, const dv_mat *b, dv_diag *d)
+{
+	memset(c, 0, sizeof *c);
+	c->holds = 1;
+	if (a->rows != b->rows || a->cols != b->cols) {
+		c->holds = 0;
+		c->shape_differs = 1;
+		return DV_OK;
+	}
+	if (dv_mat_is_double(a) && dv_mat_is_double(b)) {
+		for (size_t i = 0; i < dv_mat_len(a); i++) {
+			double x = dv_mat_get(a, i), y = dv_mat_get(b, i);
+			double abs_err = fabs(x - y);
+			double rel = abs_err / fmax(1e-8, fabs(x) + fabs(y));
+			c->max_abs = fmax(c->max_abs, abs_err);
+			c->max_rel = fmax(c->max_rel, rel);
+			if (rel > DV_EQUAL_REL_TOL && c->holds) {
+				c->holds = 0;
+				c->row = i / a->cols + 1;
+				c->col = i % a->cols + 1;
+			}
+		}
+		return DV_OK;
+	}
+	c->exact = 1;
+	{
+		const dv_field *f = dv_mat_is_double(a) ? b->field : a->field;
+		dv_mat *pa = NULL, *pb = NULL;
+		int rc = dv_mat_convert(&pa, a, f, d);
+		if (rc == DV_OK)
+			rc = dv_mat_convert(&pb, b, f, d);
+		for (size_t i = 0; rc == DV_OK && i < dv_mat_len(a); i++) {
+			if (!sym_poly_equal(*(sym_poly **)dv_mat_at(pa, i),
+					    *(sym_poly **)dv_mat_at(pb, i))) {
+				c->holds = 0;
+				c->row = i / a->cols + 1;
+				c->col = i % a->cols + 1;
+				break;
+			}
+		}
+		dv_mat_free(pa);
+		dv_mat_free(pb);
+		return rc;
+	}
+}
+
+static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		    dv_env *env, dv_diag *d)
+{
+	int rc;
+
+	(void)nargs;
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the left side", d)) != DV_OK ||
+	    (rc = need_mat(&args[1], call->kids[1], "the right side", d)) != DV_OK)
+		return rc;
+	if ((rc = compare(&out->check, args[0].mat, args[1].mat, d)) != DV_OK)
+		return rc;
+	out->kind = DV_V_CHECK;
+	out->mat = args[0].mat;
+	out->mat2 = args[1].mat;
+	args[0].mat = args[1].mat = NULL;
+	return DV_OK;
+}
+
 enum { MK_RAND, MK_RANDN, MK_ZEROS, MK_ONES, MK_EYE };
 
 static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
@@ -448,6 +593,18 @@ static const builtin builtins[] = {
 	ACT("tanh", DV_ACT_TANH),
 	ACT("relu", DV_ACT_RELU),
 	ACT("identity", DV_ACT_IDENTITY),
+	{{"f", "f(X)", "the notes' activation f, as a symbol: f(x11), ..."},
+	 1, 1, fn_activation, DV_ACT_ABSTRACT * 2},
+	{{"df", "df(X)", "its derivative f', as a symbol: f'(x11), ..."},
+	 1, 1, fn_activation, DV_ACT_ABSTRACT * 2 + 1},
+	{{"sym", "sym(rows, cols, 'x')",
+	  "a matrix of symbols x11, x12, ... (1x1: the scalar x)"},
+	 3, 3, fn_sym, 0},
+	{{"grad", "grad(E, X)", "the matrix of dE/dx for every symbol x of X"},
+	 2, 2, fn_grad, 0},
+	{{"equal", "equal(A, B)",
+	  "whether A = B, exactly for symbols, to 1e-9 relative for numbers"},
+	 2, 2, fn_equal, 0},
 	{{"rand", "rand(n [, m])", "uniform random numbers in [0, 1) (seeded by --seed)"},
 	 1, 2, fn_make, MK_RAND},
 	{{"randn", "randn(n [, m])", "standard normal random numbers (seeded by --seed)"},
@@ -828,6 +985,7 @@ int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d)
 	rc = dv_eval(out, tree, env, d);
 	dv_node_free(tree);
 	if (rc == DV_OK && out->kind == DV_V_MAT && dv_mat_is_double(out->mat)) {
+		/* symbolic results are exact and need no such check */
 		const dv_mat *m = out->mat;
 		for (size_t i = 0; i < dv_mat_len(m); i++) {
 			if (!isfinite(dv_mat_get(m, i))) {

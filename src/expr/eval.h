@@ -15,13 +15,32 @@
 #include "core/diag.h"
 #include "core/mat.h"
 #include "expr/parser.h"
+#include "sym/ctx.h"
 
-typedef enum dv_value_kind { DV_V_NONE, DV_V_MAT, DV_V_STR } dv_value_kind;
+typedef enum dv_value_kind { DV_V_NONE, DV_V_MAT, DV_V_STR, DV_V_CHECK } dv_value_kind;
+
+/* Numeric sides are equal when every relative error is at most this. */
+#define DV_EQUAL_REL_TOL 1e-9
+
+/*
+ * The outcome of equal(A, B): exact when either side is symbolic (both
+ * expanded to canonical polynomials, equal for every input of that size),
+ * numeric otherwise.  mat and mat2 of the value hold the two sides.
+ */
+typedef struct dv_check {
+	int holds;
+	int exact;
+	int shape_differs;
+	size_t row, col;        /* first entry that differs, 1-based; 0 if none */
+	double max_abs, max_rel; /* numeric: largest errors over all entries */
+} dv_check;
 
 typedef struct dv_value {
 	dv_value_kind kind;
-	dv_mat *mat;
+	dv_mat *mat;  /* DV_V_MAT; DV_V_CHECK: the left side */
+	dv_mat *mat2; /* DV_V_CHECK: the right side */
 	char *str;
+	dv_check check;
 } dv_value;
 
 void dv_value_clear(dv_value *v);
@@ -35,6 +54,13 @@ void dv_env_free(dv_env *env);
 int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d);
 /* The matrix bound to name, or NULL; borrowed. */
 const dv_mat *dv_env_lookup(const dv_env *env, const char *name);
+/*
+ * Replaces the numbers bound to name by a matrix of symbols of the same
+ * size, named by the name in lower case (X becomes x11, x12, ...).
+ */
+int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d);
+/* The symbol table of env, made on first use; borrowed. */
+int dv_env_symbols(sym_ctx **out, dv_env *env, dv_diag *d);
 
 int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d);
 

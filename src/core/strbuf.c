@@ -1,0 +1,86 @@
+#include "core/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dv_strbuf_init(dv_strbuf *b)
+{
+	b->s = NULL;
+	b->len = b->cap = 0;
+	b->failed = 0;
+}
+
+static int grow(dv_strbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1, cap;
+	char *s;
+	if (b->failed)
+		return -1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (s == NULL) {
+		b->failed = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void dv_strbuf_putn(dv_strbuf *b, const char *s, size_t n)
+{
+	if (grow(b, n) != 0)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void dv_strbuf_puts(dv_strbuf *b, const char *s)
+{
+	dv_strbuf_putn(b, s, strlen(s));
+}
+
+void dv_strbuf_printf(dv_strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || grow(b, (size_t)n) != 0) {
+		b->failed = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+int dv_strbuf_finish(dv_strbuf *b, char **out, dv_diag *d)
+{
+	*out = NULL;
+	if (!b->failed && b->s == NULL)
+		dv_strbuf_putn(b, "", 0);
+	if (b->failed) {
+		dv_strbuf_free(b);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	*out = b->s;
+	dv_strbuf_init(b);
+	return DV_OK;
+}
+
+void dv_strbuf_free(dv_strbuf *b)
+{
+	free(b->s);
+	dv_strbuf_init(b);
+}
