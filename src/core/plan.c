@@ -447,6 +447,32 @@ static int same_shape(size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d)
 	return DV_OK;
 }
 
+/* Every entry of the larger side times the 1 x 1 side. */
+static int plan_scalar_product(dv_plan **out, size_t ar, size_t ac, size_t br,
+			       size_t bc, dv_diag *d)
+{
+	int a_scalar = ar == 1 && ac == 1;
+	size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	if ((rc = plan_begin(&p, rows, cols, ar * ac, br * bc, 1, d)) != DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (size_t i = 0; i < rows * cols; i++) {
+		plan_term(p, one, a_scalar ? 0 : (long)i, a_scalar ? (long)i : 0);
+		plan_close(p, i);
+	}
+	*out = p;
+	return DV_OK;
+}
+
+static int is_scalar(size_t rows, size_t cols)
+{
+	return rows == 1 && cols == 1;
+}
+
 int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 		     dv_diag *d)
 {
@@ -455,6 +481,8 @@ int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 	int rc;
 
 	*out = NULL;
+	if (is_scalar(ar, ac) || is_scalar(br, bc))
+		return plan_scalar_product(out, ar, ac, br, bc, d);
 	if ((rc = same_shape(ar, ac, br, bc, d)) != DV_OK)
 		return rc;
 	if ((rc = plan_begin(&p, ar, ac, ar * ac, br * bc, 1, d)) != DV_OK)
@@ -471,7 +499,7 @@ int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int sign,
 		dv_diag *d)
 {
-	int a_scalar = ar == 1 && ac == 1, b_scalar = br == 1 && bc == 1;
+	int a_scalar = is_scalar(ar, ac), b_scalar = is_scalar(br, bc);
 	size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
 	dv_plan *p;
 	int32_t one, s;
@@ -501,19 +529,8 @@ int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 	int rc;
 
 	*out = NULL;
-	if ((ar == 1 && ac == 1) || (br == 1 && bc == 1)) {
-		int a_scalar = ar == 1 && ac == 1;
-		size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
-		if ((rc = plan_begin(&p, rows, cols, ar * ac, br * bc, 1, d)) != DV_OK)
-			return rc;
-		one = plan_coef(p, 1, 1);
-		for (size_t i = 0; i < rows * cols; i++) {
-			plan_term(p, one, a_scalar ? 0 : (long)i, a_scalar ? (long)i : 0);
-			plan_close(p, i);
-		}
-		*out = p;
-		return DV_OK;
-	}
+	if (is_scalar(ar, ac) || is_scalar(br, bc))
+		return plan_scalar_product(out, ar, ac, br, bc, d);
 	if (ac != br)
 		return dv_fail(d, DV_E_SHAPE,
 			       "%zux%zu times %zux%zu: the inner sizes %zu and %zu "

@@ -94,6 +94,7 @@ int dv_plan_sum(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 
 /* Two operands, A (ar x ac) and B (br x bc). */
 int dv_plan_kron(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d);
+/* The element-wise product; a 1 x 1 side multiplies every entry. */
 int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 		     dv_diag *d);
 /* A + sign * B; a 1 x 1 operand is added to every entry of the other. */

@@ -173,6 +173,14 @@ int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
 
 /* ---- argument helpers ------------------------------------------------ */
 
+/* Where the text of n begins: a binary node stands at its operator. */
+static const dv_node *start_of(const dv_node *n)
+{
+	while ((n->kind == DV_N_BINARY || n->kind == DV_N_TRANSPOSE) && n->nkids > 0)
+		n = n->kids[0];
+	return n;
+}
+
 static void describe_value(const dv_value *v, char *buf, size_t size)
 {
 	if (v->kind == DV_V_STR)
@@ -188,6 +196,7 @@ static int need_mat(const dv_value *v, const dv_node *at, const char *what, dv_d
 	char found[96];
 	if (v->kind == DV_V_MAT)
 		return DV_OK;
+	at = start_of(at);
 	describe_value(v, found, sizeof found);
 	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
 			  "expected a matrix for %s but found %s", what, found);
@@ -198,6 +207,7 @@ static int need_count(size_t *out, const dv_value *v, const dv_node *at,
 		      const char *what, size_t min, size_t max, dv_diag *d)
 {
 	char found[96];
+	at = start_of(at);
 	if (v->kind == DV_V_MAT && dv_mat_is_scalar(v->mat) && dv_mat_is_double(v->mat)) {
 		double x = dv_mat_get(v->mat, 0);
 		if (x == floor(x) && x >= (double)min && x <= (double)max) {
@@ -220,6 +230,7 @@ static int need_string(const dv_value *v, const dv_node *at, const char *what,
 	char found[96];
 	if (v->kind == DV_V_STR)
 		return DV_OK;
+	at = start_of(at);
 	describe_value(v, found, sizeof found);
 	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
 			  "expected %s but found %s", what, found);
@@ -447,9 +458,10 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	    (rc = need_mat(&args[1], call->kids[1], "the variable", d)) != DV_OK)
 		return rc;
 	rc = sym_mat_grad(&m, args[0].mat, args[1].mat, d);
-	if (rc != DV_OK)
-		dv_diag_locate(d, call->kids[rc == DV_E_SHAPE ? 0 : 1]->line,
-			       call->kids[rc == DV_E_SHAPE ? 0 : 1]->column);
+	if (rc != DV_OK) {
+		const dv_node *at = start_of(call->kids[rc == DV_E_SHAPE ? 0 : 1]);
+		dv_diag_locate(d, at->line, at->column);
+	}
 	return give_mat(out, m, rc);
 }
 

@@ -93,25 +93,29 @@ $ verify eval "'full'"
 # Usage errors.
 $ verify eval
 ! verify: error: eval needs an expression
-! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
+!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
 !        verify --help | --version
 ? 2
 
 $ verify eval '1' --let X
 ! verify: error: --let needs NAME=VALUE but found 'X'
-! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
+!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
 !        verify --help | --version
 ? 2
 
 $ verify eval '1' --seed -3
 ! verify: error: --seed needs a whole number from 0 to 4294967295 but found '-3'
-! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
+!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
 !        verify --help | --version
 ? 2
 
 $ verify eval '1' --format xml
-! verify: error: --format must be text or json
-! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+! verify: error: --format must be text, json, latex or markdown
+! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
+!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
 !        verify --help | --version
 ? 2
 
@@ -121,7 +125,8 @@ $ verify eval '1' --let conv='2'
 
 $ verify --frobnicate
 ! verify: error: unknown option '--frobnicate'
-! usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
+!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
 !        verify --help | --version
 ? 2
 
@@ -130,5 +135,5 @@ $ verify --version
 ? 0
 
 $ verify --help | head -1
-> usage: verify eval EXPR [--let NAME=VALUE]... [--seed N] [--format text|json]
+> usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
 ? 0
