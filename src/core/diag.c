@@ -28,6 +28,9 @@ void dv_diag_clear(dv_diag *d)
 
 static void diag_vset(dv_diag *d, int code, const char *fmt, va_list ap)
 {
+	/* a new error has no position until someone locates it */
+	d->line = 0;
+	d->column = 0;
 	d->code = code;
 	vsnprintf(d->message, sizeof d->message, fmt, ap);
 }

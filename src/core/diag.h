@@ -45,7 +45,7 @@ void dv_diag_clear(dv_diag *d);
 /*
  * Records code and a printf-style message in d (if d is not NULL) and
  * returns code, so that callers can write `return dv_fail(d, ...)`.
- * The position is left as it was; dv_fail_at also sets it.
+ * The position is cleared; dv_fail_at sets it.
  */
 int dv_fail(dv_diag *d, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -65,6 +65,32 @@ double dv_act_derivative(dv_act act, double x)
 	return NAN;
 }
 
+double dv_act_diff(dv_act act, unsigned order, double x)
+{
+	if (order == 0)
+		return dv_act_value(act, x);
+	if (order == 1)
+		return dv_act_derivative(act, x);
+	if (order > 2)
+		return NAN;
+	switch (act) {
+	case DV_ACT_IDENTITY:
+	case DV_ACT_RELU:
+		return 0.0;
+	case DV_ACT_SIGMOID: {
+		double s = dv_act_value(DV_ACT_SIGMOID, x);
+		return s * (1.0 - s) * (1.0 - 2.0 * s);
+	}
+	case DV_ACT_TANH: {
+		double t = tanh(x);
+		return -2.0 * t * (1.0 - t * t);
+	}
+	case DV_ACT_ABSTRACT:
+		break;
+	}
+	return NAN;
+}
+
 static void double_zero(const dv_field *f, void *e)
 {
 	(void)f;

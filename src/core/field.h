@@ -60,5 +60,7 @@ extern const dv_field dv_field_double;
 /* The numeric activations, shared by the double field and its callers. */
 double dv_act_value(dv_act act, double x);
 double dv_act_derivative(dv_act act, double x);
+/* The order-th derivative (0 to 2), NAN past that or for DV_ACT_ABSTRACT. */
+double dv_act_diff(dv_act act, unsigned order, double x);
 
 #endif
