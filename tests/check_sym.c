@@ -234,6 +234,8 @@ START_TEST(test_erratum_index_formula_needs_zero_based_offsets)
 								&one, kk, xx, &d),
 							 DV_OK);
 				}
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(f->finish(f, dv_mat_at(fm, i), &d), DV_OK);
 	for (size_t i = 0; i < 4; i++) {
 		ck_assert(sym_poly_equal(*(sym_poly **)dv_mat_at(fm, i),
 					 *(sym_poly **)dv_mat_at(c.mat, i)));

@@ -44,10 +44,16 @@ struct dv_field {
 	/*
 	 * acc += c * x * y, where x or y may be NULL and then stands for 1.
 	 * Zero, add, multiply and scale in one call: the only arithmetic the
-	 * plan executor needs.
+	 * plan executor needs.  A field may defer work until finish.
 	 */
 	int (*fma)(const dv_field *f, void *acc, const dv_coef *c, const void *x,
 		   const void *y, dv_diag *d);
+	/*
+	 * Called once after a run of fma on acc, before acc is read (NULL when
+	 * the field has nothing to do): polynomials sort and merge their terms
+	 * here once, instead of at every fma.
+	 */
+	int (*finish)(const dv_field *f, void *acc, dv_diag *d);
 	/* dst = act(src), or its deriv-th derivative (deriv 0 or 1). */
 	int (*activate)(const dv_field *f, void *dst, const void *src, dv_act act,
 			int deriv, dv_diag *d);

@@ -600,6 +600,10 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 				return rc;
 			}
 		}
+		if (f->finish != NULL && (rc = f->finish(f, dv_mat_at(r, o), d)) != DV_OK) {
+			dv_mat_free(r);
+			return rc;
+		}
 	}
 	*out = r;
 	return DV_OK;

@@ -305,8 +305,15 @@ static int poly_fma(const dv_field *f, void *acc, const dv_coef *c, const void *
 	(void)f;
 	/* An element that is NULL is the zero polynomial, not the 1 that a
 	 * NULL operand of sym_poly_fma stands for. */
-	return sym_poly_fma(slot(acc), r, x == NULL ? NULL : value(x) ? value(x) : &zero,
-			    y == NULL ? NULL : value(y) ? value(y) : &zero, d);
+	return sym_poly_fma_defer(slot(acc), r,
+				  x == NULL ? NULL : value(x) ? value(x) : &zero,
+				  y == NULL ? NULL : value(y) ? value(y) : &zero, d);
+}
+
+static int poly_finish(const dv_field *f, void *acc, dv_diag *d)
+{
+	(void)f;
+	return sym_poly_canon(*slot(acc), d);
 }
 
 static int poly_set(void *dst, sym_poly *p)
@@ -370,6 +377,7 @@ static const dv_field poly_field_template = {
 	.clear = poly_clear,
 	.copy = poly_copy,
 	.fma = poly_fma,
+	.finish = poly_finish,
 	.activate = poly_activate,
 	.from_double = poly_from_double,
 };

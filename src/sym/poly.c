@@ -302,32 +302,46 @@ static int poly_merge(sym_poly **acc, const sym_poly *add, dv_diag *d)
 	return DV_OK;
 }
 
-int sym_poly_fma(sym_poly **acc, sym_rat c, const sym_poly *x, const sym_poly *y,
-		 dv_diag *d)
+/* Appends the terms of c * x * y to *out, unsorted. */
+static int product_into(sym_poly **out, sym_rat c, const sym_poly *x, const sym_poly *y,
+			dv_diag *d)
 {
 	static const sym_term one = {{1, 1}, 0, {0}};
 	const sym_term *xt = x != NULL ? x->t : &one, *yt = y != NULL ? y->t : &one;
 	size_t nx = x != NULL ? x->n : 1, ny = y != NULL ? y->n : 1;
-	sym_poly *prod = NULL;
 	sym_term scale;
-	int rc = DV_OK;
+	int rc;
 
 	if (c.num == 0 || nx == 0 || ny == 0)
 		return DV_OK;
 	memset(&scale, 0, sizeof scale);
 	scale.c = c;
-	if ((rc = poly_reserve(&prod, nx * ny, d)) != DV_OK)
+	if ((rc = poly_reserve(out, sym_poly_len(*out) + nx * ny, d)) != DV_OK)
 		return rc;
-	for (size_t i = 0; i < nx && rc == DV_OK; i++) {
-		for (size_t j = 0; j < ny && rc == DV_OK; j++) {
+	for (size_t i = 0; i < nx; i++) {
+		for (size_t j = 0; j < ny; j++) {
 			sym_term t;
-			rc = sym_term_mul(&t, &xt[i], &yt[j], d);
-			if (rc == DV_OK)
-				rc = sym_term_mul(&t, &t, &scale, d);
-			if (rc == DV_OK)
-				prod->t[prod->n++] = t;
+			if ((rc = sym_term_mul(&t, &xt[i], &yt[j], d)) != DV_OK ||
+			    (rc = sym_term_mul(&t, &t, &scale, d)) != DV_OK)
+				return rc;
+			(*out)->t[(*out)->n++] = t;
 		}
 	}
+	return DV_OK;
+}
+
+int sym_poly_fma_defer(sym_poly **acc, sym_rat c, const sym_poly *x,
+		       const sym_poly *y, dv_diag *d)
+{
+	return product_into(acc, c, x, y, d);
+}
+
+int sym_poly_fma(sym_poly **acc, sym_rat c, const sym_poly *x, const sym_poly *y,
+		 dv_diag *d)
+{
+	sym_poly *prod = NULL;
+	int rc = product_into(&prod, c, x, y, d);
+
 	if (rc == DV_OK)
 		rc = sym_poly_canon(prod, d);
 	if (rc == DV_OK)

@@ -1,0 +1,116 @@
+/*
+ * bench: runs verify commands as whole processes and prints their wall
+ * time and peak memory, as a user would see them.  Not a test: it prints
+ * figures and the targets beside them, and exits 0 unless a command fails.
+ *
+ *   cmake --build build --target bench
+ *   build/bench build/verify [RUNS]
+ */
+#define _DEFAULT_SOURCE /* wait4 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+typedef struct bench_case {
+	const char *what;
+	double target_ms, target_mb;
+	const char *argv[16]; /* after the verify path; NULL-terminated */
+} bench_case;
+
+static const bench_case cases[] = {
+	{"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')", 20, 20,
+	 {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
+	  "X=sym(16,16,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(12,12,'d')",
+	  NULL}},
+	{"dE/dX table, 32x32 input, 5x5 kernel, proved = xcorr(D, K, 'full')", 100, 20,
+	 {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
+	  "X=sym(32,32,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(28,28,'d')",
+	  NULL}},
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs verify once; wall time in ms and peak resident memory in MB. */
+static int run_once(const char *verify, const bench_case *c, double *ms, double *mb)
+{
+	const char *argv[18];
+	struct rusage ru;
+	int status, devnull;
+	double start;
+	pid_t pid;
+	size_t n = 0;
+
+	argv[n++] = verify;
+	for (size_t i = 0; c->argv[i] != NULL; i++)
+		argv[n++] = c->argv[i];
+	argv[n] = NULL;
+	start = now_ms();
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDOUT_FILENO);
+		execv(verify, (char *const *)argv);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid)
+		return -1;
+	*ms = now_ms() - start;
+	*mb = (double)ru.ru_maxrss / 1024.0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = argc > 2 ? atoi(argv[2]) : 21;
+	int failed = 0;
+
+	if (argc < 2 || runs < 1 || runs > 1000) {
+		fprintf(stderr, "usage: bench VERIFY [RUNS]\n");
+		return 2;
+	}
+	printf("%d runs each; wall time of the whole process (median, max) and peak "
+	       "memory\n",
+	       runs);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const bench_case *c = &cases[i];
+		double *ms = calloc((size_t)runs, sizeof *ms), peak = 0;
+		if (ms == NULL)
+			return 2;
+		for (int r = 0; r < runs; r++) {
+			double mb;
+			if (run_once(argv[1], c, &ms[r], &mb) != 0) {
+				fprintf(stderr, "bench: %s: the command failed\n", c->what);
+				failed = 1;
+				break;
+			}
+			if (mb > peak)
+				peak = mb;
+		}
+		qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+		printf("%s\n  %.1f ms median, %.1f ms max (target < %.0f ms); %.1f MB peak "
+		       "(target < %.0f MB)\n",
+		       c->what, ms[runs / 2], ms[runs - 1], c->target_ms, peak, c->target_mb);
+		free(ms);
+	}
+	return failed;
+}
