@@ -462,8 +462,8 @@ START_TEST(test_symbolic_refusals)
 		{"sym(65, 2, 'q')", "sym: a 65x2 matrix of symbols is outside 1x1 to 64x64 "
 				    "(its tables would be too large to read)"},
 		{"X .^ 9", "'.^': a term would have degree 9; the limit is 8"},
-		{"grad(sum(X), [1 2])", "grad: the variable must be a matrix of symbols (made "
-					"by sym)"},
+		{"grad(sum(X), [1 2])", "grad: on numbers, the variable must be the name of a "
+					"matrix: grad(E, X)"},
 		{"X / beta", "'/': the divisor must be a number, not symbolic"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_deriv.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
 #include "core/ops.h"
@@ -23,13 +25,19 @@ void dv_value_clear(dv_value *v)
 typedef struct binding {
 	char *name;
 	dv_mat *mat;
+	const dv_node *def; /* a definition instead of a matrix */
 } binding;
+
+/* How deep definitions may use each other; deeper is taken for a loop. */
+#define MAX_DEFINE_DEPTH 64
 
 struct dv_env {
 	binding *vars;
 	size_t nvars;
 	gsl_rng *rng;
 	sym_ctx *symbols; /* made on first use */
+	dv_act f_is;      /* DV_ACT_ABSTRACT: f has no numbers */
+	int depth;        /* definitions being evaluated */
 };
 
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
@@ -56,6 +64,7 @@ int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	gsl_rng_set(env->rng, seed);
+	env->f_is = DV_ACT_ABSTRACT;
 	*out = env;
 	return DV_OK;
 }
@@ -88,7 +97,8 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d)
+static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def,
+		    dv_diag *d)
 {
 	binding *b;
 	char *copy;
@@ -109,6 +119,7 @@ int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d)
 		if (strcmp(env->vars[i].name, name) == 0) {
 			dv_mat_free(env->vars[i].mat);
 			env->vars[i].mat = m;
+			env->vars[i].def = def;
 			return DV_OK;
 		}
 	}
@@ -122,16 +133,45 @@ int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	env->vars = b;
-	env->vars[env->nvars++] = (binding){copy, m};
+	env->vars[env->nvars++] = (binding){copy, m, def};
 	return DV_OK;
 }
 
-const dv_mat *dv_env_lookup(const dv_env *env, const char *name)
+int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d)
+{
+	return bind_any(env, name, m, NULL, d);
+}
+
+int dv_env_define(dv_env *env, const char *name, const dv_node *tree, dv_diag *d)
+{
+	return bind_any(env, name, NULL, tree, d);
+}
+
+void dv_env_set_f(dv_env *env, dv_act act)
+{
+	env->f_is = act;
+}
+
+dv_mat *dv_env_lookup_mut(dv_env *env, const char *name)
 {
 	for (size_t i = 0; i < env->nvars; i++)
 		if (strcmp(env->vars[i].name, name) == 0)
 			return env->vars[i].mat;
 	return NULL;
+}
+
+static const binding *find_binding(const dv_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nvars; i++)
+		if (strcmp(env->vars[i].name, name) == 0)
+			return &env->vars[i];
+	return NULL;
+}
+
+const dv_mat *dv_env_lookup(const dv_env *env, const char *name)
+{
+	const binding *b = find_binding(env, name);
+	return b != NULL ? b->mat : NULL;
 }
 
 int dv_env_symbols(sym_ctx **out, dv_env *env, dv_diag *d)
@@ -153,7 +193,7 @@ int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
 	for (size_t i = 0; i < env->nvars; i++) {
 		binding *b = &env->vars[i];
 		dv_mat *m = NULL;
-		if (strcmp(b->name, name) != 0)
+		if (strcmp(b->name, name) != 0 || b->mat == NULL)
 			continue;
 		if (n >= sizeof lower)
 			return dv_fail(d, DV_E_ARGS, "'%s' is too long to name symbols", name);
@@ -417,10 +457,14 @@ static int fn_activation(dv_value *out, dv_value *args, size_t nargs,
 	int rc;
 
 	(void)nargs;
-	(void)env;
+	dv_act act = (dv_act)(self->param / 2);
+
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
 		return rc;
-	rc = dv_op_activate(&m, args[0].mat, (dv_act)(self->param / 2), self->param % 2, d);
+	/* on numbers, the abstract f is what the lesson says it is */
+	if (act == DV_ACT_ABSTRACT && dv_mat_is_double(args[0].mat))
+		act = env->f_is;
+	rc = dv_op_activate(&m, args[0].mat, act, self->param % 2, d);
 	return give_mat(out, m, rc);
 }
 
@@ -446,6 +490,79 @@ static int fn_sym(dv_value *out, dv_value *args, size_t nargs, const dv_node *ca
 	return give_mat(out, m, rc);
 }
 
+typedef struct fd_point {
+	const dv_node *loss;
+	dv_env *env;
+	double *entry; /* the entry being moved */
+	int rc;
+	dv_diag *d;
+} fd_point;
+
+static double fd_loss(double x, void *p)
+{
+	fd_point *fp = p;
+	dv_value v;
+	double r = NAN;
+
+	if (fp->rc != DV_OK)
+		return NAN;
+	*fp->entry = x;
+	fp->rc = dv_eval(&v, fp->loss, fp->env, fp->d);
+	if (fp->rc == DV_OK && (v.kind != DV_V_MAT || !dv_mat_is_scalar(v.mat) ||
+				!dv_mat_is_double(v.mat)))
+		fp->rc = dv_fail(fp->d, DV_E_SHAPE, "the function must be a number (1x1)");
+	if (fp->rc == DV_OK)
+		r = dv_mat_get(v.mat, 0);
+	dv_value_clear(&v);
+	return r;
+}
+
+int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
+		    dv_env *env, dv_diag *d)
+{
+	dv_mat *x = dv_env_lookup_mut(env, var), *g = NULL, *e = NULL;
+	fd_point fp = {loss, env, NULL, DV_OK, d};
+	gsl_function fn = {fd_loss, &fp};
+	int rc;
+
+	*grad = NULL;
+	if (errors != NULL)
+		*errors = NULL;
+	if (x == NULL || !dv_mat_is_double(x))
+		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
+	if ((rc = dv_mat_new(&g, &dv_field_double, x->rows, x->cols, d)) != DV_OK ||
+	    (rc = dv_mat_new(&e, &dv_field_double, x->rows, x->cols, d)) != DV_OK) {
+		dv_mat_free(g);
+		return rc;
+	}
+	for (size_t i = 0; i < dv_mat_len(x) && rc == DV_OK; i++) {
+		double *entry = (double *)x->data + i, x0 = *entry, h;
+		double *gi = (double *)g->data + i, *ei = (double *)e->data + i;
+		/* GSL starts from h and refines; scale it with the entry */
+		h = 1e-5 * fmax(1.0, fabs(x0));
+		fp.entry = entry;
+		rc = gsl_deriv_central(&fn, x0, h, gi, ei);
+		*entry = x0;
+		if (fp.rc != DV_OK)
+			rc = fp.rc;
+		else if (rc != GSL_SUCCESS || !isfinite(*gi))
+			rc = dv_fail(d, DV_E_NUMERIC,
+				     "finite differences failed at entry (%zu,%zu) of %s",
+				     i / x->cols + 1, i % x->cols + 1, var);
+	}
+	if (rc != DV_OK) {
+		dv_mat_free(g);
+		dv_mat_free(e);
+		return rc;
+	}
+	*grad = g;
+	if (errors != NULL)
+		*errors = e;
+	else
+		dv_mat_free(e);
+	return DV_OK;
+}
+
 static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
 		   dv_env *env, dv_diag *d)
 {
@@ -453,10 +570,26 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	int rc;
 
 	(void)nargs;
-	(void)env;
 	if ((rc = need_mat(&args[0], call->kids[0], "the function", d)) != DV_OK ||
 	    (rc = need_mat(&args[1], call->kids[1], "the variable", d)) != DV_OK)
 		return rc;
+	if (dv_mat_is_double(args[1].mat)) {
+		/* numbers: central finite differences of the function */
+		const dv_node *var = call->kids[1];
+		if (var->kind != DV_N_NAME || dv_env_lookup(env, var->text) == NULL)
+			return dv_fail_at(d, DV_E_ARGS, start_of(var)->line,
+					  start_of(var)->column,
+					  "on numbers, the variable must be the name of a "
+					  "matrix: grad(E, X)");
+		if (!dv_mat_is_scalar(args[0].mat))
+			return dv_fail_at(d, DV_E_SHAPE, start_of(call->kids[0])->line,
+					  start_of(call->kids[0])->column,
+					  "the function must be a number (1x1), not a "
+					  "%zux%zu matrix",
+					  args[0].mat->rows, args[0].mat->cols);
+		rc = dv_eval_fd_grad(&m, NULL, call->kids[0], var->text, env, d);
+		return give_mat(out, m, rc);
+	}
 	rc = sym_mat_grad(&m, args[0].mat, args[1].mat, d);
 	if (rc != DV_OK) {
 		const dv_node *at = start_of(call->kids[rc == DV_E_SHAPE ? 0 : 1]);
@@ -466,7 +599,7 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 }
 
 /* Compares a and b entry by entry into c. */
-static int compare(dv_check *c, const dv_mat *a, const dv_mat *b, dv_diag *d)
+int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_diag *d)
 {
 	memset(c, 0, sizeof *c);
 	c->holds = 1;
@@ -482,7 +615,7 @@ static int compare(dv_check *c, const dv_mat *a, const dv_mat *b, dv_diag *d)
 			double rel = abs_err / fmax(1e-8, fabs(x) + fabs(y));
 			c->max_abs = fmax(c->max_abs, abs_err);
 			c->max_rel = fmax(c->max_rel, rel);
-			if (rel > DV_EQUAL_REL_TOL && c->holds) {
+			if (rel > tol && c->holds) {
 				c->holds = 0;
 				c->row = i / a->cols + 1;
 				c->col = i % a->cols + 1;
@@ -519,10 +652,21 @@ static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 
 	(void)nargs;
 	(void)env;
+	double tol = DV_EQUAL_REL_TOL;
+
 	if ((rc = need_mat(&args[0], call->kids[0], "the left side", d)) != DV_OK ||
 	    (rc = need_mat(&args[1], call->kids[1], "the right side", d)) != DV_OK)
 		return rc;
-	if ((rc = compare(&out->check, args[0].mat, args[1].mat, d)) != DV_OK)
+	if (nargs == 3) {
+		const dv_node *at = start_of(call->kids[2]);
+		if (args[2].kind != DV_V_MAT || !dv_mat_is_scalar(args[2].mat) ||
+		    !dv_mat_is_double(args[2].mat) || !(dv_mat_get(args[2].mat, 0) >= 0) ||
+		    dv_mat_get(args[2].mat, 0) >= 1)
+			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
+					  "the tolerance must be a number from 0 to 1");
+		tol = dv_mat_get(args[2].mat, 0);
+	}
+	if ((rc = dv_compare(&out->check, args[0].mat, args[1].mat, tol, d)) != DV_OK)
 		return rc;
 	out->kind = DV_V_CHECK;
 	out->mat = args[0].mat;
@@ -612,11 +756,14 @@ static const builtin builtins[] = {
 	{{"sym", "sym(rows, cols, 'x')",
 	  "a matrix of symbols x11, x12, ... (1x1: the scalar x)"},
 	 3, 3, fn_sym, 0},
-	{{"grad", "grad(E, X)", "the matrix of dE/dx for every symbol x of X"},
+	{{"grad", "grad(E, X)",
+	  "dE/dx for every entry x of X: exact on symbols, central differences on "
+	  "numbers"},
 	 2, 2, fn_grad, 0},
-	{{"equal", "equal(A, B)",
-	  "whether A = B, exactly for symbols, to 1e-9 relative for numbers"},
-	 2, 2, fn_equal, 0},
+	{{"equal", "equal(A, B [, tol])",
+	  "whether A = B, exactly for symbols, to relative error tol (1e-9) for "
+	  "numbers"},
+	 2, 3, fn_equal, 0},
 	{{"rand", "rand(n [, m])", "uniform random numbers in [0, 1) (seeded by --seed)"},
 	 1, 2, fn_make, MK_RAND},
 	{{"randn", "randn(n [, m])", "standard normal random numbers (seeded by --seed)"},
@@ -702,7 +849,7 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 
 	if (b == NULL) {
 		const char *hint = closest_name(env, n->text, 1);
-		if (dv_env_lookup(env, n->text) != NULL)
+		if (find_binding(env, n->text) != NULL)
 			return dv_fail_at(d, DV_E_NAME, n->line, n->column,
 					  "'%s' is a matrix, not a function (verify has "
 					  "no indexing)",
@@ -750,13 +897,22 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 
 static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
-	const dv_mat *m = dv_env_lookup(env, n->text);
+	const binding *b = find_binding(env, n->text);
 	const char *hint;
 	dv_mat *copy = NULL;
 	int rc;
 
-	if (m != NULL) {
-		rc = dv_mat_copy(&copy, m, d);
+	if (b != NULL && b->def != NULL) {
+		if (env->depth >= MAX_DEFINE_DEPTH)
+			return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
+					  "the definition of '%s' uses itself", n->text);
+		env->depth++;
+		rc = dv_eval(out, b->def, env, d);
+		env->depth--;
+		return rc;
+	}
+	if (b != NULL) {
+		rc = dv_mat_copy(&copy, b->mat, d);
 		return give_mat(out, copy, rc);
 	}
 	if (strcmp(n->text, "Inf") == 0 || strcmp(n->text, "inf") == 0 ||

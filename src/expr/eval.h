@@ -52,8 +52,18 @@ int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d);
 void dv_env_free(dv_env *env);
 /* Binds name to m, taking ownership of m (freed on failure too). */
 int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d);
-/* The matrix bound to name, or NULL; borrowed. */
+/*
+ * Binds name to an expression evaluated wherever the name is used, so that
+ * it follows changes of the matrices it uses (a lesson's define).  The tree
+ * is borrowed and must outlive env.
+ */
+int dv_env_define(dv_env *env, const char *name, const dv_node *tree, dv_diag *d);
+/* The matrix bound to name, or NULL (also for a definition); borrowed. */
 const dv_mat *dv_env_lookup(const dv_env *env, const char *name);
+/* The same, writable: numbers changed in place are seen by later evaluations. */
+dv_mat *dv_env_lookup_mut(dv_env *env, const char *name);
+/* What the notes' abstract f means on numbers (by default it has none). */
+void dv_env_set_f(dv_env *env, dv_act act);
 /*
  * Replaces the numbers bound to name by a matrix of symbols of the same
  * size, named by the name in lower case (X becomes x11, x12, ...).
@@ -66,6 +76,20 @@ int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d);
 
 /* Parses and evaluates src; a numeric result must be finite. */
 int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d);
+
+/*
+ * Compares a and b entry by entry: exactly when either is symbolic, else
+ * with relative error |a-b| / max(1e-8, |a|+|b|) at most tol.
+ */
+int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_diag *d);
+
+/*
+ * dE/dx for every entry of the numbers bound to var, by central finite
+ * differences (gsl_deriv_central) of the tree `loss`, a 1 x 1 function;
+ * errors gets GSL's error estimate per entry (may be NULL).
+ */
+int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
+		    dv_env *env, dv_diag *d);
 
 /* One function of the language, for listings. */
 typedef struct dv_function_info {

@@ -234,6 +234,13 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d)
 		case ';':
 			tok->kind = DV_T_SEMI;
 			break;
+		case '=':
+			if (p[1] == '=') {
+				tok->kind = DV_T_EQEQ;
+				len = 2;
+				break;
+			}
+			goto unexpected;
 		case '.':
 			if (p[1] == '*') {
 				tok->kind = DV_T_DOTSTAR;
@@ -245,8 +252,9 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d)
 				len = 2;
 				break;
 			}
-			/* fall through */
-		default: {
+			goto unexpected;
+		default:
+		unexpected: {
 			/* Quote the whole character, even a multi-byte one. */
 			size_t n = 1;
 			while ((((unsigned char)p[n]) & 0xC0) == 0x80)

@@ -1,6 +1,6 @@
 /*
  * lexer: tokens of verify's expression language, a small MATLAB/Octave-like
- * notation: numbers, names, 'strings', + - * / .* ∘ .^ ^ ' ( ) [ ] , ;
+ * notation: numbers, names, 'strings', + - * / .* ∘ .^ ^ ' ( ) [ ] , ; ==
  * Inside brackets, white space and newlines separate entries and rows as in
  * Octave ([1 -2] has two entries, [1 - 2] one).
  */
@@ -32,6 +32,7 @@ typedef enum dv_tok_kind {
 	DV_T_COMMA,
 	DV_T_SEMI,
 	DV_T_NEWLINE, /* only inside brackets, where it ends a row */
+	DV_T_EQEQ,    /* ==, between the sides of an equation */
 } dv_tok_kind;
 
 typedef struct dv_token {

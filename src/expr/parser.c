@@ -336,25 +336,54 @@ static int parse_expr(parser *ps, dv_node **out)
 	return parse_binary(ps, out, 1);
 }
 
-int dv_parse(dv_node **out, const char *src, dv_diag *d)
+static int parse_top(parser *ps, dv_node **out, const char *src, dv_diag *d)
 {
-	parser ps;
 	int rc;
 
 	*out = NULL;
-	ps.d = d;
-	dv_lexer_init(&ps.lx, src);
-	if ((rc = next(&ps)) != DV_OK)
+	ps->d = d;
+	dv_lexer_init(&ps->lx, src);
+	if ((rc = next(ps)) != DV_OK)
 		return rc;
-	if (ps.tok.kind == DV_T_EOF)
-		return dv_fail_at(d, DV_E_SYNTAX, ps.tok.line, ps.tok.column,
+	if (ps->tok.kind == DV_T_EOF)
+		return dv_fail_at(d, DV_E_SYNTAX, ps->tok.line, ps->tok.column,
 				  "expected an expression but found end of input");
-	if ((rc = parse_expr(&ps, out)) != DV_OK)
-		return rc;
-	if (ps.tok.kind != DV_T_EOF) {
+	return parse_expr(ps, out);
+}
+
+int dv_parse(dv_node **out, const char *src, dv_diag *d)
+{
+	parser ps;
+	int rc = parse_top(&ps, out, src, d);
+
+	if (rc == DV_OK && ps.tok.kind != DV_T_EOF) {
 		rc = expected(&ps, "an operator or end of input");
 		dv_node_free(*out);
 		*out = NULL;
+	}
+	return rc;
+}
+
+int dv_parse_equation(dv_node **lhs, dv_node **rhs, const char *src, dv_diag *d)
+{
+	parser ps;
+	int rc = parse_top(&ps, lhs, src, d);
+
+	*rhs = NULL;
+	if (rc == DV_OK && ps.tok.kind != DV_T_EQEQ)
+		rc = expected(&ps, "'==' between the two sides");
+	if (rc == DV_OK && (rc = next(&ps)) == DV_OK) {
+		if (ps.tok.kind == DV_T_EOF)
+			rc = expected(&ps, "the right side after '=='");
+		else
+			rc = parse_expr(&ps, rhs);
+	}
+	if (rc == DV_OK && ps.tok.kind != DV_T_EOF)
+		rc = expected(&ps, "an operator or end of input");
+	if (rc != DV_OK) {
+		dv_node_free(*lhs);
+		dv_node_free(*rhs);
+		*lhs = *rhs = NULL;
 	}
 	return rc;
 }

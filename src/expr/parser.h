@@ -44,6 +44,8 @@ typedef struct dv_node {
 } dv_node;
 
 int dv_parse(dv_node **out, const char *src, dv_diag *d);
+/* "lhs == rhs": two trees, both freed on failure. */
+int dv_parse_equation(dv_node **lhs, dv_node **rhs, const char *src, dv_diag *d);
 void dv_node_free(dv_node *n);
 
 #endif
