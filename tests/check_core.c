@@ -226,7 +226,7 @@ START_TEST(test_conv_pad_equals_conv_of_padded_input)
 	dv_mat *x = random_mat(4, 5), *k = random_mat(2, 3), *px = NULL;
 	dv_mat *a, *b;
 
-	ck_assert_int_eq(dv_op_pad(&px, x, 2, &d), DV_OK);
+	ck_assert_int_eq(dv_op_pad(&px, x, 2, 2, &d), DV_OK);
 	ck_assert(px->rows == 8 && px->cols == 9);
 	a = window(x, k, DV_MODE_VALID, 1, 1, 2);
 	b = conv(px, k, DV_MODE_VALID);

@@ -104,6 +104,8 @@ START_TEST(test_functions_reach_the_core)
 	expect("transpose(K)", 2, 2, (const double[]){1, 3, 2, 4});
 	expect("pad(K, 1)", 4, 4,
 	       (const double[]){0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0});
+	expect("pad(K, 0, 1)", 2, 4, (const double[]){0, 1, 2, 0, 0, 3, 4, 0});
+	expect("[rows(X) cols(pad(X, 1, 2))]", 1, 2, (const double[]){3, 7});
 	expect("up(K, 2)", 4, 4,
 	       (const double[]){1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
 	expect("down(up(K, 2), 2)", 2, 2, (const double[]){4, 8, 12, 16});

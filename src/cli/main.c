@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "cli/print.h"
+#include "cli/report.h"
 #include "core/diag.h"
 #include "expr/eval.h"
+#include "lesson/library.h"
+#include "lesson/run.h"
 
 #ifndef VERIFY_VERSION
 #define VERIFY_VERSION "unknown"
@@ -23,9 +27,16 @@
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]\n"
+	"usage: verify --lesson NAME | --all | --lesson-file PATH | --list\n"
+	"              [--seed N] [--size NAME=RxC]... [--format text|json|tap|markdown]\n"
+	"              [--no-color]\n"
+	"       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]\n"
 	"                        [--format text|json|latex|markdown] [--name NAME] [--ascii]\n"
 	"       verify --help | --version\n";
+
+static const char short_usage[] =
+	"usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help "
+	"tells more)\n";
 
 static void print_help(void)
 {
@@ -35,6 +46,19 @@ static void print_help(void)
 	fputs("\n"
 	      "verify checks the backpropagation derivation of a convolutional\n"
 	      "network, formula by formula, on small matrices.\n"
+	      "\n"
+	      "Lessons:\n"
+	      "  --list           the lessons, one line each, in the order of the notes\n"
+	      "  --lesson NAME    run a lesson: its steps, tables, numbers and checks\n"
+	      "  --all            run every lesson\n"
+	      "  --lesson-file P  run the lesson in file P (a teacher's own)\n"
+	      "  --seed N         seed of the random numbers (default 1)\n"
+	      "  --size NAME=RxC  run with matrix NAME at another size (repeatable)\n"
+	      "  --format F       text (default), json, tap or markdown\n"
+	      "  --no-color       no colours (also when NO_COLOR is set or not a terminal)\n"
+	      "\n"
+	      "Lesson files are looked for in $VERIFY_LESSONS, the source tree's\n"
+	      "lessons/ and the installed share/verify/lessons.\n"
 	      "\n"
 	      "Commands:\n"
 	      "  eval EXPR        evaluate one expression and print the result\n"
@@ -57,7 +81,8 @@ static void print_help(void)
 	for (; fn->name != NULL; fn++)
 		printf("  %-24s %s\n", fn->name, fn->summary);
 	fputs("\n"
-	      "Exit status: 0 success, 1 an equal(A, B) that does not hold,\n"
+	      "Exit status: 0 success (every check as the lesson says), 1 a check\n"
+	      "that came out otherwise (or an equal(A, B) that does not hold),\n"
 	      "2 bad input or usage.\n",
 	      stdout);
 }
@@ -70,7 +95,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\n", stderr);
-	fputs(usage_text, stderr);
+	fputs(short_usage, stderr);
 	return EXIT_USAGE;
 }
 
@@ -263,6 +288,335 @@ out:
 	return status;
 }
 
+/* ---- lessons ----------------------------------------------------------- */
+
+typedef enum lesson_mode { MODE_NONE, MODE_LIST, MODE_LESSON, MODE_ALL, MODE_FILE } lesson_mode;
+
+typedef struct lesson_args {
+	lesson_mode mode;
+	const char *target; /* the lesson's name or file */
+	unsigned long seed;
+	lesson_size *sizes;
+	size_t nsizes;
+	dv_format format;
+	int no_color;
+} lesson_args;
+
+/* The text of a file, for carets under errors; NULL if it cannot be read. */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+	if (f == NULL)
+		return NULL;
+	text = malloc(1024 * 1024 + 1);
+	n = text != NULL ? fread(text, 1, 1024 * 1024, f) : 0;
+	fclose(f);
+	if (text != NULL)
+		text[n] = '\0';
+	return text;
+}
+
+static void print_lesson_errors(const char *path, const lesson_errors *errs)
+{
+	char *text = read_text(path);
+	for (size_t i = 0; i < errs->n; i++) {
+		if (errs->items[i].line > 0)
+			dv_print_diag(stderr, path, text, &errs->items[i]);
+		else
+			fprintf(stderr, "verify: error: %s\n", errs->items[i].message);
+	}
+	if (errs->n == LESSON_MAX_ERRORS)
+		fprintf(stderr, "%s: too many errors; stopped\n", path);
+	free(text);
+}
+
+static int parse_size_arg(lesson_size *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *end;
+	unsigned long r, c;
+	if (eq == NULL || eq == arg)
+		return -1;
+	errno = 0;
+	r = strtoul(eq + 1, &end, 10);
+	if (end == eq + 1 || *end != 'x' || eq[1] == '-')
+		return -1;
+	c = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || r < 1 || c < 1 || r > 64 || c > 64 || end[-1] == 'x')
+		return -1;
+	s->name = arg;
+	s->rows = r;
+	s->cols = c;
+	return (int)(eq - arg);
+}
+
+static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **names)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		int r;
+		lesson_mode m = MODE_NONE;
+		if (strcmp(argv[i], "--list") == 0) {
+			m = MODE_LIST;
+		} else if (strcmp(argv[i], "--all") == 0) {
+			m = MODE_ALL;
+		} else if ((r = option_value("--lesson-file", argc, argv, &i, &v)) != 0) {
+			if (r < 0)
+				return usage_error("--lesson-file needs a path");
+			m = MODE_FILE;
+		} else if ((r = option_value("--lesson", argc, argv, &i, &v)) != 0) {
+			if (r < 0)
+				return usage_error("--lesson needs a lesson's name (see --list)");
+			m = MODE_LESSON;
+		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || parse_seed(v, &la->seed) != 0)
+				return usage_error("--seed needs a whole number from 0 to "
+						   "4294967295%s%s%s",
+						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
+						   r < 0 ? "" : "'");
+		} else if ((r = option_value("--size", argc, argv, &i, &v)) != 0) {
+			int n = r < 0 ? -1 : parse_size_arg(&la->sizes[la->nsizes], v);
+			if (n <= 0)
+				return usage_error("--size needs NAME=RxC with R and C from 1 "
+						   "to 64%s%s%s",
+						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
+						   r < 0 ? "" : "'");
+			names[la->nsizes] = strndup(v, (size_t)n);
+			if (names[la->nsizes] == NULL)
+				return usage_error("out of memory");
+			la->sizes[la->nsizes].name = names[la->nsizes];
+			la->nsizes++;
+		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
+			if (r > 0 && strcmp(v, "text") == 0)
+				la->format = DV_FORMAT_TEXT;
+			else if (r > 0 && strcmp(v, "json") == 0)
+				la->format = DV_FORMAT_JSON;
+			else if (r > 0 && strcmp(v, "tap") == 0)
+				la->format = DV_FORMAT_TAP;
+			else if (r > 0 && strcmp(v, "markdown") == 0)
+				la->format = DV_FORMAT_MARKDOWN;
+			else
+				return usage_error("--format must be text, json, tap or "
+						   "markdown");
+		} else if (strcmp(argv[i], "--no-color") == 0) {
+			la->no_color = 1;
+		} else if (argv[i][0] == '-') {
+			return usage_error("unknown option '%s'", argv[i]);
+		} else {
+			return usage_error("unexpected '%s' (a lesson is run with --lesson "
+					   "NAME)",
+					   argv[i]);
+		}
+		if (m != MODE_NONE) {
+			if (la->mode != MODE_NONE)
+				return usage_error("give one of --list, --lesson, --all and "
+						   "--lesson-file");
+			la->mode = m;
+			la->target = v;
+		}
+	}
+	if (la->mode == MODE_NONE)
+		return usage_error("nothing to do: give --lesson NAME, --all, --list or "
+				   "a command");
+	return EXIT_OK;
+}
+
+static int cmd_list(void)
+{
+	lesson_entry *list = NULL;
+	size_t n = 0;
+	dv_diag d;
+	int status = EXIT_OK;
+
+	dv_diag_clear(&d);
+	if (lesson_library_list(&list, &n, &d) != DV_OK) {
+		dv_print_diag(stderr, NULL, NULL, &d);
+		return EXIT_USAGE;
+	}
+	if (n == 0) {
+		fputs("verify: error: no lessons found (set VERIFY_LESSONS to their folder)\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].lesson == NULL) {
+			printf("%-18s (cannot be read: %s)\n", list[i].name,
+			       list[i].errors.n > 0 ? list[i].errors.items[0].message : "");
+			status = EXIT_USAGE;
+		} else {
+			printf("%-18s %s\n", list[i].name, list[i].lesson->title);
+		}
+	}
+	lesson_library_free(list, n);
+	return status;
+}
+
+/* Runs the lessons at paths and reports them; returns the exit status. */
+static int run_lessons(char **paths, size_t n, const lesson_args *la)
+{
+	lesson **ls = calloc(n, sizeof *ls);
+	lesson_result **rs = calloc(n, sizeof *rs);
+	lesson_opts lo = {la->seed, la->sizes, la->nsizes};
+	dv_report_opts ro = {0, utf8_terminal()};
+	int status = EXIT_OK;
+	size_t ran = 0;
+
+	if (ls == NULL || rs == NULL) {
+		free(ls);
+		free(rs);
+		fputs("verify: error: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	ro.color = !la->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+	for (size_t i = 0; i < n && status != EXIT_USAGE; i++) {
+		lesson_errors errs;
+		dv_diag d;
+		dv_diag_clear(&d);
+		if (lesson_load(&ls[i], paths[i], &errs) != DV_OK) {
+			print_lesson_errors(paths[i], &errs);
+			status = EXIT_USAGE;
+			break;
+		}
+		if (lesson_run(&rs[i], ls[i], &lo, &d) != DV_OK) {
+			if (d.line > 0)
+				dv_print_diag(stderr, paths[i], ls[i]->text, &d);
+			else
+				fprintf(stderr, "verify: error: %s: %s\n", ls[i]->name, d.message);
+			status = EXIT_USAGE;
+			break;
+		}
+		ran++;
+		if (rs[i]->npassed != rs[i]->nchecks)
+			status = EXIT_CHECK;
+	}
+	if (status != EXIT_USAGE) {
+		if (la->format == DV_FORMAT_TAP) {
+			dv_report_tap(stdout, rs, ran);
+		} else if (la->format == DV_FORMAT_JSON) {
+			cJSON *root = n == 1 ? dv_report_json(rs[0]) : cJSON_CreateObject();
+			char *text;
+			if (n != 1 && root != NULL) {
+				cJSON *arr = cJSON_AddArrayToObject(root, "lessons");
+				size_t checks = 0, passed = 0;
+				for (size_t i = 0; arr != NULL && i < ran; i++) {
+					cJSON_AddItemToArray(arr, dv_report_json(rs[i]));
+					checks += rs[i]->nchecks;
+					passed += rs[i]->npassed;
+				}
+				cJSON_AddNumberToObject(root, "checks", (double)checks);
+				cJSON_AddNumberToObject(root, "passed", (double)passed);
+				cJSON_AddBoolToObject(root, "ok", checks == passed);
+			}
+			text = root != NULL ? cJSON_Print(root) : NULL;
+			if (text != NULL)
+				printf("%s\n", text);
+			else
+				status = EXIT_USAGE;
+			cJSON_free(text);
+			cJSON_Delete(root);
+		} else {
+			size_t checks = 0, passed = 0;
+			for (size_t i = 0; i < ran; i++) {
+				if (i > 0)
+					fputs(la->format == DV_FORMAT_MARKDOWN ? "\n---\n\n"
+									       : "\n",
+					      stdout);
+				if (la->format == DV_FORMAT_MARKDOWN)
+					dv_report_markdown(stdout, rs[i]);
+				else
+					dv_report_text(stdout, rs[i], &ro);
+				checks += rs[i]->nchecks;
+				passed += rs[i]->npassed;
+			}
+			if (ran > 1 && la->format == DV_FORMAT_TEXT)
+				printf("\nall lessons: %zu checks, %zu as the lessons say\n", checks,
+				       passed);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		lesson_result_free(rs[i]);
+		lesson_free(ls[i]);
+	}
+	free(rs);
+	free(ls);
+	return status;
+}
+
+static int cmd_lessons(int argc, char **argv)
+{
+	lesson_args la = {MODE_NONE, NULL, 1, NULL, 0, DV_FORMAT_TEXT, 0};
+	char **names = calloc((size_t)argc, sizeof *names);
+	char **paths = NULL;
+	size_t npaths = 0;
+	lesson_entry *list = NULL;
+	size_t nlist = 0;
+	dv_diag d;
+	int status;
+
+	dv_diag_clear(&d);
+	la.sizes = calloc((size_t)argc, sizeof *la.sizes);
+	if (names == NULL || la.sizes == NULL) {
+		free(names);
+		free(la.sizes);
+		fputs("verify: error: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = parse_lesson_args(&la, argc, argv, names)) != EXIT_OK)
+		goto out;
+	status = EXIT_USAGE;
+	if (la.mode == MODE_LIST) {
+		status = cmd_list();
+		goto out;
+	}
+	if (la.mode == MODE_ALL) {
+		if (lesson_library_list(&list, &nlist, &d) != DV_OK) {
+			dv_print_diag(stderr, NULL, NULL, &d);
+			goto out;
+		}
+		if (nlist == 0) {
+			fputs("verify: error: no lessons found (set VERIFY_LESSONS to their "
+			      "folder)\n",
+			      stderr);
+			goto out;
+		}
+		paths = calloc(nlist, sizeof *paths);
+		if (paths == NULL)
+			goto out;
+		for (size_t i = 0; i < nlist; i++)
+			paths[npaths++] = strdup(list[i].path);
+	} else {
+		char *path = NULL;
+		if (la.mode == MODE_LESSON && lesson_library_find(&path, la.target, &d) != DV_OK) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			goto out;
+		}
+		paths = calloc(1, sizeof *paths);
+		if (paths == NULL) {
+			free(path);
+			goto out;
+		}
+		paths[npaths++] = path != NULL ? path : strdup(la.target);
+	}
+	for (size_t i = 0; i < npaths; i++)
+		if (paths[i] == NULL) {
+			fputs("verify: error: out of memory\n", stderr);
+			goto out;
+		}
+	status = run_lessons(paths, npaths, &la);
+out:
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	lesson_library_free(list, nlist);
+	for (size_t i = 0; i < la.nsizes; i++)
+		free(names[i]);
+	free(names);
+	free(la.sizes);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	/* Only the character type: numbers are read and printed with '.'. */
@@ -283,6 +637,6 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "eval") == 0)
 		return cmd_eval(argc, argv);
 	if (argv[1][0] == '-')
-		return usage_error("unknown option '%s'", argv[1]);
+		return cmd_lessons(argc, argv);
 	return usage_error("unknown command '%s'", argv[1]);
 }

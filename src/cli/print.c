@@ -8,15 +8,14 @@
 #include "core/strbuf.h"
 #include "sym/ctx.h"
 
-/* Octave-like: six significant digits, integers without a point. */
-static int format_number(char *buf, size_t size, double v)
+int dv_format_number(char *buf, size_t size, double v)
 {
 	if (v == 0.0)
 		v = 0.0; /* no "-0" */
 	return snprintf(buf, size, "%.6g", v);
 }
 
-static void print_numbers(FILE *f, const dv_mat *m)
+void dv_print_numbers(FILE *f, const dv_mat *m, const char *indent)
 {
 	size_t *width = calloc(m->cols, sizeof *width);
 	char buf[64];
@@ -26,13 +25,14 @@ static void print_numbers(FILE *f, const dv_mat *m)
 		return;
 	}
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
-		size_t w = (size_t)format_number(buf, sizeof buf, dv_mat_get(m, i));
+		size_t w = (size_t)dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
 		if (w > width[i % m->cols])
 			width[i % m->cols] = w;
 	}
 	for (size_t i = 0; i < m->rows; i++) {
+		fputs(indent, f);
 		for (size_t j = 0; j < m->cols; j++) {
-			format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
+			dv_format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
 			fprintf(f, "%s%*s", j == 0 ? "" : "  ", (int)width[j], buf);
 		}
 		fputc('\n', f);
@@ -45,37 +45,107 @@ static const sym_poly *poly_at(const dv_mat *m, size_t i)
 	return *(sym_poly *const *)dv_mat_at(m, i);
 }
 
-/* Entry i of m in `style`, appended to b. */
-static void put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style)
+void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
+		  const sym_latex_name *latex)
 {
-	sym_print_opts so = {style, NULL, NULL};
+	sym_print_opts so = {style, NULL, latex};
 	char buf[64];
 	if (dv_mat_is_double(m)) {
 		if (style == SYM_ASCII) /* JSON strings: round-trippable */
 			snprintf(buf, sizeof buf, "%.17g", dv_mat_get(m, i));
 		else
-			format_number(buf, sizeof buf, dv_mat_get(m, i));
+			dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
 		dv_strbuf_puts(b, buf);
 	} else {
 		sym_poly_print(b, poly_at(m, i), sym_field_ctx(m->field), &so);
 	}
 }
 
-/* The index table: one line per entry, "a11 = ..." (or LaTeX rows). */
-static void put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style)
+void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
+		  const sym_latex_name *latex, const char *indent)
 {
 	sym_print_opts so = {style, NULL, NULL};
 	if (dv_mat_is_scalar(m)) {
-		put_entry(b, m, 0, style);
+		dv_strbuf_puts(b, indent);
+		if (style == SYM_LATEX && name != NULL) {
+			dv_strbuf_puts(b, name);
+			dv_strbuf_puts(b, " &= ");
+		} else if (name != NULL && *indent != '\0') {
+			dv_strbuf_printf(b, "%s = ", name);
+		}
+		dv_put_entry(b, m, 0, style, latex);
 		dv_strbuf_puts(b, "\n");
 		return;
 	}
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
+		dv_strbuf_puts(b, indent);
 		sym_entry_print(b, name, i / m->cols + 1, i % m->cols + 1, &so);
 		dv_strbuf_puts(b, style == SYM_LATEX ? " &= " : " = ");
-		put_entry(b, m, i, style);
+		dv_put_entry(b, m, i, style, latex);
 		dv_strbuf_puts(b, style == SYM_LATEX && i + 1 < dv_mat_len(m) ? " \\\\\n" : "\n");
 	}
+}
+
+int dv_is_grid(const dv_mat *m)
+{
+	if (dv_mat_is_double(m))
+		return 1;
+	for (size_t i = 0; i < dv_mat_len(m); i++)
+		if (sym_poly_len(poly_at(m, i)) > 1)
+			return 0;
+	return 1;
+}
+
+/* Characters, not bytes: every character verify prints takes one column. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s != '\0'; s++)
+		w += (((unsigned char)*s) & 0xC0) != 0x80;
+	return w;
+}
+
+void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
+		 const char *indent)
+{
+	size_t n = dv_mat_len(m), *width = calloc(m->cols, sizeof *width);
+	size_t lead = text_width(name) + 3;
+	char **cell = calloc(n, sizeof *cell);
+
+	if (width == NULL || cell == NULL) {
+		b->failed = 1;
+		free(width);
+		free(cell);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		dv_strbuf c;
+		dv_strbuf_init(&c);
+		dv_put_entry(&c, m, i, style, NULL);
+		if (dv_strbuf_finish(&c, &cell[i], NULL) != DV_OK) {
+			b->failed = 1;
+			break;
+		}
+		if (text_width(cell[i]) > width[i % m->cols])
+			width[i % m->cols] = text_width(cell[i]);
+	}
+	for (size_t r = 0; r < m->rows && !b->failed; r++) {
+		dv_strbuf_puts(b, indent);
+		if (r == 0)
+			dv_strbuf_printf(b, "%s = ", name);
+		else
+			dv_strbuf_printf(b, "%*s", (int)lead, "");
+		for (size_t c = 0; c < m->cols; c++) {
+			const char *s = cell[r * m->cols + c];
+			size_t pad = width[c] - text_width(s);
+			dv_strbuf_printf(b, "%s%*s%s", c == 0 ? "" : "  ", (int)pad, "", s);
+		}
+		dv_strbuf_puts(b, "\n");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cell[i]);
+	free(cell);
+	free(width);
 }
 
 static void put_bmatrix(dv_strbuf *b, const dv_mat *m)
@@ -84,7 +154,7 @@ static void put_bmatrix(dv_strbuf *b, const dv_mat *m)
 	for (size_t i = 0; i < m->rows; i++) {
 		for (size_t j = 0; j < m->cols; j++) {
 			dv_strbuf_puts(b, j == 0 ? "" : " & ");
-			put_entry(b, m, i * m->cols + j, SYM_LATEX);
+			dv_put_entry(b, m, i * m->cols + j, SYM_LATEX, NULL);
 		}
 		dv_strbuf_puts(b, i + 1 < m->rows ? " \\\\\n" : "\n");
 	}
@@ -96,14 +166,14 @@ static void put_latex_matrix(dv_strbuf *b, const dv_mat *m, const char *name)
 	dv_strbuf_puts(b, "$$\n");
 	if (dv_mat_is_double(m) || dv_mat_is_scalar(m)) {
 		if (dv_mat_is_scalar(m)) {
-			put_entry(b, m, 0, SYM_LATEX);
+			dv_put_entry(b, m, 0, SYM_LATEX, NULL);
 			dv_strbuf_puts(b, "\n");
 		} else {
 			put_bmatrix(b, m);
 		}
 	} else {
 		dv_strbuf_puts(b, "\\begin{aligned}\n");
-		put_table(b, m, name, SYM_LATEX);
+		dv_put_table(b, m, name, SYM_LATEX, NULL, "");
 		dv_strbuf_puts(b, "\\end{aligned}\n");
 	}
 	dv_strbuf_puts(b, "$$\n");
@@ -132,9 +202,9 @@ static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
 		return;
 	}
 	dv_strbuf_printf(b, "fails at (%zu,%zu):\n  left:  ", c->row, c->col);
-	put_entry(b, l, (c->row - 1) * l->cols + c->col - 1, style);
+	dv_put_entry(b, l, (c->row - 1) * l->cols + c->col - 1, style, NULL);
 	dv_strbuf_puts(b, "\n  right: ");
-	put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style);
+	dv_put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style, NULL);
 	dv_strbuf_puts(b, "\n");
 	if (!c->exact)
 		dv_strbuf_printf(b, "  max abs error %.3g, max relative error %.3g\n",
@@ -156,9 +226,9 @@ static void put_check_latex(dv_strbuf *b, const dv_value *v)
 	} else {
 		size_t i = (c->row - 1) * v->mat->cols + c->col - 1;
 		dv_strbuf_printf(b, "\\text{fails at (%zu,%zu): } ", c->row, c->col);
-		put_entry(b, v->mat, i, SYM_LATEX);
+		dv_put_entry(b, v->mat, i, SYM_LATEX, NULL);
 		dv_strbuf_puts(b, " \\neq ");
-		put_entry(b, v->mat2, i, SYM_LATEX);
+		dv_put_entry(b, v->mat2, i, SYM_LATEX, NULL);
 		dv_strbuf_puts(b, "\n");
 	}
 	dv_strbuf_puts(b, "$$\n");
@@ -271,10 +341,10 @@ int dv_print_value(FILE *f, const dv_value *v, const dv_print_opts *o)
 			return DV_E_NOMEM;
 		fputs(text, f);
 		free(text);
-		print_numbers(f, v->mat);
+		dv_print_numbers(f, v->mat, "");
 		return DV_OK;
 	} else if (o->format == DV_FORMAT_TEXT) {
-		put_table(&b, v->mat, o->name, o->text_style);
+		dv_put_table(&b, v->mat, o->name, o->text_style, NULL, "");
 	} else {
 		put_latex_matrix(&b, v->mat, o->name);
 	}

@@ -66,10 +66,10 @@ int dv_op_transpose(dv_mat **out, const dv_mat *a, dv_diag *d)
 	return run(out, p, rc, a, NULL, d);
 }
 
-int dv_op_pad(dv_mat **out, const dv_mat *a, size_t n, dv_diag *d)
+int dv_op_pad(dv_mat **out, const dv_mat *a, size_t r, size_t c, dv_diag *d)
 {
 	dv_plan *p = NULL;
-	int rc = dv_plan_pad(&p, a->rows, a->cols, n, d);
+	int rc = dv_plan_pad(&p, a->rows, a->cols, r, c, d);
 	return run(out, p, rc, a, NULL, d);
 }
 

@@ -22,7 +22,8 @@ int dv_op_rot180(dv_mat **out, const dv_mat *a, dv_diag *d);
 int dv_op_fliplr(dv_mat **out, const dv_mat *a, dv_diag *d);
 int dv_op_flipud(dv_mat **out, const dv_mat *a, dv_diag *d);
 int dv_op_transpose(dv_mat **out, const dv_mat *a, dv_diag *d);
-int dv_op_pad(dv_mat **out, const dv_mat *a, size_t n, dv_diag *d);
+/* r rows of zeros above and below a, c columns on each side. */
+int dv_op_pad(dv_mat **out, const dv_mat *a, size_t r, size_t c, dv_diag *d);
 int dv_op_down(dv_mat **out, const dv_mat *a, size_t n, dv_pool pool, dv_diag *d);
 int dv_op_up(dv_mat **out, const dv_mat *a, size_t n, dv_pool pool, dv_diag *d);
 int dv_op_scale(dv_mat **out, const dv_mat *a, long long num, long long den, dv_diag *d);

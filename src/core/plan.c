@@ -251,24 +251,24 @@ int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
 	return plan_rearrange(out, rows, cols, RE_TRANSPOSE, d);
 }
 
-int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t n, dv_diag *d)
+int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_diag *d)
 {
 	size_t orow, ocol;
 	dv_plan *p;
 	int32_t one;
 	int rc;
 
-	if (n > DV_MAX_ENTRIES)
-		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large", n);
-	orow = rows + 2 * n;
-	ocol = cols + 2 * n;
+	if (r > DV_MAX_ENTRIES || c > DV_MAX_ENTRIES)
+		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large", r > c ? r : c);
+	orow = rows + 2 * r;
+	ocol = cols + 2 * c;
 	if ((rc = plan_begin(&p, orow, ocol, rows * cols, 0, 1, d)) != DV_OK)
 		return rc;
 	one = plan_coef(p, 1, 1);
 	for (size_t i = 0; i < orow; i++) {
 		for (size_t j = 0; j < ocol; j++) {
-			if (i >= n && i < n + rows && j >= n && j < n + cols)
-				plan_term(p, one, (long)((i - n) * cols + (j - n)), -1);
+			if (i >= r && i < r + rows && j >= c && j < c + cols)
+				plan_term(p, one, (long)((i - r) * cols + (j - c)), -1);
 			plan_close(p, i * ocol + j);
 		}
 	}

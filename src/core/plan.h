@@ -78,8 +78,8 @@ int dv_plan_rot180(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_fliplr(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_flipud(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
-/* n rows and columns of zeros on every side. */
-int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t n, dv_diag *d);
+/* r rows of zeros above and below, c columns left and right. */
+int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_diag *d);
 /* Sums (or averages) of n x n blocks; rows and cols divisible by n. */
 int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
 		 dv_diag *d);

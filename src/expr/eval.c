@@ -147,6 +147,11 @@ int dv_env_define(dv_env *env, const char *name, const dv_node *tree, dv_diag *d
 	return bind_any(env, name, NULL, tree, d);
 }
 
+gsl_rng *dv_env_rng(dv_env *env)
+{
+	return env->rng;
+}
+
 void dv_env_set_f(dv_env *env, dv_act act)
 {
 	env->f_is = act;
@@ -375,17 +380,37 @@ static int fn_unary(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 static int fn_pad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
 		  dv_env *env, dv_diag *d)
 {
-	size_t n;
+	size_t r, c;
 	dv_mat *m = NULL;
+	int rc;
+
+	(void)env;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
+	    (rc = need_count(&r, &args[1], call->kids[1], "the padding", 0, 1024, d)) !=
+		    DV_OK)
+		return rc;
+	c = r;
+	if (nargs == 3 && (rc = need_count(&c, &args[2], call->kids[2],
+					   "the padding of the columns", 0, 1024, d)) != DV_OK)
+		return rc;
+	rc = dv_op_pad(&m, args[0].mat, r, c, d);
+	return give_mat(out, m, rc);
+}
+
+static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+		    dv_env *env, dv_diag *d)
+{
+	const builtin *self = find_builtin(call->text);
+	dv_mat *m = NULL;
+	double v;
 	int rc;
 
 	(void)nargs;
 	(void)env;
-	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
-	    (rc = need_count(&n, &args[1], call->kids[1], "the padding", 0, 1024, d)) !=
-		    DV_OK)
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
 		return rc;
-	rc = dv_op_pad(&m, args[0].mat, n, d);
+	v = (double)(self->param ? args[0].mat->cols : args[0].mat->rows);
+	rc = dv_mat_from_doubles(&m, 1, 1, &v, d);
 	return give_mat(out, m, rc);
 }
 
@@ -734,8 +759,11 @@ static const builtin builtins[] = {
 	 1, 1, fn_unary, UN_TRANSPOSE},
 	{{"sum", "sum(A)", "the sum of every entry of A (Octave: sum(A(:)))"},
 	 1, 1, fn_unary, UN_SUM},
-	{{"pad", "pad(A, n)", "A with n rows and columns of zeros on every side"},
-	 2, 2, fn_pad, 0},
+	{{"pad", "pad(A, n [, m])",
+	  "A with n rows of zeros above and below, n (or m) columns on each side"},
+	 2, 3, fn_pad, 0},
+	{{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0},
+	{{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1},
 	{{"down", "down(A, n [, 'sum'|'mean'|'max'])",
 	  "pooling over n x n blocks; 'sum' by default, as Bouvrie"},
 	 2, 3, fn_pool, 1},
@@ -781,6 +809,11 @@ static const builtin *find_builtin(const char *name)
 		if (strcmp(builtins[i].info.name, name) == 0)
 			return &builtins[i];
 	return NULL;
+}
+
+int dv_eval_is_function(const char *name)
+{
+	return find_builtin(name) != NULL;
 }
 
 const dv_function_info *dv_eval_functions(void)

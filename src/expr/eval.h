@@ -14,6 +14,8 @@
 
 #include "core/diag.h"
 #include "core/mat.h"
+
+#include <gsl/gsl_rng.h>
 #include "expr/parser.h"
 #include "sym/ctx.h"
 
@@ -62,6 +64,8 @@ int dv_env_define(dv_env *env, const char *name, const dv_node *tree, dv_diag *d
 const dv_mat *dv_env_lookup(const dv_env *env, const char *name);
 /* The same, writable: numbers changed in place are seen by later evaluations. */
 dv_mat *dv_env_lookup_mut(dv_env *env, const char *name);
+/* The random numbers of env (rand, randn); borrowed. */
+gsl_rng *dv_env_rng(dv_env *env);
 /* What the notes' abstract f means on numbers (by default it has none). */
 void dv_env_set_f(dv_env *env, dv_act act);
 /*
@@ -90,6 +94,9 @@ int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_dia
  */
 int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
 		    dv_env *env, dv_diag *d);
+
+/* Whether name is a function of the language. */
+int dv_eval_is_function(const char *name);
 
 /* One function of the language, for listings. */
 typedef struct dv_function_info {

@@ -9,14 +9,20 @@
 /* U+2218 RING OPERATOR, the notes' Hadamard product. */
 #define RING "\xe2\x88\x98"
 
-void dv_lexer_init(dv_lexer *lx, const char *src)
+void dv_lexer_init_at(dv_lexer *lx, const char *src, int line, int column)
 {
 	memset(lx, 0, sizeof *lx);
 	lx->src = src;
 	lx->pos = src;
-	lx->line = 1;
-	lx->column = 1;
+	lx->line = line;
+	lx->column = column;
+	lx->first_column = 1;
 	lx->prev = DV_T_EOF;
+}
+
+void dv_lexer_init(dv_lexer *lx, const char *src)
+{
+	dv_lexer_init_at(lx, src, 1, 1);
 }
 
 static int is_space(char c)
@@ -36,7 +42,7 @@ static void advance(dv_lexer *lx, size_t n)
 		unsigned char c = (unsigned char)*lx->pos;
 		if (c == '\n') {
 			lx->line++;
-			lx->column = 1;
+			lx->column = lx->first_column;
 		} else if ((c & 0xC0) != 0x80) {
 			lx->column++;
 		}

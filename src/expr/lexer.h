@@ -49,12 +49,15 @@ typedef struct dv_token {
 typedef struct dv_lexer {
 	const char *src, *pos;
 	int line, column;
+	int first_column; /* the column lines after the first start at */
 	dv_tok_kind prev;
 	char nest[64]; /* open brackets and parentheses, innermost last */
 	size_t depth;
 } dv_lexer;
 
 void dv_lexer_init(dv_lexer *lx, const char *src);
+/* The same for source that starts at (line, column) of a larger file. */
+void dv_lexer_init_at(dv_lexer *lx, const char *src, int line, int column);
 
 /* The next token; on a malformed token fills d and returns its code. */
 int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d);

@@ -336,13 +336,14 @@ static int parse_expr(parser *ps, dv_node **out)
 	return parse_binary(ps, out, 1);
 }
 
-static int parse_top(parser *ps, dv_node **out, const char *src, dv_diag *d)
+static int parse_top(parser *ps, dv_node **out, const char *src, int line, int column,
+		     dv_diag *d)
 {
 	int rc;
 
 	*out = NULL;
 	ps->d = d;
-	dv_lexer_init(&ps->lx, src);
+	dv_lexer_init_at(&ps->lx, src, line, column);
 	if ((rc = next(ps)) != DV_OK)
 		return rc;
 	if (ps->tok.kind == DV_T_EOF)
@@ -353,8 +354,13 @@ static int parse_top(parser *ps, dv_node **out, const char *src, dv_diag *d)
 
 int dv_parse(dv_node **out, const char *src, dv_diag *d)
 {
+	return dv_parse_at(out, src, 1, 1, d);
+}
+
+int dv_parse_at(dv_node **out, const char *src, int line, int column, dv_diag *d)
+{
 	parser ps;
-	int rc = parse_top(&ps, out, src, d);
+	int rc = parse_top(&ps, out, src, line, column, d);
 
 	if (rc == DV_OK && ps.tok.kind != DV_T_EOF) {
 		rc = expected(&ps, "an operator or end of input");
@@ -366,8 +372,14 @@ int dv_parse(dv_node **out, const char *src, dv_diag *d)
 
 int dv_parse_equation(dv_node **lhs, dv_node **rhs, const char *src, dv_diag *d)
 {
+	return dv_parse_equation_at(lhs, rhs, src, 1, 1, d);
+}
+
+int dv_parse_equation_at(dv_node **lhs, dv_node **rhs, const char *src, int line,
+			 int column, dv_diag *d)
+{
 	parser ps;
-	int rc = parse_top(&ps, lhs, src, d);
+	int rc = parse_top(&ps, lhs, src, line, column, d);
 
 	*rhs = NULL;
 	if (rc == DV_OK && ps.tok.kind != DV_T_EQEQ)

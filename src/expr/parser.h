@@ -46,6 +46,11 @@ typedef struct dv_node {
 int dv_parse(dv_node **out, const char *src, dv_diag *d);
 /* "lhs == rhs": two trees, both freed on failure. */
 int dv_parse_equation(dv_node **lhs, dv_node **rhs, const char *src, dv_diag *d);
+/* The same for source that starts at (line, column) of a file, so that the
+ * nodes' and the errors' positions are the file's. */
+int dv_parse_at(dv_node **out, const char *src, int line, int column, dv_diag *d);
+int dv_parse_equation_at(dv_node **lhs, dv_node **rhs, const char *src, int line,
+			 int column, dv_diag *d);
 void dv_node_free(dv_node *n);
 
 #endif

@@ -93,30 +93,22 @@ $ verify eval "'full'"
 # Usage errors.
 $ verify eval
 ! verify: error: eval needs an expression
-! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
-!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
-!        verify --help | --version
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
 $ verify eval '1' --let X
 ! verify: error: --let needs NAME=VALUE but found 'X'
-! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
-!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
-!        verify --help | --version
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
 $ verify eval '1' --seed -3
 ! verify: error: --seed needs a whole number from 0 to 4294967295 but found '-3'
-! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
-!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
-!        verify --help | --version
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
 $ verify eval '1' --format xml
 ! verify: error: --format must be text, json, latex or markdown
-! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
-!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
-!        verify --help | --version
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
 $ verify eval '1' --let conv='2'
@@ -125,9 +117,7 @@ $ verify eval '1' --let conv='2'
 
 $ verify --frobnicate
 ! verify: error: unknown option '--frobnicate'
-! usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
-!                         [--format text|json|latex|markdown] [--name NAME] [--ascii]
-!        verify --help | --version
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
 $ verify --version
@@ -135,5 +125,5 @@ $ verify --version
 ? 0
 
 $ verify --help | head -1
-> usage: verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]
+> usage: verify --lesson NAME | --all | --lesson-file PATH | --list
 ? 0

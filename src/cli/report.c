@@ -1,0 +1,649 @@
+#include "cli/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "sym/ctx.h"
+
+#define GREEN "\x1b[32m"
+#define RED "\x1b[31m"
+#define BOLD "\x1b[1m"
+#define DIM "\x1b[2m"
+#define RESET "\x1b[0m"
+
+/* Gradient tables longer than this show their worst entries only. */
+#define MAX_GRAD_ROWS 12
+
+/* ASCII for the math characters of the lessons, when the terminal is not UTF-8. */
+static const struct {
+	const char *utf8, *ascii;
+} to_ascii[] = {
+	{"∂", "d"},  {"δ", "d"},  {"β", "beta"}, {"∘", ".*"},  {"Σ", "sum"},
+	{"∑", "sum"}, {"′", "'"}, {"∗", "*"},    {"≠", "!="},  {"→", "->"},
+	{"ˡ", "^l"}, {"ʲ", "^j"}, {"⁺", "+"},    {"₀", "0"},   {"₁", "1"},
+	{"₂", "2"},  {"₃", "3"},  {"₄", "4"},    {"₅", "5"},   {"₆", "6"},
+	{"₇", "7"},  {"₈", "8"},  {"₉", "9"},    {"¹", "1"},   {"²", "^2"},
+	{"ᵢ", "i"},  {"ⱼ", "j"},  {"ᵤ", "u"},    {"ᵥ", "v"},   {"×", "x"},
+	{"—", "-"},  {"“", "\""}, {"”", "\""},   {"°", " degrees"},
+};
+
+static void put_text(dv_strbuf *b, const char *s, int unicode)
+{
+	if (unicode) {
+		dv_strbuf_puts(b, s);
+		return;
+	}
+	while (*s != '\0') {
+		size_t k = 0, n = sizeof to_ascii / sizeof to_ascii[0];
+		for (; k < n; k++) {
+			size_t len = strlen(to_ascii[k].utf8);
+			if (strncmp(s, to_ascii[k].utf8, len) == 0) {
+				dv_strbuf_puts(b, to_ascii[k].ascii);
+				s += len;
+				break;
+			}
+		}
+		if (k == n)
+			dv_strbuf_putn(b, s++, 1);
+	}
+}
+
+static const char *kind_name(lesson_kind k)
+{
+	switch (k) {
+	case LESSON_CLAIM:
+		return "claim";
+	case LESSON_REFUTE:
+		return "refute";
+	case LESSON_GRADCHECK:
+		return "gradcheck";
+	default:
+		return "";
+	}
+}
+
+static void put_sizes(dv_strbuf *b, const lesson_result *r, int checked)
+{
+	int first = 1;
+	for (size_t i = 0; i < r->nsizes; i++) {
+		const lesson_var_size *s = &r->sizes[i];
+		size_t rows = checked ? s->check_rows : s->rows;
+		size_t cols = checked ? s->check_cols : s->cols;
+		if (rows == 1 && cols == 1)
+			continue;
+		dv_strbuf_printf(b, "%s%s %zux%zu", first ? "" : ", ", s->name, rows, cols);
+		first = 0;
+	}
+}
+
+static void put_mark(dv_strbuf *b, int ok, const dv_report_opts *o)
+{
+	if (o->color)
+		dv_strbuf_puts(b, ok ? GREEN : RED);
+	if (o->unicode)
+		dv_strbuf_puts(b, ok ? "✓" : "✗");
+	else
+		dv_strbuf_puts(b, ok ? "ok" : "FAIL");
+	if (o->color)
+		dv_strbuf_puts(b, RESET);
+}
+
+/* "holds in every entry" / "fails at (1,2): left ≠ right" for one verdict. */
+static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
+			const dv_report_opts *o, const char *indent)
+{
+	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
+	const dv_check *c = &v->value.check;
+	const dv_mat *l = v->value.mat, *r = v->value.mat2;
+
+	dv_strbuf_printf(b, "%s%s: ", indent, what);
+	if (v->value.kind != DV_V_CHECK) {
+		dv_strbuf_printf(b, "not decided (%s)\n", v->unavailable ? v->unavailable : "-");
+		return;
+	}
+	if (c->shape_differs) {
+		dv_strbuf_printf(b, "fails: the left side is %zux%zu, the right side %zux%zu\n",
+				 l->rows, l->cols, r->rows, r->cols);
+		return;
+	}
+	if (c->holds) {
+		dv_strbuf_printf(b, "holds in every entry (%zux%zu", l->rows, l->cols);
+		if (!c->exact)
+			dv_strbuf_printf(b, "; max abs error %.2g, max rel error %.2g",
+					 c->max_abs, c->max_rel);
+		dv_strbuf_puts(b, ")\n");
+		return;
+	}
+	dv_strbuf_printf(b, "fails at (%zu,%zu): ", c->row, c->col);
+	dv_put_entry(b, l, (c->row - 1) * l->cols + c->col - 1, style, NULL);
+	dv_strbuf_puts(b, o->unicode ? " ≠ " : " != ");
+	dv_put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style, NULL);
+	if (!c->exact)
+		dv_strbuf_printf(b, " (max rel error %.2g > %.0e)", c->max_rel, v->tol);
+	dv_strbuf_puts(b, "\n");
+}
+
+static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *indent)
+{
+	size_t n = c->rows_r * c->rows_c;
+	char a[32], num[32];
+
+	dv_strbuf_printf(b, "%s%-9s %14s %14s %10s %10s\n", indent, "entry", "analytic",
+			 "numeric", "abs error", "rel error");
+	for (size_t i = 0; i < n; i++) {
+		const lesson_grad_row *row = &c->rows[i];
+		char entry[48];
+		if (n > MAX_GRAD_ROWS && i >= MAX_GRAD_ROWS - 1 && i != c->worst)
+			continue;
+		snprintf(entry, sizeof entry, "(%zu,%zu)", i / c->rows_c + 1, i % c->rows_c + 1);
+		snprintf(a, sizeof a, "%.8g", row->analytic);
+		snprintf(num, sizeof num, "%.8g", row->numeric);
+		dv_strbuf_printf(b, "%s%-9s %14s %14s %10.2g %10.2g\n", indent, entry, a, num,
+				 row->abs_error, row->rel_error);
+	}
+	if (n > MAX_GRAD_ROWS)
+		dv_strbuf_printf(b, "%s(%zu entries; the first %d and the worst shown)\n",
+				 indent, n, MAX_GRAD_ROWS - 1);
+	dv_strbuf_printf(b, "%sworst entry (%zu,%zu): relative error %.2g (tolerance %.0e)\n",
+			 indent, c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
+			 c->rows[c->worst].rel_error, LESSON_GRAD_TOL);
+}
+
+static void put_check(dv_strbuf *b, const lesson_check *c, const dv_report_opts *o,
+		      const char *indent, int nested)
+{
+	const lesson_action *a = c->action;
+	char sub[32];
+
+	snprintf(sub, sizeof sub, "%s    ", indent);
+	dv_strbuf_puts(b, indent);
+	if (nested) {
+		dv_strbuf_puts(b, "instead ");
+	} else {
+		put_mark(b, c->passed, o);
+		dv_strbuf_printf(b, " %s ", kind_name(a->kind));
+	}
+	put_text(b, a->lhs_text, o->unicode);
+	dv_strbuf_puts(b, " == ");
+	put_text(b, a->rhs_text, o->unicode);
+	dv_strbuf_puts(b, "\n");
+	if (a->why != NULL) {
+		dv_strbuf_puts(b, sub);
+		put_text(b, a->why, o->unicode);
+		dv_strbuf_puts(b, "\n");
+	}
+	put_verdict(b, &c->exact, "exact", o, sub);
+	put_verdict(b, &c->numeric,
+		    a->kind == LESSON_GRADCHECK ? "finite differences" : "numbers", o, sub);
+	if (c->rows != NULL)
+		put_grad_rows(b, c, sub);
+	if (c->disagree)
+		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n", sub);
+	if (!nested && !c->disagree && c->numeric.value.check.holds == c->expect_holds)
+		; /* came out as the lesson says; the instead line may not have */
+	else if (!nested && !c->disagree)
+		dv_strbuf_printf(b, "%sexpected to %s, but it %s\n", sub,
+				 c->expect_holds ? "hold" : "fail",
+				 c->expect_holds ? "fails" : "holds");
+	if (c->instead != NULL) {
+		put_check(b, c->instead, o, sub, 1);
+		if (!c->instead->passed)
+			dv_strbuf_printf(b, "%s    the corrected form must hold, and does not\n",
+					 sub);
+	}
+}
+
+static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r,
+		     const dv_report_opts *o)
+{
+	const lesson_action *a = it->action;
+	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
+	char label[128];
+
+	(void)r;
+	switch (a->kind) {
+	case LESSON_ZH:
+	case LESSON_TEXT:
+		dv_strbuf_puts(b, "  ");
+		put_text(b, a->text, o->unicode);
+		dv_strbuf_puts(b, "\n");
+		break;
+	case LESSON_EN:
+		dv_strbuf_puts(b, "  (");
+		put_text(b, a->text, o->unicode);
+		dv_strbuf_puts(b, ")\n");
+		break;
+	case LESSON_FORMULA:
+		dv_strbuf_puts(b, "\n      ");
+		put_text(b, a->text, o->unicode);
+		dv_strbuf_puts(b, "\n\n");
+		break;
+	case LESSON_SHOW:
+	case LESSON_NUMBERS: {
+		dv_strbuf lb;
+		char *l = NULL;
+		dv_strbuf_init(&lb);
+		put_text(&lb, a->label, o->unicode);
+		if (dv_strbuf_finish(&lb, &l, NULL) != DV_OK)
+			return;
+		snprintf(label, sizeof label, "%s", l);
+		free(l);
+		if (it->table != NULL && dv_is_grid(it->table))
+			dv_put_grid(b, it->table, label, style, "    ");
+		else if (it->table != NULL)
+			dv_put_table(b, it->table, label, style, NULL, "    ");
+		else if (it->no_table != NULL)
+			dv_strbuf_printf(b, "    (no table: %s)\n", it->no_table);
+		if (it->numbers != NULL) {
+			dv_strbuf_printf(b, "    %s with the shown numbers:\n", label);
+			/* numbers are printed by the caller's stream: stash a marker */
+		}
+		break;
+	}
+	case LESSON_CLAIM:
+	case LESSON_REFUTE:
+	case LESSON_GRADCHECK:
+		dv_strbuf_puts(b, "\n");
+		put_check(b, it->check, o, "  ", 0);
+		break;
+	}
+}
+
+static int flush(FILE *f, dv_strbuf *b)
+{
+	char *s = NULL;
+	if (dv_strbuf_finish(b, &s, NULL) != DV_OK)
+		return DV_E_NOMEM;
+	fputs(s, f);
+	free(s);
+	dv_strbuf_init(b);
+	return DV_OK;
+}
+
+int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
+{
+	const lesson *l = r->lesson;
+	dv_strbuf b;
+	int rc = DV_OK;
+
+	dv_strbuf_init(&b);
+	if (o->color)
+		dv_strbuf_puts(&b, BOLD);
+	dv_strbuf_printf(&b, "%s: ", l->name);
+	put_text(&b, l->title, o->unicode);
+	if (o->color)
+		dv_strbuf_puts(&b, RESET);
+	dv_strbuf_puts(&b, "\n");
+	if (l->source != NULL) {
+		dv_strbuf_puts(&b, "from the notes, ");
+		put_text(&b, l->source, o->unicode);
+		dv_strbuf_puts(&b, "\n");
+	}
+	if (l->summary != NULL) {
+		put_text(&b, l->summary, o->unicode);
+		dv_strbuf_puts(&b, "\n");
+	}
+	dv_strbuf_printf(&b, "symbols at ");
+	put_sizes(&b, r, 0);
+	dv_strbuf_printf(&b, "; numbers at ");
+	put_sizes(&b, r, 1);
+	dv_strbuf_printf(&b, " (seed %lu)\n", r->seed);
+	for (size_t i = 0; i < r->nsteps && rc == DV_OK; i++) {
+		const lesson_step_result *sr = &r->steps[i];
+		dv_strbuf_printf(&b, "\n%sStep %zu. ", o->color ? BOLD : "", i + 1);
+		put_text(&b, sr->step->title, o->unicode);
+		dv_strbuf_printf(&b, "%s\n", o->color ? RESET : "");
+		for (size_t j = 0; j < sr->nitems && rc == DV_OK; j++) {
+			put_item(&b, &sr->items[j], r, o);
+			if (sr->items[j].numbers != NULL) {
+				rc = flush(f, &b);
+				dv_print_numbers(f, sr->items[j].numbers, "      ");
+			}
+		}
+	}
+	dv_strbuf_printf(&b, "\n%s: %zu check%s, %zu as the lesson says ", l->name, r->nchecks,
+			 r->nchecks == 1 ? "" : "s", r->npassed);
+	put_mark(&b, r->npassed == r->nchecks, o);
+	dv_strbuf_puts(&b, "\n");
+	if (rc == DV_OK)
+		rc = flush(f, &b);
+	dv_strbuf_free(&b);
+	return rc;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static cJSON *json_entry(const dv_mat *m, size_t i)
+{
+	if (dv_mat_is_double(m))
+		return cJSON_CreateNumber(dv_mat_get(m, i));
+	{
+		dv_strbuf b;
+		char *s = NULL;
+		cJSON *item;
+		dv_strbuf_init(&b);
+		dv_put_entry(&b, m, i, SYM_ASCII, NULL);
+		if (dv_strbuf_finish(&b, &s, NULL) != DV_OK)
+			return NULL;
+		item = cJSON_CreateString(s);
+		free(s);
+		return item;
+	}
+}
+
+static cJSON *json_matrix(const dv_mat *m)
+{
+	cJSON *rows = cJSON_CreateArray();
+	for (size_t i = 0; rows != NULL && i < m->rows; i++) {
+		cJSON *row = cJSON_CreateArray();
+		if (row == NULL || !cJSON_AddItemToArray(rows, row)) {
+			cJSON_Delete(row);
+			cJSON_Delete(rows);
+			return NULL;
+		}
+		for (size_t j = 0; j < m->cols; j++)
+			cJSON_AddItemToArray(row, json_entry(m, i * m->cols + j));
+	}
+	return rows;
+}
+
+static cJSON *json_pair(size_t a, size_t b)
+{
+	const int v[2] = {(int)a, (int)b};
+	return cJSON_CreateIntArray(v, 2);
+}
+
+static cJSON *json_verdict(const lesson_verdict *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	const dv_check *c = &v->value.check;
+	if (o == NULL)
+		return NULL;
+	if (v->value.kind != DV_V_CHECK) {
+		cJSON_AddStringToObject(o, "unavailable", v->unavailable ? v->unavailable : "");
+		return o;
+	}
+	cJSON_AddBoolToObject(o, "holds", c->holds);
+	cJSON_AddItemToObject(o, "left_size", json_pair(v->value.mat->rows, v->value.mat->cols));
+	cJSON_AddItemToObject(o, "right_size",
+			      json_pair(v->value.mat2->rows, v->value.mat2->cols));
+	if (!c->exact) {
+		cJSON_AddNumberToObject(o, "max_abs_error", c->max_abs);
+		cJSON_AddNumberToObject(o, "max_rel_error", c->max_rel);
+		cJSON_AddNumberToObject(o, "tolerance", v->tol);
+	}
+	if (!c->holds && !c->shape_differs) {
+		size_t i = (c->row - 1) * v->value.mat->cols + c->col - 1;
+		cJSON_AddItemToObject(o, "entry", json_pair(c->row, c->col));
+		cJSON_AddItemToObject(o, "left", json_entry(v->value.mat, i));
+		cJSON_AddItemToObject(o, "right", json_entry(v->value.mat2, i));
+	}
+	return o;
+}
+
+static cJSON *json_check(const lesson_check *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "left", c->action->lhs_text);
+	cJSON_AddStringToObject(o, "right", c->action->rhs_text);
+	cJSON_AddBoolToObject(o, "expected_to_hold", c->expect_holds);
+	cJSON_AddBoolToObject(o, "passed", c->passed);
+	if (c->action->why != NULL)
+		cJSON_AddStringToObject(o, "why", c->action->why);
+	cJSON_AddItemToObject(o, "exact", json_verdict(&c->exact));
+	cJSON_AddItemToObject(o, "numeric", json_verdict(&c->numeric));
+	if (c->disagree)
+		cJSON_AddBoolToObject(o, "verdicts_disagree", 1);
+	if (c->rows != NULL) {
+		cJSON *rows = cJSON_CreateArray();
+		for (size_t i = 0; rows != NULL && i < c->rows_r * c->rows_c; i++) {
+			const lesson_grad_row *r = &c->rows[i];
+			cJSON *row = cJSON_CreateObject();
+			if (row == NULL)
+				break;
+			cJSON_AddItemToObject(row, "entry",
+					      json_pair(i / c->rows_c + 1, i % c->rows_c + 1));
+			cJSON_AddNumberToObject(row, "analytic", r->analytic);
+			cJSON_AddNumberToObject(row, "numeric", r->numeric);
+			cJSON_AddNumberToObject(row, "gsl_error", r->gsl_error);
+			cJSON_AddNumberToObject(row, "abs_error", r->abs_error);
+			cJSON_AddNumberToObject(row, "rel_error", r->rel_error);
+			cJSON_AddItemToArray(rows, row);
+		}
+		cJSON_AddItemToObject(o, "gradient", rows);
+		cJSON_AddItemToObject(o, "worst",
+				      json_pair(c->worst / c->rows_c + 1, c->worst % c->rows_c + 1));
+		cJSON_AddNumberToObject(o, "tolerance", LESSON_GRAD_TOL);
+	}
+	if (c->instead != NULL)
+		cJSON_AddItemToObject(o, "instead", json_check(c->instead));
+	return o;
+}
+
+static const char *item_kind(lesson_kind k)
+{
+	static const char *const names[] = {"zh",      "en",    "text",   "formula",
+					    "show",    "numbers", "claim", "refute",
+					    "gradcheck"};
+	return names[k];
+}
+
+cJSON *dv_report_json(const lesson_result *r)
+{
+	const lesson *l = r->lesson;
+	cJSON *o = cJSON_CreateObject(), *sizes, *steps;
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "lesson", l->name);
+	cJSON_AddStringToObject(o, "title", l->title);
+	if (l->source != NULL)
+		cJSON_AddStringToObject(o, "source", l->source);
+	if (l->summary != NULL)
+		cJSON_AddStringToObject(o, "summary", l->summary);
+	cJSON_AddNumberToObject(o, "seed", (double)r->seed);
+	sizes = cJSON_AddArrayToObject(o, "sizes");
+	for (size_t i = 0; sizes != NULL && i < r->nsizes; i++) {
+		cJSON *s = cJSON_CreateObject();
+		if (s == NULL)
+			break;
+		cJSON_AddStringToObject(s, "name", r->sizes[i].name);
+		cJSON_AddItemToObject(s, "shown", json_pair(r->sizes[i].rows, r->sizes[i].cols));
+		cJSON_AddItemToObject(s, "checked", json_pair(r->sizes[i].check_rows,
+							      r->sizes[i].check_cols));
+		cJSON_AddItemToArray(sizes, s);
+	}
+	steps = cJSON_AddArrayToObject(o, "steps");
+	for (size_t i = 0; steps != NULL && i < r->nsteps; i++) {
+		const lesson_step_result *sr = &r->steps[i];
+		cJSON *st = cJSON_CreateObject(), *items;
+		if (st == NULL)
+			break;
+		cJSON_AddStringToObject(st, "title", sr->step->title);
+		items = cJSON_AddArrayToObject(st, "items");
+		for (size_t j = 0; items != NULL && j < sr->nitems; j++) {
+			const lesson_item *it = &sr->items[j];
+			cJSON *item = it->check != NULL ? json_check(it->check) : cJSON_CreateObject();
+			if (item == NULL)
+				break;
+			cJSON_AddStringToObject(item, "kind", item_kind(it->action->kind));
+			if (it->check == NULL && it->action->kind <= LESSON_FORMULA)
+				cJSON_AddStringToObject(item, "text", it->action->text);
+			if (it->action->label != NULL)
+				cJSON_AddStringToObject(item, "label", it->action->label);
+			if (it->table != NULL)
+				cJSON_AddItemToObject(item, "table", json_matrix(it->table));
+			if (it->no_table != NULL)
+				cJSON_AddStringToObject(item, "no_table", it->no_table);
+			if (it->numbers != NULL)
+				cJSON_AddItemToObject(item, "numbers", json_matrix(it->numbers));
+			cJSON_AddItemToArray(items, item);
+		}
+		cJSON_AddItemToArray(steps, st);
+	}
+	cJSON_AddNumberToObject(o, "checks", (double)r->nchecks);
+	cJSON_AddNumberToObject(o, "passed", (double)r->npassed);
+	cJSON_AddBoolToObject(o, "ok", r->npassed == r->nchecks);
+	return o;
+}
+
+/* ---- TAP --------------------------------------------------------------- */
+
+static void tap_yaml(FILE *f, const lesson_check *c)
+{
+	const dv_check *n = &c->numeric.value.check;
+	fprintf(f, "  ---\n  expected: %s\n", c->expect_holds ? "holds" : "fails");
+	if (c->exact.value.kind == DV_V_CHECK)
+		fprintf(f, "  exact: %s\n", c->exact.value.check.holds ? "holds" : "fails");
+	fprintf(f, "  numeric: %s\n", n->holds ? "holds" : "fails");
+	if (!n->exact && !n->shape_differs)
+		fprintf(f, "  max_rel_error: %.3g\n", n->max_rel);
+	if (c->instead != NULL)
+		fprintf(f, "  instead: %s\n", c->instead->passed ? "holds" : "does not hold");
+	fprintf(f, "  ...\n");
+}
+
+int dv_report_tap(FILE *f, lesson_result *const *rs, size_t n)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		total += rs[i]->nchecks;
+	fprintf(f, "TAP version 13\n1..%zu\n", total);
+	for (size_t i = 0; i < n; i++) {
+		const lesson_result *r = rs[i];
+		for (size_t s = 0; s < r->nsteps; s++) {
+			for (size_t j = 0; j < r->steps[s].nitems; j++) {
+				const lesson_check *c = r->steps[s].items[j].check;
+				if (c == NULL)
+					continue;
+				fprintf(f, "%s %zu - %s step %zu: %s %s == %s\n",
+					c->passed ? "ok" : "not ok", ++k, r->lesson->name, s + 1,
+					kind_name(c->action->kind), c->action->lhs_text,
+					c->action->rhs_text);
+				if (!c->passed)
+					tap_yaml(f, c);
+			}
+		}
+	}
+	return DV_OK;
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+
+/* The Unicode of a label in LaTeX: ∂ δ β become commands. */
+static void put_latex_label(dv_strbuf *b, const char *s)
+{
+	static const struct {
+		const char *utf8, *tex;
+	} map[] = {{"∂", "\\partial "}, {"δ", "\\delta "}, {"β", "\\beta "}, {"Σ", "\\Sigma "}};
+	while (*s != '\0') {
+		size_t k = 0, n = sizeof map / sizeof map[0];
+		for (; k < n; k++) {
+			size_t len = strlen(map[k].utf8);
+			if (strncmp(s, map[k].utf8, len) == 0) {
+				dv_strbuf_puts(b, map[k].tex);
+				s += len;
+				break;
+			}
+		}
+		if (k == n)
+			dv_strbuf_putn(b, s++, 1);
+	}
+}
+
+static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
+{
+	const lesson_verdict *e = &c->exact, *n = &c->numeric;
+	dv_strbuf_printf(b, "%s %s**%s** `%s == %s`", nested ? "  -" : "-",
+			 nested ? "" : (c->passed ? "✓ " : "✗ "),
+			 nested ? "instead" : kind_name(c->action->kind), c->action->lhs_text,
+			 c->action->rhs_text);
+	if (c->action->why != NULL)
+		dv_strbuf_printf(b, " (%s)", c->action->why);
+	dv_strbuf_puts(b, ": ");
+	if (e->value.kind == DV_V_CHECK)
+		dv_strbuf_printf(b, "%s exactly, ", e->value.check.holds ? "holds" : "fails");
+	dv_strbuf_printf(b, "%s on numbers", n->value.check.holds ? "holds" : "fails");
+	if (!n->value.check.exact && !n->value.check.shape_differs)
+		dv_strbuf_printf(b, " (max relative error %.2g)", n->value.check.max_rel);
+	dv_strbuf_puts(b, ".\n");
+	if (c->instead != NULL)
+		md_check(b, c->instead, 1);
+}
+
+int dv_report_markdown(FILE *f, const lesson_result *r)
+{
+	const lesson *l = r->lesson;
+	dv_strbuf b;
+
+	dv_strbuf_init(&b);
+	dv_strbuf_printf(&b, "# %s\n\n", l->title);
+	if (l->source != NULL)
+		dv_strbuf_printf(&b, "> %s\n\n", l->source);
+	if (l->summary != NULL)
+		dv_strbuf_printf(&b, "%s\n\n", l->summary);
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const lesson_step_result *sr = &r->steps[i];
+		dv_strbuf_printf(&b, "## %zu. %s\n\n", i + 1, sr->step->title);
+		for (size_t j = 0; j < sr->nitems; j++) {
+			const lesson_item *it = &sr->items[j];
+			const lesson_action *a = it->action;
+			switch (a->kind) {
+			case LESSON_ZH:
+				dv_strbuf_printf(&b, "> %s\n\n", a->text);
+				break;
+			case LESSON_EN:
+				dv_strbuf_printf(&b, "> *%s*\n\n", a->text);
+				break;
+			case LESSON_TEXT:
+				dv_strbuf_printf(&b, "%s\n\n", a->text);
+				break;
+			case LESSON_FORMULA:
+				dv_strbuf_printf(&b, "$$\n%s\n$$\n\n", a->text);
+				break;
+			case LESSON_SHOW:
+			case LESSON_NUMBERS: {
+				const dv_mat *m = it->table != NULL ? it->table : it->numbers;
+				dv_strbuf lb;
+				char *label = NULL;
+				dv_strbuf_init(&lb);
+				put_latex_label(&lb, a->label);
+				if (dv_strbuf_finish(&lb, &label, NULL) != DV_OK)
+					break;
+				dv_strbuf_puts(&b, "$$\n");
+				if (it->table != NULL) {
+					dv_strbuf_puts(&b, "\\begin{aligned}\n");
+					dv_put_table(&b, m, label, SYM_LATEX, l->latex, "");
+					dv_strbuf_puts(&b, "\\end{aligned}\n");
+				} else {
+					dv_strbuf_printf(&b, "%s = \\begin{bmatrix}\n", label);
+					for (size_t x = 0; x < m->rows; x++) {
+						for (size_t y = 0; y < m->cols; y++) {
+							dv_strbuf_puts(&b, y ? " & " : "");
+							dv_put_entry(&b, m, x * m->cols + y,
+								     SYM_LATEX, NULL);
+						}
+						dv_strbuf_puts(&b, x + 1 < m->rows ? " \\\\\n"
+										 : "\n");
+					}
+					dv_strbuf_puts(&b, "\\end{bmatrix}\n");
+				}
+				dv_strbuf_puts(&b, "$$\n\n");
+				free(label);
+				break;
+			}
+			default:
+				md_check(&b, it->check, 0);
+				if (j + 1 == sr->nitems || sr->items[j + 1].check == NULL)
+					dv_strbuf_puts(&b, "\n");
+				break;
+			}
+		}
+	}
+	dv_strbuf_printf(&b, "*%zu checks, %zu as the lesson says.*\n", r->nchecks, r->npassed);
+	return flush(f, &b);
+}

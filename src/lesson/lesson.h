@@ -1,0 +1,119 @@
+/*
+ * lesson: a lesson file, parsed.  The format is documented in
+ * docs/lesson-format.md; in short, one directive per line:
+ *
+ *   lesson pooling-delta
+ *   title  ...
+ *   matrix X = x 3x3 checked 4x5
+ *   matrix D = d like conv(X, K)
+ *   scalar beta
+ *   define E = sum(D .* conv(X, K))
+ *   step The nine entries
+ *   zh  ...   en ...   text ...   formula ...
+ *   show dE/dx = grad(E, X)
+ *   claim  grad(E, X) == xcorr(pad(D, 1), K)
+ *   refute grad(E, X) == conv2(D, K, 'full')
+ *   why    ...
+ *   instead grad(E, X) == conv2(D, rot180(K), 'full')
+ *   gradcheck grad(E, K) == rot180(xcorr(X, D))
+ *
+ * Ownership: lesson_parse hands out a lesson freed with lesson_free; it
+ * keeps the file's text for error messages.
+ */
+#ifndef DV_LESSON_H
+#define DV_LESSON_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/field.h"
+#include "expr/parser.h"
+#include "sym/print.h"
+
+/* Errors a parse reports before it stops. */
+#define LESSON_MAX_ERRORS 20
+
+typedef struct lesson_errors {
+	dv_diag items[LESSON_MAX_ERRORS];
+	size_t n;
+} lesson_errors;
+
+typedef struct lesson_var {
+	char *name;        /* X: the name in expressions */
+	char *sym;         /* x: the symbols' name (x11, ...) */
+	int scalar;        /* a 1 x 1 symbol: beta */
+	size_t rows, cols; /* shown: symbols and example numbers (0 with like) */
+	size_t check_rows, check_cols; /* random numbers for numeric checks */
+	dv_node *like;     /* the size of this expression instead */
+	dv_node *numbers;  /* the shown numbers, or NULL for random whole numbers */
+	int line;
+} lesson_var;
+
+typedef struct lesson_define {
+	char *name;
+	dv_node *tree;
+	int line;
+} lesson_define;
+
+typedef enum lesson_kind {
+	LESSON_ZH,      /* a sentence of the notes, as written */
+	LESSON_EN,      /* its English */
+	LESSON_TEXT,    /* prose of the lesson */
+	LESSON_FORMULA, /* a formula in Unicode, shown as written */
+	LESSON_SHOW,    /* a symbolic table and its numbers */
+	LESSON_NUMBERS, /* numbers only */
+	LESSON_CLAIM,
+	LESSON_REFUTE,
+	LESSON_GRADCHECK,
+} lesson_kind;
+
+typedef struct lesson_action {
+	lesson_kind kind;
+	int line, column; /* of the argument, 1-based */
+	char *text;       /* prose; for the others the source of the argument */
+	char *label;      /* show, numbers: how entries are named */
+	dv_node *expr;    /* show, numbers */
+	dv_node *lhs, *rhs; /* claim, refute, gradcheck */
+	char *lhs_text, *rhs_text;
+	char *why;        /* refute: whose statement it is, why it fails */
+	struct lesson_action *instead; /* refute: the corrected claim */
+	const char *wrt;  /* gradcheck: the variable (in lhs) */
+	const dv_node *loss; /* gradcheck: the function (in lhs) */
+} lesson_action;
+
+typedef struct lesson_step {
+	char *title;
+	int line;
+	lesson_action *actions;
+	size_t nactions;
+} lesson_step;
+
+typedef struct lesson {
+	char *path, *text;
+	char *name, *title, *summary, *source;
+	int order; /* place in the course (`order N`); 1000 if not given */
+	dv_act f_is;
+	sym_latex_name *latex; /* ends with a NULL name */
+	size_t nlatex;
+	lesson_var *vars;
+	size_t nvars;
+	lesson_define *defs;
+	size_t ndefs;
+	lesson_step *steps;
+	size_t nsteps;
+} lesson;
+
+/*
+ * Parses text (the contents of path, which is only used in messages).
+ * On errors returns DV_E_SYNTAX with every error found (up to the limit)
+ * in errs, positions in the file.
+ */
+int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors *errs);
+/* Reads and parses the file at path; a file that cannot be read is one error. */
+int lesson_load(lesson **out, const char *path, lesson_errors *errs);
+void lesson_free(lesson *l);
+
+/* The number of claims, refutes and gradchecks (instead lines not counted). */
+size_t lesson_count_checks(const lesson *l);
+
+#endif

@@ -1,0 +1,829 @@
+#include "lesson/lesson.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr/eval.h"
+
+/* Largest lesson file read: lessons are small texts. */
+#define LESSON_MAX_BYTES (1024 * 1024)
+
+typedef struct lp {
+	lesson *l;
+	lesson_errors *errs;
+	int line;
+	const char *line_start;
+	lesson_action *refute; /* the last refute of the step, for why/instead */
+} lp;
+
+__attribute__((format(printf, 3, 4))) static void error_at(lp *p, int column,
+							  const char *fmt, ...)
+{
+	dv_diag *d;
+	va_list ap;
+
+	if (p->errs->n >= LESSON_MAX_ERRORS)
+		return;
+	d = &p->errs->items[p->errs->n++];
+	d->code = DV_E_SYNTAX;
+	d->line = p->line;
+	d->column = column;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof d->message, fmt, ap);
+	va_end(ap);
+}
+
+/* The column (1-based, in characters) of s within the current line. */
+static int column_of(const lp *p, const char *s)
+{
+	int c = 1;
+	for (const char *q = p->line_start; q < s; q++)
+		if ((((unsigned char)*q) & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *skip_blank(const char *s)
+{
+	while (is_blank(*s))
+		s++;
+	return s;
+}
+
+static char *dup_n(lp *p, const char *s, size_t n)
+{
+	char *r = malloc(n + 1);
+	if (r == NULL) {
+		error_at(p, 1, "out of memory");
+		return NULL;
+	}
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+static char *dup_s(lp *p, const char *s)
+{
+	return dup_n(p, s, strlen(s));
+}
+
+/* Parses the expression at s (text of the line), reporting errors in place. */
+static dv_node *parse_expr_at(lp *p, const char *s)
+{
+	dv_node *n = NULL;
+	dv_diag d;
+	dv_diag_clear(&d);
+	if (dv_parse_at(&n, s, p->line, column_of(p, s), &d) != DV_OK) {
+		error_at(p, d.column, "%s", d.message);
+		return NULL;
+	}
+	return n;
+}
+
+static int parse_equation_at(lp *p, const char *s, lesson_action *a)
+{
+	dv_diag d;
+	const char *eq;
+	dv_diag_clear(&d);
+	if (dv_parse_equation_at(&a->lhs, &a->rhs, s, p->line, column_of(p, s), &d) !=
+	    DV_OK) {
+		error_at(p, d.column, "%s", d.message);
+		return -1;
+	}
+	/* the two sides as written, for reports */
+	eq = strstr(s, "==");
+	while (eq != NULL && eq > s && is_blank(eq[-1]))
+		eq--;
+	a->lhs_text = dup_n(p, s, eq != NULL ? (size_t)(eq - s) : strlen(s));
+	eq = strstr(s, "==");
+	a->rhs_text = dup_s(p, eq != NULL ? skip_blank(eq + 2) : "");
+	return a->lhs_text != NULL && a->rhs_text != NULL ? 0 : -1;
+}
+
+static int valid_identifier(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80))
+		return 0;
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+		      c >= 0x80 || (c >= '0' && c <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+static int letters_only(const char *s)
+{
+	if (*s == '\0' || strlen(s) >= 16)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/* The next blank-separated word of *s, copied into buf; *s moves past it. */
+static const char *word(const char **s, char *buf, size_t size)
+{
+	const char *start = skip_blank(*s), *e = start;
+	size_t n;
+	while (*e != '\0' && !is_blank(*e))
+		e++;
+	n = (size_t)(e - start);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+	*s = skip_blank(e);
+	return start;
+}
+
+/* "3x3" (or "3×3") into rows and cols. */
+static int parse_size(const char *s, size_t *rows, size_t *cols)
+{
+	char *end;
+	unsigned long r, c;
+	if (*s < '1' || *s > '9')
+		return -1;
+	errno = 0;
+	r = strtoul(s, &end, 10);
+	if (*end == 'x')
+		end++;
+	else if (strncmp(end, "\xc3\x97", 2) == 0)
+		end += 2;
+	else
+		return -1;
+	if (*end < '1' || *end > '9')
+		return -1;
+	c = strtoul(end, &end, 10);
+	if (*end != '\0' || errno != 0 || r > 64 || c > 64)
+		return -1;
+	*rows = r;
+	*cols = c;
+	return 0;
+}
+
+static int name_taken(const lesson *l, const char *name)
+{
+	for (size_t i = 0; i < l->nvars; i++)
+		if (strcmp(l->vars[i].name, name) == 0)
+			return 1;
+	for (size_t i = 0; i < l->ndefs; i++)
+		if (strcmp(l->defs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int symbol_taken(const lesson *l, const char *sym)
+{
+	for (size_t i = 0; i < l->nvars; i++)
+		if (strcmp(l->vars[i].sym, sym) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks a new name (of a matrix, a scalar or a definition) at `at`. */
+static int check_new_name(lp *p, const char *name, const char *at)
+{
+	if (!valid_identifier(name)) {
+		error_at(p, column_of(p, at), "expected a name but found '%s'", name);
+		return -1;
+	}
+	if (dv_eval_is_function(name)) {
+		error_at(p, column_of(p, at), "'%s' is a function and cannot name a matrix",
+			 name);
+		return -1;
+	}
+	if (name_taken(p->l, name)) {
+		error_at(p, column_of(p, at), "'%s' is declared twice", name);
+		return -1;
+	}
+	return 0;
+}
+
+static lesson_var *new_var(lp *p)
+{
+	lesson_var *v = realloc(p->l->vars, (p->l->nvars + 1) * sizeof *v);
+	if (v == NULL) {
+		error_at(p, 1, "out of memory");
+		return NULL;
+	}
+	p->l->vars = v;
+	v = &v[p->l->nvars];
+	memset(v, 0, sizeof *v);
+	v->line = p->line;
+	return v;
+}
+
+/* matrix X = x 3x3 [checked 4x5] [numbers EXPR]  |  matrix X = x like EXPR */
+static void parse_matrix(lp *p, const char *s)
+{
+	char name[64], eq[8], sym[64], size[32];
+	const char *at_name = word(&s, name, sizeof name), *at_sym, *at_size;
+	lesson_var *v;
+
+	word(&s, eq, sizeof eq);
+	at_sym = word(&s, sym, sizeof sym);
+	if (name[0] == '\0' || strcmp(eq, "=") != 0 || sym[0] == '\0') {
+		error_at(p, column_of(p, at_name),
+			 "expected 'matrix NAME = SYMBOL SIZE' (matrix X = x 3x3)");
+		return;
+	}
+	if (check_new_name(p, name, at_name) != 0)
+		return;
+	if (!letters_only(sym)) {
+		error_at(p, column_of(p, at_sym),
+			 "the symbols' name has 1 to 15 letters, not '%s'", sym);
+		return;
+	}
+	if (symbol_taken(p->l, sym)) {
+		error_at(p, column_of(p, at_sym), "the symbols '%s' belong to another matrix",
+			 sym);
+		return;
+	}
+	if ((v = new_var(p)) == NULL)
+		return;
+	at_size = word(&s, size, sizeof size);
+	if (strcmp(size, "like") == 0) {
+		if (*s == '\0') {
+			error_at(p, column_of(p, s), "expected an expression after 'like'");
+			return;
+		}
+		v->like = parse_expr_at(p, s);
+		if (v->like == NULL)
+			return;
+	} else {
+		char kw[32];
+		if (parse_size(size, &v->rows, &v->cols) != 0) {
+			error_at(p, column_of(p, at_size),
+				 "expected a size such as 3x3 (1 to 64 each) or 'like EXPR' "
+				 "but found '%s'",
+				 size);
+			return;
+		}
+		v->check_rows = v->rows;
+		v->check_cols = v->cols;
+		while (*s != '\0') {
+			const char *at_kw = word(&s, kw, sizeof kw);
+			if (strcmp(kw, "checked") == 0) {
+				const char *at = word(&s, size, sizeof size);
+				if (parse_size(size, &v->check_rows, &v->check_cols) != 0) {
+					error_at(p, column_of(p, at),
+						 "expected a size such as 4x5 after "
+						 "'checked' but found '%s'",
+						 size);
+					return;
+				}
+			} else if (strcmp(kw, "numbers") == 0) {
+				v->numbers = parse_expr_at(p, s);
+				if (v->numbers == NULL)
+					return;
+				break;
+			} else {
+				error_at(p, column_of(p, at_kw),
+					 "expected 'checked SIZE' or 'numbers EXPR' but "
+					 "found '%s'",
+					 kw);
+				return;
+			}
+		}
+	}
+	v->name = dup_s(p, name);
+	v->sym = dup_s(p, sym);
+	p->l->nvars++;
+}
+
+/* scalar beta [= symbol] */
+static void parse_scalar(lp *p, const char *s)
+{
+	char name[64], eq[8], sym[64];
+	const char *at_name = word(&s, name, sizeof name), *at_sym = s;
+	lesson_var *v;
+
+	word(&s, eq, sizeof eq);
+	if (eq[0] != '\0') {
+		at_sym = word(&s, sym, sizeof sym);
+		if (strcmp(eq, "=") != 0 || sym[0] == '\0' || *s != '\0') {
+			error_at(p, column_of(p, at_name),
+				 "expected 'scalar NAME' or 'scalar NAME = SYMBOL'");
+			return;
+		}
+	} else {
+		snprintf(sym, sizeof sym, "%s", name);
+		at_sym = at_name;
+	}
+	if (check_new_name(p, name, at_name) != 0)
+		return;
+	if (!letters_only(sym)) {
+		error_at(p, column_of(p, at_sym),
+			 "the symbol's name has 1 to 15 letters, not '%s'", sym);
+		return;
+	}
+	if (symbol_taken(p->l, sym)) {
+		error_at(p, column_of(p, at_sym), "the symbol '%s' is declared twice", sym);
+		return;
+	}
+	if ((v = new_var(p)) == NULL)
+		return;
+	v->scalar = 1;
+	v->rows = v->cols = v->check_rows = v->check_cols = 1;
+	v->name = dup_s(p, name);
+	v->sym = dup_s(p, sym);
+	p->l->nvars++;
+}
+
+static void parse_define(lp *p, const char *s)
+{
+	char name[64], eq[8];
+	const char *at_name = word(&s, name, sizeof name);
+	lesson_define *d;
+	dv_node *tree;
+
+	word(&s, eq, sizeof eq);
+	if (name[0] == '\0' || strcmp(eq, "=") != 0 || *s == '\0') {
+		error_at(p, column_of(p, at_name), "expected 'define NAME = EXPR'");
+		return;
+	}
+	if (check_new_name(p, name, at_name) != 0)
+		return;
+	if ((tree = parse_expr_at(p, s)) == NULL)
+		return;
+	d = realloc(p->l->defs, (p->l->ndefs + 1) * sizeof *d);
+	if (d == NULL) {
+		dv_node_free(tree);
+		error_at(p, 1, "out of memory");
+		return;
+	}
+	p->l->defs = d;
+	d[p->l->ndefs++] = (lesson_define){dup_s(p, name), tree, p->line};
+}
+
+static void parse_latex(lp *p, const char *s)
+{
+	char sym[64], eq[8];
+	const char *at = word(&s, sym, sizeof sym);
+	sym_latex_name *names;
+
+	word(&s, eq, sizeof eq);
+	if (!letters_only(sym) || strcmp(eq, "=") != 0 || *s == '\0') {
+		error_at(p, column_of(p, at), "expected 'latex SYMBOL = PATTERN' (latex d = "
+					      "\\delta_{%%s})");
+		return;
+	}
+	if (strstr(s, "%s") == NULL || strstr(strstr(s, "%s") + 2, "%") != NULL) {
+		error_at(p, column_of(p, s),
+			 "the pattern needs one %%s where the indices go, and no other %%");
+		return;
+	}
+	names = realloc(p->l->latex, (p->l->nlatex + 2) * sizeof *names);
+	if (names == NULL) {
+		error_at(p, 1, "out of memory");
+		return;
+	}
+	p->l->latex = names;
+	names[p->l->nlatex++] = (sym_latex_name){dup_s(p, sym), dup_s(p, s)};
+	names[p->l->nlatex] = (sym_latex_name){NULL, NULL};
+}
+
+static void parse_activation(lp *p, const char *s)
+{
+	static const struct {
+		const char *name;
+		dv_act act;
+	} acts[] = {{"sigmoid", DV_ACT_SIGMOID},
+		    {"tanh", DV_ACT_TANH},
+		    {"relu", DV_ACT_RELU},
+		    {"identity", DV_ACT_IDENTITY}};
+	char f[16], eq[8], name[32];
+	const char *at = word(&s, f, sizeof f), *at_name;
+
+	word(&s, eq, sizeof eq);
+	at_name = word(&s, name, sizeof name);
+	if (strcmp(f, "f") != 0 || strcmp(eq, "=") != 0 || *s != '\0') {
+		error_at(p, column_of(p, at), "expected 'activation f = sigmoid' (or tanh, "
+					      "relu, identity)");
+		return;
+	}
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+		if (strcmp(acts[i].name, name) == 0) {
+			p->l->f_is = acts[i].act;
+			return;
+		}
+	}
+	error_at(p, column_of(p, at_name),
+		 "unknown activation '%s' (expected sigmoid, tanh, relu or identity)", name);
+}
+
+static lesson_action *new_action(lp *p, lesson_kind kind, const char *arg)
+{
+	lesson_step *st = &p->l->steps[p->l->nsteps - 1];
+	lesson_action *a = realloc(st->actions, (st->nactions + 1) * sizeof *a);
+	if (a == NULL) {
+		error_at(p, 1, "out of memory");
+		return NULL;
+	}
+	st->actions = a;
+	a = &a[st->nactions++];
+	memset(a, 0, sizeof *a);
+	a->kind = kind;
+	a->line = p->line;
+	a->column = column_of(p, arg);
+	a->text = dup_s(p, arg);
+	return a;
+}
+
+static const lesson_var *find_var(const lesson *l, const char *name)
+{
+	for (size_t i = 0; i < l->nvars; i++)
+		if (strcmp(l->vars[i].name, name) == 0)
+			return &l->vars[i];
+	return NULL;
+}
+
+static void parse_gradcheck(lp *p, lesson_action *a, const char *s)
+{
+	const dv_node *g = a->lhs;
+	if (g->kind != DV_N_CALL || strcmp(g->text, "grad") != 0 || g->nkids != 2 ||
+	    g->kids[1]->kind != DV_N_NAME || find_var(p->l, g->kids[1]->text) == NULL ||
+	    find_var(p->l, g->kids[1]->text)->like != NULL) {
+		error_at(p, column_of(p, s),
+			 "a gradcheck compares grad(LOSS, X), X a matrix declared with "
+			 "a size, to the gradient the lesson claims");
+		return;
+	}
+	a->loss = g->kids[0];
+	a->wrt = g->kids[1]->text;
+}
+
+/* show LABEL = EXPR, numbers LABEL = EXPR */
+static void parse_show(lp *p, lesson_action *a, const char *s)
+{
+	char label[64], eq[8];
+	const char *at = word(&s, label, sizeof label);
+	word(&s, eq, sizeof eq);
+	if (label[0] == '\0' || strcmp(eq, "=") != 0 || *s == '\0') {
+		error_at(p, column_of(p, at), "expected '%s LABEL = EXPR' (show A = conv(X, K))",
+			 a->kind == LESSON_SHOW ? "show" : "numbers");
+		return;
+	}
+	a->label = dup_s(p, label);
+	a->expr = parse_expr_at(p, s);
+}
+
+/* A refute that ends without 'instead' is an error at the refute. */
+static void missing_instead(lp *p)
+{
+	if (p->refute != NULL && p->refute->instead == NULL) {
+		int line = p->line;
+		p->line = p->refute->line;
+		error_at(p, p->refute->column,
+			 "a refute needs its corrected form: add 'instead LEFT == RIGHT' "
+			 "after it");
+		p->line = line;
+	}
+	p->refute = NULL;
+}
+
+static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
+{
+	static const struct {
+		const char *kw;
+		lesson_kind kind;
+	} step_kinds[] = {
+		{"zh", LESSON_ZH},         {"en", LESSON_EN},
+		{"text", LESSON_TEXT},     {"formula", LESSON_FORMULA},
+		{"show", LESSON_SHOW},     {"numbers", LESSON_NUMBERS},
+		{"claim", LESSON_CLAIM},   {"refute", LESSON_REFUTE},
+		{"gradcheck", LESSON_GRADCHECK},
+	};
+	lesson *l = p->l;
+	char **header = NULL;
+
+	if (strcmp(kw, "lesson") == 0)
+		header = &l->name;
+	else if (strcmp(kw, "title") == 0)
+		header = &l->title;
+	else if (strcmp(kw, "summary") == 0)
+		header = &l->summary;
+	else if (strcmp(kw, "source") == 0)
+		header = &l->source;
+	if (header != NULL) {
+		if (*arg == '\0') {
+			error_at(p, column_of(p, arg), "expected text after '%s'", kw);
+		} else if (*header != NULL) {
+			error_at(p, column_of(p, kw_at), "'%s' is given twice", kw);
+		} else if (l->nsteps > 0) {
+			error_at(p, column_of(p, kw_at), "'%s' belongs before the first step",
+				 kw);
+		} else {
+			if (header == &l->name) {
+				for (const char *c = arg; *c != '\0'; c++) {
+					if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+					      *c == '-')) {
+						error_at(p, column_of(p, c),
+							 "a lesson name has lower-case letters, "
+							 "digits and '-', not '%s'",
+							 arg);
+						return;
+					}
+				}
+			}
+			*header = dup_s(p, arg);
+		}
+		return;
+	}
+	if (strcmp(kw, "matrix") == 0 || strcmp(kw, "scalar") == 0) {
+		if (l->nsteps > 0)
+			error_at(p, column_of(p, kw_at),
+				 "declare matrices before the first step");
+		else if (kw[0] == 'm')
+			parse_matrix(p, arg);
+		else
+			parse_scalar(p, arg);
+		return;
+	}
+	if (strcmp(kw, "define") == 0) {
+		parse_define(p, arg);
+		return;
+	}
+	if (strcmp(kw, "order") == 0) {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (*arg < '0' || *arg > '9' || *end != '\0' || n > 999)
+			error_at(p, column_of(p, arg),
+				 "expected the lesson's place in the course, 0 to 999");
+		else
+			l->order = (int)n;
+		return;
+	}
+	if (strcmp(kw, "latex") == 0) {
+		parse_latex(p, arg);
+		return;
+	}
+	if (strcmp(kw, "activation") == 0) {
+		parse_activation(p, arg);
+		return;
+	}
+	if (strcmp(kw, "step") == 0) {
+		lesson_step *st = realloc(l->steps, (l->nsteps + 1) * sizeof *st);
+		if (*arg == '\0') {
+			error_at(p, column_of(p, arg), "expected the step's title after 'step'");
+			if (st != NULL)
+				l->steps = st;
+			return;
+		}
+		if (st == NULL) {
+			error_at(p, 1, "out of memory");
+			return;
+		}
+		l->steps = st;
+		st[l->nsteps++] = (lesson_step){dup_s(p, arg), p->line, NULL, 0};
+		missing_instead(p);
+		return;
+	}
+	if (strcmp(kw, "why") == 0 || strcmp(kw, "instead") == 0) {
+		lesson_action *r = p->refute;
+		if (r == NULL) {
+			error_at(p, column_of(p, kw_at), "'%s' belongs right after a refute", kw);
+			return;
+		}
+		if (kw[0] == 'w') {
+			if (r->why != NULL)
+				error_at(p, column_of(p, kw_at), "the refute has a 'why' already");
+			else if (*arg == '\0')
+				error_at(p, column_of(p, arg), "expected text after 'why'");
+			else
+				r->why = dup_s(p, arg);
+			return;
+		}
+		if (r->instead != NULL) {
+			error_at(p, column_of(p, kw_at), "the refute has an 'instead' already");
+			return;
+		}
+		r->instead = calloc(1, sizeof *r->instead);
+		if (r->instead == NULL) {
+			error_at(p, 1, "out of memory");
+			return;
+		}
+		r->instead->kind = LESSON_CLAIM;
+		r->instead->line = p->line;
+		r->instead->column = column_of(p, arg);
+		r->instead->text = dup_s(p, arg);
+		if (*arg == '\0')
+			error_at(p, column_of(p, arg), "expected 'instead LEFT == RIGHT'");
+		else
+			parse_equation_at(p, arg, r->instead);
+		return;
+	}
+	for (size_t i = 0; i < sizeof step_kinds / sizeof step_kinds[0]; i++) {
+		lesson_action *a;
+		if (strcmp(kw, step_kinds[i].kw) != 0)
+			continue;
+		if (l->nsteps == 0) {
+			error_at(p, column_of(p, kw_at), "'%s' belongs inside a step (start one "
+							"with 'step TITLE')",
+				 kw);
+			return;
+		}
+		if (*arg == '\0') {
+			error_at(p, column_of(p, arg), "expected something after '%s'", kw);
+			return;
+		}
+		missing_instead(p);
+		if ((a = new_action(p, step_kinds[i].kind, arg)) == NULL)
+			return;
+		switch (a->kind) {
+		case LESSON_SHOW:
+		case LESSON_NUMBERS:
+			parse_show(p, a, arg);
+			break;
+		case LESSON_CLAIM:
+		case LESSON_REFUTE:
+		case LESSON_GRADCHECK:
+			if (parse_equation_at(p, arg, a) == 0 && a->kind == LESSON_GRADCHECK)
+				parse_gradcheck(p, a, arg);
+			if (a->kind == LESSON_REFUTE)
+				p->refute = a;
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	error_at(p, column_of(p, kw_at), "unknown directive '%s'", kw);
+}
+
+int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors *errs)
+{
+	lesson *l = calloc(1, sizeof *l);
+	lp p = {l, errs, 0, NULL, NULL};
+	const char *s = text;
+
+	*out = NULL;
+	errs->n = 0;
+	if (l == NULL) {
+		lp q = {NULL, errs, 0, "", NULL};
+		error_at(&q, 1, "out of memory");
+		return DV_E_NOMEM;
+	}
+	l->f_is = DV_ACT_SIGMOID;
+	l->order = 1000;
+	l->path = strdup(path);
+	l->text = strdup(text);
+	if (l->path == NULL || l->text == NULL) {
+		lesson_free(l);
+		return DV_E_NOMEM;
+	}
+	while (*s != '\0' && errs->n < LESSON_MAX_ERRORS) {
+		const char *end = strchr(s, '\n'), *q;
+		size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+		char *line = malloc(len + 1), kw[32];
+		p.line++;
+		if (line == NULL) {
+			error_at(&p, 1, "out of memory");
+			break;
+		}
+		memcpy(line, s, len);
+		line[len] = '\0';
+		while (len > 0 && (line[len - 1] == '\r' || is_blank(line[len - 1])))
+			line[--len] = '\0';
+		p.line_start = line;
+		q = skip_blank(line);
+		if (*q != '\0' && *q != '#') {
+			const char *kw_at = word(&q, kw, sizeof kw);
+			directive(&p, kw, kw_at, q);
+		}
+		free(line);
+		s = end != NULL ? end + 1 : s + len;
+	}
+	p.line_start = "";
+	missing_instead(&p);
+	p.line = 1;
+	if (l->name == NULL)
+		error_at(&p, 1, "the lesson has no name: start it with 'lesson NAME'");
+	if (l->title == NULL)
+		error_at(&p, 1, "the lesson has no 'title'");
+	if (l->nsteps == 0)
+		error_at(&p, 1, "the lesson has no step");
+	if (errs->n > 0) {
+		lesson_free(l);
+		return DV_E_SYNTAX;
+	}
+	*out = l;
+	return DV_OK;
+}
+
+int lesson_load(lesson **out, const char *path, lesson_errors *errs)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	errs->n = 0;
+	if (f == NULL) {
+		dv_diag *d = &errs->items[errs->n++];
+		dv_diag_clear(d);
+		d->code = DV_E_IO;
+		snprintf(d->message, sizeof d->message, "cannot read %s: %s", path,
+			 strerror(errno));
+		return DV_E_IO;
+	}
+	text = malloc(LESSON_MAX_BYTES + 1);
+	n = text != NULL ? fread(text, 1, LESSON_MAX_BYTES + 1, f) : 0;
+	rc = text == NULL || ferror(f) ? DV_E_IO : n > LESSON_MAX_BYTES ? DV_E_LIMIT : DV_OK;
+	fclose(f);
+	if (rc == DV_OK && memchr(text, '\0', n) != NULL)
+		rc = DV_E_SYNTAX;
+	if (rc != DV_OK) {
+		dv_diag *d = &errs->items[errs->n++];
+		dv_diag_clear(d);
+		d->code = rc;
+		snprintf(d->message, sizeof d->message,
+			 rc == DV_E_LIMIT    ? "%s is larger than a lesson can be (1 MB)"
+			 : rc == DV_E_SYNTAX ? "%s is not a text file"
+					     : "cannot read %s",
+			 path);
+		free(text);
+		return rc;
+	}
+	text[n] = '\0';
+	rc = lesson_parse(out, path, text, errs);
+	free(text);
+	return rc;
+}
+
+static void free_action(lesson_action *a)
+{
+	if (a == NULL)
+		return;
+	free(a->text);
+	free(a->label);
+	dv_node_free(a->expr);
+	dv_node_free(a->lhs);
+	dv_node_free(a->rhs);
+	free(a->lhs_text);
+	free(a->rhs_text);
+	free(a->why);
+	if (a->instead != NULL) {
+		free_action(a->instead);
+		free(a->instead);
+	}
+}
+
+void lesson_free(lesson *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->nsteps; i++) {
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			free_action(&l->steps[i].actions[j]);
+		free(l->steps[i].actions);
+		free(l->steps[i].title);
+	}
+	for (size_t i = 0; i < l->nvars; i++) {
+		free(l->vars[i].name);
+		free(l->vars[i].sym);
+		dv_node_free(l->vars[i].like);
+		dv_node_free(l->vars[i].numbers);
+	}
+	for (size_t i = 0; i < l->ndefs; i++) {
+		free(l->defs[i].name);
+		dv_node_free(l->defs[i].tree);
+	}
+	for (size_t i = 0; i < l->nlatex; i++) {
+		free((char *)l->latex[i].name);
+		free((char *)l->latex[i].pattern);
+	}
+	free(l->latex);
+	free(l->steps);
+	free(l->vars);
+	free(l->defs);
+	free(l->name);
+	free(l->title);
+	free(l->summary);
+	free(l->source);
+	free(l->path);
+	free(l->text);
+	free(l);
+}
+
+size_t lesson_count_checks(const lesson *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			n += l->steps[i].actions[j].kind >= LESSON_CLAIM;
+	return n;
+}

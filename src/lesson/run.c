@@ -1,0 +1,410 @@
+#include "lesson/run.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "sym/ctx.h"
+
+const sym_ctx *lesson_result_symbols(const lesson_result *r)
+{
+	sym_ctx *ctx = NULL;
+	dv_env_symbols(&ctx, r->symbols, NULL);
+	return ctx;
+}
+
+static void verdict_clear(lesson_verdict *v)
+{
+	dv_value_clear(&v->value);
+	free(v->unavailable);
+	v->unavailable = NULL;
+}
+
+static void check_free(lesson_check *c)
+{
+	if (c == NULL)
+		return;
+	verdict_clear(&c->exact);
+	verdict_clear(&c->numeric);
+	free(c->rows);
+	check_free(c->instead);
+	free(c);
+}
+
+void lesson_result_free(lesson_result *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nsteps; i++) {
+		for (size_t j = 0; j < r->steps[i].nitems; j++) {
+			lesson_item *it = &r->steps[i].items[j];
+			dv_mat_free(it->table);
+			dv_mat_free(it->numbers);
+			free(it->no_table);
+			check_free(it->check);
+		}
+		free(r->steps[i].items);
+	}
+	free(r->steps);
+	free(r->sizes);
+	/* the matrices of symbols must go before their context (in symbols) */
+	dv_env_free(r->shown);
+	dv_env_free(r->checked);
+	dv_env_free(r->symbols);
+	free(r);
+}
+
+/* Evaluates n in env to a matrix. */
+static int eval_mat(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	dv_value v;
+	int rc = dv_eval(&v, n, env, d);
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (v.kind != DV_V_MAT) {
+		dv_value_clear(&v);
+		return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
+				  "expected a matrix, not a string or a check");
+	}
+	*out = v.mat;
+	return DV_OK;
+}
+
+static const lesson_size *size_override(const lesson_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nsizes; i++)
+		if (strcmp(o->sizes[i].name, name) == 0)
+			return &o->sizes[i];
+	return NULL;
+}
+
+/* Whole numbers from -5 to 5: shown numbers a student can check by hand. */
+static int small_whole_numbers(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols,
+			       int positive, dv_diag *d)
+{
+	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
+	for (size_t i = 0; rc == DV_OK && i < rows * cols; i++)
+		((double *)(*out)->data)[i] =
+			positive ? (double)(1 + gsl_rng_uniform_int(rng, 5))
+				 : (double)gsl_rng_uniform_int(rng, 11) - 5.0;
+	return rc;
+}
+
+static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
+		   lesson_var_size *vs, dv_diag *d)
+{
+	const lesson_size *over = size_override(o, v->name);
+	sym_ctx *ctx;
+	dv_mat *sym = NULL, *shown = NULL, *checked = NULL;
+	int rc;
+
+	vs->name = v->name;
+	vs->rows = v->rows;
+	vs->cols = v->cols;
+	vs->check_rows = v->check_rows;
+	vs->check_cols = v->check_cols;
+	if (v->like != NULL) {
+		/* the size of an expression, at each set of sizes */
+		if ((rc = eval_mat(&shown, v->like, r->shown, d)) != DV_OK ||
+		    (rc = eval_mat(&checked, v->like, r->checked, d)) != DV_OK) {
+			dv_mat_free(shown);
+			return rc;
+		}
+		vs->rows = shown->rows;
+		vs->cols = shown->cols;
+		vs->check_rows = checked->rows;
+		vs->check_cols = checked->cols;
+		dv_mat_free(shown);
+		dv_mat_free(checked);
+		shown = checked = NULL;
+	}
+	if (over != NULL) {
+		if (v->scalar || v->like != NULL)
+			return dv_fail(d, DV_E_USAGE,
+				       "--size %s: the size of %s is not set by hand (%s)",
+				       v->name, v->name,
+				       v->scalar ? "it is a scalar" : "it follows another");
+		vs->rows = vs->check_rows = over->rows;
+		vs->cols = vs->check_cols = over->cols;
+	}
+	if ((rc = dv_env_symbols(&ctx, r->symbols, d)) != DV_OK ||
+	    (rc = sym_ctx_matrix(&sym, ctx, v->sym, vs->rows, vs->cols, d)) != DV_OK)
+		goto fail;
+	if (v->numbers != NULL) {
+		if ((rc = eval_mat(&shown, v->numbers, r->shown, d)) != DV_OK)
+			goto fail;
+		if (!dv_mat_is_double(shown) || shown->rows != vs->rows ||
+		    shown->cols != vs->cols) {
+			rc = dv_fail_at(d, DV_E_SHAPE, v->numbers->line, v->numbers->column,
+					"the numbers of %s must be %zux%zu numbers, not %s%zux%zu",
+					v->name, vs->rows, vs->cols,
+					dv_mat_is_double(shown) ? "" : "symbols ", shown->rows,
+					shown->cols);
+			goto fail;
+		}
+	} else if ((rc = small_whole_numbers(&shown, dv_env_rng(r->shown), vs->rows,
+					     vs->cols, v->scalar, d)) != DV_OK) {
+		goto fail;
+	}
+	if ((rc = dv_mat_random(&checked, dv_env_rng(r->checked), vs->check_rows,
+				vs->check_cols, 1, d)) != DV_OK)
+		goto fail;
+	rc = dv_env_bind(r->symbols, v->name, sym, d);
+	sym = NULL;
+	if (rc == DV_OK)
+		rc = dv_env_bind(r->shown, v->name, shown, d);
+	shown = NULL;
+	if (rc == DV_OK)
+		rc = dv_env_bind(r->checked, v->name, checked, d);
+	checked = NULL;
+	if (rc != DV_OK)
+		dv_diag_locate(d, v->line, 1);
+	return rc;
+fail:
+	if (d != NULL && d->line == 0)
+		dv_diag_locate(d, v->line, 1);
+	dv_mat_free(sym);
+	dv_mat_free(shown);
+	dv_mat_free(checked);
+	return rc;
+}
+
+static int uses_grad(const dv_node *n)
+{
+	if (n->kind == DV_N_CALL && strcmp(n->text, "grad") == 0)
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (uses_grad(n->kids[i]))
+			return 1;
+	return 0;
+}
+
+/* Evaluates both sides in env and compares them into v. */
+static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, double tol,
+		      dv_diag *d)
+{
+	dv_mat *l = NULL, *r = NULL;
+	int rc = eval_mat(&l, a->lhs, env, d);
+	if (rc == DV_OK)
+		rc = eval_mat(&r, a->rhs, env, d);
+	if (rc == DV_OK)
+		rc = dv_compare(&v->value.check, l, r, tol, d);
+	if (rc != DV_OK) {
+		dv_mat_free(l);
+		dv_mat_free(r);
+		return rc;
+	}
+	v->value.kind = DV_V_CHECK;
+	v->value.mat = l;
+	v->value.mat2 = r;
+	v->tol = tol;
+	return DV_OK;
+}
+
+static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
+			  dv_diag *d)
+{
+	dv_mat *fd = NULL, *err = NULL, *analytic = NULL;
+	lesson_verdict *v = &c->numeric;
+	double worst = -1;
+	int rc;
+
+	if ((rc = dv_eval_fd_grad(&fd, &err, a->loss, a->wrt, env, d)) != DV_OK) {
+		dv_diag_locate(d, a->line, a->column);
+		return rc;
+	}
+	if ((rc = eval_mat(&analytic, a->rhs, env, d)) != DV_OK)
+		goto out;
+	if (analytic->rows != fd->rows || analytic->cols != fd->cols) {
+		rc = dv_fail_at(d, DV_E_SHAPE, a->rhs->line, a->rhs->column,
+				"the claimed gradient is %zux%zu but %s is %zux%zu",
+				analytic->rows, analytic->cols, a->wrt, fd->rows, fd->cols);
+		goto out;
+	}
+	c->rows = calloc(dv_mat_len(fd), sizeof *c->rows);
+	if (c->rows == NULL) {
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+		goto out;
+	}
+	c->rows_r = fd->rows;
+	c->rows_c = fd->cols;
+	for (size_t i = 0; i < dv_mat_len(fd); i++) {
+		lesson_grad_row *row = &c->rows[i];
+		row->analytic = dv_mat_get(analytic, i);
+		row->numeric = dv_mat_get(fd, i);
+		row->gsl_error = dv_mat_get(err, i);
+		row->abs_error = fabs(row->analytic - row->numeric);
+		row->rel_error =
+			row->abs_error / fmax(1e-8, fabs(row->analytic) + fabs(row->numeric));
+		if (row->rel_error > worst) {
+			worst = row->rel_error;
+			c->worst = i;
+		}
+	}
+	rc = dv_compare(&v->value.check, fd, analytic, LESSON_GRAD_TOL, d);
+	if (rc == DV_OK) {
+		v->value.kind = DV_V_CHECK;
+		v->value.mat = fd;
+		v->value.mat2 = analytic;
+		v->tol = LESSON_GRAD_TOL;
+		fd = analytic = NULL;
+	}
+out:
+	dv_mat_free(fd);
+	dv_mat_free(err);
+	dv_mat_free(analytic);
+	return rc;
+}
+
+static int decide(lesson_check **out, const lesson_action *a, lesson_result *r,
+		  dv_diag *d)
+{
+	lesson_check *c = calloc(1, sizeof *c);
+	int rc, exact_holds = -1, numeric_holds;
+
+	*out = c;
+	if (c == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	c->action = a;
+	c->expect_holds = a->kind != LESSON_REFUTE;
+	/* exactly, on symbols, where the statement has an exact form */
+	rc = compare_in(&c->exact, a, r->symbols, LESSON_NUMERIC_TOL, d);
+	if (rc == DV_E_SYMBOLIC) {
+		c->exact.unavailable = strdup(d->message);
+		if (c->exact.unavailable == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+	} else if (rc != DV_OK) {
+		return rc;
+	} else if (c->exact.value.check.exact) {
+		exact_holds = c->exact.value.check.holds;
+	} else {
+		/* both sides came out as plain numbers: no symbols in it */
+		verdict_clear(&c->exact);
+		c->exact.unavailable = strdup("the statement involves no symbols");
+	}
+	/* on random numbers at the checked sizes */
+	if (a->kind == LESSON_GRADCHECK)
+		rc = gradcheck_rows(c, a, r->checked, d);
+	else
+		rc = compare_in(&c->numeric, a, r->checked,
+				uses_grad(a->lhs) || uses_grad(a->rhs) ? LESSON_GRAD_TOL
+								       : LESSON_NUMERIC_TOL,
+				d);
+	if (rc != DV_OK)
+		return rc;
+	numeric_holds = c->numeric.value.check.holds;
+	c->disagree = exact_holds >= 0 && exact_holds != numeric_holds;
+	c->passed = !c->disagree && numeric_holds == c->expect_holds;
+	if (a->instead != NULL) {
+		if ((rc = decide(&c->instead, a->instead, r, d)) != DV_OK)
+			return rc;
+		c->passed = c->passed && c->instead->passed;
+	}
+	return DV_OK;
+}
+
+static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r,
+		    dv_diag *d)
+{
+	int rc;
+
+	it->action = a;
+	switch (a->kind) {
+	case LESSON_SHOW:
+		rc = eval_mat(&it->table, a->expr, r->symbols, d);
+		if (rc == DV_E_SYMBOLIC) {
+			it->no_table = strdup(d->message);
+			if (it->no_table == NULL)
+				return dv_fail(d, DV_E_NOMEM, "out of memory");
+		} else if (rc != DV_OK) {
+			return rc;
+		}
+		return eval_mat(&it->numbers, a->expr, r->shown, d);
+	case LESSON_NUMBERS:
+		return eval_mat(&it->numbers, a->expr, r->shown, d);
+	case LESSON_CLAIM:
+	case LESSON_REFUTE:
+	case LESSON_GRADCHECK:
+		rc = decide(&it->check, a, r, d);
+		r->nchecks++;
+		r->npassed += rc == DV_OK && it->check->passed;
+		return rc;
+	default:
+		return DV_OK;
+	}
+}
+
+int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_diag *d)
+{
+	lesson_result *r = calloc(1, sizeof *r);
+	int rc;
+
+	*out = NULL;
+	if (r == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	r->lesson = l;
+	r->seed = o->seed;
+	for (size_t i = 0; i < o->nsizes; i++) {
+		size_t k = 0;
+		while (k < l->nvars && strcmp(l->vars[k].name, o->sizes[i].name) != 0)
+			k++;
+		if (k == l->nvars) {
+			lesson_result_free(r);
+			return dv_fail(d, DV_E_USAGE, "--size %s: the lesson has no matrix %s",
+				       o->sizes[i].name, o->sizes[i].name);
+		}
+	}
+	/* the shown numbers get a stream of their own, apart from the checks' */
+	if ((rc = dv_env_new(&r->symbols, o->seed, d)) != DV_OK ||
+	    (rc = dv_env_new(&r->shown, o->seed ^ 0x5eed5eedUL, d)) != DV_OK ||
+	    (rc = dv_env_new(&r->checked, o->seed, d)) != DV_OK)
+		goto fail;
+	dv_env_set_f(r->shown, l->f_is);
+	dv_env_set_f(r->checked, l->f_is);
+	r->sizes = calloc(l->nvars ? l->nvars : 1, sizeof *r->sizes);
+	r->steps = calloc(l->nsteps ? l->nsteps : 1, sizeof *r->steps);
+	if (r->sizes == NULL || r->steps == NULL) {
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < l->nvars; i++, r->nsizes++)
+		if ((rc = declare(r, &l->vars[i], o, &r->sizes[i], d)) != DV_OK)
+			goto fail;
+	for (size_t i = 0; i < l->ndefs; i++) {
+		if ((rc = dv_env_define(r->symbols, l->defs[i].name, l->defs[i].tree, d)) !=
+			    DV_OK ||
+		    (rc = dv_env_define(r->shown, l->defs[i].name, l->defs[i].tree, d)) !=
+			    DV_OK ||
+		    (rc = dv_env_define(r->checked, l->defs[i].name, l->defs[i].tree, d)) !=
+			    DV_OK) {
+			dv_diag_locate(d, l->defs[i].line, 1);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < l->nsteps; i++, r->nsteps++) {
+		const lesson_step *st = &l->steps[i];
+		lesson_step_result *sr = &r->steps[i];
+		sr->step = st;
+		sr->items = calloc(st->nactions ? st->nactions : 1, sizeof *sr->items);
+		if (sr->items == NULL) {
+			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+			goto fail;
+		}
+		for (size_t j = 0; j < st->nactions; j++, sr->nitems++) {
+			if ((rc = run_item(&sr->items[j], &st->actions[j], r, d)) != DV_OK) {
+				dv_diag_locate(d, st->actions[j].line, st->actions[j].column);
+				sr->nitems++;
+				r->nsteps++;
+				goto fail;
+			}
+		}
+	}
+	*out = r;
+	return DV_OK;
+fail:
+	lesson_result_free(r);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/*
+ * run: a lesson carried out.  Every step's tables and numbers are computed
+ * and every check decided here; the result is plain data that the front
+ * ends (text, JSON, TAP, Markdown, the terminal tutorial) only render.
+ *
+ * Three environments serve a run:
+ *   symbols  each matrix as symbols at its shown size: tables and proofs;
+ *   shown    the shown numbers (given, or seeded whole numbers);
+ *   checked  seeded random numbers at the checked sizes: numeric checks.
+ *
+ * Ownership: lesson_run hands out a result freed with lesson_result_free;
+ * it borrows the lesson, which must outlive it.
+ */
+#ifndef DV_LESSON_RUN_H
+#define DV_LESSON_RUN_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/mat.h"
+#include "expr/eval.h"
+#include "lesson/lesson.h"
+
+/* Gradient checks pass when every entry's relative error is at most this. */
+#define LESSON_GRAD_TOL 1e-6
+/* Numeric claims pass when every entry's relative error is at most this
+ * (LESSON_GRAD_TOL where finite differences are involved). */
+#define LESSON_NUMERIC_TOL 1e-9
+
+typedef struct lesson_size {
+	const char *name;
+	size_t rows, cols;
+} lesson_size;
+
+typedef struct lesson_opts {
+	unsigned long seed;
+	const lesson_size *sizes; /* --size NAME=RxC, for shown and checked sizes */
+	size_t nsizes;
+} lesson_opts;
+
+/* One side of a check: exact, or numeric; kind DV_V_NONE if not done. */
+typedef struct lesson_verdict {
+	dv_value value;     /* DV_V_CHECK with both sides, or DV_V_NONE */
+	char *unavailable;  /* why it was not done (no exact form), or NULL */
+	double tol;         /* numeric: the tolerance used */
+} lesson_verdict;
+
+/* A gradcheck's row: one entry of the variable. */
+typedef struct lesson_grad_row {
+	double analytic, numeric, gsl_error, abs_error, rel_error;
+} lesson_grad_row;
+
+typedef struct lesson_check {
+	const lesson_action *action;
+	int expect_holds;      /* claim, gradcheck: 1; refute: 0 */
+	int passed;            /* came out as the lesson says */
+	int disagree;          /* exact and numeric verdicts differ */
+	lesson_verdict exact, numeric;
+	lesson_grad_row *rows; /* gradcheck: one per entry of the variable */
+	size_t rows_r, rows_c, worst;
+	struct lesson_check *instead; /* refute: the corrected claim */
+} lesson_check;
+
+typedef struct lesson_item {
+	const lesson_action *action;
+	dv_mat *table;   /* show: the symbolic matrix (NULL if it has none) */
+	char *no_table;  /* why there is no table */
+	dv_mat *numbers; /* show, numbers: at the shown sizes */
+	lesson_check *check;
+} lesson_item;
+
+typedef struct lesson_step_result {
+	const lesson_step *step;
+	lesson_item *items;
+	size_t nitems;
+} lesson_step_result;
+
+typedef struct lesson_var_size {
+	const char *name;
+	size_t rows, cols, check_rows, check_cols;
+} lesson_var_size;
+
+typedef struct lesson_result {
+	const lesson *lesson;
+	unsigned long seed;
+	dv_env *symbols, *shown, *checked;
+	lesson_var_size *sizes; /* every declared matrix, as run */
+	size_t nsizes;
+	lesson_step_result *steps;
+	size_t nsteps;
+	size_t nchecks, npassed;
+} lesson_result;
+
+/*
+ * Runs l.  Returns DV_OK when the lesson ran (whatever its verdicts); an
+ * error in the lesson (an expression that cannot be evaluated, a size that
+ * does not fit) fails with d located in the lesson file.
+ */
+int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_diag *d);
+void lesson_result_free(lesson_result *r);
+
+/* A matrix's entry as shown: symbols print, numbers print. */
+const sym_ctx *lesson_result_symbols(const lesson_result *r);
+
+#endif
