@@ -165,7 +165,7 @@ static const struct bad {
 	 "'full')"},
 	{"covn(X, K)", 1, 1, "unknown function 'covn' (did you mean 'conv'?)"},
 	{"foo(X)", 1, 1, "unknown function 'foo'"},
-	{"Y + 1", 1, 1, "unknown name 'Y' (bind it with --let Y=...)"},
+	{"Y + 1", 1, 1, "unknown name 'Y'"},
 	{"XX + 1", 1, 1, "unknown name 'XX' (did you mean 'X'?)"},
 	{"X(1)", 1, 1, "'X' is a matrix, not a function (verify has no indexing)"},
 	{"conv", 1, 1,

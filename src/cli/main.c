@@ -211,6 +211,17 @@ static int utf8_terminal(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+/* On the command line, an unknown name is bound with --let: say so. */
+static void add_let_hint(dv_diag *d)
+{
+	char name[64];
+	size_t n = strlen(d->message);
+	if (d->code != DV_E_NAME || sscanf(d->message, "unknown name '%63[^']'", name) != 1 ||
+	    d->message[n - 1] != '\'')
+		return;
+	snprintf(d->message + n, sizeof d->message - n, " (bind it with --let %s=...)", name);
+}
+
 static int cmd_eval(int argc, char **argv)
 {
 	eval_args ea = {NULL, NULL, 0, 1, 0, {DV_FORMAT_TEXT, SYM_UNICODE, "a", NULL}};
@@ -249,6 +260,7 @@ static int cmd_eval(int argc, char **argv)
 		name[n] = '\0';
 		snprintf(source, sizeof source, "--let %s", name);
 		if (dv_eval_string(&v, eq + 1, env, &d) != DV_OK) {
+			add_let_hint(&d);
 			dv_print_diag(stderr, source, eq + 1, &d);
 			goto out;
 		}
@@ -267,6 +279,7 @@ static int cmd_eval(int argc, char **argv)
 		}
 	}
 	if (dv_eval_string(&result, ea.expr, env, &d) != DV_OK) {
+		add_let_hint(&d);
 		dv_print_diag(stderr, "expression", ea.expr, &d);
 		goto out;
 	}
@@ -324,6 +337,8 @@ static void print_lesson_errors(const char *path, const lesson_errors *errs)
 	for (size_t i = 0; i < errs->n; i++) {
 		if (errs->items[i].line > 0)
 			dv_print_diag(stderr, path, text, &errs->items[i]);
+		else if (errs->items[i].code == DV_E_SYNTAX)
+			fprintf(stderr, "%s: error: %s\n", path, errs->items[i].message);
 		else
 			fprintf(stderr, "verify: error: %s\n", errs->items[i].message);
 	}

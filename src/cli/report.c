@@ -99,6 +99,11 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 	const dv_mat *l = v->value.mat, *r = v->value.mat2;
 
 	dv_strbuf_printf(b, "%s%s: ", indent, what);
+	if (v->unevaluable) {
+		dv_strbuf_printf(b, "fails: it cannot be evaluated at these sizes (%s)\n",
+				 v->unavailable);
+		return;
+	}
 	if (v->value.kind != DV_V_CHECK) {
 		dv_strbuf_printf(b, "not decided (%s)\n", v->unavailable ? v->unavailable : "-");
 		return;
@@ -130,21 +135,33 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 	size_t n = c->rows_r * c->rows_c;
 	char a[32], num[32];
 
-	dv_strbuf_printf(b, "%s%-9s %14s %14s %10s %10s\n", indent, "entry", "analytic",
-			 "numeric", "abs error", "rel error");
+	size_t by_estimate = 0;
+
+	dv_strbuf_printf(b, "%s%-9s %14s %14s %10s %10s %10s\n", indent, "entry", "analytic",
+			 "numeric", "abs error", "rel error", "GSL error");
 	for (size_t i = 0; i < n; i++) {
 		const lesson_grad_row *row = &c->rows[i];
 		char entry[48];
-		if (n > MAX_GRAD_ROWS && i >= MAX_GRAD_ROWS - 1 && i != c->worst)
+		if (n > MAX_GRAD_ROWS && i >= MAX_GRAD_ROWS - 1 && i != c->worst &&
+		    row->agrees)
 			continue;
 		snprintf(entry, sizeof entry, "(%zu,%zu)", i / c->rows_c + 1, i % c->rows_c + 1);
 		snprintf(a, sizeof a, "%.8g", row->analytic);
 		snprintf(num, sizeof num, "%.8g", row->numeric);
-		dv_strbuf_printf(b, "%s%-9s %14s %14s %10.2g %10.2g\n", indent, entry, a, num,
-				 row->abs_error, row->rel_error);
+		dv_strbuf_printf(b, "%s%-9s %14s %14s %10.2g %10.2g %10.2g%s\n", indent, entry, a,
+				 num, row->abs_error, row->rel_error, row->gsl_error,
+				 row->agrees ? (row->within_gsl_error ? " *" : "") : " <-");
 	}
+	for (size_t i = 0; i < n; i++)
+		by_estimate += c->rows[i].within_gsl_error != 0;
+	if (by_estimate > 0)
+		dv_strbuf_printf(b, "%s* %zu tiny entr%s agree%s within the finite differences' "
+				    "own error estimate\n",
+				 indent, by_estimate, by_estimate == 1 ? "y" : "ies",
+				 by_estimate == 1 ? "s" : "");
 	if (n > MAX_GRAD_ROWS)
-		dv_strbuf_printf(b, "%s(%zu entries; the first %d and the worst shown)\n",
+		dv_strbuf_printf(b, "%s(%zu entries; the first %d, the worst and any that "
+				    "disagree shown)\n",
 				 indent, n, MAX_GRAD_ROWS - 1);
 	dv_strbuf_printf(b, "%sworst entry (%zu,%zu): relative error %.2g (tolerance %.0e)\n",
 			 indent, c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
@@ -181,7 +198,7 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const dv_report_opts 
 		put_grad_rows(b, c, sub);
 	if (c->disagree)
 		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n", sub);
-	if (!nested && !c->disagree && c->numeric.value.check.holds == c->expect_holds)
+	if (!nested && !c->disagree && lesson_verdict_holds(&c->numeric) == c->expect_holds)
 		; /* came out as the lesson says; the instead line may not have */
 	else if (!nested && !c->disagree)
 		dv_strbuf_printf(b, "%sexpected to %s, but it %s\n", sub,
@@ -361,6 +378,11 @@ static cJSON *json_verdict(const lesson_verdict *v)
 	const dv_check *c = &v->value.check;
 	if (o == NULL)
 		return NULL;
+	if (v->unevaluable) {
+		cJSON_AddBoolToObject(o, "holds", 0);
+		cJSON_AddStringToObject(o, "unevaluable", v->unavailable);
+		return o;
+	}
 	if (v->value.kind != DV_V_CHECK) {
 		cJSON_AddStringToObject(o, "unavailable", v->unavailable ? v->unavailable : "");
 		return o;
@@ -412,6 +434,9 @@ static cJSON *json_check(const lesson_check *c)
 			cJSON_AddNumberToObject(row, "gsl_error", r->gsl_error);
 			cJSON_AddNumberToObject(row, "abs_error", r->abs_error);
 			cJSON_AddNumberToObject(row, "rel_error", r->rel_error);
+			cJSON_AddBoolToObject(row, "agrees", r->agrees);
+			if (r->within_gsl_error)
+				cJSON_AddBoolToObject(row, "within_gsl_error", 1);
 			cJSON_AddItemToArray(rows, row);
 		}
 		cJSON_AddItemToObject(o, "gradient", rows);
@@ -497,10 +522,10 @@ static void tap_yaml(FILE *f, const lesson_check *c)
 {
 	const dv_check *n = &c->numeric.value.check;
 	fprintf(f, "  ---\n  expected: %s\n", c->expect_holds ? "holds" : "fails");
-	if (c->exact.value.kind == DV_V_CHECK)
-		fprintf(f, "  exact: %s\n", c->exact.value.check.holds ? "holds" : "fails");
-	fprintf(f, "  numeric: %s\n", n->holds ? "holds" : "fails");
-	if (!n->exact && !n->shape_differs)
+	if (c->exact.value.kind == DV_V_CHECK || c->exact.unevaluable)
+		fprintf(f, "  exact: %s\n", lesson_verdict_holds(&c->exact) ? "holds" : "fails");
+	fprintf(f, "  numeric: %s\n", lesson_verdict_holds(&c->numeric) ? "holds" : "fails");
+	if (c->numeric.value.kind == DV_V_CHECK && !n->exact && !n->shape_differs)
 		fprintf(f, "  max_rel_error: %.3g\n", n->max_rel);
 	if (c->instead != NULL)
 		fprintf(f, "  instead: %s\n", c->instead->passed ? "holds" : "does not hold");
@@ -565,10 +590,11 @@ static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
 	if (c->action->why != NULL)
 		dv_strbuf_printf(b, " (%s)", c->action->why);
 	dv_strbuf_puts(b, ": ");
-	if (e->value.kind == DV_V_CHECK)
-		dv_strbuf_printf(b, "%s exactly, ", e->value.check.holds ? "holds" : "fails");
-	dv_strbuf_printf(b, "%s on numbers", n->value.check.holds ? "holds" : "fails");
-	if (!n->value.check.exact && !n->value.check.shape_differs)
+	if (e->value.kind == DV_V_CHECK || e->unevaluable)
+		dv_strbuf_printf(b, "%s exactly, ", lesson_verdict_holds(e) ? "holds" : "fails");
+	dv_strbuf_printf(b, "%s on numbers", lesson_verdict_holds(n) ? "holds" : "fails");
+	if (n->value.kind == DV_V_CHECK && !n->value.check.exact &&
+	    !n->value.check.shape_differs)
 		dv_strbuf_printf(b, " (max relative error %.2g)", n->value.check.max_rel);
 	dv_strbuf_puts(b, ".\n");
 	if (c->instead != NULL)

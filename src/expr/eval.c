@@ -962,9 +962,7 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	if (hint != NULL)
 		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
 				  "unknown name '%s' (did you mean '%s'?)", n->text, hint);
-	return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-			  "unknown name '%s' (bind it with --let %s=...)", n->text,
-			  n->text);
+	return dv_fail_at(d, DV_E_NAME, n->line, n->column, "unknown name '%s'", n->text);
 }
 
 static int eval_matrix(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)

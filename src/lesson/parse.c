@@ -454,11 +454,10 @@ static void parse_gradcheck(lp *p, lesson_action *a, const char *s)
 {
 	const dv_node *g = a->lhs;
 	if (g->kind != DV_N_CALL || strcmp(g->text, "grad") != 0 || g->nkids != 2 ||
-	    g->kids[1]->kind != DV_N_NAME || find_var(p->l, g->kids[1]->text) == NULL ||
-	    find_var(p->l, g->kids[1]->text)->like != NULL) {
+	    g->kids[1]->kind != DV_N_NAME || find_var(p->l, g->kids[1]->text) == NULL) {
 		error_at(p, column_of(p, s),
-			 "a gradcheck compares grad(LOSS, X), X a matrix declared with "
-			 "a size, to the gradient the lesson claims");
+			 "a gradcheck compares grad(LOSS, X), X a declared matrix, to the "
+			 "gradient the lesson claims");
 		return;
 	}
 	a->loss = g->kids[0];
@@ -534,7 +533,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 							 "a lesson name has lower-case letters, "
 							 "digits and '-', not '%s'",
 							 arg);
-						return;
+						break;
 					}
 				}
 			}
@@ -708,13 +707,13 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 	}
 	p.line_start = "";
 	missing_instead(&p);
-	p.line = 1;
+	p.line = 0; /* about the whole file */
 	if (l->name == NULL)
-		error_at(&p, 1, "the lesson has no name: start it with 'lesson NAME'");
+		error_at(&p, 0, "the lesson has no name: start it with 'lesson NAME'");
 	if (l->title == NULL)
-		error_at(&p, 1, "the lesson has no 'title'");
+		error_at(&p, 0, "the lesson has no 'title'");
 	if (l->nsteps == 0)
-		error_at(&p, 1, "the lesson has no step");
+		error_at(&p, 0, "the lesson has no step");
 	if (errs->n > 0) {
 		lesson_free(l);
 		return DV_E_SYNTAX;
@@ -749,7 +748,7 @@ int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 	if (rc != DV_OK) {
 		dv_diag *d = &errs->items[errs->n++];
 		dv_diag_clear(d);
-		d->code = rc;
+		d->code = rc == DV_E_LIMIT ? DV_E_LIMIT : DV_E_IO;
 		snprintf(d->message, sizeof d->message,
 			 rc == DV_E_LIMIT    ? "%s is larger than a lesson can be (1 MB)"
 			 : rc == DV_E_SYNTAX ? "%s is not a text file"

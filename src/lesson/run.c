@@ -182,7 +182,16 @@ static int uses_grad(const dv_node *n)
 	return 0;
 }
 
-/* Evaluates both sides in env and compares them into v. */
+int lesson_verdict_holds(const lesson_verdict *v)
+{
+	return !v->unevaluable && v->value.kind == DV_V_CHECK && v->value.check.holds;
+}
+
+/*
+ * Evaluates both sides in env and compares them into v.  A side whose
+ * sizes do not fit (a 'valid' convolution with a kernel larger than its
+ * input, at sizes given by --size) makes the statement fail there.
+ */
 static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, double tol,
 		      dv_diag *d)
 {
@@ -190,6 +199,13 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, do
 	int rc = eval_mat(&l, a->lhs, env, d);
 	if (rc == DV_OK)
 		rc = eval_mat(&r, a->rhs, env, d);
+	if (rc == DV_E_SHAPE) {
+		dv_mat_free(l);
+		dv_mat_free(r);
+		v->unevaluable = 1;
+		v->unavailable = strdup(d->message);
+		return v->unavailable != NULL ? DV_OK : dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
 	if (rc == DV_OK)
 		rc = dv_compare(&v->value.check, l, r, tol, d);
 	if (rc != DV_OK) {
@@ -231,27 +247,40 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 	}
 	c->rows_r = fd->rows;
 	c->rows_c = fd->cols;
+	memset(&v->value.check, 0, sizeof v->value.check);
+	v->value.check.holds = 1;
 	for (size_t i = 0; i < dv_mat_len(fd); i++) {
 		lesson_grad_row *row = &c->rows[i];
+		double scale;
 		row->analytic = dv_mat_get(analytic, i);
 		row->numeric = dv_mat_get(fd, i);
 		row->gsl_error = dv_mat_get(err, i);
 		row->abs_error = fabs(row->analytic - row->numeric);
-		row->rel_error =
-			row->abs_error / fmax(1e-8, fabs(row->analytic) + fabs(row->numeric));
+		scale = fabs(row->analytic) + fabs(row->numeric);
+		row->rel_error = row->abs_error / fmax(1e-8, scale);
+		row->agrees = row->rel_error <= LESSON_GRAD_TOL;
+		if (!row->agrees && row->abs_error <= row->gsl_error &&
+		    row->gsl_error <= LESSON_GRAD_TOL * fmax(1.0, scale)) {
+			row->agrees = 1;
+			row->within_gsl_error = 1;
+		}
 		if (row->rel_error > worst) {
 			worst = row->rel_error;
 			c->worst = i;
 		}
+		v->value.check.max_abs = fmax(v->value.check.max_abs, row->abs_error);
+		v->value.check.max_rel = fmax(v->value.check.max_rel, row->rel_error);
+		if (!row->agrees && v->value.check.holds) {
+			v->value.check.holds = 0;
+			v->value.check.row = i / fd->cols + 1;
+			v->value.check.col = i % fd->cols + 1;
+		}
 	}
-	rc = dv_compare(&v->value.check, fd, analytic, LESSON_GRAD_TOL, d);
-	if (rc == DV_OK) {
-		v->value.kind = DV_V_CHECK;
-		v->value.mat = fd;
-		v->value.mat2 = analytic;
-		v->tol = LESSON_GRAD_TOL;
-		fd = analytic = NULL;
-	}
+	v->value.kind = DV_V_CHECK;
+	v->value.mat = fd;
+	v->value.mat2 = analytic;
+	v->tol = LESSON_GRAD_TOL;
+	fd = analytic = NULL;
 out:
 	dv_mat_free(fd);
 	dv_mat_free(err);
@@ -272,12 +301,14 @@ static int decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	c->expect_holds = a->kind != LESSON_REFUTE;
 	/* exactly, on symbols, where the statement has an exact form */
 	rc = compare_in(&c->exact, a, r->symbols, LESSON_NUMERIC_TOL, d);
-	if (rc == DV_E_SYMBOLIC) {
+	if (rc == DV_E_SYMBOLIC || rc == DV_E_LIMIT) {
 		c->exact.unavailable = strdup(d->message);
 		if (c->exact.unavailable == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
 	} else if (rc != DV_OK) {
 		return rc;
+	} else if (c->exact.unevaluable) {
+		exact_holds = 0;
 	} else if (c->exact.value.check.exact) {
 		exact_holds = c->exact.value.check.holds;
 	} else {
@@ -295,7 +326,7 @@ static int decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 				d);
 	if (rc != DV_OK)
 		return rc;
-	numeric_holds = c->numeric.value.check.holds;
+	numeric_holds = lesson_verdict_holds(&c->numeric);
 	c->disagree = exact_holds >= 0 && exact_holds != numeric_holds;
 	c->passed = !c->disagree && numeric_holds == c->expect_holds;
 	if (a->instead != NULL) {
@@ -315,7 +346,7 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r,
 	switch (a->kind) {
 	case LESSON_SHOW:
 		rc = eval_mat(&it->table, a->expr, r->symbols, d);
-		if (rc == DV_E_SYMBOLIC) {
+		if (rc == DV_E_SYMBOLIC || rc == DV_E_LIMIT) {
 			it->no_table = strdup(d->message);
 			if (it->no_table == NULL)
 				return dv_fail(d, DV_E_NOMEM, "out of memory");

@@ -21,7 +21,13 @@
 #include "expr/eval.h"
 #include "lesson/lesson.h"
 
-/* Gradient checks pass when every entry's relative error is at most this. */
+/*
+ * A gradcheck entry agrees when its relative error is at most this, or when
+ * the difference is within the error that gsl_deriv_central estimates for
+ * its own result and that estimate is itself below this (relative to the
+ * entry, or absolute for entries smaller than 1): tiny gradients are only
+ * known to the finite differences' absolute accuracy.
+ */
 #define LESSON_GRAD_TOL 1e-6
 /* Numeric claims pass when every entry's relative error is at most this
  * (LESSON_GRAD_TOL where finite differences are involved). */
@@ -42,12 +48,18 @@ typedef struct lesson_opts {
 typedef struct lesson_verdict {
 	dv_value value;     /* DV_V_CHECK with both sides, or DV_V_NONE */
 	char *unavailable;  /* why it was not done (no exact form), or NULL */
+	int unevaluable;    /* a side has no value at these sizes: it fails */
 	double tol;         /* numeric: the tolerance used */
 } lesson_verdict;
+
+/* Whether a verdict that was reached says the statement holds. */
+int lesson_verdict_holds(const lesson_verdict *v);
 
 /* A gradcheck's row: one entry of the variable. */
 typedef struct lesson_grad_row {
 	double analytic, numeric, gsl_error, abs_error, rel_error;
+	int agrees;
+	int within_gsl_error; /* agrees by the error estimate, not the tolerance */
 } lesson_grad_row;
 
 typedef struct lesson_check {

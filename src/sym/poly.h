@@ -21,7 +21,7 @@
 #include "core/diag.h"
 
 /* Highest degree of a monomial; higher is refused, with a message. */
-#define SYM_MAX_DEGREE 8
+#define SYM_MAX_DEGREE 12
 /* Most terms in one polynomial. */
 #define SYM_MAX_TERMS ((size_t)1 << 22)
 

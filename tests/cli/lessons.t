@@ -1,0 +1,215 @@
+# verify --lesson, --list, --all, --lesson-file, and lessons that are wrong.
+
+$ verify --list | head -3
+> forward-conv       The forward convolution: a₁₁ = x₁₁k₂₂ + x₁₂k₂₁ + x₂₁k₁₂ + x₂₂k₁₁
+> rot180             Rotating the kernel by 180°
+> index-formula      The index formula of the convolution
+? 0
+
+$ verify --lesson pooling-delta | tail -1
+> pooling-delta: 7 checks, 7 as the lesson says ✓
+? 0
+
+$ verify --all | tail -1
+> all lessons: 49 checks, 49 as the lessons say
+? 0
+
+$ LC_ALL=C verify --lesson forward-conv | grep '^    a[0-9]'
+>     a11 = x11*k22 + x12*k21 + x21*k12 + x22*k11
+>     a12 = x12*k22 + x13*k21 + x22*k12 + x23*k11
+>     a21 = x21*k22 + x22*k21 + x31*k12 + x32*k11
+>     a22 = x22*k22 + x23*k21 + x32*k12 + x33*k11
+? 0
+
+$ LC_ALL=C verify --lesson forward-conv | tail -1
+> forward-conv: 5 checks, 5 as the lesson says ok
+? 0
+
+# The notes' example numbers: a11 = 23.
+$ verify --lesson forward-conv | grep -A2 '^    a with the shown numbers'
+>     a with the shown numbers:
+>       23  33
+>       53  63
+? 0
+
+# TAP: one test point per check.
+$ verify --lesson conv-bias-grad --format tap
+> TAP version 13
+> 1..3
+> ok 1 - conv-bias-grad step 1: claim grad(E, b) == sum(D)
+> ok 2 - conv-bias-grad step 1: gradcheck grad(E, b) == sum(D)
+> ok 3 - conv-bias-grad step 2: refute b == sum(D)
+? 0
+
+$ verify --lesson conv-bias-grad --format json | grep -c '"passed":	true'
+> 4
+? 0
+
+$ verify --lesson rot180 --format markdown | sed -n '1,2p;/^\\begin{aligned}/,/^\\end{aligned}/p' | head -6
+> # Rotating the kernel by 180°
+> 
+> \begin{aligned}
+> K_{11} &= k_{11} \\
+> K_{12} &= k_{12} \\
+> K_{13} &= k_{13} \\
+? 0
+
+# Other sizes and seeds: the checks still come out as the lesson says.
+$ verify --lesson pooling-delta --size X=5x4 --size K=3x2 --seed 7 | tail -1
+> pooling-delta: 7 checks, 7 as the lesson says ✓
+? 0
+
+$ verify --lesson pooling-delta --size X=5x4 | grep -E '^symbols|cannot be evaluated|lesson says'
+> symbols at X 5x4, K 2x2, D 4x3, N 5x4; numbers at X 5x4, K 2x3, D 4x2, N 5x4 (seed 1)
+>       numbers: fails: it cannot be evaluated at these sizes (conv2: the 2x3 kernel is larger than the 4x2 input in 'valid' mode (use 'full'))
+> pooling-delta: 7 checks, 7 as the lesson says ✓
+? 0
+
+# A lesson that is wrong on purpose exits 1 and says why.
+$ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson
+> wrong: A false claim and a refute that holds
+> symbols at X 2x2, K 2x2; numbers at X 2x3, K 1x2 (seed 1)
+> 
+> Step 1. Wrong on purpose
+> 
+>   ✗ claim rot180(X) == X'
+>       exact: fails at (1,1): x₂₂ ≠ x₁₁
+>       numbers: fails: the left side is 2x3, the right side 3x2
+>       expected to hold, but it fails
+> 
+>   ✗ refute conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
+>       this one is true, so refuting it fails
+>       exact: holds in every entry (3x3)
+>       numbers: holds in every entry (2x4; max abs error 0, max rel error 0)
+>       expected to fail, but it holds
+>       instead conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
+>           exact: holds in every entry (3x3)
+>           numbers: holds in every entry (2x4; max abs error 0, max rel error 0)
+> 
+>   ✓ claim sum(X) == sum(X')
+>       exact: holds in every entry (1x1)
+>       numbers: holds in every entry (1x1; max abs error 2.2e-16, max rel error 9.2e-17)
+> 
+> wrong: 3 checks, 1 as the lesson says ✗
+? 1
+
+$ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson --format tap
+> TAP version 13
+> 1..3
+> not ok 1 - wrong step 1: claim rot180(X) == X'
+>   ---
+>   expected: holds
+>   exact: fails
+>   numeric: fails
+>   ...
+> not ok 2 - wrong step 1: refute conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
+>   ---
+>   expected: fails
+>   exact: holds
+>   numeric: holds
+>   max_rel_error: 0
+>   instead: holds
+>   ...
+> ok 3 - wrong step 1: claim sum(X) == sum(X')
+? 1
+
+# Malformed lesson files: every error, with its place, then status 2.
+$ cd "$TESTS/lessons" && verify --lesson-file bad-syntax.lesson
+! bad-syntax.lesson:1:8: error: a lesson name has lower-case letters, digits and '-', not 'Bad Name'
+!   lesson Bad Name
+!          ^
+! bad-syntax.lesson:3:14: error: expected a size such as 3x3 (1 to 64 each) or 'like EXPR' but found '3by3'
+!   matrix X = x 3by3
+!                ^
+! bad-syntax.lesson:5:8: error: 'K' is declared twice
+!   matrix K = q 2x2
+!          ^
+! bad-syntax.lesson:6:1: error: unknown directive 'frobnicate'
+!   frobnicate now
+!   ^
+! bad-syntax.lesson:8:17: error: expected ',' or ')' but found '=='
+!   claim conv(X, K == xcorr(X, rot180(K))
+!                   ^
+! bad-syntax.lesson:9:8: error: a refute needs its corrected form: add 'instead LEFT == RIGHT' after it
+!   refute conv(X, K) == xcorr(X, K)
+!          ^
+! bad-syntax.lesson:10:6: error: expected 'show LABEL = EXPR' (show A = conv(X, K))
+!   show = conv(X, K)
+!        ^
+! bad-syntax.lesson:11:11: error: a gradcheck compares grad(LOSS, X), X a declared matrix, to the gradient the lesson claims
+!   gradcheck conv(X, K) == K
+!             ^
+! bad-syntax.lesson:12:1: error: declare matrices before the first step
+!   matrix Y = y 2x2
+!   ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file bad-run.lesson
+! bad-run.lesson:7:29: error: unknown name 'Q'
+!   claim conv(X, K) == conv(X, Q)
+!                               ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file bad-numbers.lesson
+! bad-numbers.lesson:3:26: error: the numbers of X must be 3x3 numbers, not 2x2
+!   matrix X = x 3x3 numbers [1 2; 3 4]
+!                            ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file empty.lesson
+! empty.lesson: error: the lesson has no 'title'
+! empty.lesson: error: the lesson has no step
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file binary.lesson
+! verify: error: binary.lesson is not a text file
+? 2
+
+$ verify --lesson-file /nonexistent/x.lesson
+! verify: error: cannot read /nonexistent/x.lesson: No such file or directory
+? 2
+
+$ verify --lesson no-such-lesson
+! verify: error: no lesson 'no-such-lesson' (verify --list shows them)
+? 2
+
+$ verify --lesson ../etc/passwd
+! verify: error: '../etc/passwd' is not a lesson name (see verify --list)
+? 2
+
+$ verify --lesson pooling-delta --size Q=2x2
+! verify: error: pooling-delta: --size Q: the lesson has no matrix Q
+? 2
+
+$ verify --lesson pooling-delta --size D=2x2
+! verify: error: pooling-delta: --size D: the size of D is not set by hand (it follows another)
+? 2
+
+$ verify --lesson pooling-delta --size X=0x3
+! verify: error: --size needs NAME=RxC with R and C from 1 to 64 but found 'X=0x3'
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify --lesson pooling-delta --all
+! verify: error: give one of --list, --lesson, --all and --lesson-file
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify --lesson pooling-delta --format xml
+! verify: error: --format must be text, json, tap or markdown
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify --lesson
+! verify: error: --lesson needs a lesson's name (see --list)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify --seed 3
+! verify: error: nothing to do: give --lesson NAME, --all, --list or a command
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ VERIFY_LESSONS=/nonexistent verify --list | wc -l
+> 10
+? 0
