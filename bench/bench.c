@@ -24,6 +24,8 @@ typedef struct bench_case {
 } bench_case;
 
 static const bench_case cases[] = {
+	{"verify --all: every lesson, every check", 50, 20,
+	 {"--all", "--no-color", NULL}},
 	{"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')", 20, 20,
 	 {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
 	  "X=sym(16,16,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(12,12,'d')",
