@@ -11,6 +11,7 @@
 #include "core/mat.h"
 #include "core/strbuf.h"
 #include "expr/eval.h"
+#include "render/render.h"
 #include "sym/print.h"
 
 typedef enum dv_format {
@@ -37,24 +38,8 @@ typedef struct dv_print_opts {
  */
 int dv_print_value(FILE *f, const dv_value *v, const dv_print_opts *o);
 
-/* Entry i of m (a number or a polynomial) in style, appended to b. */
-void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
-		  const sym_latex_name *latex);
-/* The index table of m, "name11 = ..." a line (LaTeX: aligned rows). */
-void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
-		  const sym_latex_name *latex, const char *indent);
-
-/* Whether every entry of m is a single term (x11, 0, 2δ₁₂): best shown as a grid. */
-int dv_is_grid(const dv_mat *m);
-/* m as a grid of entries, "name = " before the first row, columns aligned. */
-void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
-		 const char *indent);
-
 /* A numeric matrix, columns aligned, each line after `indent`. */
 void dv_print_numbers(FILE *f, const dv_mat *m, const char *indent);
-
-/* Six significant digits, as Octave shows numbers; no "-0". */
-int dv_format_number(char *buf, size_t size, double v);
 
 /*
  * An error as `source:line:column: error: message`, then the source line

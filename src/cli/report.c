@@ -16,40 +16,6 @@
 /* Gradient tables longer than this show their worst entries only. */
 #define MAX_GRAD_ROWS 12
 
-/* ASCII for the math characters of the lessons, when the terminal is not UTF-8. */
-static const struct {
-	const char *utf8, *ascii;
-} to_ascii[] = {
-	{"∂", "d"},  {"δ", "d"},  {"β", "beta"}, {"∘", ".*"},  {"Σ", "sum"},
-	{"∑", "sum"}, {"′", "'"}, {"∗", "*"},    {"≠", "!="},  {"→", "->"},
-	{"ˡ", "^l"}, {"ʲ", "^j"}, {"⁺", "+"},    {"₀", "0"},   {"₁", "1"},
-	{"₂", "2"},  {"₃", "3"},  {"₄", "4"},    {"₅", "5"},   {"₆", "6"},
-	{"₇", "7"},  {"₈", "8"},  {"₉", "9"},    {"¹", "1"},   {"²", "^2"},
-	{"ᵢ", "i"},  {"ⱼ", "j"},  {"ᵤ", "u"},    {"ᵥ", "v"},   {"×", "x"},
-	{"—", "-"},  {"“", "\""}, {"”", "\""},   {"°", " degrees"},
-};
-
-static void put_text(dv_strbuf *b, const char *s, int unicode)
-{
-	if (unicode) {
-		dv_strbuf_puts(b, s);
-		return;
-	}
-	while (*s != '\0') {
-		size_t k = 0, n = sizeof to_ascii / sizeof to_ascii[0];
-		for (; k < n; k++) {
-			size_t len = strlen(to_ascii[k].utf8);
-			if (strncmp(s, to_ascii[k].utf8, len) == 0) {
-				dv_strbuf_puts(b, to_ascii[k].ascii);
-				s += len;
-				break;
-			}
-		}
-		if (k == n)
-			dv_strbuf_putn(b, s++, 1);
-	}
-}
-
 static const char *kind_name(lesson_kind k)
 {
 	switch (k) {
@@ -182,13 +148,13 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const dv_report_opts 
 		put_mark(b, c->passed, o);
 		dv_strbuf_printf(b, " %s ", kind_name(a->kind));
 	}
-	put_text(b, a->lhs_text, o->unicode);
+	dv_put_text(b, a->lhs_text, o->unicode);
 	dv_strbuf_puts(b, " == ");
-	put_text(b, a->rhs_text, o->unicode);
+	dv_put_text(b, a->rhs_text, o->unicode);
 	dv_strbuf_puts(b, "\n");
 	if (a->why != NULL) {
 		dv_strbuf_puts(b, sub);
-		put_text(b, a->why, o->unicode);
+		dv_put_text(b, a->why, o->unicode);
 		dv_strbuf_puts(b, "\n");
 	}
 	put_verdict(b, &c->exact, "exact", o, sub);
@@ -224,17 +190,17 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 	case LESSON_ZH:
 	case LESSON_TEXT:
 		dv_strbuf_puts(b, "  ");
-		put_text(b, a->text, o->unicode);
+		dv_put_text(b, a->text, o->unicode);
 		dv_strbuf_puts(b, "\n");
 		break;
 	case LESSON_EN:
 		dv_strbuf_puts(b, "  (");
-		put_text(b, a->text, o->unicode);
+		dv_put_text(b, a->text, o->unicode);
 		dv_strbuf_puts(b, ")\n");
 		break;
 	case LESSON_FORMULA:
 		dv_strbuf_puts(b, "\n      ");
-		put_text(b, a->text, o->unicode);
+		dv_put_text(b, a->text, o->unicode);
 		dv_strbuf_puts(b, "\n\n");
 		break;
 	case LESSON_SHOW:
@@ -242,7 +208,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		dv_strbuf lb;
 		char *l = NULL;
 		dv_strbuf_init(&lb);
-		put_text(&lb, a->label, o->unicode);
+		dv_put_text(&lb, a->label, o->unicode);
 		if (dv_strbuf_finish(&lb, &l, NULL) != DV_OK)
 			return;
 		snprintf(label, sizeof label, "%s", l);
@@ -289,17 +255,17 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 	if (o->color)
 		dv_strbuf_puts(&b, BOLD);
 	dv_strbuf_printf(&b, "%s: ", l->name);
-	put_text(&b, l->title, o->unicode);
+	dv_put_text(&b, l->title, o->unicode);
 	if (o->color)
 		dv_strbuf_puts(&b, RESET);
 	dv_strbuf_puts(&b, "\n");
 	if (l->source != NULL) {
 		dv_strbuf_puts(&b, "from the notes, ");
-		put_text(&b, l->source, o->unicode);
+		dv_put_text(&b, l->source, o->unicode);
 		dv_strbuf_puts(&b, "\n");
 	}
 	if (l->summary != NULL) {
-		put_text(&b, l->summary, o->unicode);
+		dv_put_text(&b, l->summary, o->unicode);
 		dv_strbuf_puts(&b, "\n");
 	}
 	dv_strbuf_printf(&b, "symbols at ");
@@ -310,7 +276,7 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 	for (size_t i = 0; i < r->nsteps && rc == DV_OK; i++) {
 		const lesson_step_result *sr = &r->steps[i];
 		dv_strbuf_printf(&b, "\n%sStep %zu. ", o->color ? BOLD : "", i + 1);
-		put_text(&b, sr->step->title, o->unicode);
+		dv_put_text(&b, sr->step->title, o->unicode);
 		dv_strbuf_printf(&b, "%s\n", o->color ? RESET : "");
 		for (size_t j = 0; j < sr->nitems && rc == DV_OK; j++) {
 			put_item(&b, &sr->items[j], r, o);

@@ -1,0 +1,157 @@
+#include "render/render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym/ctx.h"
+
+int dv_format_number(char *buf, size_t size, double v)
+{
+	if (v == 0.0)
+		v = 0.0; /* no "-0" */
+	return snprintf(buf, size, "%.6g", v);
+}
+
+/* ASCII for the math characters of the lessons, when the terminal is not UTF-8. */
+static const struct {
+	const char *utf8, *ascii;
+} to_ascii[] = {
+	{"∂", "d"},  {"δ", "d"},  {"β", "beta"}, {"∘", ".*"},  {"Σ", "sum"},
+	{"∑", "sum"}, {"′", "'"}, {"∗", "*"},    {"≠", "!="},  {"→", "->"},
+	{"ˡ", "^l"}, {"ʲ", "^j"}, {"⁺", "+"},    {"₀", "0"},   {"₁", "1"},
+	{"₂", "2"},  {"₃", "3"},  {"₄", "4"},    {"₅", "5"},   {"₆", "6"},
+	{"₇", "7"},  {"₈", "8"},  {"₉", "9"},    {"¹", "1"},   {"²", "^2"},
+	{"ᵢ", "i"},  {"ⱼ", "j"},  {"ᵤ", "u"},    {"ᵥ", "v"},   {"×", "x"},
+	{"—", "-"},  {"“", "\""}, {"”", "\""},   {"°", " degrees"},
+};
+
+void dv_put_text(dv_strbuf *b, const char *s, int unicode)
+{
+	if (unicode) {
+		dv_strbuf_puts(b, s);
+		return;
+	}
+	while (*s != '\0') {
+		size_t k = 0, n = sizeof to_ascii / sizeof to_ascii[0];
+		for (; k < n; k++) {
+			size_t len = strlen(to_ascii[k].utf8);
+			if (strncmp(s, to_ascii[k].utf8, len) == 0) {
+				dv_strbuf_puts(b, to_ascii[k].ascii);
+				s += len;
+				break;
+			}
+		}
+		if (k == n)
+			dv_strbuf_putn(b, s++, 1);
+	}
+}
+
+static const sym_poly *poly_at(const dv_mat *m, size_t i)
+{
+	return *(sym_poly *const *)dv_mat_at(m, i);
+}
+
+void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
+		  const sym_latex_name *latex)
+{
+	sym_print_opts so = {style, NULL, latex};
+	char buf[64];
+	if (dv_mat_is_double(m)) {
+		if (style == SYM_ASCII) /* JSON strings: round-trippable */
+			snprintf(buf, sizeof buf, "%.17g", dv_mat_get(m, i));
+		else
+			dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
+		dv_strbuf_puts(b, buf);
+	} else {
+		sym_poly_print(b, poly_at(m, i), sym_field_ctx(m->field), &so);
+	}
+}
+
+void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
+		  const sym_latex_name *latex, const char *indent)
+{
+	sym_print_opts so = {style, NULL, NULL};
+	if (dv_mat_is_scalar(m)) {
+		dv_strbuf_puts(b, indent);
+		if (style == SYM_LATEX && name != NULL) {
+			dv_strbuf_puts(b, name);
+			dv_strbuf_puts(b, " &= ");
+		} else if (name != NULL && *indent != '\0') {
+			dv_strbuf_printf(b, "%s = ", name);
+		}
+		dv_put_entry(b, m, 0, style, latex);
+		dv_strbuf_puts(b, "\n");
+		return;
+	}
+	for (size_t i = 0; i < dv_mat_len(m); i++) {
+		dv_strbuf_puts(b, indent);
+		sym_entry_print(b, name, i / m->cols + 1, i % m->cols + 1, &so);
+		dv_strbuf_puts(b, style == SYM_LATEX ? " &= " : " = ");
+		dv_put_entry(b, m, i, style, latex);
+		dv_strbuf_puts(b, style == SYM_LATEX && i + 1 < dv_mat_len(m) ? " \\\\\n" : "\n");
+	}
+}
+
+int dv_is_grid(const dv_mat *m)
+{
+	if (dv_mat_is_double(m))
+		return 1;
+	for (size_t i = 0; i < dv_mat_len(m); i++)
+		if (sym_poly_len(poly_at(m, i)) > 1)
+			return 0;
+	return 1;
+}
+
+/* Characters, not bytes: every character verify prints takes one column. */
+size_t dv_text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s != '\0'; s++)
+		w += (((unsigned char)*s) & 0xC0) != 0x80;
+	return w;
+}
+
+void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
+		 const char *indent)
+{
+	size_t n = dv_mat_len(m), *width = calloc(m->cols, sizeof *width);
+	size_t lead = dv_text_width(name) + 3;
+	char **cell = calloc(n, sizeof *cell);
+
+	if (width == NULL || cell == NULL) {
+		b->failed = 1;
+		free(width);
+		free(cell);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		dv_strbuf c;
+		dv_strbuf_init(&c);
+		dv_put_entry(&c, m, i, style, NULL);
+		if (dv_strbuf_finish(&c, &cell[i], NULL) != DV_OK) {
+			b->failed = 1;
+			break;
+		}
+		if (dv_text_width(cell[i]) > width[i % m->cols])
+			width[i % m->cols] = dv_text_width(cell[i]);
+	}
+	for (size_t r = 0; r < m->rows && !b->failed; r++) {
+		dv_strbuf_puts(b, indent);
+		if (r == 0)
+			dv_strbuf_printf(b, "%s = ", name);
+		else
+			dv_strbuf_printf(b, "%*s", (int)lead, "");
+		for (size_t c = 0; c < m->cols; c++) {
+			const char *s = cell[r * m->cols + c];
+			size_t pad = width[c] - dv_text_width(s);
+			dv_strbuf_printf(b, "%s%*s%s", c == 0 ? "" : "  ", (int)pad, "", s);
+		}
+		dv_strbuf_puts(b, "\n");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cell[i]);
+	free(cell);
+	free(width);
+}
+

@@ -1,0 +1,37 @@
+/*
+ * render: the text forms of results that every front end shares (the
+ * command line's reports and the terminal tutorial): numbers as Octave
+ * shows them, entries and index tables of symbolic matrices, grids, and
+ * the lessons' Unicode with an ASCII fallback.  Formats only; computes
+ * nothing.
+ */
+#ifndef DV_RENDER_H
+#define DV_RENDER_H
+
+#include <stddef.h>
+
+#include "core/mat.h"
+#include "core/strbuf.h"
+#include "sym/print.h"
+
+/* Six significant digits, as Octave shows numbers; no "-0". */
+int dv_format_number(char *buf, size_t size, double v);
+
+/* Entry i of m (a number or a polynomial) in style, appended to b. */
+void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
+		  const sym_latex_name *latex);
+/* The index table of m, "name11 = ..." a line (LaTeX: aligned rows). */
+void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
+		  const sym_latex_name *latex, const char *indent);
+/* Whether every entry of m is a single term (x11, 0, 2δ₁₂): best shown as a grid. */
+int dv_is_grid(const dv_mat *m);
+/* m as a grid of entries, "name = " before the first row, columns aligned. */
+void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
+		 const char *indent);
+
+/* s as is, or with the lessons' math characters in ASCII (δ -> d, ∘ -> .*). */
+void dv_put_text(dv_strbuf *b, const char *s, int unicode);
+/* Characters in a UTF-8 string (each of verify's own glyphs is one column). */
+size_t dv_text_width(const char *s);
+
+#endif
