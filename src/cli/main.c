@@ -474,7 +474,7 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 	lesson **ls = calloc(n, sizeof *ls);
 	lesson_result **rs = calloc(n, sizeof *rs);
 	lesson_opts lo = {la->seed, la->sizes, la->nsizes};
-	dv_report_opts ro = {0, utf8_terminal()};
+	dv_report_opts ro = {0, utf8_terminal(), 1};
 	int status = EXIT_OK;
 	size_t ran = 0;
 

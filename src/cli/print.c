@@ -11,27 +11,15 @@
 
 void dv_print_numbers(FILE *f, const dv_mat *m, const char *indent)
 {
-	size_t *width = calloc(m->cols, sizeof *width);
-	char buf[64];
-
-	if (width == NULL) {
-		fprintf(f, "(out of memory printing a %zux%zu matrix)\n", m->rows, m->cols);
-		return;
-	}
-	for (size_t i = 0; i < dv_mat_len(m); i++) {
-		size_t w = (size_t)dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
-		if (w > width[i % m->cols])
-			width[i % m->cols] = w;
-	}
-	for (size_t i = 0; i < m->rows; i++) {
-		fputs(indent, f);
-		for (size_t j = 0; j < m->cols; j++) {
-			dv_format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
-			fprintf(f, "%s%*s", j == 0 ? "" : "  ", (int)width[j], buf);
-		}
-		fputc('\n', f);
-	}
-	free(width);
+	dv_strbuf b;
+	char *s = NULL;
+	dv_strbuf_init(&b);
+	dv_put_numbers(&b, m, indent);
+	if (dv_strbuf_finish(&b, &s, NULL) == DV_OK)
+		fputs(s, f);
+	else
+		fputs("(out of memory)\n", f);
+	free(s);
 }
 
 static const sym_poly *poly_at(const dv_mat *m, size_t i)

@@ -13,11 +13,9 @@
 
 #include "cli/print.h"
 #include "lesson/run.h"
+#include "render/lesson_text.h"
 
-typedef struct dv_report_opts {
-	int color;   /* ANSI colours for verdicts */
-	int unicode; /* ✓ ✗ δ₁₁; otherwise ok/FAIL and ASCII tables */
-} dv_report_opts;
+typedef dv_text_opts dv_report_opts;
 
 int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o);
 int dv_report_markdown(FILE *f, const lesson_result *r);

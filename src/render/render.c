@@ -155,3 +155,28 @@ void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style styl
 	free(width);
 }
 
+
+void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
+{
+	size_t *width = calloc(m->cols, sizeof *width);
+	char buf[64];
+
+	if (width == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < dv_mat_len(m); i++) {
+		size_t w = (size_t)dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
+		if (w > width[i % m->cols])
+			width[i % m->cols] = w;
+	}
+	for (size_t i = 0; i < m->rows; i++) {
+		dv_strbuf_puts(b, indent);
+		for (size_t j = 0; j < m->cols; j++) {
+			dv_format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
+			dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ", (int)width[j], buf);
+		}
+		dv_strbuf_puts(b, "\n");
+	}
+	free(width);
+}

@@ -29,6 +29,9 @@ int dv_is_grid(const dv_mat *m);
 void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
 		 const char *indent);
 
+/* A numeric matrix, columns aligned, each line after `indent`. */
+void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent);
+
 /* s as is, or with the lessons' math characters in ASCII (δ -> d, ∘ -> .*). */
 void dv_put_text(dv_strbuf *b, const char *s, int unicode);
 /* Characters in a UTF-8 string (each of verify's own glyphs is one column). */

@@ -1,0 +1,26 @@
+/*
+ * lesson_text: a lesson's steps and verdicts as text, the same for the
+ * command line's report and the terminal tutorial.  Renders only.
+ */
+#ifndef DV_LESSON_TEXT_H
+#define DV_LESSON_TEXT_H
+
+#include "core/strbuf.h"
+#include "lesson/run.h"
+
+typedef struct dv_text_opts {
+	int color;   /* ANSI colours for verdicts (not for the tutorial) */
+	int unicode; /* ✓ ✗ δ₁₁; otherwise ok/FAIL and ASCII */
+	int tables;  /* the tables and numbers of show and numbers steps */
+} dv_text_opts;
+
+/* "claim", "refute", "gradcheck". */
+const char *dv_check_kind_name(lesson_kind k);
+/* "X 3x3, K 2x2": the shown (or checked) sizes of the lesson's matrices. */
+void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked);
+/* ✓ or ✗ (ok or FAIL). */
+void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o);
+/* The body of step `step`: prose, formulas, tables, numbers and checks. */
+void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step, const dv_text_opts *o);
+
+#endif
