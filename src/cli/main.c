@@ -18,6 +18,7 @@
 #include "expr/eval.h"
 #include "lesson/library.h"
 #include "lesson/run.h"
+#include "tui/term.h"
 
 #ifndef VERIFY_VERSION
 #define VERIFY_VERSION "unknown"
@@ -27,7 +28,8 @@
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: verify --lesson NAME | --all | --lesson-file PATH | --list\n"
+	"usage: verify [tutor [LESSON] [--seed N]]       (the tutorial, on a terminal)\n"
+	"       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
 	"              [--seed N] [--size NAME=RxC]... [--format text|json|tap|markdown]\n"
 	"              [--no-color]\n"
 	"       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]\n"
@@ -46,6 +48,10 @@ static void print_help(void)
 	fputs("\n"
 	      "verify checks the backpropagation derivation of a convolutional\n"
 	      "network, formula by formula, on small matrices.\n"
+	      "\n"
+	      "With no arguments, or with tutor, verify opens the interactive\n"
+	      "tutorial on the terminal: the lessons, their tables and checks, and\n"
+	      "which entries feed the one under the cursor (? shows the keys).\n"
 	      "\n"
 	      "Lessons:\n"
 	      "  --list           the lessons, one line each, in the order of the notes\n"
@@ -632,15 +638,51 @@ out:
 	return status;
 }
 
+static int cmd_tutor(int argc, char **argv, int first)
+{
+	const char *name = NULL;
+	unsigned long seed = 1;
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	for (int i = first; i < argc; i++) {
+		const char *v = NULL;
+		int r;
+		if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || parse_seed(v, &seed) != 0)
+				return usage_error("--seed needs a whole number from 0 to "
+						   "4294967295");
+		} else if (argv[i][0] == '-') {
+			return usage_error("unknown option '%s'", argv[i]);
+		} else if (name == NULL) {
+			name = argv[i];
+		} else {
+			return usage_error("tutor takes one lesson, not '%s' too", argv[i]);
+		}
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("verify: error: the tutorial needs a terminal; without one, run a lesson "
+		      "with --lesson NAME\n",
+		      stderr);
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (tui_run(name, seed, utf8_terminal(), &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	/* Only the character type: numbers are read and printed with '.'. */
 	setlocale(LC_CTYPE, "");
 	gsl_set_error_handler_off();
-	if (argc < 2) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (argc < 2)
+		return cmd_tutor(argc, argv, 1);
+	if (strcmp(argv[1], "tutor") == 0)
+		return cmd_tutor(argc, argv, 2);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_help();
 		return EXIT_OK;

@@ -125,5 +125,5 @@ $ verify --version
 ? 0
 
 $ verify --help | head -1
-> usage: verify --lesson NAME | --all | --lesson-file PATH | --list
+> usage: verify [tutor [LESSON] [--seed N]]       (the tutorial, on a terminal)
 ? 0

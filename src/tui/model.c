@@ -1,0 +1,523 @@
+#include "tui/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr/eval.h"
+#include "sym/ctx.h"
+
+#define ON_LIST (1u << TUI_LIST)
+#define ON_LESSON (1u << TUI_LESSON)
+#define ON_HELP (1u << TUI_HELP)
+
+/* The largest size the tutorial grows a matrix to: tables stay readable. */
+#define TUI_MAX_SIDE 9
+
+const tui_binding tui_bindings[] = {
+	{TUI_KEY_UP, ON_LIST | ON_LESSON, TA_UP, "↑ k", "up: the lesson above, the entry above"},
+	{'k', ON_LIST | ON_LESSON, TA_UP, NULL, NULL},
+	{TUI_KEY_DOWN, ON_LIST | ON_LESSON, TA_DOWN, "↓ j", "down"},
+	{'j', ON_LIST | ON_LESSON, TA_DOWN, NULL, NULL},
+	{TUI_KEY_ENTER, ON_LIST, TA_OPEN, "Enter →", "open the lesson"},
+	{TUI_KEY_RIGHT, ON_LIST, TA_OPEN, NULL, NULL},
+	{'l', ON_LIST, TA_OPEN, NULL, NULL},
+	{TUI_KEY_LEFT, ON_LESSON, TA_LEFT, "← h", "the entry to the left"},
+	{'h', ON_LESSON, TA_LEFT, NULL, NULL},
+	{TUI_KEY_RIGHT, ON_LESSON, TA_RIGHT, "→ l", "the entry to the right"},
+	{'l', ON_LESSON, TA_RIGHT, NULL, NULL},
+	{TUI_KEY_TAB, ON_LESSON, TA_NEXT_PANEL, "Tab", "the next matrix"},
+	{TUI_KEY_BTAB, ON_LESSON, TA_PREV_PANEL, "Shift-Tab", "the matrix before"},
+	{'n', ON_LESSON, TA_NEXT_STEP, "n space", "the next step"},
+	{' ', ON_LESSON, TA_NEXT_STEP, NULL, NULL},
+	{'p', ON_LESSON, TA_PREV_STEP, "p", "the step before"},
+	{'g', ON_LESSON, TA_FIRST_STEP, "g G", "the first step, the last step"},
+	{TUI_KEY_HOME, ON_LESSON, TA_FIRST_STEP, NULL, NULL},
+	{'G', ON_LESSON, TA_LAST_STEP, NULL, NULL},
+	{TUI_KEY_END, ON_LESSON, TA_LAST_STEP, NULL, NULL},
+	{'1', ON_LESSON, TA_JUMP, "1-9", "jump to that step"},
+	{'s', ON_LESSON, TA_TOGGLE_VIEW, "s", "symbols or numbers in the matrices"},
+	{'r', ON_LESSON, TA_REROLL, "r", "new random numbers (the next seed)"},
+	{'>', ON_LESSON, TA_GROW_INPUT, "> <", "a larger or smaller input"},
+	{'<', ON_LESSON, TA_SHRINK_INPUT, NULL, NULL},
+	{')', ON_LESSON, TA_GROW_KERNEL, ") (", "a larger or smaller kernel"},
+	{'(', ON_LESSON, TA_SHRINK_KERNEL, NULL, NULL},
+	{TUI_KEY_PGDN, ON_LESSON, TA_SCROLL_DOWN, "PgDn J", "scroll the text down"},
+	{'J', ON_LESSON, TA_SCROLL_DOWN, NULL, NULL},
+	{TUI_KEY_PGUP, ON_LESSON, TA_SCROLL_UP, "PgUp K", "scroll the text up"},
+	{'K', ON_LESSON, TA_SCROLL_UP, NULL, NULL},
+	{TUI_KEY_ESC, ON_LESSON | ON_HELP, TA_BACK, "Esc Backspace", "back to the lessons"},
+	{TUI_KEY_BACKSPACE, ON_LESSON | ON_HELP, TA_BACK, NULL, NULL},
+	{'?', ON_LIST | ON_LESSON, TA_HELP, "?", "this list of keys"},
+	{'q', ON_LIST | ON_LESSON | ON_HELP, TA_QUIT, "q", "quit"},
+	{0, 0, TA_NONE, NULL, NULL},
+};
+
+tui_action tui_key_action(tui_screen screen, int key, int *arg)
+{
+	*arg = 0;
+	if (screen == TUI_LESSON && key >= '1' && key <= '9') {
+		*arg = key - '0';
+		return TA_JUMP;
+	}
+	for (const tui_binding *b = tui_bindings; b->key != 0; b++)
+		if (b->key == key && (b->screens & (1u << screen)))
+			return b->action;
+	/* on the help screen every other key goes back */
+	return screen == TUI_HELP ? TA_BACK : TA_NONE;
+}
+
+static int model_alloc(tui_model *m, dv_diag *d)
+{
+	m->progress = calloc(m->nlessons ? m->nlessons : 1, sizeof *m->progress);
+	m->seen = calloc(m->nlessons ? m->nlessons : 1, sizeof *m->seen);
+	if (m->progress == NULL || m->seen == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	return DV_OK;
+}
+
+int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode,
+		   unsigned long seed, dv_diag *d)
+{
+	tui_model *m = calloc(1, sizeof *m);
+	int rc;
+
+	*out = NULL;
+	if (m == NULL) {
+		lesson_library_free(lessons, n);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	m->lessons = lessons;
+	m->nlessons = n;
+	m->unicode = unicode;
+	m->seed = seed;
+	if ((rc = model_alloc(m, d)) != DV_OK) {
+		tui_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return DV_OK;
+}
+
+int tui_model_new(tui_model **out, int unicode, unsigned long seed, dv_diag *d)
+{
+	lesson_entry *list = NULL;
+	size_t n = 0;
+	int rc = lesson_library_list(&list, &n, d);
+
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (n == 0) {
+		lesson_library_free(list, n);
+		return dv_fail(d, DV_E_USAGE,
+			       "no lessons found (set VERIFY_LESSONS to their folder)");
+	}
+	return tui_model_with(out, list, n, unicode, seed, d);
+}
+
+void tui_model_free(tui_model *m)
+{
+	if (m == NULL)
+		return;
+	lesson_result_free(m->result);
+	for (size_t i = 0; i < m->nlessons && m->seen != NULL; i++)
+		free(m->seen[i]);
+	free(m->seen);
+	free(m->progress);
+	lesson_library_free(m->lessons, m->nlessons);
+	free(m);
+}
+
+/* ---- the lesson shown ---------------------------------------------------- */
+
+static const lesson *current_lesson(const tui_model *m)
+{
+	return m->lessons[m->current].lesson;
+}
+
+static void build_panels(tui_model *m)
+{
+	const lesson_result *r = m->result;
+	const lesson_step_result *sr = &r->steps[m->step];
+	size_t first_show = TUI_MAX_PANELS;
+
+	m->npanels = 0;
+	for (size_t i = 0; i < r->nsizes && m->npanels < TUI_MAX_PANELS; i++) {
+		const lesson_var_size *v = &r->sizes[i];
+		tui_panel *p = &m->panels[m->npanels];
+		if (v->rows == 1 && v->cols == 1)
+			continue;
+		snprintf(p->label, sizeof p->label, "%s", v->name);
+		p->sym = dv_env_lookup(r->symbols, v->name);
+		p->num = dv_env_lookup(r->shown, v->name);
+		p->declared = 1;
+		m->npanels++;
+	}
+	for (size_t j = 0; j < sr->nitems && m->npanels < TUI_MAX_PANELS; j++) {
+		const lesson_item *it = &sr->items[j];
+		tui_panel *p = &m->panels[m->npanels];
+		if (it->numbers == NULL)
+			continue;
+		snprintf(p->label, sizeof p->label, "%s", it->action->label);
+		p->sym = it->table;
+		p->num = it->numbers;
+		p->declared = 0;
+		if (first_show == TUI_MAX_PANELS)
+			first_show = m->npanels;
+		m->npanels++;
+	}
+	/* the cursor starts on what the step shows */
+	m->panel = first_show < m->npanels ? first_show : 0;
+	m->row = m->col = 0;
+	m->first_panel = 0;
+}
+
+static void mark_seen(tui_model *m)
+{
+	const lesson *l = current_lesson(m);
+	unsigned char *seen = m->seen[m->current];
+	int all = 1;
+
+	seen[m->step] = 1;
+	for (size_t i = 0; i < l->nsteps; i++) {
+		int has_check = 0;
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			has_check |= l->steps[i].actions[j].kind >= LESSON_CLAIM;
+		if (has_check && !seen[i])
+			all = 0;
+	}
+	m->progress[m->current] = all ? TUI_CHECKS_SEEN : TUI_IN_PROGRESS;
+}
+
+static void show_step(tui_model *m, size_t step)
+{
+	m->step = step;
+	m->scroll = 0;
+	build_panels(m);
+	mark_seen(m);
+}
+
+/* Runs the current lesson with the model's seed and sizes. */
+static int run_current(tui_model *m, dv_diag *d)
+{
+	lesson_opts o = {m->seed, m->sizes, m->nsizes};
+	lesson_result *r = NULL;
+	int rc = lesson_run(&r, current_lesson(m), &o, d);
+
+	if (rc != DV_OK)
+		return rc;
+	lesson_result_free(m->result);
+	m->result = r;
+	if (m->step >= r->nsteps)
+		m->step = 0;
+	show_step(m, m->step);
+	return DV_OK;
+}
+
+static int open_lesson(tui_model *m, size_t i, dv_diag *d)
+{
+	const lesson *l = m->lessons[i].lesson;
+	int rc;
+
+	if (l == NULL)
+		return dv_fail(d, DV_E_SYNTAX, "%s cannot be read: %s", m->lessons[i].name,
+			       m->lessons[i].errors.n > 0 ? m->lessons[i].errors.items[0].message
+							  : "");
+	if (m->seen[i] == NULL) {
+		m->seen[i] = calloc(l->nsteps ? l->nsteps : 1, 1);
+		if (m->seen[i] == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	m->current = i;
+	m->nsizes = 0;
+	m->step = 0;
+	if ((rc = run_current(m, d)) != DV_OK)
+		return rc;
+	m->screen = TUI_LESSON;
+	m->numeric = 0;
+	return DV_OK;
+}
+
+int tui_open_named(tui_model *m, const char *name, dv_diag *d)
+{
+	for (size_t i = 0; i < m->nlessons; i++) {
+		if (strcmp(m->lessons[i].name, name) == 0) {
+			m->list_cursor = i;
+			return open_lesson(m, i, d);
+		}
+	}
+	return dv_fail(d, DV_E_USAGE, "no lesson '%s' (verify --list shows them)", name);
+}
+
+/* The declared matrix the size keys change: the first (input) or second. */
+static const lesson_var *sized_var(const tui_model *m, int which)
+{
+	const lesson *l = current_lesson(m);
+	int seen = 0;
+	for (size_t i = 0; i < l->nvars; i++) {
+		if (l->vars[i].like != NULL || l->vars[i].scalar)
+			continue;
+		if (seen++ == which)
+			return &l->vars[i];
+	}
+	return NULL;
+}
+
+static void resize(tui_model *m, int which, int delta)
+{
+	const lesson_var *v = sized_var(m, which);
+	lesson_size saved[2];
+	size_t nsaved = m->nsizes, k = 0, rows = 0, cols = 0;
+	dv_diag d;
+
+	if (v == NULL) {
+		snprintf(m->message, sizeof m->message, "this lesson has no %s to resize",
+			 which ? "kernel" : "input");
+		return;
+	}
+	memcpy(saved, m->sizes, sizeof saved);
+	for (size_t i = 0; i < m->result->nsizes; i++)
+		if (strcmp(m->result->sizes[i].name, v->name) == 0) {
+			rows = m->result->sizes[i].rows;
+			cols = m->result->sizes[i].cols;
+		}
+	while (k < m->nsizes && strcmp(m->sizes[k].name, v->name) != 0)
+		k++;
+	if ((delta < 0 && (rows <= 1 || cols <= 1)) ||
+	    (delta > 0 && (rows >= TUI_MAX_SIDE || cols >= TUI_MAX_SIDE))) {
+		snprintf(m->message, sizeof m->message, "%s stays %zux%zu (from 1x1 to %dx%d)",
+			 v->name, rows, cols, TUI_MAX_SIDE, TUI_MAX_SIDE);
+		return;
+	}
+	if (k == m->nsizes)
+		m->nsizes++;
+	m->sizes[k].name = v->name;
+	m->sizes[k].rows = (size_t)((long)rows + delta);
+	m->sizes[k].cols = (size_t)((long)cols + delta);
+	dv_diag_clear(&d);
+	if (run_current(m, &d) != DV_OK) {
+		snprintf(m->message, sizeof m->message, "%s cannot be %zux%zu here: %s", v->name,
+			 m->sizes[k].rows, m->sizes[k].cols, d.message);
+		memcpy(m->sizes, saved, sizeof saved);
+		m->nsizes = nsaved;
+		return;
+	}
+	snprintf(m->message, sizeof m->message, "%s is %zux%zu now", v->name, m->sizes[k].rows,
+		 m->sizes[k].cols);
+}
+
+/* ---- moving the cursor ---------------------------------------------------- */
+
+static const dv_mat *panel_mat(const tui_panel *p)
+{
+	return p->num != NULL ? p->num : p->sym;
+}
+
+static int move_cursor(tui_model *m, tui_action a)
+{
+	const dv_mat *mat;
+	if (m->npanels == 0)
+		return TUI_REDRAW_NONE;
+	mat = panel_mat(&m->panels[m->panel]);
+	switch (a) {
+	case TA_UP:
+		if (m->row > 0)
+			m->row--;
+		break;
+	case TA_DOWN:
+		if (m->row + 1 < mat->rows)
+			m->row++;
+		break;
+	case TA_LEFT:
+		if (m->col > 0)
+			m->col--;
+		else if (m->panel > 0)
+			return move_cursor(m, TA_PREV_PANEL);
+		break;
+	case TA_RIGHT:
+		if (m->col + 1 < mat->cols)
+			m->col++;
+		else if (m->panel + 1 < m->npanels) {
+			move_cursor(m, TA_NEXT_PANEL);
+			m->col = 0;
+		}
+		break;
+	case TA_NEXT_PANEL:
+	case TA_PREV_PANEL: {
+		size_t n = m->npanels;
+		m->panel = a == TA_NEXT_PANEL ? (m->panel + 1) % n : (m->panel + n - 1) % n;
+		mat = panel_mat(&m->panels[m->panel]);
+		if (m->row >= mat->rows)
+			m->row = mat->rows - 1;
+		if (m->col >= mat->cols || a == TA_PREV_PANEL)
+			m->col = mat->cols - 1;
+		break;
+	}
+	default:
+		break;
+	}
+	return TUI_REDRAW;
+}
+
+int tui_apply(tui_model *m, tui_action a, int arg)
+{
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	m->message[0] = '\0';
+	switch (a) {
+	case TA_NONE:
+		return TUI_REDRAW_NONE;
+	case TA_QUIT:
+		m->quit = 1;
+		return TUI_REDRAW_NONE;
+	case TA_HELP:
+		m->before_help = m->screen;
+		m->screen = TUI_HELP;
+		return TUI_REDRAW;
+	case TA_BACK:
+		m->screen = m->screen == TUI_HELP ? m->before_help : TUI_LIST;
+		return TUI_REDRAW;
+	case TA_OPEN:
+		if (open_lesson(m, m->list_cursor, &d) != DV_OK)
+			snprintf(m->message, sizeof m->message, "%s", d.message);
+		return TUI_REDRAW;
+	case TA_UP:
+	case TA_DOWN:
+		if (m->screen == TUI_LIST) {
+			if (a == TA_UP && m->list_cursor > 0)
+				m->list_cursor--;
+			else if (a == TA_DOWN && m->list_cursor + 1 < m->nlessons)
+				m->list_cursor++;
+			return TUI_REDRAW;
+		}
+		return move_cursor(m, a);
+	case TA_LEFT:
+	case TA_RIGHT:
+	case TA_NEXT_PANEL:
+	case TA_PREV_PANEL:
+		return move_cursor(m, a);
+	case TA_NEXT_STEP:
+		if (m->step + 1 < m->result->nsteps)
+			show_step(m, m->step + 1);
+		else
+			snprintf(m->message, sizeof m->message,
+				 "that was the last step (Esc: the lessons)");
+		return TUI_REDRAW;
+	case TA_PREV_STEP:
+		if (m->step > 0)
+			show_step(m, m->step - 1);
+		return TUI_REDRAW;
+	case TA_FIRST_STEP:
+		show_step(m, 0);
+		return TUI_REDRAW;
+	case TA_LAST_STEP:
+		show_step(m, m->result->nsteps - 1);
+		return TUI_REDRAW;
+	case TA_JUMP:
+		if (arg >= 1 && (size_t)arg <= m->result->nsteps)
+			show_step(m, (size_t)arg - 1);
+		else
+			snprintf(m->message, sizeof m->message, "this lesson has %zu steps",
+				 m->result->nsteps);
+		return TUI_REDRAW;
+	case TA_TOGGLE_VIEW:
+		m->numeric = !m->numeric;
+		return TUI_REDRAW;
+	case TA_REROLL:
+		m->seed++;
+		if (run_current(m, &d) != DV_OK)
+			snprintf(m->message, sizeof m->message, "%s", d.message);
+		else
+			snprintf(m->message, sizeof m->message, "new numbers (seed %lu)", m->seed);
+		return TUI_REDRAW;
+	case TA_GROW_INPUT:
+	case TA_SHRINK_INPUT:
+	case TA_GROW_KERNEL:
+	case TA_SHRINK_KERNEL:
+		resize(m, a == TA_GROW_KERNEL || a == TA_SHRINK_KERNEL,
+		       a == TA_GROW_INPUT || a == TA_GROW_KERNEL ? 1 : -1);
+		return TUI_REDRAW;
+	case TA_SCROLL_DOWN:
+		m->scroll += 5;
+		return TUI_REDRAW;
+	case TA_SCROLL_UP:
+		m->scroll = m->scroll > 5 ? m->scroll - 5 : 0;
+		return TUI_REDRAW;
+	}
+	return TUI_REDRAW_NONE;
+}
+
+/* ---- highlighting --------------------------------------------------------- */
+
+#define MAX_ATOMS 512
+
+typedef struct atom_set {
+	uint32_t id[MAX_ATOMS];
+	size_t n;
+} atom_set;
+
+/* The symbols of p, those inside f(...) included. */
+static void collect(atom_set *s, const sym_ctx *ctx, const sym_poly *p)
+{
+	for (size_t i = 0; i < sym_poly_len(p); i++) {
+		for (uint32_t k = 0; k < p->t[i].deg; k++) {
+			uint32_t id = p->t[i].atom[k];
+			const sym_atom *a = sym_ctx_atom(ctx, id);
+			int known = 0;
+			if (a->kind == SYM_APPLY) {
+				collect(s, ctx, a->arg);
+				continue;
+			}
+			for (size_t j = 0; j < s->n && !known; j++)
+				known = s->id[j] == id;
+			if (!known && s->n < MAX_ATOMS)
+				s->id[s->n++] = id;
+		}
+	}
+}
+
+static const sym_poly *cell(const tui_panel *p, size_t row, size_t col)
+{
+	if (p->sym == NULL || row >= p->sym->rows || col >= p->sym->cols)
+		return NULL;
+	return *(sym_poly *const *)dv_mat_at(p->sym, row * p->sym->cols + col);
+}
+
+static int shares(const atom_set *a, const atom_set *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		for (size_t j = 0; j < b->n; j++)
+			if (a->id[i] == b->id[j])
+				return 1;
+	return 0;
+}
+
+int tui_cell_lit(const tui_model *m, size_t p, size_t row, size_t col)
+{
+	const tui_panel *cur, *target;
+	const sym_poly *from, *to;
+	const sym_ctx *ctx;
+	atom_set a, b;
+
+	if (m->result == NULL || m->npanels == 0 || p >= m->npanels)
+		return 0;
+	if (p == m->panel && row == m->row && col == m->col)
+		return 0;
+	cur = &m->panels[m->panel];
+	target = &m->panels[p];
+	from = cell(cur, m->row, m->col);
+	to = cell(target, row, col);
+	if (from == NULL || to == NULL)
+		return 0;
+	/* from a result to the inputs that feed it, and from an input to the
+	 * results it feeds: never between two results or two inputs */
+	if (cur->declared == target->declared)
+		return 0;
+	ctx = lesson_result_symbols(m->result);
+	a.n = b.n = 0;
+	collect(&a, ctx, from);
+	collect(&b, ctx, to);
+	return shares(&a, &b);
+}

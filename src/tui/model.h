@@ -1,0 +1,141 @@
+/*
+ * model: the state of the terminal tutorial and what each key does to it.
+ * No curses here: keys arrive as numbers, actions change the state and say
+ * what to redraw, and the view (view.h) turns the state into lines.  So
+ * the keymap, the cursor and the highlighting are tested without a
+ * terminal.
+ *
+ * Ownership: tui_model_new hands out a model freed with tui_model_free; it
+ * owns the lessons it found and the result of the lesson it shows.
+ */
+#ifndef DV_TUI_MODEL_H
+#define DV_TUI_MODEL_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/mat.h"
+#include "lesson/library.h"
+#include "lesson/run.h"
+
+/* Keys beyond Unicode characters, as the terminal layer reports them. */
+enum {
+	TUI_KEY_UP = 0x110000,
+	TUI_KEY_DOWN,
+	TUI_KEY_LEFT,
+	TUI_KEY_RIGHT,
+	TUI_KEY_PGUP,
+	TUI_KEY_PGDN,
+	TUI_KEY_HOME,
+	TUI_KEY_END,
+	TUI_KEY_ENTER,
+	TUI_KEY_ESC,
+	TUI_KEY_BACKSPACE,
+	TUI_KEY_TAB,
+	TUI_KEY_BTAB,
+};
+
+typedef enum tui_screen { TUI_LIST, TUI_LESSON, TUI_HELP } tui_screen;
+
+typedef enum tui_action {
+	TA_NONE,
+	TA_QUIT,
+	TA_HELP,
+	TA_BACK,
+	TA_OPEN,
+	TA_UP,
+	TA_DOWN,
+	TA_LEFT,
+	TA_RIGHT,
+	TA_NEXT_PANEL,
+	TA_PREV_PANEL,
+	TA_NEXT_STEP,
+	TA_PREV_STEP,
+	TA_FIRST_STEP,
+	TA_LAST_STEP,
+	TA_JUMP, /* to step `arg` (1-based) */
+	TA_TOGGLE_VIEW,
+	TA_REROLL,
+	TA_GROW_INPUT,
+	TA_SHRINK_INPUT,
+	TA_GROW_KERNEL,
+	TA_SHRINK_KERNEL,
+	TA_SCROLL_UP,
+	TA_SCROLL_DOWN,
+} tui_action;
+
+/* One key binding: the table is both the keymap and the help screen. */
+typedef struct tui_binding {
+	int key;
+	unsigned screens; /* bit (1 << tui_screen) for each screen it works on */
+	tui_action action;
+	const char *keys; /* how the help names the key(s), NULL: listed with the one before */
+	const char *help;
+} tui_binding;
+
+/* The bindings, ended by one whose key is 0. */
+extern const tui_binding tui_bindings[];
+
+/* What key does on screen (TA_NONE if nothing); *arg gets a step number. */
+tui_action tui_key_action(tui_screen screen, int key, int *arg);
+
+typedef enum tui_progress {
+	TUI_NOT_STARTED,
+	TUI_IN_PROGRESS,
+	TUI_CHECKS_SEEN, /* every step with a check was shown */
+} tui_progress;
+
+/* A matrix shown in the panel row: a declared one, or a step's `show`. */
+typedef struct tui_panel {
+	char label[64];
+	const dv_mat *sym; /* symbols, or NULL where there is no exact form */
+	const dv_mat *num; /* the shown numbers */
+	int declared;      /* a matrix of the lesson: a grid of single symbols */
+} tui_panel;
+
+#define TUI_MAX_PANELS 24
+
+typedef struct tui_model {
+	tui_screen screen, before_help;
+	lesson_entry *lessons;
+	size_t nlessons, list_cursor;
+	tui_progress *progress;
+	unsigned char **seen; /* per lesson, per step: shown */
+
+	size_t current; /* the lesson shown */
+	lesson_result *result;
+	size_t step, scroll;
+	int numeric; /* panels show numbers instead of symbols */
+	unsigned long seed;
+	lesson_size sizes[2]; /* the input's and the kernel's, when changed */
+	size_t nsizes;
+
+	tui_panel panels[TUI_MAX_PANELS];
+	size_t npanels, panel, row, col; /* the cursor */
+	size_t first_panel;              /* the first panel that fits on screen */
+
+	char message[DV_DIAG_MSG + 160]; /* a line for the student: what went wrong */
+	int unicode;
+	int quit;
+} tui_model;
+
+/* Redraw what: the whole screen, or nothing. */
+enum { TUI_REDRAW_NONE = 0, TUI_REDRAW = 1 };
+
+int tui_model_new(tui_model **out, int unicode, unsigned long seed, dv_diag *d);
+/* The same over a list of lessons the caller hands over (tests). */
+int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode,
+		   unsigned long seed, dv_diag *d);
+void tui_model_free(tui_model *m);
+
+/* Opens lesson `name` directly (verify tutor NAME). */
+int tui_open_named(tui_model *m, const char *name, dv_diag *d);
+
+/* Applies an action; returns TUI_REDRAW when the screen must change. */
+int tui_apply(tui_model *m, tui_action a, int arg);
+
+/* Whether cell (row, col) of panel p lights up for the cursor's entry: the
+ * entries that feed it, or that it feeds, read from the symbols. */
+int tui_cell_lit(const tui_model *m, size_t p, size_t row, size_t col);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * term: the terminal tutorial's only contact with curses.
+ */
+#ifndef DV_TUI_TERM_H
+#define DV_TUI_TERM_H
+
+#include "core/diag.h"
+
+/*
+ * Runs the tutorial on the terminal until the student quits (q, Ctrl-C or
+ * SIGTERM), the terminal restored.  Opens lesson `name` directly if `name` is not NULL.
+ */
+int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d);
+
+#endif

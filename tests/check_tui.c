@@ -1,0 +1,328 @@
+/* Tests of the terminal tutorial without a terminal: the keymap, moving
+ * through lessons and entries, the highlight read from the symbols, and
+ * the lines the view draws. */
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <gsl/gsl_errno.h>
+
+#include "tui/model.h"
+#include "tui/view.h"
+
+#ifndef LESSONS_DIR
+#error "LESSONS_DIR must name the lessons folder"
+#endif
+
+static tui_model *m;
+static dv_diag d;
+
+static void setup(void)
+{
+	gsl_set_error_handler_off();
+	setlocale(LC_CTYPE, "C.UTF-8");
+	setenv("VERIFY_LESSONS", LESSONS_DIR, 1);
+	dv_diag_clear(&d);
+	ck_assert_msg(tui_model_new(&m, 1, 1, &d) == DV_OK, "%s", d.message);
+}
+
+static void teardown(void)
+{
+	tui_model_free(m);
+}
+
+static void press(int key)
+{
+	int arg;
+	tui_action a = tui_key_action(m->screen, key, &arg);
+	tui_apply(m, a, arg);
+}
+
+static void open_lesson(const char *name)
+{
+	ck_assert_msg(tui_open_named(m, name, &d) == DV_OK, "%s", d.message);
+	ck_assert_int_eq(m->screen, TUI_LESSON);
+}
+
+/* The panel labelled `label`. */
+static size_t panel(const char *label)
+{
+	for (size_t i = 0; i < m->npanels; i++)
+		if (strcmp(m->panels[i].label, label) == 0)
+			return i;
+	ck_abort_msg("no panel %s", label);
+	return 0;
+}
+
+/* The frame as one string, lines joined by newlines. */
+static char *screen_text(int width, int height)
+{
+	tui_frame f;
+	size_t len = 0;
+	char *s;
+	ck_assert_int_eq(tui_render(&f, m, width, height), DV_OK);
+	for (int y = 0; y < f.height; y++)
+		len += strlen(f.lines[y].text) + 1;
+	s = malloc(len + 1);
+	ck_assert_ptr_nonnull(s);
+	s[0] = '\0';
+	for (int y = 0; y < f.height; y++) {
+		strcat(s, f.lines[y].text);
+		strcat(s, "\n");
+		ck_assert_msg(tui_text_cols(f.lines[y].text) <= width, "line %d is wider than %d: %s",
+			      y, width, f.lines[y].text);
+	}
+	tui_frame_free(&f);
+	return s;
+}
+
+static void expect_on_screen(const char *what, int width, int height)
+{
+	char *s = screen_text(width, height);
+	ck_assert_msg(strstr(s, what) != NULL, "'%s' is not on the %dx%d screen:\n%s", what,
+		      width, height, s);
+	free(s);
+}
+
+START_TEST(test_keymap_vi_keys_and_arrows_agree)
+{
+	int arg;
+	ck_assert_int_eq(tui_key_action(TUI_LIST, 'j', &arg), TA_DOWN);
+	ck_assert_int_eq(tui_key_action(TUI_LIST, TUI_KEY_DOWN, &arg), TA_DOWN);
+	ck_assert_int_eq(tui_key_action(TUI_LIST, TUI_KEY_ENTER, &arg), TA_OPEN);
+	ck_assert_int_eq(tui_key_action(TUI_LESSON, 'h', &arg), TA_LEFT);
+	ck_assert_int_eq(tui_key_action(TUI_LESSON, TUI_KEY_LEFT, &arg), TA_LEFT);
+	ck_assert_int_eq(tui_key_action(TUI_LESSON, 'l', &arg), TA_RIGHT);
+	ck_assert_int_eq(tui_key_action(TUI_LESSON, '3', &arg), TA_JUMP);
+	ck_assert_int_eq(arg, 3);
+	ck_assert_int_eq(tui_key_action(TUI_LIST, '3', &arg), TA_NONE);
+	/* q leaves from anywhere; on the help screen any other key goes back */
+	for (int s = TUI_LIST; s <= TUI_HELP; s++)
+		ck_assert_int_eq(tui_key_action((tui_screen)s, 'q', &arg), TA_QUIT);
+	ck_assert_int_eq(tui_key_action(TUI_HELP, 'x', &arg), TA_BACK);
+}
+END_TEST
+
+START_TEST(test_keymap_has_no_conflicts)
+{
+	for (const tui_binding *a = tui_bindings; a->key != 0; a++)
+		for (const tui_binding *b = a + 1; b->key != 0; b++)
+			ck_assert_msg(a->key != b->key || !(a->screens & b->screens) ||
+					      a->action == b->action,
+				      "key %d means two things on one screen", a->key);
+}
+END_TEST
+
+START_TEST(test_list_opens_lessons_and_tracks_progress)
+{
+	ck_assert_int_eq(m->screen, TUI_LIST);
+	ck_assert_uint_eq(m->nlessons, 10);
+	press('k'); /* stays at the top */
+	ck_assert_uint_eq(m->list_cursor, 0);
+	press('j');
+	press(TUI_KEY_DOWN);
+	ck_assert_uint_eq(m->list_cursor, 2);
+	press(TUI_KEY_ENTER);
+	ck_assert_int_eq(m->screen, TUI_LESSON);
+	ck_assert_str_eq(m->result->lesson->name, "index-formula");
+	ck_assert_int_eq(m->progress[2], TUI_IN_PROGRESS);
+	press('G');
+	ck_assert_int_eq(m->progress[2], TUI_CHECKS_SEEN);
+	press(TUI_KEY_ESC);
+	ck_assert_int_eq(m->screen, TUI_LIST);
+	expect_on_screen("all checks seen ✓", 80, 24);
+	expect_on_screen("not started", 80, 24);
+}
+END_TEST
+
+START_TEST(test_steps_forward_back_and_jump)
+{
+	open_lesson("pooling-delta");
+	ck_assert_uint_eq(m->step, 0);
+	press('n');
+	press(' ');
+	ck_assert_uint_eq(m->step, 2);
+	press('p');
+	ck_assert_uint_eq(m->step, 1);
+	press('5');
+	ck_assert_uint_eq(m->step, 4);
+	press('n');
+	ck_assert_uint_eq(m->step, 4);
+	ck_assert_str_eq(m->message, "that was the last step (Esc: the lessons)");
+	press('9');
+	ck_assert_str_eq(m->message, "this lesson has 5 steps");
+	press('g');
+	ck_assert_uint_eq(m->step, 0);
+}
+END_TEST
+
+START_TEST(test_highlight_forward_entry_shows_what_feeds_it)
+{
+	size_t a, x, k;
+	open_lesson("forward-conv");
+	a = panel("a");
+	x = panel("X");
+	k = panel("K");
+	/* the cursor starts on a11 */
+	ck_assert_uint_eq(m->panel, a);
+	for (size_t r = 0; r < 3; r++)
+		for (size_t c = 0; c < 3; c++)
+			ck_assert_int_eq(tui_cell_lit(m, x, r, c), r < 2 && c < 2);
+	for (size_t r = 0; r < 2; r++)
+		for (size_t c = 0; c < 2; c++)
+			ck_assert(tui_cell_lit(m, k, r, c));
+	ck_assert(!tui_cell_lit(m, a, 0, 1)); /* results do not light results */
+	/* a22 is fed by x22 x23 x32 x33 */
+	press('j');
+	press('l');
+	ck_assert(tui_cell_lit(m, x, 2, 2));
+	ck_assert(!tui_cell_lit(m, x, 0, 0));
+	expect_on_screen("a₂₂ = x₂₂k₂₂ + x₂₃k₂₁ + x₃₂k₁₂ + x₃₃k₁₁ = 63", 80, 24);
+}
+END_TEST
+
+START_TEST(test_highlight_input_entry_shows_what_it_feeds)
+{
+	size_t a, x;
+	open_lesson("forward-conv");
+	a = panel("a");
+	x = panel("X");
+	/* Tab round to X: x11 only enters a11 */
+	while (m->panel != x)
+		press(TUI_KEY_TAB);
+	ck_assert_uint_eq(m->row, 0);
+	ck_assert_uint_eq(m->col, 0);
+	ck_assert(tui_cell_lit(m, a, 0, 0));
+	ck_assert(!tui_cell_lit(m, a, 0, 1));
+	ck_assert(!tui_cell_lit(m, a, 1, 0));
+	ck_assert(!tui_cell_lit(m, a, 1, 1));
+	/* x22 enters all four */
+	press('j');
+	press('l');
+	for (size_t r = 0; r < 2; r++)
+		for (size_t c = 0; c < 2; c++)
+			ck_assert(tui_cell_lit(m, a, r, c));
+}
+END_TEST
+
+START_TEST(test_highlight_gradient_entry_shows_delta_and_kernel)
+{
+	size_t g, dl, k;
+	open_lesson("pooling-delta");
+	press('2');
+	g = panel("∂E/∂x");
+	dl = panel("D");
+	k = panel("K");
+	ck_assert_uint_eq(m->panel, g);
+	press('j');
+	press('l'); /* ∂E/∂x22 = δ11k11 + δ12k12 + δ21k21 + δ22k22 */
+	for (size_t r = 0; r < 2; r++)
+		for (size_t c = 0; c < 2; c++) {
+			ck_assert(tui_cell_lit(m, dl, r, c));
+			ck_assert(tui_cell_lit(m, k, r, c));
+		}
+	expect_on_screen("∂E/∂x₂₂ = δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂", 80, 24);
+}
+END_TEST
+
+START_TEST(test_view_switches_between_symbols_and_numbers)
+{
+	open_lesson("forward-conv");
+	expect_on_screen("x₁₁", 80, 24);
+	press('s');
+	ck_assert(m->numeric);
+	expect_on_screen("numbers (s: symbols)", 80, 24);
+	expect_on_screen("23", 80, 24);
+}
+END_TEST
+
+START_TEST(test_sizes_and_numbers_change_and_checks_follow)
+{
+	unsigned long seed;
+	open_lesson("forward-conv");
+	press('>');
+	ck_assert_str_eq(m->message, "X cannot be 4x4 here: the numbers of X must be 4x4 numbers, not 3x3");
+	press(TUI_KEY_ESC);
+	open_lesson("pooling-delta");
+	press('>');
+	ck_assert_str_eq(m->message, "X is 4x4 now");
+	ck_assert_uint_eq(m->panels[panel("X")].sym->rows, 4);
+	ck_assert_uint_eq(m->panels[panel("D")].sym->rows, 3);
+	ck_assert_uint_eq(m->result->npassed, m->result->nchecks);
+	press(')');
+	ck_assert_str_eq(m->message, "K is 3x3 now");
+	ck_assert_uint_eq(m->result->npassed, m->result->nchecks);
+	seed = m->seed;
+	press('r');
+	ck_assert_uint_eq(m->seed, seed + 1);
+	ck_assert_uint_eq(m->result->npassed, m->result->nchecks);
+}
+END_TEST
+
+START_TEST(test_screens_fit_80x24_and_larger)
+{
+	static const int sizes[][2] = {{80, 24}, {120, 40}, {64, 20}};
+	for (size_t i = 0; i < 3; i++) {
+		m->screen = TUI_LIST;
+		expect_on_screen("pooling-delta", sizes[i][0], sizes[i][1]);
+		open_lesson("network");
+		expect_on_screen("network · step 1/6", sizes[i][0], sizes[i][1]);
+		press('?');
+		expect_on_screen("the next matrix", sizes[i][0], sizes[i][1]);
+		press('x');
+		ck_assert_int_eq(m->screen, TUI_LESSON);
+	}
+}
+END_TEST
+
+START_TEST(test_too_small_asks_for_a_larger_window)
+{
+	expect_on_screen("make the window larger (needs 64x20)", 60, 18);
+	expect_on_screen("make the window larger (needs 64x20)", 100, 10);
+}
+END_TEST
+
+START_TEST(test_ascii_when_the_locale_is_not_utf8)
+{
+	m->unicode = 0;
+	open_lesson("forward-conv");
+	expect_on_screen("a11 = x11*k22 + x12*k21 + x21*k12 + x22*k11 = 23", 80, 24);
+	press('n');
+	expect_on_screen("ok claim", 80, 24);
+}
+END_TEST
+
+static Suite *tui_suite(void)
+{
+	Suite *s = suite_create("tui");
+	TCase *tc = tcase_create("model");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_keymap_vi_keys_and_arrows_agree);
+	tcase_add_test(tc, test_keymap_has_no_conflicts);
+	tcase_add_test(tc, test_list_opens_lessons_and_tracks_progress);
+	tcase_add_test(tc, test_steps_forward_back_and_jump);
+	tcase_add_test(tc, test_highlight_forward_entry_shows_what_feeds_it);
+	tcase_add_test(tc, test_highlight_input_entry_shows_what_it_feeds);
+	tcase_add_test(tc, test_highlight_gradient_entry_shows_delta_and_kernel);
+	tcase_add_test(tc, test_view_switches_between_symbols_and_numbers);
+	tcase_add_test(tc, test_sizes_and_numbers_change_and_checks_follow);
+	tcase_add_test(tc, test_screens_fit_80x24_and_larger);
+	tcase_add_test(tc, test_too_small_asks_for_a_larger_window);
+	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tui_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
