@@ -133,6 +133,8 @@ START_TEST(test_list_opens_lessons_and_tracks_progress)
 	ck_assert_int_eq(m->screen, TUI_LIST);
 	expect_on_screen("all checks seen ✓", 80, 24);
 	expect_on_screen("not started", 80, 24);
+	/* the chosen lesson's place in the notes */
+	expect_on_screen("from the notes: 前向传播, 1.卷积层: F_{u,v}", 80, 24);
 }
 END_TEST
 

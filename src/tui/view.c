@@ -153,7 +153,8 @@ static const char *progress_text(tui_progress p)
 static void render_list(builder *b)
 {
 	const tui_model *m = b->m;
-	int rows = b->f->height - 4, first = 0;
+	int rows = b->f->height - 6, first = 0;
+	const lesson_entry *sel = &m->lessons[m->list_cursor];
 
 	line(b, 0, " verify · the CNN backpropagation notes, formula by formula", TR_TITLE);
 	if (m->message[0] != '\0')
@@ -187,6 +188,13 @@ static void render_list(builder *b)
 		}
 		pad_to(b, right);
 		add(b, status, m->progress[k] == TUI_CHECKS_SEEN ? TR_OK : TR_DIM);
+		end(b);
+	}
+	/* where the chosen lesson stands in the notes */
+	if (sel->lesson != NULL && sel->lesson->source != NULL) {
+		begin(b, b->f->height - 3, TR_DIM);
+		add(b, " from the notes: ", TR_NORMAL);
+		add(b, sel->lesson->source, TR_NORMAL);
 		end(b);
 	}
 	key_bar(b, " ↑↓ choose   Enter open   ? keys   q quit");
