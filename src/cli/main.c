@@ -12,6 +12,8 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "cli/args.h"
+#include "cli/classroom.h"
 #include "cli/print.h"
 #include "cli/report.h"
 #include "core/diag.h"
@@ -25,7 +27,6 @@
 #endif
 
 /* Exit statuses: every check as expected / a check came out otherwise / bad input. */
-enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
 	"usage: verify [tutor [LESSON] [--seed N]]       (the tutorial, on a terminal)\n"
@@ -35,10 +36,6 @@ static const char usage_text[] =
 	"       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]\n"
 	"                        [--format text|json|latex|markdown] [--name NAME] [--ascii]\n"
 	"       verify --help | --version\n";
-
-static const char short_usage[] =
-	"usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help "
-	"tells more)\n";
 
 static void print_help(void)
 {
@@ -93,18 +90,6 @@ static void print_help(void)
 	      stdout);
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("verify: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	fputs(short_usage, stderr);
-	return EXIT_USAGE;
-}
-
 typedef struct eval_args {
 	const char *expr;
 	const char **lets; /* "NAME=VALUE" */
@@ -113,43 +98,6 @@ typedef struct eval_args {
 	int symbolic;
 	dv_print_opts print;
 } eval_args;
-
-/*
- * Takes the value of option `name` from `--name=value` or `--name value`.
- * Returns 1 if argv[*i] is that option, 0 if not, -1 if its value is missing.
- */
-static int option_value(const char *name, int argc, char **argv, int *i,
-			const char **value)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*value = argv[++*i];
-	return 1;
-}
-
-static int parse_seed(const char *s, unsigned long *out)
-{
-	char *end;
-	unsigned long long v;
-	if (*s == '\0' || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > 0xFFFFFFFFull)
-		return -1;
-	*out = (unsigned long)v;
-	return 0;
-}
 
 static int valid_table_name(const char *s)
 {
@@ -208,13 +156,6 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 	if (ea->expr == NULL)
 		return usage_error("eval needs an expression");
 	return EXIT_OK;
-}
-
-/* Whether the locale's characters are UTF-8, so that δ and ₁₁ can be shown. */
-static int utf8_terminal(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
 /* On the command line, an unknown name is bound with --let: say so. */
@@ -320,38 +261,6 @@ typedef struct lesson_args {
 	dv_format format;
 	int no_color;
 } lesson_args;
-
-/* The text of a file, for carets under errors; NULL if it cannot be read. */
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *text;
-	size_t n;
-	if (f == NULL)
-		return NULL;
-	text = malloc(1024 * 1024 + 1);
-	n = text != NULL ? fread(text, 1, 1024 * 1024, f) : 0;
-	fclose(f);
-	if (text != NULL)
-		text[n] = '\0';
-	return text;
-}
-
-static void print_lesson_errors(const char *path, const lesson_errors *errs)
-{
-	char *text = read_text(path);
-	for (size_t i = 0; i < errs->n; i++) {
-		if (errs->items[i].line > 0)
-			dv_print_diag(stderr, path, text, &errs->items[i]);
-		else if (errs->items[i].code == DV_E_SYNTAX)
-			fprintf(stderr, "%s: error: %s\n", path, errs->items[i].message);
-		else
-			fprintf(stderr, "verify: error: %s\n", errs->items[i].message);
-	}
-	if (errs->n == LESSON_MAX_ERRORS)
-		fprintf(stderr, "%s: too many errors; stopped\n", path);
-	free(text);
-}
 
 static int parse_size_arg(lesson_size *s, const char *arg)
 {
@@ -479,7 +388,7 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 {
 	lesson **ls = calloc(n, sizeof *ls);
 	lesson_result **rs = calloc(n, sizeof *rs);
-	lesson_opts lo = {la->seed, la->sizes, la->nsizes};
+	lesson_opts lo = {la->seed, la->sizes, la->nsizes, 0};
 	dv_report_opts ro = {0, utf8_terminal(), 1};
 	int status = EXIT_OK;
 	size_t ran = 0;
@@ -693,6 +602,16 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "eval") == 0)
 		return cmd_eval(argc, argv);
+	if (strcmp(argv[1], "exercise") == 0)
+		return cmd_exercise(argc, argv);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc, argv);
+	if (strcmp(argv[1], "grade") == 0)
+		return cmd_grade(argc, argv);
+	if (strcmp(argv[1], "progress") == 0)
+		return cmd_progress(argc, argv);
+	if (strcmp(argv[1], "reset") == 0)
+		return cmd_reset(argc, argv);
 	if (argv[1][0] == '-')
 		return cmd_lessons(argc, argv);
 	return usage_error("unknown command '%s'", argv[1]);

@@ -189,7 +189,7 @@ static const char *item_kind(lesson_kind k)
 {
 	static const char *const names[] = {"zh",      "en",    "text",   "formula",
 					    "show",    "numbers", "claim", "refute",
-					    "gradcheck"};
+					    "gradcheck", "exercise"};
 	return names[k];
 }
 
@@ -236,6 +236,10 @@ cJSON *dv_report_json(const lesson_result *r)
 				cJSON_AddStringToObject(item, "text", it->action->text);
 			if (it->action->label != NULL)
 				cJSON_AddStringToObject(item, "label", it->action->label);
+			if (it->action->ex_id != NULL) {
+				cJSON_AddStringToObject(item, "id", it->action->ex_id);
+				cJSON_AddStringToObject(item, "ask", it->action->ask);
+			}
 			if (it->table != NULL)
 				cJSON_AddItemToObject(item, "table", json_matrix(it->table));
 			if (it->no_table != NULL)
@@ -366,6 +370,14 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				break;
 			case LESSON_FORMULA:
 				dv_strbuf_printf(&b, "$$\n%s\n$$\n\n", a->text);
+				break;
+			case LESSON_EXERCISE:
+				dv_strbuf_printf(&b, "**Exercise %s.** %s\n\n", a->ex_id, a->ask);
+				for (size_t k = 0; k < a->nlines; k++)
+					dv_strbuf_printf(&b, "%zu. `%s == %s`\n", k + 1,
+							 a->lines[k].lhs_text, a->lines[k].rhs_text);
+				if (a->nlines > 0)
+					dv_strbuf_puts(&b, "\n");
 				break;
 			case LESSON_SHOW:
 			case LESSON_NUMBERS: {

@@ -628,6 +628,7 @@ int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_dia
 {
 	memset(c, 0, sizeof *c);
 	c->holds = 1;
+	c->exact = !dv_mat_is_double(a) || !dv_mat_is_double(b);
 	if (a->rows != b->rows || a->cols != b->cols) {
 		c->holds = 0;
 		c->shape_differs = 1;

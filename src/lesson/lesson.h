@@ -65,7 +65,21 @@ typedef enum lesson_kind {
 	LESSON_CLAIM,
 	LESSON_REFUTE,
 	LESSON_GRADCHECK,
+	LESSON_EXERCISE, /* a question for the student (exercise.h) */
 } lesson_kind;
+
+/* Whether a step item is a check that the lesson decides itself. */
+static inline int lesson_is_check(lesson_kind k)
+{
+	return k == LESSON_CLAIM || k == LESSON_REFUTE || k == LESSON_GRADCHECK;
+}
+
+typedef enum lesson_exercise_kind {
+	EXERCISE_ENTRY,    /* one entry of a symbolic table: a polynomial */
+	EXERCISE_NUMBERS,  /* a matrix of numbers, at the shown sizes */
+	EXERCISE_FORM,     /* an expression, checked as an identity */
+	EXERCISE_DIAGNOSE, /* which line of a derivation is wrong, and its fix */
+} lesson_exercise_kind;
 
 typedef struct lesson_action {
 	lesson_kind kind;
@@ -79,6 +93,21 @@ typedef struct lesson_action {
 	struct lesson_action *instead; /* refute: the corrected claim */
 	const char *wrt;  /* gradcheck: the variable (in lhs) */
 	const dv_node *loss; /* gradcheck: the function (in lhs) */
+
+	/* exercise */
+	char *ex_id;
+	lesson_exercise_kind ex_kind;
+	size_t ex_row, ex_col; /* entry: 1-based */
+	dv_node *target;       /* entry, numbers, form: what the answer must equal */
+	char *target_text;
+	char *ask;             /* the question */
+	char **hints;          /* in the order they are given */
+	size_t nhints;
+	double tolerance;      /* numbers: absolute, per entry */
+	struct lesson_action *lines; /* diagnose: the derivation, each a claim */
+	size_t nlines;
+	dv_node *fix;          /* diagnose: the right side the wrong line needs */
+	char *fix_text;
 } lesson_action;
 
 typedef struct lesson_step {
@@ -115,5 +144,8 @@ void lesson_free(lesson *l);
 
 /* The number of claims, refutes and gradchecks (instead lines not counted). */
 size_t lesson_count_checks(const lesson *l);
+
+/* The exercise `id` of l, or NULL. */
+const lesson_action *lesson_find_exercise(const lesson *l, const char *id);
 
 #endif

@@ -16,7 +16,8 @@ typedef struct lp {
 	lesson_errors *errs;
 	int line;
 	const char *line_start;
-	lesson_action *refute; /* the last refute of the step, for why/instead */
+	lesson_action *refute;   /* the last refute of the step, for why/instead */
+	lesson_action *exercise; /* the last exercise, for ask/hint/line/answer */
 } lp;
 
 __attribute__((format(printf, 3, 4))) static void error_at(lp *p, int column,
@@ -479,6 +480,170 @@ static void parse_show(lp *p, lesson_action *a, const char *s)
 	a->expr = parse_expr_at(p, s);
 }
 
+static int exercise_id_taken(const lesson *l, const char *id)
+{
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			if (l->steps[i].actions[j].ex_id != NULL &&
+			    strcmp(l->steps[i].actions[j].ex_id, id) == 0)
+				return 1;
+	return 0;
+}
+
+/* exercise ID entry R C EXPR | numbers EXPR | form EXPR | diagnose */
+static void parse_exercise(lp *p, lesson_action *a, const char *s)
+{
+	char id[64], kind[16];
+	const char *at_id = word(&s, id, sizeof id), *at_kind = word(&s, kind, sizeof kind);
+
+	for (const char *c = id; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
+			error_at(p, column_of(p, at_id),
+				 "an exercise's id has letters, digits, '-' and '_', not '%s'", id);
+			return;
+		}
+	if (id[0] == '\0' || exercise_id_taken(p->l, id)) {
+		error_at(p, column_of(p, at_id),
+			 id[0] == '\0' ? "expected 'exercise ID KIND ...'"
+				       : "the exercise id '%s' is used twice",
+			 id);
+		return;
+	}
+	a->ex_id = dup_s(p, id);
+	a->tolerance = 1e-6;
+	if (strcmp(kind, "entry") == 0) {
+		char num[16];
+		const char *at_r = word(&s, num, sizeof num);
+		char *end;
+		long r = strtol(num, &end, 10), c;
+		if (*end != '\0' || r < 1) {
+			error_at(p, column_of(p, at_r),
+				 "expected 'exercise ID entry ROW COL EXPR' (entry 2 2 grad(E, X))");
+			return;
+		}
+		at_r = word(&s, num, sizeof num);
+		c = strtol(num, &end, 10);
+		if (*end != '\0' || c < 1) {
+			error_at(p, column_of(p, at_r),
+				 "expected 'exercise ID entry ROW COL EXPR' (entry 2 2 grad(E, X))");
+			return;
+		}
+		a->ex_kind = EXERCISE_ENTRY;
+		a->ex_row = (size_t)r;
+		a->ex_col = (size_t)c;
+	} else if (strcmp(kind, "numbers") == 0) {
+		a->ex_kind = EXERCISE_NUMBERS;
+	} else if (strcmp(kind, "form") == 0) {
+		a->ex_kind = EXERCISE_FORM;
+	} else if (strcmp(kind, "diagnose") == 0) {
+		a->ex_kind = EXERCISE_DIAGNOSE;
+		if (*s != '\0')
+			error_at(p, column_of(p, s), "a diagnose exercise takes its derivation on "
+						     "'line' directives");
+		p->exercise = a;
+		return;
+	} else {
+		error_at(p, column_of(p, at_kind),
+			 "expected the kind of exercise, entry, numbers, form or diagnose, but "
+			 "found '%s'",
+			 kind);
+		return;
+	}
+	if (*s == '\0') {
+		error_at(p, column_of(p, s), "expected the expression the answer must equal");
+		return;
+	}
+	a->target_text = dup_s(p, s);
+	a->target = parse_expr_at(p, s);
+	p->exercise = a;
+}
+
+/* ask, hint, tolerance, line and answer, after an exercise. */
+static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char *arg)
+{
+	lesson_action *e = p->exercise;
+
+	if (e == NULL) {
+		error_at(p, column_of(p, kw_at), "'%s' belongs after an exercise", kw);
+		return;
+	}
+	if (*arg == '\0') {
+		error_at(p, column_of(p, arg), "expected something after '%s'", kw);
+		return;
+	}
+	if (strcmp(kw, "ask") == 0) {
+		if (e->ask != NULL)
+			error_at(p, column_of(p, kw_at), "the exercise has a question already");
+		else
+			e->ask = dup_s(p, arg);
+	} else if (strcmp(kw, "hint") == 0) {
+		char **h = realloc(e->hints, (e->nhints + 1) * sizeof *h);
+		if (h == NULL) {
+			error_at(p, 1, "out of memory");
+			return;
+		}
+		e->hints = h;
+		e->hints[e->nhints++] = dup_s(p, arg);
+	} else if (strcmp(kw, "tolerance") == 0) {
+		char *end;
+		double t = strtod(arg, &end);
+		if (*end != '\0' || !(t >= 0) || t > 1e6 || e->ex_kind != EXERCISE_NUMBERS)
+			error_at(p, column_of(p, arg),
+				 "a tolerance (a number from 0 to 1e6) belongs to a numbers "
+				 "exercise");
+		else
+			e->tolerance = t;
+	} else if (strcmp(kw, "line") == 0) {
+		lesson_action *l;
+		if (e->ex_kind != EXERCISE_DIAGNOSE) {
+			error_at(p, column_of(p, kw_at), "'line' belongs to a diagnose exercise");
+			return;
+		}
+		l = realloc(e->lines, (e->nlines + 1) * sizeof *l);
+		if (l == NULL) {
+			error_at(p, 1, "out of memory");
+			return;
+		}
+		e->lines = l;
+		l = &l[e->nlines++];
+		memset(l, 0, sizeof *l);
+		l->kind = LESSON_CLAIM;
+		l->line = p->line;
+		l->column = column_of(p, arg);
+		l->text = dup_s(p, arg);
+		parse_equation_at(p, arg, l);
+	} else { /* answer */
+		if (e->ex_kind != EXERCISE_DIAGNOSE || e->fix != NULL) {
+			error_at(p, column_of(p, kw_at),
+				 "'answer' gives a diagnose exercise the right side its wrong "
+				 "line needs, once");
+			return;
+		}
+		e->fix_text = dup_s(p, arg);
+		e->fix = parse_expr_at(p, arg);
+	}
+}
+
+/* An exercise is complete when it has its question and, to diagnose, its lines. */
+static void exercise_done(lp *p)
+{
+	lesson_action *e = p->exercise;
+	int line = p->line;
+	if (e == NULL)
+		return;
+	p->line = e->line;
+	if (e->ask == NULL)
+		error_at(p, e->column, "the exercise '%s' has no question: add 'ask TEXT'",
+			 e->ex_id != NULL ? e->ex_id : "");
+	if (e->ex_kind == EXERCISE_DIAGNOSE && (e->nlines < 2 || e->fix == NULL))
+		error_at(p, e->column,
+			 "a diagnose exercise needs at least two 'line A == B' and an "
+			 "'answer EXPR'");
+	p->line = line;
+	p->exercise = NULL;
+}
+
 /* A refute that ends without 'instead' is an error at the refute. */
 static void missing_instead(lp *p)
 {
@@ -503,7 +668,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		{"text", LESSON_TEXT},     {"formula", LESSON_FORMULA},
 		{"show", LESSON_SHOW},     {"numbers", LESSON_NUMBERS},
 		{"claim", LESSON_CLAIM},   {"refute", LESSON_REFUTE},
-		{"gradcheck", LESSON_GRADCHECK},
+		{"gradcheck", LESSON_GRADCHECK}, {"exercise", LESSON_EXERCISE},
 	};
 	lesson *l = p->l;
 	char **header = NULL;
@@ -573,7 +738,13 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		parse_activation(p, arg);
 		return;
 	}
+	if (strcmp(kw, "ask") == 0 || strcmp(kw, "hint") == 0 || strcmp(kw, "tolerance") == 0 ||
+	    strcmp(kw, "line") == 0 || strcmp(kw, "answer") == 0) {
+		exercise_detail(p, kw, kw_at, arg);
+		return;
+	}
 	if (strcmp(kw, "step") == 0) {
+		exercise_done(p);
 		lesson_step *st = realloc(l->steps, (l->nsteps + 1) * sizeof *st);
 		if (*arg == '\0') {
 			error_at(p, column_of(p, arg), "expected the step's title after 'step'");
@@ -639,6 +810,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 			return;
 		}
 		missing_instead(p);
+		exercise_done(p);
 		if ((a = new_action(p, step_kinds[i].kind, arg)) == NULL)
 			return;
 		switch (a->kind) {
@@ -654,6 +826,9 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 			if (a->kind == LESSON_REFUTE)
 				p->refute = a;
 			break;
+		case LESSON_EXERCISE:
+			parse_exercise(p, a, arg);
+			break;
 		default:
 			break;
 		}
@@ -665,13 +840,13 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors *errs)
 {
 	lesson *l = calloc(1, sizeof *l);
-	lp p = {l, errs, 0, NULL, NULL};
+	lp p = {l, errs, 0, NULL, NULL, NULL};
 	const char *s = text;
 
 	*out = NULL;
 	errs->n = 0;
 	if (l == NULL) {
-		lp q = {NULL, errs, 0, "", NULL};
+		lp q = {NULL, errs, 0, "", NULL, NULL};
 		error_at(&q, 1, "out of memory");
 		return DV_E_NOMEM;
 	}
@@ -707,6 +882,7 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 	}
 	p.line_start = "";
 	missing_instead(&p);
+	exercise_done(&p);
 	p.line = 0; /* about the whole file */
 	if (l->name == NULL)
 		error_at(&p, 0, "the lesson has no name: start it with 'lesson NAME'");
@@ -775,6 +951,18 @@ static void free_action(lesson_action *a)
 	free(a->lhs_text);
 	free(a->rhs_text);
 	free(a->why);
+	free(a->ex_id);
+	dv_node_free(a->target);
+	free(a->target_text);
+	free(a->ask);
+	for (size_t i = 0; i < a->nhints; i++)
+		free(a->hints[i]);
+	free(a->hints);
+	for (size_t i = 0; i < a->nlines; i++)
+		free_action(&a->lines[i]);
+	free(a->lines);
+	dv_node_free(a->fix);
+	free(a->fix_text);
 	if (a->instead != NULL) {
 		free_action(a->instead);
 		free(a->instead);
@@ -823,6 +1011,16 @@ size_t lesson_count_checks(const lesson *l)
 	size_t n = 0;
 	for (size_t i = 0; i < l->nsteps; i++)
 		for (size_t j = 0; j < l->steps[i].nactions; j++)
-			n += l->steps[i].actions[j].kind >= LESSON_CLAIM;
+			n += lesson_is_check(l->steps[i].actions[j].kind) ? 1 : 0;
 	return n;
+}
+
+const lesson_action *lesson_find_exercise(const lesson *l, const char *id)
+{
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			if (l->steps[i].actions[j].ex_id != NULL &&
+			    strcmp(l->steps[i].actions[j].ex_id, id) == 0)
+				return &l->steps[i].actions[j];
+	return NULL;
 }

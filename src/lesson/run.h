@@ -42,6 +42,7 @@ typedef struct lesson_opts {
 	unsigned long seed;
 	const lesson_size *sizes; /* --size NAME=RxC, for shown and checked sizes */
 	size_t nsizes;
+	int skip_checks; /* only the matrices: to mark answers quickly */
 } lesson_opts;
 
 /* One side of a check: exact, or numeric; kind DV_V_NONE if not done. */
@@ -101,6 +102,7 @@ typedef struct lesson_result {
 	lesson_step_result *steps;
 	size_t nsteps;
 	size_t nchecks, npassed;
+	int skip_checks;
 } lesson_result;
 
 /*
@@ -110,6 +112,11 @@ typedef struct lesson_result {
  */
 int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_diag *d);
 void lesson_result_free(lesson_result *r);
+
+/* Decides one claim, refute or gradcheck of a lesson that ran. */
+int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
+		  dv_diag *d);
+void lesson_check_free(lesson_check *c);
 
 /* A matrix's entry as shown: symbols print, numbers print. */
 const sym_ctx *lesson_result_symbols(const lesson_result *r);

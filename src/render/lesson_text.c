@@ -182,7 +182,6 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
 	char label[128];
 
-	(void)r;
 	switch (a->kind) {
 	case LESSON_ZH:
 	case LESSON_TEXT:
@@ -229,6 +228,19 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 	case LESSON_GRADCHECK:
 		dv_strbuf_puts(b, "\n");
 		put_check(b, it->check, o, "  ", 0);
+		break;
+	case LESSON_EXERCISE:
+		dv_strbuf_printf(b, "\n  %s exercise %s: ", o->unicode ? "✎" : "?", a->ex_id);
+		dv_put_text(b, a->ask, o->unicode);
+		dv_strbuf_puts(b, "\n");
+		for (size_t i = 0; i < a->nlines; i++) {
+			dv_strbuf_printf(b, "      %zu. ", i + 1);
+			dv_put_text(b, a->lines[i].lhs_text, o->unicode);
+			dv_strbuf_puts(b, " == ");
+			dv_put_text(b, a->lines[i].rhs_text, o->unicode);
+			dv_strbuf_puts(b, "\n");
+		}
+		dv_strbuf_printf(b, "      (answer it with verify exercise %s)\n", r->lesson->name);
 		break;
 	}
 }

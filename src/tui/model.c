@@ -183,7 +183,7 @@ static void mark_seen(tui_model *m)
 	for (size_t i = 0; i < l->nsteps; i++) {
 		int has_check = 0;
 		for (size_t j = 0; j < l->steps[i].nactions; j++)
-			has_check |= l->steps[i].actions[j].kind >= LESSON_CLAIM;
+			has_check |= lesson_is_check(l->steps[i].actions[j].kind);
 		if (has_check && !seen[i])
 			all = 0;
 	}
@@ -201,7 +201,7 @@ static void show_step(tui_model *m, size_t step)
 /* Runs the current lesson with the model's seed and sizes. */
 static int run_current(tui_model *m, dv_diag *d)
 {
-	lesson_opts o = {m->seed, m->sizes, m->nsizes};
+	lesson_opts o = {m->seed, m->sizes, m->nsizes, 0};
 	lesson_result *r = NULL;
 	int rc = lesson_run(&r, current_lesson(m), &o, d);
 

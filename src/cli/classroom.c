@@ -1,0 +1,905 @@
+#include "cli/classroom.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli/args.h"
+#include "cli/print.h"
+#include "core/strbuf.h"
+#include "lesson/exercise.h"
+#include "lesson/library.h"
+#include "lesson/progress.h"
+#include "render/render.h"
+#include "sym/ctx.h"
+
+/* Largest file of answers read: a class's answers are short texts. */
+#define MAX_ANSWERS_BYTES (64 * 1024)
+
+unsigned long student_seed(const char *id)
+{
+	unsigned long h = 2166136261u;
+	for (const char *p = id; *p != '\0'; p++)
+		h = ((h ^ (unsigned char)*p) * 16777619u) & 0xFFFFFFFFu;
+	return h;
+}
+
+/* A lesson to mark answers on: found by name, run at a seed. */
+typedef struct marking {
+	lesson *lesson;
+	lesson_result *result;
+	const lesson_action **ex;
+	size_t nex;
+} marking;
+
+static void marking_free(marking *m)
+{
+	lesson_result_free(m->result);
+	free(m->ex);
+	lesson_free(m->lesson);
+	memset(m, 0, sizeof *m);
+}
+
+static int load_lesson(lesson **out, const char *name)
+{
+	lesson_errors errs;
+	char *path = NULL;
+	dv_diag d;
+	int rc;
+
+	dv_diag_clear(&d);
+	*out = NULL;
+	if (lesson_library_find(&path, name, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	rc = lesson_load(out, path, &errs);
+	if (rc != DV_OK)
+		print_lesson_errors(path, &errs);
+	free(path);
+	return rc == DV_OK ? EXIT_OK : EXIT_USAGE;
+}
+
+static int run_for(marking *m, unsigned long seed, int quick)
+{
+	lesson_opts o = {seed, NULL, 0, quick};
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	lesson_result_free(m->result);
+	m->result = NULL;
+	if (lesson_run(&m->result, m->lesson, &o, &d) != DV_OK) {
+		if (d.line > 0)
+			dv_print_diag(stderr, m->lesson->path, m->lesson->text, &d);
+		else
+			fprintf(stderr, "verify: error: %s: %s\n", m->lesson->name, d.message);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int marking_open(marking *m, const char *name, unsigned long seed, int quick)
+{
+	dv_diag d;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	dv_diag_clear(&d);
+	if ((rc = load_lesson(&m->lesson, name)) != EXIT_OK)
+		return rc;
+	if (lesson_exercises(&m->ex, &m->nex, m->lesson, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		marking_free(m);
+		return EXIT_USAGE;
+	}
+	if (m->nex == 0) {
+		fprintf(stderr, "verify: error: the lesson %s has no exercises\n", name);
+		marking_free(m);
+		return EXIT_USAGE;
+	}
+	if ((rc = run_for(m, seed, quick)) != EXIT_OK)
+		marking_free(m);
+	return rc;
+}
+
+/* ---- what a verdict says ---------------------------------------------------- */
+
+static void put_poly(dv_strbuf *b, const sym_poly *p, const lesson_result *r, int unicode)
+{
+	sym_print_opts o = {unicode ? SYM_UNICODE : SYM_ASCII, NULL, NULL};
+	sym_poly_print(b, p, lesson_result_symbols(r), &o);
+}
+
+/* "at (1,2) your answer gives Y where X is needed", from an identity check. */
+static void put_identity(dv_strbuf *b, const lesson_check *c, int unicode)
+{
+	const lesson_verdict *v = c->exact.value.kind == DV_V_CHECK && !c->exact.value.check.holds
+					  ? &c->exact
+					  : &c->numeric;
+	const dv_check *k = &v->value.check;
+	sym_style style = unicode ? SYM_UNICODE : SYM_ASCII;
+
+	if (v->unevaluable) {
+		dv_strbuf_printf(b, "it cannot be evaluated at the lesson's sizes (%s)",
+				 v->unavailable);
+	} else if (v->value.kind != DV_V_CHECK) {
+		dv_strbuf_puts(b, "it does not hold");
+	} else if (k->shape_differs) {
+		dv_strbuf_printf(b, "your answer is %zux%zu where %zux%zu is needed",
+				 v->value.mat2->rows, v->value.mat2->cols, v->value.mat->rows,
+				 v->value.mat->cols);
+	} else {
+		size_t i = (k->row - 1) * v->value.mat->cols + k->col - 1;
+		dv_strbuf_printf(b, "at (%zu,%zu) your answer gives ", k->row, k->col);
+		dv_put_entry(b, v->value.mat2, i, style, NULL);
+		dv_strbuf_puts(b, " where ");
+		dv_put_entry(b, v->value.mat, i, style, NULL);
+		dv_strbuf_puts(b, " is needed");
+		if (!k->exact)
+			dv_strbuf_puts(b, " (on the lesson's random numbers)");
+	}
+}
+
+static void put_verdict(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
+			int unicode)
+{
+	const char *no = unicode ? "✗" : "FAIL";
+	if (a->problem.code != DV_OK) {
+		dv_strbuf_printf(b, "%s the answer cannot be read: %s", no, a->problem.message);
+		if (a->problem.column > 0)
+			dv_strbuf_printf(b, " (at character %d)", a->problem.column);
+		dv_strbuf_puts(b, "\n");
+		return;
+	}
+	if (a->correct) {
+		dv_strbuf_printf(b, "%s right\n", unicode ? "✓" : "ok");
+		return;
+	}
+	dv_strbuf_printf(b, "%s not yet: ", no);
+	if (a->missing != NULL || a->extra != NULL) {
+		if (sym_poly_len(a->missing) > 0) {
+			dv_strbuf_puts(b, "missing ");
+			put_poly(b, a->missing, r, unicode);
+		}
+		if (sym_poly_len(a->extra) > 0) {
+			dv_strbuf_puts(b, sym_poly_len(a->missing) > 0 ? "; extra " : "extra ");
+			put_poly(b, a->extra, r, unicode);
+		}
+	} else if (a->shape_differs) {
+		dv_strbuf_printf(b, "the answer is %zux%zu; the exercise asks for %zux%zu", a->rows,
+				 a->cols, a->want_rows, a->want_cols);
+	} else if (a->nwrong > 0) {
+		dv_strbuf_printf(b, "%zu entr%s wrong:", a->nwrong, a->nwrong == 1 ? "y is" : "ies are");
+		for (size_t i = 0; i < a->nwrong && i < LESSON_MAX_WRONG; i++)
+			dv_strbuf_printf(b, "%s (%zu,%zu)", i ? "," : "", a->wrong_row[i],
+					 a->wrong_col[i]);
+	} else if (a->line_given != 0 && a->line_given != a->line_wrong) {
+		dv_strbuf_printf(b, "line %zu holds as it stands; look for the line that does not",
+				 a->line_given);
+	} else if (a->check != NULL) {
+		if (a->line_given != 0)
+			dv_strbuf_printf(b, "line %zu is the wrong one, but ", a->line_given);
+		put_identity(b, a->check, unicode);
+	} else {
+		dv_strbuf_puts(b, "it does not hold");
+	}
+	dv_strbuf_puts(b, "\n");
+}
+
+static int put_solution(dv_strbuf *b, marking *m, const lesson_action *ex, int unicode)
+{
+	dv_mat *held = NULL;
+	dv_diag d;
+	size_t line = 0;
+
+	dv_diag_clear(&d);
+	switch (ex->ex_kind) {
+	case EXERCISE_ENTRY:
+	case EXERCISE_NUMBERS:
+		if (lesson_exercise_expected(&held, m->result, ex, &d) != DV_OK)
+			return -1;
+		if (ex->ex_kind == EXERCISE_ENTRY) {
+			dv_strbuf_puts(b, "the answer: ");
+			dv_put_entry(b, held, (ex->ex_row - 1) * held->cols + ex->ex_col - 1,
+				     unicode ? SYM_UNICODE : SYM_ASCII, NULL);
+			dv_strbuf_puts(b, "\n");
+		} else {
+			dv_strbuf_puts(b, "the answer:\n");
+			dv_put_numbers(b, held, "  ");
+		}
+		dv_mat_free(held);
+		return 0;
+	case EXERCISE_FORM:
+		dv_strbuf_printf(b, "one answer: %s\n", ex->target_text);
+		return 0;
+	case EXERCISE_DIAGNOSE:
+		if (lesson_exercise_wrong_line(&line, m->result, ex, &d) != DV_OK || line == 0)
+			return -1;
+		dv_strbuf_printf(b, "the answer: %zu: %s (line %zu should read %s == %s)\n", line,
+				 ex->fix_text, line, ex->lines[line - 1].lhs_text, ex->fix_text);
+		return 0;
+	}
+	return -1;
+}
+
+static void emit(FILE *f, dv_strbuf *b)
+{
+	char *s = NULL;
+	if (dv_strbuf_finish(b, &s, NULL) == DV_OK)
+		fputs(s, f);
+	free(s);
+	dv_strbuf_init(b);
+}
+
+static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex, size_t k,
+			 int unicode)
+{
+	dv_strbuf_printf(b, "\nExercise %zu of %zu (%s): ", k + 1, m->nex, ex->ex_id);
+	dv_put_text(b, ex->ask, unicode);
+	dv_strbuf_puts(b, "\n");
+	for (size_t i = 0; i < ex->nlines; i++) {
+		dv_strbuf_printf(b, "  %zu. ", i + 1);
+		dv_put_text(b, ex->lines[i].lhs_text, unicode);
+		dv_strbuf_puts(b, " == ");
+		dv_put_text(b, ex->lines[i].rhs_text, unicode);
+		dv_strbuf_puts(b, "\n");
+	}
+}
+
+/* ---- verify exercise -------------------------------------------------------- */
+
+typedef struct common_args {
+	const char *lesson;
+	const char *student;
+	unsigned long seed;
+	int seed_given;
+	const char *answers; /* check */
+	const char *dir;     /* grade */
+	int json, csv, yes;
+} common_args;
+
+static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
+			const char *const *allowed)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *v = NULL;
+		int r, known = 0;
+		for (const char *const *a = allowed; *a != NULL; a++)
+			if (strncmp(argv[i], *a, strlen(*a)) == 0)
+				known = 1;
+		if (argv[i][0] == '-' && !known)
+			return usage_error("%s does not take the option '%s'", cmd, argv[i]);
+		if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || !progress_valid_student(v))
+				return usage_error("--student needs an id: letters, digits, '.', "
+						   "'-' and '_' (at most 64)");
+			ca->student = v;
+		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || parse_seed(v, &ca->seed) != 0)
+				return usage_error("--seed needs a whole number from 0 to "
+						   "4294967295");
+			ca->seed_given = 1;
+		} else if ((r = option_value("--answers", argc, argv, &i, &v)) != 0) {
+			if (r < 0)
+				return usage_error("--answers needs a file");
+			ca->answers = v;
+		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
+			if (r > 0 && strcmp(v, "json") == 0)
+				ca->json = 1;
+			else if (r > 0 && strcmp(v, "csv") == 0 && strcmp(cmd, "grade") == 0)
+				ca->csv = 1;
+			else if (r > 0 && strcmp(v, "text") == 0 && strcmp(cmd, "grade") != 0)
+				ca->json = 0;
+			else
+				return usage_error("--format must be %s",
+						   strcmp(cmd, "grade") == 0 ? "csv or json"
+									     : "text or json");
+		} else if (strcmp(argv[i], "--yes") == 0) {
+			ca->yes = 1;
+		} else if (ca->lesson == NULL) {
+			ca->lesson = argv[i];
+		} else if (strcmp(cmd, "grade") == 0 && ca->dir == NULL) {
+			ca->dir = argv[i];
+		} else {
+			return usage_error("%s: unexpected '%s'", cmd, argv[i]);
+		}
+	}
+	if (ca->lesson == NULL)
+		return usage_error("%s needs a lesson's name (see verify --list)", cmd);
+	if (ca->student != NULL && ca->seed_given)
+		return usage_error("give --seed or --student, not both: a student's numbers "
+				   "come from the id");
+	if (ca->student != NULL)
+		ca->seed = student_seed(ca->student);
+	return EXIT_OK;
+}
+
+int cmd_exercise(int argc, char **argv)
+{
+	static const char *const allowed[] = {"--student", "--seed", NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
+	int unicode = utf8_terminal(), interactive = isatty(STDIN_FILENO);
+	progress *pg = NULL;
+	char *kept = NULL, *line = NULL;
+	size_t cap = 0, solved = 0;
+	marking m;
+	dv_strbuf b;
+	dv_diag d;
+	int rc;
+
+	if ((rc = parse_common(&ca, argc, argv, "exercise", allowed)) != EXIT_OK)
+		return rc;
+	if ((rc = marking_open(&m, ca.lesson, ca.seed, 0)) != EXIT_OK)
+		return rc;
+	dv_diag_clear(&d);
+	dv_strbuf_init(&b);
+	if (progress_load(&pg, ca.student, &kept, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		marking_free(&m);
+		return EXIT_USAGE;
+	}
+	if (kept != NULL)
+		fprintf(stderr, "verify: the progress file was not readable; it is kept as %s\n",
+			kept);
+	free(kept);
+	dv_strbuf_printf(&b, "%s: %zu exercise%s%s%s. Answer each on one line; ? gives a hint, "
+			     "giveup shows the answer, skip goes on.\n",
+			 m.lesson->name, m.nex, m.nex == 1 ? "" : "s",
+			 ca.student != NULL ? " for " : "", ca.student != NULL ? ca.student : "");
+	emit(stdout, &b);
+	rc = EXIT_OK;
+	for (size_t k = 0; k < m.nex && rc == EXIT_OK; k++) {
+		const lesson_action *ex = m.ex[k];
+		progress_item *it = progress_get(pg, m.lesson->name, ex->ex_id, &d);
+		int done = 0, eof = 0;
+		if (it == NULL) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			rc = EXIT_USAGE;
+			break;
+		}
+		put_question(&b, &m, ex, k, unicode);
+		if (it->solved)
+			dv_strbuf_printf(&b, "(solved before, in %d attempt%s)\n", it->attempts,
+					 it->attempts == 1 ? "" : "s");
+		emit(stdout, &b);
+		while (!done) {
+			ssize_t n;
+			lesson_answer a;
+			if (interactive) {
+				fputs("answer> ", stdout);
+				fflush(stdout);
+			}
+			n = getline(&line, &cap, stdin);
+			if (n < 0) {
+				eof = 1;
+				break;
+			}
+			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				line[--n] = '\0';
+			if (strcmp(line, "?") == 0 || strcmp(line, "hint") == 0) {
+				if ((size_t)it->hints < ex->nhints) {
+					dv_strbuf_printf(&b, "hint %d of %zu: ", it->hints + 1, ex->nhints);
+					dv_put_text(&b, ex->hints[it->hints], unicode);
+					dv_strbuf_puts(&b, "\n");
+					it->hints++;
+				} else {
+					dv_strbuf_puts(&b, ex->nhints == 0
+								   ? "this exercise has no hints; giveup "
+								     "shows the answer\n"
+								   : "no more hints; giveup shows the answer\n");
+				}
+			} else if (strcmp(line, "giveup") == 0 || strcmp(line, "give up") == 0) {
+				if (put_solution(&b, &m, ex, unicode) != 0)
+					dv_strbuf_puts(&b, "(the answer cannot be shown)\n");
+				if (!it->solved)
+					it->gave_up = 1;
+				done = 1;
+			} else if (strcmp(line, "skip") == 0 || line[0] == '\0') {
+				done = 1;
+			} else {
+				if (lesson_answer_check(&a, m.result, ex, line, &d) != DV_OK) {
+					if (d.line > 0)
+						dv_print_diag(stderr, m.lesson->path, m.lesson->text, &d);
+					else
+						fprintf(stderr, "verify: error: %s\n", d.message);
+					rc = EXIT_USAGE;
+					break;
+				}
+				if (a.problem.code == DV_OK)
+					it->attempts++;
+				put_verdict(&b, &a, m.result, unicode);
+				if (a.correct) {
+					it->solved = 1;
+					done = 1;
+				}
+				lesson_answer_clear(&a);
+			}
+			emit(stdout, &b);
+			if (progress_save(pg, &d) != DV_OK) {
+				fprintf(stderr, "verify: error: %s\n", d.message);
+				rc = EXIT_USAGE;
+				break;
+			}
+		}
+		if (it->solved)
+			solved++;
+		if (eof)
+			break;
+	}
+	if (rc == EXIT_OK) {
+		size_t total = 0;
+		for (size_t k = 0; k < m.nex; k++) {
+			progress_item *it = progress_get(pg, m.lesson->name, m.ex[k]->ex_id, &d);
+			total += it != NULL && it->solved;
+		}
+		printf("\n%s: %zu of %zu exercises solved\n", m.lesson->name, total, m.nex);
+		rc = total == m.nex ? EXIT_OK : EXIT_CHECK;
+	}
+	(void)solved;
+	free(line);
+	progress_free(pg);
+	marking_free(&m);
+	return rc;
+}
+
+/* ---- files of answers ----------------------------------------------------------- */
+
+typedef struct answers {
+	char **id, **text;
+	int *line;
+	size_t n;
+} answers;
+
+static void answers_free(answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->id[i]);
+		free(a->text[i]);
+	}
+	free(a->id);
+	free(a->text);
+	free(a->line);
+	memset(a, 0, sizeof *a);
+}
+
+/*
+ * Reads "ID: answer" lines ('#' starts a comment line).  Returns 0, or -1
+ * with the reason in why (the file's fault, not verify's).
+ */
+static int answers_read(answers *out, const char *path, const marking *m, char *why,
+			size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	char *text, *s;
+	size_t n;
+	int line = 0;
+
+	memset(out, 0, sizeof *out);
+	if (f == NULL) {
+		snprintf(why, size, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	text = malloc(MAX_ANSWERS_BYTES + 2);
+	n = text != NULL ? fread(text, 1, MAX_ANSWERS_BYTES + 1, f) : 0;
+	fclose(f);
+	if (text == NULL) {
+		snprintf(why, size, "out of memory");
+		return -1;
+	}
+	if (n > MAX_ANSWERS_BYTES) {
+		snprintf(why, size, "%s is larger than a file of answers can be (64 KB)", path);
+		free(text);
+		return -1;
+	}
+	if (memchr(text, '\0', n) != NULL) {
+		snprintf(why, size, "%s is not a text file", path);
+		free(text);
+		return -1;
+	}
+	text[n] = '\0';
+	for (s = text; *s != '\0';) {
+		char *nl = strchr(s, '\n'), *colon, *id, *ans;
+		size_t k;
+		if (nl != NULL)
+			*nl = '\0';
+		line++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s != '\0' && *s != '#' && *s != '\r') {
+			colon = strchr(s, ':');
+			if (colon == NULL) {
+				snprintf(why, size, "%s:%d: expected 'EXERCISE: answer' but found '%.40s'",
+					 path, line, s);
+				goto fail;
+			}
+			*colon = '\0';
+			id = s;
+			for (char *e = colon - 1; e >= id && (*e == ' ' || *e == '\t'); e--)
+				*e = '\0';
+			ans = colon + 1;
+			while (*ans == ' ' || *ans == '\t')
+				ans++;
+			for (size_t e = strlen(ans); e > 0 && (ans[e - 1] == '\r' || ans[e - 1] == ' '); e--)
+				ans[e - 1] = '\0';
+			for (k = 0; k < m->nex && strcmp(m->ex[k]->ex_id, id) != 0; k++)
+				;
+			if (k == m->nex) {
+				snprintf(why, size, "%s:%d: the lesson %s has no exercise '%s'", path, line,
+					 m->lesson->name, id);
+				goto fail;
+			}
+			for (k = 0; k < out->n; k++)
+				if (strcmp(out->id[k], id) == 0) {
+					snprintf(why, size, "%s:%d: '%s' is answered twice (line %d too)",
+						 path, line, id, out->line[k]);
+					goto fail;
+				}
+			{
+				char **ids = realloc(out->id, (out->n + 1) * sizeof *ids);
+				char **txt = ids ? realloc(out->text, (out->n + 1) * sizeof *txt) : NULL;
+				int *lines = txt ? realloc(out->line, (out->n + 1) * sizeof *lines) : NULL;
+				if (ids)
+					out->id = ids;
+				if (txt)
+					out->text = txt;
+				if (lines == NULL) {
+					snprintf(why, size, "out of memory");
+					goto fail;
+				}
+				out->line = lines;
+				out->id[out->n] = strdup(id);
+				out->text[out->n] = strdup(ans);
+				out->line[out->n] = line;
+				out->n++;
+			}
+		}
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	free(text);
+	return 0;
+fail:
+	free(text);
+	answers_free(out);
+	return -1;
+}
+
+static const char *answer_for(const answers *a, const char *id)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->id[i], id) == 0)
+			return a->text[i];
+	return NULL;
+}
+
+/* Marks every exercise; right[k] = 1 right, 0 wrong, -1 not answered. */
+static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report, int unicode)
+{
+	for (size_t k = 0; k < m->nex; k++) {
+		const char *text = answer_for(a, m->ex[k]->ex_id);
+		lesson_answer v;
+		dv_diag d;
+		dv_diag_clear(&d);
+		if (text == NULL) {
+			right[k] = -1;
+			if (report != NULL)
+				dv_strbuf_printf(report, "- %s: not answered\n", m->ex[k]->ex_id);
+			continue;
+		}
+		if (lesson_answer_check(&v, m->result, m->ex[k], text, &d) != DV_OK) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			return -1;
+		}
+		right[k] = v.correct;
+		if (report != NULL) {
+			dv_strbuf_printf(report, "%s: ", m->ex[k]->ex_id);
+			put_verdict(report, &v, m->result, unicode);
+		}
+		lesson_answer_clear(&v);
+	}
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const char *const allowed[] = {"--student", "--seed", "--answers", "--format",
+					      NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
+	char why[512];
+	answers a;
+	marking m;
+	dv_strbuf b;
+	int *right, rc, all = 1;
+
+	if ((rc = parse_common(&ca, argc, argv, "check", allowed)) != EXIT_OK)
+		return rc;
+	if (ca.answers == NULL)
+		return usage_error("check needs --answers FILE");
+	if ((rc = marking_open(&m, ca.lesson, ca.seed, 1)) != EXIT_OK)
+		return rc;
+	if (answers_read(&a, ca.answers, &m, why, sizeof why) != 0) {
+		fprintf(stderr, "verify: error: %s\n", why);
+		marking_free(&m);
+		return EXIT_USAGE;
+	}
+	right = calloc(m.nex, sizeof *right);
+	dv_strbuf_init(&b);
+	if (right == NULL || mark_all(&m, &a, right, ca.json ? NULL : &b, utf8_terminal()) != 0) {
+		rc = EXIT_USAGE;
+	} else if (ca.json) {
+		cJSON *root = cJSON_CreateObject(), *ex = cJSON_AddObjectToObject(root, "exercises");
+		char *text;
+		cJSON_AddStringToObject(root, "lesson", m.lesson->name);
+		if (ca.student != NULL)
+			cJSON_AddStringToObject(root, "student", ca.student);
+		for (size_t k = 0; k < m.nex; k++) {
+			if (right[k] < 0)
+				cJSON_AddNullToObject(ex, m.ex[k]->ex_id);
+			else
+				cJSON_AddBoolToObject(ex, m.ex[k]->ex_id, right[k]);
+			all &= right[k] == 1;
+		}
+		cJSON_AddBoolToObject(root, "all_right", all);
+		text = cJSON_Print(root);
+		if (text != NULL)
+			printf("%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(root);
+		rc = all ? EXIT_OK : EXIT_CHECK;
+	} else {
+		size_t n = 0;
+		for (size_t k = 0; k < m.nex; k++) {
+			all &= right[k] == 1;
+			n += right[k] == 1;
+		}
+		dv_strbuf_printf(&b, "%s: %zu of %zu right\n", m.lesson->name, n, m.nex);
+		emit(stdout, &b);
+		rc = all ? EXIT_OK : EXIT_CHECK;
+	}
+	dv_strbuf_free(&b);
+	free(right);
+	answers_free(&a);
+	marking_free(&m);
+	return rc;
+}
+
+/* ---- verify grade ------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\n\r") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int cmd_grade(int argc, char **argv)
+{
+	static const char *const allowed[] = {"--format", NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0};
+	char **files = NULL;
+	size_t nfiles = 0;
+	cJSON *root = NULL, *students = NULL;
+	marking m;
+	DIR *dir;
+	struct dirent *e;
+	int rc, *right = NULL;
+
+	if ((rc = parse_common(&ca, argc, argv, "grade", allowed)) != EXIT_OK)
+		return rc;
+	if (ca.dir == NULL)
+		return usage_error("grade needs a lesson and a folder of answer files");
+	ca.csv = !ca.json;
+	dir = opendir(ca.dir);
+	if (dir == NULL) {
+		fprintf(stderr, "verify: error: cannot read the folder %s: %s\n", ca.dir,
+			strerror(errno));
+		return EXIT_USAGE;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		char **grown;
+		if (e->d_name[0] == '.')
+			continue;
+		grown = realloc(files, (nfiles + 1) * sizeof *grown);
+		if (grown == NULL)
+			break;
+		files = grown;
+		files[nfiles++] = strdup(e->d_name);
+	}
+	closedir(dir);
+	if (nfiles > 1)
+		qsort(files, nfiles, sizeof *files, by_name);
+	if ((rc = marking_open(&m, ca.lesson, 1, 1)) != EXIT_OK)
+		goto out;
+	right = calloc(m.nex, sizeof *right);
+	if (ca.csv) {
+		fputs("student", stdout);
+		for (size_t k = 0; k < m.nex; k++) {
+			fputc(',', stdout);
+			csv_field(stdout, m.ex[k]->ex_id);
+		}
+		fputs(",total,error\n", stdout);
+	} else {
+		root = cJSON_CreateObject();
+		cJSON *ids = cJSON_AddArrayToObject(root, "exercises");
+		cJSON_AddStringToObject(root, "lesson", m.lesson->name);
+		for (size_t k = 0; k < m.nex; k++)
+			cJSON_AddItemToArray(ids, cJSON_CreateString(m.ex[k]->ex_id));
+		students = cJSON_AddArrayToObject(root, "students");
+	}
+	for (size_t i = 0; i < nfiles && right != NULL; i++) {
+		char path[4096], student[128], why[512] = "";
+		struct stat st;
+		answers a;
+		size_t total = 0;
+		char *dot;
+		int ok;
+		snprintf(path, sizeof path, "%s/%s", ca.dir, files[i]);
+		snprintf(student, sizeof student, "%s", files[i]);
+		if ((dot = strrchr(student, '.')) != NULL && dot != student)
+			*dot = '\0';
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		ok = progress_valid_student(student);
+		if (!ok)
+			snprintf(why, sizeof why, "the file name does not make a student id");
+		/* each student's own numbers */
+		if (ok && run_for(&m, student_seed(student), 1) != EXIT_OK) {
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (ok && answers_read(&a, path, &m, why, sizeof why) != 0)
+			ok = 0;
+		if (ok) {
+			if (mark_all(&m, &a, right, NULL, 0) != 0) {
+				answers_free(&a);
+				rc = EXIT_USAGE;
+				break;
+			}
+			answers_free(&a);
+		}
+		for (size_t k = 0; k < m.nex; k++)
+			total += ok && right[k] == 1;
+		if (ca.csv) {
+			csv_field(stdout, student);
+			for (size_t k = 0; k < m.nex; k++)
+				printf(",%d", ok && right[k] == 1);
+			printf(",%zu,", total);
+			csv_field(stdout, why);
+			fputc('\n', stdout);
+		} else {
+			cJSON *row = cJSON_CreateObject(), *ans = cJSON_AddObjectToObject(row, "answers");
+			cJSON_AddStringToObject(row, "student", student);
+			for (size_t k = 0; ok && k < m.nex; k++) {
+				if (right[k] < 0)
+					cJSON_AddNullToObject(ans, m.ex[k]->ex_id);
+				else
+					cJSON_AddBoolToObject(ans, m.ex[k]->ex_id, right[k]);
+			}
+			cJSON_AddNumberToObject(row, "total", (double)total);
+			if (!ok)
+				cJSON_AddStringToObject(row, "error", why);
+			cJSON_AddItemToArray(students, row);
+		}
+		if (!ok)
+			fprintf(stderr, "verify: %s: %s\n", files[i], why);
+	}
+	if (root != NULL && rc == EXIT_OK) {
+		char *text = cJSON_Print(root);
+		if (text != NULL)
+			printf("%s\n", text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(root);
+	free(right);
+	marking_free(&m);
+out:
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	return rc;
+}
+
+/* ---- verify progress, verify reset ------------------------------------------------ */
+
+int cmd_progress(int argc, char **argv)
+{
+	const char *student = NULL;
+	progress *pg = NULL;
+	char *kept = NULL;
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	for (int i = 2; i < argc; i++) {
+		const char *v = NULL;
+		int r = option_value("--student", argc, argv, &i, &v);
+		if (r > 0 && progress_valid_student(v))
+			student = v;
+		else if (r != 0)
+			return usage_error("--student needs an id: letters, digits, '.', '-' and '_'");
+		else
+			return usage_error("progress: unexpected '%s'", argv[i]);
+	}
+	if (progress_load(&pg, student, &kept, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	if (kept != NULL)
+		fprintf(stderr, "verify: the progress file was not readable; it is kept as %s\n",
+			kept);
+	free(kept);
+	if (pg->n == 0)
+		printf("no exercises tried yet%s%s (verify exercise LESSON)\n",
+		       student ? " by " : "", student ? student : "");
+	for (size_t i = 0; i < pg->n; i++) {
+		const progress_item *x = &pg->items[i];
+		printf("%-18s %-14s %-9s %d attempt%s, %d hint%s\n", x->lesson, x->id,
+		       x->solved ? "solved" : x->gave_up ? "gave up" : "open", x->attempts,
+		       x->attempts == 1 ? "" : "s", x->hints, x->hints == 1 ? "" : "s");
+	}
+	progress_free(pg);
+	return EXIT_OK;
+}
+
+int cmd_reset(int argc, char **argv)
+{
+	static const char *const allowed[] = {"--student", "--yes", NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
+	progress *pg = NULL;
+	char *kept = NULL;
+	size_t gone;
+	dv_diag d;
+	int rc;
+
+	if ((rc = parse_common(&ca, argc, argv, "reset", allowed)) != EXIT_OK)
+		return rc;
+	dv_diag_clear(&d);
+	if (!ca.yes) {
+		char answer[16] = "";
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "verify: error: reset asks before it forgets; without a "
+					"terminal, add --yes\n");
+			return EXIT_USAGE;
+		}
+		printf("Forget your answers to %s? [y/N] ", ca.lesson);
+		fflush(stdout);
+		if (fgets(answer, sizeof answer, stdin) == NULL ||
+		    (answer[0] != 'y' && answer[0] != 'Y')) {
+			printf("nothing changed\n");
+			return EXIT_OK;
+		}
+	}
+	if (progress_load(&pg, ca.student, &kept, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	free(kept);
+	gone = progress_reset(pg, ca.lesson);
+	if (progress_save(pg, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		progress_free(pg);
+		return EXIT_USAGE;
+	}
+	printf("%s: %zu exercise record%s forgotten\n", ca.lesson, gone, gone == 1 ? "" : "s");
+	progress_free(pg);
+	return EXIT_OK;
+}

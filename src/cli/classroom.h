@@ -1,0 +1,19 @@
+/*
+ * classroom: the commands around exercises: verify exercise (a line-based
+ * prompt, scriptable), verify check (a file of answers), verify grade (a
+ * folder of students' files into a gradebook), verify progress and
+ * verify reset.
+ */
+#ifndef DV_CLASSROOM_H
+#define DV_CLASSROOM_H
+
+int cmd_exercise(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
+int cmd_progress(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
+
+/* The seed of a student's numbers: the same id, the same numbers. */
+unsigned long student_seed(const char *id);
+
+#endif

@@ -1,0 +1,602 @@
+#include "lesson/exercise.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "expr/eval.h"
+#include "sym/ctx.h"
+#include "sym/print.h"
+
+int lesson_exercises(const lesson_action ***out, size_t *n, const lesson *l, dv_diag *d)
+{
+	const lesson_action **list = NULL;
+	size_t k = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			k += l->steps[i].actions[j].kind == LESSON_EXERCISE;
+	if (k == 0)
+		return DV_OK;
+	list = malloc(k * sizeof *list);
+	if (list == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	k = 0;
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++)
+			if (l->steps[i].actions[j].kind == LESSON_EXERCISE)
+				list[k++] = &l->steps[i].actions[j];
+	*out = list;
+	*n = k;
+	return DV_OK;
+}
+
+void lesson_answer_clear(lesson_answer *a)
+{
+	sym_poly_free(a->missing);
+	sym_poly_free(a->extra);
+	lesson_check_free(a->check);
+	memset(a, 0, sizeof *a);
+}
+
+/* ---- reading answers ------------------------------------------------------ */
+
+/* Unicode the answers may use, and what it stands for. */
+static const struct {
+	const char *utf8, *text;
+} unicode_map[] = {
+	{"δ", "d"},      {"β", " beta "}, {"α", " alpha "}, {"γ", " gamma "}, {"η", " eta "},
+	{"λ", " lambda "}, {"θ", " theta "}, {"·", "*"},    {"×", "*"},       {"∗", "*"},
+	{"∘", ".*"},     {"−", "-"},      {"′", "'"},       {"²", "^2"},      {"³", "^3"},
+	{"₀", "0"},      {"₁", "1"},      {"₂", "2"},       {"₃", "3"},       {"₄", "4"},
+	{"₅", "5"},      {"₆", "6"},      {"₇", "7"},       {"₈", "8"},       {"₉", "9"},
+};
+
+/* The text of the brace group at *s ("{...}"), *s moved past it. */
+static int brace_group(const char **s, const char **start, size_t *len)
+{
+	int depth = 0;
+	const char *p = *s;
+	if (*p != '{')
+		return -1;
+	for (const char *q = p; *q != '\0'; q++) {
+		if (*q == '{')
+			depth++;
+		else if (*q == '}' && --depth == 0) {
+			*start = p + 1;
+			*len = (size_t)(q - p - 1);
+			*s = q + 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Indices after _ : _{11} -> 11, _{10,3} -> _10_3, _1 -> 1. */
+static int put_index(dv_strbuf *b, const char **s)
+{
+	const char *start;
+	size_t len;
+	if (**s != '_')
+		return -1;
+	(*s)++;
+	if (**s == '{') {
+		if (brace_group(s, &start, &len) != 0)
+			return -1;
+		if (memchr(start, ',', len) != NULL) {
+			dv_strbuf_putn(b, "_", 1);
+			for (size_t i = 0; i < len; i++)
+				if (start[i] != ' ')
+					dv_strbuf_putn(b, start[i] == ',' ? "_" : &start[i], 1);
+		} else {
+			for (size_t i = 0; i < len; i++)
+				if (start[i] != ' ')
+					dv_strbuf_putn(b, &start[i], 1);
+		}
+		return 0;
+	}
+	if (**s != '\0') {
+		dv_strbuf_putn(b, *s, 1);
+		(*s)++;
+		return 0;
+	}
+	return -1;
+}
+
+/* Skips the decorations of a LaTeX symbol: _j, _{j}, ^{l+1}, ^l. */
+static void skip_decorations(const char **s)
+{
+	for (;;) {
+		const char *start;
+		size_t len;
+		while (**s == ' ')
+			(*s)++;
+		if ((**s == '_' || **s == '^') && (*s)[1] == '{') {
+			(*s)++;
+			if (brace_group(s, &start, &len) != 0)
+				return;
+		} else if ((**s == '_' || **s == '^') && (*s)[1] != '\0') {
+			*s += 2;
+		} else {
+			return;
+		}
+	}
+}
+
+static void latex_to_text(dv_strbuf *b, const char *s);
+
+/* One LaTeX command at s (past the backslash); s moved past it. */
+static void latex_command(dv_strbuf *b, const char **s)
+{
+	char name[32];
+	size_t n = 0;
+	while (isalpha((unsigned char)**s) && n < sizeof name - 1)
+		name[n++] = *(*s)++;
+	name[n] = '\0';
+	if (n == 0) { /* \, \; \! and the like */
+		if (**s != '\0')
+			(*s)++;
+		dv_strbuf_puts(b, " ");
+	} else if (strcmp(name, "left") == 0 || strcmp(name, "right") == 0) {
+		/* the delimiter that follows stays */
+	} else if (strcmp(name, "cdot") == 0 || strcmp(name, "times") == 0 ||
+		   strcmp(name, "ast") == 0) {
+		dv_strbuf_puts(b, "*");
+	} else if (strcmp(name, "circ") == 0 || strcmp(name, "odot") == 0) {
+		dv_strbuf_puts(b, ".*");
+	} else if (strcmp(name, "frac") == 0) {
+		const char *num, *den;
+		size_t nl, dl;
+		char *a, *c;
+		if (brace_group(s, &num, &nl) != 0 || brace_group(s, &den, &dl) != 0)
+			return;
+		a = strndup(num, nl);
+		c = strndup(den, dl);
+		if (a != NULL && c != NULL) {
+			dv_strbuf_puts(b, "((");
+			latex_to_text(b, a);
+			dv_strbuf_puts(b, ")/(");
+			latex_to_text(b, c);
+			dv_strbuf_puts(b, "))");
+		} else {
+			b->failed = 1;
+		}
+		free(a);
+		free(c);
+	} else if (strcmp(name, "delta") == 0) {
+		dv_strbuf_puts(b, " d");
+		if (**s == '_')
+			put_index(b, s);
+	} else {
+		/* \beta, \gamma, ...: the name */
+		dv_strbuf_printf(b, " %s ", name);
+	}
+}
+
+static void latex_to_text(dv_strbuf *b, const char *s)
+{
+	while (*s != '\0') {
+		size_t k, nmap = sizeof unicode_map / sizeof unicode_map[0];
+		if (*s == '(' && strncmp(s + 1, "\\delta", 6) == 0) {
+			/* the notes' (\delta_j^{l+1})_{11}: the matrix δ, entry 11 */
+			const char *q = s + 7;
+			skip_decorations(&q);
+			if (*q == ')' && q[1] == '_') {
+				q++;
+				dv_strbuf_puts(b, " d");
+				put_index(b, &q);
+				s = q;
+				continue;
+			}
+		}
+		if (*s == '\\') {
+			s++;
+			latex_command(b, &s);
+			continue;
+		}
+		if (*s == '_' && (s[1] == '{' || isdigit((unsigned char)s[1]))) {
+			put_index(b, &s);
+			continue;
+		}
+		if (*s == '{' || *s == '}') {
+			dv_strbuf_puts(b, *s == '{' ? "(" : ")");
+			s++;
+			continue;
+		}
+		for (k = 0; k < nmap; k++) {
+			size_t len = strlen(unicode_map[k].utf8);
+			if (strncmp(s, unicode_map[k].utf8, len) == 0) {
+				dv_strbuf_puts(b, unicode_map[k].text);
+				s += len;
+				break;
+			}
+		}
+		if (k == nmap)
+			dv_strbuf_putn(b, s++, 1);
+	}
+}
+
+typedef enum tok { T_NONE, T_NUM, T_NAME, T_OPEN, T_CLOSE, T_OTHER } tok;
+
+int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
+{
+	dv_strbuf mid, b;
+	char *m = NULL;
+	tok prev = T_NONE;
+	int rc;
+
+	*out = NULL;
+	dv_strbuf_init(&mid);
+	latex_to_text(&mid, text);
+	if ((rc = dv_strbuf_finish(&mid, &m, d)) != DV_OK)
+		return rc;
+	dv_strbuf_init(&b);
+	for (const char *s = m; *s != '\0';) {
+		const char *start = s;
+		int space = 0;
+		tok cur;
+		while (*s == ' ' || *s == '\t') {
+			s++;
+			space = 1;
+		}
+		if (*s == '\0')
+			break;
+		start = s;
+		if (isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))) {
+			while (isdigit((unsigned char)*s) || *s == '.')
+				s++;
+			if ((*s == 'e' || *s == 'E') &&
+			    (isdigit((unsigned char)s[1]) ||
+			     ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2]))))
+				for (s += 2; isdigit((unsigned char)*s); s++)
+					;
+			cur = T_NUM;
+		} else if (isalpha((unsigned char)*s) || *s == '_') {
+			int digits = 0;
+			while (isalnum((unsigned char)*s) || *s == '_') {
+				if (isdigit((unsigned char)*s))
+					digits = 1;
+				else if (digits && isalpha((unsigned char)*s))
+					break; /* d11k22: two names */
+				s++;
+			}
+			cur = T_NAME;
+		} else {
+			s++;
+			cur = *start == '(' ? T_OPEN : *start == ')' ? T_CLOSE : T_OTHER;
+		}
+		/* juxtaposition is a product; a name right before '(' is a call */
+		if ((prev == T_NUM || prev == T_NAME || prev == T_CLOSE) &&
+		    (cur == T_NUM || cur == T_NAME || (cur == T_OPEN && (prev != T_NAME || space))))
+			dv_strbuf_puts(&b, "*");
+		else if (space)
+			dv_strbuf_puts(&b, " ");
+		/* f'(x), sigmoid'(x): the derivative */
+		if (cur == T_NAME && s[0] == '\'' && s[1] == '(') {
+			dv_strbuf_puts(&b, "d");
+			dv_strbuf_putn(&b, start, (size_t)(s - start));
+			s++;
+		} else {
+			dv_strbuf_putn(&b, start, (size_t)(s - start));
+		}
+		prev = cur;
+	}
+	free(m);
+	return dv_strbuf_finish(&b, out, d);
+}
+
+/* ---- marking ------------------------------------------------------------- */
+
+/* An environment where each symbol of the lesson is a name: d11, beta. */
+static int answer_env(dv_env **out, lesson_result *r, dv_diag *d)
+{
+	sym_ctx *ctx = NULL;
+	dv_env *env = NULL;
+	int rc = dv_env_new(&env, 1, d);
+
+	*out = NULL;
+	if (rc == DV_OK)
+		rc = dv_env_symbols(&ctx, r->symbols, d);
+	for (size_t i = 0; rc == DV_OK && i < sym_ctx_atoms(ctx); i++) {
+		const sym_atom *a = sym_ctx_atom(ctx, (uint32_t)i);
+		char name[64];
+		dv_mat *m = NULL;
+		if (a->kind == SYM_APPLY)
+			continue;
+		if (a->kind == SYM_SCALAR)
+			snprintf(name, sizeof name, "%s", a->name);
+		else if (a->row >= 10 || a->col >= 10)
+			snprintf(name, sizeof name, "%s_%u_%u", a->name, a->row, a->col);
+		else
+			snprintf(name, sizeof name, "%s%u%u", a->name, a->row, a->col);
+		if (dv_eval_is_function(name))
+			continue;
+		rc = dv_mat_new(&m, sym_ctx_field(ctx), 1, 1, d);
+		if (rc == DV_OK)
+			rc = sym_poly_atom((sym_poly **)m->data, (uint32_t)i, d);
+		if (rc == DV_OK)
+			rc = dv_env_bind(env, name, m, d);
+		else
+			dv_mat_free(m);
+	}
+	if (rc != DV_OK) {
+		dv_env_free(env);
+		return rc;
+	}
+	*out = env;
+	return DV_OK;
+}
+
+/* Parses and evaluates the answer; a problem goes to a->problem. */
+static int read_answer(dv_mat **out, lesson_answer *a, const char *text, dv_env *env,
+		       int normalize)
+{
+	char *src = NULL;
+	dv_value v;
+	int rc;
+
+	*out = NULL;
+	dv_diag_clear(&a->problem);
+	if (normalize) {
+		if ((rc = lesson_answer_normalize(&src, text, &a->problem)) != DV_OK)
+			return rc;
+	} else if ((src = strdup(text)) == NULL) {
+		return dv_fail(&a->problem, DV_E_NOMEM, "out of memory");
+	}
+	rc = dv_eval_string(&v, src, env, &a->problem);
+	free(src);
+	if (rc != DV_OK)
+		return rc;
+	if (v.kind != DV_V_MAT) {
+		dv_value_clear(&v);
+		return dv_fail(&a->problem, DV_E_ARGS, "the answer is not a matrix or a number");
+	}
+	*out = v.mat;
+	return DV_OK;
+}
+
+static int eval_in(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	dv_value v;
+	int rc = dv_eval(&v, n, env, d);
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (v.kind != DV_V_MAT) {
+		dv_value_clear(&v);
+		return dv_fail_at(d, DV_E_ARGS, n->line, n->column, "expected a matrix");
+	}
+	*out = v.mat;
+	return DV_OK;
+}
+
+int lesson_exercise_expected(dv_mat **held, lesson_result *r, const lesson_action *ex,
+			     dv_diag *d)
+{
+	dv_mat *m = NULL;
+	int rc = eval_in(&m, ex->target, ex->ex_kind == EXERCISE_NUMBERS ? r->shown : r->symbols,
+			 d);
+	*held = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (ex->ex_kind == EXERCISE_ENTRY && (ex->ex_row > m->rows || ex->ex_col > m->cols)) {
+		rc = dv_fail_at(d, DV_E_SHAPE, ex->line, ex->column,
+				"the exercise asks for entry (%zu,%zu) of a %zux%zu matrix",
+				ex->ex_row, ex->ex_col, m->rows, m->cols);
+		dv_mat_free(m);
+		return rc;
+	}
+	*held = m;
+	return DV_OK;
+}
+
+/* The terms of p not in q, exactly (coefficient and monomial). */
+static int terms_not_in(sym_poly **out, const sym_poly *p, const sym_poly *q, dv_diag *d)
+{
+	size_t j = 0;
+	int rc = DV_OK;
+	*out = NULL;
+	for (size_t i = 0; i < sym_poly_len(p) && rc == DV_OK; i++) {
+		int c = 1;
+		while (j < sym_poly_len(q) && (c = sym_monomial_cmp(&q->t[j], &p->t[i])) < 0)
+			j++;
+		if (j < sym_poly_len(q) && c == 0 && q->t[j].c.num == p->t[i].c.num &&
+		    q->t[j].c.den == p->t[i].c.den)
+			continue;
+		rc = sym_poly_push(out, &p->t[i], d);
+	}
+	return rc;
+}
+
+static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *ex,
+		      const char *text, dv_diag *d)
+{
+	dv_mat *want = NULL, *got = NULL, *conv = NULL;
+	dv_env *env = NULL;
+	const sym_poly *w, *g;
+	int rc;
+
+	if ((rc = lesson_exercise_expected(&want, r, ex, d)) != DV_OK)
+		return rc;
+	if ((rc = answer_env(&env, r, d)) != DV_OK)
+		goto out;
+	if (read_answer(&got, a, text, env, 1) != DV_OK)
+		goto out; /* unreadable: the verdict says why */
+	if (!dv_mat_is_scalar(got)) {
+		dv_fail(&a->problem, DV_E_SHAPE,
+			"the answer is a %zux%zu matrix; the exercise asks for one entry",
+			got->rows, got->cols);
+		goto out;
+	}
+	if ((rc = dv_mat_convert(&conv, got, want->field, d)) != DV_OK)
+		goto out;
+	w = *(sym_poly *const *)dv_mat_at(want, (ex->ex_row - 1) * want->cols + ex->ex_col - 1);
+	g = *(sym_poly *const *)conv->data;
+	a->correct = sym_poly_equal(w, g);
+	if (!a->correct && (rc = terms_not_in(&a->missing, w, g, d)) == DV_OK)
+		rc = terms_not_in(&a->extra, g, w, d);
+out:
+	dv_mat_free(want);
+	dv_mat_free(got);
+	dv_mat_free(conv);
+	dv_env_free(env);
+	return rc;
+}
+
+static int mark_numbers(lesson_answer *a, lesson_result *r, const lesson_action *ex,
+			const char *text, dv_diag *d)
+{
+	dv_mat *want = NULL, *got = NULL;
+	dv_env *env = NULL;
+	int rc;
+
+	if ((rc = lesson_exercise_expected(&want, r, ex, d)) != DV_OK)
+		return rc;
+	/* numbers only: no names, so the answer cannot be the question */
+	if ((rc = dv_env_new(&env, 1, d)) != DV_OK)
+		goto out;
+	if (read_answer(&got, a, text, env, 0) != DV_OK)
+		goto out;
+	a->rows = got->rows;
+	a->cols = got->cols;
+	a->want_rows = want->rows;
+	a->want_cols = want->cols;
+	if (got->rows != want->rows || got->cols != want->cols) {
+		a->shape_differs = 1;
+		goto out;
+	}
+	a->correct = 1;
+	for (size_t i = 0; i < dv_mat_len(want); i++) {
+		if (fabs(dv_mat_get(want, i) - dv_mat_get(got, i)) <= ex->tolerance)
+			continue;
+		a->correct = 0;
+		if (a->nwrong < LESSON_MAX_WRONG) {
+			a->wrong_row[a->nwrong] = i / want->cols + 1;
+			a->wrong_col[a->nwrong] = i % want->cols + 1;
+		}
+		a->nwrong++;
+	}
+out:
+	dv_mat_free(want);
+	dv_mat_free(got);
+	dv_env_free(env);
+	return rc;
+}
+
+/* Holds lhs == rhs_text to the lesson's standard (exact and numeric). */
+static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
+			 const char *rhs_text, dv_diag *d)
+{
+	lesson_action claim;
+	char *src = NULL;
+	int rc;
+
+	memset(&claim, 0, sizeof claim);
+	claim.kind = LESSON_CLAIM;
+	dv_diag_clear(&a->problem);
+	if ((rc = lesson_answer_normalize(&src, rhs_text, d)) != DV_OK)
+		return rc;
+	if (dv_parse(&claim.rhs, src, &a->problem) != DV_OK) {
+		free(src);
+		return DV_OK;
+	}
+	free(src);
+	claim.lhs = (dv_node *)lhs;
+	claim.lhs_text = "";
+	claim.rhs_text = "";
+	rc = lesson_decide(&a->check, &claim, r, &a->problem);
+	if (rc == DV_OK) {
+		a->correct = a->check->passed;
+	} else if (a->problem.line > 0 || a->problem.code == DV_E_NAME ||
+		   a->problem.code == DV_E_ARGS || a->problem.code == DV_E_SHAPE) {
+		/* the answer cannot be evaluated: that is the verdict */
+		lesson_check_free(a->check);
+		a->check = NULL;
+		rc = DV_OK;
+	}
+	dv_node_free(claim.rhs);
+	return rc;
+}
+
+int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_action *ex,
+			       dv_diag *d)
+{
+	*line = 0;
+	for (size_t i = 0; i < ex->nlines; i++) {
+		lesson_check *c = NULL;
+		int rc = lesson_decide(&c, &ex->lines[i], r, d);
+		int passed = rc == DV_OK && c->passed;
+		lesson_check_free(c);
+		if (rc != DV_OK) {
+			dv_diag_locate(d, ex->lines[i].line, ex->lines[i].column);
+			return rc;
+		}
+		if (!passed) {
+			*line = i + 1;
+			return DV_OK;
+		}
+	}
+	return DV_OK;
+}
+
+static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action *ex,
+			 const char *text, dv_diag *d)
+{
+	char *end;
+	unsigned long n;
+	int rc;
+
+	while (*text == ' ')
+		text++;
+	if (strncmp(text, "line", 4) == 0)
+		text += 4;
+	n = strtoul(text, &end, 10);
+	if (end == text || n == 0 || n > ex->nlines) {
+		dv_fail(&a->problem, DV_E_SYNTAX,
+			"answer with the number of the wrong line and its right side: "
+			"\"2: EXPR\" (lines 1 to %zu)",
+			ex->nlines);
+		return DV_OK;
+	}
+	while (*end == ' ' || *end == ':')
+		end++;
+	if ((rc = lesson_exercise_wrong_line(&a->line_wrong, r, ex, d)) != DV_OK)
+		return rc;
+	a->line_given = n;
+	if (*end == '\0') {
+		dv_fail(&a->problem, DV_E_SYNTAX,
+			"give the right side that line %lu needs after the number: \"%lu: EXPR\"",
+			n, n);
+		return DV_OK;
+	}
+	if (n != a->line_wrong)
+		return DV_OK; /* the wrong line: nothing more to mark */
+	return mark_identity(a, r, ex->lines[n - 1].lhs, end, d);
+}
+
+int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
+			const char *text, dv_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text == '\0') {
+		dv_fail(&out->problem, DV_E_SYNTAX, "the answer is empty");
+		return DV_OK;
+	}
+	switch (ex->ex_kind) {
+	case EXERCISE_ENTRY:
+		return mark_entry(out, r, ex, text, d);
+	case EXERCISE_NUMBERS:
+		return mark_numbers(out, r, ex, text, d);
+	case EXERCISE_FORM:
+		return mark_identity(out, r, ex->target, text, d);
+	case EXERCISE_DIAGNOSE:
+		return mark_diagnose(out, r, ex, text, d);
+	}
+	return DV_OK;
+}

@@ -1,0 +1,69 @@
+/*
+ * exercise: a student's answer to an exercise of a lesson, marked.
+ *
+ * Answers come as text: a polynomial (d11*k11 + d12*k12, δ₁₁k₁₁ + …, or the
+ * notes' LaTeX, (\delta_j^{l+1})_{11} k_{11} + …), a matrix of numbers
+ * ([1 2; 3 4]), an expression (xcorr(pad(D, 1), K)), or, to diagnose a
+ * derivation, "N: EXPR" (the wrong line and the right side it needs).  The
+ * verdict says exactly what is wrong: the missing and the extra terms, the
+ * wrong entries, the first entry where an expression fails.
+ *
+ * Ownership: lesson_answer_clear frees what a verdict holds.
+ */
+#ifndef DV_LESSON_EXERCISE_H
+#define DV_LESSON_EXERCISE_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/mat.h"
+#include "lesson/run.h"
+#include "sym/poly.h"
+
+#define LESSON_MAX_WRONG 16
+
+typedef struct lesson_answer {
+	int correct;
+	dv_diag problem; /* code != DV_OK: the answer could not be read, and why */
+	/* entry: terms the answer lacks and terms it should not have (a wrong
+	 * coefficient counts as both) */
+	sym_poly *missing, *extra;
+	/* numbers */
+	int shape_differs;
+	size_t rows, cols, want_rows, want_cols;
+	size_t nwrong, wrong_row[LESSON_MAX_WRONG], wrong_col[LESSON_MAX_WRONG];
+	/* form, diagnose: the identity the answer was held to */
+	lesson_check *check;
+	/* diagnose, 1-based */
+	size_t line_given, line_wrong;
+} lesson_answer;
+
+/* Every exercise of l, in order; *n gets their number (the caller frees the array). */
+int lesson_exercises(const lesson_action ***out, size_t *n, const lesson *l, dv_diag *d);
+
+/*
+ * Marks `text` as the answer to exercise ex of the lesson that ran as r.
+ * Returns DV_OK when the answer was marked (right, wrong or unreadable: see
+ * out); an error only when the lesson itself cannot be evaluated.
+ */
+int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
+			const char *text, dv_diag *d);
+void lesson_answer_clear(lesson_answer *a);
+
+/* The entry the exercise asks for (entry kind), from the symbols; borrowed
+ * from `held`, which the caller frees. */
+int lesson_exercise_expected(dv_mat **held, lesson_result *r, const lesson_action *ex,
+			     dv_diag *d);
+
+/* For a diagnose exercise: the first line of its derivation that does not
+ * hold (1-based), or 0 if they all do. */
+int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_action *ex,
+			       dv_diag *d);
+
+/*
+ * The answer's text in the expression language: LaTeX and Unicode symbols
+ * to names (\delta_{11}, δ₁₁ -> d11), juxtaposition to '*'.
+ */
+int lesson_answer_normalize(char **out, const char *text, dv_diag *d);
+
+#endif

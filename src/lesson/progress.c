@@ -1,0 +1,317 @@
+#include "lesson/progress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#define FORMAT "verify-progress"
+/* Larger progress files are not ours. */
+#define MAX_PROGRESS_BYTES (4 * 1024 * 1024)
+
+int progress_valid_student(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > 64 || id[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* mkdir -p, for the folder of the progress files. */
+static int make_dirs(char *path, dv_diag *d)
+{
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			int e = errno;
+			*p = '/';
+			return dv_fail(d, DV_E_IO, "cannot make the folder %s: %s", path,
+				       strerror(e));
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return dv_fail(d, DV_E_IO, "cannot make the folder %s: %s", path, strerror(errno));
+	return DV_OK;
+}
+
+static int state_dir(char *buf, size_t size, dv_diag *d)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(buf, size, "%s/verify", xdg);
+	else if (home != NULL && home[0] != '\0')
+		snprintf(buf, size, "%s/.local/state/verify", home);
+	else
+		return dv_fail(d, DV_E_IO, "neither XDG_STATE_HOME nor HOME is set: "
+					   "nowhere to keep progress");
+	return DV_OK;
+}
+
+static int read_file(char **out, size_t *len, const char *path, dv_diag *d)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+
+	*out = NULL;
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return DV_OK;
+		return dv_fail(d, DV_E_IO, "cannot read %s: %s", path, strerror(errno));
+	}
+	text = malloc(MAX_PROGRESS_BYTES + 1);
+	n = text != NULL ? fread(text, 1, MAX_PROGRESS_BYTES + 1, f) : 0;
+	fclose(f);
+	if (text == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	text[n > MAX_PROGRESS_BYTES ? MAX_PROGRESS_BYTES : n] = '\0';
+	*out = text;
+	*len = n;
+	return DV_OK;
+}
+
+/* Fills p from the JSON text; -1 if it is not verify's progress. */
+static int parse(progress *p, const char *text, size_t len)
+{
+	cJSON *root, *items, *it;
+	const cJSON *fmt;
+	int rc = 0;
+
+	if (len > MAX_PROGRESS_BYTES || memchr(text, '\0', len) != NULL)
+		return -1;
+	root = cJSON_ParseWithLength(text, len);
+	if (root == NULL)
+		return -1;
+	fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+	items = cJSON_GetObjectItemCaseSensitive(root, "exercises");
+	if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, FORMAT) != 0 ||
+	    !cJSON_IsArray(items)) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	cJSON_ArrayForEach(it, items)
+	{
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(it, "lesson");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		progress_item *grown, *x;
+		if (!cJSON_IsString(l) || !cJSON_IsString(id) || strlen(l->valuestring) >= 64 ||
+		    strlen(id->valuestring) >= 64) {
+			rc = -1;
+			break;
+		}
+		grown = realloc(p->items, (p->n + 1) * sizeof *grown);
+		if (grown == NULL) {
+			rc = -1;
+			break;
+		}
+		p->items = grown;
+		x = &p->items[p->n++];
+		memset(x, 0, sizeof *x);
+		strcpy(x->lesson, l->valuestring);
+		strcpy(x->id, id->valuestring);
+		x->attempts = cJSON_GetObjectItemCaseSensitive(it, "attempts") != NULL
+				      ? cJSON_GetObjectItemCaseSensitive(it, "attempts")->valueint
+				      : 0;
+		x->hints = cJSON_GetObjectItemCaseSensitive(it, "hints") != NULL
+				   ? cJSON_GetObjectItemCaseSensitive(it, "hints")->valueint
+				   : 0;
+		x->solved = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "solved"));
+		x->gave_up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "gave_up"));
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+int progress_load(progress **out, const char *student, char **kept_aside, dv_diag *d)
+{
+	char dir[4096], path[4200];
+	progress *p;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	*kept_aside = NULL;
+	if (student != NULL && !progress_valid_student(student))
+		return dv_fail(d, DV_E_USAGE,
+			       "'%s' cannot name a student (letters, digits, '.', '-', '_')",
+			       student);
+	if ((rc = state_dir(dir, sizeof dir, d)) != DV_OK)
+		return rc;
+	if (student != NULL)
+		snprintf(path, sizeof path, "%s/progress-%s.json", dir, student);
+	else
+		snprintf(path, sizeof path, "%s/progress.json", dir);
+	p = calloc(1, sizeof *p);
+	if (p == NULL || (p->path = strdup(path)) == NULL) {
+		free(p);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	if ((rc = read_file(&text, &len, path, d)) != DV_OK) {
+		progress_free(p);
+		return rc;
+	}
+	if (text != NULL && parse(p, text, len) != 0) {
+		/* not ours, or damaged: keep it for whoever wants it back */
+		char aside[4300];
+		snprintf(aside, sizeof aside, "%s.corrupt-%ld", path, (long)time(NULL));
+		free(p->items);
+		p->items = NULL;
+		p->n = 0;
+		if (rename(path, aside) != 0) {
+			rc = dv_fail(d, DV_E_IO,
+				     "%s is not verify's progress and cannot be moved aside: %s",
+				     path, strerror(errno));
+			free(text);
+			progress_free(p);
+			return rc;
+		}
+		*kept_aside = strdup(aside);
+	}
+	free(text);
+	*out = p;
+	return DV_OK;
+}
+
+int progress_save(const progress *p, dv_diag *d)
+{
+	char dir[4200], tmp[4300];
+	cJSON *root = cJSON_CreateObject(), *items;
+	char *text = NULL, *slash;
+	int fd = -1, rc = DV_OK;
+	size_t len;
+
+	snprintf(dir, sizeof dir, "%s", p->path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (root == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	cJSON_AddStringToObject(root, "format", FORMAT);
+	cJSON_AddNumberToObject(root, "version", 1);
+	items = cJSON_AddArrayToObject(root, "exercises");
+	for (size_t i = 0; items != NULL && i < p->n; i++) {
+		const progress_item *x = &p->items[i];
+		cJSON *it = cJSON_CreateObject();
+		if (it == NULL)
+			break;
+		cJSON_AddStringToObject(it, "lesson", x->lesson);
+		cJSON_AddStringToObject(it, "id", x->id);
+		cJSON_AddNumberToObject(it, "attempts", x->attempts);
+		cJSON_AddNumberToObject(it, "hints", x->hints);
+		cJSON_AddBoolToObject(it, "solved", x->solved);
+		cJSON_AddBoolToObject(it, "gave_up", x->gave_up);
+		cJSON_AddItemToArray(items, it);
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (text == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	if ((rc = make_dirs(dir, d)) != DV_OK)
+		goto out;
+	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", p->path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = dv_fail(d, DV_E_IO, "cannot save progress in %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	len = strlen(text);
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
+				     strerror(errno));
+			goto out;
+		}
+		done += (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
+			     strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp, p->path) != 0) {
+		rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
+			     strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	/* the rename itself must reach the disk */
+	fd = open(dir, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+		fd = -1;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] != '\0' && rc != DV_OK)
+		unlink(tmp);
+	cJSON_free(text);
+	return rc;
+}
+
+void progress_free(progress *p)
+{
+	if (p == NULL)
+		return;
+	free(p->path);
+	free(p->items);
+	free(p);
+}
+
+progress_item *progress_get(progress *p, const char *lesson, const char *id, dv_diag *d)
+{
+	progress_item *grown, *x;
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->items[i].lesson, lesson) == 0 && strcmp(p->items[i].id, id) == 0)
+			return &p->items[i];
+	if (strlen(lesson) >= 64 || strlen(id) >= 64) {
+		dv_fail(d, DV_E_LIMIT, "a lesson or exercise name is too long to keep");
+		return NULL;
+	}
+	grown = realloc(p->items, (p->n + 1) * sizeof *grown);
+	if (grown == NULL) {
+		dv_fail(d, DV_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	p->items = grown;
+	x = &p->items[p->n++];
+	memset(x, 0, sizeof *x);
+	strcpy(x->lesson, lesson);
+	strcpy(x->id, id);
+	return x;
+}
+
+size_t progress_reset(progress *p, const char *lesson)
+{
+	size_t w = 0, gone = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (strcmp(p->items[i].lesson, lesson) == 0)
+			gone++;
+		else
+			p->items[w++] = p->items[i];
+	}
+	p->n = w;
+	return gone;
+}

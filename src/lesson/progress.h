@@ -1,0 +1,47 @@
+/*
+ * progress: what a student has done with the exercises, kept in
+ * $XDG_STATE_HOME/verify/ (default ~/.local/state/verify/), one file per
+ * student (progress.json, or progress-ID.json with --student ID).
+ *
+ * Saving writes a temporary file beside the old one, syncs it and renames
+ * it over: a crash or a full disk leaves the file as it was before.  A file
+ * that is not verify's progress is moved aside, never overwritten.
+ *
+ * Ownership: progress_load hands out a record freed with progress_free.
+ */
+#ifndef DV_LESSON_PROGRESS_H
+#define DV_LESSON_PROGRESS_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+
+typedef struct progress_item {
+	char lesson[64], id[64];
+	int attempts, hints, solved, gave_up;
+} progress_item;
+
+typedef struct progress {
+	char *path;
+	progress_item *items;
+	size_t n;
+} progress;
+
+/* Whether id can name a student: letters, digits, '.', '-', '_', 1 to 64. */
+int progress_valid_student(const char *id);
+
+/*
+ * Reads the progress of `student` (NULL: the user's own).  A missing file
+ * is an empty record.  A corrupt or foreign file is moved to
+ * PATH.corrupt-TIME and *kept_aside gets that name (the caller frees it).
+ */
+int progress_load(progress **out, const char *student, char **kept_aside, dv_diag *d);
+int progress_save(const progress *p, dv_diag *d);
+void progress_free(progress *p);
+
+/* The record of one exercise, made if new. */
+progress_item *progress_get(progress *p, const char *lesson, const char *id, dv_diag *d);
+/* Forgets everything about a lesson; returns how many records went. */
+size_t progress_reset(progress *p, const char *lesson);
+
+#endif
