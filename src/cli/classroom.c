@@ -1,5 +1,6 @@
 #include "cli/classroom.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -216,7 +217,8 @@ static int put_solution(dv_strbuf *b, marking *m, const lesson_action *ex, int u
 		dv_mat_free(held);
 		return 0;
 	case EXERCISE_FORM:
-		dv_strbuf_printf(b, "one answer: %s\n", ex->target_text);
+		dv_strbuf_printf(b, "one answer: %s\n",
+				 ex->fix_text != NULL ? ex->fix_text : ex->target_text);
 		return 0;
 	case EXERCISE_DIAGNOSE:
 		if (lesson_exercise_wrong_line(&line, m->result, ex, &d) != DV_OK || line == 0)
@@ -237,12 +239,34 @@ static void emit(FILE *f, dv_strbuf *b)
 	dv_strbuf_init(b);
 }
 
+/* Whether `name` stands in `text` as a whole word. */
+static int mentions(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = strstr(text, name); p != NULL; p = strstr(p + 1, name)) {
+		int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		int after = isalnum((unsigned char)p[n]) || p[n] == '_';
+		if (!before && !after)
+			return 1;
+	}
+	return 0;
+}
+
 static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex, size_t k,
 			 int unicode)
 {
 	dv_strbuf_printf(b, "\nExercise %zu of %zu (%s): ", k + 1, m->nex, ex->ex_id);
 	dv_put_text(b, ex->ask, unicode);
 	dv_strbuf_puts(b, "\n");
+	/* a numbers exercise works on the student's own numbers: show them */
+	for (size_t i = 0; ex->ex_kind == EXERCISE_NUMBERS && i < m->result->nsizes; i++) {
+		const char *name = m->result->sizes[i].name;
+		const dv_mat *v = dv_env_lookup(m->result->shown, name);
+		if (v == NULL || !mentions(ex->target_text, name))
+			continue;
+		dv_strbuf_printf(b, "  %s =\n", name);
+		dv_put_numbers(b, v, "    ");
+	}
 	for (size_t i = 0; i < ex->nlines; i++) {
 		dv_strbuf_printf(b, "  %zu. ", i + 1);
 		dv_put_text(b, ex->lines[i].lhs_text, unicode);
@@ -634,11 +658,12 @@ int cmd_check(int argc, char **argv)
 	if (right == NULL || mark_all(&m, &a, right, ca.json ? NULL : &b, utf8_terminal()) != 0) {
 		rc = EXIT_USAGE;
 	} else if (ca.json) {
-		cJSON *root = cJSON_CreateObject(), *ex = cJSON_AddObjectToObject(root, "exercises");
+		cJSON *root = cJSON_CreateObject(), *ex;
 		char *text;
 		cJSON_AddStringToObject(root, "lesson", m.lesson->name);
 		if (ca.student != NULL)
 			cJSON_AddStringToObject(root, "student", ca.student);
+		ex = cJSON_AddObjectToObject(root, "exercises");
 		for (size_t k = 0; k < m.nex; k++) {
 			if (right[k] < 0)
 				cJSON_AddNullToObject(ex, m.ex[k]->ex_id);
@@ -787,8 +812,9 @@ int cmd_grade(int argc, char **argv)
 			csv_field(stdout, why);
 			fputc('\n', stdout);
 		} else {
-			cJSON *row = cJSON_CreateObject(), *ans = cJSON_AddObjectToObject(row, "answers");
+			cJSON *row = cJSON_CreateObject(), *ans;
 			cJSON_AddStringToObject(row, "student", student);
+			ans = cJSON_AddObjectToObject(row, "answers");
 			for (size_t k = 0; ok && k < m.nex; k++) {
 				if (right[k] < 0)
 					cJSON_AddNullToObject(ans, m.ex[k]->ex_id);

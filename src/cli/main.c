@@ -19,6 +19,7 @@
 #include "core/diag.h"
 #include "expr/eval.h"
 #include "lesson/library.h"
+#include "lesson/progress.h"
 #include "lesson/run.h"
 #include "tui/term.h"
 
@@ -56,6 +57,7 @@ static void print_help(void)
 	      "  --all            run every lesson\n"
 	      "  --lesson-file P  run the lesson in file P (a teacher's own)\n"
 	      "  --seed N         seed of the random numbers (default 1)\n"
+	      "  --student ID     a student's own numbers (the seed comes from the id)\n"
 	      "  --size NAME=RxC  run with matrix NAME at another size (repeatable)\n"
 	      "  --format F       text (default), json, tap or markdown\n"
 	      "  --no-color       no colours (also when NO_COLOR is set or not a terminal)\n"
@@ -65,6 +67,15 @@ static void print_help(void)
 	      "\n"
 	      "Commands:\n"
 	      "  eval EXPR        evaluate one expression and print the result\n"
+	      "  exercise LESSON [--student ID]\n"
+	      "                   answer a lesson's exercises, one line each (? a hint,\n"
+	      "                   giveup the answer, skip the next); progress is saved\n"
+	      "  check LESSON --answers FILE [--student ID] [--format text|json]\n"
+	      "                   mark a file of 'EXERCISE: answer' lines\n"
+	      "  grade LESSON DIR [--format csv|json]\n"
+	      "                   mark every student's file in DIR (its name is the id)\n"
+	      "  progress [--student ID]     what has been solved\n"
+	      "  reset LESSON [--student ID] [--yes]   start a lesson's exercises over\n"
 	      "\n"
 	      "Options of eval:\n"
 	      "  --let NAME=VALUE bind NAME to the value of an expression, e.g.\n"
@@ -255,6 +266,8 @@ typedef enum lesson_mode { MODE_NONE, MODE_LIST, MODE_LESSON, MODE_ALL, MODE_FIL
 typedef struct lesson_args {
 	lesson_mode mode;
 	const char *target; /* the lesson's name or file */
+	const char *student;
+	int seed_given;
 	unsigned long seed;
 	lesson_size *sizes;
 	size_t nsizes;
@@ -306,6 +319,12 @@ static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **name
 						   "4294967295%s%s%s",
 						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
 						   r < 0 ? "" : "'");
+			la->seed_given = 1;
+		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || !progress_valid_student(v))
+				return usage_error("--student needs an id: letters, digits, '.', '-' "
+						   "and '_' (at most 64)");
+			la->student = v;
 		} else if ((r = option_value("--size", argc, argv, &i, &v)) != 0) {
 			int n = r < 0 ? -1 : parse_size_arg(&la->sizes[la->nsizes], v);
 			if (n <= 0)
@@ -350,6 +369,12 @@ static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **name
 	if (la->mode == MODE_NONE)
 		return usage_error("nothing to do: give --lesson NAME, --all, --list or "
 				   "a command");
+	if (la->student != NULL) {
+		if (la->seed_given)
+			return usage_error("give --seed or --student, not both: a student's "
+					   "numbers come from the id");
+		la->seed = student_seed(la->student);
+	}
 	return EXIT_OK;
 }
 
@@ -476,7 +501,7 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 
 static int cmd_lessons(int argc, char **argv)
 {
-	lesson_args la = {MODE_NONE, NULL, 1, NULL, 0, DV_FORMAT_TEXT, 0};
+	lesson_args la = {MODE_NONE, NULL, NULL, 0, 1, NULL, 0, DV_FORMAT_TEXT, 0};
 	char **names = calloc((size_t)argc, sizeof *names);
 	char **paths = NULL;
 	size_t npaths = 0;

@@ -227,7 +227,7 @@ int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
 	dv_strbuf mid, b;
 	char *m = NULL;
 	tok prev = T_NONE;
-	int rc;
+	int rc, brackets = 0;
 
 	*out = NULL;
 	dv_strbuf_init(&mid);
@@ -269,9 +269,16 @@ int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
 			s++;
 			cur = *start == '(' ? T_OPEN : *start == ')' ? T_CLOSE : T_OTHER;
 		}
-		/* juxtaposition is a product; a name right before '(' is a call */
+		if (*start == '[')
+			brackets++;
+		else if (*start == ']' && brackets > 0)
+			brackets--;
+		/* juxtaposition is a product (inside brackets only when glued,
+		 * since there a space separates entries); a name right before
+		 * '(' is a call */
 		if ((prev == T_NUM || prev == T_NAME || prev == T_CLOSE) &&
-		    (cur == T_NUM || cur == T_NAME || (cur == T_OPEN && (prev != T_NAME || space))))
+		    (cur == T_NUM || cur == T_NAME || (cur == T_OPEN && (prev != T_NAME || space))) &&
+		    !(brackets > 0 && space))
 			dv_strbuf_puts(&b, "*");
 		else if (space)
 			dv_strbuf_puts(&b, " ");

@@ -106,7 +106,8 @@ typedef struct lesson_action {
 	double tolerance;      /* numbers: absolute, per entry */
 	struct lesson_action *lines; /* diagnose: the derivation, each a claim */
 	size_t nlines;
-	dv_node *fix;          /* diagnose: the right side the wrong line needs */
+	dv_node *fix;          /* diagnose: the right side the wrong line needs;
+				  form: a model answer (optional) */
 	char *fix_text;
 } lesson_action;
 

@@ -614,10 +614,11 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 		l->text = dup_s(p, arg);
 		parse_equation_at(p, arg, l);
 	} else { /* answer */
-		if (e->ex_kind != EXERCISE_DIAGNOSE || e->fix != NULL) {
+		if ((e->ex_kind != EXERCISE_DIAGNOSE && e->ex_kind != EXERCISE_FORM) ||
+		    e->fix != NULL) {
 			error_at(p, column_of(p, kw_at),
-				 "'answer' gives a diagnose exercise the right side its wrong "
-				 "line needs, once");
+				 "'answer' gives a form exercise its model answer, or a diagnose "
+				 "exercise the right side its wrong line needs, once");
 			return;
 		}
 		e->fix_text = dup_s(p, arg);

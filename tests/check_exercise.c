@@ -1,0 +1,443 @@
+/* Tests of exercises: every way to write an answer, what a wrong answer is
+ * told, and progress that survives a crash in the middle of a save. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <gsl/gsl_errno.h>
+
+#include "lesson/exercise.h"
+#include "lesson/library.h"
+#include "lesson/progress.h"
+#include "sym/ctx.h"
+#include "sym/print.h"
+
+#ifndef LESSONS_DIR
+#error "LESSONS_DIR must name the lessons folder"
+#endif
+
+static lesson *les;
+static lesson_result *res;
+static dv_diag d;
+static char state[256];
+
+static void open_lesson(const char *name, unsigned long seed)
+{
+	char path[512];
+	lesson_errors errs;
+	lesson_opts o = {seed, NULL, 0, 1};
+	snprintf(path, sizeof path, "%s/%s.lesson", LESSONS_DIR, name);
+	ck_assert_int_eq(lesson_load(&les, path, &errs), DV_OK);
+	ck_assert_msg(lesson_run(&res, les, &o, &d) == DV_OK, "%s", d.message);
+}
+
+static void setup(void)
+{
+	gsl_set_error_handler_off();
+	dv_diag_clear(&d);
+	les = NULL;
+	res = NULL;
+	snprintf(state, sizeof state, "/tmp/verify-check-exercise-%ld", (long)getpid());
+	setenv("XDG_STATE_HOME", state, 1);
+}
+
+static void teardown(void)
+{
+	char cmd[300];
+	lesson_result_free(res);
+	lesson_free(les);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", state);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", state);
+}
+
+static lesson_answer mark(const char *id, const char *text)
+{
+	lesson_answer a;
+	const lesson_action *ex = lesson_find_exercise(les, id);
+	ck_assert_msg(ex != NULL, "no exercise %s", id);
+	ck_assert_msg(lesson_answer_check(&a, res, ex, text, &d) == DV_OK, "%s", d.message);
+	return a;
+}
+
+static void expect_right(const char *id, const char *text)
+{
+	lesson_answer a = mark(id, text);
+	ck_assert_msg(a.problem.code == DV_OK, "'%s' could not be read: %s", text,
+		      a.problem.message);
+	ck_assert_msg(a.correct, "'%s' should be right for %s", text, id);
+	lesson_answer_clear(&a);
+}
+
+static char *ascii(const sym_poly *p)
+{
+	sym_print_opts o = {SYM_ASCII, NULL, NULL};
+	char *s = NULL;
+	ck_assert_int_eq(sym_poly_format(&s, p, lesson_result_symbols(res), &o, &d), DV_OK);
+	return s;
+}
+
+START_TEST(test_normalize_reads_plain_unicode_and_latex)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"d11*k11 + d12*k12", "d11*k11+d12*k12"},
+		{"δ11 k11 + δ12 k12", "d11*k11+d12*k12"},
+		{"δ₁₁k₁₁ + δ₁₂k₁₂", "d11*k11+d12*k12"},
+		{"(\\delta_j^{l+1})_{11} k_{11}", "d11*k11"},
+		{"(\\delta_{j}^{l+1})_{12} k_{21}", "d12*k21"},
+		{"\\delta_{11}\\cdot k_{22}", "d11*k22"},
+		{"\\frac{1}{4} d_{11}", "((1)/(4))*d11"},
+		{"2d11", "2*d11"},
+		{"β p₁₁ f′(n₁₁)", "beta*p11*df(n11)"},
+		{"beta*p11*f'(n11)", "beta*p11*df(n11)"},
+		{"x_{10,3}", "x_10_3"},
+		{"1e-3 x11", "1e-3*x11"},
+		{"xcorr(D, K, 'full')", "xcorr(D,K,'full')"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = NULL;
+		char *squeezed;
+		ck_assert_int_eq(lesson_answer_normalize(&out, cases[i].in, &d), DV_OK);
+		/* spaces do not matter to the parser: compare without them */
+		squeezed = out;
+		for (char *p = out, *q = out;; p++) {
+			if (*p == ' ')
+				continue;
+			*q++ = *p;
+			if (*p == '\0')
+				break;
+		}
+		ck_assert_msg(strcmp(squeezed, cases[i].out) == 0, "'%s' read as '%s', not '%s'",
+			      cases[i].in, squeezed, cases[i].out);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(test_entry_every_form_of_the_right_answer)
+{
+	open_lesson("pooling-delta", 1);
+	expect_right("dx22", "d11*k11 + d12*k12 + d21*k21 + d22*k22");
+	expect_right("dx22", "d22*k22 + d21*k21 + d12*k12 + d11*k11");
+	expect_right("dx22", "δ11 k11 + δ12 k12 + δ21 k21 + δ22 k22");
+	expect_right("dx22", "δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂");
+	/* as the notes print it */
+	expect_right("dx22", "(\\delta_{j}^{l+1})_{11} k_{11}   + (\\delta_{j}^{l+1})_{12} "
+			     "k_{12} + (\\delta_{j}^{l+1})_{21} k_{21}   + (\\delta_{j}^{l+1})_{22} "
+			     "k_{22}");
+}
+END_TEST
+
+START_TEST(test_entry_wrong_answer_names_missing_and_extra_terms)
+{
+	lesson_answer a;
+	char *missing, *extra;
+	open_lesson("pooling-delta", 1);
+	a = mark("dx22", "d11*k11 + d12*k12 + d21*k21 + d22*k11");
+	ck_assert(!a.correct);
+	missing = ascii(a.missing);
+	extra = ascii(a.extra);
+	ck_assert_str_eq(missing, "d22*k22");
+	ck_assert_str_eq(extra, "d22*k11");
+	free(missing);
+	free(extra);
+	lesson_answer_clear(&a);
+	a = mark("dx22", "2*d11*k11 + d12*k12 + d21*k21 + d22*k22");
+	missing = ascii(a.missing);
+	extra = ascii(a.extra);
+	ck_assert_str_eq(missing, "d11*k11");
+	ck_assert_str_eq(extra, "2*d11*k11");
+	free(missing);
+	free(extra);
+	lesson_answer_clear(&a);
+}
+END_TEST
+
+START_TEST(test_unreadable_answers_say_why)
+{
+	lesson_answer a;
+	open_lesson("pooling-delta", 1);
+	a = mark("dx22", "d11*k11 +");
+	ck_assert(!a.correct);
+	ck_assert_str_eq(a.problem.message,
+			 "expected a number, a name, '(' or '[' but found end of input");
+	lesson_answer_clear(&a);
+	a = mark("dx22", "q11*k11");
+	ck_assert_str_eq(a.problem.message, "unknown name 'q11' (did you mean 'x11'?)");
+	lesson_answer_clear(&a);
+	a = mark("dx22", "   ");
+	ck_assert_str_eq(a.problem.message, "the answer is empty");
+	lesson_answer_clear(&a);
+	a = mark("dx22", "[d11 d12]");
+	ck_assert_str_eq(a.problem.message,
+			 "the answer is a 1x2 matrix; the exercise asks for one entry");
+	lesson_answer_clear(&a);
+}
+END_TEST
+
+START_TEST(test_numbers_point_at_wrong_entries)
+{
+	lesson_answer a;
+	open_lesson("forward-conv", 1);
+	expect_right("example", "[23 33; 53 63]");
+	expect_right("example", "[23, 33\n53, 63]");
+	a = mark("example", "[23 34; 53 62]");
+	ck_assert(!a.correct);
+	ck_assert_uint_eq(a.nwrong, 2);
+	ck_assert(a.wrong_row[0] == 1 && a.wrong_col[0] == 2);
+	ck_assert(a.wrong_row[1] == 2 && a.wrong_col[1] == 2);
+	lesson_answer_clear(&a);
+	a = mark("example", "[23 33 0; 53 63 0]");
+	ck_assert(a.shape_differs);
+	lesson_answer_clear(&a);
+	/* the question itself is not an answer: no names */
+	a = mark("example", "conv(X, K)");
+	ck_assert_str_eq(a.problem.message, "unknown name 'X'");
+	lesson_answer_clear(&a);
+}
+END_TEST
+
+START_TEST(test_numbers_differ_per_student)
+{
+	lesson_answer a;
+	open_lesson("pooling-forward", 11);
+	a = mark("pooled", "[0 0; 0 0]");
+	ck_assert(!a.correct);
+	lesson_answer_clear(&a);
+	{
+		/* the right answer is this student's down(X, 2) */
+		const dv_mat *x = dv_env_lookup(res->shown, "X");
+		char buf[256];
+		double s[4] = {0, 0, 0, 0};
+		for (size_t i = 0; i < 4; i++)
+			for (size_t j = 0; j < 4; j++)
+				s[(i / 2) * 2 + j / 2] += dv_mat_get(x, i * 4 + j);
+		snprintf(buf, sizeof buf, "[%g %g; %g %g]", s[0], s[1], s[2], s[3]);
+		expect_right("pooled", buf);
+	}
+}
+END_TEST
+
+START_TEST(test_form_accepts_every_correct_expression)
+{
+	lesson_answer a;
+	open_lesson("pooling-delta", 1);
+	expect_right("full", "xcorr(D, K, 'full')");
+	expect_right("full", "conv2(D, rot180(K), 'full')");
+	expect_right("full", "xcorr(pad(D, rows(K) - 1, cols(K) - 1), K)");
+	a = mark("full", "conv2(D, K, 'full')");
+	ck_assert(!a.correct);
+	ck_assert_ptr_nonnull(a.check);
+	ck_assert(!a.check->exact.value.check.holds);
+	ck_assert_uint_eq(a.check->exact.value.check.row, 1);
+	ck_assert_uint_eq(a.check->exact.value.check.col, 1);
+	lesson_answer_clear(&a);
+}
+END_TEST
+
+START_TEST(test_diagnose_wants_the_line_and_its_fix)
+{
+	lesson_answer a;
+	size_t line;
+	open_lesson("pooling-delta", 1);
+	ck_assert_int_eq(lesson_exercise_wrong_line(&line, res, lesson_find_exercise(les, "valid"),
+						    &d),
+			 DV_OK);
+	ck_assert_uint_eq(line, 2);
+	expect_right("valid", "2: conv2(D, rot180(K), 'full')");
+	expect_right("valid", "line 2: xcorr(D, K, 'full')");
+	a = mark("valid", "1: xcorr(D, K, 'full')");
+	ck_assert(!a.correct);
+	ck_assert_uint_eq(a.line_given, 1);
+	ck_assert_uint_eq(a.line_wrong, 2);
+	lesson_answer_clear(&a);
+	a = mark("valid", "2: conv2(D, K, 'full')");
+	ck_assert(!a.correct);
+	ck_assert_ptr_nonnull(a.check);
+	lesson_answer_clear(&a);
+	a = mark("valid", "two");
+	ck_assert_str_eq(a.problem.message, "answer with the number of the wrong line and its "
+					    "right side: \"2: EXPR\" (lines 1 to 3)");
+	lesson_answer_clear(&a);
+}
+END_TEST
+
+START_TEST(test_every_lesson_has_exercises_and_each_can_be_answered)
+{
+	/* each exercise's own answer, given back, is right */
+	lesson_entry *list = NULL;
+	size_t n = 0, drills = 0;
+	setenv("VERIFY_LESSONS", LESSONS_DIR, 1);
+	ck_assert_int_eq(lesson_library_list(&list, &n, &d), DV_OK);
+	ck_assert_uint_eq(n, 10);
+	for (size_t i = 0; i < n; i++) {
+		const lesson_action **ex = NULL;
+		size_t nex = 0;
+		lesson_opts o = {1, NULL, 0, 1};
+		lesson_result *r = NULL;
+		ck_assert_int_eq(lesson_exercises(&ex, &nex, list[i].lesson, &d), DV_OK);
+		ck_assert_msg(nex > 0, "%s has no exercise", list[i].name);
+		ck_assert_int_eq(lesson_run(&r, list[i].lesson, &o, &d), DV_OK);
+		for (size_t k = 0; k < nex; k++) {
+			lesson_answer a;
+			char *answer = NULL;
+			size_t line = 0;
+			if (ex[k]->ex_kind == EXERCISE_FORM) {
+				ck_assert_msg(ex[k]->fix_text != NULL, "%s/%s has no model answer",
+					      list[i].name, ex[k]->ex_id);
+				answer = strdup(ex[k]->fix_text);
+			} else if (ex[k]->ex_kind == EXERCISE_DIAGNOSE) {
+				drills++;
+				ck_assert_int_eq(lesson_exercise_wrong_line(&line, r, ex[k], &d), DV_OK);
+				ck_assert_msg(line > 0, "%s/%s: every line holds", list[i].name,
+					      ex[k]->ex_id);
+				answer = malloc(strlen(ex[k]->fix_text) + 32);
+				sprintf(answer, "%zu: %s", line, ex[k]->fix_text);
+			} else {
+				continue; /* entry and numbers are tested above */
+			}
+			ck_assert_int_eq(lesson_answer_check(&a, r, ex[k], answer, &d), DV_OK);
+			ck_assert_msg(a.correct, "%s/%s: its own answer '%s' is not right",
+				      list[i].name, ex[k]->ex_id, answer);
+			lesson_answer_clear(&a);
+			free(answer);
+		}
+		free(ex);
+		lesson_result_free(r);
+	}
+	/* missing flip, transpose, 'valid', 1/n^2, beta */
+	ck_assert_uint_eq(drills, 5);
+	lesson_library_free(list, n);
+}
+END_TEST
+
+START_TEST(test_progress_round_trip_and_reset)
+{
+	progress *p = NULL;
+	progress_item *it;
+	char *kept = NULL;
+	ck_assert_int_eq(progress_load(&p, "alice", &kept, &d), DV_OK);
+	ck_assert_ptr_null(kept);
+	ck_assert_uint_eq(p->n, 0);
+	it = progress_get(p, "pooling-delta", "dx22", &d);
+	it->attempts = 3;
+	it->hints = 1;
+	it->solved = 1;
+	ck_assert_int_eq(progress_save(p, &d), DV_OK);
+	progress_free(p);
+	ck_assert_int_eq(progress_load(&p, "alice", &kept, &d), DV_OK);
+	ck_assert_uint_eq(p->n, 1);
+	ck_assert_int_eq(p->items[0].attempts, 3);
+	ck_assert(p->items[0].solved);
+	ck_assert_uint_eq(progress_reset(p, "pooling-delta"), 1);
+	ck_assert_uint_eq(p->n, 0);
+	progress_free(p);
+	ck_assert_int_eq(progress_load(&p, "../x", &kept, &d), DV_E_USAGE);
+}
+END_TEST
+
+START_TEST(test_corrupt_progress_is_kept_aside)
+{
+	char path[512], cmd[700];
+	progress *p = NULL;
+	char *kept = NULL;
+	FILE *f;
+	snprintf(path, sizeof path, "%s/verify", state);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/verify/progress.json", state);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"format\": \"something else\"}", f);
+	fclose(f);
+	ck_assert_int_eq(progress_load(&p, NULL, &kept, &d), DV_OK);
+	ck_assert_ptr_nonnull(kept);
+	ck_assert(strstr(kept, "progress.json.corrupt-") != NULL);
+	ck_assert_int_eq(access(kept, R_OK), 0); /* still there, untouched */
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_uint_eq(p->n, 0);
+	free(kept);
+	progress_free(p);
+}
+END_TEST
+
+START_TEST(test_progress_survives_a_kill_during_saves)
+{
+	/* a child saves over and over; killed at any moment, the file reads back */
+	for (int round = 0; round < 8; round++) {
+		progress *p = NULL;
+		char *kept = NULL;
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			progress *q = NULL;
+			char *k = NULL;
+			dv_diag cd;
+			if (progress_load(&q, "kill", &k, &cd) != DV_OK)
+				_exit(3);
+			for (int i = 0;; i++) {
+				char id[32];
+				snprintf(id, sizeof id, "e%d", i % 50);
+				progress_get(q, "pooling-delta", id, &cd)->attempts = i;
+				if (progress_save(q, &cd) != DV_OK)
+					_exit(4);
+			}
+		}
+		{
+			struct timespec ts = {0, 2000000L + round * 1700000L};
+			nanosleep(&ts, NULL);
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		ck_assert_int_eq(progress_load(&p, "kill", &kept, &d), DV_OK);
+		ck_assert_msg(kept == NULL, "round %d: the file was damaged", round);
+		progress_free(p);
+	}
+}
+END_TEST
+
+static Suite *exercise_suite(void)
+{
+	Suite *s = suite_create("exercise");
+	TCase *tc = tcase_create("answers");
+	TCase *pc = tcase_create("progress");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_normalize_reads_plain_unicode_and_latex);
+	tcase_add_test(tc, test_entry_every_form_of_the_right_answer);
+	tcase_add_test(tc, test_entry_wrong_answer_names_missing_and_extra_terms);
+	tcase_add_test(tc, test_unreadable_answers_say_why);
+	tcase_add_test(tc, test_numbers_point_at_wrong_entries);
+	tcase_add_test(tc, test_numbers_differ_per_student);
+	tcase_add_test(tc, test_form_accepts_every_correct_expression);
+	tcase_add_test(tc, test_diagnose_wants_the_line_and_its_fix);
+	tcase_add_test(tc, test_every_lesson_has_exercises_and_each_can_be_answered);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(pc, setup, teardown);
+	tcase_set_timeout(pc, 30);
+	tcase_add_test(pc, test_progress_round_trip_and_reset);
+	tcase_add_test(pc, test_corrupt_progress_is_kept_aside);
+	tcase_add_test(pc, test_progress_survives_a_kill_during_saves);
+	suite_add_tcase(s, pc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(exercise_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,136 @@
+# Exercises from the command line: verify exercise, check, grade, progress, reset.
+# Each case keeps its progress in a folder of its own.
+
+$ export XDG_STATE_HOME=$(mktemp -d); printf '?\n?\nd11*k11 + d12*k12\nd11*k11 + d12*k12 + d21*k21 + d22*k22\ngiveup\n2: conv2(D, rot180(K), "full")\n' | verify exercise pooling-delta
+> pooling-delta: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on.
+> 
+> Exercise 1 of 3 (dx22): Write ∂E/∂x₂₂ as the notes do, in δ (d) and k. Plain text (d11*k11 + ...) or the notes' LaTeX ((\delta_j^{l+1})_{11} k_{11} + ...) both work.
+> hint 1 of 3: x₂₂ enters all four outputs a₁₁, a₁₂, a₂₁, a₂₂.
+> hint 2 of 3: In a₁₁, x₂₂ meets k₁₁: the term is δ₁₁k₁₁.
+> ✗ not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> ✓ right
+> 
+> Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
+> one answer: xcorr(D, K, 'full')
+> 
+> Exercise 3 of 3 (valid): One line of this derivation uses the wrong size of convolution. Which, and what should its right side be? Answer as "N: EXPR".
+>   1. grad(E, X) == xcorr(pad(D, rows(K) - 1, cols(K) - 1), K)
+>   2. xcorr(pad(D, rows(K) - 1, cols(K) - 1), K) == conv2(D, rot180(K), 'valid')
+>   3. conv2(D, rot180(K), 'full') == xcorr(D, K, 'full')
+> ✓ right
+> 
+> pooling-delta: 2 of 3 exercises solved
+? 1
+
+$ export XDG_STATE_HOME=$(mktemp -d); printf 'd11*k11 + d12*k12 + d21*k21 + d22*k22\n' | verify exercise pooling-delta >/dev/null; verify progress
+> pooling-delta      dx22           solved    1 attempt, 0 hints
+? 0
+
+$ export XDG_STATE_HOME=$(mktemp -d); verify progress --student ann
+> no exercises tried yet by ann (verify exercise LESSON)
+? 0
+
+$ export XDG_STATE_HOME=$(mktemp -d); printf 'd11*k11 + d12*k12 + d21*k21 + d22*k22\n' | verify exercise pooling-delta >/dev/null; verify reset pooling-delta < /dev/null
+! verify: error: reset asks before it forgets; without a terminal, add --yes
+? 2
+
+$ export XDG_STATE_HOME=$(mktemp -d); printf 'd11*k11 + d12*k12 + d21*k21 + d22*k22\n' | verify exercise pooling-delta >/dev/null; verify reset pooling-delta --yes; verify progress
+> pooling-delta: 1 exercise record forgotten
+> no exercises tried yet (verify exercise LESSON)
+? 0
+
+# A progress file that is not ours is kept aside, never overwritten.
+$ export XDG_STATE_HOME=$(mktemp -d); mkdir -p $XDG_STATE_HOME/verify; echo 'not json' > $XDG_STATE_HOME/verify/progress.json; verify progress 2>&1 | sed 's/corrupt-[0-9]*/corrupt-TIME/; s|/tmp/[^/]*/|STATE/|'; cat $XDG_STATE_HOME/verify/progress.json.corrupt-*
+> verify: the progress file was not readable; it is kept as STATE/verify/progress.json.corrupt-TIME
+> no exercises tried yet (verify exercise LESSON)
+> not json
+? 0
+
+# verify check: a file of answers, marked; exit 0 only when all are right.
+$ verify check pooling-delta --answers "$TESTS/classroom/right.txt"
+> dx22: ✓ right
+> full: ✓ right
+> valid: ✓ right
+> pooling-delta: 3 of 3 right
+? 0
+
+$ verify check pooling-delta --answers "$TESTS/classroom/wrong.txt"
+> dx22: ✗ not yet: missing δ₂₂k₂₂; extra δ₂₂k₁₁
+> full: ✗ not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed
+> - valid: not answered
+> pooling-delta: 0 of 3 right
+? 1
+
+$ verify check pooling-delta --answers "$TESTS/classroom/wrong.txt" --format json
+> {
+> 	"lesson":	"pooling-delta",
+> 	"exercises":	{
+> 		"dx22":	false,
+> 		"full":	false,
+> 		"valid":	null
+> 	},
+> 	"all_right":	false
+> }
+? 1
+
+$ cd "$TESTS/classroom" && verify check pooling-delta --answers unknown.txt
+! verify: error: unknown.txt:2: the lesson pooling-delta has no exercise 'dx23'
+? 2
+
+$ verify check pooling-delta
+! verify: error: check needs --answers FILE
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify check no-such --answers x
+! verify: error: no lesson 'no-such' (verify --list shows them)
+? 2
+
+$ verify exercise pooling-delta --student 'bad id!'
+! verify: error: --student needs an id: letters, digits, '.', '-' and '_' (at most 64)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify --lesson rot180 --seed 3 --student ann
+! verify: error: give --seed or --student, not both: a student's numbers come from the id
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+# Each student's numbers come from the id: the same id, the same numbers.
+$ [ "$(verify --lesson pooling-forward --student ann)" = "$(verify --lesson pooling-forward --student ann)" ] && [ "$(verify --lesson pooling-forward --student ann)" != "$(verify --lesson pooling-forward --student ben)" ] && echo own numbers
+> own numbers
+? 0
+
+# verify grade: a folder of submissions; bad files are reported, never stop the batch.
+$ d=$(mktemp -d); cp "$TESTS"/classroom/submissions/* "$d"; head -c 70000 /dev/zero | tr '\0' 'x' > "$d/gus.txt"; cd "$d" && verify grade pooling-delta .
+> student,dx22,full,valid,total,error
+> ann,1,1,1,3,
+> ben,0,0,0,0,
+> cho,0,0,0,0,
+> dev,1,0,0,1,
+> eve,0,0,0,0,./eve.bin is not a text file
+> fay,0,0,0,0,./fay.txt:1: expected 'EXERCISE: answer' but found 'this is not an answer'
+> gus,0,0,0,0,./gus.txt is larger than a file of answers can be (64 KB)
+! verify: eve.bin: ./eve.bin is not a text file
+! verify: fay.txt: ./fay.txt:1: expected 'EXERCISE: answer' but found 'this is not an answer'
+! verify: gus.txt: ./gus.txt is larger than a file of answers can be (64 KB)
+? 0
+
+$ cd "$TESTS/classroom/submissions" && verify grade pooling-delta . --format json 2>/dev/null | head -12
+> {
+> 	"exercises":	["dx22", "full", "valid"],
+> 	"lesson":	"pooling-delta",
+> 	"students":	[{
+> 			"student":	"ann",
+> 			"answers":	{
+> 				"dx22":	true,
+> 				"full":	true,
+> 				"valid":	true
+> 			},
+> 			"total":	3
+> 		}, {
+? 0
+
+$ verify grade pooling-delta /nonexistent
+! verify: error: cannot read the folder /nonexistent: No such file or directory
+? 2
