@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -20,10 +21,13 @@
 typedef struct bench_case {
 	const char *what;
 	double target_ms, target_mb;
-	const char *argv[16]; /* after the verify path; NULL-terminated */
+	const char *argv[16]; /* after the verify path; NULL-terminated; "DIR" is
+				 the folder of submissions made for the run */
 } bench_case;
 
 static const bench_case cases[] = {
+	{"verify grade: 500 submissions of the pooling-delta exercises", 1000, 20,
+	 {"grade", "pooling-delta", "DIR", NULL}},
 	{"verify --all: every lesson, every check", 50, 20,
 	 {"--all", "--no-color", NULL}},
 	{"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')", 20, 20,
@@ -35,6 +39,42 @@ static const bench_case cases[] = {
 	  "X=sym(32,32,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(28,28,'d')",
 	  NULL}},
 };
+
+static char submissions[64];
+
+/* 500 students: two in three right, the others with two wrong answers. */
+static int make_submissions(void)
+{
+	static const char right[] =
+		"dx22: (\\delta_{j}^{l+1})_{11} k_{11} + (\\delta_{j}^{l+1})_{12} k_{12} + "
+		"(\\delta_{j}^{l+1})_{21} k_{21} + (\\delta_{j}^{l+1})_{22} k_{22}\n"
+		"full: xcorr(D, K, 'full')\nvalid: 2: conv2(D, rot180(K), 'full')\n";
+	static const char wrong[] = "dx22: d11*k11 + d12*k12 + d21*k21 + d22*k11\n"
+				    "full: conv2(D, K, 'full')\n";
+	snprintf(submissions, sizeof submissions, "/tmp/verify-bench-XXXXXX");
+	if (mkdtemp(submissions) == NULL)
+		return -1;
+	for (int i = 0; i < 500; i++) {
+		char path[128];
+		FILE *f;
+		snprintf(path, sizeof path, "%s/student%03d.txt", submissions, i);
+		if ((f = fopen(path, "w")) == NULL)
+			return -1;
+		fputs(i % 3 == 2 ? wrong : right, f);
+		fclose(f);
+	}
+	return 0;
+}
+
+static void remove_submissions(void)
+{
+	for (int i = 0; i < 500; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s/student%03d.txt", submissions, i);
+		unlink(path);
+	}
+	rmdir(submissions);
+}
 
 static double now_ms(void)
 {
@@ -55,7 +95,7 @@ static int run_once(const char *verify, const bench_case *c, double *ms, double 
 
 	argv[n++] = verify;
 	for (size_t i = 0; c->argv[i] != NULL; i++)
-		argv[n++] = c->argv[i];
+		argv[n++] = strcmp(c->argv[i], "DIR") == 0 ? submissions : c->argv[i];
 	argv[n] = NULL;
 	start = now_ms();
 	pid = fork();
@@ -90,6 +130,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench VERIFY [RUNS]\n");
 		return 2;
 	}
+	if (make_submissions() != 0) {
+		fprintf(stderr, "bench: cannot write the submissions\n");
+		return 2;
+	}
 	printf("%d runs each; wall time of the whole process (median, max) and peak "
 	       "memory\n",
 	       runs);
@@ -114,5 +158,6 @@ int main(int argc, char **argv)
 		       c->what, ms[runs / 2], ms[runs - 1], c->target_ms, peak, c->target_mb);
 		free(ms);
 	}
+	remove_submissions();
 	return failed;
 }

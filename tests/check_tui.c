@@ -4,6 +4,8 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include <check.h>
 #include <gsl/gsl_errno.h>
@@ -18,18 +20,40 @@
 static tui_model *m;
 static dv_diag d;
 
+static char state[128];
+
 static void setup(void)
 {
 	gsl_set_error_handler_off();
 	setlocale(LC_CTYPE, "C.UTF-8");
 	setenv("VERIFY_LESSONS", LESSONS_DIR, 1);
+	snprintf(state, sizeof state, "/tmp/verify-check-tui-%ld", (long)getpid());
+	setenv("XDG_STATE_HOME", state, 1);
 	dv_diag_clear(&d);
 	ck_assert_msg(tui_model_new(&m, 1, 1, &d) == DV_OK, "%s", d.message);
 }
 
 static void teardown(void)
 {
+	char cmd[200];
 	tui_model_free(m);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", state);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", state);
+}
+
+static void type(const char *s)
+{
+	/* one character at a time, as the terminal sends them */
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	while (*s != '\0') {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, strlen(s), &st);
+		ck_assert(n != (size_t)-1 && n != (size_t)-2 && n > 0);
+		tui_key(m, (int)wc);
+		s += n;
+	}
 }
 
 static void press(int key)
@@ -299,6 +323,49 @@ START_TEST(test_ascii_when_the_locale_is_not_utf8)
 }
 END_TEST
 
+START_TEST(test_answering_an_exercise_in_place)
+{
+	open_lesson("pooling-delta");
+	press('2');
+	tui_key(m, 'a');
+	ck_assert_str_eq(m->message, "this step has no exercise");
+	ck_assert(!m->typing);
+	press('6');
+	tui_key(m, 'a');
+	ck_assert(m->typing);
+	ck_assert_str_eq(m->answering->ex_id, "dx22");
+	expect_on_screen("answer dx22> _", 80, 24);
+	type("?");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->verdict, "hint 1 of 3: x₂₂ enters all four outputs a₁₁, a₁₂, a₂₁, a₂₂.");
+	type("δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₁");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->verdict, "dx22: ✗ not yet: missing δ₂₂k₂₂; extra δ₂₂k₂₁\n");
+	ck_assert(m->typing);
+	tui_key(m, TUI_KEY_BACKSPACE); /* k₂₁ -> k₂ */
+	type("₂");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->verdict, "dx22: ✓ right\n");
+	ck_assert(!m->typing);
+	/* the next 'a' goes to the next open exercise */
+	tui_key(m, 'a');
+	ck_assert_str_eq(m->answering->ex_id, "full");
+	type("xcorr(D, K, 'full')");
+	tui_key(m, TUI_KEY_ENTER);
+	tui_key(m, 'a');
+	ck_assert_str_eq(m->answering->ex_id, "valid");
+	type("2: conv2(D, rot180(K), 'full')");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->verdict, "valid: ✓ right\n");
+	/* all three solved, and kept: the list says so, now and next time */
+	ck_assert_int_eq(tui_lesson_progress(m, 7), TUI_EXERCISES_DONE);
+	tui_model_free(m);
+	ck_assert_int_eq(tui_model_new(&m, 1, 1, &d), DV_OK);
+	ck_assert_int_eq(tui_lesson_progress(m, 7), TUI_EXERCISES_DONE);
+	expect_on_screen("exercises done ✓", 80, 24);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -318,6 +385,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_screens_fit_80x24_and_larger);
 	tcase_add_test(tc, test_too_small_asks_for_a_larger_window);
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
+	tcase_add_test(tc, test_answering_an_exercise_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }

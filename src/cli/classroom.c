@@ -17,6 +17,7 @@
 #include "lesson/exercise.h"
 #include "lesson/library.h"
 #include "lesson/progress.h"
+#include "render/lesson_text.h"
 #include "render/render.h"
 #include "sym/ctx.h"
 
@@ -110,125 +111,6 @@ static int marking_open(marking *m, const char *name, unsigned long seed, int qu
 }
 
 /* ---- what a verdict says ---------------------------------------------------- */
-
-static void put_poly(dv_strbuf *b, const sym_poly *p, const lesson_result *r, int unicode)
-{
-	sym_print_opts o = {unicode ? SYM_UNICODE : SYM_ASCII, NULL, NULL};
-	sym_poly_print(b, p, lesson_result_symbols(r), &o);
-}
-
-/* "at (1,2) your answer gives Y where X is needed", from an identity check. */
-static void put_identity(dv_strbuf *b, const lesson_check *c, int unicode)
-{
-	const lesson_verdict *v = c->exact.value.kind == DV_V_CHECK && !c->exact.value.check.holds
-					  ? &c->exact
-					  : &c->numeric;
-	const dv_check *k = &v->value.check;
-	sym_style style = unicode ? SYM_UNICODE : SYM_ASCII;
-
-	if (v->unevaluable) {
-		dv_strbuf_printf(b, "it cannot be evaluated at the lesson's sizes (%s)",
-				 v->unavailable);
-	} else if (v->value.kind != DV_V_CHECK) {
-		dv_strbuf_puts(b, "it does not hold");
-	} else if (k->shape_differs) {
-		dv_strbuf_printf(b, "your answer is %zux%zu where %zux%zu is needed",
-				 v->value.mat2->rows, v->value.mat2->cols, v->value.mat->rows,
-				 v->value.mat->cols);
-	} else {
-		size_t i = (k->row - 1) * v->value.mat->cols + k->col - 1;
-		dv_strbuf_printf(b, "at (%zu,%zu) your answer gives ", k->row, k->col);
-		dv_put_entry(b, v->value.mat2, i, style, NULL);
-		dv_strbuf_puts(b, " where ");
-		dv_put_entry(b, v->value.mat, i, style, NULL);
-		dv_strbuf_puts(b, " is needed");
-		if (!k->exact)
-			dv_strbuf_puts(b, " (on the lesson's random numbers)");
-	}
-}
-
-static void put_verdict(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
-			int unicode)
-{
-	const char *no = unicode ? "✗" : "FAIL";
-	if (a->problem.code != DV_OK) {
-		dv_strbuf_printf(b, "%s the answer cannot be read: %s", no, a->problem.message);
-		if (a->problem.column > 0)
-			dv_strbuf_printf(b, " (at character %d)", a->problem.column);
-		dv_strbuf_puts(b, "\n");
-		return;
-	}
-	if (a->correct) {
-		dv_strbuf_printf(b, "%s right\n", unicode ? "✓" : "ok");
-		return;
-	}
-	dv_strbuf_printf(b, "%s not yet: ", no);
-	if (a->missing != NULL || a->extra != NULL) {
-		if (sym_poly_len(a->missing) > 0) {
-			dv_strbuf_puts(b, "missing ");
-			put_poly(b, a->missing, r, unicode);
-		}
-		if (sym_poly_len(a->extra) > 0) {
-			dv_strbuf_puts(b, sym_poly_len(a->missing) > 0 ? "; extra " : "extra ");
-			put_poly(b, a->extra, r, unicode);
-		}
-	} else if (a->shape_differs) {
-		dv_strbuf_printf(b, "the answer is %zux%zu; the exercise asks for %zux%zu", a->rows,
-				 a->cols, a->want_rows, a->want_cols);
-	} else if (a->nwrong > 0) {
-		dv_strbuf_printf(b, "%zu entr%s wrong:", a->nwrong, a->nwrong == 1 ? "y is" : "ies are");
-		for (size_t i = 0; i < a->nwrong && i < LESSON_MAX_WRONG; i++)
-			dv_strbuf_printf(b, "%s (%zu,%zu)", i ? "," : "", a->wrong_row[i],
-					 a->wrong_col[i]);
-	} else if (a->line_given != 0 && a->line_given != a->line_wrong) {
-		dv_strbuf_printf(b, "line %zu holds as it stands; look for the line that does not",
-				 a->line_given);
-	} else if (a->check != NULL) {
-		if (a->line_given != 0)
-			dv_strbuf_printf(b, "line %zu is the wrong one, but ", a->line_given);
-		put_identity(b, a->check, unicode);
-	} else {
-		dv_strbuf_puts(b, "it does not hold");
-	}
-	dv_strbuf_puts(b, "\n");
-}
-
-static int put_solution(dv_strbuf *b, marking *m, const lesson_action *ex, int unicode)
-{
-	dv_mat *held = NULL;
-	dv_diag d;
-	size_t line = 0;
-
-	dv_diag_clear(&d);
-	switch (ex->ex_kind) {
-	case EXERCISE_ENTRY:
-	case EXERCISE_NUMBERS:
-		if (lesson_exercise_expected(&held, m->result, ex, &d) != DV_OK)
-			return -1;
-		if (ex->ex_kind == EXERCISE_ENTRY) {
-			dv_strbuf_puts(b, "the answer: ");
-			dv_put_entry(b, held, (ex->ex_row - 1) * held->cols + ex->ex_col - 1,
-				     unicode ? SYM_UNICODE : SYM_ASCII, NULL);
-			dv_strbuf_puts(b, "\n");
-		} else {
-			dv_strbuf_puts(b, "the answer:\n");
-			dv_put_numbers(b, held, "  ");
-		}
-		dv_mat_free(held);
-		return 0;
-	case EXERCISE_FORM:
-		dv_strbuf_printf(b, "one answer: %s\n",
-				 ex->fix_text != NULL ? ex->fix_text : ex->target_text);
-		return 0;
-	case EXERCISE_DIAGNOSE:
-		if (lesson_exercise_wrong_line(&line, m->result, ex, &d) != DV_OK || line == 0)
-			return -1;
-		dv_strbuf_printf(b, "the answer: %zu: %s (line %zu should read %s == %s)\n", line,
-				 ex->fix_text, line, ex->lines[line - 1].lhs_text, ex->fix_text);
-		return 0;
-	}
-	return -1;
-}
 
 static void emit(FILE *f, dv_strbuf *b)
 {
@@ -419,7 +301,7 @@ int cmd_exercise(int argc, char **argv)
 								   : "no more hints; giveup shows the answer\n");
 				}
 			} else if (strcmp(line, "giveup") == 0 || strcmp(line, "give up") == 0) {
-				if (put_solution(&b, &m, ex, unicode) != 0)
+				if (dv_put_solution(&b, m.result, ex, unicode) != 0)
 					dv_strbuf_puts(&b, "(the answer cannot be shown)\n");
 				if (!it->solved)
 					it->gave_up = 1;
@@ -437,7 +319,7 @@ int cmd_exercise(int argc, char **argv)
 				}
 				if (a.problem.code == DV_OK)
 					it->attempts++;
-				put_verdict(&b, &a, m.result, unicode);
+				dv_put_answer(&b, &a, m.result, unicode);
 				if (a.correct) {
 					it->solved = 1;
 					done = 1;
@@ -624,7 +506,7 @@ static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report,
 		right[k] = v.correct;
 		if (report != NULL) {
 			dv_strbuf_printf(report, "%s: ", m->ex[k]->ex_id);
-			put_verdict(report, &v, m->result, unicode);
+			dv_put_answer(report, &v, m->result, unicode);
 		}
 		lesson_answer_clear(&v);
 	}

@@ -6,12 +6,14 @@
 #define DV_LESSON_TEXT_H
 
 #include "core/strbuf.h"
+#include "lesson/exercise.h"
 #include "lesson/run.h"
 
 typedef struct dv_text_opts {
 	int color;   /* ANSI colours for verdicts (not for the tutorial) */
 	int unicode; /* ✓ ✗ δ₁₁; otherwise ok/FAIL and ASCII */
 	int tables;  /* the tables and numbers of show and numbers steps */
+	int tutor;   /* in the tutorial: exercises are answered in place */
 } dv_text_opts;
 
 /* "claim", "refute", "gradcheck". */
@@ -22,5 +24,12 @@ void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked);
 void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o);
 /* The body of step `step`: prose, formulas, tables, numbers and checks. */
 void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step, const dv_text_opts *o);
+
+/* What a marked answer is told: right, or exactly what is wrong. */
+void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
+		   int unicode);
+
+/* The answer of an exercise, shown when the student gives up; -1 if none. */
+int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int unicode);
 
 #endif

@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
 #include "expr/eval.h"
+#include "lesson/exercise.h"
+#include "lesson/progress.h"
+#include "render/lesson_text.h"
 #include "sym/ctx.h"
 
 #define ON_LIST (1u << TUI_LIST)
@@ -48,6 +52,7 @@ const tui_binding tui_bindings[] = {
 	{'K', ON_LESSON, TA_SCROLL_UP, NULL, NULL},
 	{TUI_KEY_ESC, ON_LESSON | ON_HELP, TA_BACK, "Esc Backspace", "back to the lessons"},
 	{TUI_KEY_BACKSPACE, ON_LESSON | ON_HELP, TA_BACK, NULL, NULL},
+	{'a', ON_LESSON, TA_ANSWER, "a", "answer the step's exercise (? a hint, giveup)"},
 	{'?', ON_LIST | ON_LESSON, TA_HELP, "?", "this list of keys"},
 	{'q', ON_LIST | ON_LESSON | ON_HELP, TA_QUIT, "q", "quit"},
 	{0, 0, TA_NONE, NULL, NULL},
@@ -95,6 +100,19 @@ int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode
 		tui_model_free(m);
 		return rc;
 	}
+	{
+		/* what was solved before, in this or another session */
+		char *kept = NULL;
+		dv_diag pd;
+		dv_diag_clear(&pd);
+		if (progress_load(&m->saved, NULL, &kept, &pd) != DV_OK)
+			snprintf(m->message, sizeof m->message, "progress is not kept: %s",
+				 pd.message);
+		else if (kept != NULL)
+			snprintf(m->message, sizeof m->message,
+				 "the progress file was not readable; it is kept as %s", kept);
+		free(kept);
+	}
 	*out = m;
 	return DV_OK;
 }
@@ -125,8 +143,37 @@ void tui_model_free(tui_model *m)
 		free(m->seen[i]);
 	free(m->seen);
 	free(m->progress);
+	free(m->verdict);
+	progress_free(m->saved);
 	lesson_library_free(m->lessons, m->nlessons);
 	free(m);
+}
+
+tui_progress tui_lesson_progress(const tui_model *m, size_t i)
+{
+	const lesson *l = m->lessons[i].lesson;
+	size_t nex = 0, solved = 0;
+
+	if (l == NULL || m->saved == NULL)
+		return m->progress[i];
+	for (size_t s = 0; s < l->nsteps; s++) {
+		for (size_t j = 0; j < l->steps[s].nactions; j++) {
+			const lesson_action *a = &l->steps[s].actions[j];
+			if (a->kind != LESSON_EXERCISE)
+				continue;
+			nex++;
+			for (size_t k = 0; k < m->saved->n; k++)
+				if (strcmp(m->saved->items[k].lesson, l->name) == 0 &&
+				    strcmp(m->saved->items[k].id, a->ex_id) == 0 &&
+				    m->saved->items[k].solved)
+					solved++;
+		}
+	}
+	if (nex > 0 && solved == nex)
+		return TUI_EXERCISES_DONE;
+	if (solved > 0 && m->progress[i] == TUI_NOT_STARTED)
+		return TUI_IN_PROGRESS;
+	return m->progress[i];
 }
 
 /* ---- the lesson shown ---------------------------------------------------- */
@@ -194,6 +241,10 @@ static void show_step(tui_model *m, size_t step)
 {
 	m->step = step;
 	m->scroll = 0;
+	m->typing = 0;
+	m->answering = NULL;
+	free(m->verdict);
+	m->verdict = NULL;
 	build_panels(m);
 	mark_seen(m);
 }
@@ -305,6 +356,153 @@ static void resize(tui_model *m, int which, int delta)
 	}
 	snprintf(m->message, sizeof m->message, "%s is %zux%zu now", v->name, m->sizes[k].rows,
 		 m->sizes[k].cols);
+}
+
+/* ---- answering ----------------------------------------------------------- */
+
+static void set_verdict(tui_model *m, dv_strbuf *b)
+{
+	char *s = NULL;
+	free(m->verdict);
+	m->verdict = dv_strbuf_finish(b, &s, NULL) == DV_OK ? s : NULL;
+}
+
+static void start_answer(tui_model *m)
+{
+	const lesson_step_result *sr = &m->result->steps[m->step];
+	const lesson_action *first = NULL, *open = NULL;
+
+	/* the first exercise of the step not solved yet, else the first */
+	for (size_t j = 0; j < sr->nitems && open == NULL; j++) {
+		const lesson_action *a = sr->items[j].action;
+		progress_item *it;
+		if (a->kind != LESSON_EXERCISE)
+			continue;
+		if (first == NULL)
+			first = a;
+		it = m->saved != NULL ? progress_get(m->saved, m->result->lesson->name, a->ex_id,
+						     NULL)
+				      : NULL;
+		if (it == NULL || !it->solved)
+			open = a;
+	}
+	m->answering = open != NULL ? open : first;
+	if (m->answering == NULL) {
+		snprintf(m->message, sizeof m->message, "this step has no exercise");
+		return;
+	}
+	m->typing = 1;
+	m->input[0] = '\0';
+}
+
+static void save_progress(tui_model *m)
+{
+	dv_diag d;
+	dv_diag_clear(&d);
+	if (m->saved != NULL && progress_save(m->saved, &d) != DV_OK)
+		snprintf(m->message, sizeof m->message, "progress is not kept: %s", d.message);
+}
+
+static void submit_answer(tui_model *m)
+{
+	const lesson_action *ex = m->answering;
+	progress_item *it =
+		m->saved != NULL ? progress_get(m->saved, m->result->lesson->name, ex->ex_id, NULL)
+				 : NULL;
+	dv_strbuf b;
+	dv_diag d;
+	char *text = m->input;
+
+	dv_strbuf_init(&b);
+	dv_diag_clear(&d);
+	while (*text == ' ')
+		text++;
+	if (strcmp(text, "?") == 0 || strcmp(text, "hint") == 0) {
+		int used = it != NULL ? it->hints : 0;
+		if ((size_t)used < ex->nhints) {
+			dv_strbuf_printf(&b, "hint %d of %zu: %s", used + 1, ex->nhints,
+					 ex->hints[used]);
+			if (it != NULL)
+				it->hints++;
+		} else {
+			dv_strbuf_puts(&b, "no more hints; giveup shows the answer");
+		}
+		m->input[0] = '\0';
+	} else if (strcmp(text, "giveup") == 0) {
+		if (dv_put_solution(&b, m->result, ex, m->unicode) != 0)
+			dv_strbuf_puts(&b, "the answer cannot be shown");
+		if (it != NULL && !it->solved)
+			it->gave_up = 1;
+		m->typing = 0;
+	} else {
+		lesson_answer a;
+		dv_strbuf_printf(&b, "%s: ", ex->ex_id);
+		if (lesson_answer_check(&a, m->result, ex, text, &d) != DV_OK) {
+			dv_strbuf_printf(&b, "cannot be marked: %s", d.message);
+		} else {
+			dv_put_answer(&b, &a, m->result, m->unicode);
+			if (it != NULL && a.problem.code == DV_OK)
+				it->attempts++;
+			if (a.correct) {
+				if (it != NULL)
+					it->solved = 1;
+				m->typing = 0;
+			}
+			lesson_answer_clear(&a);
+		}
+	}
+	set_verdict(m, &b);
+	save_progress(m);
+}
+
+int tui_key(tui_model *m, int key)
+{
+	int arg;
+	tui_action a;
+
+	if (m->typing) {
+		size_t n = strlen(m->input);
+		if (key == TUI_KEY_ENTER) {
+			submit_answer(m);
+		} else if (key == TUI_KEY_ESC) {
+			m->typing = 0;
+		} else if (key == TUI_KEY_BACKSPACE) {
+			while (n > 0 && (((unsigned char)m->input[n - 1]) & 0xC0) == 0x80)
+				n--;
+			if (n > 0)
+				n--;
+			m->input[n] = '\0';
+		} else if (key >= 32 && key < 0x110000 && key != 127) {
+			/* the character, in UTF-8 */
+			char u[4];
+			size_t k = 0;
+			unsigned c = (unsigned)key;
+			if (c < 0x80) {
+				u[k++] = (char)c;
+			} else if (c < 0x800) {
+				u[k++] = (char)(0xC0 | (c >> 6));
+				u[k++] = (char)(0x80 | (c & 0x3F));
+			} else if (c < 0x10000) {
+				u[k++] = (char)(0xE0 | (c >> 12));
+				u[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+				u[k++] = (char)(0x80 | (c & 0x3F));
+			} else {
+				u[k++] = (char)(0xF0 | (c >> 18));
+				u[k++] = (char)(0x80 | ((c >> 12) & 0x3F));
+				u[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+				u[k++] = (char)(0x80 | (c & 0x3F));
+			}
+			if (n + k < sizeof m->input) {
+				memcpy(m->input + n, u, k);
+				m->input[n + k] = '\0';
+			}
+		} else {
+			return TUI_REDRAW_NONE;
+		}
+		return TUI_REDRAW;
+	}
+	a = tui_key_action(m->screen, key, &arg);
+	return tui_apply(m, a, arg);
 }
 
 /* ---- moving the cursor ---------------------------------------------------- */
@@ -444,6 +642,9 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 		return TUI_REDRAW;
 	case TA_SCROLL_UP:
 		m->scroll = m->scroll > 5 ? m->scroll - 5 : 0;
+		return TUI_REDRAW;
+	case TA_ANSWER:
+		start_answer(m);
 		return TUI_REDRAW;
 	}
 	return TUI_REDRAW_NONE;

@@ -62,6 +62,7 @@ typedef enum tui_action {
 	TA_SHRINK_KERNEL,
 	TA_SCROLL_UP,
 	TA_SCROLL_DOWN,
+	TA_ANSWER, /* type an answer to the step's exercise */
 } tui_action;
 
 /* One key binding: the table is both the keymap and the help screen. */
@@ -82,7 +83,8 @@ tui_action tui_key_action(tui_screen screen, int key, int *arg);
 typedef enum tui_progress {
 	TUI_NOT_STARTED,
 	TUI_IN_PROGRESS,
-	TUI_CHECKS_SEEN, /* every step with a check was shown */
+	TUI_CHECKS_SEEN,    /* every step with a check was shown */
+	TUI_EXERCISES_DONE, /* and every exercise solved (kept across sessions) */
 } tui_progress;
 
 /* A matrix shown in the panel row: a declared one, or a step's `show`. */
@@ -115,6 +117,14 @@ typedef struct tui_model {
 	size_t first_panel;              /* the first panel that fits on screen */
 
 	char message[DV_DIAG_MSG + 160]; /* a line for the student: what went wrong */
+
+	/* answering an exercise */
+	int typing;
+	const lesson_action *answering;
+	char input[512];
+	char *verdict; /* what the last answer, hint or give-up said */
+	struct progress *saved; /* NULL: progress cannot be kept */
+
 	int unicode;
 	int quit;
 } tui_model;
@@ -133,6 +143,12 @@ int tui_open_named(tui_model *m, const char *name, dv_diag *d);
 
 /* Applies an action; returns TUI_REDRAW when the screen must change. */
 int tui_apply(tui_model *m, tui_action a, int arg);
+
+/* A key as the student pressed it: an action, or typing into an answer. */
+int tui_key(tui_model *m, int key);
+
+/* The lesson's progress as the list shows it. */
+tui_progress tui_lesson_progress(const tui_model *m, size_t lesson);
 
 /* Whether cell (row, col) of panel p lights up for the cursor's entry: the
  * entries that feed it, or that it feeds, read from the symbols. */

@@ -175,7 +175,7 @@ int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d)
 
 	while (!m->quit && !stop_requested) {
 		wint_t ch;
-		int kind, key, arg = 0;
+		int kind, key;
 		if (redraw) {
 			tui_frame f;
 			if (tui_render(&f, m, COLS, LINES) == DV_OK) {
@@ -201,10 +201,7 @@ int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d)
 		}
 		if ((key = map_key(kind, ch)) == 0)
 			continue;
-		{
-			tui_action a = tui_key_action(m->screen, key, &arg);
-			redraw = tui_apply(m, a, arg) == TUI_REDRAW;
-		}
+		redraw = tui_key(m, key) == TUI_REDRAW;
 	}
 	endwin();
 	tui_frame_free(&prev);

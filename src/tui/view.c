@@ -141,6 +141,8 @@ static void key_bar(builder *b, const char *keys)
 static const char *progress_text(tui_progress p)
 {
 	switch (p) {
+	case TUI_EXERCISES_DONE:
+		return "exercises done ✓";
 	case TUI_IN_PROGRESS:
 		return "in progress";
 	case TUI_CHECKS_SEEN:
@@ -164,7 +166,8 @@ static void render_list(builder *b)
 	for (int i = 0; i < rows && (size_t)(first + i) < m->nlessons; i++) {
 		size_t k = (size_t)(first + i);
 		const lesson_entry *e = &m->lessons[k];
-		const char *status = e->lesson == NULL ? "cannot be read" : progress_text(m->progress[k]);
+		tui_progress pr = tui_lesson_progress(m, k);
+		const char *status = e->lesson == NULL ? "cannot be read" : progress_text(pr);
 		int cursor = k == m->list_cursor;
 		int right = b->f->width - 20;
 		begin(b, 2 + i, cursor ? TR_CURSOR : TR_NORMAL);
@@ -187,7 +190,7 @@ static void render_list(builder *b)
 			add(b, "…", TR_NORMAL);
 		}
 		pad_to(b, right);
-		add(b, status, m->progress[k] == TUI_CHECKS_SEEN ? TR_OK : TR_DIM);
+		add(b, status, pr >= TUI_CHECKS_SEEN ? TR_OK : TR_DIM);
 		end(b);
 	}
 	/* where the chosen lesson stands in the notes */
@@ -379,7 +382,7 @@ static void render_detail(builder *b, int y)
 static void render_body(builder *b, int top, int bottom)
 {
 	const tui_model *m = b->m;
-	dv_text_opts o = {0, m->unicode, 0};
+	dv_text_opts o = {0, m->unicode, 0, 1};
 	dv_strbuf s;
 	char *text = NULL, **lines = NULL;
 	size_t n = 0, cap = 0, skip;
@@ -501,8 +504,47 @@ static void render_lesson(builder *b)
 	for (int i = 0; i < b->f->width; i++)
 		add(b, "─", TR_NORMAL);
 	end(b);
-	render_body(b, y + 1, b->f->height - 1);
-	key_bar(b, " ←↑↓→ entry  Tab matrix  n/p step  s view  r numbers  <> () size  ? keys  q quit");
+	{
+		int bottom = b->f->height - 1;
+		if (m->typing) {
+			bottom--;
+			begin(b, bottom, TR_NORMAL);
+			add(b, " answer ", TR_LABEL);
+			add(b, m->answering->ex_id, TR_LABEL);
+			add(b, "> ", TR_LABEL);
+			add(b, m->input, TR_NORMAL);
+			add(b, "_", TR_CURSOR);
+			end(b);
+		}
+		if (m->verdict != NULL) {
+			/* the last answer's verdict, over the step's text */
+			int lines = 1;
+			for (const char *c = m->verdict; *c != '\0'; c++)
+				lines += *c == '\n' && c[1] != '\0';
+			if (lines > 3)
+				lines = 3;
+			for (int i = 0; i < lines; i++) {
+				const char *start = m->verdict;
+				for (int k = 0; k < i; k++)
+					start = strchr(start, '\n') + 1;
+				{
+					size_t len = strcspn(start, "\n");
+					char *one = strndup(start, len);
+					if (one == NULL)
+						break;
+					begin(b, bottom - lines + i, TR_NORMAL);
+					add(b, " ", TR_NORMAL);
+					add(b, one, TR_MESSAGE);
+					end(b);
+					free(one);
+				}
+			}
+			bottom -= lines;
+		}
+		render_body(b, y + 1, bottom);
+	}
+	key_bar(b, m->typing ? " Enter mark it   ? then Enter: a hint   giveup: the answer   Esc stop"
+			     : " ←↑↓→ entry  Tab matrix  n/p step  a answer  s view  r numbers  ? keys  q quit");
 }
 
 static void render_help(builder *b)
