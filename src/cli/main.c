@@ -30,11 +30,11 @@
 /* Exit statuses: every check as expected / a check came out otherwise / bad input. */
 
 static const char usage_text[] =
-	"usage: verify [tutor [LESSON] [--seed N]]       (the tutorial, on a terminal)\n"
+	"usage: verify [tutor [LESSON] [--seed N | --student ID]]   (the tutorial)\n"
 	"       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
 	"              [--seed N] [--size NAME=RxC]... [--format text|json|tap|markdown]\n"
 	"              [--no-color]\n"
-	"       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N]\n"
+	"       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N | --student ID]\n"
 	"                        [--format text|json|latex|markdown] [--name NAME] [--ascii]\n"
 	"       verify --help | --version\n";
 
@@ -136,6 +136,11 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 						   "4294967295%s%s%s",
 						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
 						   r < 0 ? "" : "'");
+		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || !progress_valid_student(v))
+				return usage_error("--student needs an id: letters, digits, '.', '-' "
+						   "and '_' (at most 64)");
+			ea->seed = student_seed(v);
 		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
 			static const char *const names[] = {"text", "json", "latex",
 							    "markdown"};
@@ -586,6 +591,11 @@ static int cmd_tutor(int argc, char **argv, int first)
 			if (r < 0 || parse_seed(v, &seed) != 0)
 				return usage_error("--seed needs a whole number from 0 to "
 						   "4294967295");
+		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || !progress_valid_student(v))
+				return usage_error("--student needs an id: letters, digits, '.', '-' "
+						   "and '_' (at most 64)");
+			seed = student_seed(v);
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else if (name == NULL) {

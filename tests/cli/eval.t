@@ -125,5 +125,10 @@ $ verify --version
 ? 0
 
 $ verify --help | head -1
-> usage: verify [tutor [LESSON] [--seed N]]       (the tutorial, on a terminal)
+> usage: verify [tutor [LESSON] [--seed N | --student ID]]   (the tutorial)
+? 0
+
+# A student's numbers come from the id.
+$ [ "$(verify eval 'rand(2)' --student ann)" = "$(verify eval 'rand(2)' --student ann)" ] && [ "$(verify eval 'rand(2)' --student ann)" != "$(verify eval 'rand(2)' --student ben)" ] && echo own numbers
+> own numbers
 ? 0
