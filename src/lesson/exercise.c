@@ -366,26 +366,11 @@ static int read_answer(dv_mat **out, lesson_answer *a, const char *text, dv_env 
 	return DV_OK;
 }
 
-static int eval_in(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
-{
-	dv_value v;
-	int rc = dv_eval(&v, n, env, d);
-	*out = NULL;
-	if (rc != DV_OK)
-		return rc;
-	if (v.kind != DV_V_MAT) {
-		dv_value_clear(&v);
-		return dv_fail_at(d, DV_E_ARGS, n->line, n->column, "expected a matrix");
-	}
-	*out = v.mat;
-	return DV_OK;
-}
-
 int lesson_exercise_expected(dv_mat **held, lesson_result *r, const lesson_action *ex,
 			     dv_diag *d)
 {
 	dv_mat *m = NULL;
-	int rc = eval_in(&m, ex->target, ex->ex_kind == EXERCISE_NUMBERS ? r->shown : r->symbols,
+	int rc = lesson_eval(&m, ex->target, ex->ex_kind == EXERCISE_NUMBERS ? r->shown : r->symbols,
 			 d);
 	*held = NULL;
 	if (rc != DV_OK)

@@ -56,8 +56,7 @@ void lesson_result_free(lesson_result *r)
 	free(r);
 }
 
-/* Evaluates n in env to a matrix. */
-static int eval_mat(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
+int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
 {
 	dv_value v;
 	int rc = dv_eval(&v, n, env, d);
@@ -108,8 +107,8 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 	vs->check_cols = v->check_cols;
 	if (v->like != NULL) {
 		/* the size of an expression, at each set of sizes */
-		if ((rc = eval_mat(&shown, v->like, r->shown, d)) != DV_OK ||
-		    (rc = eval_mat(&checked, v->like, r->checked, d)) != DV_OK) {
+		if ((rc = lesson_eval(&shown, v->like, r->shown, d)) != DV_OK ||
+		    (rc = lesson_eval(&checked, v->like, r->checked, d)) != DV_OK) {
 			dv_mat_free(shown);
 			return rc;
 		}
@@ -134,7 +133,7 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 	    (rc = sym_ctx_matrix(&sym, ctx, v->sym, vs->rows, vs->cols, d)) != DV_OK)
 		goto fail;
 	if (v->numbers != NULL) {
-		if ((rc = eval_mat(&shown, v->numbers, r->shown, d)) != DV_OK)
+		if ((rc = lesson_eval(&shown, v->numbers, r->shown, d)) != DV_OK)
 			goto fail;
 		if (!dv_mat_is_double(shown) || shown->rows != vs->rows ||
 		    shown->cols != vs->cols) {
@@ -196,9 +195,9 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, do
 		      dv_diag *d)
 {
 	dv_mat *l = NULL, *r = NULL;
-	int rc = eval_mat(&l, a->lhs, env, d);
+	int rc = lesson_eval(&l, a->lhs, env, d);
 	if (rc == DV_OK)
-		rc = eval_mat(&r, a->rhs, env, d);
+		rc = lesson_eval(&r, a->rhs, env, d);
 	if (rc == DV_E_SHAPE) {
 		dv_mat_free(l);
 		dv_mat_free(r);
@@ -232,7 +231,7 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 		dv_diag_locate(d, a->line, a->column);
 		return rc;
 	}
-	if ((rc = eval_mat(&analytic, a->rhs, env, d)) != DV_OK)
+	if ((rc = lesson_eval(&analytic, a->rhs, env, d)) != DV_OK)
 		goto out;
 	if (analytic->rows != fd->rows || analytic->cols != fd->cols) {
 		rc = dv_fail_at(d, DV_E_SHAPE, a->rhs->line, a->rhs->column,
@@ -347,7 +346,7 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r,
 	case LESSON_SHOW:
 		if (r->skip_checks)
 			return DV_OK;
-		rc = eval_mat(&it->table, a->expr, r->symbols, d);
+		rc = lesson_eval(&it->table, a->expr, r->symbols, d);
 		if (rc == DV_E_SYMBOLIC || rc == DV_E_LIMIT) {
 			it->no_table = strdup(d->message);
 			if (it->no_table == NULL)
@@ -355,11 +354,11 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r,
 		} else if (rc != DV_OK) {
 			return rc;
 		}
-		return eval_mat(&it->numbers, a->expr, r->shown, d);
+		return lesson_eval(&it->numbers, a->expr, r->shown, d);
 	case LESSON_NUMBERS:
 		if (r->skip_checks)
 			return DV_OK;
-		return eval_mat(&it->numbers, a->expr, r->shown, d);
+		return lesson_eval(&it->numbers, a->expr, r->shown, d);
 	case LESSON_CLAIM:
 	case LESSON_REFUTE:
 	case LESSON_GRADCHECK:

@@ -113,6 +113,9 @@ typedef struct lesson_result {
 int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_diag *d);
 void lesson_result_free(lesson_result *r);
 
+/* Evaluates n in env (one of a result's) to a matrix: a string is an error. */
+int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d);
+
 /* Decides one claim, refute or gradcheck of a lesson that ran. */
 int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 		  dv_diag *d);
