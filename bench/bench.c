@@ -22,22 +22,30 @@ typedef struct bench_case {
 	const char *what;
 	double target_ms, target_mb;
 	const char *argv[16]; /* after the verify path; NULL-terminated; "DIR" is
-				 the folder of submissions made for the run */
+	                         the folder of submissions made for the run */
 } bench_case;
 
 static const bench_case cases[] = {
-	{"verify grade: 500 submissions of the pooling-delta exercises", 1000, 20,
-	 {"grade", "pooling-delta", "DIR", NULL}},
-	{"verify --all: every lesson, every check", 50, 20,
-	 {"--all", "--no-color", NULL}},
-	{"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')", 20, 20,
-	 {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
-	  "X=sym(16,16,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(12,12,'d')",
-	  NULL}},
-	{"dE/dX table, 32x32 input, 5x5 kernel, proved = xcorr(D, K, 'full')", 100, 20,
-	 {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
-	  "X=sym(32,32,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(28,28,'d')",
-	  NULL}},
+        {"verify grade: 500 submissions of the pooling-delta exercises",
+         1000,
+         20,
+         {"grade", "pooling-delta", "DIR", NULL}},
+        {"verify --all: every lesson, every check",
+         50,
+         20,
+         {"--all", "--no-color", NULL}},
+        {"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')",
+         20,
+         20,
+         {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
+          "X=sym(16,16,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(12,12,'d')",
+          NULL}},
+        {"dE/dX table, 32x32 input, 5x5 kernel, proved = xcorr(D, K, 'full')",
+         100,
+         20,
+         {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
+          "X=sym(32,32,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(28,28,'d')",
+          NULL}},
 };
 
 static char submissions[64];
@@ -46,11 +54,12 @@ static char submissions[64];
 static int make_submissions(void)
 {
 	static const char right[] =
-		"dx22: (\\delta_{j}^{l+1})_{11} k_{11} + (\\delta_{j}^{l+1})_{12} k_{12} + "
-		"(\\delta_{j}^{l+1})_{21} k_{21} + (\\delta_{j}^{l+1})_{22} k_{22}\n"
-		"full: xcorr(D, K, 'full')\nvalid: 2: conv2(D, rot180(K), 'full')\n";
+	        "dx22: (\\delta_{j}^{l+1})_{11} k_{11} + (\\delta_{j}^{l+1})_{12} k_{12} "
+	        "+ "
+	        "(\\delta_{j}^{l+1})_{21} k_{21} + (\\delta_{j}^{l+1})_{22} k_{22}\n"
+	        "full: xcorr(D, K, 'full')\nvalid: 2: conv2(D, rot180(K), 'full')\n";
 	static const char wrong[] = "dx22: d11*k11 + d12*k12 + d21*k21 + d22*k11\n"
-				    "full: conv2(D, K, 'full')\n";
+	                            "full: conv2(D, K, 'full')\n";
 	snprintf(submissions, sizeof submissions, "/tmp/verify-bench-XXXXXX");
 	if (mkdtemp(submissions) == NULL)
 		return -1;
@@ -145,7 +154,8 @@ int main(int argc, char **argv)
 		for (int r = 0; r < runs; r++) {
 			double mb;
 			if (run_once(argv[1], c, &ms[r], &mb) != 0) {
-				fprintf(stderr, "bench: %s: the command failed\n", c->what);
+				fprintf(stderr, "bench: %s: the command failed\n",
+				        c->what);
 				failed = 1;
 				break;
 			}
@@ -153,9 +163,11 @@ int main(int argc, char **argv)
 				peak = mb;
 		}
 		qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-		printf("%s\n  %.1f ms median, %.1f ms max (target < %.0f ms); %.1f MB peak "
+		printf("%s\n  %.1f ms median, %.1f ms max (target < %.0f ms); %.1f MB "
+		       "peak "
 		       "(target < %.0f MB)\n",
-		       c->what, ms[runs / 2], ms[runs - 1], c->target_ms, peak, c->target_mb);
+		       c->what, ms[runs / 2], ms[runs - 1], c->target_ms, peak,
+		       c->target_mb);
 		free(ms);
 	}
 	remove_submissions();

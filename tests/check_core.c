@@ -38,7 +38,7 @@ static dv_mat *random_mat(size_t rows, size_t cols)
 }
 
 static dv_mat *window(const dv_mat *x, const dv_mat *k, dv_mode mode, int flip,
-		      size_t stride, size_t pad)
+                      size_t stride, size_t pad)
 {
 	dv_window w = {mode, flip, stride, pad};
 	dv_mat *out = NULL;
@@ -74,13 +74,13 @@ START_TEST(test_conv_valid_matches_notes_example)
 {
 	dv_mat *x = tu_mat(3, 3, X33), *k = tu_mat(2, 2, K22), *a;
 	const double x11 = 1, x12 = 2, x13 = 3, x21 = 4, x22 = 5, x23 = 6, x31 = 7,
-		     x32 = 8, x33 = 9, k11 = 1, k12 = 2, k21 = 3, k22 = 4;
+	             x32 = 8, x33 = 9, k11 = 1, k12 = 2, k21 = 3, k22 = 4;
 	/* The notes' table: a11 = x11k22 + x12k21 + x21k12 + x22k11, ... */
 	const double want[] = {
-		x11 * k22 + x12 * k21 + x21 * k12 + x22 * k11,
-		x12 * k22 + x13 * k21 + x22 * k12 + x23 * k11,
-		x21 * k22 + x22 * k21 + x31 * k12 + x32 * k11,
-		x22 * k22 + x23 * k21 + x32 * k12 + x33 * k11,
+	        x11 * k22 + x12 * k21 + x21 * k12 + x22 * k11,
+	        x12 * k22 + x13 * k21 + x22 * k12 + x23 * k11,
+	        x21 * k22 + x22 * k21 + x31 * k12 + x32 * k11,
+	        x22 * k22 + x23 * k21 + x32 * k12 + x33 * k11,
 	};
 	a = conv(x, k, DV_MODE_VALID);
 	tu_assert_mat(a, 2, 2, want, 0);
@@ -94,15 +94,15 @@ END_TEST
 START_TEST(test_conv_modes_match_octave_conv2)
 {
 	static const double xv[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
-				    11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+	                            11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
 	static const double kv[] = {1, -2, 3, 4, 5, -6};
 	/* conv2(X, K, 'full' | 'valid' | 'same') in Octave 7 */
-	static const double full[] = {1,  0,   2,  4,  6,  2,  15,  10, 8,  28, 33, 38,
-				      8,  0,   35, 48, 53, 58, 63,  8,  -15, 60, 88, 78,
-				      83, 88,  8,  -30, 64, 148, 61, 64, 67, -14, -120};
+	static const double full[] = {1,  0,  2,  4,   6,  2,   15, 10, 8,   28,  33,  38,
+	                              8,  0,  35, 48,  53, 58,  63, 8,  -15, 60,  88,  78,
+	                              83, 88, 8,  -30, 64, 148, 61, 64, 67,  -14, -120};
 	static const double valid[] = {28, 33, 38, 53, 58, 63, 78, 83, 88};
-	static const double same[] = {8,  28, 33, 38, 8,  48, 53, 58, 63, 8,
-				      88, 78, 83, 88, 8,  148, 61, 64, 67, -14};
+	static const double same[] = {8,  28, 33, 38, 8, 48,  53, 58, 63, 8,
+	                              88, 78, 83, 88, 8, 148, 61, 64, 67, -14};
 	dv_mat *x = tu_mat(4, 5, xv), *k = tu_mat(2, 3, kv), *r;
 
 	r = conv(x, k, DV_MODE_FULL);
@@ -122,11 +122,11 @@ END_TEST
 START_TEST(test_xcorr_matches_octave_filter2)
 {
 	static const double xv[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
-				    11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+	                            11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
 	static const double kv[] = {1, -2, 3, 4, 5, -6};
 	static const double valid[] = {17, 22, 27, 42, 47, 52, 67, 72, 77};
 	static const double same[] = {-8, 17, 22, 27, 80,  -8, 42, 47, 52, 120,
-				      -8, 67, 72, 77, 160, 19, 36, 38, 40, -21};
+	                              -8, 67, 72, 77, 160, 19, 36, 38, 40, -21};
 	dv_mat *x = tu_mat(4, 5, xv), *k = tu_mat(2, 3, kv), *r;
 
 	r = xcorr(x, k, DV_MODE_VALID);
@@ -145,10 +145,10 @@ START_TEST(test_conv_same_even_kernel_centres_as_conv2)
 	/* A 4x2 kernel: conv2 keeps rows 3..6 (1-based) of the full result,
 	 * where scipy's convolve2d would keep rows 2..5. */
 	static const double xv[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
-				    11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+	                            11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
 	static const double kv[] = {1, 2, 3, 4, 5, 6, 7, 8};
 	static const double same[] = {95,  116, 137, 158, 100, 222, 258, 294, 330, 200,
-				      338, 371, 404, 437, 250, 353, 379, 405, 431, 240};
+	                              338, 371, 404, 437, 250, 353, 379, 405, 431, 240};
 	dv_mat *x = tu_mat(4, 5, xv), *k = tu_mat(4, 2, kv), *r;
 
 	r = conv(x, k, DV_MODE_SAME);
@@ -171,7 +171,7 @@ START_TEST(test_conv_is_xcorr_with_rotated_kernel)
 		tu_assert_same(a, b, 1e-14);
 		/* With a non-square, non-symmetric kernel the rotation matters. */
 		ck_assert(fabs(dv_mat_get(a, 0) - dv_mat_get(wrong, 0)) > 1e-6 ||
-			  fabs(dv_mat_get(a, 1) - dv_mat_get(wrong, 1)) > 1e-6);
+		          fabs(dv_mat_get(a, 1) - dv_mat_get(wrong, 1)) > 1e-6);
 		dv_mat_free(a);
 		dv_mat_free(b);
 		dv_mat_free(wrong);
@@ -249,8 +249,9 @@ START_TEST(test_conv_stride_samples_the_dense_result)
 	ck_assert_uint_eq(strided->cols, (dense->cols - 1) / 3 + 1);
 	for (size_t i = 0; i < strided->rows; i++)
 		for (size_t j = 0; j < strided->cols; j++)
-			ck_assert_double_eq(dv_mat_get(strided, i * strided->cols + j),
-					    dv_mat_get(dense, 3 * i * dense->cols + 3 * j));
+			ck_assert_double_eq(
+			        dv_mat_get(strided, i * strided->cols + j),
+			        dv_mat_get(dense, 3 * i * dense->cols + 3 * j));
 	dv_mat_free(dense);
 	dv_mat_free(strided);
 	dv_mat_free(x);
@@ -266,7 +267,7 @@ START_TEST(test_conv_valid_rejects_larger_kernel)
 	ck_assert_int_eq(dv_op_window(&r, x, k, &w, &d), DV_E_SHAPE);
 	ck_assert_ptr_null(r);
 	ck_assert_str_eq(d.message, "the 3x3 kernel is larger than the 2x2 input in "
-				    "'valid' mode (use 'full')");
+	                            "'valid' mode (use 'full')");
 	dv_mat_free(x);
 	dv_mat_free(k);
 }
@@ -303,10 +304,11 @@ END_TEST
 
 START_TEST(test_down_and_up_by_hand)
 {
-	static const double av[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-				    17, 18, 19, 20, 21, 22, 23, 24};
-	static const double sum[] = {1 + 2 + 5 + 6, 3 + 4 + 7 + 8, 9 + 10 + 13 + 14,
-				     11 + 12 + 15 + 16, 17 + 18 + 21 + 22, 19 + 20 + 23 + 24};
+	static const double av[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
+	                            13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
+	static const double sum[] = {1 + 2 + 5 + 6,     3 + 4 + 7 + 8,
+	                             9 + 10 + 13 + 14,  11 + 12 + 15 + 16,
+	                             17 + 18 + 21 + 22, 19 + 20 + 23 + 24};
 	static const double dv[] = {1, 2, 3, 4};
 	static const double up_sum[] = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
 	dv_mat *a = tu_mat(6, 4, av), *r = NULL, *dl = tu_mat(2, 2, dv);
@@ -398,7 +400,8 @@ END_TEST
 START_TEST(test_kron_hadamard_and_products)
 {
 	static const double av[] = {1, 2, 3, 4}, bv[] = {0, 5, 6, 7};
-	static const double kr[] = {0, 5, 0, 10, 6, 7, 12, 14, 0, 15, 0, 20, 18, 21, 24, 28};
+	static const double kr[] = {0, 5,  0, 10, 6,  7,  12, 14,
+	                            0, 15, 0, 20, 18, 21, 24, 28};
 	static const double hd[] = {0, 10, 18, 28};
 	dv_mat *a = tu_mat(2, 2, av), *b = tu_mat(2, 2, bv), *r = NULL;
 
@@ -422,9 +425,9 @@ START_TEST(test_matmul_matches_gsl_blas)
 	gsl_matrix *c = gsl_matrix_alloc(3, 2);
 
 	ck_assert_int_eq(dv_op_matmul(&r, a, b, &d), DV_OK);
-	ck_assert_int_eq(gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a->gsl, b->gsl,
-					0.0, c),
-			 GSL_SUCCESS);
+	ck_assert_int_eq(
+	        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a->gsl, b->gsl, 0.0, c),
+	        GSL_SUCCESS);
 	tu_assert_mat(r, 3, 2, c->data, 1e-14);
 	gsl_matrix_free(c);
 	dv_mat_free(r);
@@ -474,11 +477,11 @@ START_TEST(test_activation_derivatives_match_gsl_deriv_central)
 		for (size_t j = 0; j < 4; j++) {
 			double num, err;
 			ck_assert_int_eq(gsl_deriv_central(&f, xs[j], 1e-4, &num, &err),
-					 GSL_SUCCESS);
+			                 GSL_SUCCESS);
 			ck_assert_msg(err < 1e-8, "%s at %g: error estimate %g",
-				      dv_act_name(acts[i]), xs[j], err);
+			              dv_act_name(acts[i]), xs[j], err);
 			ck_assert_double_eq_tol(dv_act_derivative(acts[i], xs[j]), num,
-						1e-8);
+			                        1e-8);
 		}
 	}
 	/* sigmoid stays finite far out, where a naive 1/(1+exp(-x)) is fine
@@ -494,9 +497,10 @@ START_TEST(test_limits_refuse_before_allocating)
 	dv_plan *p = NULL;
 	dv_window w = {DV_MODE_FULL, 1, 1, 0};
 
-	ck_assert_int_eq(dv_mat_new(&m, &dv_field_double, 100000, 100000, &d), DV_E_LIMIT);
+	ck_assert_int_eq(dv_mat_new(&m, &dv_field_double, 100000, 100000, &d),
+	                 DV_E_LIMIT);
 	ck_assert_str_eq(d.message, "a matrix would be 100000x100000; the limit is "
-				    "4194304 entries");
+	                            "4194304 entries");
 	ck_assert_int_eq(dv_plan_window(&p, 2000, 2000, 100, 100, &w, &d), DV_E_LIMIT);
 	ck_assert_ptr_null(p);
 	ck_assert_int_eq(dv_mat_new(&m, &dv_field_double, 0, 3, &d), DV_E_SHAPE);

@@ -62,7 +62,8 @@ static lesson_answer mark(const char *id, const char *text)
 	lesson_answer a;
 	const lesson_action *ex = lesson_find_exercise(les, id);
 	ck_assert_msg(ex != NULL, "no exercise %s", id);
-	ck_assert_msg(lesson_answer_check(&a, res, ex, text, &d) == DV_OK, "%s", d.message);
+	ck_assert_msg(lesson_answer_check(&a, res, ex, text, &d) == DV_OK, "%s",
+	              d.message);
 	return a;
 }
 
@@ -70,7 +71,7 @@ static void expect_right(const char *id, const char *text)
 {
 	lesson_answer a = mark(id, text);
 	ck_assert_msg(a.problem.code == DV_OK, "'%s' could not be read: %s", text,
-		      a.problem.message);
+	              a.problem.message);
 	ck_assert_msg(a.correct, "'%s' should be right for %s", text, id);
 	lesson_answer_clear(&a);
 }
@@ -79,7 +80,8 @@ static char *ascii(const sym_poly *p)
 {
 	sym_print_opts o = {SYM_ASCII, NULL, NULL};
 	char *s = NULL;
-	ck_assert_int_eq(sym_poly_format(&s, p, lesson_result_symbols(res), &o, &d), DV_OK);
+	ck_assert_int_eq(sym_poly_format(&s, p, lesson_result_symbols(res), &o, &d),
+	                 DV_OK);
 	return s;
 }
 
@@ -88,19 +90,19 @@ START_TEST(test_normalize_reads_plain_unicode_and_latex)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"d11*k11 + d12*k12", "d11*k11+d12*k12"},
-		{"δ11 k11 + δ12 k12", "d11*k11+d12*k12"},
-		{"δ₁₁k₁₁ + δ₁₂k₁₂", "d11*k11+d12*k12"},
-		{"(\\delta_j^{l+1})_{11} k_{11}", "d11*k11"},
-		{"(\\delta_{j}^{l+1})_{12} k_{21}", "d12*k21"},
-		{"\\delta_{11}\\cdot k_{22}", "d11*k22"},
-		{"\\frac{1}{4} d_{11}", "((1)/(4))*d11"},
-		{"2d11", "2*d11"},
-		{"β p₁₁ f′(n₁₁)", "beta*p11*df(n11)"},
-		{"beta*p11*f'(n11)", "beta*p11*df(n11)"},
-		{"x_{10,3}", "x_10_3"},
-		{"1e-3 x11", "1e-3*x11"},
-		{"xcorr(D, K, 'full')", "xcorr(D,K,'full')"},
+	        {"d11*k11 + d12*k12", "d11*k11+d12*k12"},
+	        {"δ11 k11 + δ12 k12", "d11*k11+d12*k12"},
+	        {"δ₁₁k₁₁ + δ₁₂k₁₂", "d11*k11+d12*k12"},
+	        {"(\\delta_j^{l+1})_{11} k_{11}", "d11*k11"},
+	        {"(\\delta_{j}^{l+1})_{12} k_{21}", "d12*k21"},
+	        {"\\delta_{11}\\cdot k_{22}", "d11*k22"},
+	        {"\\frac{1}{4} d_{11}", "((1)/(4))*d11"},
+	        {"2d11", "2*d11"},
+	        {"β p₁₁ f′(n₁₁)", "beta*p11*df(n11)"},
+	        {"beta*p11*f'(n11)", "beta*p11*df(n11)"},
+	        {"x_{10,3}", "x_10_3"},
+	        {"1e-3 x11", "1e-3*x11"},
+	        {"xcorr(D, K, 'full')", "xcorr(D,K,'full')"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *out = NULL;
@@ -115,8 +117,9 @@ START_TEST(test_normalize_reads_plain_unicode_and_latex)
 			if (*p == '\0')
 				break;
 		}
-		ck_assert_msg(strcmp(squeezed, cases[i].out) == 0, "'%s' read as '%s', not '%s'",
-			      cases[i].in, squeezed, cases[i].out);
+		ck_assert_msg(strcmp(squeezed, cases[i].out) == 0,
+		              "'%s' read as '%s', not '%s'", cases[i].in, squeezed,
+		              cases[i].out);
 		free(out);
 	}
 }
@@ -130,9 +133,11 @@ START_TEST(test_entry_every_form_of_the_right_answer)
 	expect_right("dx22", "δ11 k11 + δ12 k12 + δ21 k21 + δ22 k22");
 	expect_right("dx22", "δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂");
 	/* as the notes print it */
-	expect_right("dx22", "(\\delta_{j}^{l+1})_{11} k_{11}   + (\\delta_{j}^{l+1})_{12} "
-			     "k_{12} + (\\delta_{j}^{l+1})_{21} k_{21}   + (\\delta_{j}^{l+1})_{22} "
-			     "k_{22}");
+	expect_right(
+	        "dx22",
+	        "(\\delta_{j}^{l+1})_{11} k_{11}   + (\\delta_{j}^{l+1})_{12} "
+	        "k_{12} + (\\delta_{j}^{l+1})_{21} k_{21}   + (\\delta_{j}^{l+1})_{22} "
+	        "k_{22}");
 }
 END_TEST
 
@@ -168,7 +173,7 @@ START_TEST(test_unreadable_answers_say_why)
 	a = mark("dx22", "d11*k11 +");
 	ck_assert(!a.correct);
 	ck_assert_str_eq(a.problem.message,
-			 "expected a number, a name, '(' or '[' but found end of input");
+	                 "expected a number, a name, '(' or '[' but found end of input");
 	lesson_answer_clear(&a);
 	a = mark("dx22", "q11*k11");
 	ck_assert_str_eq(a.problem.message, "unknown name 'q11' (did you mean 'x11'?)");
@@ -178,7 +183,7 @@ START_TEST(test_unreadable_answers_say_why)
 	lesson_answer_clear(&a);
 	a = mark("dx22", "[d11 d12]");
 	ck_assert_str_eq(a.problem.message,
-			 "the answer is a 1x2 matrix; the exercise asks for one entry");
+	                 "the answer is a 1x2 matrix; the exercise asks for one entry");
 	lesson_answer_clear(&a);
 }
 END_TEST
@@ -248,9 +253,9 @@ START_TEST(test_diagnose_wants_the_line_and_its_fix)
 	lesson_answer a;
 	size_t line;
 	open_lesson("pooling-delta", 1);
-	ck_assert_int_eq(lesson_exercise_wrong_line(&line, res, lesson_find_exercise(les, "valid"),
-						    &d),
-			 DV_OK);
+	ck_assert_int_eq(lesson_exercise_wrong_line(
+	                         &line, res, lesson_find_exercise(les, "valid"), &d),
+	                 DV_OK);
 	ck_assert_uint_eq(line, 2);
 	expect_right("valid", "2: conv2(D, rot180(K), 'full')");
 	expect_right("valid", "line 2: xcorr(D, K, 'full')");
@@ -264,8 +269,9 @@ START_TEST(test_diagnose_wants_the_line_and_its_fix)
 	ck_assert_ptr_nonnull(a.check);
 	lesson_answer_clear(&a);
 	a = mark("valid", "two");
-	ck_assert_str_eq(a.problem.message, "answer with the number of the wrong line and its "
-					    "right side: \"2: EXPR\" (lines 1 to 3)");
+	ck_assert_str_eq(a.problem.message,
+	                 "answer with the number of the wrong line and its "
+	                 "right side: \"2: EXPR\" (lines 1 to 3)");
 	lesson_answer_clear(&a);
 }
 END_TEST
@@ -291,22 +297,27 @@ START_TEST(test_every_lesson_has_exercises_and_each_can_be_answered)
 			char *answer = NULL;
 			size_t line = 0;
 			if (ex[k]->ex_kind == EXERCISE_FORM) {
-				ck_assert_msg(ex[k]->fix_text != NULL, "%s/%s has no model answer",
-					      list[i].name, ex[k]->ex_id);
+				ck_assert_msg(ex[k]->fix_text != NULL,
+				              "%s/%s has no model answer", list[i].name,
+				              ex[k]->ex_id);
 				answer = strdup(ex[k]->fix_text);
 			} else if (ex[k]->ex_kind == EXERCISE_DIAGNOSE) {
 				drills++;
-				ck_assert_int_eq(lesson_exercise_wrong_line(&line, r, ex[k], &d), DV_OK);
-				ck_assert_msg(line > 0, "%s/%s: every line holds", list[i].name,
-					      ex[k]->ex_id);
+				ck_assert_int_eq(
+				        lesson_exercise_wrong_line(&line, r, ex[k], &d),
+				        DV_OK);
+				ck_assert_msg(line > 0, "%s/%s: every line holds",
+				              list[i].name, ex[k]->ex_id);
 				answer = malloc(strlen(ex[k]->fix_text) + 32);
 				sprintf(answer, "%zu: %s", line, ex[k]->fix_text);
 			} else {
 				continue; /* entry and numbers are tested above */
 			}
-			ck_assert_int_eq(lesson_answer_check(&a, r, ex[k], answer, &d), DV_OK);
-			ck_assert_msg(a.correct, "%s/%s: its own answer '%s' is not right",
-				      list[i].name, ex[k]->ex_id, answer);
+			ck_assert_int_eq(lesson_answer_check(&a, r, ex[k], answer, &d),
+			                 DV_OK);
+			ck_assert_msg(a.correct,
+			              "%s/%s: its own answer '%s' is not right",
+			              list[i].name, ex[k]->ex_id, answer);
 			lesson_answer_clear(&a);
 			free(answer);
 		}

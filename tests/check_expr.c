@@ -93,7 +93,8 @@ START_TEST(test_functions_reach_the_core)
 	expect("conv(X, K)", 2, 2, (const double[]){23, 33, 53, 63});
 	expect("conv2(X, K, 'valid')", 2, 2, (const double[]){23, 33, 53, 63});
 	expect("conv(X, K, \"full\")", 4, 4,
-	       (const double[]){1, 4, 7, 6, 7, 23, 33, 24, 19, 53, 63, 42, 21, 52, 59, 36});
+	       (const double[]){1, 4, 7, 6, 7, 23, 33, 24, 19, 53, 63, 42, 21, 52, 59,
+	                        36});
 	expect("xcorr(X, K)", 2, 2, (const double[]){37, 47, 67, 77});
 	expect("xcorr(X, rot180(K))", 2, 2, (const double[]){23, 33, 53, 63});
 	expect("conv(X, K, 'valid', 'pad', 1, 'stride', 2)", 2, 2,
@@ -112,7 +113,7 @@ START_TEST(test_functions_reach_the_core)
 	expect("down(up(K, 2), 2, 'mean')", 2, 2, (const double[]){1, 2, 3, 4});
 	expect("up(K, 2, 'mean')", 4, 4,
 	       (const double[]){.25, .25, .5, .5, .25, .25, .5, .5, .75, .75, 1, 1, .75,
-				.75, 1, 1});
+	                        .75, 1, 1});
 	expect("down([1 5 2 2; 5 3 2 2], 2, 'max')", 1, 2, (const double[]){5, 2});
 	expect("kron(K, [1 1])", 2, 4, (const double[]){1, 1, 2, 2, 3, 3, 4, 4});
 	expect("hadamard(K, K)", 2, 2, (const double[]){1, 4, 9, 16});
@@ -156,72 +157,76 @@ static const struct bad {
 	int line, column;
 	const char *message;
 } bad[] = {
-	{"conv(X, K", 1, 10, "expected ',' or ')' but found end of input"},
-	{"conv(X,, K)", 1, 8, "expected a number, a name, '(' or '[' but found ','"},
-	{"[1 2", 1, 5, "expected ',', ';' or ']' but found end of input"},
-	{"[1 2;3 4] + [1 2 3;4 5 6;7 8 9]", 1, 11, "'+': the sizes differ: 2x2 and 3x3"},
-	{"conv(K, X)", 1, 1,
-	 "conv: the 3x3 kernel is larger than the 2x2 input in 'valid' mode (use "
-	 "'full')"},
-	{"covn(X, K)", 1, 1, "unknown function 'covn' (did you mean 'conv'?)"},
-	{"foo(X)", 1, 1, "unknown function 'foo'"},
-	{"Y + 1", 1, 1, "unknown name 'Y'"},
-	{"XX + 1", 1, 1, "unknown name 'XX' (did you mean 'X'?)"},
-	{"X(1)", 1, 1, "'X' is a matrix, not a function (verify has no indexing)"},
-	{"conv", 1, 1,
-	 "'conv' is a function: call it as conv(X, K [, 'valid'|'full'|'same'] [, "
-	 "'stride', s] [, 'pad', p])"},
-	{"conv(X)", 1, 1,
-	 "conv takes 2 to 7 arguments but was given 1 (usage: conv(X, K [, "
-	 "'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p]))"},
-	{"rot180(X, K)", 1, 1,
-	 "rot180 takes 1 argument but was given 2 (usage: rot180(A))"},
-	{"conv(X, K, 'fulll')", 1, 12,
-	 "conv: unknown option 'fulll' (expected 'valid', 'full', 'same', 'stride' or "
-	 "'pad')"},
-	{"conv(X, K, 2)", 1, 12,
-	 "conv: expected an option ('valid', 'full', 'same', 'stride' or 'pad') but "
-	 "found 2"},
-	{"conv(X, K, 'stride')", 1, 12, "conv: the option 'stride' needs a number after it"},
-	{"conv(X, K, 'stride', 0)", 1, 22,
-	 "conv: expected a whole number >= 1 for the stride but found 0"},
-	{"conv('full', K)", 1, 6, "conv: expected a matrix for the input but found the "
-				  "string 'full'"},
-	{"down(X, 2)", 1, 1, "down: a 3x3 matrix does not split into 2x2 blocks"},
-	{"up(K, 2, 'max')", 1, 10, "up: unknown pooling 'max' (expected 'sum' or 'mean')"},
-	{"pad(K, 1.5)", 1, 8,
-	 "pad: expected a whole number >= 0 for the padding but found 1.5"},
-	{"rand(100000, 100000)", 1, 1,
-	 "rand: the result would be 100000x100000; the limit is 4194304 entries"},
-	{"rand(-1, 2)", 1, 6,
-	 "rand: expected a whole number >= 1 for the number of rows but found -1"},
-	{"X * K", 1, 3,
-	 "'*': 3x3 times 2x2: the inner sizes 3 and 2 differ (use .* for the "
-	 "element-wise product)"},
-	{"X ^ 2", 1, 3,
-	 "'^': powers of a 3x3 matrix are not supported (use .^ for powers entry by "
-	 "entry)"},
-	{"X / [1 2]", 1, 3, "'/': the divisor must be a number but is a 1x2 matrix"},
-	{"X / 0", 1, 3, "'/': division by zero"},
-	{"2 ^ -1", 1, 3, "'^': the exponent must be a whole number from 0 to 64"},
-	{"[1 2; 3]", 1, 7, "rows of different lengths: 2 and 1 columns"},
-	{"[]", 1, 1, "an empty matrix [] has no entries"},
-	{"1e999", 1, 1, "the number '1e999' is out of range (verify works with finite "
-			"doubles)"},
-	{"NaN", 1, 1, "'NaN' is not a finite number; verify works with finite numbers"},
-	{"Inf * 2", 1, 1, "'Inf' is not a finite number; verify works with finite numbers"},
-	{"12abc", 1, 1, "malformed number '12abc'"},
-	{"1.2.3", 1, 1, "malformed number '1.2.3'"},
-	{"2 # 3", 1, 3, "unexpected character '#'"},
-	{"'full", 1, 1, "unterminated string: expected a closing '"},
-	{"", 1, 1, "expected an expression but found end of input"},
-	{"   ", 1, 4, "expected an expression but found end of input"},
-	{"X K", 1, 3, "expected an operator or end of input but found the name 'K'"},
-	{"conv(X,\n  K,, 'full')", 2, 5,
-	 "expected a number, a name, '(' or '[' but found ','"},
-	{"\xce\xb4 \xe2\x88\x98 @", 1, 5, "unexpected character '@'"},
-	{"1e308 * 10", 0, 0,
-	 "the result is not finite at (1,1): the numbers overflowed"},
+        {"conv(X, K", 1, 10, "expected ',' or ')' but found end of input"},
+        {"conv(X,, K)", 1, 8, "expected a number, a name, '(' or '[' but found ','"},
+        {"[1 2", 1, 5, "expected ',', ';' or ']' but found end of input"},
+        {"[1 2;3 4] + [1 2 3;4 5 6;7 8 9]", 1, 11, "'+': the sizes differ: 2x2 and 3x3"},
+        {"conv(K, X)", 1, 1,
+         "conv: the 3x3 kernel is larger than the 2x2 input in 'valid' mode (use "
+         "'full')"},
+        {"covn(X, K)", 1, 1, "unknown function 'covn' (did you mean 'conv'?)"},
+        {"foo(X)", 1, 1, "unknown function 'foo'"},
+        {"Y + 1", 1, 1, "unknown name 'Y'"},
+        {"XX + 1", 1, 1, "unknown name 'XX' (did you mean 'X'?)"},
+        {"X(1)", 1, 1, "'X' is a matrix, not a function (verify has no indexing)"},
+        {"conv", 1, 1,
+         "'conv' is a function: call it as conv(X, K [, 'valid'|'full'|'same'] [, "
+         "'stride', s] [, 'pad', p])"},
+        {"conv(X)", 1, 1,
+         "conv takes 2 to 7 arguments but was given 1 (usage: conv(X, K [, "
+         "'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p]))"},
+        {"rot180(X, K)", 1, 1,
+         "rot180 takes 1 argument but was given 2 (usage: rot180(A))"},
+        {"conv(X, K, 'fulll')", 1, 12,
+         "conv: unknown option 'fulll' (expected 'valid', 'full', 'same', 'stride' or "
+         "'pad')"},
+        {"conv(X, K, 2)", 1, 12,
+         "conv: expected an option ('valid', 'full', 'same', 'stride' or 'pad') but "
+         "found 2"},
+        {"conv(X, K, 'stride')", 1, 12,
+         "conv: the option 'stride' needs a number after it"},
+        {"conv(X, K, 'stride', 0)", 1, 22,
+         "conv: expected a whole number >= 1 for the stride but found 0"},
+        {"conv('full', K)", 1, 6,
+         "conv: expected a matrix for the input but found the "
+         "string 'full'"},
+        {"down(X, 2)", 1, 1, "down: a 3x3 matrix does not split into 2x2 blocks"},
+        {"up(K, 2, 'max')", 1, 10,
+         "up: unknown pooling 'max' (expected 'sum' or 'mean')"},
+        {"pad(K, 1.5)", 1, 8,
+         "pad: expected a whole number >= 0 for the padding but found 1.5"},
+        {"rand(100000, 100000)", 1, 1,
+         "rand: the result would be 100000x100000; the limit is 4194304 entries"},
+        {"rand(-1, 2)", 1, 6,
+         "rand: expected a whole number >= 1 for the number of rows but found -1"},
+        {"X * K", 1, 3,
+         "'*': 3x3 times 2x2: the inner sizes 3 and 2 differ (use .* for the "
+         "element-wise product)"},
+        {"X ^ 2", 1, 3,
+         "'^': powers of a 3x3 matrix are not supported (use .^ for powers entry by "
+         "entry)"},
+        {"X / [1 2]", 1, 3, "'/': the divisor must be a number but is a 1x2 matrix"},
+        {"X / 0", 1, 3, "'/': division by zero"},
+        {"2 ^ -1", 1, 3, "'^': the exponent must be a whole number from 0 to 64"},
+        {"[1 2; 3]", 1, 7, "rows of different lengths: 2 and 1 columns"},
+        {"[]", 1, 1, "an empty matrix [] has no entries"},
+        {"1e999", 1, 1,
+         "the number '1e999' is out of range (verify works with finite "
+         "doubles)"},
+        {"NaN", 1, 1, "'NaN' is not a finite number; verify works with finite numbers"},
+        {"Inf * 2", 1, 1,
+         "'Inf' is not a finite number; verify works with finite numbers"},
+        {"12abc", 1, 1, "malformed number '12abc'"},
+        {"1.2.3", 1, 1, "malformed number '1.2.3'"},
+        {"2 # 3", 1, 3, "unexpected character '#'"},
+        {"'full", 1, 1, "unterminated string: expected a closing '"},
+        {"", 1, 1, "expected an expression but found end of input"},
+        {"   ", 1, 4, "expected an expression but found end of input"},
+        {"X K", 1, 3, "expected an operator or end of input but found the name 'K'"},
+        {"conv(X,\n  K,, 'full')", 2, 5,
+         "expected a number, a name, '(' or '[' but found ','"},
+        {"\xce\xb4 \xe2\x88\x98 @", 1, 5, "unexpected character '@'"},
+        {"1e308 * 10", 0, 0, "the result is not finite at (1,1): the numbers overflowed"},
 };
 
 START_TEST(test_bad_input_gives_one_clear_error)
@@ -234,18 +239,18 @@ START_TEST(test_bad_input_gives_one_clear_error)
 	ck_assert_int_eq(v.kind, DV_V_NONE);
 	ck_assert_str_eq(d.message, b->message);
 	ck_assert_msg(d.line == b->line && d.column == b->column,
-		      "'%s': at %d:%d, expected %d:%d", b->src, d.line, d.column,
-		      b->line, b->column);
+	              "'%s': at %d:%d, expected %d:%d", b->src, d.line, d.column, b->line,
+	              b->column);
 }
 END_TEST
 
 START_TEST(test_names_cannot_shadow_functions)
 {
 	ck_assert_int_eq(dv_env_bind(env, "conv", tu_mat(1, 1, (const double[]){1}), &d),
-			 DV_E_ARGS);
+	                 DV_E_ARGS);
 	ck_assert_str_eq(d.message, "'conv' is a function and cannot name a matrix");
 	ck_assert_int_eq(dv_env_bind(env, "2x", tu_mat(1, 1, (const double[]){1}), &d),
-			 DV_E_ARGS);
+	                 DV_E_ARGS);
 }
 END_TEST
 
@@ -270,7 +275,7 @@ static Suite *expr_suite(void)
 	tcase_add_test(tc, test_functions_reach_the_core);
 	tcase_add_test(tc, test_rand_repeats_with_the_seed);
 	tcase_add_loop_test(tc, test_bad_input_gives_one_clear_error, 0,
-			    (int)(sizeof bad / sizeof bad[0]));
+	                    (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(tc, test_names_cannot_shadow_functions);
 	tcase_add_test(tc, test_strings_keep_doubled_quotes);
 	suite_add_tcase(s, tc);

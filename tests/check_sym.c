@@ -25,7 +25,7 @@ static void bind_sym(const char *var, size_t rows, size_t cols, const char *name
 	dv_mat *m = NULL;
 	ck_assert_int_eq(dv_env_symbols(&ctx, env, &d), DV_OK);
 	ck_assert_msg(sym_ctx_matrix(&m, ctx, name, rows, cols, &d) == DV_OK, "%s",
-		      d.message);
+	              d.message);
 	ck_assert_int_eq(dv_env_bind(env, var, m, &d), DV_OK);
 }
 
@@ -62,14 +62,15 @@ static void expect_check(const char *src, int holds)
 {
 	dv_value v = ev(src);
 	ck_assert_int_eq(v.kind, DV_V_CHECK);
-	ck_assert_msg(v.check.holds == holds, "%s should %s", src, holds ? "hold" : "fail");
+	ck_assert_msg(v.check.holds == holds, "%s should %s", src,
+	              holds ? "hold" : "fail");
 	ck_assert_msg(v.check.exact, "%s was not decided exactly", src);
 	dv_value_clear(&v);
 }
 
 /* The entries of src's value, printed, against want (row-major). */
 static void expect_table(const char *src, sym_style style, const char *const *want,
-			 size_t n)
+                         size_t n)
 {
 	sym_print_opts o = {style, NULL, NULL};
 	dv_value v = ev(src);
@@ -77,10 +78,11 @@ static void expect_table(const char *src, sym_style style, const char *const *wa
 	for (size_t i = 0; i < n; i++) {
 		char *s = NULL;
 		ck_assert_int_eq(sym_poly_format(&s, *(sym_poly **)dv_mat_at(v.mat, i),
-						 sym_field_ctx(v.mat->field), &o, &d),
-				 DV_OK);
-		ck_assert_msg(strcmp(s, want[i]) == 0, "%s, entry %zu:\n  got  %s\n  want %s",
-			      src, i + 1, s, want[i]);
+		                                 sym_field_ctx(v.mat->field), &o, &d),
+		                 DV_OK);
+		ck_assert_msg(strcmp(s, want[i]) == 0,
+		              "%s, entry %zu:\n  got  %s\n  want %s", src, i + 1, s,
+		              want[i]);
 		free(s);
 	}
 	dv_value_clear(&v);
@@ -89,22 +91,22 @@ static void expect_table(const char *src, sym_style style, const char *const *wa
 START_TEST(test_forward_table_matches_notes)
 {
 	static const char *const ascii[] = {
-		"x11*k22 + x12*k21 + x21*k12 + x22*k11",
-		"x12*k22 + x13*k21 + x22*k12 + x23*k11",
-		"x21*k22 + x22*k21 + x31*k12 + x32*k11",
-		"x22*k22 + x23*k21 + x32*k12 + x33*k11",
+	        "x11*k22 + x12*k21 + x21*k12 + x22*k11",
+	        "x12*k22 + x13*k21 + x22*k12 + x23*k11",
+	        "x21*k22 + x22*k21 + x31*k12 + x32*k11",
+	        "x22*k22 + x23*k21 + x32*k12 + x33*k11",
 	};
 	static const char *const unicode[] = {
-		"x₁₁k₂₂ + x₁₂k₂₁ + x₂₁k₁₂ + x₂₂k₁₁",
-		"x₁₂k₂₂ + x₁₃k₂₁ + x₂₂k₁₂ + x₂₃k₁₁",
-		"x₂₁k₂₂ + x₂₂k₂₁ + x₃₁k₁₂ + x₃₂k₁₁",
-		"x₂₂k₂₂ + x₂₃k₂₁ + x₃₂k₁₂ + x₃₃k₁₁",
+	        "x₁₁k₂₂ + x₁₂k₂₁ + x₂₁k₁₂ + x₂₂k₁₁",
+	        "x₁₂k₂₂ + x₁₃k₂₁ + x₂₂k₁₂ + x₂₃k₁₁",
+	        "x₂₁k₂₂ + x₂₂k₂₁ + x₃₁k₁₂ + x₃₂k₁₁",
+	        "x₂₂k₂₂ + x₂₃k₂₁ + x₃₂k₁₂ + x₃₃k₁₁",
 	};
 	static const char *const latex[] = {
-		"x_{11}k_{22} + x_{12}k_{21} + x_{21}k_{12} + x_{22}k_{11}",
-		"x_{12}k_{22} + x_{13}k_{21} + x_{22}k_{12} + x_{23}k_{11}",
-		"x_{21}k_{22} + x_{22}k_{21} + x_{31}k_{12} + x_{32}k_{11}",
-		"x_{22}k_{22} + x_{23}k_{21} + x_{32}k_{12} + x_{33}k_{11}",
+	        "x_{11}k_{22} + x_{12}k_{21} + x_{21}k_{12} + x_{22}k_{11}",
+	        "x_{12}k_{22} + x_{13}k_{21} + x_{22}k_{12} + x_{23}k_{11}",
+	        "x_{21}k_{22} + x_{22}k_{21} + x_{31}k_{12} + x_{32}k_{11}",
+	        "x_{22}k_{22} + x_{23}k_{21} + x_{32}k_{12} + x_{33}k_{11}",
 	};
 	expect_table("conv(X, K)", SYM_ASCII, ascii, 4);
 	expect_table("conv(X, K)", SYM_UNICODE, unicode, 4);
@@ -116,10 +118,10 @@ START_TEST(test_kernel_gradient_four_lines_match_notes)
 {
 	/* dE/dk11 = dE/da11 x22 + dE/da12 x23 + dE/da21 x32 + dE/da22 x33 ... */
 	static const char *const want[] = {
-		"d11*x22 + d12*x23 + d21*x32 + d22*x33",
-		"d11*x21 + d12*x22 + d21*x31 + d22*x32",
-		"d11*x12 + d12*x13 + d21*x22 + d22*x23",
-		"d11*x11 + d12*x12 + d21*x21 + d22*x22",
+	        "d11*x22 + d12*x23 + d21*x32 + d22*x33",
+	        "d11*x21 + d12*x22 + d21*x31 + d22*x32",
+	        "d11*x12 + d12*x13 + d21*x22 + d22*x23",
+	        "d11*x11 + d12*x12 + d21*x21 + d22*x22",
 	};
 	expect_table("grad(sum(D .* conv(X, K)), K)", SYM_ASCII, want, 4);
 }
@@ -128,7 +130,8 @@ END_TEST
 START_TEST(test_tmp_matrix_matches_notes)
 {
 	/* TMP = [dE/dk22 dE/dk21; dE/dk12 dE/dk11] = X * [da22 da21; da12 da11] */
-	expect_check("equal(rot180(grad(sum(D .* conv(X, K)), K)), conv(X, rot180(D)))", 1);
+	expect_check("equal(rot180(grad(sum(D .* conv(X, K)), K)), conv(X, rot180(D)))",
+	             1);
 	expect_check("equal(rot180(grad(sum(D .* conv(X, K)), K)), conv(X, D))", 0);
 }
 END_TEST
@@ -136,15 +139,15 @@ END_TEST
 START_TEST(test_input_gradient_nine_lines_match_notes)
 {
 	static const char *const want[] = {
-		"d11*k22",
-		"d11*k21 + d12*k22",
-		"d12*k21",
-		"d11*k12 + d21*k22",
-		"d11*k11 + d12*k12 + d21*k21 + d22*k22",
-		"d12*k11 + d22*k21",
-		"d21*k12",
-		"d21*k11 + d22*k12",
-		"d22*k11",
+	        "d11*k22",
+	        "d11*k21 + d12*k22",
+	        "d12*k21",
+	        "d11*k12 + d21*k22",
+	        "d11*k11 + d12*k12 + d21*k21 + d22*k22",
+	        "d12*k11 + d22*k21",
+	        "d21*k12",
+	        "d21*k11 + d22*k12",
+	        "d22*k11",
 	};
 	expect_table("grad(sum(D .* conv(X, K)), X)", SYM_ASCII, want, 9);
 }
@@ -153,15 +156,16 @@ END_TEST
 START_TEST(test_notes_latex_notation)
 {
 	static const sym_latex_name names[] = {{"d", "(\\delta_{j}^{l+1})_{%s}"},
-					       {NULL, NULL}};
+	                                       {NULL, NULL}};
 	sym_print_opts o = {SYM_LATEX, NULL, names};
 	dv_value v = ev("grad(sum(D .* conv(X, K)), X)");
 	char *s = NULL;
 	ck_assert_int_eq(sym_poly_format(&s, *(sym_poly **)dv_mat_at(v.mat, 1),
-					 sym_field_ctx(v.mat->field), &o, &d),
-			 DV_OK);
+	                                 sym_field_ctx(v.mat->field), &o, &d),
+	                 DV_OK);
 	/* the notes: (\delta_{j}^{l+1})_{11} k_{21}+ (\delta_{j}^{l+1})_{12} k_{22} */
-	ck_assert_str_eq(s, "(\\delta_{j}^{l+1})_{11}k_{21} + (\\delta_{j}^{l+1})_{12}k_{22}");
+	ck_assert_str_eq(
+	        s, "(\\delta_{j}^{l+1})_{11}k_{21} + (\\delta_{j}^{l+1})_{12}k_{22}");
 	free(s);
 	dv_value_clear(&v);
 }
@@ -176,7 +180,7 @@ START_TEST(test_pooling_delta_is_beta_up_hadamard_fprime)
 
 	for (size_t i = 0; i < 16; i++) {
 		snprintf(text[i], sizeof text[i], "beta*p%zu%zu*f'(n%zu%zu)", i / 8 + 1,
-			 i % 4 / 2 + 1, i / 4 + 1, i % 4 + 1);
+		         i % 4 / 2 + 1, i / 4 + 1, i % 4 + 1);
 		want[i] = text[i];
 	}
 	snprintf(src, sizeof src, "equal(grad(%s, N), beta * (up(P, 2) .* df(N)))", e);
@@ -187,10 +191,10 @@ START_TEST(test_pooling_delta_is_beta_up_hadamard_fprime)
 	expect_table(src, SYM_ASCII, want, 16);
 	/* mean pooling: up carries 1/n^2 */
 	expect_check("equal(grad(sum(P .* down(f(N), 2, 'mean')), N), "
-		     "up(P, 2, 'mean') .* df(N))",
-		     1);
+	             "up(P, 2, 'mean') .* df(N))",
+	             1);
 	expect_check("equal(grad(sum(P .* down(f(N), 2, 'mean')), N), up(P, 2) .* df(N))",
-		     0);
+	             0);
 }
 END_TEST
 
@@ -198,8 +202,8 @@ START_TEST(test_pooling_parameter_gradients)
 {
 	/* dE/dβ = Σ (δ ∘ down(X))_uv and dE/db = Σ δ_uv */
 	expect_check("equal(grad(sum(P .* (beta * down(f(N), 2) + b)), beta), "
-		     "sum(P .* down(f(N), 2)))",
-		     1);
+	             "sum(P .* down(f(N), 2)))",
+	             1);
 	expect_check("equal(grad(sum(P .* (beta * down(f(N), 2) + b)), b), sum(P))", 1);
 	expect_check("equal(grad(sum(D .* (conv(X, K) + b)), b), sum(D))", 1);
 }
@@ -226,22 +230,24 @@ START_TEST(test_erratum_index_formula_needs_zero_based_offsets)
 			for (size_t h = 0; h < dd; h++)
 				for (size_t j = 0; j < dd; j++) {
 					const void *kk = dv_mat_at(
-						k.mat, (dd - h - 1) * 2 + (dd - j - 1));
-					const void *xx =
-						dv_mat_at(x.mat, (u + h - 1) * 3 + (v + j - 1));
+					        k.mat, (dd - h - 1) * 2 + (dd - j - 1));
+					const void *xx = dv_mat_at(
+					        x.mat, (u + h - 1) * 3 + (v + j - 1));
 					dv_coef one = {1, 1, 1.0};
-					ck_assert_int_eq(f->fma(f, dv_mat_at(fm, (u - 1) * 2 + v - 1),
-								&one, kk, xx, &d),
-							 DV_OK);
+					ck_assert_int_eq(
+					        f->fma(f,
+					               dv_mat_at(fm, (u - 1) * 2 + v - 1),
+					               &one, kk, xx, &d),
+					        DV_OK);
 				}
 	for (size_t i = 0; i < 4; i++)
 		ck_assert_int_eq(f->finish(f, dv_mat_at(fm, i), &d), DV_OK);
 	for (size_t i = 0; i < 4; i++) {
 		ck_assert(sym_poly_equal(*(sym_poly **)dv_mat_at(fm, i),
-					 *(sym_poly **)dv_mat_at(c.mat, i)));
+		                         *(sym_poly **)dv_mat_at(c.mat, i)));
 		/* with a 2x2 kernel the rotation is visible in every entry */
 		ck_assert(!sym_poly_equal(*(sym_poly **)dv_mat_at(fm, i),
-					  *(sym_poly **)dv_mat_at(xc.mat, i)));
+		                          *(sym_poly **)dv_mat_at(xc.mat, i)));
 	}
 	/* with h = d the formula asks for K_{0,.}: 1-based entries have none */
 	ck_assert_uint_eq(dd - dd, 0);
@@ -332,7 +338,7 @@ START_TEST(test_canonical_form)
 	ck_assert_int_eq(sym_rat_from_double(&r, -2.5e-3, &d), DV_OK);
 	ck_assert(r.num == -1 && r.den == 400);
 	ck_assert_int_eq(sym_rat_mul(&r, (sym_rat){INT64_MAX, 1}, (sym_rat){2, 1}, &d),
-			 DV_E_LIMIT);
+	                 DV_E_LIMIT);
 	ck_assert_str_eq(d.message, "a coefficient grew beyond 64 bits");
 	sym_poly_free(p);
 	sym_poly_free(q);
@@ -348,8 +354,8 @@ static void expect_entry(const char *src, size_t i, sym_style style, const char 
 	dv_value v = ev(src);
 	char *s = NULL;
 	ck_assert_int_eq(sym_poly_format(&s, *(sym_poly **)dv_mat_at(v.mat, i),
-					 sym_field_ctx(v.mat->field), &o, &d),
-			 DV_OK);
+	                                 sym_field_ctx(v.mat->field), &o, &d),
+	                 DV_OK);
 	ck_assert_msg(strcmp(s, want) == 0, "%s: got %s, want %s", src, s, want);
 	free(s);
 	dv_value_clear(&v);
@@ -365,12 +371,12 @@ START_TEST(test_printers_powers_fractions_and_wide_indices)
 	expect_entry("X .^ 2", 0, SYM_UNICODE, "x₁₁²");
 	expect_entry("X .^ 2", 0, SYM_LATEX, "x_{11}^{2}");
 	expect_entry("beta * b - sum(D) / 4", 0, SYM_ASCII,
-		     "-1/4*d11 - 1/4*d12 - 1/4*d21 - 1/4*d22 + b*beta");
+	             "-1/4*d11 - 1/4*d12 - 1/4*d21 - 1/4*d22 + b*beta");
 	expect_entry("beta * b - sum(D) / 4", 0, SYM_UNICODE,
-		     "-(1/4)δ₁₁ - (1/4)δ₁₂ - (1/4)δ₂₁ - (1/4)δ₂₂ + bβ");
+	             "-(1/4)δ₁₁ - (1/4)δ₁₂ - (1/4)δ₂₁ - (1/4)δ₂₂ + bβ");
 	expect_entry("beta * b - sum(D) / 4", 0, SYM_LATEX,
-		     "-\\frac{1}{4}\\delta_{11} - \\frac{1}{4}\\delta_{12} - "
-		     "\\frac{1}{4}\\delta_{21} - \\frac{1}{4}\\delta_{22} + b \\beta");
+	             "-\\frac{1}{4}\\delta_{11} - \\frac{1}{4}\\delta_{12} - "
+	             "\\frac{1}{4}\\delta_{21} - \\frac{1}{4}\\delta_{22} + b \\beta");
 	expect_entry("2 - 3 + 0 * beta", 0, SYM_ASCII, "-1");
 	expect_entry("beta - beta", 0, SYM_ASCII, "0");
 	/* the chain rule through f, twice */
@@ -385,14 +391,37 @@ END_TEST
 START_TEST(test_symbols_and_numbers_agree)
 {
 	static const char *const exprs[] = {
-		"conv(A, B)", "conv(A, B, 'full')", "conv(A, B, 'same')",
-		"xcorr(A, B)", "xcorr(A, B, 'full')", "xcorr(A, B, 'same')",
-		"conv(A, B, 'full', 'stride', 2, 'pad', 1)", "xcorr(A, B, 'same', 'stride', 3)",
-		"rot180(A)", "fliplr(A)", "flipud(A)", "A'", "transpose(B)", "pad(B, 2)",
-		"down(N, 2)", "down(N, 2, 'mean')", "up(B, 2)", "up(B, 3, 'mean')",
-		"kron(B, K)", "A .* C", "A \xe2\x88\x98 C", "A * C'", "2 * A - C / 4 + 0.5",
-		"-A", "sum(A)", "sigmoid(B)", "dsigmoid(B)", "tanh(B) .* dtanh(B)",
-		"A .^ 3", "[B B; B B]", "identity(B) + didentity(B)",
+	        "conv(A, B)",
+	        "conv(A, B, 'full')",
+	        "conv(A, B, 'same')",
+	        "xcorr(A, B)",
+	        "xcorr(A, B, 'full')",
+	        "xcorr(A, B, 'same')",
+	        "conv(A, B, 'full', 'stride', 2, 'pad', 1)",
+	        "xcorr(A, B, 'same', 'stride', 3)",
+	        "rot180(A)",
+	        "fliplr(A)",
+	        "flipud(A)",
+	        "A'",
+	        "transpose(B)",
+	        "pad(B, 2)",
+	        "down(N, 2)",
+	        "down(N, 2, 'mean')",
+	        "up(B, 2)",
+	        "up(B, 3, 'mean')",
+	        "kron(B, K)",
+	        "A .* C",
+	        "A \xe2\x88\x98 C",
+	        "A * C'",
+	        "2 * A - C / 4 + 0.5",
+	        "-A",
+	        "sum(A)",
+	        "sigmoid(B)",
+	        "dsigmoid(B)",
+	        "tanh(B) .* dtanh(B)",
+	        "A .^ 3",
+	        "[B B; B B]",
+	        "identity(B) + didentity(B)",
 	};
 	dv_env *num = NULL;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -408,8 +437,8 @@ START_TEST(test_symbols_and_numbers_agree)
 	for (size_t i = 0; i < 3; i++) {
 		dv_mat *m = NULL;
 		bind_sym(vars[i].var, vars[i].rows, vars[i].cols, vars[i].sym);
-		ck_assert_int_eq(dv_mat_random(&m, rng, vars[i].rows, vars[i].cols, 1, &d),
-				 DV_OK);
+		ck_assert_int_eq(
+		        dv_mat_random(&m, rng, vars[i].rows, vars[i].cols, 1, &d), DV_OK);
 		ck_assert_int_eq(dv_env_bind(num, vars[i].var, m, &d), DV_OK);
 		values[nv++] = (sym_value){vars[i].sym, dv_env_lookup(num, vars[i].var)};
 	}
@@ -431,12 +460,12 @@ START_TEST(test_symbols_and_numbers_agree)
 		rc = sym_mat_substitute(&put, s.mat, values, nv, DV_ACT_SIGMOID, &d);
 		ck_assert_msg(rc == DV_OK, "%s: %s", exprs[i], d.message);
 		ck_assert_msg(put->rows == n.mat->rows && put->cols == n.mat->cols, "%s",
-			      exprs[i]);
+		              exprs[i]);
 		for (size_t j = 0; j < dv_mat_len(put); j++) {
 			double a = dv_mat_get(put, j), b = dv_mat_get(n.mat, j);
 			ck_assert_msg(fabs(a - b) <= 1e-12 * (1 + fabs(b)),
-				      "%s entry %zu: symbols give %.17g, numbers %.17g",
-				      exprs[i], j, a, b);
+			              "%s entry %zu: symbols give %.17g, numbers %.17g",
+			              exprs[i], j, a, b);
 		}
 		dv_mat_free(put);
 		dv_value_clear(&s);
@@ -452,24 +481,29 @@ START_TEST(test_symbolic_refusals)
 	static const struct {
 		const char *src, *message;
 	} bad[] = {
-		{"down(N, 2, 'max')", "down: max pooling has no exact symbolic form: which "
-				      "entry is largest depends on the numbers"},
-		{"drelu(X)", "drelu: relu's derivative jumps at 0, so it has no exact "
-			     "symbolic form (use numbers)"},
-		{"drelu(X - X)", "drelu: relu has no derivative at 0: no exact symbolic form"},
-		{"sym(2, 2, 'x')", "sym: the symbols 'x' already belong to a 3x3 matrix; two "
-				   "matrices cannot share them (use another name)"},
-		{"sym(65, 2, 'q')", "sym: a 65x2 matrix of symbols is outside 1x1 to 64x64 "
-				    "(its tables would be too large to read)"},
-		{"X .^ 13", "'.^': a term would have degree 13; the limit is 12"},
-		{"grad(sum(X), [1 2])", "grad: on numbers, the variable must be the name of a "
-					"matrix: grad(E, X)"},
-		{"X / beta", "'/': the divisor must be a number, not symbolic"},
+	        {"down(N, 2, 'max')",
+	         "down: max pooling has no exact symbolic form: which "
+	         "entry is largest depends on the numbers"},
+	        {"drelu(X)", "drelu: relu's derivative jumps at 0, so it has no exact "
+	                     "symbolic form (use numbers)"},
+	        {"drelu(X - X)",
+	         "drelu: relu has no derivative at 0: no exact symbolic form"},
+	        {"sym(2, 2, 'x')",
+	         "sym: the symbols 'x' already belong to a 3x3 matrix; two "
+	         "matrices cannot share them (use another name)"},
+	        {"sym(65, 2, 'q')",
+	         "sym: a 65x2 matrix of symbols is outside 1x1 to 64x64 "
+	         "(its tables would be too large to read)"},
+	        {"X .^ 13", "'.^': a term would have degree 13; the limit is 12"},
+	        {"grad(sum(X), [1 2])",
+	         "grad: on numbers, the variable must be the name of a "
+	         "matrix: grad(E, X)"},
+	        {"X / beta", "'/': the divisor must be a number, not symbolic"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		dv_value v;
 		ck_assert_msg(dv_eval_string(&v, bad[i].src, env, &d) != DV_OK, "%s",
-			      bad[i].src);
+		              bad[i].src);
 		ck_assert_str_eq(d.message, bad[i].message);
 	}
 }

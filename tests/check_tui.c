@@ -94,8 +94,8 @@ static char *screen_text(int width, int height)
 	for (int y = 0; y < f.height; y++) {
 		strcat(s, f.lines[y].text);
 		strcat(s, "\n");
-		ck_assert_msg(tui_text_cols(f.lines[y].text) <= width, "line %d is wider than %d: %s",
-			      y, width, f.lines[y].text);
+		ck_assert_msg(tui_text_cols(f.lines[y].text) <= width,
+		              "line %d is wider than %d: %s", y, width, f.lines[y].text);
 	}
 	tui_frame_free(&f);
 	return s;
@@ -104,8 +104,8 @@ static char *screen_text(int width, int height)
 static void expect_on_screen(const char *what, int width, int height)
 {
 	char *s = screen_text(width, height);
-	ck_assert_msg(strstr(s, what) != NULL, "'%s' is not on the %dx%d screen:\n%s", what,
-		      width, height, s);
+	ck_assert_msg(strstr(s, what) != NULL, "'%s' is not on the %dx%d screen:\n%s",
+	              what, width, height, s);
 	free(s);
 }
 
@@ -133,8 +133,8 @@ START_TEST(test_keymap_has_no_conflicts)
 	for (const tui_binding *a = tui_bindings; a->key != 0; a++)
 		for (const tui_binding *b = a + 1; b->key != 0; b++)
 			ck_assert_msg(a->key != b->key || !(a->screens & b->screens) ||
-					      a->action == b->action,
-				      "key %d means two things on one screen", a->key);
+			                      a->action == b->action,
+			              "key %d means two things on one screen", a->key);
 }
 END_TEST
 
@@ -272,7 +272,9 @@ START_TEST(test_sizes_and_numbers_change_and_checks_follow)
 	unsigned long seed;
 	open_lesson("forward-conv");
 	press('>');
-	ck_assert_str_eq(m->message, "X cannot be 4x4 here: the numbers of X must be 4x4 numbers, not 3x3");
+	ck_assert_str_eq(
+	        m->message,
+	        "X cannot be 4x4 here: the numbers of X must be 4x4 numbers, not 3x3");
 	press(TUI_KEY_ESC);
 	open_lesson("pooling-delta");
 	press('>');
@@ -337,7 +339,8 @@ START_TEST(test_answering_an_exercise_in_place)
 	expect_on_screen("answer dx22> _", 80, 24);
 	type("?");
 	tui_key(m, TUI_KEY_ENTER);
-	ck_assert_str_eq(m->verdict, "hint 1 of 3: x₂₂ enters all four outputs a₁₁, a₁₂, a₂₁, a₂₂.");
+	ck_assert_str_eq(m->verdict,
+	                 "hint 1 of 3: x₂₂ enters all four outputs a₁₁, a₁₂, a₂₁, a₂₂.");
 	type("δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₁");
 	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->verdict, "dx22: ✗ not yet: missing δ₂₂k₂₂; extra δ₂₂k₂₁\n");

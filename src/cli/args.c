@@ -10,8 +10,8 @@
 #include "cli/print.h"
 
 const char short_usage[] =
-	"usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help "
-	"tells more)\n";
+        "usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help "
+        "tells more)\n";
 
 int usage_error(const char *fmt, ...)
 {
@@ -25,13 +25,11 @@ int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-
 /*
  * Takes the value of option `name` from `--name=value` or `--name value`.
  * Returns 1 if argv[*i] is that option, 0 if not, -1 if its value is missing.
  */
-int option_value(const char *name, int argc, char **argv, int *i,
-			const char **value)
+int option_value(const char *name, int argc, char **argv, int *i, const char **value)
 {
 	const char *a = argv[*i];
 	size_t n = strlen(name);
@@ -63,14 +61,12 @@ int parse_seed(const char *s, unsigned long *out)
 	return 0;
 }
 
-
 /* Whether the locale's characters are UTF-8, so that δ and ₁₁ can be shown. */
 int utf8_terminal(void)
 {
 	const char *cs = nl_langinfo(CODESET);
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
-
 
 /* The text of a file, for carets under errors; NULL if it cannot be read. */
 char *read_text(const char *path)
@@ -103,4 +99,3 @@ void print_lesson_errors(const char *path, const lesson_errors *errs)
 		fprintf(stderr, "%s: too many errors; stopped\n", path);
 	free(text);
 }
-

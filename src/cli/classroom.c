@@ -80,7 +80,8 @@ static int run_for(marking *m, unsigned long seed, int quick)
 		if (d.line > 0)
 			dv_print_diag(stderr, m->lesson->path, m->lesson->text, &d);
 		else
-			fprintf(stderr, "verify: error: %s: %s\n", m->lesson->name, d.message);
+			fprintf(stderr, "verify: error: %s: %s\n", m->lesson->name,
+			        d.message);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -134,14 +135,15 @@ static int mentions(const char *text, const char *name)
 	return 0;
 }
 
-static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex, size_t k,
-			 int unicode)
+static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex,
+                         size_t k, int unicode)
 {
 	dv_strbuf_printf(b, "\nExercise %zu of %zu (%s): ", k + 1, m->nex, ex->ex_id);
 	dv_put_text(b, ex->ask, unicode);
 	dv_strbuf_puts(b, "\n");
 	/* a numbers exercise works on the student's own numbers: show them */
-	for (size_t i = 0; ex->ex_kind == EXERCISE_NUMBERS && i < m->result->nsizes; i++) {
+	for (size_t i = 0; ex->ex_kind == EXERCISE_NUMBERS && i < m->result->nsizes;
+	     i++) {
 		const char *name = m->result->sizes[i].name;
 		const dv_mat *v = dv_env_lookup(m->result->shown, name);
 		if (v == NULL || !mentions(ex->target_text, name))
@@ -171,7 +173,7 @@ typedef struct common_args {
 } common_args;
 
 static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
-			const char *const *allowed)
+                        const char *const *allowed)
 {
 	for (int i = 2; i < argc; i++) {
 		const char *v = NULL;
@@ -180,16 +182,19 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 			if (strncmp(argv[i], *a, strlen(*a)) == 0)
 				known = 1;
 		if (argv[i][0] == '-' && !known)
-			return usage_error("%s does not take the option '%s'", cmd, argv[i]);
+			return usage_error("%s does not take the option '%s'", cmd,
+			                   argv[i]);
 		if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, digits, '.', "
-						   "'-' and '_' (at most 64)");
+				return usage_error(
+				        "--student needs an id: letters, digits, '.', "
+				        "'-' and '_' (at most 64)");
 			ca->student = v;
 		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_seed(v, &ca->seed) != 0)
-				return usage_error("--seed needs a whole number from 0 to "
-						   "4294967295");
+				return usage_error(
+				        "--seed needs a whole number from 0 to "
+				        "4294967295");
 			ca->seed_given = 1;
 		} else if ((r = option_value("--answers", argc, argv, &i, &v)) != 0) {
 			if (r < 0)
@@ -198,14 +203,17 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
 			if (r > 0 && strcmp(v, "json") == 0)
 				ca->json = 1;
-			else if (r > 0 && strcmp(v, "csv") == 0 && strcmp(cmd, "grade") == 0)
+			else if (r > 0 && strcmp(v, "csv") == 0 &&
+			         strcmp(cmd, "grade") == 0)
 				ca->csv = 1;
-			else if (r > 0 && strcmp(v, "text") == 0 && strcmp(cmd, "grade") != 0)
+			else if (r > 0 && strcmp(v, "text") == 0 &&
+			         strcmp(cmd, "grade") != 0)
 				ca->json = 0;
 			else
 				return usage_error("--format must be %s",
-						   strcmp(cmd, "grade") == 0 ? "csv or json"
-									     : "text or json");
+				                   strcmp(cmd, "grade") == 0
+				                           ? "csv or json"
+				                           : "text or json");
 		} else if (strcmp(argv[i], "--yes") == 0) {
 			ca->yes = 1;
 		} else if (ca->lesson == NULL) {
@@ -219,8 +227,9 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 	if (ca->lesson == NULL)
 		return usage_error("%s needs a lesson's name (see verify --list)", cmd);
 	if (ca->student != NULL && ca->seed_given)
-		return usage_error("give --seed or --student, not both: a student's numbers "
-				   "come from the id");
+		return usage_error(
+		        "give --seed or --student, not both: a student's numbers "
+		        "come from the id");
 	if (ca->student != NULL)
 		ca->seed = student_seed(ca->student);
 	return EXIT_OK;
@@ -251,13 +260,16 @@ int cmd_exercise(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (kept != NULL)
-		fprintf(stderr, "verify: the progress file was not readable; it is kept as %s\n",
-			kept);
+		fprintf(stderr,
+		        "verify: the progress file was not readable; it is kept as %s\n",
+		        kept);
 	free(kept);
-	dv_strbuf_printf(&b, "%s: %zu exercise%s%s%s. Answer each on one line; ? gives a hint, "
-			     "giveup shows the answer, skip goes on.\n",
-			 m.lesson->name, m.nex, m.nex == 1 ? "" : "s",
-			 ca.student != NULL ? " for " : "", ca.student != NULL ? ca.student : "");
+	dv_strbuf_printf(
+	        &b,
+	        "%s: %zu exercise%s%s%s. Answer each on one line; ? gives a hint, "
+	        "giveup shows the answer, skip goes on.\n",
+	        m.lesson->name, m.nex, m.nex == 1 ? "" : "s",
+	        ca.student != NULL ? " for " : "", ca.student != NULL ? ca.student : "");
 	emit(stdout, &b);
 	rc = EXIT_OK;
 	for (size_t k = 0; k < m.nex && rc == EXIT_OK; k++) {
@@ -271,8 +283,8 @@ int cmd_exercise(int argc, char **argv)
 		}
 		put_question(&b, &m, ex, k, unicode);
 		if (it->solved)
-			dv_strbuf_printf(&b, "(solved before, in %d attempt%s)\n", it->attempts,
-					 it->attempts == 1 ? "" : "s");
+			dv_strbuf_printf(&b, "(solved before, in %d attempt%s)\n",
+			                 it->attempts, it->attempts == 1 ? "" : "s");
 		emit(stdout, &b);
 		while (!done) {
 			ssize_t n;
@@ -290,30 +302,39 @@ int cmd_exercise(int argc, char **argv)
 				line[--n] = '\0';
 			if (strcmp(line, "?") == 0 || strcmp(line, "hint") == 0) {
 				if ((size_t)it->hints < ex->nhints) {
-					dv_strbuf_printf(&b, "hint %d of %zu: ", it->hints + 1, ex->nhints);
+					dv_strbuf_printf(&b, "hint %d of %zu: ",
+					                 it->hints + 1, ex->nhints);
 					dv_put_text(&b, ex->hints[it->hints], unicode);
 					dv_strbuf_puts(&b, "\n");
 					it->hints++;
 				} else {
-					dv_strbuf_puts(&b, ex->nhints == 0
-								   ? "this exercise has no hints; giveup "
-								     "shows the answer\n"
-								   : "no more hints; giveup shows the answer\n");
+					dv_strbuf_puts(&b,
+					               ex->nhints == 0
+					                       ? "this exercise has no "
+					                         "hints; giveup "
+					                         "shows the answer\n"
+					                       : "no more hints; giveup "
+					                         "shows the answer\n");
 				}
-			} else if (strcmp(line, "giveup") == 0 || strcmp(line, "give up") == 0) {
+			} else if (strcmp(line, "giveup") == 0 ||
+			           strcmp(line, "give up") == 0) {
 				if (dv_put_solution(&b, m.result, ex, unicode) != 0)
-					dv_strbuf_puts(&b, "(the answer cannot be shown)\n");
+					dv_strbuf_puts(&b,
+					               "(the answer cannot be shown)\n");
 				if (!it->solved)
 					it->gave_up = 1;
 				done = 1;
 			} else if (strcmp(line, "skip") == 0 || line[0] == '\0') {
 				done = 1;
 			} else {
-				if (lesson_answer_check(&a, m.result, ex, line, &d) != DV_OK) {
+				if (lesson_answer_check(&a, m.result, ex, line, &d) !=
+				    DV_OK) {
 					if (d.line > 0)
-						dv_print_diag(stderr, m.lesson->path, m.lesson->text, &d);
+						dv_print_diag(stderr, m.lesson->path,
+						              m.lesson->text, &d);
 					else
-						fprintf(stderr, "verify: error: %s\n", d.message);
+						fprintf(stderr, "verify: error: %s\n",
+						        d.message);
 					rc = EXIT_USAGE;
 					break;
 				}
@@ -341,10 +362,12 @@ int cmd_exercise(int argc, char **argv)
 	if (rc == EXIT_OK) {
 		size_t total = 0;
 		for (size_t k = 0; k < m.nex; k++) {
-			progress_item *it = progress_get(pg, m.lesson->name, m.ex[k]->ex_id, &d);
+			progress_item *it =
+			        progress_get(pg, m.lesson->name, m.ex[k]->ex_id, &d);
 			total += it != NULL && it->solved;
 		}
-		printf("\n%s: %zu of %zu exercises solved\n", m.lesson->name, total, m.nex);
+		printf("\n%s: %zu of %zu exercises solved\n", m.lesson->name, total,
+		       m.nex);
 		rc = total == m.nex ? EXIT_OK : EXIT_CHECK;
 	}
 	(void)solved;
@@ -379,7 +402,7 @@ static void answers_free(answers *a)
  * with the reason in why (the file's fault, not verify's).
  */
 static int answers_read(answers *out, const char *path, const marking *m, char *why,
-			size_t size)
+                        size_t size)
 {
 	FILE *f = fopen(path, "rb");
 	char *text, *s;
@@ -399,7 +422,8 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 		return -1;
 	}
 	if (n > MAX_ANSWERS_BYTES) {
-		snprintf(why, size, "%s is larger than a file of answers can be (64 KB)", path);
+		snprintf(why, size, "%s is larger than a file of answers can be (64 KB)",
+		         path);
 		free(text);
 		return -1;
 	}
@@ -420,36 +444,47 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 		if (*s != '\0' && *s != '#' && *s != '\r') {
 			colon = strchr(s, ':');
 			if (colon == NULL) {
-				snprintf(why, size, "%s:%d: expected 'EXERCISE: answer' but found '%.40s'",
-					 path, line, s);
+				snprintf(why, size,
+				         "%s:%d: expected 'EXERCISE: answer' but found "
+				         "'%.40s'",
+				         path, line, s);
 				goto fail;
 			}
 			*colon = '\0';
 			id = s;
-			for (char *e = colon - 1; e >= id && (*e == ' ' || *e == '\t'); e--)
+			for (char *e = colon - 1; e >= id && (*e == ' ' || *e == '\t');
+			     e--)
 				*e = '\0';
 			ans = colon + 1;
 			while (*ans == ' ' || *ans == '\t')
 				ans++;
-			for (size_t e = strlen(ans); e > 0 && (ans[e - 1] == '\r' || ans[e - 1] == ' '); e--)
+			for (size_t e = strlen(ans);
+			     e > 0 && (ans[e - 1] == '\r' || ans[e - 1] == ' '); e--)
 				ans[e - 1] = '\0';
 			for (k = 0; k < m->nex && strcmp(m->ex[k]->ex_id, id) != 0; k++)
 				;
 			if (k == m->nex) {
-				snprintf(why, size, "%s:%d: the lesson %s has no exercise '%s'", path, line,
-					 m->lesson->name, id);
+				snprintf(why, size,
+				         "%s:%d: the lesson %s has no exercise '%s'",
+				         path, line, m->lesson->name, id);
 				goto fail;
 			}
 			for (k = 0; k < out->n; k++)
 				if (strcmp(out->id[k], id) == 0) {
-					snprintf(why, size, "%s:%d: '%s' is answered twice (line %d too)",
-						 path, line, id, out->line[k]);
+					snprintf(why, size,
+					         "%s:%d: '%s' is answered twice (line %d "
+					         "too)",
+					         path, line, id, out->line[k]);
 					goto fail;
 				}
 			{
 				char **ids = realloc(out->id, (out->n + 1) * sizeof *ids);
-				char **txt = ids ? realloc(out->text, (out->n + 1) * sizeof *txt) : NULL;
-				int *lines = txt ? realloc(out->line, (out->n + 1) * sizeof *lines) : NULL;
+				char **txt = ids ? realloc(out->text,
+				                           (out->n + 1) * sizeof *txt)
+				                 : NULL;
+				int *lines = txt ? realloc(out->line,
+				                           (out->n + 1) * sizeof *lines)
+				                 : NULL;
 				if (ids)
 					out->id = ids;
 				if (txt)
@@ -486,7 +521,8 @@ static const char *answer_for(const answers *a, const char *id)
 }
 
 /* Marks every exercise; right[k] = 1 right, 0 wrong, -1 not answered. */
-static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report, int unicode)
+static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report,
+                    int unicode)
 {
 	for (size_t k = 0; k < m->nex; k++) {
 		const char *text = answer_for(a, m->ex[k]->ex_id);
@@ -496,7 +532,8 @@ static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report,
 		if (text == NULL) {
 			right[k] = -1;
 			if (report != NULL)
-				dv_strbuf_printf(report, "- %s: not answered\n", m->ex[k]->ex_id);
+				dv_strbuf_printf(report, "- %s: not answered\n",
+				                 m->ex[k]->ex_id);
 			continue;
 		}
 		if (lesson_answer_check(&v, m->result, m->ex[k], text, &d) != DV_OK) {
@@ -515,8 +552,8 @@ static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report,
 
 int cmd_check(int argc, char **argv)
 {
-	static const char *const allowed[] = {"--student", "--seed", "--answers", "--format",
-					      NULL};
+	static const char *const allowed[] = {"--student", "--seed", "--answers",
+	                                      "--format", NULL};
 	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
 	char why[512];
 	answers a;
@@ -537,7 +574,8 @@ int cmd_check(int argc, char **argv)
 	}
 	right = calloc(m.nex, sizeof *right);
 	dv_strbuf_init(&b);
-	if (right == NULL || mark_all(&m, &a, right, ca.json ? NULL : &b, utf8_terminal()) != 0) {
+	if (right == NULL ||
+	    mark_all(&m, &a, right, ca.json ? NULL : &b, utf8_terminal()) != 0) {
 		rc = EXIT_USAGE;
 	} else if (ca.json) {
 		cJSON *root = cJSON_CreateObject(), *ex;
@@ -619,7 +657,7 @@ int cmd_grade(int argc, char **argv)
 	dir = opendir(ca.dir);
 	if (dir == NULL) {
 		fprintf(stderr, "verify: error: cannot read the folder %s: %s\n", ca.dir,
-			strerror(errno));
+		        strerror(errno));
 		return EXIT_USAGE;
 	}
 	while ((e = readdir(dir)) != NULL) {
@@ -668,7 +706,8 @@ int cmd_grade(int argc, char **argv)
 			continue;
 		ok = progress_valid_student(student);
 		if (!ok)
-			snprintf(why, sizeof why, "the file name does not make a student id");
+			snprintf(why, sizeof why,
+			         "the file name does not make a student id");
 		/* each student's own numbers */
 		if (ok && run_for(&m, student_seed(student), 1) != EXIT_OK) {
 			rc = EXIT_USAGE;
@@ -701,7 +740,8 @@ int cmd_grade(int argc, char **argv)
 				if (right[k] < 0)
 					cJSON_AddNullToObject(ans, m.ex[k]->ex_id);
 				else
-					cJSON_AddBoolToObject(ans, m.ex[k]->ex_id, right[k]);
+					cJSON_AddBoolToObject(ans, m.ex[k]->ex_id,
+					                      right[k]);
 			}
 			cJSON_AddNumberToObject(row, "total", (double)total);
 			if (!ok)
@@ -743,7 +783,8 @@ int cmd_progress(int argc, char **argv)
 		if (r > 0 && progress_valid_student(v))
 			student = v;
 		else if (r != 0)
-			return usage_error("--student needs an id: letters, digits, '.', '-' and '_'");
+			return usage_error("--student needs an id: letters, digits, '.', "
+			                   "'-' and '_'");
 		else
 			return usage_error("progress: unexpected '%s'", argv[i]);
 	}
@@ -752,8 +793,9 @@ int cmd_progress(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (kept != NULL)
-		fprintf(stderr, "verify: the progress file was not readable; it is kept as %s\n",
-			kept);
+		fprintf(stderr,
+		        "verify: the progress file was not readable; it is kept as %s\n",
+		        kept);
 	free(kept);
 	if (pg->n == 0)
 		printf("no exercises tried yet%s%s (verify exercise LESSON)\n",
@@ -761,8 +803,11 @@ int cmd_progress(int argc, char **argv)
 	for (size_t i = 0; i < pg->n; i++) {
 		const progress_item *x = &pg->items[i];
 		printf("%-18s %-14s %-9s %d attempt%s, %d hint%s\n", x->lesson, x->id,
-		       x->solved ? "solved" : x->gave_up ? "gave up" : "open", x->attempts,
-		       x->attempts == 1 ? "" : "s", x->hints, x->hints == 1 ? "" : "s");
+		       x->solved    ? "solved"
+		       : x->gave_up ? "gave up"
+		                    : "open",
+		       x->attempts, x->attempts == 1 ? "" : "s", x->hints,
+		       x->hints == 1 ? "" : "s");
 	}
 	progress_free(pg);
 	return EXIT_OK;
@@ -784,8 +829,9 @@ int cmd_reset(int argc, char **argv)
 	if (!ca.yes) {
 		char answer[16] = "";
 		if (!isatty(STDIN_FILENO)) {
-			fprintf(stderr, "verify: error: reset asks before it forgets; without a "
-					"terminal, add --yes\n");
+			fprintf(stderr,
+			        "verify: error: reset asks before it forgets; without a "
+			        "terminal, add --yes\n");
 			return EXIT_USAGE;
 		}
 		printf("Forget your answers to %s? [y/N] ", ca.lesson);
@@ -807,7 +853,8 @@ int cmd_reset(int argc, char **argv)
 		progress_free(pg);
 		return EXIT_USAGE;
 	}
-	printf("%s: %zu exercise record%s forgotten\n", ca.lesson, gone, gone == 1 ? "" : "s");
+	printf("%s: %zu exercise record%s forgotten\n", ca.lesson, gone,
+	       gone == 1 ? "" : "s");
 	progress_free(pg);
 	return EXIT_OK;
 }

@@ -30,13 +30,16 @@
 /* Exit statuses: every check as expected / a check came out otherwise / bad input. */
 
 static const char usage_text[] =
-	"usage: verify [tutor [LESSON] [--seed N | --student ID]]   (the tutorial)\n"
-	"       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
-	"              [--seed N] [--size NAME=RxC]... [--format text|json|tap|markdown]\n"
-	"              [--no-color]\n"
-	"       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N | --student ID]\n"
-	"                        [--format text|json|latex|markdown] [--name NAME] [--ascii]\n"
-	"       verify --help | --version\n";
+        "usage: verify [tutor [LESSON] [--seed N | --student ID]]   (the tutorial)\n"
+        "       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
+        "              [--seed N] [--size NAME=RxC]... [--format "
+        "text|json|tap|markdown]\n"
+        "              [--no-color]\n"
+        "       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N | "
+        "--student ID]\n"
+        "                        [--format text|json|latex|markdown] [--name NAME] "
+        "[--ascii]\n"
+        "       verify --help | --version\n";
 
 static void print_help(void)
 {
@@ -60,7 +63,8 @@ static void print_help(void)
 	      "  --student ID     a student's own numbers (the seed comes from the id)\n"
 	      "  --size NAME=RxC  run with matrix NAME at another size (repeatable)\n"
 	      "  --format F       text (default), json, tap or markdown\n"
-	      "  --no-color       no colours (also when NO_COLOR is set or not a terminal)\n"
+	      "  --no-color       no colours (also when NO_COLOR is set or not a "
+	      "terminal)\n"
 	      "\n"
 	      "Lesson files are looked for in $VERIFY_LESSONS, the source tree's\n"
 	      "lessons/ and the installed share/verify/lessons.\n"
@@ -79,7 +83,8 @@ static void print_help(void)
 	      "\n"
 	      "Options of eval:\n"
 	      "  --let NAME=VALUE bind NAME to the value of an expression, e.g.\n"
-	      "                   --let X='[1 2 3; 4 5 6; 7 8 9]' or --let X='rand(3,4)';\n"
+	      "                   --let X='[1 2 3; 4 5 6; 7 8 9]' or --let "
+	      "X='rand(3,4)';\n"
 	      "                   later --let values may use earlier names\n"
 	      "  --symbolic       replace the numbers of every --let by symbols named\n"
 	      "                   after it (X becomes x11, x12, ...) and print tables\n"
@@ -89,7 +94,8 @@ static void print_help(void)
 	      "                   a11 = x11k22 + ...)\n"
 	      "  --ascii          plain ASCII tables even on a UTF-8 terminal\n"
 	      "\n"
-	      "Expressions: numbers, [1 2; 3 4], names, + - * / .* (or \xe2\x88\x98) .^ ^,\n"
+	      "Expressions: numbers, [1 2; 3 4], names, + - * / .* (or \xe2\x88\x98) .^ "
+	      "^,\n"
 	      "A' (transpose), parentheses and these functions:\n",
 	      stdout);
 	for (; fn->name != NULL; fn++)
@@ -128,28 +134,32 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 			if (r < 0)
 				return usage_error("--let needs NAME=VALUE");
 			if (strchr(v, '=') == NULL || v[0] == '=')
-				return usage_error("--let needs NAME=VALUE but found '%s'", v);
+				return usage_error(
+				        "--let needs NAME=VALUE but found '%s'", v);
 			ea->lets[ea->nlets++] = v;
 		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_seed(v, &ea->seed) != 0)
-				return usage_error("--seed needs a whole number from 0 to "
-						   "4294967295%s%s%s",
-						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
-						   r < 0 ? "" : "'");
+				return usage_error(
+				        "--seed needs a whole number from 0 to "
+				        "4294967295%s%s%s",
+				        r < 0 ? "" : " but found '", r < 0 ? "" : v,
+				        r < 0 ? "" : "'");
 		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, digits, '.', '-' "
-						   "and '_' (at most 64)");
+				return usage_error("--student needs an id: letters, "
+				                   "digits, '.', '-' "
+				                   "and '_' (at most 64)");
 			ea->seed = student_seed(v);
 		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
 			static const char *const names[] = {"text", "json", "latex",
-							    "markdown"};
+			                                    "markdown"};
 			size_t k = 0;
 			while (r > 0 && k < 4 && strcmp(v, names[k]) != 0)
 				k++;
 			if (r < 0 || k == 4)
-				return usage_error("--format must be text, json, latex or "
-						   "markdown");
+				return usage_error(
+				        "--format must be text, json, latex or "
+				        "markdown");
 			ea->print.format = (dv_format)k;
 		} else if ((r = option_value("--name", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !valid_table_name(v))
@@ -165,8 +175,8 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 			ea->expr = argv[i];
 		} else {
 			return usage_error("eval takes one expression; '%s' is a second "
-					   "(quote the whole expression)",
-					   argv[i]);
+			                   "(quote the whole expression)",
+			                   argv[i]);
 		}
 	}
 	if (ea->expr == NULL)
@@ -179,10 +189,12 @@ static void add_let_hint(dv_diag *d)
 {
 	char name[64];
 	size_t n = strlen(d->message);
-	if (d->code != DV_E_NAME || sscanf(d->message, "unknown name '%63[^']'", name) != 1 ||
+	if (d->code != DV_E_NAME ||
+	    sscanf(d->message, "unknown name '%63[^']'", name) != 1 ||
 	    d->message[n - 1] != '\'')
 		return;
-	snprintf(d->message + n, sizeof d->message - n, " (bind it with --let %s=...)", name);
+	snprintf(d->message + n, sizeof d->message - n, " (bind it with --let %s=...)",
+	         name);
 }
 
 static int cmd_eval(int argc, char **argv)
@@ -215,8 +227,9 @@ static int cmd_eval(int argc, char **argv)
 		dv_value v = {0};
 		size_t n = (size_t)(eq - ea.lets[i]);
 		if (n >= sizeof name) {
-			fprintf(stderr, "verify: error: --let name '%.*s...' is too long\n",
-				32, ea.lets[i]);
+			fprintf(stderr,
+			        "verify: error: --let name '%.*s...' is too long\n", 32,
+			        ea.lets[i]);
 			goto out;
 		}
 		memcpy(name, ea.lets[i], n);
@@ -228,9 +241,10 @@ static int cmd_eval(int argc, char **argv)
 			goto out;
 		}
 		if (v.kind != DV_V_MAT) {
-			fprintf(stderr, "verify: error: --let %s: expected a matrix but "
-					"found a string\n",
-				name);
+			fprintf(stderr,
+			        "verify: error: --let %s: expected a matrix but "
+			        "found a string\n",
+			        name);
 			dv_value_clear(&v);
 			goto out;
 		}
@@ -247,9 +261,10 @@ static int cmd_eval(int argc, char **argv)
 		goto out;
 	}
 	if (result.kind == DV_V_STR) {
-		fprintf(stderr, "verify: error: the expression is the string '%s', not a "
-				"matrix\n",
-			result.str);
+		fprintf(stderr,
+		        "verify: error: the expression is the string '%s', not a "
+		        "matrix\n",
+		        result.str);
 		goto out;
 	}
 	if (dv_print_value(stdout, &result, &ea.print) != DV_OK) {
@@ -266,7 +281,13 @@ out:
 
 /* ---- lessons ----------------------------------------------------------- */
 
-typedef enum lesson_mode { MODE_NONE, MODE_LIST, MODE_LESSON, MODE_ALL, MODE_FILE } lesson_mode;
+typedef enum lesson_mode {
+	MODE_NONE,
+	MODE_LIST,
+	MODE_LESSON,
+	MODE_ALL,
+	MODE_FILE
+} lesson_mode;
 
 typedef struct lesson_args {
 	lesson_mode mode;
@@ -292,7 +313,8 @@ static int parse_size_arg(lesson_size *s, const char *arg)
 	if (end == eq + 1 || *end != 'x' || eq[1] == '-')
 		return -1;
 	c = strtoul(end + 1, &end, 10);
-	if (*end != '\0' || errno != 0 || r < 1 || c < 1 || r > 64 || c > 64 || end[-1] == 'x')
+	if (*end != '\0' || errno != 0 || r < 1 || c < 1 || r > 64 || c > 64 ||
+	    end[-1] == 'x')
 		return -1;
 	s->name = arg;
 	s->rows = r;
@@ -316,27 +338,31 @@ static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **name
 			m = MODE_FILE;
 		} else if ((r = option_value("--lesson", argc, argv, &i, &v)) != 0) {
 			if (r < 0)
-				return usage_error("--lesson needs a lesson's name (see --list)");
+				return usage_error(
+				        "--lesson needs a lesson's name (see --list)");
 			m = MODE_LESSON;
 		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_seed(v, &la->seed) != 0)
-				return usage_error("--seed needs a whole number from 0 to "
-						   "4294967295%s%s%s",
-						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
-						   r < 0 ? "" : "'");
+				return usage_error(
+				        "--seed needs a whole number from 0 to "
+				        "4294967295%s%s%s",
+				        r < 0 ? "" : " but found '", r < 0 ? "" : v,
+				        r < 0 ? "" : "'");
 			la->seed_given = 1;
 		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, digits, '.', '-' "
-						   "and '_' (at most 64)");
+				return usage_error("--student needs an id: letters, "
+				                   "digits, '.', '-' "
+				                   "and '_' (at most 64)");
 			la->student = v;
 		} else if ((r = option_value("--size", argc, argv, &i, &v)) != 0) {
 			int n = r < 0 ? -1 : parse_size_arg(&la->sizes[la->nsizes], v);
 			if (n <= 0)
-				return usage_error("--size needs NAME=RxC with R and C from 1 "
-						   "to 64%s%s%s",
-						   r < 0 ? "" : " but found '", r < 0 ? "" : v,
-						   r < 0 ? "" : "'");
+				return usage_error(
+				        "--size needs NAME=RxC with R and C from 1 "
+				        "to 64%s%s%s",
+				        r < 0 ? "" : " but found '", r < 0 ? "" : v,
+				        r < 0 ? "" : "'");
 			names[la->nsizes] = strndup(v, (size_t)n);
 			if (names[la->nsizes] == NULL)
 				return usage_error("out of memory");
@@ -353,31 +379,34 @@ static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **name
 				la->format = DV_FORMAT_MARKDOWN;
 			else
 				return usage_error("--format must be text, json, tap or "
-						   "markdown");
+				                   "markdown");
 		} else if (strcmp(argv[i], "--no-color") == 0) {
 			la->no_color = 1;
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else {
-			return usage_error("unexpected '%s' (a lesson is run with --lesson "
-					   "NAME)",
-					   argv[i]);
+			return usage_error(
+			        "unexpected '%s' (a lesson is run with --lesson "
+			        "NAME)",
+			        argv[i]);
 		}
 		if (m != MODE_NONE) {
 			if (la->mode != MODE_NONE)
-				return usage_error("give one of --list, --lesson, --all and "
-						   "--lesson-file");
+				return usage_error(
+				        "give one of --list, --lesson, --all and "
+				        "--lesson-file");
 			la->mode = m;
 			la->target = v;
 		}
 	}
 	if (la->mode == MODE_NONE)
 		return usage_error("nothing to do: give --lesson NAME, --all, --list or "
-				   "a command");
+		                   "a command");
 	if (la->student != NULL) {
 		if (la->seed_given)
-			return usage_error("give --seed or --student, not both: a student's "
-					   "numbers come from the id");
+			return usage_error(
+			        "give --seed or --student, not both: a student's "
+			        "numbers come from the id");
 		la->seed = student_seed(la->student);
 	}
 	return EXIT_OK;
@@ -396,14 +425,16 @@ static int cmd_list(void)
 		return EXIT_USAGE;
 	}
 	if (n == 0) {
-		fputs("verify: error: no lessons found (set VERIFY_LESSONS to their folder)\n",
+		fputs("verify: error: no lessons found (set VERIFY_LESSONS to their "
+		      "folder)\n",
 		      stderr);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (list[i].lesson == NULL) {
 			printf("%-18s (cannot be read: %s)\n", list[i].name,
-			       list[i].errors.n > 0 ? list[i].errors.items[0].message : "");
+			       list[i].errors.n > 0 ? list[i].errors.items[0].message
+			                            : "");
 			status = EXIT_USAGE;
 		} else {
 			printf("%-18s %s\n", list[i].name, list[i].lesson->title);
@@ -443,7 +474,8 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 			if (d.line > 0)
 				dv_print_diag(stderr, paths[i], ls[i]->text, &d);
 			else
-				fprintf(stderr, "verify: error: %s: %s\n", ls[i]->name, d.message);
+				fprintf(stderr, "verify: error: %s: %s\n", ls[i]->name,
+				        d.message);
 			status = EXIT_USAGE;
 			break;
 		}
@@ -455,7 +487,8 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 		if (la->format == DV_FORMAT_TAP) {
 			dv_report_tap(stdout, rs, ran);
 		} else if (la->format == DV_FORMAT_JSON) {
-			cJSON *root = n == 1 ? dv_report_json(rs[0]) : cJSON_CreateObject();
+			cJSON *root =
+			        n == 1 ? dv_report_json(rs[0]) : cJSON_CreateObject();
 			char *text;
 			if (n != 1 && root != NULL) {
 				cJSON *arr = cJSON_AddArrayToObject(root, "lessons");
@@ -480,8 +513,9 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 			size_t checks = 0, passed = 0;
 			for (size_t i = 0; i < ran; i++) {
 				if (i > 0)
-					fputs(la->format == DV_FORMAT_MARKDOWN ? "\n---\n\n"
-									       : "\n",
+					fputs(la->format == DV_FORMAT_MARKDOWN
+					              ? "\n---\n\n"
+					              : "\n",
 					      stdout);
 				if (la->format == DV_FORMAT_MARKDOWN)
 					dv_report_markdown(stdout, rs[i]);
@@ -491,8 +525,9 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 				passed += rs[i]->npassed;
 			}
 			if (ran > 1 && la->format == DV_FORMAT_TEXT)
-				printf("\nall lessons: %zu checks, %zu as the lessons say\n", checks,
-				       passed);
+				printf("\nall lessons: %zu checks, %zu as the lessons "
+				       "say\n",
+				       checks, passed);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -536,7 +571,8 @@ static int cmd_lessons(int argc, char **argv)
 			goto out;
 		}
 		if (nlist == 0) {
-			fputs("verify: error: no lessons found (set VERIFY_LESSONS to their "
+			fputs("verify: error: no lessons found (set VERIFY_LESSONS to "
+			      "their "
 			      "folder)\n",
 			      stderr);
 			goto out;
@@ -548,7 +584,8 @@ static int cmd_lessons(int argc, char **argv)
 			paths[npaths++] = strdup(list[i].path);
 	} else {
 		char *path = NULL;
-		if (la.mode == MODE_LESSON && lesson_library_find(&path, la.target, &d) != DV_OK) {
+		if (la.mode == MODE_LESSON &&
+		    lesson_library_find(&path, la.target, &d) != DV_OK) {
 			fprintf(stderr, "verify: error: %s\n", d.message);
 			goto out;
 		}
@@ -589,23 +626,27 @@ static int cmd_tutor(int argc, char **argv, int first)
 		int r;
 		if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_seed(v, &seed) != 0)
-				return usage_error("--seed needs a whole number from 0 to "
-						   "4294967295");
+				return usage_error(
+				        "--seed needs a whole number from 0 to "
+				        "4294967295");
 		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, digits, '.', '-' "
-						   "and '_' (at most 64)");
+				return usage_error("--student needs an id: letters, "
+				                   "digits, '.', '-' "
+				                   "and '_' (at most 64)");
 			seed = student_seed(v);
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else if (name == NULL) {
 			name = argv[i];
 		} else {
-			return usage_error("tutor takes one lesson, not '%s' too", argv[i]);
+			return usage_error("tutor takes one lesson, not '%s' too",
+			                   argv[i]);
 		}
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("verify: error: the tutorial needs a terminal; without one, run a lesson "
+		fputs("verify: error: the tutorial needs a terminal; without one, run a "
+		      "lesson "
 		      "with --lesson NAME\n",
 		      stderr);
 		fputs(usage_text, stderr);

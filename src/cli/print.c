@@ -64,20 +64,25 @@ static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
 	const dv_mat *l = v->mat, *r = v->mat2;
 
 	if (c->shape_differs) {
-		dv_strbuf_printf(b, "fails: the left side is %zux%zu, the right side %zux%zu\n",
-				 l->rows, l->cols, r->rows, r->cols);
+		dv_strbuf_printf(
+		        b, "fails: the left side is %zux%zu, the right side %zux%zu\n",
+		        l->rows, l->cols, r->rows, r->cols);
 		return;
 	}
 	if (c->holds && c->exact) {
-		dv_strbuf_printf(b, "holds: the two sides are equal in every entry (%zux%zu, "
-				    "exact)\n",
-				 l->rows, l->cols);
+		dv_strbuf_printf(
+		        b,
+		        "holds: the two sides are equal in every entry (%zux%zu, "
+		        "exact)\n",
+		        l->rows, l->cols);
 		return;
 	}
 	if (c->holds) {
-		dv_strbuf_printf(b, "holds: the two sides agree in every entry (%zux%zu; max "
-				    "abs error %.3g, max relative error %.3g)\n",
-				 l->rows, l->cols, c->max_abs, c->max_rel);
+		dv_strbuf_printf(
+		        b,
+		        "holds: the two sides agree in every entry (%zux%zu; max "
+		        "abs error %.3g, max relative error %.3g)\n",
+		        l->rows, l->cols, c->max_abs, c->max_rel);
 		return;
 	}
 	dv_strbuf_printf(b, "fails at (%zu,%zu):\n  left:  ", c->row, c->col);
@@ -87,7 +92,7 @@ static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
 	dv_strbuf_puts(b, "\n");
 	if (!c->exact)
 		dv_strbuf_printf(b, "  max abs error %.3g, max relative error %.3g\n",
-				 c->max_abs, c->max_rel);
+		                 c->max_abs, c->max_rel);
 }
 
 static void put_check_latex(dv_strbuf *b, const dv_value *v)
@@ -95,13 +100,16 @@ static void put_check_latex(dv_strbuf *b, const dv_value *v)
 	const dv_check *c = &v->check;
 	dv_strbuf_puts(b, "$$\n");
 	if (c->shape_differs) {
-		dv_strbuf_printf(b, "\\text{fails: the sides are } %zu \\times %zu "
-				    "\\text{ and } %zu \\times %zu\n",
-				 v->mat->rows, v->mat->cols, v->mat2->rows, v->mat2->cols);
+		dv_strbuf_printf(b,
+		                 "\\text{fails: the sides are } %zu \\times %zu "
+		                 "\\text{ and } %zu \\times %zu\n",
+		                 v->mat->rows, v->mat->cols, v->mat2->rows,
+		                 v->mat2->cols);
 	} else if (c->holds) {
-		dv_strbuf_printf(b, "\\text{holds in every entry (%zu} \\times "
-				    "\\text{%zu%s)}\n",
-				 v->mat->rows, v->mat->cols, c->exact ? ", exact" : "");
+		dv_strbuf_printf(b,
+		                 "\\text{holds in every entry (%zu} \\times "
+		                 "\\text{%zu%s)}\n",
+		                 v->mat->rows, v->mat->cols, c->exact ? ", exact" : "");
 	} else {
 		size_t i = (c->row - 1) * v->mat->cols + c->col - 1;
 		dv_strbuf_printf(b, "\\text{fails at (%zu,%zu): } ", c->row, c->col);
@@ -121,8 +129,8 @@ static cJSON *json_entry(const dv_mat *m, size_t i, int *ok)
 	} else {
 		char *s = NULL;
 		sym_print_opts so = {SYM_ASCII, NULL, NULL};
-		if (sym_poly_format(&s, poly_at(m, i), sym_field_ctx(m->field), &so, NULL) !=
-		    DV_OK) {
+		if (sym_poly_format(&s, poly_at(m, i), sym_field_ctx(m->field), &so,
+		                    NULL) != DV_OK) {
 			*ok = 0;
 			return NULL;
 		}
@@ -170,23 +178,28 @@ static int print_json(FILE *f, const dv_value *v)
 			     cJSON_AddNumberToObject(root, "max_rel_error", c->max_rel);
 		if (ok && c->shape_differs) {
 			ok = cJSON_AddItemToObject(
-				root, "left_size",
-				cJSON_CreateIntArray((const int[]){(int)v->mat->rows,
-								  (int)v->mat->cols},
-						     2)) &&
+			             root, "left_size",
+			             cJSON_CreateIntArray(
+			                     (const int[]){(int)v->mat->rows,
+			                                   (int)v->mat->cols},
+			                     2)) &&
 			     cJSON_AddItemToObject(
-				     root, "right_size",
-				     cJSON_CreateIntArray((const int[]){(int)v->mat2->rows,
-								       (int)v->mat2->cols},
-							  2));
+			             root, "right_size",
+			             cJSON_CreateIntArray(
+			                     (const int[]){(int)v->mat2->rows,
+			                                   (int)v->mat2->cols},
+			                     2));
 		} else if (ok && !c->holds) {
 			size_t i = (c->row - 1) * v->mat->cols + c->col - 1;
 			ok = cJSON_AddItemToObject(
-				     root, "entry",
-				     cJSON_CreateIntArray((const int[]){(int)c->row, (int)c->col},
-							  2)) &&
-			     cJSON_AddItemToObject(root, "left", json_entry(v->mat, i, &ok)) &&
-			     cJSON_AddItemToObject(root, "right", json_entry(v->mat2, i, &ok));
+			             root, "entry",
+			             cJSON_CreateIntArray(
+			                     (const int[]){(int)c->row, (int)c->col},
+			                     2)) &&
+			     cJSON_AddItemToObject(root, "left",
+			                           json_entry(v->mat, i, &ok)) &&
+			     cJSON_AddItemToObject(root, "right",
+			                           json_entry(v->mat2, i, &ok));
 		}
 	}
 	if (ok)

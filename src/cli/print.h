@@ -45,7 +45,6 @@ void dv_print_numbers(FILE *f, const dv_mat *m, const char *indent);
  * An error as `source:line:column: error: message`, then the source line
  * with a caret under the column; without a position, `verify: error: ...`.
  */
-void dv_print_diag(FILE *f, const char *source_name, const char *src,
-		   const dv_diag *d);
+void dv_print_diag(FILE *f, const char *source_name, const char *src, const dv_diag *d);
 
 #endif

@@ -56,8 +56,8 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 		dv_strbuf_printf(&b, "%s\n", o->color ? RESET : "");
 		dv_put_step(&b, r, i, o);
 	}
-	dv_strbuf_printf(&b, "\n%s: %zu check%s, %zu as the lesson says ", l->name, r->nchecks,
-			 r->nchecks == 1 ? "" : "s", r->npassed);
+	dv_strbuf_printf(&b, "\n%s: %zu check%s, %zu as the lesson says ", l->name,
+	                 r->nchecks, r->nchecks == 1 ? "" : "s", r->npassed);
 	dv_put_mark(&b, r->npassed == r->nchecks, o);
 	dv_strbuf_puts(&b, "\n");
 	if (rc == DV_OK)
@@ -120,13 +120,15 @@ static cJSON *json_verdict(const lesson_verdict *v)
 		return o;
 	}
 	if (v->value.kind != DV_V_CHECK) {
-		cJSON_AddStringToObject(o, "unavailable", v->unavailable ? v->unavailable : "");
+		cJSON_AddStringToObject(o, "unavailable",
+		                        v->unavailable ? v->unavailable : "");
 		return o;
 	}
 	cJSON_AddBoolToObject(o, "holds", c->holds);
-	cJSON_AddItemToObject(o, "left_size", json_pair(v->value.mat->rows, v->value.mat->cols));
+	cJSON_AddItemToObject(o, "left_size",
+	                      json_pair(v->value.mat->rows, v->value.mat->cols));
 	cJSON_AddItemToObject(o, "right_size",
-			      json_pair(v->value.mat2->rows, v->value.mat2->cols));
+	                      json_pair(v->value.mat2->rows, v->value.mat2->cols));
 	if (!c->exact) {
 		cJSON_AddNumberToObject(o, "max_abs_error", c->max_abs);
 		cJSON_AddNumberToObject(o, "max_rel_error", c->max_rel);
@@ -163,8 +165,9 @@ static cJSON *json_check(const lesson_check *c)
 			cJSON *row = cJSON_CreateObject();
 			if (row == NULL)
 				break;
-			cJSON_AddItemToObject(row, "entry",
-					      json_pair(i / c->rows_c + 1, i % c->rows_c + 1));
+			cJSON_AddItemToObject(
+			        row, "entry",
+			        json_pair(i / c->rows_c + 1, i % c->rows_c + 1));
 			cJSON_AddNumberToObject(row, "analytic", r->analytic);
 			cJSON_AddNumberToObject(row, "numeric", r->numeric);
 			cJSON_AddNumberToObject(row, "gsl_error", r->gsl_error);
@@ -176,8 +179,9 @@ static cJSON *json_check(const lesson_check *c)
 			cJSON_AddItemToArray(rows, row);
 		}
 		cJSON_AddItemToObject(o, "gradient", rows);
-		cJSON_AddItemToObject(o, "worst",
-				      json_pair(c->worst / c->rows_c + 1, c->worst % c->rows_c + 1));
+		cJSON_AddItemToObject(
+		        o, "worst",
+		        json_pair(c->worst / c->rows_c + 1, c->worst % c->rows_c + 1));
 		cJSON_AddNumberToObject(o, "tolerance", LESSON_GRAD_TOL);
 	}
 	if (c->instead != NULL)
@@ -187,9 +191,9 @@ static cJSON *json_check(const lesson_check *c)
 
 static const char *item_kind(lesson_kind k)
 {
-	static const char *const names[] = {"zh",      "en",    "text",   "formula",
-					    "show",    "numbers", "claim", "refute",
-					    "gradcheck", "exercise"};
+	static const char *const names[] = {"zh",        "en",      "text",  "formula",
+	                                    "show",      "numbers", "claim", "refute",
+	                                    "gradcheck", "exercise"};
 	return names[k];
 }
 
@@ -213,9 +217,11 @@ cJSON *dv_report_json(const lesson_result *r)
 		if (s == NULL)
 			break;
 		cJSON_AddStringToObject(s, "name", r->sizes[i].name);
-		cJSON_AddItemToObject(s, "shown", json_pair(r->sizes[i].rows, r->sizes[i].cols));
-		cJSON_AddItemToObject(s, "checked", json_pair(r->sizes[i].check_rows,
-							      r->sizes[i].check_cols));
+		cJSON_AddItemToObject(s, "shown",
+		                      json_pair(r->sizes[i].rows, r->sizes[i].cols));
+		cJSON_AddItemToObject(
+		        s, "checked",
+		        json_pair(r->sizes[i].check_rows, r->sizes[i].check_cols));
 		cJSON_AddItemToArray(sizes, s);
 	}
 	steps = cJSON_AddArrayToObject(o, "steps");
@@ -228,10 +234,12 @@ cJSON *dv_report_json(const lesson_result *r)
 		items = cJSON_AddArrayToObject(st, "items");
 		for (size_t j = 0; items != NULL && j < sr->nitems; j++) {
 			const lesson_item *it = &sr->items[j];
-			cJSON *item = it->check != NULL ? json_check(it->check) : cJSON_CreateObject();
+			cJSON *item = it->check != NULL ? json_check(it->check)
+			                                : cJSON_CreateObject();
 			if (item == NULL)
 				break;
-			cJSON_AddStringToObject(item, "kind", item_kind(it->action->kind));
+			cJSON_AddStringToObject(item, "kind",
+			                        item_kind(it->action->kind));
 			if (it->check == NULL && it->action->kind <= LESSON_FORMULA)
 				cJSON_AddStringToObject(item, "text", it->action->text);
 			if (it->action->label != NULL)
@@ -241,11 +249,13 @@ cJSON *dv_report_json(const lesson_result *r)
 				cJSON_AddStringToObject(item, "ask", it->action->ask);
 			}
 			if (it->table != NULL)
-				cJSON_AddItemToObject(item, "table", json_matrix(it->table));
+				cJSON_AddItemToObject(item, "table",
+				                      json_matrix(it->table));
 			if (it->no_table != NULL)
 				cJSON_AddStringToObject(item, "no_table", it->no_table);
 			if (it->numbers != NULL)
-				cJSON_AddItemToObject(item, "numbers", json_matrix(it->numbers));
+				cJSON_AddItemToObject(item, "numbers",
+				                      json_matrix(it->numbers));
 			cJSON_AddItemToArray(items, item);
 		}
 		cJSON_AddItemToArray(steps, st);
@@ -263,12 +273,15 @@ static void tap_yaml(FILE *f, const lesson_check *c)
 	const dv_check *n = &c->numeric.value.check;
 	fprintf(f, "  ---\n  expected: %s\n", c->expect_holds ? "holds" : "fails");
 	if (c->exact.value.kind == DV_V_CHECK || c->exact.unevaluable)
-		fprintf(f, "  exact: %s\n", lesson_verdict_holds(&c->exact) ? "holds" : "fails");
-	fprintf(f, "  numeric: %s\n", lesson_verdict_holds(&c->numeric) ? "holds" : "fails");
+		fprintf(f, "  exact: %s\n",
+		        lesson_verdict_holds(&c->exact) ? "holds" : "fails");
+	fprintf(f, "  numeric: %s\n",
+	        lesson_verdict_holds(&c->numeric) ? "holds" : "fails");
 	if (c->numeric.value.kind == DV_V_CHECK && !n->exact && !n->shape_differs)
 		fprintf(f, "  max_rel_error: %.3g\n", n->max_rel);
 	if (c->instead != NULL)
-		fprintf(f, "  instead: %s\n", c->instead->passed ? "holds" : "does not hold");
+		fprintf(f, "  instead: %s\n",
+		        c->instead->passed ? "holds" : "does not hold");
 	fprintf(f, "  ...\n");
 }
 
@@ -286,9 +299,9 @@ int dv_report_tap(FILE *f, lesson_result *const *rs, size_t n)
 				if (c == NULL)
 					continue;
 				fprintf(f, "%s %zu - %s step %zu: %s %s == %s\n",
-					c->passed ? "ok" : "not ok", ++k, r->lesson->name, s + 1,
-					dv_check_kind_name(c->action->kind), c->action->lhs_text,
-					c->action->rhs_text);
+				        c->passed ? "ok" : "not ok", ++k, r->lesson->name,
+				        s + 1, dv_check_kind_name(c->action->kind),
+				        c->action->lhs_text, c->action->rhs_text);
 				if (!c->passed)
 					tap_yaml(f, c);
 			}
@@ -304,7 +317,10 @@ static void put_latex_label(dv_strbuf *b, const char *s)
 {
 	static const struct {
 		const char *utf8, *tex;
-	} map[] = {{"∂", "\\partial "}, {"δ", "\\delta "}, {"β", "\\beta "}, {"Σ", "\\Sigma "}};
+	} map[] = {{"∂", "\\partial "},
+	           {"δ", "\\delta "},
+	           {"β", "\\beta "},
+	           {"Σ", "\\Sigma "}};
 	while (*s != '\0') {
 		size_t k = 0, n = sizeof map / sizeof map[0];
 		for (; k < n; k++) {
@@ -324,14 +340,15 @@ static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
 {
 	const lesson_verdict *e = &c->exact, *n = &c->numeric;
 	dv_strbuf_printf(b, "%s %s**%s** `%s == %s`", nested ? "  -" : "-",
-			 nested ? "" : (c->passed ? "✓ " : "✗ "),
-			 nested ? "instead" : dv_check_kind_name(c->action->kind), c->action->lhs_text,
-			 c->action->rhs_text);
+	                 nested ? "" : (c->passed ? "✓ " : "✗ "),
+	                 nested ? "instead" : dv_check_kind_name(c->action->kind),
+	                 c->action->lhs_text, c->action->rhs_text);
 	if (c->action->why != NULL)
 		dv_strbuf_printf(b, " (%s)", c->action->why);
 	dv_strbuf_puts(b, ": ");
 	if (e->value.kind == DV_V_CHECK || e->unevaluable)
-		dv_strbuf_printf(b, "%s exactly, ", lesson_verdict_holds(e) ? "holds" : "fails");
+		dv_strbuf_printf(b, "%s exactly, ",
+		                 lesson_verdict_holds(e) ? "holds" : "fails");
 	dv_strbuf_printf(b, "%s on numbers", lesson_verdict_holds(n) ? "holds" : "fails");
 	if (n->value.kind == DV_V_CHECK && !n->value.check.exact &&
 	    !n->value.check.shape_differs)
@@ -372,16 +389,19 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				dv_strbuf_printf(&b, "$$\n%s\n$$\n\n", a->text);
 				break;
 			case LESSON_EXERCISE:
-				dv_strbuf_printf(&b, "**Exercise %s.** %s\n\n", a->ex_id, a->ask);
+				dv_strbuf_printf(&b, "**Exercise %s.** %s\n\n", a->ex_id,
+				                 a->ask);
 				for (size_t k = 0; k < a->nlines; k++)
 					dv_strbuf_printf(&b, "%zu. `%s == %s`\n", k + 1,
-							 a->lines[k].lhs_text, a->lines[k].rhs_text);
+					                 a->lines[k].lhs_text,
+					                 a->lines[k].rhs_text);
 				if (a->nlines > 0)
 					dv_strbuf_puts(&b, "\n");
 				break;
 			case LESSON_SHOW:
 			case LESSON_NUMBERS: {
-				const dv_mat *m = it->table != NULL ? it->table : it->numbers;
+				const dv_mat *m =
+				        it->table != NULL ? it->table : it->numbers;
 				dv_strbuf lb;
 				char *label = NULL;
 				dv_strbuf_init(&lb);
@@ -391,18 +411,23 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				dv_strbuf_puts(&b, "$$\n");
 				if (it->table != NULL) {
 					dv_strbuf_puts(&b, "\\begin{aligned}\n");
-					dv_put_table(&b, m, label, SYM_LATEX, l->latex, "");
+					dv_put_table(&b, m, label, SYM_LATEX, l->latex,
+					             "");
 					dv_strbuf_puts(&b, "\\end{aligned}\n");
 				} else {
-					dv_strbuf_printf(&b, "%s = \\begin{bmatrix}\n", label);
+					dv_strbuf_printf(&b, "%s = \\begin{bmatrix}\n",
+					                 label);
 					for (size_t x = 0; x < m->rows; x++) {
 						for (size_t y = 0; y < m->cols; y++) {
-							dv_strbuf_puts(&b, y ? " & " : "");
-							dv_put_entry(&b, m, x * m->cols + y,
-								     SYM_LATEX, NULL);
+							dv_strbuf_puts(&b,
+							               y ? " & " : "");
+							dv_put_entry(&b, m,
+							             x * m->cols + y,
+							             SYM_LATEX, NULL);
 						}
-						dv_strbuf_puts(&b, x + 1 < m->rows ? " \\\\\n"
-										 : "\n");
+						dv_strbuf_puts(&b, x + 1 < m->rows
+						                           ? " \\\\\n"
+						                           : "\n");
 					}
 					dv_strbuf_puts(&b, "\\end{bmatrix}\n");
 				}
@@ -418,6 +443,7 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 			}
 		}
 	}
-	dv_strbuf_printf(&b, "*%zu checks, %zu as the lesson says.*\n", r->nchecks, r->npassed);
+	dv_strbuf_printf(&b, "*%zu checks, %zu as the lesson says.*\n", r->nchecks,
+	                 r->npassed);
 	return flush(f, &b);
 }

@@ -7,8 +7,8 @@
 const char *dv_error_text(int code)
 {
 	switch (code) {
-#define DV_ERROR_TEXT(name, value, text)                                  \
-	case value:                                                      \
+#define DV_ERROR_TEXT(name, value, text)                                                 \
+	case value:                                                                      \
 		return text;
 		DV_ERRORS(DV_ERROR_TEXT)
 #undef DV_ERROR_TEXT

@@ -8,18 +8,18 @@
 #include <stddef.h>
 
 /* Codes and their one-line meanings, kept in one list so they cannot drift. */
-#define DV_ERRORS(X)                                                     \
-	X(DV_OK, 0, "no error")                                          \
-	X(DV_E_NOMEM, -1, "out of memory")                               \
-	X(DV_E_SYNTAX, -2, "syntax error")                               \
-	X(DV_E_NAME, -3, "unknown name")                                 \
-	X(DV_E_ARGS, -4, "wrong arguments")                              \
-	X(DV_E_SHAPE, -5, "sizes do not fit")                            \
-	X(DV_E_LIMIT, -6, "too large")                                   \
-	X(DV_E_DOMAIN, -7, "value out of range")                         \
-	X(DV_E_SYMBOLIC, -8, "no exact symbolic form")                   \
-	X(DV_E_NUMERIC, -9, "numerical failure")                         \
-	X(DV_E_IO, -10, "input/output error")                            \
+#define DV_ERRORS(X)                                                                     \
+	X(DV_OK, 0, "no error")                                                          \
+	X(DV_E_NOMEM, -1, "out of memory")                                               \
+	X(DV_E_SYNTAX, -2, "syntax error")                                               \
+	X(DV_E_NAME, -3, "unknown name")                                                 \
+	X(DV_E_ARGS, -4, "wrong arguments")                                              \
+	X(DV_E_SHAPE, -5, "sizes do not fit")                                            \
+	X(DV_E_LIMIT, -6, "too large")                                                   \
+	X(DV_E_DOMAIN, -7, "value out of range")                                         \
+	X(DV_E_SYMBOLIC, -8, "no exact symbolic form")                                   \
+	X(DV_E_NUMERIC, -9, "numerical failure")                                         \
+	X(DV_E_IO, -10, "input/output error")                                            \
 	X(DV_E_USAGE, -11, "usage error")
 
 enum dv_error {
@@ -32,8 +32,8 @@ enum dv_error {
 #define DV_DIAG_MSG 512
 
 typedef struct dv_diag {
-	int code;               /* a DV_E_* value, DV_OK when nothing failed */
-	int line, column;       /* 1-based position in the source, 0 if none */
+	int code;         /* a DV_E_* value, DV_OK when nothing failed */
+	int line, column; /* 1-based position in the source, 0 if none */
 	char message[DV_DIAG_MSG];
 } dv_diag;
 
@@ -48,9 +48,9 @@ void dv_diag_clear(dv_diag *d);
  * The position is cleared; dv_fail_at sets it.
  */
 int dv_fail(dv_diag *d, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 int dv_fail_at(dv_diag *d, int code, int line, int column, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+        __attribute__((format(printf, 5, 6)));
 
 /* Puts `prefix` ("conv: ") before the message, cutting the end if need be. */
 void dv_diag_prefix(dv_diag *d, const char *prefix);

@@ -106,7 +106,7 @@ static int double_copy(const dv_field *f, void *dst, const void *src, dv_diag *d
 }
 
 static int double_fma(const dv_field *f, void *acc, const dv_coef *c, const void *x,
-		      const void *y, dv_diag *d)
+                      const void *y, dv_diag *d)
 {
 	double v = c->value;
 	(void)f;
@@ -120,14 +120,14 @@ static int double_fma(const dv_field *f, void *acc, const dv_coef *c, const void
 }
 
 static int double_activate(const dv_field *f, void *dst, const void *src, dv_act act,
-			   int deriv, dv_diag *d)
+                           int deriv, dv_diag *d)
 {
 	double x = *(const double *)src;
 	(void)f;
 	if (act == DV_ACT_ABSTRACT)
 		return dv_fail(d, DV_E_SYMBOLIC,
-			       "f is an abstract activation with no numbers; use it on "
-			       "symbols, or use sigmoid, tanh, relu or identity");
+		               "f is an abstract activation with no numbers; use it on "
+		               "symbols, or use sigmoid, tanh, relu or identity");
 	*(double *)dst = deriv ? dv_act_derivative(act, x) : dv_act_value(act, x);
 	return DV_OK;
 }
@@ -141,12 +141,12 @@ static int double_from_double(const dv_field *f, void *dst, double v, dv_diag *d
 }
 
 const dv_field dv_field_double = {
-	.name = "double",
-	.size = sizeof(double),
-	.zero = double_zero,
-	.clear = double_zero,
-	.copy = double_copy,
-	.fma = double_fma,
-	.activate = double_activate,
-	.from_double = double_from_double,
+        .name = "double",
+        .size = sizeof(double),
+        .zero = double_zero,
+        .clear = double_zero,
+        .copy = double_copy,
+        .fma = double_fma,
+        .activate = double_activate,
+        .from_double = double_from_double,
 };

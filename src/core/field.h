@@ -47,7 +47,7 @@ struct dv_field {
 	 * plan executor needs.  A field may defer work until finish.
 	 */
 	int (*fma)(const dv_field *f, void *acc, const dv_coef *c, const void *x,
-		   const void *y, dv_diag *d);
+	           const void *y, dv_diag *d);
 	/*
 	 * Called once after a run of fma on acc, before acc is read (NULL when
 	 * the field has nothing to do): polynomials sort and merge their terms
@@ -56,7 +56,7 @@ struct dv_field {
 	int (*finish)(const dv_field *f, void *acc, dv_diag *d);
 	/* dst = act(src), or its deriv-th derivative (deriv 0 or 1). */
 	int (*activate)(const dv_field *f, void *dst, const void *src, dv_act act,
-			int deriv, dv_diag *d);
+	                int deriv, dv_diag *d);
 	/* dst = v exactly (v is finite). */
 	int (*from_double)(const dv_field *f, void *dst, double v, dv_diag *d);
 };

@@ -8,12 +8,12 @@ int dv_mat_check_size(size_t rows, size_t cols, const char *what, dv_diag *d)
 {
 	if (rows == 0 || cols == 0)
 		return dv_fail(d, DV_E_SHAPE, "%s would be empty (%zux%zu)", what, rows,
-			       cols);
+		               cols);
 	if (rows > DV_MAX_ENTRIES || cols > DV_MAX_ENTRIES ||
 	    rows * cols > DV_MAX_ENTRIES)
 		return dv_fail(d, DV_E_LIMIT,
-			       "%s would be %zux%zu; the limit is %zu entries", what,
-			       rows, cols, DV_MAX_ENTRIES);
+		               "%s would be %zux%zu; the limit is %zu entries", what,
+		               rows, cols, DV_MAX_ENTRIES);
 	return DV_OK;
 }
 
@@ -75,7 +75,7 @@ int dv_mat_from_gsl(dv_mat **out, gsl_matrix *g, dv_diag *d)
 }
 
 int dv_mat_from_doubles(dv_mat **out, size_t rows, size_t cols, const double *v,
-			dv_diag *d)
+                        dv_diag *d)
 {
 	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
 	if (rc != DV_OK)
@@ -93,7 +93,7 @@ int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d
 	*out = NULL;
 	if (m->field != to && m->field != &dv_field_double)
 		return dv_fail(d, DV_E_ARGS, "internal: cannot convert %s to %s",
-			       m->field->name, to->name);
+		               m->field->name, to->name);
 	if ((rc = dv_mat_new(&r, to, m->rows, m->cols, d)) != DV_OK)
 		return rc;
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
@@ -130,13 +130,13 @@ void dv_mat_free(dv_mat *m)
 }
 
 int dv_mat_random(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols, int normal,
-		  dv_diag *d)
+                  dv_diag *d)
 {
 	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
 	if (rc != DV_OK)
 		return rc;
 	for (size_t i = 0; i < rows * cols; i++)
 		((double *)(*out)->data)[i] =
-			normal ? gsl_ran_gaussian(rng, 1.0) : gsl_rng_uniform(rng);
+		        normal ? gsl_ran_gaussian(rng, 1.0) : gsl_rng_uniform(rng);
 	return DV_OK;
 }

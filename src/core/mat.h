@@ -36,7 +36,7 @@ int dv_mat_new(dv_mat **out, const dv_field *f, size_t rows, size_t cols, dv_dia
 /* Takes ownership of g (it is freed with the result, or on failure). */
 int dv_mat_from_gsl(dv_mat **out, gsl_matrix *g, dv_diag *d);
 int dv_mat_from_doubles(dv_mat **out, size_t rows, size_t cols, const double *v,
-			dv_diag *d);
+                        dv_diag *d);
 int dv_mat_copy(dv_mat **out, const dv_mat *m, dv_diag *d);
 /* A copy of m whose entries are in field `to` (only from doubles, or same). */
 int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d);
@@ -65,7 +65,7 @@ static inline double dv_mat_get(const dv_mat *m, size_t i)
 
 /* Uniform [0, 1) or standard normal entries from rng. */
 int dv_mat_random(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols, int normal,
-		  dv_diag *d);
+                  dv_diag *d);
 
 /* Whether rows x cols is 1 x 1. */
 static inline int dv_mat_is_scalar(const dv_mat *m)

@@ -7,7 +7,7 @@
  * operand to the other's field first.
  */
 static int run(dv_mat **out, dv_plan *p, int rc, const dv_mat *a, const dv_mat *b,
-	       dv_diag *d)
+               dv_diag *d)
 {
 	dv_mat *promoted = NULL;
 
@@ -31,7 +31,7 @@ static int run(dv_mat **out, dv_plan *p, int rc, const dv_mat *a, const dv_mat *
 }
 
 int dv_op_window(dv_mat **out, const dv_mat *x, const dv_mat *k, const dv_window *w,
-		 dv_diag *d)
+                 dv_diag *d)
 {
 	dv_plan *p = NULL;
 	int rc = dv_plan_window(&p, x->rows, x->cols, k->rows, k->cols, w, d);
@@ -77,7 +77,7 @@ int dv_op_down(dv_mat **out, const dv_mat *a, size_t n, dv_pool pool, dv_diag *d
 {
 	dv_plan *p = NULL;
 	int rc = pool == DV_POOL_MAX ? dv_plan_down_max(&p, a, n, d)
-				     : dv_plan_down(&p, a->rows, a->cols, n, pool, d);
+	                             : dv_plan_down(&p, a->rows, a->cols, n, pool, d);
 	return run(out, p, rc, a, NULL, d);
 }
 
@@ -138,7 +138,8 @@ int dv_op_power(dv_mat **out, const dv_mat *a, unsigned n, dv_diag *d)
 	*out = NULL;
 	if (n == 0) {
 		/* a .^ 0 is all ones, whatever the field of a. */
-		if ((rc = dv_mat_new(&acc, &dv_field_double, a->rows, a->cols, d)) != DV_OK)
+		if ((rc = dv_mat_new(&acc, &dv_field_double, a->rows, a->cols, d)) !=
+		    DV_OK)
 			return rc;
 		for (size_t i = 0; i < dv_mat_len(acc); i++)
 			((double *)acc->data)[i] = 1.0;
@@ -167,7 +168,8 @@ int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag
 	if ((rc = dv_mat_new(&r, a->field, a->rows, a->cols, d)) != DV_OK)
 		return rc;
 	for (size_t i = 0; i < dv_mat_len(a); i++) {
-		rc = a->field->activate(a->field, dv_mat_at(r, i), dv_mat_at(a, i), act, deriv, d);
+		rc = a->field->activate(a->field, dv_mat_at(r, i), dv_mat_at(a, i), act,
+		                        deriv, d);
 		if (rc != DV_OK) {
 			dv_mat_free(r);
 			return rc;
@@ -177,8 +179,7 @@ int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag
 	return DV_OK;
 }
 
-int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical,
-		 dv_diag *d)
+int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical, dv_diag *d)
 {
 	const dv_field *f = dv_mat_is_double(a) ? b->field : a->field;
 	size_t rows, cols;
@@ -188,12 +189,11 @@ int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical,
 	*out = NULL;
 	if (vertical && a->cols != b->cols)
 		return dv_fail(d, DV_E_SHAPE,
-			       "rows of different lengths: %zu and %zu columns", a->cols,
-			       b->cols);
+		               "rows of different lengths: %zu and %zu columns", a->cols,
+		               b->cols);
 	if (!vertical && a->rows != b->rows)
-		return dv_fail(d, DV_E_SHAPE,
-			       "blocks side by side with %zu and %zu rows", a->rows,
-			       b->rows);
+		return dv_fail(d, DV_E_SHAPE, "blocks side by side with %zu and %zu rows",
+		               a->rows, b->rows);
 	rows = vertical ? a->rows + b->rows : a->rows;
 	cols = vertical ? a->cols : a->cols + b->cols;
 	if ((rc = dv_mat_new(&r, f, rows, cols, d)) != DV_OK)

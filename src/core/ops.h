@@ -17,7 +17,7 @@
 
 /* conv (w->flip = 1) and xcorr (w->flip = 0) of x with kernel k. */
 int dv_op_window(dv_mat **out, const dv_mat *x, const dv_mat *k, const dv_window *w,
-		 dv_diag *d);
+                 dv_diag *d);
 int dv_op_rot180(dv_mat **out, const dv_mat *a, dv_diag *d);
 int dv_op_fliplr(dv_mat **out, const dv_mat *a, dv_diag *d);
 int dv_op_flipud(dv_mat **out, const dv_mat *a, dv_diag *d);
@@ -42,6 +42,6 @@ int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag
  * the same number of rows, stacked rows the same number of columns.
  */
 int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical,
-		 dv_diag *d);
+                 dv_diag *d);
 
 #endif

@@ -43,8 +43,8 @@ void dv_plan_free(dv_plan *p)
  * terms; every builder knows its bound from the shapes, so the limits are
  * checked before anything large is allocated.
  */
-static int plan_begin(dv_plan **out, size_t rows, size_t cols, size_t a_len,
-		      size_t b_len, size_t per_entry, dv_diag *d)
+static int plan_begin(dv_plan **out, size_t rows, size_t cols, size_t a_len, size_t b_len,
+                      size_t per_entry, dv_diag *d)
 {
 	dv_plan *p;
 	size_t entries;
@@ -56,9 +56,9 @@ static int plan_begin(dv_plan **out, size_t rows, size_t cols, size_t a_len,
 	entries = rows * cols;
 	if (per_entry != 0 && entries > DV_MAX_TERMS / per_entry)
 		return dv_fail(d, DV_E_LIMIT,
-			       "the result would need %zu x %zu multiply-adds; the "
-			       "limit is %zu",
-			       entries, per_entry, DV_MAX_TERMS);
+		               "the result would need %zu x %zu multiply-adds; the "
+		               "limit is %zu",
+		               entries, per_entry, DV_MAX_TERMS);
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
@@ -118,7 +118,7 @@ static void plan_close(dv_plan *p, size_t o)
 }
 
 int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
-		   const dv_window *w, dv_diag *d)
+                   const dv_window *w, dv_diag *d)
 {
 	size_t hr = xr + 2 * w->pad, hc = xc + 2 * w->pad;
 	size_t dense_r, dense_c, top_r, top_c, rows, cols;
@@ -135,9 +135,9 @@ int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
 	case DV_MODE_VALID:
 		if (hr < kr || hc < kc)
 			return dv_fail(d, DV_E_SHAPE,
-				       "the %zux%zu kernel is larger than the %zux%zu "
-				       "input in 'valid' mode (use 'full')",
-				       kr, kc, hr, hc);
+			               "the %zux%zu kernel is larger than the %zux%zu "
+			               "input in 'valid' mode (use 'full')",
+			               kr, kc, hr, hc);
 		top_r = top_c = 0;
 		dense_r = hr - kr + 1;
 		dense_c = hc - kc + 1;
@@ -168,18 +168,18 @@ int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
 			for (size_t u = 0; u < kr; u++) {
 				/* row of x under kernel row u, in x's own frame */
 				long r = (long)(i * w->stride + u) - (long)top_r -
-					 (long)w->pad;
+				         (long)w->pad;
 				if (r < 0 || r >= (long)xr)
 					continue;
 				for (size_t v = 0; v < kc; v++) {
-					long c = (long)(j * w->stride + v) -
-						 (long)top_c - (long)w->pad;
+					long c = (long)(j * w->stride + v) - (long)top_c -
+					         (long)w->pad;
 					size_t ku = w->flip ? kr - 1 - u : u;
 					size_t kv = w->flip ? kc - 1 - v : v;
 					if (c < 0 || c >= (long)xc)
 						continue;
 					plan_term(p, one, r * (long)xc + c,
-						  (long)(ku * kc + kv));
+					          (long)(ku * kc + kv));
 				}
 			}
 			plan_close(p, i * cols + j);
@@ -193,7 +193,7 @@ int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
 typedef enum rearrange { RE_ROT180, RE_FLIPLR, RE_FLIPUD, RE_TRANSPOSE } rearrange;
 
 static int plan_rearrange(dv_plan **out, size_t rows, size_t cols, rearrange how,
-			  dv_diag *d)
+                          dv_diag *d)
 {
 	size_t orow = how == RE_TRANSPOSE ? cols : rows;
 	size_t ocol = how == RE_TRANSPOSE ? rows : cols;
@@ -259,7 +259,8 @@ int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_
 	int rc;
 
 	if (r > DV_MAX_ENTRIES || c > DV_MAX_ENTRIES)
-		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large", r > c ? r : c);
+		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large",
+		               r > c ? r : c);
 	orow = rows + 2 * r;
 	ocol = cols + 2 * c;
 	if ((rc = plan_begin(&p, orow, ocol, rows * cols, 0, 1, d)) != DV_OK)
@@ -282,13 +283,13 @@ static int check_block(size_t rows, size_t cols, size_t n, dv_diag *d)
 		return dv_fail(d, DV_E_DOMAIN, "the block size must be at least 1");
 	if (rows % n != 0 || cols % n != 0)
 		return dv_fail(d, DV_E_SHAPE,
-			       "a %zux%zu matrix does not split into %zux%zu blocks",
-			       rows, cols, n, n);
+		               "a %zux%zu matrix does not split into %zux%zu blocks",
+		               rows, cols, n, n);
 	return DV_OK;
 }
 
 int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
-		 dv_diag *d)
+                 dv_diag *d)
 {
 	dv_plan *p;
 	int32_t c;
@@ -301,14 +302,15 @@ int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool
 		return rc;
 	if ((rc = plan_begin(&p, rows / n, cols / n, rows * cols, 0, n * n, d)) != DV_OK)
 		return rc;
-	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n)) : plan_coef(p, 1, 1);
+	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n))
+	                         : plan_coef(p, 1, 1);
 	for (size_t i = 0; i < p->rows; i++) {
 		for (size_t j = 0; j < p->cols; j++) {
 			for (size_t u = 0; u < n; u++)
 				for (size_t v = 0; v < n; v++)
 					plan_term(p, c,
-						  (long)((i * n + u) * cols + j * n + v),
-						  -1);
+					          (long)((i * n + u) * cols + j * n + v),
+					          -1);
 			plan_close(p, i * p->cols + j);
 		}
 	}
@@ -325,8 +327,8 @@ int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
 	*out = NULL;
 	if (!dv_mat_is_double(x))
 		return dv_fail(d, DV_E_SYMBOLIC,
-			       "max pooling has no exact symbolic form: which entry is "
-			       "largest depends on the numbers");
+		               "max pooling has no exact symbolic form: which entry is "
+		               "largest depends on the numbers");
 	if ((rc = check_block(x->rows, x->cols, n, d)) != DV_OK)
 		return rc;
 	if ((rc = plan_begin(&p, x->rows / n, x->cols / n, dv_mat_len(x), 0, 1, d)) !=
@@ -351,7 +353,7 @@ int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
 }
 
 int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
-	       dv_diag *d)
+               dv_diag *d)
 {
 	dv_plan *p;
 	int32_t c;
@@ -362,13 +364,14 @@ int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
 		return dv_fail(d, DV_E_DOMAIN, "the block size must be at least 1");
 	if (pool == DV_POOL_MAX)
 		return dv_fail(d, DV_E_ARGS,
-			       "up() spreads by 'sum' or 'mean'; max pooling needs the "
-			       "positions of the maxima");
+		               "up() spreads by 'sum' or 'mean'; max pooling needs the "
+		               "positions of the maxima");
 	if (n > DV_MAX_ENTRIES)
 		return dv_fail(d, DV_E_LIMIT, "the block size %zu is too large", n);
 	if ((rc = plan_begin(&p, rows * n, cols * n, rows * cols, 0, 1, d)) != DV_OK)
 		return rc;
-	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n)) : plan_coef(p, 1, 1);
+	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n))
+	                         : plan_coef(p, 1, 1);
 	for (size_t i = 0; i < p->rows; i++) {
 		for (size_t j = 0; j < p->cols; j++) {
 			plan_term(p, c, (long)((i / n) * cols + j / n), -1);
@@ -380,7 +383,7 @@ int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
 }
 
 int dv_plan_scale(dv_plan **out, size_t rows, size_t cols, long long num, long long den,
-		  dv_diag *d)
+                  dv_diag *d)
 {
 	dv_plan *p;
 	int32_t c;
@@ -424,14 +427,14 @@ int dv_plan_kron(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_d
 	*out = NULL;
 	if (ar > DV_MAX_ENTRIES / br || ac > DV_MAX_ENTRIES / bc)
 		return dv_fail(d, DV_E_LIMIT, "kron of %zux%zu and %zux%zu is too large",
-			       ar, ac, br, bc);
+		               ar, ac, br, bc);
 	if ((rc = plan_begin(&p, ar * br, ac * bc, ar * ac, br * bc, 1, d)) != DV_OK)
 		return rc;
 	one = plan_coef(p, 1, 1);
 	for (size_t i = 0; i < p->rows; i++) {
 		for (size_t j = 0; j < p->cols; j++) {
 			plan_term(p, one, (long)((i / br) * ac + j / bc),
-				  (long)((i % br) * bc + j % bc));
+			          (long)((i % br) * bc + j % bc));
 			plan_close(p, i * p->cols + j);
 		}
 	}
@@ -443,13 +446,13 @@ static int same_shape(size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d)
 {
 	if (ar != br || ac != bc)
 		return dv_fail(d, DV_E_SHAPE, "the sizes differ: %zux%zu and %zux%zu", ar,
-			       ac, br, bc);
+		               ac, br, bc);
 	return DV_OK;
 }
 
 /* Every entry of the larger side times the 1 x 1 side. */
-static int plan_scalar_product(dv_plan **out, size_t ar, size_t ac, size_t br,
-			       size_t bc, dv_diag *d)
+static int plan_scalar_product(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
+                               dv_diag *d)
 {
 	int a_scalar = ar == 1 && ac == 1;
 	size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
@@ -474,7 +477,7 @@ static int is_scalar(size_t rows, size_t cols)
 }
 
 int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
-		     dv_diag *d)
+                     dv_diag *d)
 {
 	dv_plan *p;
 	int32_t one;
@@ -497,7 +500,7 @@ int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 }
 
 int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int sign,
-		dv_diag *d)
+                dv_diag *d)
 {
 	int a_scalar = is_scalar(ar, ac), b_scalar = is_scalar(br, bc);
 	size_t rows = a_scalar ? br : ar, cols = a_scalar ? bc : ac;
@@ -521,8 +524,7 @@ int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int s
 	return DV_OK;
 }
 
-int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
-		   dv_diag *d)
+int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d)
 {
 	dv_plan *p;
 	int32_t one;
@@ -533,9 +535,9 @@ int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
 		return plan_scalar_product(out, ar, ac, br, bc, d);
 	if (ac != br)
 		return dv_fail(d, DV_E_SHAPE,
-			       "%zux%zu times %zux%zu: the inner sizes %zu and %zu "
-			       "differ (use .* for the element-wise product)",
-			       ar, ac, br, bc, ac, br);
+		               "%zux%zu times %zux%zu: the inner sizes %zu and %zu "
+		               "differ (use .* for the element-wise product)",
+		               ar, ac, br, bc, ac, br);
 	if ((rc = plan_begin(&p, ar, bc, ar * ac, br * bc, ac, d)) != DV_OK)
 		return rc;
 	one = plan_coef(p, 1, 1);
@@ -570,15 +572,15 @@ static void run_double(const dv_plan *p, double *out, const double *a, const dou
 }
 
 int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
-		dv_diag *d)
+                dv_diag *d)
 {
 	const dv_field *f = a->field;
 	dv_mat *r = NULL;
 	int rc;
 
 	*out = NULL;
-	if (dv_mat_len(a) != p->a_len || (b == NULL ? p->b_len != 0
-						     : dv_mat_len(b) != p->b_len))
+	if (dv_mat_len(a) != p->a_len ||
+	    (b == NULL ? p->b_len != 0 : dv_mat_len(b) != p->b_len))
 		return dv_fail(d, DV_E_ARGS, "internal: operands do not fit the plan");
 	if (b != NULL && b->field != f)
 		return dv_fail(d, DV_E_ARGS, "internal: operands of different fields");
@@ -593,14 +595,16 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
 			const dv_term *term = &p->terms[t];
 			rc = f->fma(f, dv_mat_at(r, o), &p->coefs[term->c],
-				    term->a >= 0 ? dv_mat_at(a, (size_t)term->a) : NULL,
-				    term->b >= 0 ? dv_mat_at(b, (size_t)term->b) : NULL, d);
+			            term->a >= 0 ? dv_mat_at(a, (size_t)term->a) : NULL,
+			            term->b >= 0 ? dv_mat_at(b, (size_t)term->b) : NULL,
+			            d);
 			if (rc != DV_OK) {
 				dv_mat_free(r);
 				return rc;
 			}
 		}
-		if (f->finish != NULL && (rc = f->finish(f, dv_mat_at(r, o), d)) != DV_OK) {
+		if (f->finish != NULL &&
+		    (rc = f->finish(f, dv_mat_at(r, o), d)) != DV_OK) {
 			dv_mat_free(r);
 			return rc;
 		}

@@ -71,7 +71,7 @@ void dv_plan_free(dv_plan *p);
 
 /* Left operand x (xr x xc), right operand the kernel (kr x kc). */
 int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,
-		   const dv_window *w, dv_diag *d);
+                   const dv_window *w, dv_diag *d);
 
 /* One operand (rows x cols) rearranged: no right operand. */
 int dv_plan_rot180(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
@@ -82,13 +82,13 @@ int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_diag *d);
 /* Sums (or averages) of n x n blocks; rows and cols divisible by n. */
 int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
-		 dv_diag *d);
+                 dv_diag *d);
 /* kron(A, ones(n)), times 1/n^2 for DV_POOL_MEAN. */
 int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
-	       dv_diag *d);
+               dv_diag *d);
 /* c * A, c = num / den. */
 int dv_plan_scale(dv_plan **out, size_t rows, size_t cols, long long num, long long den,
-		  dv_diag *d);
+                  dv_diag *d);
 /* The sum of all entries, as a 1 x 1 result. */
 int dv_plan_sum(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 
@@ -96,13 +96,12 @@ int dv_plan_sum(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_kron(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d);
 /* The element-wise product; a 1 x 1 side multiplies every entry. */
 int dv_plan_hadamard(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
-		     dv_diag *d);
+                     dv_diag *d);
 /* A + sign * B; a 1 x 1 operand is added to every entry of the other. */
 int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int sign,
-		dv_diag *d);
+                dv_diag *d);
 /* The matrix product, or the scalar product when either side is 1 x 1. */
-int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc,
-		   dv_diag *d);
+int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d);
 
 /*
  * Max pooling depends on the numbers: the plan picks, in each n x n block of
@@ -115,6 +114,6 @@ int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d);
  * same field; the result is of that field.
  */
 int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
-		dv_diag *d);
+                dv_diag *d);
 
 #endif

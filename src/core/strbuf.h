@@ -19,7 +19,7 @@ void dv_strbuf_init(dv_strbuf *b);
 void dv_strbuf_puts(dv_strbuf *b, const char *s);
 void dv_strbuf_putn(dv_strbuf *b, const char *s, size_t n);
 void dv_strbuf_printf(dv_strbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 /* Hands the string to *out (the caller frees it), or fails with DV_E_NOMEM. */
 int dv_strbuf_finish(dv_strbuf *b, char **out, dv_diag *d);
 void dv_strbuf_free(dv_strbuf *b);

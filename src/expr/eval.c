@@ -41,7 +41,7 @@ struct dv_env {
 };
 
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
-			  const dv_node *call, dv_env *env, dv_diag *d);
+                          const dv_node *call, dv_env *env, dv_diag *d);
 
 typedef struct builtin {
 	dv_function_info info;
@@ -98,7 +98,7 @@ static int valid_name(const char *s)
 }
 
 static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def,
-		    dv_diag *d)
+                    dv_diag *d)
 {
 	binding *b;
 	char *copy;
@@ -106,14 +106,14 @@ static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def
 	if (!valid_name(name)) {
 		dv_mat_free(m);
 		return dv_fail(d, DV_E_ARGS,
-			       "'%s' is not a name (letters, digits and _, not starting "
-			       "with a digit)",
-			       name);
+		               "'%s' is not a name (letters, digits and _, not starting "
+		               "with a digit)",
+		               name);
 	}
 	if (find_builtin(name) != NULL) {
 		dv_mat_free(m);
-		return dv_fail(d, DV_E_ARGS, "'%s' is a function and cannot name a matrix",
-			       name);
+		return dv_fail(d, DV_E_ARGS,
+		               "'%s' is a function and cannot name a matrix", name);
 	}
 	for (size_t i = 0; i < env->nvars; i++) {
 		if (strcmp(env->vars[i].name, name) == 0) {
@@ -201,13 +201,15 @@ int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
 		if (strcmp(b->name, name) != 0 || b->mat == NULL)
 			continue;
 		if (n >= sizeof lower)
-			return dv_fail(d, DV_E_ARGS, "'%s' is too long to name symbols", name);
+			return dv_fail(d, DV_E_ARGS, "'%s' is too long to name symbols",
+			               name);
 		for (size_t k = 0; k <= n; k++)
-			lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a'
-									  : name[k]);
+			lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z'
+			                          ? name[k] - 'A' + 'a'
+			                          : name[k]);
 		if ((rc = dv_env_symbols(&ctx, env, d)) != DV_OK ||
-		    (rc = sym_ctx_matrix(&m, ctx, lower, b->mat->rows, b->mat->cols, d)) !=
-			    DV_OK)
+		    (rc = sym_ctx_matrix(&m, ctx, lower, b->mat->rows, b->mat->cols,
+		                         d)) != DV_OK)
 			return rc;
 		dv_mat_free(b->mat);
 		b->mat = m;
@@ -244,12 +246,12 @@ static int need_mat(const dv_value *v, const dv_node *at, const char *what, dv_d
 	at = start_of(at);
 	describe_value(v, found, sizeof found);
 	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-			  "expected a matrix for %s but found %s", what, found);
+	                  "expected a matrix for %s but found %s", what, found);
 }
 
 /* A whole number in [min, max] given as a 1 x 1 double. */
-static int need_count(size_t *out, const dv_value *v, const dv_node *at,
-		      const char *what, size_t min, size_t max, dv_diag *d)
+static int need_count(size_t *out, const dv_value *v, const dv_node *at, const char *what,
+                      size_t min, size_t max, dv_diag *d)
 {
 	char found[96];
 	at = start_of(at);
@@ -261,24 +263,23 @@ static int need_count(size_t *out, const dv_value *v, const dv_node *at,
 		}
 		if (x == floor(x) && x > (double)max)
 			return dv_fail_at(d, DV_E_LIMIT, at->line, at->column,
-					  "%s is %.17g; the limit is %zu", what, x, max);
+			                  "%s is %.17g; the limit is %zu", what, x, max);
 	}
 	describe_value(v, found, sizeof found);
 	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-			  "expected a whole number >= %zu for %s but found %s", min, what,
-			  found);
+	                  "expected a whole number >= %zu for %s but found %s", min, what,
+	                  found);
 }
 
-static int need_string(const dv_value *v, const dv_node *at, const char *what,
-		       dv_diag *d)
+static int need_string(const dv_value *v, const dv_node *at, const char *what, dv_diag *d)
 {
 	char found[96];
 	if (v->kind == DV_V_STR)
 		return DV_OK;
 	at = start_of(at);
 	describe_value(v, found, sizeof found);
-	return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-			  "expected %s but found %s", what, found);
+	return dv_fail_at(d, DV_E_ARGS, at->line, at->column, "expected %s but found %s",
+	                  what, found);
 }
 
 static int give_mat(dv_value *out, dv_mat *m, int rc)
@@ -293,7 +294,7 @@ static int give_mat(dv_value *out, dv_mat *m, int rc)
 /* ---- the functions ---------------------------------------------------- */
 
 static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		     dv_env *env, dv_diag *d)
+                     dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	dv_window w = {DV_MODE_VALID, self->param, 1, 0};
@@ -308,9 +309,9 @@ static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node 
 		const dv_node *at = call->kids[i];
 		const char *opt;
 		if ((rc = need_string(&args[i], at,
-				      "an option ('valid', 'full', 'same', 'stride' or "
-				      "'pad')",
-				      d)) != DV_OK)
+		                      "an option ('valid', 'full', 'same', 'stride' or "
+		                      "'pad')",
+		                      d)) != DV_OK)
 			return rc;
 		opt = args[i].str;
 		if (strcmp(opt, "valid") == 0) {
@@ -322,20 +323,22 @@ static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node 
 		} else if (strcmp(opt, "stride") == 0 || strcmp(opt, "pad") == 0) {
 			int stride = opt[0] == 's';
 			if (i + 1 == nargs)
-				return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-						  "the option '%s' needs a number after it",
-						  opt);
+				return dv_fail_at(
+				        d, DV_E_ARGS, at->line, at->column,
+				        "the option '%s' needs a number after it", opt);
 			i++;
 			rc = need_count(stride ? &w.stride : &w.pad, &args[i],
-					call->kids[i], stride ? "the stride" : "the padding",
-					stride ? 1 : 0, 1024, d);
+			                call->kids[i],
+			                stride ? "the stride" : "the padding",
+			                stride ? 1 : 0, 1024, d);
 			if (rc != DV_OK)
 				return rc;
 		} else {
-			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-					  "unknown option '%s' (expected 'valid', 'full', "
-					  "'same', 'stride' or 'pad')",
-					  opt);
+			return dv_fail_at(
+			        d, DV_E_ARGS, at->line, at->column,
+			        "unknown option '%s' (expected 'valid', 'full', "
+			        "'same', 'stride' or 'pad')",
+			        opt);
 		}
 	}
 	rc = dv_op_window(&m, args[0].mat, args[1].mat, &w, d);
@@ -346,7 +349,7 @@ static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node 
 enum { UN_ROT180, UN_FLIPLR, UN_FLIPUD, UN_TRANSPOSE, UN_SUM };
 
 static int fn_unary(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		    dv_env *env, dv_diag *d)
+                    dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	const dv_mat *a = args[0].mat;
@@ -378,7 +381,7 @@ static int fn_unary(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 }
 
 static int fn_pad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		  dv_env *env, dv_diag *d)
+                  dv_env *env, dv_diag *d)
 {
 	size_t r, c;
 	dv_mat *m = NULL;
@@ -387,18 +390,19 @@ static int fn_pad(dv_value *out, dv_value *args, size_t nargs, const dv_node *ca
 	(void)env;
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
 	    (rc = need_count(&r, &args[1], call->kids[1], "the padding", 0, 1024, d)) !=
-		    DV_OK)
+	            DV_OK)
 		return rc;
 	c = r;
-	if (nargs == 3 && (rc = need_count(&c, &args[2], call->kids[2],
-					   "the padding of the columns", 0, 1024, d)) != DV_OK)
+	if (nargs == 3 &&
+	    (rc = need_count(&c, &args[2], call->kids[2], "the padding of the columns", 0,
+	                     1024, d)) != DV_OK)
 		return rc;
 	rc = dv_op_pad(&m, args[0].mat, r, c, d);
 	return give_mat(out, m, rc);
 }
 
 static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		    dv_env *env, dv_diag *d)
+                    dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	dv_mat *m = NULL;
@@ -415,7 +419,7 @@ static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 }
 
 static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		   dv_env *env, dv_diag *d)
+                   dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	int down = self->param;
@@ -426,8 +430,8 @@ static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 
 	(void)env;
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
-	    (rc = need_count(&n, &args[1], call->kids[1], "the block size", 1, 1024, d)) !=
-		    DV_OK)
+	    (rc = need_count(&n, &args[1], call->kids[1], "the block size", 1, 1024,
+	                     d)) != DV_OK)
 		return rc;
 	if (nargs == 3) {
 		const dv_node *at = call->kids[2];
@@ -442,8 +446,8 @@ static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 			pool = DV_POOL_MAX;
 		else
 			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-					  "unknown pooling '%s' (expected %s)", args[2].str,
-					  what);
+			                  "unknown pooling '%s' (expected %s)",
+			                  args[2].str, what);
 	}
 	if (down)
 		rc = dv_op_down(&m, args[0].mat, n, pool, d);
@@ -455,7 +459,7 @@ static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 enum { BI_KRON, BI_HADAMARD };
 
 static int fn_binary(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		     dv_env *env, dv_diag *d)
+                     dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	dv_mat *m = NULL;
@@ -474,8 +478,8 @@ static int fn_binary(dv_value *out, dv_value *args, size_t nargs, const dv_node 
 }
 
 /* param: activation * 2 + derivative */
-static int fn_activation(dv_value *out, dv_value *args, size_t nargs,
-			 const dv_node *call, dv_env *env, dv_diag *d)
+static int fn_activation(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+                         dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	dv_mat *m = NULL;
@@ -494,7 +498,7 @@ static int fn_activation(dv_value *out, dv_value *args, size_t nargs,
 }
 
 static int fn_sym(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		  dv_env *env, dv_diag *d)
+                  dv_env *env, dv_diag *d)
 {
 	size_t rows, cols;
 	sym_ctx *ctx;
@@ -503,11 +507,11 @@ static int fn_sym(dv_value *out, dv_value *args, size_t nargs, const dv_node *ca
 
 	(void)nargs;
 	if ((rc = need_count(&rows, &args[0], call->kids[0], "the number of rows", 1,
-			     SYM_MAX_SIDE * 1024, d)) != DV_OK ||
+	                     SYM_MAX_SIDE * 1024, d)) != DV_OK ||
 	    (rc = need_count(&cols, &args[1], call->kids[1], "the number of columns", 1,
-			     SYM_MAX_SIDE * 1024, d)) != DV_OK ||
+	                     SYM_MAX_SIDE * 1024, d)) != DV_OK ||
 	    (rc = need_string(&args[2], call->kids[2], "the name of the symbols ('x')",
-			      d)) != DV_OK)
+	                      d)) != DV_OK)
 		return rc;
 	if ((rc = dv_env_symbols(&ctx, env, d)) != DV_OK)
 		return rc;
@@ -533,9 +537,10 @@ static double fd_loss(double x, void *p)
 		return NAN;
 	*fp->entry = x;
 	fp->rc = dv_eval(&v, fp->loss, fp->env, fp->d);
-	if (fp->rc == DV_OK && (v.kind != DV_V_MAT || !dv_mat_is_scalar(v.mat) ||
-				!dv_mat_is_double(v.mat)))
-		fp->rc = dv_fail(fp->d, DV_E_SHAPE, "the function must be a number (1x1)");
+	if (fp->rc == DV_OK &&
+	    (v.kind != DV_V_MAT || !dv_mat_is_scalar(v.mat) || !dv_mat_is_double(v.mat)))
+		fp->rc =
+		        dv_fail(fp->d, DV_E_SHAPE, "the function must be a number (1x1)");
 	if (fp->rc == DV_OK)
 		r = dv_mat_get(v.mat, 0);
 	dv_value_clear(&v);
@@ -543,7 +548,7 @@ static double fd_loss(double x, void *p)
 }
 
 int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
-		    dv_env *env, dv_diag *d)
+                    dv_env *env, dv_diag *d)
 {
 	dv_mat *x = dv_env_lookup_mut(env, var), *g = NULL, *e = NULL;
 	fd_point fp = {loss, env, NULL, DV_OK, d};
@@ -572,8 +577,8 @@ int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const c
 			rc = fp.rc;
 		else if (rc != GSL_SUCCESS || !isfinite(*gi))
 			rc = dv_fail(d, DV_E_NUMERIC,
-				     "finite differences failed at entry (%zu,%zu) of %s",
-				     i / x->cols + 1, i % x->cols + 1, var);
+			             "finite differences failed at entry (%zu,%zu) of %s",
+			             i / x->cols + 1, i % x->cols + 1, var);
 	}
 	if (rc != DV_OK) {
 		dv_mat_free(g);
@@ -589,7 +594,7 @@ int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const c
 }
 
 static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		   dv_env *env, dv_diag *d)
+                   dv_env *env, dv_diag *d)
 {
 	dv_mat *m = NULL;
 	int rc;
@@ -602,16 +607,16 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 		/* numbers: central finite differences of the function */
 		const dv_node *var = call->kids[1];
 		if (var->kind != DV_N_NAME || dv_env_lookup(env, var->text) == NULL)
-			return dv_fail_at(d, DV_E_ARGS, start_of(var)->line,
-					  start_of(var)->column,
-					  "on numbers, the variable must be the name of a "
-					  "matrix: grad(E, X)");
+			return dv_fail_at(
+			        d, DV_E_ARGS, start_of(var)->line, start_of(var)->column,
+			        "on numbers, the variable must be the name of a "
+			        "matrix: grad(E, X)");
 		if (!dv_mat_is_scalar(args[0].mat))
 			return dv_fail_at(d, DV_E_SHAPE, start_of(call->kids[0])->line,
-					  start_of(call->kids[0])->column,
-					  "the function must be a number (1x1), not a "
-					  "%zux%zu matrix",
-					  args[0].mat->rows, args[0].mat->cols);
+			                  start_of(call->kids[0])->column,
+			                  "the function must be a number (1x1), not a "
+			                  "%zux%zu matrix",
+			                  args[0].mat->rows, args[0].mat->cols);
 		rc = dv_eval_fd_grad(&m, NULL, call->kids[0], var->text, env, d);
 		return give_mat(out, m, rc);
 	}
@@ -658,7 +663,7 @@ int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_dia
 			rc = dv_mat_convert(&pb, b, f, d);
 		for (size_t i = 0; rc == DV_OK && i < dv_mat_len(a); i++) {
 			if (!sym_poly_equal(*(sym_poly **)dv_mat_at(pa, i),
-					    *(sym_poly **)dv_mat_at(pb, i))) {
+			                    *(sym_poly **)dv_mat_at(pb, i))) {
 				c->holds = 0;
 				c->row = i / a->cols + 1;
 				c->col = i % a->cols + 1;
@@ -672,7 +677,7 @@ int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_dia
 }
 
 static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		    dv_env *env, dv_diag *d)
+                    dv_env *env, dv_diag *d)
 {
 	int rc;
 
@@ -686,10 +691,10 @@ static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 	if (nargs == 3) {
 		const dv_node *at = start_of(call->kids[2]);
 		if (args[2].kind != DV_V_MAT || !dv_mat_is_scalar(args[2].mat) ||
-		    !dv_mat_is_double(args[2].mat) || !(dv_mat_get(args[2].mat, 0) >= 0) ||
-		    dv_mat_get(args[2].mat, 0) >= 1)
+		    !dv_mat_is_double(args[2].mat) ||
+		    !(dv_mat_get(args[2].mat, 0) >= 0) || dv_mat_get(args[2].mat, 0) >= 1)
 			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
-					  "the tolerance must be a number from 0 to 1");
+			                  "the tolerance must be a number from 0 to 1");
 		tol = dv_mat_get(args[2].mat, 0);
 	}
 	if ((rc = dv_compare(&out->check, args[0].mat, args[1].mat, tol, d)) != DV_OK)
@@ -704,7 +709,7 @@ static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 enum { MK_RAND, MK_RANDN, MK_ZEROS, MK_ONES, MK_EYE };
 
 static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-		   dv_env *env, dv_diag *d)
+                   dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	size_t rows, cols;
@@ -712,12 +717,12 @@ static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	int rc;
 
 	if ((rc = need_count(&rows, &args[0], call->kids[0], "the number of rows", 1,
-			     SIZE_MAX / 2, d)) != DV_OK)
+	                     SIZE_MAX / 2, d)) != DV_OK)
 		return rc;
 	cols = rows;
-	if (nargs == 2 && (rc = need_count(&cols, &args[1], call->kids[1],
-					   "the number of columns", 1, SIZE_MAX / 2,
-					   d)) != DV_OK)
+	if (nargs == 2 &&
+	    (rc = need_count(&cols, &args[1], call->kids[1], "the number of columns", 1,
+	                     SIZE_MAX / 2, d)) != DV_OK)
 		return rc;
 	if (self->param == MK_RAND || self->param == MK_RANDN) {
 		if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK)
@@ -731,75 +736,138 @@ static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	for (size_t i = 0; i < rows; i++)
 		for (size_t j = 0; j < cols; j++)
 			((double *)m->data)[i * cols + j] =
-				self->param == MK_ONES || (self->param == MK_EYE && i == j);
+			        self->param == MK_ONES ||
+			        (self->param == MK_EYE && i == j);
 	return give_mat(out, m, DV_OK);
 }
 
-#define ACT(name, act)                                                          \
-	{{name, name "(X)", "the " name " activation, entry by entry"},         \
-	 1, 1, fn_activation, (act) * 2},                                        \
-	{{"d" name, "d" name "(X)", "the derivative of " name ", entry by entry"}, \
-	 1, 1, fn_activation, (act) * 2 + 1}
+#define ACT(name, act)                                                                   \
+	{{name, name "(X)", "the " name " activation, entry by entry"},                  \
+	 1,                                                                              \
+	 1,                                                                              \
+	 fn_activation,                                                                  \
+	 (act)*2},                                                                       \
+	{                                                                                \
+		{"d" name, "d" name "(X)",                                               \
+		 "the derivative of " name ", entry by entry"},                          \
+		        1, 1, fn_activation, (act)*2 + 1                                 \
+	}
 
 static const builtin builtins[] = {
-	{{"conv", "conv(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
-	  "2-D convolution, the kernel rotated by 180 degrees (Octave's conv2)"},
-	 2, 7, fn_window, 1},
-	{{"conv2", "conv2(X, K [, mode] ...)", "the same as conv, as the notes write it"},
-	 2, 7, fn_window, 1},
-	{{"xcorr", "xcorr(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
-	  "2-D cross-correlation, no rotation (Octave's filter2)"},
-	 2, 7, fn_window, 0},
-	{{"rot180", "rot180(A)", "A rotated by 180 degrees (rot90(A, 2))"},
-	 1, 1, fn_unary, UN_ROT180},
-	{{"fliplr", "fliplr(A)", "A with its columns in reverse order"},
-	 1, 1, fn_unary, UN_FLIPLR},
-	{{"flipud", "flipud(A)", "A with its rows in reverse order"},
-	 1, 1, fn_unary, UN_FLIPUD},
-	{{"transpose", "transpose(A)", "A transposed, the same as A'"},
-	 1, 1, fn_unary, UN_TRANSPOSE},
-	{{"sum", "sum(A)", "the sum of every entry of A (Octave: sum(A(:)))"},
-	 1, 1, fn_unary, UN_SUM},
-	{{"pad", "pad(A, n [, m])",
-	  "A with n rows of zeros above and below, n (or m) columns on each side"},
-	 2, 3, fn_pad, 0},
-	{{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0},
-	{{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1},
-	{{"down", "down(A, n [, 'sum'|'mean'|'max'])",
-	  "pooling over n x n blocks; 'sum' by default, as Bouvrie"},
-	 2, 3, fn_pool, 1},
-	{{"up", "up(A, n [, 'sum'|'mean'])",
-	  "kron(A, ones(n)); times 1/n^2 with 'mean'"},
-	 2, 3, fn_pool, 0},
-	{{"kron", "kron(A, B)", "the Kronecker product"}, 2, 2, fn_binary, BI_KRON},
-	{{"hadamard", "hadamard(A, B)", "the element-wise product, the same as A .* B"},
-	 2, 2, fn_binary, BI_HADAMARD},
-	ACT("sigmoid", DV_ACT_SIGMOID),
-	ACT("tanh", DV_ACT_TANH),
-	ACT("relu", DV_ACT_RELU),
-	ACT("identity", DV_ACT_IDENTITY),
-	{{"f", "f(X)", "the notes' activation f, as a symbol: f(x11), ..."},
-	 1, 1, fn_activation, DV_ACT_ABSTRACT * 2},
-	{{"df", "df(X)", "its derivative f', as a symbol: f'(x11), ..."},
-	 1, 1, fn_activation, DV_ACT_ABSTRACT * 2 + 1},
-	{{"sym", "sym(rows, cols, 'x')",
-	  "a matrix of symbols x11, x12, ... (1x1: the scalar x)"},
-	 3, 3, fn_sym, 0},
-	{{"grad", "grad(E, X)",
-	  "dE/dx for every entry x of X: exact on symbols, central differences on "
-	  "numbers"},
-	 2, 2, fn_grad, 0},
-	{{"equal", "equal(A, B [, tol])",
-	  "whether A = B, exactly for symbols, to relative error tol (1e-9) for "
-	  "numbers"},
-	 2, 3, fn_equal, 0},
-	{{"rand", "rand(n [, m])", "uniform random numbers in [0, 1) (seeded by --seed)"},
-	 1, 2, fn_make, MK_RAND},
-	{{"randn", "randn(n [, m])", "standard normal random numbers (seeded by --seed)"},
-	 1, 2, fn_make, MK_RANDN},
-	{{"zeros", "zeros(n [, m])", "a matrix of zeros"}, 1, 2, fn_make, MK_ZEROS},
-	{{"ones", "ones(n [, m])", "a matrix of ones"}, 1, 2, fn_make, MK_ONES},
-	{{"eye", "eye(n [, m])", "the identity matrix"}, 1, 2, fn_make, MK_EYE},
+        {{"conv", "conv(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
+          "2-D convolution, the kernel rotated by 180 degrees (Octave's conv2)"},
+         2,
+         7,
+         fn_window,
+         1},
+        {{"conv2", "conv2(X, K [, mode] ...)", "the same as conv, as the notes write it"},
+         2,
+         7,
+         fn_window,
+         1},
+        {{"xcorr", "xcorr(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
+          "2-D cross-correlation, no rotation (Octave's filter2)"},
+         2,
+         7,
+         fn_window,
+         0},
+        {{"rot180", "rot180(A)", "A rotated by 180 degrees (rot90(A, 2))"},
+         1,
+         1,
+         fn_unary,
+         UN_ROT180},
+        {{"fliplr", "fliplr(A)", "A with its columns in reverse order"},
+         1,
+         1,
+         fn_unary,
+         UN_FLIPLR},
+        {{"flipud", "flipud(A)", "A with its rows in reverse order"},
+         1,
+         1,
+         fn_unary,
+         UN_FLIPUD},
+        {{"transpose", "transpose(A)", "A transposed, the same as A'"},
+         1,
+         1,
+         fn_unary,
+         UN_TRANSPOSE},
+        {{"sum", "sum(A)", "the sum of every entry of A (Octave: sum(A(:)))"},
+         1,
+         1,
+         fn_unary,
+         UN_SUM},
+        {{"pad", "pad(A, n [, m])",
+          "A with n rows of zeros above and below, n (or m) columns on each side"},
+         2,
+         3,
+         fn_pad,
+         0},
+        {{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0},
+        {{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1},
+        {{"down", "down(A, n [, 'sum'|'mean'|'max'])",
+          "pooling over n x n blocks; 'sum' by default, as Bouvrie"},
+         2,
+         3,
+         fn_pool,
+         1},
+        {{"up", "up(A, n [, 'sum'|'mean'])", "kron(A, ones(n)); times 1/n^2 with 'mean'"},
+         2,
+         3,
+         fn_pool,
+         0},
+        {{"kron", "kron(A, B)", "the Kronecker product"}, 2, 2, fn_binary, BI_KRON},
+        {{"hadamard", "hadamard(A, B)", "the element-wise product, the same as A .* B"},
+         2,
+         2,
+         fn_binary,
+         BI_HADAMARD},
+        ACT("sigmoid", DV_ACT_SIGMOID),
+        ACT("tanh", DV_ACT_TANH),
+        ACT("relu", DV_ACT_RELU),
+        ACT("identity", DV_ACT_IDENTITY),
+        {{"f", "f(X)", "the notes' activation f, as a symbol: f(x11), ..."},
+         1,
+         1,
+         fn_activation,
+         DV_ACT_ABSTRACT * 2},
+        {{"df", "df(X)", "its derivative f', as a symbol: f'(x11), ..."},
+         1,
+         1,
+         fn_activation,
+         DV_ACT_ABSTRACT * 2 + 1},
+        {{"sym", "sym(rows, cols, 'x')",
+          "a matrix of symbols x11, x12, ... (1x1: the scalar x)"},
+         3,
+         3,
+         fn_sym,
+         0},
+        {{"grad", "grad(E, X)",
+          "dE/dx for every entry x of X: exact on symbols, central differences on "
+          "numbers"},
+         2,
+         2,
+         fn_grad,
+         0},
+        {{"equal", "equal(A, B [, tol])",
+          "whether A = B, exactly for symbols, to relative error tol (1e-9) for "
+          "numbers"},
+         2,
+         3,
+         fn_equal,
+         0},
+        {{"rand", "rand(n [, m])", "uniform random numbers in [0, 1) (seeded by --seed)"},
+         1,
+         2,
+         fn_make,
+         MK_RAND},
+        {{"randn", "randn(n [, m])", "standard normal random numbers (seeded by --seed)"},
+         1,
+         2,
+         fn_make,
+         MK_RANDN},
+        {{"zeros", "zeros(n [, m])", "a matrix of zeros"}, 1, 2, fn_make, MK_ZEROS},
+        {{"ones", "ones(n [, m])", "a matrix of ones"}, 1, 2, fn_make, MK_ONES},
+        {{"eye", "eye(n [, m])", "the identity matrix"}, 1, 2, fn_make, MK_EYE},
 };
 
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
@@ -885,29 +953,29 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		const char *hint = closest_name(env, n->text, 1);
 		if (find_binding(env, n->text) != NULL)
 			return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-					  "'%s' is a matrix, not a function (verify has "
-					  "no indexing)",
-					  n->text);
+			                  "'%s' is a matrix, not a function (verify has "
+			                  "no indexing)",
+			                  n->text);
 		if (hint != NULL)
 			return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-					  "unknown function '%s' (did you mean '%s'?)",
-					  n->text, hint);
+			                  "unknown function '%s' (did you mean '%s'?)",
+			                  n->text, hint);
 		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-				  "unknown function '%s'", n->text);
+		                  "unknown function '%s'", n->text);
 	}
 	if (n->nkids < b->min_args || n->nkids > b->max_args) {
 		if (b->min_args == b->max_args)
 			return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
-					  "%s takes %zu argument%s but was given %zu "
-					  "(usage: %s)",
-					  b->info.name, b->min_args,
-					  b->min_args == 1 ? "" : "s", n->nkids,
-					  b->info.usage);
+			                  "%s takes %zu argument%s but was given %zu "
+			                  "(usage: %s)",
+			                  b->info.name, b->min_args,
+			                  b->min_args == 1 ? "" : "s", n->nkids,
+			                  b->info.usage);
 		return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
-				  "%s takes %zu to %zu arguments but was given %zu "
-				  "(usage: %s)",
-				  b->info.name, b->min_args, b->max_args, n->nkids,
-				  b->info.usage);
+		                  "%s takes %zu to %zu arguments but was given %zu "
+		                  "(usage: %s)",
+		                  b->info.name, b->min_args, b->max_args, n->nkids,
+		                  b->info.usage);
 	}
 	args = calloc(n->nkids, sizeof *args);
 	if (args == NULL)
@@ -939,7 +1007,7 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	if (b != NULL && b->def != NULL) {
 		if (env->depth >= MAX_DEFINE_DEPTH)
 			return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
-					  "the definition of '%s' uses itself", n->text);
+			                  "the definition of '%s' uses itself", n->text);
 		env->depth++;
 		rc = dv_eval(out, b->def, env, d);
 		env->depth--;
@@ -952,17 +1020,18 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	if (strcmp(n->text, "Inf") == 0 || strcmp(n->text, "inf") == 0 ||
 	    strcmp(n->text, "NaN") == 0 || strcmp(n->text, "nan") == 0)
 		return dv_fail_at(d, DV_E_DOMAIN, n->line, n->column,
-				  "'%s' is not a finite number; verify works with finite "
-				  "numbers",
-				  n->text);
+		                  "'%s' is not a finite number; verify works with finite "
+		                  "numbers",
+		                  n->text);
 	if (find_builtin(n->text) != NULL)
 		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-				  "'%s' is a function: call it as %s", n->text,
-				  find_builtin(n->text)->info.usage);
+		                  "'%s' is a function: call it as %s", n->text,
+		                  find_builtin(n->text)->info.usage);
 	hint = closest_name(env, n->text, 0);
 	if (hint != NULL)
 		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-				  "unknown name '%s' (did you mean '%s'?)", n->text, hint);
+		                  "unknown name '%s' (did you mean '%s'?)", n->text,
+		                  hint);
 	return dv_fail_at(d, DV_E_NAME, n->line, n->column, "unknown name '%s'", n->text);
 }
 
@@ -974,7 +1043,7 @@ static int eval_matrix(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 
 	if (n->nkids == 0)
 		return dv_fail_at(d, DV_E_SHAPE, n->line, n->column,
-				  "an empty matrix [] has no entries");
+		                  "an empty matrix [] has no entries");
 	for (size_t r = 0; r < n->nrows && rc == DV_OK; r++) {
 		dv_mat *row = NULL;
 		for (size_t j = 0; j < n->row_len[r] && rc == DV_OK; j++, k++) {
@@ -1047,10 +1116,11 @@ static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 	double v;
 	if (!dv_mat_is_scalar(b))
 		return dv_fail(d, DV_E_SHAPE,
-			       "the divisor must be a number but is a %zux%zu matrix",
-			       b->rows, b->cols);
+		               "the divisor must be a number but is a %zux%zu matrix",
+		               b->rows, b->cols);
 	if (!dv_mat_is_double(b))
-		return dv_fail(d, DV_E_ARGS, "the divisor must be a number, not symbolic");
+		return dv_fail(d, DV_E_ARGS,
+		               "the divisor must be a number, not symbolic");
 	v = dv_mat_get(b, 0);
 	if (v == 0.0)
 		return dv_fail(d, DV_E_DOMAIN, "division by zero");
@@ -1069,18 +1139,18 @@ static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 }
 
 static int power(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_tok_kind op,
-		 dv_diag *d)
+                 dv_diag *d)
 {
 	double e;
 	if (op == DV_T_CARET && !dv_mat_is_scalar(a))
 		return dv_fail(d, DV_E_SHAPE,
-			       "powers of a %zux%zu matrix are not supported (use .^ for "
-			       "powers entry by entry)",
-			       a->rows, a->cols);
+		               "powers of a %zux%zu matrix are not supported (use .^ for "
+		               "powers entry by entry)",
+		               a->rows, a->cols);
 	e = dv_mat_is_scalar(b) && dv_mat_is_double(b) ? dv_mat_get(b, 0) : -1.0;
 	if (e != floor(e) || e < 0 || e > 64)
 		return dv_fail(d, DV_E_DOMAIN,
-			       "the exponent must be a whole number from 0 to 64");
+		               "the exponent must be a whole number from 0 to 64");
 	return dv_op_power(out, a, (unsigned)e, d);
 }
 
@@ -1161,9 +1231,9 @@ int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		if ((rc = dv_eval(&v, n->kids[0], env, d)) != DV_OK)
 			return rc;
 		rc = need_mat(&v, n->kids[0],
-			      n->kind == DV_N_NEGATE ? "the operand of '-'"
-						     : "the operand of '''",
-			      d);
+		              n->kind == DV_N_NEGATE ? "the operand of '-'"
+		                                     : "the operand of '''",
+		              d);
 		if (rc == DV_OK && n->kind == DV_N_NEGATE)
 			rc = dv_op_scale(&m, v.mat, -1, 1, d);
 		else if (rc == DV_OK)
@@ -1190,9 +1260,9 @@ int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d)
 		for (size_t i = 0; i < dv_mat_len(m); i++) {
 			if (!isfinite(dv_mat_get(m, i))) {
 				rc = dv_fail(d, DV_E_DOMAIN,
-					     "the result is not finite at (%zu,%zu): the "
-					     "numbers overflowed",
-					     i / m->cols + 1, i % m->cols + 1);
+				             "the result is not finite at (%zu,%zu): the "
+				             "numbers overflowed",
+				             i / m->cols + 1, i % m->cols + 1);
 				dv_value_clear(out);
 				break;
 			}

@@ -33,7 +33,7 @@ typedef struct dv_check {
 	int holds;
 	int exact;
 	int shape_differs;
-	size_t row, col;        /* first entry that differs, 1-based; 0 if none */
+	size_t row, col;         /* first entry that differs, 1-based; 0 if none */
 	double max_abs, max_rel; /* numeric: largest errors over all entries */
 } dv_check;
 
@@ -93,7 +93,7 @@ int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_dia
  * errors gets GSL's error estimate per entry (may be NULL).
  */
 int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
-		    dv_env *env, dv_diag *d);
+                    dv_env *env, dv_diag *d);
 
 /* Whether name is a function of the language. */
 int dv_eval_is_function(const char *name);

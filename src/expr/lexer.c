@@ -168,32 +168,34 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d)
 			while (is_name_char((unsigned char)p[bad]) || p[bad] == '.')
 				bad++;
 			return dv_fail_at(d, DV_E_SYNTAX, tok->line, tok->column,
-					  "malformed number '%.*s'", (int)bad, p);
+			                  "malformed number '%.*s'", (int)bad, p);
 		}
 		if (parse_number(p, len, &tok->number) != 0)
 			return dv_fail_at(d, DV_E_DOMAIN, tok->line, tok->column,
-					  "the number '%.*s' is out of range (verify "
-					  "works with finite doubles)",
-					  (int)len, p);
+			                  "the number '%.*s' is out of range (verify "
+			                  "works with finite doubles)",
+			                  (int)len, p);
 	} else if (strncmp(p, RING, 3) == 0) {
 		tok->kind = DV_T_HADAMARD;
 		len = 3;
 	} else if (is_name_start((unsigned char)*p)) {
-		while (is_name_char((unsigned char)p[len]) && strncmp(p + len, RING, 3) != 0)
+		while (is_name_char((unsigned char)p[len]) &&
+		       strncmp(p + len, RING, 3) != 0)
 			len++;
 		tok->kind = DV_T_NAME;
 	} else if (*p == '\'' && transpose_follows(lx->prev) &&
-		   !(tok->in_brackets && space)) {
+	           !(tok->in_brackets && space)) {
 		tok->kind = DV_T_QUOTE;
 	} else if (*p == '\'' || *p == '"') {
 		/* A string; the quote character is doubled to include it. */
 		char q = *p;
 		for (;;) {
 			if (p[len] == '\0' || p[len] == '\n')
-				return dv_fail_at(d, DV_E_SYNTAX, tok->line, tok->column,
-						  "unterminated string: expected a closing "
-						  "%c",
-						  q);
+				return dv_fail_at(
+				        d, DV_E_SYNTAX, tok->line, tok->column,
+				        "unterminated string: expected a closing "
+				        "%c",
+				        q);
 			if (p[len] == q) {
 				if (p[len + 1] == q) {
 					len += 2;
@@ -260,23 +262,24 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d)
 			}
 			goto unexpected;
 		default:
-		unexpected: {
+		unexpected : {
 			/* Quote the whole character, even a multi-byte one. */
 			size_t n = 1;
 			while ((((unsigned char)p[n]) & 0xC0) == 0x80)
 				n++;
 			return dv_fail_at(d, DV_E_SYNTAX, tok->line, tok->column,
-					  "unexpected character '%.*s'", (int)n, p);
+			                  "unexpected character '%.*s'", (int)n, p);
 		}
 		}
 	}
 	if (tok->kind == DV_T_LPAREN || tok->kind == DV_T_LBRACK) {
 		if (lx->depth == sizeof lx->nest)
 			return dv_fail_at(d, DV_E_LIMIT, tok->line, tok->column,
-					  "brackets nested more than %zu deep",
-					  sizeof lx->nest);
+			                  "brackets nested more than %zu deep",
+			                  sizeof lx->nest);
 		lx->nest[lx->depth++] = *p;
-	} else if ((tok->kind == DV_T_RPAREN || tok->kind == DV_T_RBRACK) && lx->depth > 0) {
+	} else if ((tok->kind == DV_T_RPAREN || tok->kind == DV_T_RBRACK) &&
+	           lx->depth > 0) {
 		lx->depth--;
 	}
 	tok->len = len;

@@ -39,11 +39,11 @@ typedef struct dv_token {
 	dv_tok_kind kind;
 	const char *start; /* into the source; for strings, the opening quote */
 	size_t len;
-	int line, column;  /* 1-based; columns count characters, not bytes */
-	int space_before;  /* white space right before the token */
-	int space_after;   /* white space right after it */
-	int in_brackets;   /* directly inside [ ], not inside ( ) within them */
-	double number;     /* DV_T_NUM */
+	int line, column; /* 1-based; columns count characters, not bytes */
+	int space_before; /* white space right before the token */
+	int space_after;  /* white space right after it */
+	int in_brackets;  /* directly inside [ ], not inside ( ) within them */
+	double number;    /* DV_T_NUM */
 } dv_token;
 
 typedef struct dv_lexer {

@@ -21,7 +21,7 @@ static int expected(parser *ps, const char *what)
 	char found[96];
 	dv_token_describe(&ps->tok, found, sizeof found);
 	return dv_fail_at(ps->d, DV_E_SYNTAX, ps->tok.line, ps->tok.column,
-			  "expected %s but found %s", what, found);
+	                  "expected %s but found %s", what, found);
 }
 
 void dv_node_free(dv_node *n)
@@ -72,7 +72,7 @@ static int node_add(parser *ps, dv_node *n, dv_node *kid)
 
 /* A node with kids a (and b, if not NULL); frees them on failure. */
 static int node_of(parser *ps, dv_node **out, dv_node_kind kind, const dv_token *at,
-		   dv_node *a, dv_node *b)
+                   dv_node *a, dv_node *b)
 {
 	int rc = node_new(ps, out, kind, at);
 	if (rc == DV_OK)
@@ -147,9 +147,11 @@ static int parse_matrix(parser *ps, dv_node *m)
 		dv_node *entry = NULL;
 		while (row_end(ps->tok.kind)) {
 			if (in_row > 0) {
-				size_t *r = realloc(m->row_len, (m->nrows + 1) * sizeof *r);
+				size_t *r =
+				        realloc(m->row_len, (m->nrows + 1) * sizeof *r);
 				if (r == NULL)
-					return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
+					return dv_fail(ps->d, DV_E_NOMEM,
+					               "out of memory");
 				m->row_len = r;
 				m->row_len[m->nrows++] = in_row;
 				in_row = 0;
@@ -170,7 +172,7 @@ static int parse_matrix(parser *ps, dv_node *m)
 			if (ps->tok.kind == DV_T_RBRACK || row_end(ps->tok.kind))
 				return expected(ps, "an entry after ','");
 		} else if (ps->tok.kind != DV_T_RBRACK && !row_end(ps->tok.kind) &&
-			   !ps->tok.space_before) {
+		           !ps->tok.space_before) {
 			return expected(ps, "',', ';' or ']'");
 		} else if (ps->tok.kind == DV_T_EOF) {
 			return expected(ps, "']'");
@@ -257,7 +259,8 @@ static int parse_unary(parser *ps, dv_node **out);
 static int parse_power(parser *ps, dv_node **out)
 {
 	int rc = parse_postfix(ps, out);
-	while (rc == DV_OK && (ps->tok.kind == DV_T_DOTCARET || ps->tok.kind == DV_T_CARET)) {
+	while (rc == DV_OK &&
+	       (ps->tok.kind == DV_T_DOTCARET || ps->tok.kind == DV_T_CARET)) {
 		dv_token t = ps->tok;
 		dv_node *rhs = NULL;
 		if ((rc = next(ps)) != DV_OK)
@@ -310,9 +313,10 @@ static int parse_binary(parser *ps, dv_node **out, int additive)
 	for (;;) {
 		dv_token t = ps->tok;
 		dv_node *rhs = NULL;
-		int match = additive ? (t.kind == DV_T_PLUS || t.kind == DV_T_MINUS)
-				     : (t.kind == DV_T_STAR || t.kind == DV_T_SLASH ||
-					t.kind == DV_T_DOTSTAR || t.kind == DV_T_HADAMARD);
+		int match = additive
+		                    ? (t.kind == DV_T_PLUS || t.kind == DV_T_MINUS)
+		                    : (t.kind == DV_T_STAR || t.kind == DV_T_SLASH ||
+		                       t.kind == DV_T_DOTSTAR || t.kind == DV_T_HADAMARD);
 		if (rc != DV_OK || !match || (additive && starts_entry(&t)))
 			break;
 		if ((rc = next(ps)) != DV_OK)
@@ -337,7 +341,7 @@ static int parse_expr(parser *ps, dv_node **out)
 }
 
 static int parse_top(parser *ps, dv_node **out, const char *src, int line, int column,
-		     dv_diag *d)
+                     dv_diag *d)
 {
 	int rc;
 
@@ -348,7 +352,7 @@ static int parse_top(parser *ps, dv_node **out, const char *src, int line, int c
 		return rc;
 	if (ps->tok.kind == DV_T_EOF)
 		return dv_fail_at(d, DV_E_SYNTAX, ps->tok.line, ps->tok.column,
-				  "expected an expression but found end of input");
+		                  "expected an expression but found end of input");
 	return parse_expr(ps, out);
 }
 
@@ -376,7 +380,7 @@ int dv_parse_equation(dv_node **lhs, dv_node **rhs, const char *src, dv_diag *d)
 }
 
 int dv_parse_equation_at(dv_node **lhs, dv_node **rhs, const char *src, int line,
-			 int column, dv_diag *d)
+                         int column, dv_diag *d)
 {
 	parser ps;
 	int rc = parse_top(&ps, lhs, src, line, column, d);

@@ -50,7 +50,7 @@ int dv_parse_equation(dv_node **lhs, dv_node **rhs, const char *src, dv_diag *d)
  * nodes' and the errors' positions are the file's. */
 int dv_parse_at(dv_node **out, const char *src, int line, int column, dv_diag *d);
 int dv_parse_equation_at(dv_node **lhs, dv_node **rhs, const char *src, int line,
-			 int column, dv_diag *d);
+                         int column, dv_diag *d);
 void dv_node_free(dv_node *n);
 
 #endif

@@ -49,11 +49,13 @@ void lesson_answer_clear(lesson_answer *a)
 static const struct {
 	const char *utf8, *text;
 } unicode_map[] = {
-	{"δ", "d"},      {"β", " beta "}, {"α", " alpha "}, {"γ", " gamma "}, {"η", " eta "},
-	{"λ", " lambda "}, {"θ", " theta "}, {"·", "*"},    {"×", "*"},       {"∗", "*"},
-	{"∘", ".*"},     {"−", "-"},      {"′", "'"},       {"²", "^2"},      {"³", "^3"},
-	{"₀", "0"},      {"₁", "1"},      {"₂", "2"},       {"₃", "3"},       {"₄", "4"},
-	{"₅", "5"},      {"₆", "6"},      {"₇", "7"},       {"₈", "8"},       {"₉", "9"},
+        {"δ", "d"},     {"β", " beta "},   {"α", " alpha "}, {"γ", " gamma "},
+        {"η", " eta "}, {"λ", " lambda "}, {"θ", " theta "}, {"·", "*"},
+        {"×", "*"},     {"∗", "*"},        {"∘", ".*"},      {"−", "-"},
+        {"′", "'"},     {"²", "^2"},       {"³", "^3"},      {"₀", "0"},
+        {"₁", "1"},     {"₂", "2"},        {"₃", "3"},       {"₄", "4"},
+        {"₅", "5"},     {"₆", "6"},        {"₇", "7"},       {"₈", "8"},
+        {"₉", "9"},
 };
 
 /* The text of the brace group at *s ("{...}"), *s moved past it. */
@@ -91,7 +93,8 @@ static int put_index(dv_strbuf *b, const char **s)
 			dv_strbuf_putn(b, "_", 1);
 			for (size_t i = 0; i < len; i++)
 				if (start[i] != ' ')
-					dv_strbuf_putn(b, start[i] == ',' ? "_" : &start[i], 1);
+					dv_strbuf_putn(
+					        b, start[i] == ',' ? "_" : &start[i], 1);
 		} else {
 			for (size_t i = 0; i < len; i++)
 				if (start[i] != ' ')
@@ -144,7 +147,7 @@ static void latex_command(dv_strbuf *b, const char **s)
 	} else if (strcmp(name, "left") == 0 || strcmp(name, "right") == 0) {
 		/* the delimiter that follows stays */
 	} else if (strcmp(name, "cdot") == 0 || strcmp(name, "times") == 0 ||
-		   strcmp(name, "ast") == 0) {
+	           strcmp(name, "ast") == 0) {
 		dv_strbuf_puts(b, "*");
 	} else if (strcmp(name, "circ") == 0 || strcmp(name, "odot") == 0) {
 		dv_strbuf_puts(b, ".*");
@@ -246,12 +249,13 @@ int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
 		if (*s == '\0')
 			break;
 		start = s;
-		if (isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))) {
+		if (isdigit((unsigned char)*s) ||
+		    (*s == '.' && isdigit((unsigned char)s[1]))) {
 			while (isdigit((unsigned char)*s) || *s == '.')
 				s++;
-			if ((*s == 'e' || *s == 'E') &&
-			    (isdigit((unsigned char)s[1]) ||
-			     ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2]))))
+			if ((*s == 'e' || *s == 'E') && (isdigit((unsigned char)s[1]) ||
+			                                 ((s[1] == '-' || s[1] == '+') &&
+			                                  isdigit((unsigned char)s[2]))))
 				for (s += 2; isdigit((unsigned char)*s); s++)
 					;
 			cur = T_NUM;
@@ -277,7 +281,8 @@ int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
 		 * since there a space separates entries); a name right before
 		 * '(' is a call */
 		if ((prev == T_NUM || prev == T_NAME || prev == T_CLOSE) &&
-		    (cur == T_NUM || cur == T_NAME || (cur == T_OPEN && (prev != T_NAME || space))) &&
+		    (cur == T_NUM || cur == T_NAME ||
+		     (cur == T_OPEN && (prev != T_NAME || space))) &&
 		    !(brackets > 0 && space))
 			dv_strbuf_puts(&b, "*");
 		else if (space)
@@ -340,7 +345,7 @@ static int answer_env(dv_env **out, lesson_result *r, dv_diag *d)
 
 /* Parses and evaluates the answer; a problem goes to a->problem. */
 static int read_answer(dv_mat **out, lesson_answer *a, const char *text, dv_env *env,
-		       int normalize)
+                       int normalize)
 {
 	char *src = NULL;
 	dv_value v;
@@ -360,25 +365,28 @@ static int read_answer(dv_mat **out, lesson_answer *a, const char *text, dv_env 
 		return rc;
 	if (v.kind != DV_V_MAT) {
 		dv_value_clear(&v);
-		return dv_fail(&a->problem, DV_E_ARGS, "the answer is not a matrix or a number");
+		return dv_fail(&a->problem, DV_E_ARGS,
+		               "the answer is not a matrix or a number");
 	}
 	*out = v.mat;
 	return DV_OK;
 }
 
 int lesson_exercise_expected(dv_mat **held, lesson_result *r, const lesson_action *ex,
-			     dv_diag *d)
+                             dv_diag *d)
 {
 	dv_mat *m = NULL;
-	int rc = lesson_eval(&m, ex->target, ex->ex_kind == EXERCISE_NUMBERS ? r->shown : r->symbols,
-			 d);
+	int rc = lesson_eval(&m, ex->target,
+	                     ex->ex_kind == EXERCISE_NUMBERS ? r->shown : r->symbols, d);
 	*held = NULL;
 	if (rc != DV_OK)
 		return rc;
-	if (ex->ex_kind == EXERCISE_ENTRY && (ex->ex_row > m->rows || ex->ex_col > m->cols)) {
-		rc = dv_fail_at(d, DV_E_SHAPE, ex->line, ex->column,
-				"the exercise asks for entry (%zu,%zu) of a %zux%zu matrix",
-				ex->ex_row, ex->ex_col, m->rows, m->cols);
+	if (ex->ex_kind == EXERCISE_ENTRY &&
+	    (ex->ex_row > m->rows || ex->ex_col > m->cols)) {
+		rc = dv_fail_at(
+		        d, DV_E_SHAPE, ex->line, ex->column,
+		        "the exercise asks for entry (%zu,%zu) of a %zux%zu matrix",
+		        ex->ex_row, ex->ex_col, m->rows, m->cols);
 		dv_mat_free(m);
 		return rc;
 	}
@@ -394,7 +402,8 @@ static int terms_not_in(sym_poly **out, const sym_poly *p, const sym_poly *q, dv
 	*out = NULL;
 	for (size_t i = 0; i < sym_poly_len(p) && rc == DV_OK; i++) {
 		int c = 1;
-		while (j < sym_poly_len(q) && (c = sym_monomial_cmp(&q->t[j], &p->t[i])) < 0)
+		while (j < sym_poly_len(q) &&
+		       (c = sym_monomial_cmp(&q->t[j], &p->t[i])) < 0)
 			j++;
 		if (j < sym_poly_len(q) && c == 0 && q->t[j].c.num == p->t[i].c.num &&
 		    q->t[j].c.den == p->t[i].c.den)
@@ -405,7 +414,7 @@ static int terms_not_in(sym_poly **out, const sym_poly *p, const sym_poly *q, dv
 }
 
 static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *ex,
-		      const char *text, dv_diag *d)
+                      const char *text, dv_diag *d)
 {
 	dv_mat *want = NULL, *got = NULL, *conv = NULL;
 	dv_env *env = NULL;
@@ -420,13 +429,14 @@ static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *e
 		goto out; /* unreadable: the verdict says why */
 	if (!dv_mat_is_scalar(got)) {
 		dv_fail(&a->problem, DV_E_SHAPE,
-			"the answer is a %zux%zu matrix; the exercise asks for one entry",
-			got->rows, got->cols);
+		        "the answer is a %zux%zu matrix; the exercise asks for one entry",
+		        got->rows, got->cols);
 		goto out;
 	}
 	if ((rc = dv_mat_convert(&conv, got, want->field, d)) != DV_OK)
 		goto out;
-	w = *(sym_poly *const *)dv_mat_at(want, (ex->ex_row - 1) * want->cols + ex->ex_col - 1);
+	w = *(sym_poly *const *)dv_mat_at(want,
+	                                  (ex->ex_row - 1) * want->cols + ex->ex_col - 1);
 	g = *(sym_poly *const *)conv->data;
 	a->correct = sym_poly_equal(w, g);
 	if (!a->correct && (rc = terms_not_in(&a->missing, w, g, d)) == DV_OK)
@@ -440,7 +450,7 @@ out:
 }
 
 static int mark_numbers(lesson_answer *a, lesson_result *r, const lesson_action *ex,
-			const char *text, dv_diag *d)
+                        const char *text, dv_diag *d)
 {
 	dv_mat *want = NULL, *got = NULL;
 	dv_env *env = NULL;
@@ -481,7 +491,7 @@ out:
 
 /* Holds lhs == rhs_text to the lesson's standard (exact and numeric). */
 static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
-			 const char *rhs_text, dv_diag *d)
+                         const char *rhs_text, dv_diag *d)
 {
 	lesson_action claim;
 	char *src = NULL;
@@ -504,7 +514,7 @@ static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
 	if (rc == DV_OK) {
 		a->correct = a->check->passed;
 	} else if (a->problem.line > 0 || a->problem.code == DV_E_NAME ||
-		   a->problem.code == DV_E_ARGS || a->problem.code == DV_E_SHAPE) {
+	           a->problem.code == DV_E_ARGS || a->problem.code == DV_E_SHAPE) {
 		/* the answer cannot be evaluated: that is the verdict */
 		lesson_check_free(a->check);
 		a->check = NULL;
@@ -515,7 +525,7 @@ static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
 }
 
 int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_action *ex,
-			       dv_diag *d)
+                               dv_diag *d)
 {
 	*line = 0;
 	for (size_t i = 0; i < ex->nlines; i++) {
@@ -536,7 +546,7 @@ int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_acti
 }
 
 static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action *ex,
-			 const char *text, dv_diag *d)
+                         const char *text, dv_diag *d)
 {
 	char *end;
 	unsigned long n;
@@ -549,9 +559,9 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 	n = strtoul(text, &end, 10);
 	if (end == text || n == 0 || n > ex->nlines) {
 		dv_fail(&a->problem, DV_E_SYNTAX,
-			"answer with the number of the wrong line and its right side: "
-			"\"2: EXPR\" (lines 1 to %zu)",
-			ex->nlines);
+		        "answer with the number of the wrong line and its right side: "
+		        "\"2: EXPR\" (lines 1 to %zu)",
+		        ex->nlines);
 		return DV_OK;
 	}
 	while (*end == ' ' || *end == ':')
@@ -561,8 +571,9 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 	a->line_given = n;
 	if (*end == '\0') {
 		dv_fail(&a->problem, DV_E_SYNTAX,
-			"give the right side that line %lu needs after the number: \"%lu: EXPR\"",
-			n, n);
+		        "give the right side that line %lu needs after the number: "
+		        "\"%lu: EXPR\"",
+		        n, n);
 		return DV_OK;
 	}
 	if (n != a->line_wrong)
@@ -571,7 +582,7 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 }
 
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
-			const char *text, dv_diag *d)
+                        const char *text, dv_diag *d)
 {
 	memset(out, 0, sizeof *out);
 	while (*text == ' ' || *text == '\t')

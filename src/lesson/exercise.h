@@ -47,18 +47,18 @@ int lesson_exercises(const lesson_action ***out, size_t *n, const lesson *l, dv_
  * out); an error only when the lesson itself cannot be evaluated.
  */
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
-			const char *text, dv_diag *d);
+                        const char *text, dv_diag *d);
 void lesson_answer_clear(lesson_answer *a);
 
 /* The entry the exercise asks for (entry kind), from the symbols; borrowed
  * from `held`, which the caller frees. */
 int lesson_exercise_expected(dv_mat **held, lesson_result *r, const lesson_action *ex,
-			     dv_diag *d);
+                             dv_diag *d);
 
 /* For a diagnose exercise: the first line of its derivation that does not
  * hold (1-based), or 0 if they all do. */
 int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_action *ex,
-			       dv_diag *d);
+                               dv_diag *d);
 
 /*
  * The answer's text in the expression language: LaTeX and Unicode symbols

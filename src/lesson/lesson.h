@@ -44,8 +44,8 @@ typedef struct lesson_var {
 	int scalar;        /* a 1 x 1 symbol: beta */
 	size_t rows, cols; /* shown: symbols and example numbers (0 with like) */
 	size_t check_rows, check_cols; /* random numbers for numeric checks */
-	dv_node *like;     /* the size of this expression instead */
-	dv_node *numbers;  /* the shown numbers, or NULL for random whole numbers */
+	dv_node *like;                 /* the size of this expression instead */
+	dv_node *numbers; /* the shown numbers, or NULL for random whole numbers */
 	int line;
 } lesson_var;
 
@@ -83,16 +83,16 @@ typedef enum lesson_exercise_kind {
 
 typedef struct lesson_action {
 	lesson_kind kind;
-	int line, column; /* of the argument, 1-based */
-	char *text;       /* prose; for the others the source of the argument */
-	char *label;      /* show, numbers: how entries are named */
-	dv_node *expr;    /* show, numbers */
+	int line, column;   /* of the argument, 1-based */
+	char *text;         /* prose; for the others the source of the argument */
+	char *label;        /* show, numbers: how entries are named */
+	dv_node *expr;      /* show, numbers */
 	dv_node *lhs, *rhs; /* claim, refute, gradcheck */
 	char *lhs_text, *rhs_text;
-	char *why;        /* refute: whose statement it is, why it fails */
+	char *why;                     /* refute: whose statement it is, why it fails */
 	struct lesson_action *instead; /* refute: the corrected claim */
-	const char *wrt;  /* gradcheck: the variable (in lhs) */
-	const dv_node *loss; /* gradcheck: the function (in lhs) */
+	const char *wrt;               /* gradcheck: the variable (in lhs) */
+	const dv_node *loss;           /* gradcheck: the function (in lhs) */
 
 	/* exercise */
 	char *ex_id;
@@ -100,14 +100,14 @@ typedef struct lesson_action {
 	size_t ex_row, ex_col; /* entry: 1-based */
 	dv_node *target;       /* entry, numbers, form: what the answer must equal */
 	char *target_text;
-	char *ask;             /* the question */
-	char **hints;          /* in the order they are given */
+	char *ask;    /* the question */
+	char **hints; /* in the order they are given */
 	size_t nhints;
-	double tolerance;      /* numbers: absolute, per entry */
+	double tolerance;            /* numbers: absolute, per entry */
 	struct lesson_action *lines; /* diagnose: the derivation, each a claim */
 	size_t nlines;
-	dv_node *fix;          /* diagnose: the right side the wrong line needs;
-				  form: a model answer (optional) */
+	dv_node *fix; /* diagnose: the right side the wrong line needs;
+	                 form: a model answer (optional) */
 	char *fix_text;
 } lesson_action;
 

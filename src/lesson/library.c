@@ -162,7 +162,8 @@ int lesson_library_find(char **path, const char *name, dv_diag *d)
 	for (const char *c = name; *c != '\0'; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
 			return dv_fail(d, DV_E_USAGE,
-				       "'%s' is not a lesson name (see verify --list)", name);
+			               "'%s' is not a lesson name (see verify --list)",
+			               name);
 	search_dirs(&ds);
 	for (size_t i = 0; i < ds.n; i++) {
 		char p[PATH_MAX];
@@ -170,7 +171,8 @@ int lesson_library_find(char **path, const char *name, dv_diag *d)
 		if (access(p, R_OK) == 0) {
 			*path = strdup(p);
 			free_dirs(&ds);
-			return *path != NULL ? DV_OK : dv_fail(d, DV_E_NOMEM, "out of memory");
+			return *path != NULL ? DV_OK
+			                     : dv_fail(d, DV_E_NOMEM, "out of memory");
 		}
 	}
 	free_dirs(&ds);

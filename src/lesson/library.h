@@ -17,7 +17,7 @@
 #include "lesson/lesson.h"
 
 typedef struct lesson_entry {
-	char *name;  /* the file name without .lesson */
+	char *name; /* the file name without .lesson */
 	char *path;
 	lesson *lesson; /* parsed; NULL if the file has errors */
 	lesson_errors errors;

@@ -21,7 +21,7 @@ typedef struct lp {
 } lp;
 
 __attribute__((format(printf, 3, 4))) static void error_at(lp *p, int column,
-							  const char *fmt, ...)
+                                                           const char *fmt, ...)
 {
 	dv_diag *d;
 	va_list ap;
@@ -201,8 +201,8 @@ static int check_new_name(lp *p, const char *name, const char *at)
 		return -1;
 	}
 	if (dv_eval_is_function(name)) {
-		error_at(p, column_of(p, at), "'%s' is a function and cannot name a matrix",
-			 name);
+		error_at(p, column_of(p, at),
+		         "'%s' is a function and cannot name a matrix", name);
 		return -1;
 	}
 	if (name_taken(p->l, name)) {
@@ -237,19 +237,19 @@ static void parse_matrix(lp *p, const char *s)
 	at_sym = word(&s, sym, sizeof sym);
 	if (name[0] == '\0' || strcmp(eq, "=") != 0 || sym[0] == '\0') {
 		error_at(p, column_of(p, at_name),
-			 "expected 'matrix NAME = SYMBOL SIZE' (matrix X = x 3x3)");
+		         "expected 'matrix NAME = SYMBOL SIZE' (matrix X = x 3x3)");
 		return;
 	}
 	if (check_new_name(p, name, at_name) != 0)
 		return;
 	if (!letters_only(sym)) {
 		error_at(p, column_of(p, at_sym),
-			 "the symbols' name has 1 to 15 letters, not '%s'", sym);
+		         "the symbols' name has 1 to 15 letters, not '%s'", sym);
 		return;
 	}
 	if (symbol_taken(p->l, sym)) {
-		error_at(p, column_of(p, at_sym), "the symbols '%s' belong to another matrix",
-			 sym);
+		error_at(p, column_of(p, at_sym),
+		         "the symbols '%s' belong to another matrix", sym);
 		return;
 	}
 	if ((v = new_var(p)) == NULL)
@@ -257,7 +257,8 @@ static void parse_matrix(lp *p, const char *s)
 	at_size = word(&s, size, sizeof size);
 	if (strcmp(size, "like") == 0) {
 		if (*s == '\0') {
-			error_at(p, column_of(p, s), "expected an expression after 'like'");
+			error_at(p, column_of(p, s),
+			         "expected an expression after 'like'");
 			return;
 		}
 		v->like = parse_expr_at(p, s);
@@ -267,9 +268,10 @@ static void parse_matrix(lp *p, const char *s)
 		char kw[32];
 		if (parse_size(size, &v->rows, &v->cols) != 0) {
 			error_at(p, column_of(p, at_size),
-				 "expected a size such as 3x3 (1 to 64 each) or 'like EXPR' "
-				 "but found '%s'",
-				 size);
+			         "expected a size such as 3x3 (1 to 64 each) or 'like "
+			         "EXPR' "
+			         "but found '%s'",
+			         size);
 			return;
 		}
 		v->check_rows = v->rows;
@@ -278,11 +280,12 @@ static void parse_matrix(lp *p, const char *s)
 			const char *at_kw = word(&s, kw, sizeof kw);
 			if (strcmp(kw, "checked") == 0) {
 				const char *at = word(&s, size, sizeof size);
-				if (parse_size(size, &v->check_rows, &v->check_cols) != 0) {
+				if (parse_size(size, &v->check_rows, &v->check_cols) !=
+				    0) {
 					error_at(p, column_of(p, at),
-						 "expected a size such as 4x5 after "
-						 "'checked' but found '%s'",
-						 size);
+					         "expected a size such as 4x5 after "
+					         "'checked' but found '%s'",
+					         size);
 					return;
 				}
 			} else if (strcmp(kw, "numbers") == 0) {
@@ -292,9 +295,9 @@ static void parse_matrix(lp *p, const char *s)
 				break;
 			} else {
 				error_at(p, column_of(p, at_kw),
-					 "expected 'checked SIZE' or 'numbers EXPR' but "
-					 "found '%s'",
-					 kw);
+				         "expected 'checked SIZE' or 'numbers EXPR' but "
+				         "found '%s'",
+				         kw);
 				return;
 			}
 		}
@@ -316,7 +319,7 @@ static void parse_scalar(lp *p, const char *s)
 		at_sym = word(&s, sym, sizeof sym);
 		if (strcmp(eq, "=") != 0 || sym[0] == '\0' || *s != '\0') {
 			error_at(p, column_of(p, at_name),
-				 "expected 'scalar NAME' or 'scalar NAME = SYMBOL'");
+			         "expected 'scalar NAME' or 'scalar NAME = SYMBOL'");
 			return;
 		}
 	} else {
@@ -327,11 +330,12 @@ static void parse_scalar(lp *p, const char *s)
 		return;
 	if (!letters_only(sym)) {
 		error_at(p, column_of(p, at_sym),
-			 "the symbol's name has 1 to 15 letters, not '%s'", sym);
+		         "the symbol's name has 1 to 15 letters, not '%s'", sym);
 		return;
 	}
 	if (symbol_taken(p->l, sym)) {
-		error_at(p, column_of(p, at_sym), "the symbol '%s' is declared twice", sym);
+		error_at(p, column_of(p, at_sym), "the symbol '%s' is declared twice",
+		         sym);
 		return;
 	}
 	if ((v = new_var(p)) == NULL)
@@ -377,13 +381,15 @@ static void parse_latex(lp *p, const char *s)
 
 	word(&s, eq, sizeof eq);
 	if (!letters_only(sym) || strcmp(eq, "=") != 0 || *s == '\0') {
-		error_at(p, column_of(p, at), "expected 'latex SYMBOL = PATTERN' (latex d = "
-					      "\\delta_{%%s})");
+		error_at(p, column_of(p, at),
+		         "expected 'latex SYMBOL = PATTERN' (latex d = "
+		         "\\delta_{%%s})");
 		return;
 	}
 	if (strstr(s, "%s") == NULL || strstr(strstr(s, "%s") + 2, "%") != NULL) {
 		error_at(p, column_of(p, s),
-			 "the pattern needs one %%s where the indices go, and no other %%");
+		         "the pattern needs one %%s where the indices go, and no other "
+		         "%%");
 		return;
 	}
 	names = realloc(p->l->latex, (p->l->nlatex + 2) * sizeof *names);
@@ -402,17 +408,18 @@ static void parse_activation(lp *p, const char *s)
 		const char *name;
 		dv_act act;
 	} acts[] = {{"sigmoid", DV_ACT_SIGMOID},
-		    {"tanh", DV_ACT_TANH},
-		    {"relu", DV_ACT_RELU},
-		    {"identity", DV_ACT_IDENTITY}};
+	            {"tanh", DV_ACT_TANH},
+	            {"relu", DV_ACT_RELU},
+	            {"identity", DV_ACT_IDENTITY}};
 	char f[16], eq[8], name[32];
 	const char *at = word(&s, f, sizeof f), *at_name;
 
 	word(&s, eq, sizeof eq);
 	at_name = word(&s, name, sizeof name);
 	if (strcmp(f, "f") != 0 || strcmp(eq, "=") != 0 || *s != '\0') {
-		error_at(p, column_of(p, at), "expected 'activation f = sigmoid' (or tanh, "
-					      "relu, identity)");
+		error_at(p, column_of(p, at),
+		         "expected 'activation f = sigmoid' (or tanh, "
+		         "relu, identity)");
 		return;
 	}
 	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
@@ -422,7 +429,8 @@ static void parse_activation(lp *p, const char *s)
 		}
 	}
 	error_at(p, column_of(p, at_name),
-		 "unknown activation '%s' (expected sigmoid, tanh, relu or identity)", name);
+	         "unknown activation '%s' (expected sigmoid, tanh, relu or identity)",
+	         name);
 }
 
 static lesson_action *new_action(lp *p, lesson_kind kind, const char *arg)
@@ -456,9 +464,10 @@ static void parse_gradcheck(lp *p, lesson_action *a, const char *s)
 	const dv_node *g = a->lhs;
 	if (g->kind != DV_N_CALL || strcmp(g->text, "grad") != 0 || g->nkids != 2 ||
 	    g->kids[1]->kind != DV_N_NAME || find_var(p->l, g->kids[1]->text) == NULL) {
-		error_at(p, column_of(p, s),
-			 "a gradcheck compares grad(LOSS, X), X a declared matrix, to the "
-			 "gradient the lesson claims");
+		error_at(
+		        p, column_of(p, s),
+		        "a gradcheck compares grad(LOSS, X), X a declared matrix, to the "
+		        "gradient the lesson claims");
 		return;
 	}
 	a->loss = g->kids[0];
@@ -472,8 +481,9 @@ static void parse_show(lp *p, lesson_action *a, const char *s)
 	const char *at = word(&s, label, sizeof label);
 	word(&s, eq, sizeof eq);
 	if (label[0] == '\0' || strcmp(eq, "=") != 0 || *s == '\0') {
-		error_at(p, column_of(p, at), "expected '%s LABEL = EXPR' (show A = conv(X, K))",
-			 a->kind == LESSON_SHOW ? "show" : "numbers");
+		error_at(p, column_of(p, at),
+		         "expected '%s LABEL = EXPR' (show A = conv(X, K))",
+		         a->kind == LESSON_SHOW ? "show" : "numbers");
 		return;
 	}
 	a->label = dup_s(p, label);
@@ -494,20 +504,23 @@ static int exercise_id_taken(const lesson *l, const char *id)
 static void parse_exercise(lp *p, lesson_action *a, const char *s)
 {
 	char id[64], kind[16];
-	const char *at_id = word(&s, id, sizeof id), *at_kind = word(&s, kind, sizeof kind);
+	const char *at_id = word(&s, id, sizeof id),
+	           *at_kind = word(&s, kind, sizeof kind);
 
 	for (const char *c = id; *c != '\0'; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
 			error_at(p, column_of(p, at_id),
-				 "an exercise's id has letters, digits, '-' and '_', not '%s'", id);
+			         "an exercise's id has letters, digits, '-' and '_', not "
+			         "'%s'",
+			         id);
 			return;
 		}
 	if (id[0] == '\0' || exercise_id_taken(p->l, id)) {
 		error_at(p, column_of(p, at_id),
-			 id[0] == '\0' ? "expected 'exercise ID KIND ...'"
-				       : "the exercise id '%s' is used twice",
-			 id);
+		         id[0] == '\0' ? "expected 'exercise ID KIND ...'"
+		                       : "the exercise id '%s' is used twice",
+		         id);
 		return;
 	}
 	a->ex_id = dup_s(p, id);
@@ -519,14 +532,16 @@ static void parse_exercise(lp *p, lesson_action *a, const char *s)
 		long r = strtol(num, &end, 10), c;
 		if (*end != '\0' || r < 1) {
 			error_at(p, column_of(p, at_r),
-				 "expected 'exercise ID entry ROW COL EXPR' (entry 2 2 grad(E, X))");
+			         "expected 'exercise ID entry ROW COL EXPR' (entry 2 2 "
+			         "grad(E, X))");
 			return;
 		}
 		at_r = word(&s, num, sizeof num);
 		c = strtol(num, &end, 10);
 		if (*end != '\0' || c < 1) {
 			error_at(p, column_of(p, at_r),
-				 "expected 'exercise ID entry ROW COL EXPR' (entry 2 2 grad(E, X))");
+			         "expected 'exercise ID entry ROW COL EXPR' (entry 2 2 "
+			         "grad(E, X))");
 			return;
 		}
 		a->ex_kind = EXERCISE_ENTRY;
@@ -539,19 +554,22 @@ static void parse_exercise(lp *p, lesson_action *a, const char *s)
 	} else if (strcmp(kind, "diagnose") == 0) {
 		a->ex_kind = EXERCISE_DIAGNOSE;
 		if (*s != '\0')
-			error_at(p, column_of(p, s), "a diagnose exercise takes its derivation on "
-						     "'line' directives");
+			error_at(p, column_of(p, s),
+			         "a diagnose exercise takes its derivation on "
+			         "'line' directives");
 		p->exercise = a;
 		return;
 	} else {
 		error_at(p, column_of(p, at_kind),
-			 "expected the kind of exercise, entry, numbers, form or diagnose, but "
-			 "found '%s'",
-			 kind);
+		         "expected the kind of exercise, entry, numbers, form or "
+		         "diagnose, but "
+		         "found '%s'",
+		         kind);
 		return;
 	}
 	if (*s == '\0') {
-		error_at(p, column_of(p, s), "expected the expression the answer must equal");
+		error_at(p, column_of(p, s),
+		         "expected the expression the answer must equal");
 		return;
 	}
 	a->target_text = dup_s(p, s);
@@ -574,7 +592,8 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 	}
 	if (strcmp(kw, "ask") == 0) {
 		if (e->ask != NULL)
-			error_at(p, column_of(p, kw_at), "the exercise has a question already");
+			error_at(p, column_of(p, kw_at),
+			         "the exercise has a question already");
 		else
 			e->ask = dup_s(p, arg);
 	} else if (strcmp(kw, "hint") == 0) {
@@ -588,16 +607,19 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 	} else if (strcmp(kw, "tolerance") == 0) {
 		char *end;
 		double t = strtod(arg, &end);
-		if (*end != '\0' || !(t >= 0) || t > 1e6 || e->ex_kind != EXERCISE_NUMBERS)
+		if (*end != '\0' || !(t >= 0) || t > 1e6 ||
+		    e->ex_kind != EXERCISE_NUMBERS)
 			error_at(p, column_of(p, arg),
-				 "a tolerance (a number from 0 to 1e6) belongs to a numbers "
-				 "exercise");
+			         "a tolerance (a number from 0 to 1e6) belongs to a "
+			         "numbers "
+			         "exercise");
 		else
 			e->tolerance = t;
 	} else if (strcmp(kw, "line") == 0) {
 		lesson_action *l;
 		if (e->ex_kind != EXERCISE_DIAGNOSE) {
-			error_at(p, column_of(p, kw_at), "'line' belongs to a diagnose exercise");
+			error_at(p, column_of(p, kw_at),
+			         "'line' belongs to a diagnose exercise");
 			return;
 		}
 		l = realloc(e->lines, (e->nlines + 1) * sizeof *l);
@@ -617,8 +639,9 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 		if ((e->ex_kind != EXERCISE_DIAGNOSE && e->ex_kind != EXERCISE_FORM) ||
 		    e->fix != NULL) {
 			error_at(p, column_of(p, kw_at),
-				 "'answer' gives a form exercise its model answer, or a diagnose "
-				 "exercise the right side its wrong line needs, once");
+			         "'answer' gives a form exercise its model answer, or a "
+			         "diagnose "
+			         "exercise the right side its wrong line needs, once");
 			return;
 		}
 		e->fix_text = dup_s(p, arg);
@@ -635,12 +658,13 @@ static void exercise_done(lp *p)
 		return;
 	p->line = e->line;
 	if (e->ask == NULL)
-		error_at(p, e->column, "the exercise '%s' has no question: add 'ask TEXT'",
-			 e->ex_id != NULL ? e->ex_id : "");
+		error_at(p, e->column,
+		         "the exercise '%s' has no question: add 'ask TEXT'",
+		         e->ex_id != NULL ? e->ex_id : "");
 	if (e->ex_kind == EXERCISE_DIAGNOSE && (e->nlines < 2 || e->fix == NULL))
 		error_at(p, e->column,
-			 "a diagnose exercise needs at least two 'line A == B' and an "
-			 "'answer EXPR'");
+		         "a diagnose exercise needs at least two 'line A == B' and an "
+		         "'answer EXPR'");
 	p->line = line;
 	p->exercise = NULL;
 }
@@ -652,8 +676,8 @@ static void missing_instead(lp *p)
 		int line = p->line;
 		p->line = p->refute->line;
 		error_at(p, p->refute->column,
-			 "a refute needs its corrected form: add 'instead LEFT == RIGHT' "
-			 "after it");
+		         "a refute needs its corrected form: add 'instead LEFT == RIGHT' "
+		         "after it");
 		p->line = line;
 	}
 	p->refute = NULL;
@@ -665,11 +689,16 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		const char *kw;
 		lesson_kind kind;
 	} step_kinds[] = {
-		{"zh", LESSON_ZH},         {"en", LESSON_EN},
-		{"text", LESSON_TEXT},     {"formula", LESSON_FORMULA},
-		{"show", LESSON_SHOW},     {"numbers", LESSON_NUMBERS},
-		{"claim", LESSON_CLAIM},   {"refute", LESSON_REFUTE},
-		{"gradcheck", LESSON_GRADCHECK}, {"exercise", LESSON_EXERCISE},
+	        {"zh", LESSON_ZH},
+	        {"en", LESSON_EN},
+	        {"text", LESSON_TEXT},
+	        {"formula", LESSON_FORMULA},
+	        {"show", LESSON_SHOW},
+	        {"numbers", LESSON_NUMBERS},
+	        {"claim", LESSON_CLAIM},
+	        {"refute", LESSON_REFUTE},
+	        {"gradcheck", LESSON_GRADCHECK},
+	        {"exercise", LESSON_EXERCISE},
 	};
 	lesson *l = p->l;
 	char **header = NULL;
@@ -688,17 +717,18 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		} else if (*header != NULL) {
 			error_at(p, column_of(p, kw_at), "'%s' is given twice", kw);
 		} else if (l->nsteps > 0) {
-			error_at(p, column_of(p, kw_at), "'%s' belongs before the first step",
-				 kw);
+			error_at(p, column_of(p, kw_at),
+			         "'%s' belongs before the first step", kw);
 		} else {
 			if (header == &l->name) {
 				for (const char *c = arg; *c != '\0'; c++) {
-					if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-					      *c == '-')) {
+					if (!((*c >= 'a' && *c <= 'z') ||
+					      (*c >= '0' && *c <= '9') || *c == '-')) {
 						error_at(p, column_of(p, c),
-							 "a lesson name has lower-case letters, "
-							 "digits and '-', not '%s'",
-							 arg);
+						         "a lesson name has lower-case "
+						         "letters, "
+						         "digits and '-', not '%s'",
+						         arg);
 						break;
 					}
 				}
@@ -710,7 +740,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 	if (strcmp(kw, "matrix") == 0 || strcmp(kw, "scalar") == 0) {
 		if (l->nsteps > 0)
 			error_at(p, column_of(p, kw_at),
-				 "declare matrices before the first step");
+			         "declare matrices before the first step");
 		else if (kw[0] == 'm')
 			parse_matrix(p, arg);
 		else
@@ -726,7 +756,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		long n = strtol(arg, &end, 10);
 		if (*arg < '0' || *arg > '9' || *end != '\0' || n > 999)
 			error_at(p, column_of(p, arg),
-				 "expected the lesson's place in the course, 0 to 999");
+			         "expected the lesson's place in the course, 0 to 999");
 		else
 			l->order = (int)n;
 		return;
@@ -739,8 +769,9 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		parse_activation(p, arg);
 		return;
 	}
-	if (strcmp(kw, "ask") == 0 || strcmp(kw, "hint") == 0 || strcmp(kw, "tolerance") == 0 ||
-	    strcmp(kw, "line") == 0 || strcmp(kw, "answer") == 0) {
+	if (strcmp(kw, "ask") == 0 || strcmp(kw, "hint") == 0 ||
+	    strcmp(kw, "tolerance") == 0 || strcmp(kw, "line") == 0 ||
+	    strcmp(kw, "answer") == 0) {
 		exercise_detail(p, kw, kw_at, arg);
 		return;
 	}
@@ -748,7 +779,8 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		exercise_done(p);
 		lesson_step *st = realloc(l->steps, (l->nsteps + 1) * sizeof *st);
 		if (*arg == '\0') {
-			error_at(p, column_of(p, arg), "expected the step's title after 'step'");
+			error_at(p, column_of(p, arg),
+			         "expected the step's title after 'step'");
 			if (st != NULL)
 				l->steps = st;
 			return;
@@ -765,20 +797,24 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 	if (strcmp(kw, "why") == 0 || strcmp(kw, "instead") == 0) {
 		lesson_action *r = p->refute;
 		if (r == NULL) {
-			error_at(p, column_of(p, kw_at), "'%s' belongs right after a refute", kw);
+			error_at(p, column_of(p, kw_at),
+			         "'%s' belongs right after a refute", kw);
 			return;
 		}
 		if (kw[0] == 'w') {
 			if (r->why != NULL)
-				error_at(p, column_of(p, kw_at), "the refute has a 'why' already");
+				error_at(p, column_of(p, kw_at),
+				         "the refute has a 'why' already");
 			else if (*arg == '\0')
-				error_at(p, column_of(p, arg), "expected text after 'why'");
+				error_at(p, column_of(p, arg),
+				         "expected text after 'why'");
 			else
 				r->why = dup_s(p, arg);
 			return;
 		}
 		if (r->instead != NULL) {
-			error_at(p, column_of(p, kw_at), "the refute has an 'instead' already");
+			error_at(p, column_of(p, kw_at),
+			         "the refute has an 'instead' already");
 			return;
 		}
 		r->instead = calloc(1, sizeof *r->instead);
@@ -791,7 +827,8 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		r->instead->column = column_of(p, arg);
 		r->instead->text = dup_s(p, arg);
 		if (*arg == '\0')
-			error_at(p, column_of(p, arg), "expected 'instead LEFT == RIGHT'");
+			error_at(p, column_of(p, arg),
+			         "expected 'instead LEFT == RIGHT'");
 		else
 			parse_equation_at(p, arg, r->instead);
 		return;
@@ -801,13 +838,15 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		if (strcmp(kw, step_kinds[i].kw) != 0)
 			continue;
 		if (l->nsteps == 0) {
-			error_at(p, column_of(p, kw_at), "'%s' belongs inside a step (start one "
-							"with 'step TITLE')",
-				 kw);
+			error_at(p, column_of(p, kw_at),
+			         "'%s' belongs inside a step (start one "
+			         "with 'step TITLE')",
+			         kw);
 			return;
 		}
 		if (*arg == '\0') {
-			error_at(p, column_of(p, arg), "expected something after '%s'", kw);
+			error_at(p, column_of(p, arg), "expected something after '%s'",
+			         kw);
 			return;
 		}
 		missing_instead(p);
@@ -822,7 +861,8 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		case LESSON_CLAIM:
 		case LESSON_REFUTE:
 		case LESSON_GRADCHECK:
-			if (parse_equation_at(p, arg, a) == 0 && a->kind == LESSON_GRADCHECK)
+			if (parse_equation_at(p, arg, a) == 0 &&
+			    a->kind == LESSON_GRADCHECK)
 				parse_gradcheck(p, a, arg);
 			if (a->kind == LESSON_REFUTE)
 				p->refute = a;
@@ -913,12 +953,14 @@ int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 		dv_diag_clear(d);
 		d->code = DV_E_IO;
 		snprintf(d->message, sizeof d->message, "cannot read %s: %s", path,
-			 strerror(errno));
+		         strerror(errno));
 		return DV_E_IO;
 	}
 	text = malloc(LESSON_MAX_BYTES + 1);
 	n = text != NULL ? fread(text, 1, LESSON_MAX_BYTES + 1, f) : 0;
-	rc = text == NULL || ferror(f) ? DV_E_IO : n > LESSON_MAX_BYTES ? DV_E_LIMIT : DV_OK;
+	rc = text == NULL || ferror(f) ? DV_E_IO
+	     : n > LESSON_MAX_BYTES    ? DV_E_LIMIT
+	                               : DV_OK;
 	fclose(f);
 	if (rc == DV_OK && memchr(text, '\0', n) != NULL)
 		rc = DV_E_SYNTAX;
@@ -927,10 +969,10 @@ int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 		dv_diag_clear(d);
 		d->code = rc == DV_E_LIMIT ? DV_E_LIMIT : DV_E_IO;
 		snprintf(d->message, sizeof d->message,
-			 rc == DV_E_LIMIT    ? "%s is larger than a lesson can be (1 MB)"
-			 : rc == DV_E_SYNTAX ? "%s is not a text file"
-					     : "cannot read %s",
-			 path);
+		         rc == DV_E_LIMIT    ? "%s is larger than a lesson can be (1 MB)"
+		         : rc == DV_E_SYNTAX ? "%s is not a text file"
+		                             : "cannot read %s",
+		         path);
 		free(text);
 		return rc;
 	}

@@ -22,8 +22,8 @@ int progress_valid_student(const char *id)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = id[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '-' || c == '_'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
 			return 0;
 	}
 	return 1;
@@ -40,12 +40,13 @@ static int make_dirs(char *path, dv_diag *d)
 			int e = errno;
 			*p = '/';
 			return dv_fail(d, DV_E_IO, "cannot make the folder %s: %s", path,
-				       strerror(e));
+			               strerror(e));
 		}
 		*p = '/';
 	}
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return dv_fail(d, DV_E_IO, "cannot make the folder %s: %s", path, strerror(errno));
+		return dv_fail(d, DV_E_IO, "cannot make the folder %s: %s", path,
+		               strerror(errno));
 	return DV_OK;
 }
 
@@ -57,8 +58,9 @@ static int state_dir(char *buf, size_t size, dv_diag *d)
 	else if (home != NULL && home[0] != '\0')
 		snprintf(buf, size, "%s/.local/state/verify", home);
 	else
-		return dv_fail(d, DV_E_IO, "neither XDG_STATE_HOME nor HOME is set: "
-					   "nowhere to keep progress");
+		return dv_fail(d, DV_E_IO,
+		               "neither XDG_STATE_HOME nor HOME is set: "
+		               "nowhere to keep progress");
 	return DV_OK;
 }
 
@@ -109,8 +111,8 @@ static int parse(progress *p, const char *text, size_t len)
 		const cJSON *l = cJSON_GetObjectItemCaseSensitive(it, "lesson");
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
 		progress_item *grown, *x;
-		if (!cJSON_IsString(l) || !cJSON_IsString(id) || strlen(l->valuestring) >= 64 ||
-		    strlen(id->valuestring) >= 64) {
+		if (!cJSON_IsString(l) || !cJSON_IsString(id) ||
+		    strlen(l->valuestring) >= 64 || strlen(id->valuestring) >= 64) {
 			rc = -1;
 			break;
 		}
@@ -125,13 +127,16 @@ static int parse(progress *p, const char *text, size_t len)
 		strcpy(x->lesson, l->valuestring);
 		strcpy(x->id, id->valuestring);
 		x->attempts = cJSON_GetObjectItemCaseSensitive(it, "attempts") != NULL
-				      ? cJSON_GetObjectItemCaseSensitive(it, "attempts")->valueint
-				      : 0;
-		x->hints = cJSON_GetObjectItemCaseSensitive(it, "hints") != NULL
-				   ? cJSON_GetObjectItemCaseSensitive(it, "hints")->valueint
-				   : 0;
+		                      ? cJSON_GetObjectItemCaseSensitive(it, "attempts")
+		                                ->valueint
+		                      : 0;
+		x->hints =
+		        cJSON_GetObjectItemCaseSensitive(it, "hints") != NULL
+		                ? cJSON_GetObjectItemCaseSensitive(it, "hints")->valueint
+		                : 0;
 		x->solved = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "solved"));
-		x->gave_up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "gave_up"));
+		x->gave_up =
+		        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "gave_up"));
 	}
 	cJSON_Delete(root);
 	return rc;
@@ -148,9 +153,10 @@ int progress_load(progress **out, const char *student, char **kept_aside, dv_dia
 	*out = NULL;
 	*kept_aside = NULL;
 	if (student != NULL && !progress_valid_student(student))
-		return dv_fail(d, DV_E_USAGE,
-			       "'%s' cannot name a student (letters, digits, '.', '-', '_')",
-			       student);
+		return dv_fail(
+		        d, DV_E_USAGE,
+		        "'%s' cannot name a student (letters, digits, '.', '-', '_')",
+		        student);
 	if ((rc = state_dir(dir, sizeof dir, d)) != DV_OK)
 		return rc;
 	if (student != NULL)
@@ -175,8 +181,9 @@ int progress_load(progress **out, const char *student, char **kept_aside, dv_dia
 		p->n = 0;
 		if (rename(path, aside) != 0) {
 			rc = dv_fail(d, DV_E_IO,
-				     "%s is not verify's progress and cannot be moved aside: %s",
-				     path, strerror(errno));
+			             "%s is not verify's progress and cannot be moved "
+			             "aside: %s",
+			             path, strerror(errno));
 			free(text);
 			progress_free(p);
 			return rc;
@@ -227,7 +234,8 @@ int progress_save(const progress *p, dv_diag *d)
 	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", p->path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = dv_fail(d, DV_E_IO, "cannot save progress in %s: %s", dir, strerror(errno));
+		rc = dv_fail(d, DV_E_IO, "cannot save progress in %s: %s", dir,
+		             strerror(errno));
 		goto out;
 	}
 	len = strlen(text);
@@ -236,22 +244,22 @@ int progress_save(const progress *p, dv_diag *d)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
-				     strerror(errno));
+			rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s",
+			             p->path, strerror(errno));
 			goto out;
 		}
 		done += (size_t)w;
 	}
 	if (fsync(fd) != 0) {
 		rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
-			     strerror(errno));
+		             strerror(errno));
 		goto out;
 	}
 	close(fd);
 	fd = -1;
 	if (rename(tmp, p->path) != 0) {
 		rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
-			     strerror(errno));
+		             strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0';
@@ -284,7 +292,8 @@ progress_item *progress_get(progress *p, const char *lesson, const char *id, dv_
 {
 	progress_item *grown, *x;
 	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->items[i].lesson, lesson) == 0 && strcmp(p->items[i].id, id) == 0)
+		if (strcmp(p->items[i].lesson, lesson) == 0 &&
+		    strcmp(p->items[i].id, id) == 0)
 			return &p->items[i];
 	if (strlen(lesson) >= 64 || strlen(id) >= 64) {
 		dv_fail(d, DV_E_LIMIT, "a lesson or exercise name is too long to keep");

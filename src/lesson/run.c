@@ -66,7 +66,7 @@ int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
 	if (v.kind != DV_V_MAT) {
 		dv_value_clear(&v);
 		return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
-				  "expected a matrix, not a string or a check");
+		                  "expected a matrix, not a string or a check");
 	}
 	*out = v.mat;
 	return DV_OK;
@@ -82,18 +82,18 @@ static const lesson_size *size_override(const lesson_opts *o, const char *name)
 
 /* Whole numbers from -5 to 5: shown numbers a student can check by hand. */
 static int small_whole_numbers(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols,
-			       int positive, dv_diag *d)
+                               int positive, dv_diag *d)
 {
 	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
 	for (size_t i = 0; rc == DV_OK && i < rows * cols; i++)
 		((double *)(*out)->data)[i] =
-			positive ? (double)(1 + gsl_rng_uniform_int(rng, 5))
-				 : (double)gsl_rng_uniform_int(rng, 11) - 5.0;
+		        positive ? (double)(1 + gsl_rng_uniform_int(rng, 5))
+		                 : (double)gsl_rng_uniform_int(rng, 11) - 5.0;
 	return rc;
 }
 
 static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
-		   lesson_var_size *vs, dv_diag *d)
+                   lesson_var_size *vs, dv_diag *d)
 {
 	const lesson_size *over = size_override(o, v->name);
 	sym_ctx *ctx;
@@ -122,10 +122,11 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 	}
 	if (over != NULL) {
 		if (v->scalar || v->like != NULL)
-			return dv_fail(d, DV_E_USAGE,
-				       "--size %s: the size of %s is not set by hand (%s)",
-				       v->name, v->name,
-				       v->scalar ? "it is a scalar" : "it follows another");
+			return dv_fail(
+			        d, DV_E_USAGE,
+			        "--size %s: the size of %s is not set by hand (%s)",
+			        v->name, v->name,
+			        v->scalar ? "it is a scalar" : "it follows another");
 		vs->rows = vs->check_rows = over->rows;
 		vs->cols = vs->check_cols = over->cols;
 	}
@@ -137,19 +138,21 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 			goto fail;
 		if (!dv_mat_is_double(shown) || shown->rows != vs->rows ||
 		    shown->cols != vs->cols) {
-			rc = dv_fail_at(d, DV_E_SHAPE, v->numbers->line, v->numbers->column,
-					"the numbers of %s must be %zux%zu numbers, not %s%zux%zu",
-					v->name, vs->rows, vs->cols,
-					dv_mat_is_double(shown) ? "" : "symbols ", shown->rows,
-					shown->cols);
+			rc = dv_fail_at(d, DV_E_SHAPE, v->numbers->line,
+			                v->numbers->column,
+			                "the numbers of %s must be %zux%zu numbers, not "
+			                "%s%zux%zu",
+			                v->name, vs->rows, vs->cols,
+			                dv_mat_is_double(shown) ? "" : "symbols ",
+			                shown->rows, shown->cols);
 			goto fail;
 		}
 	} else if ((rc = small_whole_numbers(&shown, dv_env_rng(r->shown), vs->rows,
-					     vs->cols, v->scalar, d)) != DV_OK) {
+	                                     vs->cols, v->scalar, d)) != DV_OK) {
 		goto fail;
 	}
 	if ((rc = dv_mat_random(&checked, dv_env_rng(r->checked), vs->check_rows,
-				vs->check_cols, 1, d)) != DV_OK)
+	                        vs->check_cols, 1, d)) != DV_OK)
 		goto fail;
 	rc = dv_env_bind(r->symbols, v->name, sym, d);
 	sym = NULL;
@@ -192,7 +195,7 @@ int lesson_verdict_holds(const lesson_verdict *v)
  * input, at sizes given by --size) makes the statement fail there.
  */
 static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, double tol,
-		      dv_diag *d)
+                      dv_diag *d)
 {
 	dv_mat *l = NULL, *r = NULL;
 	int rc = lesson_eval(&l, a->lhs, env, d);
@@ -203,7 +206,8 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, do
 		dv_mat_free(r);
 		v->unevaluable = 1;
 		v->unavailable = strdup(d->message);
-		return v->unavailable != NULL ? DV_OK : dv_fail(d, DV_E_NOMEM, "out of memory");
+		return v->unavailable != NULL ? DV_OK
+		                              : dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	if (rc == DV_OK)
 		rc = dv_compare(&v->value.check, l, r, tol, d);
@@ -220,7 +224,7 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, do
 }
 
 static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
-			  dv_diag *d)
+                          dv_diag *d)
 {
 	dv_mat *fd = NULL, *err = NULL, *analytic = NULL;
 	lesson_verdict *v = &c->numeric;
@@ -235,8 +239,9 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 		goto out;
 	if (analytic->rows != fd->rows || analytic->cols != fd->cols) {
 		rc = dv_fail_at(d, DV_E_SHAPE, a->rhs->line, a->rhs->column,
-				"the claimed gradient is %zux%zu but %s is %zux%zu",
-				analytic->rows, analytic->cols, a->wrt, fd->rows, fd->cols);
+		                "the claimed gradient is %zux%zu but %s is %zux%zu",
+		                analytic->rows, analytic->cols, a->wrt, fd->rows,
+		                fd->cols);
 		goto out;
 	}
 	c->rows = calloc(dv_mat_len(fd), sizeof *c->rows);
@@ -288,7 +293,7 @@ out:
 }
 
 int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
-		  dv_diag *d)
+                  dv_diag *d)
 {
 	lesson_check *c = calloc(1, sizeof *c);
 	int rc, exact_holds = -1, numeric_holds;
@@ -320,9 +325,10 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 		rc = gradcheck_rows(c, a, r->checked, d);
 	else
 		rc = compare_in(&c->numeric, a, r->checked,
-				uses_grad(a->lhs) || uses_grad(a->rhs) ? LESSON_GRAD_TOL
-								       : LESSON_NUMERIC_TOL,
-				d);
+		                uses_grad(a->lhs) || uses_grad(a->rhs)
+		                        ? LESSON_GRAD_TOL
+		                        : LESSON_NUMERIC_TOL,
+		                d);
 	if (rc != DV_OK)
 		return rc;
 	numeric_holds = lesson_verdict_holds(&c->numeric);
@@ -336,8 +342,7 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	return DV_OK;
 }
 
-static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r,
-		    dv_diag *d)
+static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, dv_diag *d)
 {
 	int rc;
 
@@ -390,8 +395,9 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 			k++;
 		if (k == l->nvars) {
 			lesson_result_free(r);
-			return dv_fail(d, DV_E_USAGE, "--size %s: the lesson has no matrix %s",
-				       o->sizes[i].name, o->sizes[i].name);
+			return dv_fail(d, DV_E_USAGE,
+			               "--size %s: the lesson has no matrix %s",
+			               o->sizes[i].name, o->sizes[i].name);
 		}
 	}
 	/* the shown numbers get a stream of their own, apart from the checks' */
@@ -411,12 +417,12 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 		if ((rc = declare(r, &l->vars[i], o, &r->sizes[i], d)) != DV_OK)
 			goto fail;
 	for (size_t i = 0; i < l->ndefs; i++) {
-		if ((rc = dv_env_define(r->symbols, l->defs[i].name, l->defs[i].tree, d)) !=
-			    DV_OK ||
+		if ((rc = dv_env_define(r->symbols, l->defs[i].name, l->defs[i].tree,
+		                        d)) != DV_OK ||
 		    (rc = dv_env_define(r->shown, l->defs[i].name, l->defs[i].tree, d)) !=
-			    DV_OK ||
-		    (rc = dv_env_define(r->checked, l->defs[i].name, l->defs[i].tree, d)) !=
-			    DV_OK) {
+		            DV_OK ||
+		    (rc = dv_env_define(r->checked, l->defs[i].name, l->defs[i].tree,
+		                        d)) != DV_OK) {
 			dv_diag_locate(d, l->defs[i].line, 1);
 			goto fail;
 		}
@@ -431,8 +437,10 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 			goto fail;
 		}
 		for (size_t j = 0; j < st->nactions; j++, sr->nitems++) {
-			if ((rc = run_item(&sr->items[j], &st->actions[j], r, d)) != DV_OK) {
-				dv_diag_locate(d, st->actions[j].line, st->actions[j].column);
+			if ((rc = run_item(&sr->items[j], &st->actions[j], r, d)) !=
+			    DV_OK) {
+				dv_diag_locate(d, st->actions[j].line,
+				               st->actions[j].column);
 				sr->nitems++;
 				r->nsteps++;
 				goto fail;

@@ -47,10 +47,10 @@ typedef struct lesson_opts {
 
 /* One side of a check: exact, or numeric; kind DV_V_NONE if not done. */
 typedef struct lesson_verdict {
-	dv_value value;     /* DV_V_CHECK with both sides, or DV_V_NONE */
-	char *unavailable;  /* why it was not done (no exact form), or NULL */
-	int unevaluable;    /* a side has no value at these sizes: it fails */
-	double tol;         /* numeric: the tolerance used */
+	dv_value value;    /* DV_V_CHECK with both sides, or DV_V_NONE */
+	char *unavailable; /* why it was not done (no exact form), or NULL */
+	int unevaluable;   /* a side has no value at these sizes: it fails */
+	double tol;        /* numeric: the tolerance used */
 } lesson_verdict;
 
 /* Whether a verdict that was reached says the statement holds. */
@@ -65,9 +65,9 @@ typedef struct lesson_grad_row {
 
 typedef struct lesson_check {
 	const lesson_action *action;
-	int expect_holds;      /* claim, gradcheck: 1; refute: 0 */
-	int passed;            /* came out as the lesson says */
-	int disagree;          /* exact and numeric verdicts differ */
+	int expect_holds; /* claim, gradcheck: 1; refute: 0 */
+	int passed;       /* came out as the lesson says */
+	int disagree;     /* exact and numeric verdicts differ */
 	lesson_verdict exact, numeric;
 	lesson_grad_row *rows; /* gradcheck: one per entry of the variable */
 	size_t rows_r, rows_c, worst;
@@ -118,7 +118,7 @@ int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d);
 
 /* Decides one claim, refute or gradcheck of a lesson that ran. */
 int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
-		  dv_diag *d);
+                  dv_diag *d);
 void lesson_check_free(lesson_check *c);
 
 /* A matrix's entry as shown: symbols print, numbers print. */

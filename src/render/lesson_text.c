@@ -38,7 +38,8 @@ void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked)
 		size_t cols = checked ? s->check_cols : s->cols;
 		if (rows == 1 && cols == 1)
 			continue;
-		dv_strbuf_printf(b, "%s%s %zux%zu", first ? "" : ", ", s->name, rows, cols);
+		dv_strbuf_printf(b, "%s%s %zux%zu", first ? "" : ", ", s->name, rows,
+		                 cols);
 		first = 0;
 	}
 }
@@ -57,7 +58,7 @@ void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o)
 
 /* "holds in every entry" / "fails at (1,2): left ≠ right" for one verdict. */
 static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
-			const dv_text_opts *o, const char *indent)
+                        const dv_text_opts *o, const char *indent)
 {
 	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
 	const dv_check *c = &v->value.check;
@@ -66,23 +67,25 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 	dv_strbuf_printf(b, "%s%s: ", indent, what);
 	if (v->unevaluable) {
 		dv_strbuf_printf(b, "fails: it cannot be evaluated at these sizes (%s)\n",
-				 v->unavailable);
+		                 v->unavailable);
 		return;
 	}
 	if (v->value.kind != DV_V_CHECK) {
-		dv_strbuf_printf(b, "not decided (%s)\n", v->unavailable ? v->unavailable : "-");
+		dv_strbuf_printf(b, "not decided (%s)\n",
+		                 v->unavailable ? v->unavailable : "-");
 		return;
 	}
 	if (c->shape_differs) {
-		dv_strbuf_printf(b, "fails: the left side is %zux%zu, the right side %zux%zu\n",
-				 l->rows, l->cols, r->rows, r->cols);
+		dv_strbuf_printf(
+		        b, "fails: the left side is %zux%zu, the right side %zux%zu\n",
+		        l->rows, l->cols, r->rows, r->cols);
 		return;
 	}
 	if (c->holds) {
 		dv_strbuf_printf(b, "holds in every entry (%zux%zu", l->rows, l->cols);
 		if (!c->exact)
 			dv_strbuf_printf(b, "; max abs error %.2g, max rel error %.2g",
-					 c->max_abs, c->max_rel);
+			                 c->max_abs, c->max_rel);
 		dv_strbuf_puts(b, ")\n");
 		return;
 	}
@@ -102,39 +105,45 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 
 	size_t by_estimate = 0;
 
-	dv_strbuf_printf(b, "%s%-9s %14s %14s %10s %10s %10s\n", indent, "entry", "analytic",
-			 "numeric", "abs error", "rel error", "GSL error");
+	dv_strbuf_printf(b, "%s%-9s %14s %14s %10s %10s %10s\n", indent, "entry",
+	                 "analytic", "numeric", "abs error", "rel error", "GSL error");
 	for (size_t i = 0; i < n; i++) {
 		const lesson_grad_row *row = &c->rows[i];
 		char entry[48];
 		if (n > MAX_GRAD_ROWS && i >= MAX_GRAD_ROWS - 1 && i != c->worst &&
 		    row->agrees)
 			continue;
-		snprintf(entry, sizeof entry, "(%zu,%zu)", i / c->rows_c + 1, i % c->rows_c + 1);
+		snprintf(entry, sizeof entry, "(%zu,%zu)", i / c->rows_c + 1,
+		         i % c->rows_c + 1);
 		snprintf(a, sizeof a, "%.8g", row->analytic);
 		snprintf(num, sizeof num, "%.8g", row->numeric);
-		dv_strbuf_printf(b, "%s%-9s %14s %14s %10.2g %10.2g %10.2g%s\n", indent, entry, a,
-				 num, row->abs_error, row->rel_error, row->gsl_error,
-				 row->agrees ? (row->within_gsl_error ? " *" : "") : " <-");
+		dv_strbuf_printf(
+		        b, "%s%-9s %14s %14s %10.2g %10.2g %10.2g%s\n", indent, entry, a,
+		        num, row->abs_error, row->rel_error, row->gsl_error,
+		        row->agrees ? (row->within_gsl_error ? " *" : "") : " <-");
 	}
 	for (size_t i = 0; i < n; i++)
 		by_estimate += c->rows[i].within_gsl_error != 0;
 	if (by_estimate > 0)
-		dv_strbuf_printf(b, "%s* %zu tiny entr%s agree%s within the finite differences' "
-				    "own error estimate\n",
-				 indent, by_estimate, by_estimate == 1 ? "y" : "ies",
-				 by_estimate == 1 ? "s" : "");
+		dv_strbuf_printf(
+		        b,
+		        "%s* %zu tiny entr%s agree%s within the finite differences' "
+		        "own error estimate\n",
+		        indent, by_estimate, by_estimate == 1 ? "y" : "ies",
+		        by_estimate == 1 ? "s" : "");
 	if (n > MAX_GRAD_ROWS)
-		dv_strbuf_printf(b, "%s(%zu entries; the first %d, the worst and any that "
-				    "disagree shown)\n",
-				 indent, n, MAX_GRAD_ROWS - 1);
-	dv_strbuf_printf(b, "%sworst entry (%zu,%zu): relative error %.2g (tolerance %.0e)\n",
-			 indent, c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
-			 c->rows[c->worst].rel_error, LESSON_GRAD_TOL);
+		dv_strbuf_printf(b,
+		                 "%s(%zu entries; the first %d, the worst and any that "
+		                 "disagree shown)\n",
+		                 indent, n, MAX_GRAD_ROWS - 1);
+	dv_strbuf_printf(
+	        b, "%sworst entry (%zu,%zu): relative error %.2g (tolerance %.0e)\n",
+	        indent, c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
+	        c->rows[c->worst].rel_error, LESSON_GRAD_TOL);
 }
 
 static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o,
-		      const char *indent, int nested)
+                      const char *indent, int nested)
 {
 	const lesson_action *a = c->action;
 	char sub[32];
@@ -158,27 +167,31 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o
 	}
 	put_verdict(b, &c->exact, "exact", o, sub);
 	put_verdict(b, &c->numeric,
-		    a->kind == LESSON_GRADCHECK ? "finite differences" : "numbers", o, sub);
+	            a->kind == LESSON_GRADCHECK ? "finite differences" : "numbers", o,
+	            sub);
 	if (c->rows != NULL)
 		put_grad_rows(b, c, sub);
 	if (c->disagree)
-		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n", sub);
-	if (!nested && !c->disagree && lesson_verdict_holds(&c->numeric) == c->expect_holds)
+		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n",
+		                 sub);
+	if (!nested && !c->disagree &&
+	    lesson_verdict_holds(&c->numeric) == c->expect_holds)
 		; /* came out as the lesson says; the instead line may not have */
 	else if (!nested && !c->disagree)
 		dv_strbuf_printf(b, "%sexpected to %s, but it %s\n", sub,
-				 c->expect_holds ? "hold" : "fail",
-				 c->expect_holds ? "fails" : "holds");
+		                 c->expect_holds ? "hold" : "fail",
+		                 c->expect_holds ? "fails" : "holds");
 	if (c->instead != NULL) {
 		put_check(b, c->instead, o, sub, 1);
 		if (!c->instead->passed)
-			dv_strbuf_printf(b, "%s    the corrected form must hold, and does not\n",
-					 sub);
+			dv_strbuf_printf(
+			        b, "%s    the corrected form must hold, and does not\n",
+			        sub);
 	}
 }
 
 static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r,
-		     const dv_text_opts *o)
+                     const dv_text_opts *o)
 {
 	const lesson_action *a = it->action;
 	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
@@ -232,7 +245,8 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		put_check(b, it->check, o, "  ", 0);
 		break;
 	case LESSON_EXERCISE:
-		dv_strbuf_printf(b, "\n  %s exercise %s: ", o->unicode ? "✎" : "?", a->ex_id);
+		dv_strbuf_printf(b, "\n  %s exercise %s: ", o->unicode ? "✎" : "?",
+		                 a->ex_id);
 		dv_put_text(b, a->ask, o->unicode);
 		dv_strbuf_puts(b, "\n");
 		for (size_t i = 0; i < a->nlines; i++) {
@@ -246,7 +260,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 			dv_strbuf_puts(b, "      (a: answer it here)\n");
 		else
 			dv_strbuf_printf(b, "      (answer it with verify exercise %s)\n",
-					 r->lesson->name);
+			                 r->lesson->name);
 		break;
 	}
 }
@@ -269,21 +283,22 @@ static void put_poly(dv_strbuf *b, const sym_poly *p, const lesson_result *r, in
 /* "at (1,2) your answer gives Y where X is needed", from an identity check. */
 static void put_identity(dv_strbuf *b, const lesson_check *c, int unicode)
 {
-	const lesson_verdict *v = c->exact.value.kind == DV_V_CHECK && !c->exact.value.check.holds
-					  ? &c->exact
-					  : &c->numeric;
+	const lesson_verdict *v =
+	        c->exact.value.kind == DV_V_CHECK && !c->exact.value.check.holds
+	                ? &c->exact
+	                : &c->numeric;
 	const dv_check *k = &v->value.check;
 	sym_style style = unicode ? SYM_UNICODE : SYM_ASCII;
 
 	if (v->unevaluable) {
 		dv_strbuf_printf(b, "it cannot be evaluated at the lesson's sizes (%s)",
-				 v->unavailable);
+		                 v->unavailable);
 	} else if (v->value.kind != DV_V_CHECK) {
 		dv_strbuf_puts(b, "it does not hold");
 	} else if (k->shape_differs) {
 		dv_strbuf_printf(b, "your answer is %zux%zu where %zux%zu is needed",
-				 v->value.mat2->rows, v->value.mat2->cols, v->value.mat->rows,
-				 v->value.mat->cols);
+		                 v->value.mat2->rows, v->value.mat2->cols,
+		                 v->value.mat->rows, v->value.mat->cols);
 	} else {
 		size_t i = (k->row - 1) * v->value.mat->cols + k->col - 1;
 		dv_strbuf_printf(b, "at (%zu,%zu) your answer gives ", k->row, k->col);
@@ -297,11 +312,12 @@ static void put_identity(dv_strbuf *b, const lesson_check *c, int unicode)
 }
 
 void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
-		   int unicode)
+                   int unicode)
 {
 	const char *no = unicode ? "✗" : "FAIL";
 	if (a->problem.code != DV_OK) {
-		dv_strbuf_printf(b, "%s the answer cannot be read: %s", no, a->problem.message);
+		dv_strbuf_printf(b, "%s the answer cannot be read: %s", no,
+		                 a->problem.message);
 		if (a->problem.column > 0)
 			dv_strbuf_printf(b, " (at character %d)", a->problem.column);
 		dv_strbuf_puts(b, "\n");
@@ -318,30 +334,34 @@ void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
 			put_poly(b, a->missing, r, unicode);
 		}
 		if (sym_poly_len(a->extra) > 0) {
-			dv_strbuf_puts(b, sym_poly_len(a->missing) > 0 ? "; extra " : "extra ");
+			dv_strbuf_puts(b, sym_poly_len(a->missing) > 0 ? "; extra "
+			                                               : "extra ");
 			put_poly(b, a->extra, r, unicode);
 		}
 	} else if (a->shape_differs) {
-		dv_strbuf_printf(b, "the answer is %zux%zu; the exercise asks for %zux%zu", a->rows,
-				 a->cols, a->want_rows, a->want_cols);
+		dv_strbuf_printf(b,
+		                 "the answer is %zux%zu; the exercise asks for %zux%zu",
+		                 a->rows, a->cols, a->want_rows, a->want_cols);
 	} else if (a->nwrong > 0) {
-		dv_strbuf_printf(b, "%zu entr%s wrong:", a->nwrong, a->nwrong == 1 ? "y is" : "ies are");
+		dv_strbuf_printf(b, "%zu entr%s wrong:", a->nwrong,
+		                 a->nwrong == 1 ? "y is" : "ies are");
 		for (size_t i = 0; i < a->nwrong && i < LESSON_MAX_WRONG; i++)
 			dv_strbuf_printf(b, "%s (%zu,%zu)", i ? "," : "", a->wrong_row[i],
-					 a->wrong_col[i]);
+			                 a->wrong_col[i]);
 	} else if (a->line_given != 0 && a->line_given != a->line_wrong) {
-		dv_strbuf_printf(b, "line %zu holds as it stands; look for the line that does not",
-				 a->line_given);
+		dv_strbuf_printf(
+		        b, "line %zu holds as it stands; look for the line that does not",
+		        a->line_given);
 	} else if (a->check != NULL) {
 		if (a->line_given != 0)
-			dv_strbuf_printf(b, "line %zu is the wrong one, but ", a->line_given);
+			dv_strbuf_printf(b, "line %zu is the wrong one, but ",
+			                 a->line_given);
 		put_identity(b, a->check, unicode);
 	} else {
 		dv_strbuf_puts(b, "it does not hold");
 	}
 	dv_strbuf_puts(b, "\n");
 }
-
 
 int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int unicode)
 {
@@ -357,8 +377,9 @@ int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int
 			return -1;
 		if (ex->ex_kind == EXERCISE_ENTRY) {
 			dv_strbuf_puts(b, "the answer: ");
-			dv_put_entry(b, held, (ex->ex_row - 1) * held->cols + ex->ex_col - 1,
-				     unicode ? SYM_UNICODE : SYM_ASCII, NULL);
+			dv_put_entry(b, held,
+			             (ex->ex_row - 1) * held->cols + ex->ex_col - 1,
+			             unicode ? SYM_UNICODE : SYM_ASCII, NULL);
 			dv_strbuf_puts(b, "\n");
 		} else {
 			dv_strbuf_puts(b, "the answer:\n");
@@ -368,15 +389,15 @@ int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int
 		return 0;
 	case EXERCISE_FORM:
 		dv_strbuf_printf(b, "one answer: %s\n",
-				 ex->fix_text != NULL ? ex->fix_text : ex->target_text);
+		                 ex->fix_text != NULL ? ex->fix_text : ex->target_text);
 		return 0;
 	case EXERCISE_DIAGNOSE:
 		if (lesson_exercise_wrong_line(&line, r, ex, &d) != DV_OK || line == 0)
 			return -1;
-		dv_strbuf_printf(b, "the answer: %zu: %s (line %zu should read %s == %s)\n", line,
-				 ex->fix_text, line, ex->lines[line - 1].lhs_text, ex->fix_text);
+		dv_strbuf_printf(
+		        b, "the answer: %zu: %s (line %zu should read %s == %s)\n", line,
+		        ex->fix_text, line, ex->lines[line - 1].lhs_text, ex->fix_text);
 		return 0;
 	}
 	return -1;
 }
-

@@ -23,11 +23,12 @@ void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked);
 /* ✓ or ✗ (ok or FAIL). */
 void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o);
 /* The body of step `step`: prose, formulas, tables, numbers and checks. */
-void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step, const dv_text_opts *o);
+void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step,
+                 const dv_text_opts *o);
 
 /* What a marked answer is told: right, or exactly what is wrong. */
 void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
-		   int unicode);
+                   int unicode);
 
 /* The answer of an exercise, shown when the student gives up; -1 if none. */
 int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int unicode);

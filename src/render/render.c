@@ -17,16 +17,16 @@ int dv_format_number(char *buf, size_t size, double v)
 static const struct {
 	const char *utf8, *ascii;
 } to_ascii[] = {
-	{"∂", "d"},  {"δ", "d"},  {"β", "beta"}, {"∘", ".*"},  {"Σ", "sum"},
-	{"∑", "sum"}, {"′", "'"}, {"∗", "*"},    {"≠", "!="},  {"→", "->"},
-	{"ˡ", "^l"}, {"ʲ", "^j"}, {"⁺", "+"},    {"₀", "0"},   {"₁", "1"},
-	{"₂", "2"},  {"₃", "3"},  {"₄", "4"},    {"₅", "5"},   {"₆", "6"},
-	{"₇", "7"},  {"₈", "8"},  {"₉", "9"},    {"¹", "1"},   {"²", "^2"},
-	{"ᵢ", "i"},  {"ⱼ", "j"},  {"ᵤ", "u"},    {"ᵥ", "v"},   {"×", "x"},
-	{"—", "-"},  {"“", "\""}, {"”", "\""},   {"°", " degrees"}, {"↑", "Up"},
-	{"↓", "Down"}, {"←", "Left"}, {"▸", ">"}, {"─", "-"},  {"✓", "ok"},
-	{"✗", "FAIL"}, {"·", "-"},   {"…", "..."}, {"−", "-"},  {"⁰", "^0"},
-	{"³", "^3"}, {"ᵀ", "'"},
+        {"∂", "d"},    {"δ", "d"},    {"β", "beta"}, {"∘", ".*"},       {"Σ", "sum"},
+        {"∑", "sum"},  {"′", "'"},    {"∗", "*"},    {"≠", "!="},       {"→", "->"},
+        {"ˡ", "^l"},   {"ʲ", "^j"},   {"⁺", "+"},    {"₀", "0"},        {"₁", "1"},
+        {"₂", "2"},    {"₃", "3"},    {"₄", "4"},    {"₅", "5"},        {"₆", "6"},
+        {"₇", "7"},    {"₈", "8"},    {"₉", "9"},    {"¹", "1"},        {"²", "^2"},
+        {"ᵢ", "i"},    {"ⱼ", "j"},    {"ᵤ", "u"},    {"ᵥ", "v"},        {"×", "x"},
+        {"—", "-"},    {"“", "\""},   {"”", "\""},   {"°", " degrees"}, {"↑", "Up"},
+        {"↓", "Down"}, {"←", "Left"}, {"▸", ">"},    {"─", "-"},        {"✓", "ok"},
+        {"✗", "FAIL"}, {"·", "-"},    {"…", "..."},  {"−", "-"},        {"⁰", "^0"},
+        {"³", "^3"},   {"ᵀ", "'"},
 };
 
 void dv_put_text(dv_strbuf *b, const char *s, int unicode)
@@ -56,7 +56,7 @@ static const sym_poly *poly_at(const dv_mat *m, size_t i)
 }
 
 void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
-		  const sym_latex_name *latex)
+                  const sym_latex_name *latex)
 {
 	sym_print_opts so = {style, NULL, latex};
 	char buf[64];
@@ -72,7 +72,7 @@ void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
 }
 
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
-		  const sym_latex_name *latex, const char *indent)
+                  const sym_latex_name *latex, const char *indent)
 {
 	sym_print_opts so = {style, NULL, NULL};
 	if (dv_mat_is_scalar(m)) {
@@ -92,7 +92,8 @@ void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style sty
 		sym_entry_print(b, name, i / m->cols + 1, i % m->cols + 1, &so);
 		dv_strbuf_puts(b, style == SYM_LATEX ? " &= " : " = ");
 		dv_put_entry(b, m, i, style, latex);
-		dv_strbuf_puts(b, style == SYM_LATEX && i + 1 < dv_mat_len(m) ? " \\\\\n" : "\n");
+		dv_strbuf_puts(b, style == SYM_LATEX && i + 1 < dv_mat_len(m) ? " \\\\\n"
+		                                                              : "\n");
 	}
 }
 
@@ -116,7 +117,7 @@ size_t dv_text_width(const char *s)
 }
 
 void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
-		 const char *indent)
+                 const char *indent)
 {
 	size_t n = dv_mat_len(m), *width = calloc(m->cols, sizeof *width);
 	size_t lead = dv_text_width(name) + 3;
@@ -148,7 +149,8 @@ void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style styl
 		for (size_t c = 0; c < m->cols; c++) {
 			const char *s = cell[r * m->cols + c];
 			size_t pad = width[c] - dv_text_width(s);
-			dv_strbuf_printf(b, "%s%*s%s", c == 0 ? "" : "  ", (int)pad, "", s);
+			dv_strbuf_printf(b, "%s%*s%s", c == 0 ? "" : "  ", (int)pad, "",
+			                 s);
 		}
 		dv_strbuf_puts(b, "\n");
 	}
@@ -157,7 +159,6 @@ void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style styl
 	free(cell);
 	free(width);
 }
-
 
 void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
 {
@@ -177,7 +178,8 @@ void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
 		dv_strbuf_puts(b, indent);
 		for (size_t j = 0; j < m->cols; j++) {
 			dv_format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
-			dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ", (int)width[j], buf);
+			dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ", (int)width[j],
+			                 buf);
 		}
 		dv_strbuf_puts(b, "\n");
 	}

@@ -19,15 +19,15 @@ int dv_format_number(char *buf, size_t size, double v);
 
 /* Entry i of m (a number or a polynomial) in style, appended to b. */
 void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
-		  const sym_latex_name *latex);
+                  const sym_latex_name *latex);
 /* The index table of m, "name11 = ..." a line (LaTeX: aligned rows). */
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
-		  const sym_latex_name *latex, const char *indent);
+                  const sym_latex_name *latex, const char *indent);
 /* Whether every entry of m is a single term (x11, 0, 2δ₁₂): best shown as a grid. */
 int dv_is_grid(const dv_mat *m);
 /* m as a grid of entries, "name = " before the first row, columns aligned. */
 void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
-		 const char *indent);
+                 const char *indent);
 
 /* A numeric matrix, columns aligned, each line after `indent`. */
 void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent);

@@ -154,19 +154,21 @@ static int valid_name(const char *name, dv_diag *d)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n >= SYM_NAME_MAX)
-		return dv_fail(d, DV_E_ARGS, "a symbol name has 1 to %d letters, not '%s'",
-			       SYM_NAME_MAX - 1, name);
+		return dv_fail(d, DV_E_ARGS,
+		               "a symbol name has 1 to %d letters, not '%s'",
+		               SYM_NAME_MAX - 1, name);
 	for (size_t i = 0; i < n; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z')))
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= 'A' && name[i] <= 'Z')))
 			return dv_fail(d, DV_E_ARGS,
-				       "a symbol name has letters only (the indices "
-				       "follow it), not '%s'",
-				       name);
+			               "a symbol name has letters only (the indices "
+			               "follow it), not '%s'",
+			               name);
 	return DV_OK;
 }
 
 int sym_atom_entry(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,
-		   uint32_t col, dv_diag *d)
+                   uint32_t col, dv_diag *d)
 {
 	sym_atom key;
 	int rc;
@@ -193,7 +195,7 @@ int sym_atom_scalar(uint32_t *id, sym_ctx *ctx, const char *name, dv_diag *d)
 }
 
 int sym_atom_apply(uint32_t *id, sym_ctx *ctx, dv_act act, uint32_t deriv,
-		   const sym_poly *arg, dv_diag *d)
+                   const sym_poly *arg, dv_diag *d)
 {
 	sym_atom key;
 	memset(&key, 0, sizeof key);
@@ -207,8 +209,8 @@ int sym_atom_apply(uint32_t *id, sym_ctx *ctx, dv_act act, uint32_t deriv,
 	return intern(id, ctx, &key, d);
 }
 
-int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows,
-		   size_t cols, dv_diag *d)
+int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows, size_t cols,
+                   dv_diag *d)
 {
 	const dv_field *f = sym_ctx_field(ctx);
 	dv_mat *m = NULL;
@@ -220,16 +222,17 @@ int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows,
 		return rc;
 	if (rows == 0 || cols == 0 || rows > SYM_MAX_SIDE || cols > SYM_MAX_SIDE)
 		return dv_fail(d, DV_E_LIMIT,
-			       "a %zux%zu matrix of symbols is outside 1x1 to %dx%d (its "
-			       "tables would be too large to read)",
-			       rows, cols, SYM_MAX_SIDE, SYM_MAX_SIDE);
+		               "a %zux%zu matrix of symbols is outside 1x1 to %dx%d (its "
+		               "tables would be too large to read)",
+		               rows, cols, SYM_MAX_SIDE, SYM_MAX_SIDE);
 	for (size_t i = 0; i < ctx->nnames; i++) {
 		const claimed *c = &ctx->names[i];
 		if (strcmp(c->name, name) == 0)
-			return dv_fail(d, DV_E_ARGS,
-				       "the symbols '%s' already belong to a %zux%zu matrix; "
-				       "two matrices cannot share them (use another name)",
-				       name, c->rows, c->cols);
+			return dv_fail(
+			        d, DV_E_ARGS,
+			        "the symbols '%s' already belong to a %zux%zu matrix; "
+			        "two matrices cannot share them (use another name)",
+			        name, c->rows, c->cols);
 	}
 	names = realloc(ctx->names, (ctx->nnames + 1) * sizeof *names);
 	if (names == NULL)
@@ -245,9 +248,9 @@ int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows,
 		for (size_t j = 0; j < cols && rc == DV_OK; j++) {
 			uint32_t id;
 			rc = rows == 1 && cols == 1
-				     ? sym_atom_scalar(&id, ctx, name, d)
-				     : sym_atom_entry(&id, ctx, name, (uint32_t)i + 1,
-						      (uint32_t)j + 1, d);
+			             ? sym_atom_scalar(&id, ctx, name, d)
+			             : sym_atom_entry(&id, ctx, name, (uint32_t)i + 1,
+			                              (uint32_t)j + 1, d);
 			if (rc == DV_OK)
 				rc = sym_poly_atom(dv_mat_at(m, i * cols + j), id, d);
 		}
@@ -298,7 +301,7 @@ static int poly_copy(const dv_field *f, void *dst, const void *src, dv_diag *d)
 }
 
 static int poly_fma(const dv_field *f, void *acc, const dv_coef *c, const void *x,
-		    const void *y, dv_diag *d)
+                    const void *y, dv_diag *d)
 {
 	static const sym_poly zero = {0, 0, NULL};
 	sym_rat r = {c->num, c->den};
@@ -306,8 +309,13 @@ static int poly_fma(const dv_field *f, void *acc, const dv_coef *c, const void *
 	/* An element that is NULL is the zero polynomial, not the 1 that a
 	 * NULL operand of sym_poly_fma stands for. */
 	return sym_poly_fma_defer(slot(acc), r,
-				  x == NULL ? NULL : value(x) ? value(x) : &zero,
-				  y == NULL ? NULL : value(y) ? value(y) : &zero, d);
+	                          x == NULL  ? NULL
+	                          : value(x) ? value(x)
+	                                     : &zero,
+	                          y == NULL  ? NULL
+	                          : value(y) ? value(y)
+	                                     : &zero,
+	                          d);
 }
 
 static int poly_finish(const dv_field *f, void *acc, dv_diag *d)
@@ -324,7 +332,7 @@ static int poly_set(void *dst, sym_poly *p)
 }
 
 static int poly_activate(const dv_field *f, void *dst, const void *src, dv_act act,
-			 int deriv, dv_diag *d)
+                         int deriv, dv_diag *d)
 {
 	sym_ctx *ctx = sym_field_ctx(f);
 	const sym_poly *x = value(src);
@@ -342,17 +350,20 @@ static int poly_activate(const dv_field *f, void *dst, const void *src, dv_act a
 	}
 	if (act == DV_ACT_RELU && sym_poly_is_const(x, &c)) {
 		if (deriv && c.num == 0)
-			return dv_fail(d, DV_E_SYMBOLIC,
-				       "relu has no derivative at 0: no exact symbolic form");
-		rc = sym_poly_const(&p, deriv ? (sym_rat){c.num > 0, 1}
-					      : (c.num > 0 ? c : (sym_rat){0, 1}),
-				    d);
+			return dv_fail(
+			        d, DV_E_SYMBOLIC,
+			        "relu has no derivative at 0: no exact symbolic form");
+		rc = sym_poly_const(&p,
+		                    deriv ? (sym_rat){c.num > 0, 1}
+		                          : (c.num > 0 ? c : (sym_rat){0, 1}),
+		                    d);
 		return rc == DV_OK ? poly_set(dst, p) : rc;
 	}
 	if (act == DV_ACT_RELU && deriv)
-		return dv_fail(d, DV_E_SYMBOLIC,
-			       "relu's derivative jumps at 0, so it has no exact symbolic "
-			       "form (use numbers)");
+		return dv_fail(
+		        d, DV_E_SYMBOLIC,
+		        "relu's derivative jumps at 0, so it has no exact symbolic "
+		        "form (use numbers)");
 	if ((rc = sym_atom_apply(&id, ctx, act, (uint32_t)deriv, x, d)) != DV_OK ||
 	    (rc = sym_poly_atom(&p, id, d)) != DV_OK)
 		return rc;
@@ -371,13 +382,13 @@ static int poly_from_double(const dv_field *f, void *dst, double v, dv_diag *d)
 }
 
 static const dv_field poly_field_template = {
-	.name = "polynomial",
-	.size = sizeof(sym_poly *),
-	.zero = poly_zero,
-	.clear = poly_clear,
-	.copy = poly_copy,
-	.fma = poly_fma,
-	.finish = poly_finish,
-	.activate = poly_activate,
-	.from_double = poly_from_double,
+        .name = "polynomial",
+        .size = sizeof(sym_poly *),
+        .zero = poly_zero,
+        .clear = poly_clear,
+        .copy = poly_copy,
+        .fma = poly_fma,
+        .finish = poly_finish,
+        .activate = poly_activate,
+        .from_double = poly_from_double,
 };

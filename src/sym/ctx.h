@@ -53,17 +53,17 @@ const sym_atom *sym_ctx_atom(const sym_ctx *ctx, uint32_t id);
 
 /* The number of an atom, made on first use. */
 int sym_atom_entry(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,
-		   uint32_t col, dv_diag *d);
+                   uint32_t col, dv_diag *d);
 int sym_atom_scalar(uint32_t *id, sym_ctx *ctx, const char *name, dv_diag *d);
 int sym_atom_apply(uint32_t *id, sym_ctx *ctx, dv_act act, uint32_t deriv,
-		   const sym_poly *arg, dv_diag *d);
+                   const sym_poly *arg, dv_diag *d);
 
 /*
  * A rows x cols matrix of atoms named `name` (a 1 x 1 one is the scalar
  * `name`).  The name must be letters only, and each name makes one matrix:
  * asking for it again is an error, so that two matrices never share atoms.
  */
-int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows,
-		   size_t cols, dv_diag *d);
+int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows, size_t cols,
+                   dv_diag *d);
 
 #endif

@@ -64,14 +64,16 @@ static int grad_into(grad_job *job, sym_poly **outs, const sym_poly *p)
 			while (k + e < t->deg && t->atom[k + e] == a)
 				e++;
 			rest = drop(t, k);
-			if ((rc = sym_rat_mul(&rest.c, rest.c, (sym_rat){e, 1}, job->d)) != DV_OK)
+			if ((rc = sym_rat_mul(&rest.c, rest.c, (sym_rat){e, 1},
+			                      job->d)) != DV_OK)
 				break;
 			if (a < job->natoms && job->where[a] >= 0) {
 				rc = sym_poly_push(&outs[job->where[a]], &rest, job->d);
 				continue;
 			}
 			atom = sym_ctx_atom(job->ctx, a);
-			if (atom->kind == SYM_APPLY && atom->arg != NULL && a < job->natoms) {
+			if (atom->kind == SYM_APPLY && atom->arg != NULL &&
+			    a < job->natoms) {
 				/* copied: new atoms below may move the table */
 				const sym_atom f = *atom;
 				/* chain rule: rest * f^(k+1)(arg) * d arg */
@@ -80,22 +82,27 @@ static int grad_into(grad_job *job, sym_poly **outs, const sym_poly *p)
 				uint32_t next;
 				if ((rc = apply_grad(job, a, &g)) != DV_OK)
 					break;
-				if ((rc = sym_atom_apply(&next, job->ctx, f.act, f.deriv + 1,
-							 f.arg, job->d)) != DV_OK)
+				if ((rc = sym_atom_apply(&next, job->ctx, f.act,
+				                         f.deriv + 1, f.arg, job->d)) !=
+				    DV_OK)
 					break;
 				memset(&fprime, 0, sizeof fprime);
 				fprime.c = (sym_rat){1, 1};
 				fprime.deg = 1;
 				fprime.atom[0] = next;
-				if ((rc = sym_term_mul(&rest, &rest, &fprime, job->d)) != DV_OK)
+				if ((rc = sym_term_mul(&rest, &rest, &fprime, job->d)) !=
+				    DV_OK)
 					break;
 				for (size_t j = 0; j < job->n && rc == DV_OK; j++) {
-					for (size_t gi = 0; gi < sym_poly_len(g[j]) && rc == DV_OK;
+					for (size_t gi = 0;
+					     gi < sym_poly_len(g[j]) && rc == DV_OK;
 					     gi++) {
 						sym_term r;
-						rc = sym_term_mul(&r, &rest, &g[j]->t[gi], job->d);
+						rc = sym_term_mul(&r, &rest, &g[j]->t[gi],
+						                  job->d);
 						if (rc == DV_OK)
-							rc = sym_poly_push(&outs[j], &r, job->d);
+							rc = sym_poly_push(&outs[j], &r,
+							                   job->d);
 					}
 				}
 			}
@@ -107,7 +114,7 @@ static int grad_into(grad_job *job, sym_poly **outs, const sym_poly *p)
 }
 
 int sym_poly_grad(sym_poly **outs, const sym_poly *p, const uint32_t *atoms, size_t n,
-		  sym_ctx *ctx, dv_diag *d)
+                  sym_ctx *ctx, dv_diag *d)
 {
 	grad_job job;
 	int32_t *where;
@@ -161,14 +168,16 @@ int sym_mat_grad(dv_mat **out, const dv_mat *e, const dv_mat *wrt, dv_diag *d)
 	*out = NULL;
 	if (ctx == NULL)
 		return dv_fail(d, DV_E_ARGS,
-			       "the variable must be a matrix of symbols (made by sym)");
+		               "the variable must be a matrix of symbols (made by sym)");
 	if (!dv_mat_is_scalar(e))
-		return dv_fail(d, DV_E_SHAPE,
-			       "the function must be a number (1x1), not a %zux%zu matrix",
-			       e->rows, e->cols);
+		return dv_fail(
+		        d, DV_E_SHAPE,
+		        "the function must be a number (1x1), not a %zux%zu matrix",
+		        e->rows, e->cols);
 	if (e->field != wrt->field && !dv_mat_is_double(e))
-		return dv_fail(d, DV_E_ARGS, "the function and the variable come from "
-					     "different symbol tables");
+		return dv_fail(d, DV_E_ARGS,
+		               "the function and the variable come from "
+		               "different symbol tables");
 	atoms = malloc(n * sizeof *atoms);
 	if (atoms == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
@@ -179,9 +188,9 @@ int sym_mat_grad(dv_mat **out, const dv_mat *e, const dv_mat *wrt, dv_diag *d)
 		    sym_ctx_atom(ctx, p->t[0].atom[0])->kind == SYM_APPLY) {
 			free(atoms);
 			return dv_fail(d, DV_E_ARGS,
-				       "entry (%zu,%zu) of the variable is not a single "
-				       "symbol",
-				       i / wrt->cols + 1, i % wrt->cols + 1);
+			               "entry (%zu,%zu) of the variable is not a single "
+			               "symbol",
+			               i / wrt->cols + 1, i % wrt->cols + 1);
 		}
 		atoms[i] = p->t[0].atom[0];
 	}
@@ -192,8 +201,8 @@ int sym_mat_grad(dv_mat **out, const dv_mat *e, const dv_mat *wrt, dv_diag *d)
 	if (dv_mat_is_double(e)) /* a constant: every derivative is 0 */
 		rc = DV_OK;
 	else
-		rc = sym_poly_grad((sym_poly **)r->data, *(sym_poly *const *)e->data, atoms,
-				   n, ctx, d);
+		rc = sym_poly_grad((sym_poly **)r->data, *(sym_poly *const *)e->data,
+		                   atoms, n, ctx, d);
 	free(atoms);
 	if (rc != DV_OK) {
 		dv_mat_free(r);

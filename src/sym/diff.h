@@ -18,7 +18,7 @@
  * The atoms are entries or scalars.  On failure every outs[i] is NULL.
  */
 int sym_poly_grad(sym_poly **outs, const sym_poly *p, const uint32_t *atoms, size_t n,
-		  sym_ctx *ctx, dv_diag *d);
+                  sym_ctx *ctx, dv_diag *d);
 
 /*
  * The matrix of dE/dw for every entry w of `wrt`, where e is a 1 x 1

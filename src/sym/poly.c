@@ -60,7 +60,7 @@ int sym_rat_add(sym_rat *out, sym_rat a, sym_rat b, dv_diag *d)
 		return DV_OK;
 	}
 	return rat_make(out, (wide)a.num * b.den + (wide)b.num * a.den,
-			(wide)a.den * b.den, d);
+	                (wide)a.den * b.den, d);
 }
 
 /* The decimal text s ("-1.25e-3") as a rational, if it fits. */
@@ -136,7 +136,8 @@ static int poly_reserve(sym_poly **pp, size_t n, dv_diag *d)
 	sym_poly *p = *pp;
 	if (n > SYM_MAX_TERMS)
 		return dv_fail(d, DV_E_LIMIT,
-			       "a polynomial would have more than %zu terms", SYM_MAX_TERMS);
+		               "a polynomial would have more than %zu terms",
+		               SYM_MAX_TERMS);
 	if (p == NULL) {
 		p = calloc(1, sizeof *p);
 		if (p == NULL)
@@ -223,8 +224,9 @@ int sym_term_mul(sym_term *out, const sym_term *a, const sym_term *b, dv_diag *d
 	int rc;
 
 	if (a->deg + b->deg > SYM_MAX_DEGREE)
-		return dv_fail(d, DV_E_LIMIT, "a term would have degree %u; the limit is %d",
-			       a->deg + b->deg, SYM_MAX_DEGREE);
+		return dv_fail(d, DV_E_LIMIT,
+		               "a term would have degree %u; the limit is %d",
+		               a->deg + b->deg, SYM_MAX_DEGREE);
 	memset(&r, 0, sizeof r);
 	if ((rc = sym_rat_mul(&r.c, a->c, b->c, d)) != DV_OK)
 		return rc;
@@ -250,8 +252,8 @@ int sym_poly_canon(sym_poly *p, dv_diag *d)
 		qsort(p->t, p->n, sizeof *p->t, term_cmp);
 	for (size_t r = 0; r < p->n; r++) {
 		if (w > 0 && sym_monomial_cmp(&p->t[w - 1], &p->t[r]) == 0) {
-			if ((rc = sym_rat_add(&p->t[w - 1].c, p->t[w - 1].c, p->t[r].c, d)) !=
-			    DV_OK)
+			if ((rc = sym_rat_add(&p->t[w - 1].c, p->t[w - 1].c, p->t[r].c,
+			                      d)) != DV_OK)
 				return rc;
 			if (p->t[w - 1].c.num == 0)
 				w--;
@@ -282,7 +284,9 @@ static int poly_merge(sym_poly **acc, const sym_poly *add, dv_diag *d)
 	if ((rc = poly_reserve(&r, a->n + add->n, d)) != DV_OK)
 		return rc;
 	while (i < a->n || j < add->n) {
-		int c = i == a->n ? 1 : j == add->n ? -1 : sym_monomial_cmp(&a->t[i], &add->t[j]);
+		int c = i == a->n     ? 1
+		        : j == add->n ? -1
+		                      : sym_monomial_cmp(&a->t[i], &add->t[j]);
 		if (c < 0) {
 			r->t[r->n++] = a->t[i++];
 		} else if (c > 0) {
@@ -304,7 +308,7 @@ static int poly_merge(sym_poly **acc, const sym_poly *add, dv_diag *d)
 
 /* Appends the terms of c * x * y to *out, unsorted. */
 static int product_into(sym_poly **out, sym_rat c, const sym_poly *x, const sym_poly *y,
-			dv_diag *d)
+                        dv_diag *d)
 {
 	static const sym_term one = {{1, 1}, 0, {0}};
 	const sym_term *xt = x != NULL ? x->t : &one, *yt = y != NULL ? y->t : &one;
@@ -330,14 +334,14 @@ static int product_into(sym_poly **out, sym_rat c, const sym_poly *x, const sym_
 	return DV_OK;
 }
 
-int sym_poly_fma_defer(sym_poly **acc, sym_rat c, const sym_poly *x,
-		       const sym_poly *y, dv_diag *d)
+int sym_poly_fma_defer(sym_poly **acc, sym_rat c, const sym_poly *x, const sym_poly *y,
+                       dv_diag *d)
 {
 	return product_into(acc, c, x, y, d);
 }
 
 int sym_poly_fma(sym_poly **acc, sym_rat c, const sym_poly *x, const sym_poly *y,
-		 dv_diag *d)
+                 dv_diag *d)
 {
 	sym_poly *prod = NULL;
 	int rc = product_into(&prod, c, x, y, d);

@@ -56,11 +56,11 @@ int sym_poly_atom(sym_poly **out, uint32_t atom, dv_diag *d);
 
 /* *acc += c * x * y; x or y NULL stands for 1; *acc may be NULL (zero). */
 int sym_poly_fma(sym_poly **acc, sym_rat c, const sym_poly *x, const sym_poly *y,
-		 dv_diag *d);
+                 dv_diag *d);
 /* The same, but the terms are only appended: call sym_poly_canon after a
  * run of them (a sum of n products then costs n log n, not n^2). */
-int sym_poly_fma_defer(sym_poly **acc, sym_rat c, const sym_poly *x,
-		       const sym_poly *y, dv_diag *d);
+int sym_poly_fma_defer(sym_poly **acc, sym_rat c, const sym_poly *x, const sym_poly *y,
+                       dv_diag *d);
 
 /* Appends a term without keeping the canonical form; sym_poly_canon
  * restores it (sorting, merging equal monomials, dropping zeros). */

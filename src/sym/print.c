@@ -9,11 +9,11 @@ static const char *const default_order[] = {"d", "delta", "x", NULL};
 static const struct greek {
 	const char *name, *unicode, *latex;
 } greek[] = {
-	{"d", "\xce\xb4", "\\delta"},       {"delta", "\xce\xb4", "\\delta"},
-	{"alpha", "\xce\xb1", "\\alpha"},   {"beta", "\xce\xb2", "\\beta"},
-	{"gamma", "\xce\xb3", "\\gamma"},   {"eta", "\xce\xb7", "\\eta"},
-	{"lambda", "\xce\xbb", "\\lambda"}, {"sigma", "\xcf\x83", "\\sigma"},
-	{"theta", "\xce\xb8", "\\theta"},
+        {"d", "\xce\xb4", "\\delta"},       {"delta", "\xce\xb4", "\\delta"},
+        {"alpha", "\xce\xb1", "\\alpha"},   {"beta", "\xce\xb2", "\\beta"},
+        {"gamma", "\xce\xb3", "\\gamma"},   {"eta", "\xce\xb7", "\\eta"},
+        {"lambda", "\xce\xbb", "\\lambda"}, {"sigma", "\xcf\x83", "\\sigma"},
+        {"theta", "\xce\xb8", "\\theta"},
 };
 
 static const struct greek *find_greek(const char *name)
@@ -86,7 +86,8 @@ static void sort_factors(const order_ctx *oc, shown *s)
 	const sym_term *t = s->t;
 	memcpy(s->atom, t->atom, sizeof s->atom);
 	for (uint32_t i = 1; i < t->deg; i++) /* insertion sort: deg <= 8 */
-		for (uint32_t j = i; j > 0 && atom_cmp(oc, s->atom[j - 1], s->atom[j]) > 0; j--) {
+		for (uint32_t j = i;
+		     j > 0 && atom_cmp(oc, s->atom[j - 1], s->atom[j]) > 0; j--) {
 			uint32_t tmp = s->atom[j];
 			s->atom[j] = s->atom[j - 1];
 			s->atom[j - 1] = tmp;
@@ -125,18 +126,18 @@ static void merge_sort(const order_ctx *oc, shown *v, shown *tmp, size_t n)
 	merge_sort(oc, v, tmp, h);
 	merge_sort(oc, v + h, tmp, n - h);
 	while (i < h || j < n)
-		tmp[k++] = (j == n || (i < h && shown_cmp(oc, &v[i], &v[j]) <= 0)) ? v[i++]
-										     : v[j++];
+		tmp[k++] = (j == n || (i < h && shown_cmp(oc, &v[i], &v[j]) <= 0))
+		                   ? v[i++]
+		                   : v[j++];
 	memcpy(v, tmp, n * sizeof *v);
 }
 
-static const char *const sub_digit[] = {"\xe2\x82\x80", "\xe2\x82\x81", "\xe2\x82\x82",
-					"\xe2\x82\x83", "\xe2\x82\x84", "\xe2\x82\x85",
-					"\xe2\x82\x86", "\xe2\x82\x87", "\xe2\x82\x88",
-					"\xe2\x82\x89"};
-static const char *const sup_digit[] = {"\xe2\x81\xb0", "\xc2\xb9", "\xc2\xb2", "\xc2\xb3",
-					"\xe2\x81\xb4", "\xe2\x81\xb5", "\xe2\x81\xb6",
-					"\xe2\x81\xb7", "\xe2\x81\xb8", "\xe2\x81\xb9"};
+static const char *const sub_digit[] = {
+        "\xe2\x82\x80", "\xe2\x82\x81", "\xe2\x82\x82", "\xe2\x82\x83", "\xe2\x82\x84",
+        "\xe2\x82\x85", "\xe2\x82\x86", "\xe2\x82\x87", "\xe2\x82\x88", "\xe2\x82\x89"};
+static const char *const sup_digit[] = {
+        "\xe2\x81\xb0", "\xc2\xb9",     "\xc2\xb2",     "\xc2\xb3",     "\xe2\x81\xb4",
+        "\xe2\x81\xb5", "\xe2\x81\xb6", "\xe2\x81\xb7", "\xe2\x81\xb8", "\xe2\x81\xb9"};
 
 static void put_digits(dv_strbuf *b, size_t v, const char *const *digits)
 {
@@ -169,12 +170,12 @@ static void put_indices(dv_strbuf *b, size_t row, size_t col, sym_style style)
 }
 
 void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
-		     const sym_print_opts *o)
+                     const sym_print_opts *o)
 {
 	const struct greek *g = find_greek(name);
 	if (o->style == SYM_LATEX) {
-		for (const sym_latex_name *l = o->latex_names; l != NULL && l->name != NULL;
-		     l++) {
+		for (const sym_latex_name *l = o->latex_names;
+		     l != NULL && l->name != NULL; l++) {
 			if (strcmp(l->name, name) == 0) {
 				dv_strbuf idx;
 				const char *pct = strstr(l->pattern, "%s");
@@ -183,7 +184,8 @@ void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
 				if (pct == NULL) {
 					dv_strbuf_puts(b, l->pattern);
 				} else {
-					dv_strbuf_putn(b, l->pattern, (size_t)(pct - l->pattern));
+					dv_strbuf_putn(b, l->pattern,
+					               (size_t)(pct - l->pattern));
 					dv_strbuf_puts(b, idx.s != NULL ? idx.s : "");
 					dv_strbuf_puts(b, pct + 2);
 				}
@@ -223,7 +225,7 @@ static const char *act_text(const sym_atom *a, sym_style style)
 }
 
 static void put_atom(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
-		     const sym_print_opts *o)
+                     const sym_print_opts *o)
 {
 	const sym_atom *a = sym_ctx_atom(ctx, id);
 	const struct greek *g;
@@ -260,7 +262,8 @@ static int ends_with_letter(const dv_strbuf *b)
 static int plain_multiletter(const sym_ctx *ctx, uint32_t id)
 {
 	const sym_atom *a = sym_ctx_atom(ctx, id);
-	return a->kind == SYM_SCALAR && find_greek(a->name) == NULL && strlen(a->name) > 1;
+	return a->kind == SYM_SCALAR && find_greek(a->name) == NULL &&
+	       strlen(a->name) > 1;
 }
 
 static void put_rat(dv_strbuf *b, sym_rat r, sym_style style, int alone)
@@ -270,17 +273,18 @@ static void put_rat(dv_strbuf *b, sym_rat r, sym_style style, int alone)
 		if (!alone && style == SYM_ASCII)
 			dv_strbuf_puts(b, "*");
 	} else if (style == SYM_LATEX) {
-		dv_strbuf_printf(b, "\\frac{%lld}{%lld}", (long long)r.num, (long long)r.den);
+		dv_strbuf_printf(b, "\\frac{%lld}{%lld}", (long long)r.num,
+		                 (long long)r.den);
 	} else if (alone) {
 		dv_strbuf_printf(b, "%lld/%lld", (long long)r.num, (long long)r.den);
 	} else {
 		dv_strbuf_printf(b, style == SYM_ASCII ? "%lld/%lld*" : "(%lld/%lld)",
-				 (long long)r.num, (long long)r.den);
+		                 (long long)r.num, (long long)r.den);
 	}
 }
 
 static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
-		     const sym_print_opts *o)
+                     const sym_print_opts *o)
 {
 	const sym_term *t = s->t;
 	sym_rat mag = {t->c.num < 0 ? -t->c.num : t->c.num, t->c.den};
@@ -300,7 +304,7 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 			if (o->style == SYM_ASCII)
 				dv_strbuf_puts(b, "*");
 			else if (o->style == SYM_UNICODE &&
-				 plain_multiletter(ctx, s->atom[i - 1]))
+			         plain_multiletter(ctx, s->atom[i - 1]))
 				dv_strbuf_puts(b, "\xc2\xb7");
 		}
 		if (o->style == SYM_LATEX && ends_with_letter(b))
@@ -310,7 +314,8 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 			if (o->style == SYM_UNICODE)
 				put_digits(b, e, sup_digit);
 			else
-				dv_strbuf_printf(b, o->style == SYM_LATEX ? "^{%u}" : "^%u", e);
+				dv_strbuf_printf(
+				        b, o->style == SYM_LATEX ? "^{%u}" : "^%u", e);
 		}
 		first = 0;
 		i += e;
@@ -318,7 +323,7 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 }
 
 void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
-		    const sym_print_opts *o)
+                    const sym_print_opts *o)
 {
 	order_ctx oc = {ctx, o};
 	size_t n = sym_poly_len(p);
@@ -354,7 +359,7 @@ void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
 }
 
 int sym_poly_format(char **out, const sym_poly *p, const sym_ctx *ctx,
-		    const sym_print_opts *o, dv_diag *d)
+                    const sym_print_opts *o, dv_diag *d)
 {
 	dv_strbuf b;
 	dv_strbuf_init(&b);

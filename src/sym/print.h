@@ -29,18 +29,18 @@ typedef struct sym_latex_name {
 
 typedef struct sym_print_opts {
 	sym_style style;
-	const char *const *order;            /* NULL-terminated; NULL: {"d", "x"} */
-	const sym_latex_name *latex_names;   /* ends with a NULL name; may be NULL */
+	const char *const *order;          /* NULL-terminated; NULL: {"d", "x"} */
+	const sym_latex_name *latex_names; /* ends with a NULL name; may be NULL */
 } sym_print_opts;
 
 /* Appends p to b. */
 void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
-		    const sym_print_opts *o);
+                    const sym_print_opts *o);
 /* p as a new string (the caller frees it). */
 int sym_poly_format(char **out, const sym_poly *p, const sym_ctx *ctx,
-		    const sym_print_opts *o, dv_diag *d);
+                    const sym_print_opts *o, dv_diag *d);
 /* The name of entry (row, col) of matrix `name`: "a11", "a₁₁", "a_{11}". */
 void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
-		     const sym_print_opts *o);
+                     const sym_print_opts *o);
 
 #endif

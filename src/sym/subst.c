@@ -32,24 +32,24 @@ static int atom_value(double *out, subst *s, uint32_t id)
 		*out = dv_act_diff(act, a->deriv, x);
 		if (isnan(*out))
 			return dv_fail(s->d, DV_E_NUMERIC,
-				       "no numbers for derivative %u of %s", a->deriv,
-				       dv_act_name(act));
+			               "no numbers for derivative %u of %s", a->deriv,
+			               dv_act_name(act));
 	} else {
 		size_t i = 0;
 		while (i < s->n && strcmp(s->values[i].name, a->name) != 0)
 			i++;
 		if (i == s->n)
 			return dv_fail(s->d, DV_E_NAME, "no numbers for the symbol '%s'",
-				       a->name);
+			               a->name);
 		if (a->kind == SYM_SCALAR) {
 			*out = dv_mat_get(s->values[i].values, 0);
 		} else {
 			const dv_mat *v = s->values[i].values;
 			if (a->row > v->rows || a->col > v->cols)
 				return dv_fail(s->d, DV_E_SHAPE,
-					       "the numbers of '%s' are %zux%zu, without "
-					       "entry (%u,%u)",
-					       a->name, v->rows, v->cols, a->row, a->col);
+				               "the numbers of '%s' are %zux%zu, without "
+				               "entry (%u,%u)",
+				               a->name, v->rows, v->cols, a->row, a->col);
 			*out = dv_mat_get(v, (a->row - 1) * v->cols + a->col - 1);
 		}
 	}
@@ -77,7 +77,7 @@ static int poly_value(double *out, subst *s, const sym_poly *p)
 }
 
 int sym_mat_substitute(dv_mat **out, const dv_mat *m, const sym_value *values,
-		       size_t nvalues, dv_act f_is, dv_diag *d)
+                       size_t nvalues, dv_act f_is, dv_diag *d)
 {
 	subst s = {sym_field_ctx(m->field), values, nvalues, f_is, NULL, d};
 	dv_mat *r = NULL;
@@ -95,7 +95,8 @@ int sym_mat_substitute(dv_mat **out, const dv_mat *m, const sym_value *values,
 		s.memo[i] = NAN;
 	rc = dv_mat_new(&r, &dv_field_double, m->rows, m->cols, d);
 	for (size_t i = 0; rc == DV_OK && i < dv_mat_len(m); i++)
-		rc = poly_value((double *)r->data + i, &s, *(sym_poly *const *)dv_mat_at(m, i));
+		rc = poly_value((double *)r->data + i, &s,
+		                *(sym_poly *const *)dv_mat_at(m, i));
 	free(s.memo);
 	if (rc != DV_OK) {
 		dv_mat_free(r);

@@ -21,6 +21,6 @@ typedef struct sym_value {
  * a number is an error that names it.
  */
 int sym_mat_substitute(dv_mat **out, const dv_mat *m, const sym_value *values,
-		       size_t nvalues, dv_act f_is, dv_diag *d);
+                       size_t nvalues, dv_act f_is, dv_diag *d);
 
 #endif

@@ -19,43 +19,45 @@
 #define TUI_MAX_SIDE 9
 
 const tui_binding tui_bindings[] = {
-	{TUI_KEY_UP, ON_LIST | ON_LESSON, TA_UP, "↑ k", "up: the lesson above, the entry above"},
-	{'k', ON_LIST | ON_LESSON, TA_UP, NULL, NULL},
-	{TUI_KEY_DOWN, ON_LIST | ON_LESSON, TA_DOWN, "↓ j", "down"},
-	{'j', ON_LIST | ON_LESSON, TA_DOWN, NULL, NULL},
-	{TUI_KEY_ENTER, ON_LIST, TA_OPEN, "Enter →", "open the lesson"},
-	{TUI_KEY_RIGHT, ON_LIST, TA_OPEN, NULL, NULL},
-	{'l', ON_LIST, TA_OPEN, NULL, NULL},
-	{TUI_KEY_LEFT, ON_LESSON, TA_LEFT, "← h", "the entry to the left"},
-	{'h', ON_LESSON, TA_LEFT, NULL, NULL},
-	{TUI_KEY_RIGHT, ON_LESSON, TA_RIGHT, "→ l", "the entry to the right"},
-	{'l', ON_LESSON, TA_RIGHT, NULL, NULL},
-	{TUI_KEY_TAB, ON_LESSON, TA_NEXT_PANEL, "Tab", "the next matrix"},
-	{TUI_KEY_BTAB, ON_LESSON, TA_PREV_PANEL, "Shift-Tab", "the matrix before"},
-	{'n', ON_LESSON, TA_NEXT_STEP, "n space", "the next step"},
-	{' ', ON_LESSON, TA_NEXT_STEP, NULL, NULL},
-	{'p', ON_LESSON, TA_PREV_STEP, "p", "the step before"},
-	{'g', ON_LESSON, TA_FIRST_STEP, "g G", "the first step, the last step"},
-	{TUI_KEY_HOME, ON_LESSON, TA_FIRST_STEP, NULL, NULL},
-	{'G', ON_LESSON, TA_LAST_STEP, NULL, NULL},
-	{TUI_KEY_END, ON_LESSON, TA_LAST_STEP, NULL, NULL},
-	{'1', ON_LESSON, TA_JUMP, "1-9", "jump to that step"},
-	{'s', ON_LESSON, TA_TOGGLE_VIEW, "s", "symbols or numbers in the matrices"},
-	{'r', ON_LESSON, TA_REROLL, "r", "new random numbers (the next seed)"},
-	{'>', ON_LESSON, TA_GROW_INPUT, "> <", "a larger or smaller input"},
-	{'<', ON_LESSON, TA_SHRINK_INPUT, NULL, NULL},
-	{')', ON_LESSON, TA_GROW_KERNEL, ") (", "a larger or smaller kernel"},
-	{'(', ON_LESSON, TA_SHRINK_KERNEL, NULL, NULL},
-	{TUI_KEY_PGDN, ON_LESSON, TA_SCROLL_DOWN, "PgDn J", "scroll the text down"},
-	{'J', ON_LESSON, TA_SCROLL_DOWN, NULL, NULL},
-	{TUI_KEY_PGUP, ON_LESSON, TA_SCROLL_UP, "PgUp K", "scroll the text up"},
-	{'K', ON_LESSON, TA_SCROLL_UP, NULL, NULL},
-	{TUI_KEY_ESC, ON_LESSON | ON_HELP, TA_BACK, "Esc Backspace", "back to the lessons"},
-	{TUI_KEY_BACKSPACE, ON_LESSON | ON_HELP, TA_BACK, NULL, NULL},
-	{'a', ON_LESSON, TA_ANSWER, "a", "answer the step's exercise (? a hint, giveup)"},
-	{'?', ON_LIST | ON_LESSON, TA_HELP, "?", "this list of keys"},
-	{'q', ON_LIST | ON_LESSON | ON_HELP, TA_QUIT, "q", "quit"},
-	{0, 0, TA_NONE, NULL, NULL},
+        {TUI_KEY_UP, ON_LIST | ON_LESSON, TA_UP, "↑ k",
+         "up: the lesson above, the entry above"},
+        {'k', ON_LIST | ON_LESSON, TA_UP, NULL, NULL},
+        {TUI_KEY_DOWN, ON_LIST | ON_LESSON, TA_DOWN, "↓ j", "down"},
+        {'j', ON_LIST | ON_LESSON, TA_DOWN, NULL, NULL},
+        {TUI_KEY_ENTER, ON_LIST, TA_OPEN, "Enter →", "open the lesson"},
+        {TUI_KEY_RIGHT, ON_LIST, TA_OPEN, NULL, NULL},
+        {'l', ON_LIST, TA_OPEN, NULL, NULL},
+        {TUI_KEY_LEFT, ON_LESSON, TA_LEFT, "← h", "the entry to the left"},
+        {'h', ON_LESSON, TA_LEFT, NULL, NULL},
+        {TUI_KEY_RIGHT, ON_LESSON, TA_RIGHT, "→ l", "the entry to the right"},
+        {'l', ON_LESSON, TA_RIGHT, NULL, NULL},
+        {TUI_KEY_TAB, ON_LESSON, TA_NEXT_PANEL, "Tab", "the next matrix"},
+        {TUI_KEY_BTAB, ON_LESSON, TA_PREV_PANEL, "Shift-Tab", "the matrix before"},
+        {'n', ON_LESSON, TA_NEXT_STEP, "n space", "the next step"},
+        {' ', ON_LESSON, TA_NEXT_STEP, NULL, NULL},
+        {'p', ON_LESSON, TA_PREV_STEP, "p", "the step before"},
+        {'g', ON_LESSON, TA_FIRST_STEP, "g G", "the first step, the last step"},
+        {TUI_KEY_HOME, ON_LESSON, TA_FIRST_STEP, NULL, NULL},
+        {'G', ON_LESSON, TA_LAST_STEP, NULL, NULL},
+        {TUI_KEY_END, ON_LESSON, TA_LAST_STEP, NULL, NULL},
+        {'1', ON_LESSON, TA_JUMP, "1-9", "jump to that step"},
+        {'s', ON_LESSON, TA_TOGGLE_VIEW, "s", "symbols or numbers in the matrices"},
+        {'r', ON_LESSON, TA_REROLL, "r", "new random numbers (the next seed)"},
+        {'>', ON_LESSON, TA_GROW_INPUT, "> <", "a larger or smaller input"},
+        {'<', ON_LESSON, TA_SHRINK_INPUT, NULL, NULL},
+        {')', ON_LESSON, TA_GROW_KERNEL, ") (", "a larger or smaller kernel"},
+        {'(', ON_LESSON, TA_SHRINK_KERNEL, NULL, NULL},
+        {TUI_KEY_PGDN, ON_LESSON, TA_SCROLL_DOWN, "PgDn J", "scroll the text down"},
+        {'J', ON_LESSON, TA_SCROLL_DOWN, NULL, NULL},
+        {TUI_KEY_PGUP, ON_LESSON, TA_SCROLL_UP, "PgUp K", "scroll the text up"},
+        {'K', ON_LESSON, TA_SCROLL_UP, NULL, NULL},
+        {TUI_KEY_ESC, ON_LESSON | ON_HELP, TA_BACK, "Esc Backspace",
+         "back to the lessons"},
+        {TUI_KEY_BACKSPACE, ON_LESSON | ON_HELP, TA_BACK, NULL, NULL},
+        {'a', ON_LESSON, TA_ANSWER, "a", "answer the step's exercise (? a hint, giveup)"},
+        {'?', ON_LIST | ON_LESSON, TA_HELP, "?", "this list of keys"},
+        {'q', ON_LIST | ON_LESSON | ON_HELP, TA_QUIT, "q", "quit"},
+        {0, 0, TA_NONE, NULL, NULL},
 };
 
 tui_action tui_key_action(tui_screen screen, int key, int *arg)
@@ -82,7 +84,7 @@ static int model_alloc(tui_model *m, dv_diag *d)
 }
 
 int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode,
-		   unsigned long seed, dv_diag *d)
+                   unsigned long seed, dv_diag *d)
 {
 	tui_model *m = calloc(1, sizeof *m);
 	int rc;
@@ -106,11 +108,12 @@ int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode
 		dv_diag pd;
 		dv_diag_clear(&pd);
 		if (progress_load(&m->saved, NULL, &kept, &pd) != DV_OK)
-			snprintf(m->message, sizeof m->message, "progress is not kept: %s",
-				 pd.message);
+			snprintf(m->message, sizeof m->message,
+			         "progress is not kept: %s", pd.message);
 		else if (kept != NULL)
 			snprintf(m->message, sizeof m->message,
-				 "the progress file was not readable; it is kept as %s", kept);
+			         "the progress file was not readable; it is kept as %s",
+			         kept);
 		free(kept);
 	}
 	*out = m;
@@ -129,7 +132,7 @@ int tui_model_new(tui_model **out, int unicode, unsigned long seed, dv_diag *d)
 	if (n == 0) {
 		lesson_library_free(list, n);
 		return dv_fail(d, DV_E_USAGE,
-			       "no lessons found (set VERIFY_LESSONS to their folder)");
+		               "no lessons found (set VERIFY_LESSONS to their folder)");
 	}
 	return tui_model_with(out, list, n, unicode, seed, d);
 }
@@ -272,9 +275,10 @@ static int open_lesson(tui_model *m, size_t i, dv_diag *d)
 	int rc;
 
 	if (l == NULL)
-		return dv_fail(d, DV_E_SYNTAX, "%s cannot be read: %s", m->lessons[i].name,
-			       m->lessons[i].errors.n > 0 ? m->lessons[i].errors.items[0].message
-							  : "");
+		return dv_fail(
+		        d, DV_E_SYNTAX, "%s cannot be read: %s", m->lessons[i].name,
+		        m->lessons[i].errors.n > 0 ? m->lessons[i].errors.items[0].message
+		                                   : "");
 	if (m->seen[i] == NULL) {
 		m->seen[i] = calloc(l->nsteps ? l->nsteps : 1, 1);
 		if (m->seen[i] == NULL)
@@ -324,7 +328,7 @@ static void resize(tui_model *m, int which, int delta)
 
 	if (v == NULL) {
 		snprintf(m->message, sizeof m->message, "this lesson has no %s to resize",
-			 which ? "kernel" : "input");
+		         which ? "kernel" : "input");
 		return;
 	}
 	memcpy(saved, m->sizes, sizeof saved);
@@ -337,8 +341,9 @@ static void resize(tui_model *m, int which, int delta)
 		k++;
 	if ((delta < 0 && (rows <= 1 || cols <= 1)) ||
 	    (delta > 0 && (rows >= TUI_MAX_SIDE || cols >= TUI_MAX_SIDE))) {
-		snprintf(m->message, sizeof m->message, "%s stays %zux%zu (from 1x1 to %dx%d)",
-			 v->name, rows, cols, TUI_MAX_SIDE, TUI_MAX_SIDE);
+		snprintf(m->message, sizeof m->message,
+		         "%s stays %zux%zu (from 1x1 to %dx%d)", v->name, rows, cols,
+		         TUI_MAX_SIDE, TUI_MAX_SIDE);
 		return;
 	}
 	if (k == m->nsizes)
@@ -348,14 +353,14 @@ static void resize(tui_model *m, int which, int delta)
 	m->sizes[k].cols = (size_t)((long)cols + delta);
 	dv_diag_clear(&d);
 	if (run_current(m, &d) != DV_OK) {
-		snprintf(m->message, sizeof m->message, "%s cannot be %zux%zu here: %s", v->name,
-			 m->sizes[k].rows, m->sizes[k].cols, d.message);
+		snprintf(m->message, sizeof m->message, "%s cannot be %zux%zu here: %s",
+		         v->name, m->sizes[k].rows, m->sizes[k].cols, d.message);
 		memcpy(m->sizes, saved, sizeof saved);
 		m->nsizes = nsaved;
 		return;
 	}
-	snprintf(m->message, sizeof m->message, "%s is %zux%zu now", v->name, m->sizes[k].rows,
-		 m->sizes[k].cols);
+	snprintf(m->message, sizeof m->message, "%s is %zux%zu now", v->name,
+	         m->sizes[k].rows, m->sizes[k].cols);
 }
 
 /* ---- answering ----------------------------------------------------------- */
@@ -380,9 +385,9 @@ static void start_answer(tui_model *m)
 			continue;
 		if (first == NULL)
 			first = a;
-		it = m->saved != NULL ? progress_get(m->saved, m->result->lesson->name, a->ex_id,
-						     NULL)
-				      : NULL;
+		it = m->saved != NULL ? progress_get(m->saved, m->result->lesson->name,
+		                                     a->ex_id, NULL)
+		                      : NULL;
 		if (it == NULL || !it->solved)
 			open = a;
 	}
@@ -400,15 +405,17 @@ static void save_progress(tui_model *m)
 	dv_diag d;
 	dv_diag_clear(&d);
 	if (m->saved != NULL && progress_save(m->saved, &d) != DV_OK)
-		snprintf(m->message, sizeof m->message, "progress is not kept: %s", d.message);
+		snprintf(m->message, sizeof m->message, "progress is not kept: %s",
+		         d.message);
 }
 
 static void submit_answer(tui_model *m)
 {
 	const lesson_action *ex = m->answering;
 	progress_item *it =
-		m->saved != NULL ? progress_get(m->saved, m->result->lesson->name, ex->ex_id, NULL)
-				 : NULL;
+	        m->saved != NULL
+	                ? progress_get(m->saved, m->result->lesson->name, ex->ex_id, NULL)
+	                : NULL;
 	dv_strbuf b;
 	dv_diag d;
 	char *text = m->input;
@@ -421,7 +428,7 @@ static void submit_answer(tui_model *m)
 		int used = it != NULL ? it->hints : 0;
 		if ((size_t)used < ex->nhints) {
 			dv_strbuf_printf(&b, "hint %d of %zu: %s", used + 1, ex->nhints,
-					 ex->hints[used]);
+			                 ex->hints[used]);
 			if (it != NULL)
 				it->hints++;
 		} else {
@@ -544,7 +551,8 @@ static int move_cursor(tui_model *m, tui_action a)
 	case TA_NEXT_PANEL:
 	case TA_PREV_PANEL: {
 		size_t n = m->npanels;
-		m->panel = a == TA_NEXT_PANEL ? (m->panel + 1) % n : (m->panel + n - 1) % n;
+		m->panel =
+		        a == TA_NEXT_PANEL ? (m->panel + 1) % n : (m->panel + n - 1) % n;
 		mat = panel_mat(&m->panels[m->panel]);
 		if (m->row >= mat->rows)
 			m->row = mat->rows - 1;
@@ -601,7 +609,7 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 			show_step(m, m->step + 1);
 		else
 			snprintf(m->message, sizeof m->message,
-				 "that was the last step (Esc: the lessons)");
+			         "that was the last step (Esc: the lessons)");
 		return TUI_REDRAW;
 	case TA_PREV_STEP:
 		if (m->step > 0)
@@ -617,8 +625,8 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 		if (arg >= 1 && (size_t)arg <= m->result->nsteps)
 			show_step(m, (size_t)arg - 1);
 		else
-			snprintf(m->message, sizeof m->message, "this lesson has %zu steps",
-				 m->result->nsteps);
+			snprintf(m->message, sizeof m->message,
+			         "this lesson has %zu steps", m->result->nsteps);
 		return TUI_REDRAW;
 	case TA_TOGGLE_VIEW:
 		m->numeric = !m->numeric;
@@ -628,7 +636,8 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 		if (run_current(m, &d) != DV_OK)
 			snprintf(m->message, sizeof m->message, "%s", d.message);
 		else
-			snprintf(m->message, sizeof m->message, "new numbers (seed %lu)", m->seed);
+			snprintf(m->message, sizeof m->message, "new numbers (seed %lu)",
+			         m->seed);
 		return TUI_REDRAW;
 	case TA_GROW_INPUT:
 	case TA_SHRINK_INPUT:

@@ -70,7 +70,8 @@ typedef struct tui_binding {
 	int key;
 	unsigned screens; /* bit (1 << tui_screen) for each screen it works on */
 	tui_action action;
-	const char *keys; /* how the help names the key(s), NULL: listed with the one before */
+	const char *keys; /* how the help names the key(s), NULL: listed with the one
+	                     before */
 	const char *help;
 } tui_binding;
 
@@ -122,7 +123,7 @@ typedef struct tui_model {
 	int typing;
 	const lesson_action *answering;
 	char input[512];
-	char *verdict; /* what the last answer, hint or give-up said */
+	char *verdict;          /* what the last answer, hint or give-up said */
 	struct progress *saved; /* NULL: progress cannot be kept */
 
 	int unicode;
@@ -135,7 +136,7 @@ enum { TUI_REDRAW_NONE = 0, TUI_REDRAW = 1 };
 int tui_model_new(tui_model **out, int unicode, unsigned long seed, dv_diag *d);
 /* The same over a list of lessons the caller hands over (tests). */
 int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode,
-		   unsigned long seed, dv_diag *d);
+                   unsigned long seed, dv_diag *d);
 void tui_model_free(tui_model *m);
 
 /* Opens lesson `name` directly (verify tutor NAME). */

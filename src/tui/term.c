@@ -35,11 +35,13 @@ static attr_t role_attr(tui_role role)
 	case TR_CURSOR:
 		return colours ? (attr_t)COLOR_PAIR(PAIR_CURSOR) | A_BOLD : A_REVERSE;
 	case TR_LIT:
-		return colours ? (attr_t)COLOR_PAIR(PAIR_LIT) | A_BOLD : A_UNDERLINE | A_BOLD;
+		return colours ? (attr_t)COLOR_PAIR(PAIR_LIT) | A_BOLD
+		               : A_UNDERLINE | A_BOLD;
 	case TR_OK:
 		return colours ? (attr_t)COLOR_PAIR(PAIR_OK) | A_BOLD : A_BOLD;
 	case TR_FAIL:
-		return colours ? (attr_t)COLOR_PAIR(PAIR_FAIL) | A_BOLD : A_BOLD | A_UNDERLINE;
+		return colours ? (attr_t)COLOR_PAIR(PAIR_FAIL) | A_BOLD
+		               : A_BOLD | A_UNDERLINE;
 	case TR_DIM:
 		return A_DIM;
 	case TR_MESSAGE:
@@ -68,7 +70,8 @@ static void draw_line(int y, const tui_line *l, int width)
 		if (cw < 0)
 			cw = 1;
 		for (int s = 0; s < l->nspans; s++)
-			if (col >= l->spans[s].col && col < l->spans[s].col + l->spans[s].width)
+			if (col >= l->spans[s].col &&
+			    col < l->spans[s].col + l->spans[s].width)
 				role = l->spans[s].role;
 		attrset((int)role_attr(role));
 		addnwstr(&w[i], 1);
@@ -181,7 +184,8 @@ int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d)
 			if (tui_render(&f, m, COLS, LINES) == DV_OK) {
 				for (int y = 0; y < f.height; y++)
 					if (prev.lines == NULL || prev.width != f.width ||
-					    prev.height != f.height || !tui_line_same(&prev.lines[y], &f.lines[y]))
+					    prev.height != f.height ||
+					    !tui_line_same(&prev.lines[y], &f.lines[y]))
 						draw_line(y, &f.lines[y], f.width);
 				tui_frame_free(&prev);
 				prev = f;

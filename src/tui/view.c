@@ -70,8 +70,8 @@ static size_t fit(const char *s, int cols, int *used)
 typedef struct builder {
 	const tui_model *m;
 	tui_frame *f;
-	int y;         /* the line being built */
-	int col;       /* its width so far */
+	int y;   /* the line being built */
+	int col; /* its width so far */
 	dv_strbuf text;
 } builder;
 
@@ -158,7 +158,8 @@ static void render_list(builder *b)
 	int rows = b->f->height - 6, first = 0;
 	const lesson_entry *sel = &m->lessons[m->list_cursor];
 
-	line(b, 0, " verify · the CNN backpropagation notes, formula by formula", TR_TITLE);
+	line(b, 0, " verify · the CNN backpropagation notes, formula by formula",
+	     TR_TITLE);
 	if (m->message[0] != '\0')
 		line(b, 1, m->message, TR_MESSAGE);
 	if ((int)m->list_cursor >= rows)
@@ -167,7 +168,8 @@ static void render_list(builder *b)
 		size_t k = (size_t)(first + i);
 		const lesson_entry *e = &m->lessons[k];
 		tui_progress pr = tui_lesson_progress(m, k);
-		const char *status = e->lesson == NULL ? "cannot be read" : progress_text(pr);
+		const char *status =
+		        e->lesson == NULL ? "cannot be read" : progress_text(pr);
 		int cursor = k == m->list_cursor;
 		int right = b->f->width - 20;
 		begin(b, 2 + i, cursor ? TR_CURSOR : TR_NORMAL);
@@ -179,14 +181,18 @@ static void render_list(builder *b)
 			/* cut the title to leave room for the status */
 			tui_line *l = &b->f->lines[b->y];
 			int used;
-			size_t n = fit(b->text.s != NULL ? b->text.s : "", right - 2, &used);
+			size_t n =
+			        fit(b->text.s != NULL ? b->text.s : "", right - 2, &used);
 			b->text.len = n;
 			if (b->text.s != NULL)
 				b->text.s[n] = '\0';
 			b->col = used;
 			for (int s = 0; s < l->nspans; s++)
 				if (l->spans[s].col + l->spans[s].width > used)
-					l->spans[s].width = used > l->spans[s].col ? used - l->spans[s].col : 0;
+					l->spans[s].width =
+					        used > l->spans[s].col
+					                ? used - l->spans[s].col
+					                : 0;
 			add(b, "…", TR_NORMAL);
 		}
 		pad_to(b, right);
@@ -302,7 +308,8 @@ static int render_panels(builder *b, int top, int max_rows)
 	}
 	{
 		int w = 0;
-		for (size_t i = first; i < m->npanels && w + texts[i].width <= b->f->width; i++) {
+		for (size_t i = first;
+		     i < m->npanels && w + texts[i].width <= b->f->width; i++) {
 			x[shown++] = w;
 			w += texts[i].width + 3;
 			if ((int)m->panels[i].num->rows > rows)
@@ -409,7 +416,8 @@ static void render_body(builder *b, int top, int bottom)
 					take = brk;
 			}
 			if (n == cap) {
-				char **grown = realloc(lines, (cap = cap ? cap * 2 : 64) * sizeof *lines);
+				char **grown = realloc(lines, (cap = cap ? cap * 2 : 64) *
+				                                      sizeof *lines);
 				if (grown == NULL)
 					break;
 				lines = grown;
@@ -417,8 +425,8 @@ static void render_body(builder *b, int top, int bottom)
 			piece = malloc(take + indent + 3);
 			if (piece == NULL)
 				break;
-			snprintf(piece, take + indent + 3, "%*s%.*s", first ? 0 : (int)indent + 2, "",
-				 (int)take, p);
+			snprintf(piece, take + indent + 3, "%*s%.*s",
+			         first ? 0 : (int)indent + 2, "", (int)take, p);
 			lines[n++] = piece;
 			p += take;
 			while (*p == ' ' && !first)
@@ -482,8 +490,8 @@ static void render_lesson(builder *b)
 	int y;
 
 	dv_strbuf_init(&s);
-	dv_strbuf_printf(&s, " %s · step %zu/%zu: %s", l->name, m->step + 1, m->result->nsteps,
-			 st->title);
+	dv_strbuf_printf(&s, " %s · step %zu/%zu: %s", l->name, m->step + 1,
+	                 m->result->nsteps, st->title);
 	if (dv_strbuf_finish(&s, &title, NULL) == DV_OK)
 		line(b, 0, title, TR_TITLE);
 	free(title);
@@ -491,7 +499,8 @@ static void render_lesson(builder *b)
 		line(b, 1, m->message, TR_MESSAGE);
 	} else {
 		begin(b, 1, TR_DIM);
-		add(b, m->numeric ? " numbers (s: symbols)" : " symbols (s: numbers)", TR_NORMAL);
+		add(b, m->numeric ? " numbers (s: symbols)" : " symbols (s: numbers)",
+		    TR_NORMAL);
 		end(b);
 	}
 	y = 2;
@@ -543,15 +552,18 @@ static void render_lesson(builder *b)
 		}
 		render_body(b, y + 1, bottom);
 	}
-	key_bar(b, m->typing ? " Enter mark it   ? then Enter: a hint   giveup: the answer   Esc stop"
-			     : " ←↑↓→ entry  Tab matrix  n/p step  a answer  s view  r numbers  ? keys  q quit");
+	key_bar(b, m->typing ? " Enter mark it   ? then Enter: a hint   giveup: the "
+	                       "answer   Esc stop"
+	                     : " ←↑↓→ entry  Tab matrix  n/p step  a answer  s view  r "
+	                       "numbers  ? keys  q quit");
 }
 
 static void render_help(builder *b)
 {
 	int y = 2;
 	line(b, 0, " verify · keys", TR_TITLE);
-	for (const tui_binding *k = tui_bindings; k->key != 0 && y < b->f->height - 1; k++) {
+	for (const tui_binding *k = tui_bindings; k->key != 0 && y < b->f->height - 1;
+	     k++) {
 		if (k->keys == NULL)
 			continue;
 		begin(b, y++, TR_NORMAL);
@@ -578,8 +590,8 @@ int tui_render(tui_frame *f, const tui_model *m, int width, int height)
 	if (width < TUI_MIN_WIDTH || height < TUI_MIN_HEIGHT) {
 		char msg[96];
 		int y = height / 2;
-		snprintf(msg, sizeof msg, "make the window larger (needs %dx%d)", TUI_MIN_WIDTH,
-			 TUI_MIN_HEIGHT);
+		snprintf(msg, sizeof msg, "make the window larger (needs %dx%d)",
+		         TUI_MIN_WIDTH, TUI_MIN_HEIGHT);
 		if (height > 0) {
 			begin(&b, y, TR_NORMAL);
 			pad_to(&b, (width - tui_text_cols(msg)) / 2);
@@ -615,7 +627,8 @@ int tui_line_same(const tui_line *a, const tui_line *b)
 	if (a->role != b->role || a->nspans != b->nspans || strcmp(a->text, b->text) != 0)
 		return 0;
 	for (int i = 0; i < a->nspans; i++)
-		if (a->spans[i].col != b->spans[i].col || a->spans[i].width != b->spans[i].width ||
+		if (a->spans[i].col != b->spans[i].col ||
+		    a->spans[i].width != b->spans[i].width ||
 		    a->spans[i].role != b->spans[i].role)
 			return 0;
 	return 1;

@@ -37,7 +37,7 @@ typedef struct tui_span {
 } tui_span;
 
 typedef struct tui_line {
-	char *text; /* UTF-8, at most the screen's width in columns */
+	char *text;    /* UTF-8, at most the screen's width in columns */
 	tui_role role; /* of the columns no span covers */
 	tui_span spans[TUI_MAX_SPANS];
 	int nspans;
