@@ -255,32 +255,7 @@ static int parse_postfix(parser *ps, dv_node **out)
 }
 
 static int parse_unary(parser *ps, dv_node **out);
-
-static int parse_power(parser *ps, dv_node **out)
-{
-	int rc = parse_postfix(ps, out);
-	while (rc == DV_OK &&
-	       (ps->tok.kind == DV_T_DOTCARET || ps->tok.kind == DV_T_CARET)) {
-		dv_token t = ps->tok;
-		dv_node *rhs = NULL;
-		if ((rc = next(ps)) != DV_OK)
-			break;
-		if (ps->tok.kind == DV_T_MINUS || ps->tok.kind == DV_T_PLUS)
-			rc = parse_unary(ps, &rhs);
-		else
-			rc = parse_postfix(ps, &rhs);
-		if (rc != DV_OK)
-			break;
-		rc = node_of(ps, out, DV_N_BINARY, &t, *out, rhs);
-		if (rc == DV_OK)
-			(*out)->op = t.kind;
-	}
-	if (rc != DV_OK) {
-		dv_node_free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
+static int parse_binary(parser *ps, dv_node **out, int level);
 
 static int parse_unary(parser *ps, dv_node **out)
 {
@@ -288,7 +263,7 @@ static int parse_unary(parser *ps, dv_node **out)
 	int rc;
 
 	if (t.kind != DV_T_MINUS && t.kind != DV_T_PLUS)
-		return parse_power(ps, out);
+		return parse_binary(ps, out, 2);
 	if ((rc = next(ps)) != DV_OK)
 		return rc;
 	if ((rc = parse_unary(ps, out)) != DV_OK)
@@ -307,22 +282,44 @@ static int starts_entry(const dv_token *t)
 	return t->in_brackets && t->space_before && !t->space_after;
 }
 
-static int parse_binary(parser *ps, dv_node **out, int additive)
+/* Whether t is an operator of `level`: 0 + -, 1 * / .* ∘, 2 .^ ^. */
+static int operator_of(const dv_token *t, int level)
 {
-	int rc = additive ? parse_binary(ps, out, 0) : parse_unary(ps, out);
+	switch (level) {
+	case 0:
+		return t->kind == DV_T_PLUS || t->kind == DV_T_MINUS;
+	case 1:
+		return t->kind == DV_T_STAR || t->kind == DV_T_SLASH ||
+		       t->kind == DV_T_DOTSTAR || t->kind == DV_T_HADAMARD;
+	default:
+		return t->kind == DV_T_DOTCARET || t->kind == DV_T_CARET;
+	}
+}
+
+/* An operand of `level`; a power's exponent may carry a sign (2^-1). */
+static int parse_operand(parser *ps, dv_node **out, int level, int exponent)
+{
+	if (level == 0)
+		return parse_binary(ps, out, 1);
+	if (level == 1 ||
+	    (exponent && (ps->tok.kind == DV_T_MINUS || ps->tok.kind == DV_T_PLUS)))
+		return parse_unary(ps, out);
+	return parse_postfix(ps, out);
+}
+
+/* Left-associative operators of one level, loosest (0) to tightest (2). */
+static int parse_binary(parser *ps, dv_node **out, int level)
+{
+	int rc = parse_operand(ps, out, level, 0);
 	for (;;) {
 		dv_token t = ps->tok;
 		dv_node *rhs = NULL;
-		int match = additive
-		                    ? (t.kind == DV_T_PLUS || t.kind == DV_T_MINUS)
-		                    : (t.kind == DV_T_STAR || t.kind == DV_T_SLASH ||
-		                       t.kind == DV_T_DOTSTAR || t.kind == DV_T_HADAMARD);
-		if (rc != DV_OK || !match || (additive && starts_entry(&t)))
+		if (rc != DV_OK || !operator_of(&t, level) ||
+		    (level == 0 && starts_entry(&t)))
 			break;
 		if ((rc = next(ps)) != DV_OK)
 			break;
-		rc = additive ? parse_binary(ps, &rhs, 0) : parse_unary(ps, &rhs);
-		if (rc != DV_OK)
+		if ((rc = parse_operand(ps, &rhs, level, 1)) != DV_OK)
 			break;
 		rc = node_of(ps, out, DV_N_BINARY, &t, *out, rhs);
 		if (rc == DV_OK)
@@ -337,7 +334,7 @@ static int parse_binary(parser *ps, dv_node **out, int additive)
 
 static int parse_expr(parser *ps, dv_node **out)
 {
-	return parse_binary(ps, out, 1);
+	return parse_binary(ps, out, 0);
 }
 
 static int parse_top(parser *ps, dv_node **out, const char *src, int line, int column,
