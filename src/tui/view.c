@@ -465,7 +465,9 @@ static void render_body(builder *b, int top, int bottom)
 			free(head);
 			free(mk);
 		} else {
-			add(b, l, TR_NORMAL);
+			/* a gradient entry that disagrees is marked at its end */
+			size_t len = strlen(l);
+			add(b, l, len > 3 && strcmp(l + len - 3, " <-") == 0 ? TR_FAIL : TR_NORMAL);
 		}
 		end(b);
 	}
