@@ -498,6 +498,10 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 				out->text[out->n] = strdup(ans);
 				out->line[out->n] = line;
 				out->n++;
+				if (out->id[out->n - 1] == NULL || out->text[out->n - 1] == NULL) {
+					snprintf(why, size, "out of memory");
+					goto fail;
+				}
 			}
 		}
 		if (nl == NULL)
@@ -668,7 +672,9 @@ int cmd_grade(int argc, char **argv)
 		if (grown == NULL)
 			break;
 		files = grown;
-		files[nfiles++] = strdup(e->d_name);
+		if ((files[nfiles] = strdup(e->d_name)) == NULL)
+			break;
+		nfiles++;
 	}
 	closedir(dir);
 	if (nfiles > 1)
