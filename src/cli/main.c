@@ -616,7 +616,7 @@ out:
 
 static int cmd_tutor(int argc, char **argv, int first)
 {
-	const char *name = NULL;
+	const char *name = NULL, *student = NULL;
 	unsigned long seed = 1;
 	dv_diag d;
 
@@ -635,6 +635,7 @@ static int cmd_tutor(int argc, char **argv, int first)
 				                   "digits, '.', '-' "
 				                   "and '_' (at most 64)");
 			seed = student_seed(v);
+			student = v;
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else if (name == NULL) {
@@ -652,7 +653,7 @@ static int cmd_tutor(int argc, char **argv, int first)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
-	if (tui_run(name, seed, utf8_terminal(), &d) != DV_OK) {
+	if (tui_run(name, student, seed, utf8_terminal(), &d) != DV_OK) {
 		fprintf(stderr, "verify: error: %s\n", d.message);
 		return EXIT_USAGE;
 	}

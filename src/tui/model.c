@@ -294,6 +294,23 @@ static int open_lesson(tui_model *m, size_t i, dv_diag *d)
 	return DV_OK;
 }
 
+int tui_model_use_student(tui_model *m, const char *student, dv_diag *d)
+{
+	progress *p = NULL;
+	char *kept = NULL;
+	int rc = progress_load(&p, student, &kept, d);
+
+	if (rc != DV_OK)
+		return rc;
+	if (kept != NULL)
+		snprintf(m->message, sizeof m->message,
+			 "the progress file was not readable; it is kept as %s", kept);
+	free(kept);
+	progress_free(m->saved);
+	m->saved = p;
+	return DV_OK;
+}
+
 int tui_open_named(tui_model *m, const char *name, dv_diag *d)
 {
 	for (size_t i = 0; i < m->nlessons; i++) {

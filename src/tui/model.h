@@ -139,6 +139,9 @@ int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode
                    unsigned long seed, dv_diag *d);
 void tui_model_free(tui_model *m);
 
+/* Keeps the progress of `student` instead of the user's own. */
+int tui_model_use_student(tui_model *m, const char *student, dv_diag *d);
+
 /* Opens lesson `name` directly (verify tutor NAME). */
 int tui_open_named(tui_model *m, const char *name, dv_diag *d);
 

@@ -135,7 +135,8 @@ static int map_key(int kind, wint_t ch)
 	}
 }
 
-int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d)
+int tui_run(const char *name, const char *student, unsigned long seed, int unicode,
+	    dv_diag *d)
 {
 	struct sigaction sa;
 	tui_model *m = NULL;
@@ -144,6 +145,10 @@ int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d)
 
 	if ((rc = tui_model_new(&m, unicode, seed, d)) != DV_OK)
 		return rc;
+	if (student != NULL && (rc = tui_model_use_student(m, student, d)) != DV_OK) {
+		tui_model_free(m);
+		return rc;
+	}
 	if (name != NULL && (rc = tui_open_named(m, name, d)) != DV_OK) {
 		tui_model_free(m);
 		return rc;

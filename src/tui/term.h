@@ -8,8 +8,10 @@
 
 /*
  * Runs the tutorial on the terminal until the student quits (q, Ctrl-C or
- * SIGTERM), the terminal restored.  Opens lesson `name` directly if `name` is not NULL.
+ * SIGTERM), the terminal restored.  Opens lesson `name` directly if `name`
+ * is not NULL; keeps the progress of `student` (NULL: the user's own).
  */
-int tui_run(const char *name, unsigned long seed, int unicode, dv_diag *d);
+int tui_run(const char *name, const char *student, unsigned long seed, int unicode,
+	    dv_diag *d);
 
 #endif
