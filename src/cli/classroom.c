@@ -111,6 +111,28 @@ static int marking_open(marking *m, const char *name, unsigned long seed, int qu
 	return rc;
 }
 
+/*
+ * Reads a student's progress; says on stderr what went wrong or where an
+ * unreadable file was moved.  Returns EXIT_OK or EXIT_USAGE.
+ */
+static int open_progress(progress **out, const char *student)
+{
+	char *kept = NULL;
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	if (progress_load(out, student, &kept, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	if (kept != NULL)
+		fprintf(stderr,
+		        "verify: the progress file was not readable; it is kept as %s\n",
+		        kept);
+	free(kept);
+	return EXIT_OK;
+}
+
 /* ---- what a verdict says ---------------------------------------------------- */
 
 static void emit(FILE *f, dv_strbuf *b)
@@ -241,7 +263,7 @@ int cmd_exercise(int argc, char **argv)
 	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
 	int unicode = utf8_terminal(), interactive = isatty(STDIN_FILENO);
 	progress *pg = NULL;
-	char *kept = NULL, *line = NULL;
+	char *line = NULL;
 	size_t cap = 0, solved = 0;
 	marking m;
 	dv_strbuf b;
@@ -254,16 +276,10 @@ int cmd_exercise(int argc, char **argv)
 		return rc;
 	dv_diag_clear(&d);
 	dv_strbuf_init(&b);
-	if (progress_load(&pg, ca.student, &kept, &d) != DV_OK) {
-		fprintf(stderr, "verify: error: %s\n", d.message);
+	if (open_progress(&pg, ca.student) != EXIT_OK) {
 		marking_free(&m);
 		return EXIT_USAGE;
 	}
-	if (kept != NULL)
-		fprintf(stderr,
-		        "verify: the progress file was not readable; it is kept as %s\n",
-		        kept);
-	free(kept);
 	dv_strbuf_printf(
 	        &b,
 	        "%s: %zu exercise%s%s%s. Answer each on one line; ? gives a hint, "
@@ -498,7 +514,8 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 				out->text[out->n] = strdup(ans);
 				out->line[out->n] = line;
 				out->n++;
-				if (out->id[out->n - 1] == NULL || out->text[out->n - 1] == NULL) {
+				if (out->id[out->n - 1] == NULL ||
+				    out->text[out->n - 1] == NULL) {
 					snprintf(why, size, "out of memory");
 					goto fail;
 				}
@@ -779,10 +796,7 @@ int cmd_progress(int argc, char **argv)
 {
 	const char *student = NULL;
 	progress *pg = NULL;
-	char *kept = NULL;
-	dv_diag d;
 
-	dv_diag_clear(&d);
 	for (int i = 2; i < argc; i++) {
 		const char *v = NULL;
 		int r = option_value("--student", argc, argv, &i, &v);
@@ -794,15 +808,8 @@ int cmd_progress(int argc, char **argv)
 		else
 			return usage_error("progress: unexpected '%s'", argv[i]);
 	}
-	if (progress_load(&pg, student, &kept, &d) != DV_OK) {
-		fprintf(stderr, "verify: error: %s\n", d.message);
+	if (open_progress(&pg, student) != EXIT_OK)
 		return EXIT_USAGE;
-	}
-	if (kept != NULL)
-		fprintf(stderr,
-		        "verify: the progress file was not readable; it is kept as %s\n",
-		        kept);
-	free(kept);
 	if (pg->n == 0)
 		printf("no exercises tried yet%s%s (verify exercise LESSON)\n",
 		       student ? " by " : "", student ? student : "");
@@ -824,7 +831,6 @@ int cmd_reset(int argc, char **argv)
 	static const char *const allowed[] = {"--student", "--yes", NULL};
 	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
 	progress *pg = NULL;
-	char *kept = NULL;
 	size_t gone;
 	dv_diag d;
 	int rc;
@@ -848,11 +854,8 @@ int cmd_reset(int argc, char **argv)
 			return EXIT_OK;
 		}
 	}
-	if (progress_load(&pg, ca.student, &kept, &d) != DV_OK) {
-		fprintf(stderr, "verify: error: %s\n", d.message);
+	if (open_progress(&pg, ca.student) != EXIT_OK)
 		return EXIT_USAGE;
-	}
-	free(kept);
 	gone = progress_reset(pg, ca.lesson);
 	if (progress_save(pg, &d) != DV_OK) {
 		fprintf(stderr, "verify: error: %s\n", d.message);

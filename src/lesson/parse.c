@@ -212,6 +212,26 @@ static int check_new_name(lp *p, const char *name, const char *at)
 	return 0;
 }
 
+/* Checks the symbols' name of a new matrix (or scalar) at `at`. */
+static int check_new_symbol(lp *p, const char *sym, const char *at, int scalar)
+{
+	if (!letters_only(sym)) {
+		error_at(p, column_of(p, at), "the %s name has 1 to 15 letters, not '%s'",
+		         scalar ? "symbol's" : "symbols'", sym);
+		return -1;
+	}
+	if (symbol_taken(p->l, sym)) {
+		if (scalar)
+			error_at(p, column_of(p, at), "the symbol '%s' is declared twice",
+			         sym);
+		else
+			error_at(p, column_of(p, at),
+			         "the symbols '%s' belong to another matrix", sym);
+		return -1;
+	}
+	return 0;
+}
+
 static lesson_var *new_var(lp *p)
 {
 	lesson_var *v = realloc(p->l->vars, (p->l->nvars + 1) * sizeof *v);
@@ -242,16 +262,8 @@ static void parse_matrix(lp *p, const char *s)
 	}
 	if (check_new_name(p, name, at_name) != 0)
 		return;
-	if (!letters_only(sym)) {
-		error_at(p, column_of(p, at_sym),
-		         "the symbols' name has 1 to 15 letters, not '%s'", sym);
+	if (check_new_symbol(p, sym, at_sym, 0) != 0)
 		return;
-	}
-	if (symbol_taken(p->l, sym)) {
-		error_at(p, column_of(p, at_sym),
-		         "the symbols '%s' belong to another matrix", sym);
-		return;
-	}
 	if ((v = new_var(p)) == NULL)
 		return;
 	at_size = word(&s, size, sizeof size);
@@ -328,16 +340,8 @@ static void parse_scalar(lp *p, const char *s)
 	}
 	if (check_new_name(p, name, at_name) != 0)
 		return;
-	if (!letters_only(sym)) {
-		error_at(p, column_of(p, at_sym),
-		         "the symbol's name has 1 to 15 letters, not '%s'", sym);
+	if (check_new_symbol(p, sym, at_sym, 1) != 0)
 		return;
-	}
-	if (symbol_taken(p->l, sym)) {
-		error_at(p, column_of(p, at_sym), "the symbol '%s' is declared twice",
-		         sym);
-		return;
-	}
 	if ((v = new_var(p)) == NULL)
 		return;
 	v->scalar = 1;

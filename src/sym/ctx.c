@@ -167,31 +167,31 @@ static int valid_name(const char *name, dv_diag *d)
 	return DV_OK;
 }
 
-int sym_atom_entry(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,
-                   uint32_t col, dv_diag *d)
+/* The atom of an entry (row, col >= 1) or, with row 0, of a scalar. */
+static int atom_named(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,
+                      uint32_t col, dv_diag *d)
 {
 	sym_atom key;
 	int rc;
 	if ((rc = valid_name(name, d)) != DV_OK)
 		return rc;
 	memset(&key, 0, sizeof key);
-	key.kind = SYM_ENTRY;
+	key.kind = row == 0 ? SYM_SCALAR : SYM_ENTRY;
 	strcpy(key.name, name);
 	key.row = row;
 	key.col = col;
 	return intern(id, ctx, &key, d);
 }
 
+int sym_atom_entry(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,
+                   uint32_t col, dv_diag *d)
+{
+	return atom_named(id, ctx, name, row, col, d);
+}
+
 int sym_atom_scalar(uint32_t *id, sym_ctx *ctx, const char *name, dv_diag *d)
 {
-	sym_atom key;
-	int rc;
-	if ((rc = valid_name(name, d)) != DV_OK)
-		return rc;
-	memset(&key, 0, sizeof key);
-	key.kind = SYM_SCALAR;
-	strcpy(key.name, name);
-	return intern(id, ctx, &key, d);
+	return atom_named(id, ctx, name, 0, 0, d);
 }
 
 int sym_atom_apply(uint32_t *id, sym_ctx *ctx, dv_act act, uint32_t deriv,

@@ -104,17 +104,11 @@ int tui_model_with(tui_model **out, lesson_entry *lessons, size_t n, int unicode
 	}
 	{
 		/* what was solved before, in this or another session */
-		char *kept = NULL;
 		dv_diag pd;
 		dv_diag_clear(&pd);
-		if (progress_load(&m->saved, NULL, &kept, &pd) != DV_OK)
+		if (tui_model_use_student(m, NULL, &pd) != DV_OK)
 			snprintf(m->message, sizeof m->message,
 			         "progress is not kept: %s", pd.message);
-		else if (kept != NULL)
-			snprintf(m->message, sizeof m->message,
-			         "the progress file was not readable; it is kept as %s",
-			         kept);
-		free(kept);
 	}
 	*out = m;
 	return DV_OK;
@@ -304,7 +298,7 @@ int tui_model_use_student(tui_model *m, const char *student, dv_diag *d)
 		return rc;
 	if (kept != NULL)
 		snprintf(m->message, sizeof m->message,
-			 "the progress file was not readable; it is kept as %s", kept);
+		         "the progress file was not readable; it is kept as %s", kept);
 	free(kept);
 	progress_free(m->saved);
 	m->saved = p;
