@@ -81,18 +81,28 @@ static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
 		dv_strbuf_printf(
 		        b,
 		        "holds: the two sides agree in every entry (%zux%zu; max "
-		        "abs error %.3g, max relative error %.3g)\n",
-		        l->rows, l->cols, c->max_abs, c->max_rel);
+		        "difference %.3g, within their error bound %.3g)\n",
+		        l->rows, l->cols, c->max_abs, c->max_bound);
 		return;
 	}
-	dv_strbuf_printf(b, "fails at (%zu,%zu):\n  left:  ", c->row, c->col);
+	dv_strbuf_printf(b, "%s at (%zu,%zu):\n  left:  ",
+	                 c->verdict == DV_VERDICT_FAILS ? "fails" : "inconclusive",
+	                 c->row, c->col);
 	dv_put_entry(b, l, (c->row - 1) * l->cols + c->col - 1, style, NULL);
 	dv_strbuf_puts(b, "\n  right: ");
 	dv_put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style, NULL);
 	dv_strbuf_puts(b, "\n");
-	if (!c->exact)
-		dv_strbuf_printf(b, "  max abs error %.3g, max relative error %.3g\n",
-		                 c->max_abs, c->max_rel);
+	if (!c->exact && c->verdict == DV_VERDICT_FAILS)
+		dv_strbuf_printf(b,
+		                 "  they differ by %.3g, more than their error bound "
+		                 "%.3g\n",
+		                 c->at.diff, c->at.bound);
+	else if (!c->exact)
+		dv_strbuf_printf(b,
+		                 "  their error bound %.3g is too loose to resolve %.0e "
+		                 "of the terms' size %.3g (a number may have "
+		                 "overflowed)\n",
+		                 c->at.bound, DV_RESOLUTION, c->at.scale);
 }
 
 static void put_check_latex(dv_strbuf *b, const dv_value *v)
@@ -112,7 +122,10 @@ static void put_check_latex(dv_strbuf *b, const dv_value *v)
 		                 v->mat->rows, v->mat->cols, c->exact ? ", exact" : "");
 	} else {
 		size_t i = (c->row - 1) * v->mat->cols + c->col - 1;
-		dv_strbuf_printf(b, "\\text{fails at (%zu,%zu): } ", c->row, c->col);
+		dv_strbuf_printf(b, "\\text{%s at (%zu,%zu): } ",
+		                 c->verdict == DV_VERDICT_FAILS ? "fails"
+		                                                : "inconclusive",
+		                 c->row, c->col);
 		dv_put_entry(b, v->mat, i, SYM_LATEX, NULL);
 		dv_strbuf_puts(b, " \\neq ");
 		dv_put_entry(b, v->mat2, i, SYM_LATEX, NULL);
@@ -172,10 +185,13 @@ static int print_json(FILE *f, const dv_value *v)
 	} else if (ok) {
 		const dv_check *c = &v->check;
 		ok = cJSON_AddBoolToObject(root, "holds", c->holds) != NULL &&
+		     cJSON_AddStringToObject(root, "verdict",
+		                             dv_verdict_name(c->verdict)) != NULL &&
 		     cJSON_AddBoolToObject(root, "exact", c->exact) != NULL;
 		if (ok && !c->exact && !c->shape_differs)
-			ok = cJSON_AddNumberToObject(root, "max_abs_error", c->max_abs) &&
-			     cJSON_AddNumberToObject(root, "max_rel_error", c->max_rel);
+			ok = cJSON_AddNumberToObject(root, "max_difference",
+			                             c->max_abs) &&
+			     cJSON_AddNumberToObject(root, "max_bound", c->max_bound);
 		if (ok && c->shape_differs) {
 			ok = cJSON_AddItemToObject(
 			             root, "left_size",

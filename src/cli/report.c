@@ -125,20 +125,28 @@ static cJSON *json_verdict(const lesson_verdict *v)
 		return o;
 	}
 	cJSON_AddBoolToObject(o, "holds", c->holds);
+	cJSON_AddStringToObject(o, "verdict", dv_verdict_name(c->verdict));
 	cJSON_AddItemToObject(o, "left_size",
 	                      json_pair(v->value.mat->rows, v->value.mat->cols));
 	cJSON_AddItemToObject(o, "right_size",
 	                      json_pair(v->value.mat2->rows, v->value.mat2->cols));
 	if (!c->exact) {
-		cJSON_AddNumberToObject(o, "max_abs_error", c->max_abs);
-		cJSON_AddNumberToObject(o, "max_rel_error", c->max_rel);
-		cJSON_AddNumberToObject(o, "tolerance", v->tol);
+		cJSON_AddNumberToObject(o, "max_difference", c->max_abs);
+		cJSON_AddNumberToObject(o, "max_bound", c->max_bound);
+		cJSON_AddStringToObject(o, "bound",
+		                        v->by_differences ? "finite differences"
+		                                          : "rounding");
 	}
 	if (!c->holds && !c->shape_differs) {
 		size_t i = (c->row - 1) * v->value.mat->cols + c->col - 1;
 		cJSON_AddItemToObject(o, "entry", json_pair(c->row, c->col));
 		cJSON_AddItemToObject(o, "left", json_entry(v->value.mat, i));
 		cJSON_AddItemToObject(o, "right", json_entry(v->value.mat2, i));
+		if (!c->exact) {
+			cJSON_AddNumberToObject(o, "difference", c->at.diff);
+			cJSON_AddNumberToObject(o, "entry_bound", c->at.bound);
+			cJSON_AddNumberToObject(o, "entry_scale", c->at.scale);
+		}
 	}
 	return o;
 }
@@ -158,6 +166,8 @@ static cJSON *json_check(const lesson_check *c)
 	cJSON_AddItemToObject(o, "numeric", json_verdict(&c->numeric));
 	if (c->disagree)
 		cJSON_AddBoolToObject(o, "verdicts_disagree", 1);
+	if (c->inconclusive)
+		cJSON_AddBoolToObject(o, "inconclusive", 1);
 	if (c->rows != NULL) {
 		cJSON *rows = cJSON_CreateArray();
 		for (size_t i = 0; rows != NULL && i < c->rows_r * c->rows_c; i++) {
@@ -169,20 +179,22 @@ static cJSON *json_check(const lesson_check *c)
 			        row, "entry",
 			        json_pair(i / c->rows_c + 1, i % c->rows_c + 1));
 			cJSON_AddNumberToObject(row, "analytic", r->analytic);
-			cJSON_AddNumberToObject(row, "numeric", r->numeric);
-			cJSON_AddNumberToObject(row, "gsl_error", r->gsl_error);
-			cJSON_AddNumberToObject(row, "abs_error", r->abs_error);
-			cJSON_AddNumberToObject(row, "rel_error", r->rel_error);
-			cJSON_AddBoolToObject(row, "agrees", r->agrees);
-			if (r->within_gsl_error)
-				cJSON_AddBoolToObject(row, "within_gsl_error", 1);
+			cJSON_AddNumberToObject(row, "analytic_bound", r->analytic_bound);
+			cJSON_AddNumberToObject(row, "numeric", r->numeric.value);
+			cJSON_AddNumberToObject(row, "gsl_error", r->numeric.gsl_error);
+			cJSON_AddNumberToObject(row, "rounding", r->numeric.rounding);
+			cJSON_AddNumberToObject(row, "difference", r->verdict.diff);
+			cJSON_AddNumberToObject(row, "bound", r->verdict.bound);
+			cJSON_AddStringToObject(row, "verdict",
+			                        dv_verdict_name(r->verdict.verdict));
+			cJSON_AddStringToObject(row, "differenced",
+			                        r->numeric.local ? "local" : "whole");
 			cJSON_AddItemToArray(rows, row);
 		}
 		cJSON_AddItemToObject(o, "gradient", rows);
 		cJSON_AddItemToObject(
 		        o, "worst",
 		        json_pair(c->worst / c->rows_c + 1, c->worst % c->rows_c + 1));
-		cJSON_AddNumberToObject(o, "tolerance", LESSON_GRAD_TOL);
 	}
 	if (c->instead != NULL)
 		cJSON_AddItemToObject(o, "instead", json_check(c->instead));
@@ -275,10 +287,10 @@ static void tap_yaml(FILE *f, const lesson_check *c)
 	if (c->exact.value.kind == DV_V_CHECK || c->exact.unevaluable)
 		fprintf(f, "  exact: %s\n",
 		        lesson_verdict_holds(&c->exact) ? "holds" : "fails");
-	fprintf(f, "  numeric: %s\n",
-	        lesson_verdict_holds(&c->numeric) ? "holds" : "fails");
+	fprintf(f, "  numeric: %s\n", dv_verdict_name(lesson_verdict_of(&c->numeric)));
 	if (c->numeric.value.kind == DV_V_CHECK && !n->exact && !n->shape_differs)
-		fprintf(f, "  max_rel_error: %.3g\n", n->max_rel);
+		fprintf(f, "  max_difference: %.3g\n  max_bound: %.3g\n", n->max_abs,
+		        n->max_bound);
 	if (c->instead != NULL)
 		fprintf(f, "  instead: %s\n",
 		        c->instead->passed ? "holds" : "does not hold");
@@ -349,10 +361,11 @@ static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
 	if (e->value.kind == DV_V_CHECK || e->unevaluable)
 		dv_strbuf_printf(b, "%s exactly, ",
 		                 lesson_verdict_holds(e) ? "holds" : "fails");
-	dv_strbuf_printf(b, "%s on numbers", lesson_verdict_holds(n) ? "holds" : "fails");
+	dv_strbuf_printf(b, "%s on numbers", dv_verdict_name(lesson_verdict_of(n)));
 	if (n->value.kind == DV_V_CHECK && !n->value.check.exact &&
 	    !n->value.check.shape_differs)
-		dv_strbuf_printf(b, " (max relative error %.2g)", n->value.check.max_rel);
+		dv_strbuf_printf(b, " (max difference %.2g, bound %.2g)",
+		                 n->value.check.max_abs, n->value.check.max_bound);
 	dv_strbuf_puts(b, ".\n");
 	if (c->instead != NULL)
 		md_check(b, c->instead, 1);

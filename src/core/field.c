@@ -65,6 +65,51 @@ double dv_act_derivative(dv_act act, double x)
 	return NAN;
 }
 
+double dv_act_lipschitz(dv_act act, int deriv)
+{
+	switch (act) {
+	case DV_ACT_IDENTITY:
+		return deriv ? 0.0 : 1.0;
+	case DV_ACT_SIGMOID:
+		/* max |s'| = 1/4; max |s''| = 1/(6 sqrt 3), rounded up */
+		return deriv ? 0.0962251 : 0.25;
+	case DV_ACT_TANH:
+		/* max |t''| = 4/(3 sqrt 3), rounded up */
+		return deriv ? 0.7698004 : 1.0;
+	case DV_ACT_RELU:
+		return deriv ? INFINITY : 1.0;
+	case DV_ACT_ABSTRACT:
+		break;
+	}
+	return NAN;
+}
+
+/* 1 / cosh(z), which goes to 0 instead of overflowing. */
+static double sech(double z)
+{
+	return 1.0 / cosh(z);
+}
+
+double dv_act_change(dv_act act, double x, double dx)
+{
+	double y = x + dx;
+	switch (act) {
+	case DV_ACT_IDENTITY:
+		return dx;
+	case DV_ACT_SIGMOID:
+		/* s(t) = (1 + tanh(t/2)) / 2 and the tanh identity below */
+		return 0.5 * sinh(dx / 2) * sech(y / 2) * sech(x / 2);
+	case DV_ACT_TANH:
+		/* tanh a - tanh b = sinh(a - b) / (cosh a cosh b) */
+		return sinh(dx) * sech(y) * sech(x);
+	case DV_ACT_RELU:
+		return dv_act_value(act, y) - dv_act_value(act, x);
+	case DV_ACT_ABSTRACT:
+		break;
+	}
+	return NAN;
+}
+
 double dv_act_diff(dv_act act, unsigned order, double x)
 {
 	if (order == 0)

@@ -66,6 +66,18 @@ extern const dv_field dv_field_double;
 /* The numeric activations, shared by the double field and its callers. */
 double dv_act_value(dv_act act, double x);
 double dv_act_derivative(dv_act act, double x);
+/*
+ * A Lipschitz constant of act (deriv 0) or of its derivative (deriv 1) over
+ * the whole real line: how far an error in x can move the result.  INFINITY
+ * where the function jumps (relu's derivative at 0), NAN for the abstract f.
+ */
+double dv_act_lipschitz(dv_act act, int deriv);
+/*
+ * act(x + dx) - act(x) without the cancellation of subtracting two nearby
+ * values: for sigmoid and tanh it is formed from sinh(dx), so a tiny dx
+ * keeps its relative accuracy (about 8 units in the last place).
+ */
+double dv_act_change(dv_act act, double x, double dx);
 /* The order-th derivative (0 to 2), NAN past that or for DV_ACT_ABSTRACT. */
 double dv_act_diff(dv_act act, unsigned order, double x);
 

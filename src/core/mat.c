@@ -1,6 +1,8 @@
 #include "core/mat.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -85,6 +87,25 @@ int dv_mat_from_doubles(dv_mat **out, size_t rows, size_t cols, const double *v,
 	return DV_OK;
 }
 
+int dv_mat_track(dv_mat *m, dv_diag *d)
+{
+	size_t n = dv_mat_len(m);
+
+	if (!dv_mat_is_double(m) || m->bound != NULL)
+		return DV_OK;
+	m->bound = calloc(n, sizeof *m->bound);
+	m->scale = malloc(n * sizeof *m->scale);
+	if (m->bound == NULL || m->scale == NULL) {
+		free(m->bound);
+		free(m->scale);
+		m->bound = m->scale = NULL;
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		m->scale[i] = fabs(dv_mat_get(m, i));
+	return DV_OK;
+}
+
 int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d)
 {
 	dv_mat *r = NULL;
@@ -106,6 +127,14 @@ int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d
 			return rc;
 		}
 	}
+	if (to == m->field && m->bound != NULL) {
+		if ((rc = dv_mat_track(r, d)) != DV_OK) {
+			dv_mat_free(r);
+			return rc;
+		}
+		memcpy(r->bound, m->bound, dv_mat_len(m) * sizeof *r->bound);
+		memcpy(r->scale, m->scale, dv_mat_len(m) * sizeof *r->scale);
+	}
 	*out = r;
 	return DV_OK;
 }
@@ -119,6 +148,8 @@ void dv_mat_free(dv_mat *m)
 {
 	if (m == NULL)
 		return;
+	free(m->bound);
+	free(m->scale);
 	if (m->gsl != NULL) {
 		gsl_matrix_free(m->gsl);
 	} else {

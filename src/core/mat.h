@@ -26,6 +26,16 @@ typedef struct dv_mat {
 	size_t rows, cols;
 	void *data;      /* rows * cols elements, row-major */
 	gsl_matrix *gsl; /* double field only: owns data (tda == cols) */
+	/*
+	 * Double field only: what each computed number knows of its own
+	 * accuracy (Higham's running error analysis).  bound[i] bounds the
+	 * distance of entry i from the exact real result of the same
+	 * computation on the same inputs; scale[i] is the size of the terms
+	 * it was computed from (the same computation on absolute values), the
+	 * yardstick a difference is judged against.  NULL means exact: bound
+	 * 0 and scale |entry|, as for given and random numbers.
+	 */
+	double *bound, *scale;
 } dv_mat;
 
 /* Checks rows x cols against the limits, naming what in `what`. */
@@ -62,6 +72,31 @@ static inline double dv_mat_get(const dv_mat *m, size_t i)
 {
 	return ((const double *)m->data)[i];
 }
+
+/* The unit roundoff of double precision, 2^-53. */
+#define DV_UNIT_ROUNDOFF 0x1p-53
+
+/* Higham's gamma_k = k u / (1 - k u): the bound of k roundings in a row. */
+static inline double dv_gamma(size_t k)
+{
+	double ku = (double)k * DV_UNIT_ROUNDOFF;
+	return ku / (1.0 - ku);
+}
+
+/* Entry i's error bound and scale (see bound and scale above). */
+static inline double dv_mat_bound_at(const dv_mat *m, size_t i)
+{
+	return m->bound != NULL ? m->bound[i] : 0.0;
+}
+
+static inline double dv_mat_scale_at(const dv_mat *m, size_t i)
+{
+	double v = ((const double *)m->data)[i];
+	return m->scale != NULL ? m->scale[i] : (v < 0 ? -v : v);
+}
+
+/* Gives a double matrix its bound and scale arrays (exact: 0 and |v|). */
+int dv_mat_track(dv_mat *m, dv_diag *d);
 
 /* Uniform [0, 1) or standard normal entries from rng. */
 int dv_mat_random(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols, int normal,

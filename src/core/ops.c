@@ -1,31 +1,34 @@
 #include "core/ops.h"
 
+#include <math.h>
 #include <stdlib.h>
 
-/*
- * Runs a freshly built plan (which it frees) on a and b, bringing a double
- * operand to the other's field first.
- */
-static int run(dv_mat **out, dv_plan *p, int rc, const dv_mat *a, const dv_mat *b,
-               dv_diag *d)
+int dv_op_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
+              dv_diag *d)
 {
 	dv_mat *promoted = NULL;
+	int rc;
 
 	*out = NULL;
-	if (rc != DV_OK)
-		return rc;
 	if (b != NULL && a->field != b->field) {
 		const dv_mat **lower = dv_mat_is_double(a) ? &a : &b;
 		const dv_field *to = dv_mat_is_double(a) ? b->field : a->field;
-		rc = dv_mat_convert(&promoted, *lower, to, d);
-		if (rc != DV_OK) {
-			dv_plan_free(p);
+		if ((rc = dv_mat_convert(&promoted, *lower, to, d)) != DV_OK)
 			return rc;
-		}
 		*lower = promoted;
 	}
 	rc = dv_plan_run(out, p, a, b, d);
 	dv_mat_free(promoted);
+	return rc;
+}
+
+/* Runs a freshly built plan, which it frees. */
+static int run(dv_mat **out, dv_plan *p, int rc, const dv_mat *a, const dv_mat *b,
+               dv_diag *d)
+{
+	*out = NULL;
+	if (rc == DV_OK)
+		rc = dv_op_run(out, p, a, b, d);
 	dv_plan_free(p);
 	return rc;
 }
@@ -159,6 +162,33 @@ int dv_op_power(dv_mat **out, const dv_mat *a, unsigned n, dv_diag *d)
 	return DV_OK;
 }
 
+/*
+ * The bounds of r = act(a) on doubles: the argument's error moves the
+ * result by at most the Lipschitz constant times it, and the library's own
+ * exp and tanh are good to a few units in the last place (8 allowed).
+ * Where the function jumps (relu' at 0) and the argument's bound reaches
+ * across the jump, the result may be either side: bound 1.
+ */
+static int activate_bounds(dv_mat *r, const dv_mat *a, dv_act act, int deriv, dv_diag *d)
+{
+	double lip = dv_act_lipschitz(act, deriv);
+	int rc = dv_mat_track(r, d);
+
+	for (size_t i = 0; rc == DV_OK && i < dv_mat_len(r); i++) {
+		double x = dv_mat_get(a, i), ex = dv_mat_bound_at(a, i);
+		double y = fabs(dv_mat_get(r, i));
+		if (isinf(lip)) {
+			r->bound[i] = fabs(x) <= ex ? 1.0 : 0.0;
+			r->scale[i] = 1.0;
+		} else {
+			r->bound[i] = lip * ex * (1.0 + dv_gamma(4)) +
+			              8.0 * DV_UNIT_ROUNDOFF * y + 0x1p-1074;
+			r->scale[i] = y + lip * dv_mat_scale_at(a, i);
+		}
+	}
+	return rc;
+}
+
 int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag *d)
 {
 	dv_mat *r = NULL;
@@ -174,6 +204,10 @@ int dv_op_activate(dv_mat **out, const dv_mat *a, dv_act act, int deriv, dv_diag
 			dv_mat_free(r);
 			return rc;
 		}
+	}
+	if (dv_mat_is_double(r) && (rc = activate_bounds(r, a, act, deriv, d)) != DV_OK) {
+		dv_mat_free(r);
+		return rc;
 	}
 	*out = r;
 	return DV_OK;
@@ -210,6 +244,13 @@ int dv_op_concat(dv_mat **out, const dv_mat *a, const dv_mat *b, int vertical, d
 				rc = f->copy(f, dst, e, d);
 			else
 				rc = f->from_double(f, dst, *(const double *)e, d);
+			if (rc == DV_OK && dv_mat_is_double(r) &&
+			    (a->bound != NULL || b->bound != NULL) &&
+			    (rc = dv_mat_track(r, d)) == DV_OK) {
+				size_t k = si * src->cols + sj;
+				r->bound[i * cols + j] = dv_mat_bound_at(src, k);
+				r->scale[i * cols + j] = dv_mat_scale_at(src, k);
+			}
 		}
 	}
 	if (rc != DV_OK) {

@@ -15,6 +15,13 @@
 #include "core/mat.h"
 #include "core/plan.h"
 
+/*
+ * Runs plan p on a and b (NULL for one operand), bringing a double operand
+ * to the other's field first.  p stays the caller's.
+ */
+int dv_op_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
+              dv_diag *d);
+
 /* conv (w->flip = 1) and xcorr (w->flip = 0) of x with kernel k. */
 int dv_op_window(dv_mat **out, const dv_mat *x, const dv_mat *k, const dv_window *w,
                  dv_diag *d);

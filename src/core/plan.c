@@ -1,6 +1,7 @@
 #include "core/plan.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 
 const char *dv_mode_name(dv_mode mode)
@@ -552,22 +553,51 @@ int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv
 	return DV_OK;
 }
 
-/* The numeric executor: the same plan over doubles, in a tight loop. */
-static void run_double(const dv_plan *p, double *out, const double *a, const double *b)
+/*
+ * The numeric executor: the same plan over doubles, in a tight loop.  Each
+ * result carries its running error bound (Higham, "Accuracy and Stability
+ * of Numerical Algorithms", 3.1): the operands' own bounds carried through
+ * the products, plus gamma_{k+3} times the sum of |terms| for the k terms'
+ * roundings (two products, the coefficient and the additions), plus the
+ * underflow of each product.  The scale is the same plan on the operands'
+ * scales, all coefficients taken positive.
+ */
+static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_mat *b)
 {
+	const double *av = a->data, *bv = b != NULL ? b->data : NULL;
+	double *out = r->data;
 	size_t n = p->rows * p->cols;
+
 	for (size_t o = 0; o < n; o++) {
-		double acc = 0.0;
+		double acc = 0.0, mag = 0.0, carried = 0.0, scale = 0.0;
+		size_t k = p->start[o + 1] - p->start[o];
 		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
 			const dv_term *term = &p->terms[t];
-			double v = p->coefs[term->c].value;
-			if (term->a >= 0)
-				v *= a[term->a];
-			if (term->b >= 0)
-				v *= b[term->b];
+			double c = p->coefs[term->c].value, v = c;
+			double x = 1.0, ex = 0.0, sx = 1.0, y = 1.0, ey = 0.0, sy = 1.0;
+			if (term->a >= 0) {
+				x = av[term->a];
+				ex = dv_mat_bound_at(a, (size_t)term->a);
+				sx = dv_mat_scale_at(a, (size_t)term->a);
+				v *= x;
+			}
+			if (term->b >= 0) {
+				y = bv[term->b];
+				ey = dv_mat_bound_at(b, (size_t)term->b);
+				sy = dv_mat_scale_at(b, (size_t)term->b);
+				v *= y;
+			}
 			acc += v;
+			mag += fabs(v);
+			c = fabs(c);
+			carried += c * (fabs(x) * ey + ex * fabs(y) + ex * ey);
+			scale += c * sx * sy;
 		}
 		out[o] = acc;
+		r->bound[o] = carried * (1.0 + dv_gamma(2 * k + 4)) +
+		              dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
+		              (double)(3 * k) * 0x1p-1074;
+		r->scale[o] = scale * (1.0 + dv_gamma(2 * k + 2));
 	}
 }
 
@@ -587,7 +617,11 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 	if ((rc = dv_mat_new(&r, f, p->rows, p->cols, d)) != DV_OK)
 		return rc;
 	if (f == &dv_field_double) {
-		run_double(p, r->data, a->data, b != NULL ? b->data : NULL);
+		if ((rc = dv_mat_track(r, d)) != DV_OK) {
+			dv_mat_free(r);
+			return rc;
+		}
+		run_double(p, r, a, b);
 		*out = r;
 		return DV_OK;
 	}

@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_deriv.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
 #include "core/ops.h"
+#include "expr/fd.h"
 #include "sym/diff.h"
 
 void dv_value_clear(dv_value *v)
@@ -43,11 +42,15 @@ struct dv_env {
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
                           const dv_node *call, dv_env *env, dv_diag *d);
 
+typedef int (*plan_fn)(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                       const dv_node *call, int param, dv_diag *d);
+
 typedef struct builtin {
 	dv_function_info info;
 	size_t min_args, max_args;
 	builtin_fn fn;
-	int param; /* passed through: flip, activation, derivative, ... */
+	int param;    /* passed through: flip, activation, derivative, ... */
+	plan_fn plan; /* the plan-based operations: builds the plan */
 } builtin;
 
 static const builtin *find_builtin(const char *name);
@@ -293,15 +296,20 @@ static int give_mat(dv_value *out, dv_mat *m, int rc)
 
 /* ---- the functions ---------------------------------------------------- */
 
-static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-                     dv_env *env, dv_diag *d)
+/*
+ * The plan-based functions: each builds the plan of its operation from its
+ * arguments (their shapes and options), and fn_planned runs it.  The
+ * finite differences (fd.c) take the same plans to recompute only what a
+ * moved entry feeds.  *by_numbers is set when the plan depends on the
+ * operand's numbers (max pooling), not only on its shape.
+ */
+static int plan_window(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                       const dv_node *call, int param, dv_diag *d)
 {
-	const builtin *self = find_builtin(call->text);
-	dv_window w = {DV_MODE_VALID, self->param, 1, 0};
-	dv_mat *m = NULL;
+	dv_window w = {DV_MODE_VALID, param, 1, 0};
 	int rc;
 
-	(void)env;
+	(void)by_numbers;
 	if ((rc = need_mat(&args[0], call->kids[0], "the input", d)) != DV_OK ||
 	    (rc = need_mat(&args[1], call->kids[1], "the kernel", d)) != DV_OK)
 		return rc;
@@ -341,53 +349,47 @@ static int fn_window(dv_value *out, dv_value *args, size_t nargs, const dv_node 
 			        opt);
 		}
 	}
-	rc = dv_op_window(&m, args[0].mat, args[1].mat, &w, d);
-	return give_mat(out, m, rc);
+	return dv_plan_window(out, args[0].mat->rows, args[0].mat->cols,
+	                      args[1].mat->rows, args[1].mat->cols, &w, d);
 }
 
 /* Unary rearrangements and sums: param picks the operation. */
 enum { UN_ROT180, UN_FLIPLR, UN_FLIPUD, UN_TRANSPOSE, UN_SUM };
 
-static int fn_unary(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-                    dv_env *env, dv_diag *d)
-{
-	const builtin *self = find_builtin(call->text);
-	const dv_mat *a = args[0].mat;
-	dv_mat *m = NULL;
-	int rc;
-
-	(void)nargs;
-	(void)env;
-	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
-		return rc;
-	switch (self->param) {
-	case UN_ROT180:
-		rc = dv_op_rot180(&m, a, d);
-		break;
-	case UN_FLIPLR:
-		rc = dv_op_fliplr(&m, a, d);
-		break;
-	case UN_FLIPUD:
-		rc = dv_op_flipud(&m, a, d);
-		break;
-	case UN_TRANSPOSE:
-		rc = dv_op_transpose(&m, a, d);
-		break;
-	default:
-		rc = dv_op_sum(&m, a, d);
-		break;
-	}
-	return give_mat(out, m, rc);
-}
-
-static int fn_pad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-                  dv_env *env, dv_diag *d)
+static int plan_unary(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                      const dv_node *call, int param, dv_diag *d)
 {
 	size_t r, c;
-	dv_mat *m = NULL;
 	int rc;
 
-	(void)env;
+	(void)by_numbers;
+	(void)nargs;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
+		return rc;
+	r = args[0].mat->rows;
+	c = args[0].mat->cols;
+	switch (param) {
+	case UN_ROT180:
+		return dv_plan_rot180(out, r, c, d);
+	case UN_FLIPLR:
+		return dv_plan_fliplr(out, r, c, d);
+	case UN_FLIPUD:
+		return dv_plan_flipud(out, r, c, d);
+	case UN_TRANSPOSE:
+		return dv_plan_transpose(out, r, c, d);
+	default:
+		return dv_plan_sum(out, r, c, d);
+	}
+}
+
+static int plan_pad(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                    const dv_node *call, int param, dv_diag *d)
+{
+	size_t r, c;
+	int rc;
+
+	(void)by_numbers;
+	(void)param;
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
 	    (rc = need_count(&r, &args[1], call->kids[1], "the padding", 0, 1024, d)) !=
 	            DV_OK)
@@ -397,38 +399,17 @@ static int fn_pad(dv_value *out, dv_value *args, size_t nargs, const dv_node *ca
 	    (rc = need_count(&c, &args[2], call->kids[2], "the padding of the columns", 0,
 	                     1024, d)) != DV_OK)
 		return rc;
-	rc = dv_op_pad(&m, args[0].mat, r, c, d);
-	return give_mat(out, m, rc);
+	return dv_plan_pad(out, args[0].mat->rows, args[0].mat->cols, r, c, d);
 }
 
-static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-                    dv_env *env, dv_diag *d)
+static int plan_pool(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                     const dv_node *call, int down, dv_diag *d)
 {
-	const builtin *self = find_builtin(call->text);
-	dv_mat *m = NULL;
-	double v;
-	int rc;
-
-	(void)nargs;
-	(void)env;
-	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
-		return rc;
-	v = (double)(self->param ? args[0].mat->cols : args[0].mat->rows);
-	rc = dv_mat_from_doubles(&m, 1, 1, &v, d);
-	return give_mat(out, m, rc);
-}
-
-static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-                   dv_env *env, dv_diag *d)
-{
-	const builtin *self = find_builtin(call->text);
-	int down = self->param;
 	dv_pool pool = DV_POOL_SUM;
+	const dv_mat *a = args[0].mat;
 	size_t n;
-	dv_mat *m = NULL;
 	int rc;
 
-	(void)env;
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
 	    (rc = need_count(&n, &args[1], call->kids[1], "the block size", 1, 1024,
 	                     d)) != DV_OK)
@@ -449,31 +430,61 @@ static int fn_pool(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 			                  "unknown pooling '%s' (expected %s)",
 			                  args[2].str, what);
 	}
-	if (down)
-		rc = dv_op_down(&m, args[0].mat, n, pool, d);
-	else
-		rc = dv_op_up(&m, args[0].mat, n, pool, d);
-	return give_mat(out, m, rc);
+	if (!down)
+		return dv_plan_up(out, a->rows, a->cols, n, pool, d);
+	if (pool != DV_POOL_MAX)
+		return dv_plan_down(out, a->rows, a->cols, n, pool, d);
+	*by_numbers = 1;
+	return dv_plan_down_max(out, a, n, d);
 }
 
 enum { BI_KRON, BI_HADAMARD };
 
-static int fn_binary(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
-                     dv_env *env, dv_diag *d)
+static int plan_binary(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                       const dv_node *call, int param, dv_diag *d)
+{
+	const dv_mat *a = args[0].mat, *b = args[1].mat;
+	int rc;
+
+	(void)by_numbers;
+	(void)nargs;
+	if ((rc = need_mat(&args[0], call->kids[0], "the first argument", d)) != DV_OK ||
+	    (rc = need_mat(&args[1], call->kids[1], "the second argument", d)) != DV_OK)
+		return rc;
+	if (param == BI_KRON)
+		return dv_plan_kron(out, a->rows, a->cols, b->rows, b->cols, d);
+	return dv_plan_hadamard(out, a->rows, a->cols, b->rows, b->cols, d);
+}
+
+static int fn_planned(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+                      dv_env *env, dv_diag *d)
+{
+	dv_plan *p = NULL;
+	dv_mat *m = NULL;
+	int by_numbers = 0;
+	int rc = dv_eval_call_plan(&p, &by_numbers, call, args, nargs, d);
+
+	(void)env;
+	if (rc == DV_OK)
+		rc = dv_op_run(&m, p, args[0].mat, p->b_len != 0 ? args[1].mat : NULL, d);
+	dv_plan_free(p);
+	return give_mat(out, m, rc);
+}
+
+static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
+                    dv_env *env, dv_diag *d)
 {
 	const builtin *self = find_builtin(call->text);
 	dv_mat *m = NULL;
+	double v;
 	int rc;
 
 	(void)nargs;
 	(void)env;
-	if ((rc = need_mat(&args[0], call->kids[0], "the first argument", d)) != DV_OK ||
-	    (rc = need_mat(&args[1], call->kids[1], "the second argument", d)) != DV_OK)
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
 		return rc;
-	if (self->param == BI_KRON)
-		rc = dv_op_kron(&m, args[0].mat, args[1].mat, d);
-	else
-		rc = dv_op_hadamard(&m, args[0].mat, args[1].mat, d);
+	v = (double)(self->param ? args[0].mat->cols : args[0].mat->rows);
+	rc = dv_mat_from_doubles(&m, 1, 1, &v, d);
 	return give_mat(out, m, rc);
 }
 
@@ -519,80 +530,6 @@ static int fn_sym(dv_value *out, dv_value *args, size_t nargs, const dv_node *ca
 	return give_mat(out, m, rc);
 }
 
-typedef struct fd_point {
-	const dv_node *loss;
-	dv_env *env;
-	double *entry; /* the entry being moved */
-	int rc;
-	dv_diag *d;
-} fd_point;
-
-static double fd_loss(double x, void *p)
-{
-	fd_point *fp = p;
-	dv_value v;
-	double r = NAN;
-
-	if (fp->rc != DV_OK)
-		return NAN;
-	*fp->entry = x;
-	fp->rc = dv_eval(&v, fp->loss, fp->env, fp->d);
-	if (fp->rc == DV_OK &&
-	    (v.kind != DV_V_MAT || !dv_mat_is_scalar(v.mat) || !dv_mat_is_double(v.mat)))
-		fp->rc =
-		        dv_fail(fp->d, DV_E_SHAPE, "the function must be a number (1x1)");
-	if (fp->rc == DV_OK)
-		r = dv_mat_get(v.mat, 0);
-	dv_value_clear(&v);
-	return r;
-}
-
-int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
-                    dv_env *env, dv_diag *d)
-{
-	dv_mat *x = dv_env_lookup_mut(env, var), *g = NULL, *e = NULL;
-	fd_point fp = {loss, env, NULL, DV_OK, d};
-	gsl_function fn = {fd_loss, &fp};
-	int rc;
-
-	*grad = NULL;
-	if (errors != NULL)
-		*errors = NULL;
-	if (x == NULL || !dv_mat_is_double(x))
-		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
-	if ((rc = dv_mat_new(&g, &dv_field_double, x->rows, x->cols, d)) != DV_OK ||
-	    (rc = dv_mat_new(&e, &dv_field_double, x->rows, x->cols, d)) != DV_OK) {
-		dv_mat_free(g);
-		return rc;
-	}
-	for (size_t i = 0; i < dv_mat_len(x) && rc == DV_OK; i++) {
-		double *entry = (double *)x->data + i, x0 = *entry, h;
-		double *gi = (double *)g->data + i, *ei = (double *)e->data + i;
-		/* GSL starts from h and refines; scale it with the entry */
-		h = 1e-5 * fmax(1.0, fabs(x0));
-		fp.entry = entry;
-		rc = gsl_deriv_central(&fn, x0, h, gi, ei);
-		*entry = x0;
-		if (fp.rc != DV_OK)
-			rc = fp.rc;
-		else if (rc != GSL_SUCCESS || !isfinite(*gi))
-			rc = dv_fail(d, DV_E_NUMERIC,
-			             "finite differences failed at entry (%zu,%zu) of %s",
-			             i / x->cols + 1, i % x->cols + 1, var);
-	}
-	if (rc != DV_OK) {
-		dv_mat_free(g);
-		dv_mat_free(e);
-		return rc;
-	}
-	*grad = g;
-	if (errors != NULL)
-		*errors = e;
-	else
-		dv_mat_free(e);
-	return DV_OK;
-}
-
 static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
                    dv_env *env, dv_diag *d)
 {
@@ -617,7 +554,7 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 			                  "the function must be a number (1x1), not a "
 			                  "%zux%zu matrix",
 			                  args[0].mat->rows, args[0].mat->cols);
-		rc = dv_eval_fd_grad(&m, NULL, call->kids[0], var->text, env, d);
+		rc = dv_fd_grad(&m, NULL, call->kids[0], var->text, env, d);
 		return give_mat(out, m, rc);
 	}
 	rc = sym_mat_grad(&m, args[0].mat, args[1].mat, d);
@@ -628,54 +565,6 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	return give_mat(out, m, rc);
 }
 
-/* Compares a and b entry by entry into c. */
-int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_diag *d)
-{
-	memset(c, 0, sizeof *c);
-	c->holds = 1;
-	c->exact = !dv_mat_is_double(a) || !dv_mat_is_double(b);
-	if (a->rows != b->rows || a->cols != b->cols) {
-		c->holds = 0;
-		c->shape_differs = 1;
-		return DV_OK;
-	}
-	if (dv_mat_is_double(a) && dv_mat_is_double(b)) {
-		for (size_t i = 0; i < dv_mat_len(a); i++) {
-			double x = dv_mat_get(a, i), y = dv_mat_get(b, i);
-			double abs_err = fabs(x - y);
-			double rel = abs_err / fmax(1e-8, fabs(x) + fabs(y));
-			c->max_abs = fmax(c->max_abs, abs_err);
-			c->max_rel = fmax(c->max_rel, rel);
-			if (rel > tol && c->holds) {
-				c->holds = 0;
-				c->row = i / a->cols + 1;
-				c->col = i % a->cols + 1;
-			}
-		}
-		return DV_OK;
-	}
-	c->exact = 1;
-	{
-		const dv_field *f = dv_mat_is_double(a) ? b->field : a->field;
-		dv_mat *pa = NULL, *pb = NULL;
-		int rc = dv_mat_convert(&pa, a, f, d);
-		if (rc == DV_OK)
-			rc = dv_mat_convert(&pb, b, f, d);
-		for (size_t i = 0; rc == DV_OK && i < dv_mat_len(a); i++) {
-			if (!sym_poly_equal(*(sym_poly **)dv_mat_at(pa, i),
-			                    *(sym_poly **)dv_mat_at(pb, i))) {
-				c->holds = 0;
-				c->row = i / a->cols + 1;
-				c->col = i % a->cols + 1;
-				break;
-			}
-		}
-		dv_mat_free(pa);
-		dv_mat_free(pb);
-		return rc;
-	}
-}
-
 static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
                     dv_env *env, dv_diag *d)
 {
@@ -683,7 +572,7 @@ static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 
 	(void)nargs;
 	(void)env;
-	double tol = DV_EQUAL_REL_TOL;
+	double tol = 0.0;
 
 	if ((rc = need_mat(&args[0], call->kids[0], "the left side", d)) != DV_OK ||
 	    (rc = need_mat(&args[1], call->kids[1], "the right side", d)) != DV_OK)
@@ -746,11 +635,12 @@ static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	 1,                                                                              \
 	 1,                                                                              \
 	 fn_activation,                                                                  \
-	 (act)*2},                                                                       \
+	 (act)*2,                                                                        \
+	 NULL},                                                                          \
 	{                                                                                \
 		{"d" name, "d" name "(X)",                                               \
 		 "the derivative of " name ", entry by entry"},                          \
-		        1, 1, fn_activation, (act)*2 + 1                                 \
+		        1, 1, fn_activation, (act)*2 + 1, NULL                           \
 	}
 
 static const builtin builtins[] = {
@@ -758,69 +648,86 @@ static const builtin builtins[] = {
           "2-D convolution, the kernel rotated by 180 degrees (Octave's conv2)"},
          2,
          7,
-         fn_window,
-         1},
+         fn_planned,
+         1,
+         plan_window},
         {{"conv2", "conv2(X, K [, mode] ...)", "the same as conv, as the notes write it"},
          2,
          7,
-         fn_window,
-         1},
+         fn_planned,
+         1,
+         plan_window},
         {{"xcorr", "xcorr(X, K [, 'valid'|'full'|'same'] [, 'stride', s] [, 'pad', p])",
           "2-D cross-correlation, no rotation (Octave's filter2)"},
          2,
          7,
-         fn_window,
-         0},
+         fn_planned,
+         0,
+         plan_window},
         {{"rot180", "rot180(A)", "A rotated by 180 degrees (rot90(A, 2))"},
          1,
          1,
-         fn_unary,
-         UN_ROT180},
+         fn_planned,
+         UN_ROT180,
+         plan_unary},
         {{"fliplr", "fliplr(A)", "A with its columns in reverse order"},
          1,
          1,
-         fn_unary,
-         UN_FLIPLR},
+         fn_planned,
+         UN_FLIPLR,
+         plan_unary},
         {{"flipud", "flipud(A)", "A with its rows in reverse order"},
          1,
          1,
-         fn_unary,
-         UN_FLIPUD},
+         fn_planned,
+         UN_FLIPUD,
+         plan_unary},
         {{"transpose", "transpose(A)", "A transposed, the same as A'"},
          1,
          1,
-         fn_unary,
-         UN_TRANSPOSE},
+         fn_planned,
+         UN_TRANSPOSE,
+         plan_unary},
         {{"sum", "sum(A)", "the sum of every entry of A (Octave: sum(A(:)))"},
          1,
          1,
-         fn_unary,
-         UN_SUM},
+         fn_planned,
+         UN_SUM,
+         plan_unary},
         {{"pad", "pad(A, n [, m])",
           "A with n rows of zeros above and below, n (or m) columns on each side"},
          2,
          3,
-         fn_pad,
-         0},
-        {{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0},
-        {{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1},
+         fn_planned,
+         0,
+         plan_pad},
+        {{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0, NULL},
+        {{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1, NULL},
         {{"down", "down(A, n [, 'sum'|'mean'|'max'])",
           "pooling over n x n blocks; 'sum' by default, as Bouvrie"},
          2,
          3,
-         fn_pool,
-         1},
+         fn_planned,
+         1,
+         plan_pool},
         {{"up", "up(A, n [, 'sum'|'mean'])", "kron(A, ones(n)); times 1/n^2 with 'mean'"},
          2,
          3,
-         fn_pool,
-         0},
-        {{"kron", "kron(A, B)", "the Kronecker product"}, 2, 2, fn_binary, BI_KRON},
+         fn_planned,
+         0,
+         plan_pool},
+        {{"kron", "kron(A, B)", "the Kronecker product"},
+         2,
+         2,
+         fn_planned,
+         BI_KRON,
+         plan_binary},
         {{"hadamard", "hadamard(A, B)", "the element-wise product, the same as A .* B"},
          2,
          2,
-         fn_binary,
-         BI_HADAMARD},
+         fn_planned,
+         BI_HADAMARD,
+         plan_binary},
         ACT("sigmoid", DV_ACT_SIGMOID),
         ACT("tanh", DV_ACT_TANH),
         ACT("relu", DV_ACT_RELU),
@@ -829,45 +736,52 @@ static const builtin builtins[] = {
          1,
          1,
          fn_activation,
-         DV_ACT_ABSTRACT * 2},
+         DV_ACT_ABSTRACT * 2,
+         NULL},
         {{"df", "df(X)", "its derivative f', as a symbol: f'(x11), ..."},
          1,
          1,
          fn_activation,
-         DV_ACT_ABSTRACT * 2 + 1},
+         DV_ACT_ABSTRACT * 2 + 1,
+         NULL},
         {{"sym", "sym(rows, cols, 'x')",
           "a matrix of symbols x11, x12, ... (1x1: the scalar x)"},
          3,
          3,
          fn_sym,
-         0},
+         0,
+         NULL},
         {{"grad", "grad(E, X)",
           "dE/dx for every entry x of X: exact on symbols, central differences on "
           "numbers"},
          2,
          2,
          fn_grad,
-         0},
+         0,
+         NULL},
         {{"equal", "equal(A, B [, tol])",
           "whether A = B, exactly for symbols, to relative error tol (1e-9) for "
           "numbers"},
          2,
          3,
          fn_equal,
-         0},
+         0,
+         NULL},
         {{"rand", "rand(n [, m])", "uniform random numbers in [0, 1) (seeded by --seed)"},
          1,
          2,
          fn_make,
-         MK_RAND},
+         MK_RAND,
+         NULL},
         {{"randn", "randn(n [, m])", "standard normal random numbers (seeded by --seed)"},
          1,
          2,
          fn_make,
-         MK_RANDN},
-        {{"zeros", "zeros(n [, m])", "a matrix of zeros"}, 1, 2, fn_make, MK_ZEROS},
-        {{"ones", "ones(n [, m])", "a matrix of ones"}, 1, 2, fn_make, MK_ONES},
-        {{"eye", "eye(n [, m])", "the identity matrix"}, 1, 2, fn_make, MK_EYE},
+         MK_RANDN,
+         NULL},
+        {{"zeros", "zeros(n [, m])", "a matrix of zeros"}, 1, 2, fn_make, MK_ZEROS, NULL},
+        {{"ones", "ones(n [, m])", "a matrix of ones"}, 1, 2, fn_make, MK_ONES, NULL},
+        {{"eye", "eye(n [, m])", "the identity matrix"}, 1, 2, fn_make, MK_EYE, NULL},
 };
 
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
@@ -878,6 +792,38 @@ static const builtin *find_builtin(const char *name)
 		if (strcmp(builtins[i].info.name, name) == 0)
 			return &builtins[i];
 	return NULL;
+}
+
+int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_value *args,
+                      size_t nargs, dv_diag *d)
+{
+	const builtin *b = find_builtin(call->text);
+
+	*out = NULL;
+	*by_numbers = 0;
+	if (b == NULL || b->plan == NULL)
+		return DV_OK;
+	return b->plan(out, by_numbers, args, nargs, call, b->param, d);
+}
+
+int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
+                            int *deriv)
+{
+	const builtin *b = find_builtin(call->text);
+
+	if (b == NULL || b->fn != fn_activation)
+		return 0;
+	*act = (dv_act)(b->param / 2);
+	*deriv = b->param % 2;
+	if (*act == DV_ACT_ABSTRACT)
+		*act = env->f_is;
+	return 1;
+}
+
+const dv_node *dv_env_definition(const dv_env *env, const char *name)
+{
+	const binding *b = find_binding(env, name);
+	return b != NULL ? b->def : NULL;
 }
 
 int dv_eval_is_function(const char *name)
@@ -1124,13 +1070,19 @@ static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 	v = dv_mat_get(b, 0);
 	if (v == 0.0)
 		return dv_fail(d, DV_E_DOMAIN, "division by zero");
-	if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+	if (v == floor(v) && fabs(v) <= 9007199254740992.0 &&
+	    dv_mat_bound_at(b, 0) == 0.0)
 		/* Exact for every field: a / n is (1/n) a. */
 		return dv_op_scale(out, a, v > 0 ? 1 : -1, (long long)fabs(v), d);
 	{
 		dv_mat *inv = NULL;
 		double r = 1.0 / v;
+		double ev = dv_mat_bound_at(b, 0);
 		int rc = dv_mat_from_doubles(&inv, 1, 1, &r, d);
+		/* 1/v is rounded once, and moves by about ev/v^2 with v */
+		if (rc == DV_OK && (rc = dv_mat_track(inv, d)) == DV_OK)
+			inv->bound[0] = DV_UNIT_ROUNDOFF * fabs(r) +
+			                (ev < fabs(v) / 2 ? 2.0 * ev * r * r : INFINITY);
 		if (rc == DV_OK)
 			rc = dv_op_matmul(out, inv, a, d);
 		dv_mat_free(inv);
@@ -1154,9 +1106,29 @@ static int power(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_tok_kind op,
 	return dv_op_power(out, a, (unsigned)e, d);
 }
 
+int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const dv_mat *r,
+                        dv_diag *d)
+{
+	*out = NULL;
+	switch (n->op) {
+	case DV_T_PLUS:
+	case DV_T_MINUS:
+		return dv_plan_add(out, l->rows, l->cols, r->rows, r->cols,
+		                   n->op == DV_T_PLUS ? 1 : -1, d);
+	case DV_T_STAR:
+		return dv_plan_matmul(out, l->rows, l->cols, r->rows, r->cols, d);
+	case DV_T_DOTSTAR:
+	case DV_T_HADAMARD:
+		return dv_plan_hadamard(out, l->rows, l->cols, r->rows, r->cols, d);
+	default:
+		return DV_OK;
+	}
+}
+
 static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
 	dv_value l = {0}, r = {0};
+	dv_plan *p = NULL;
 	dv_mat *m = NULL;
 	char what[64];
 	int rc;
@@ -1169,25 +1141,13 @@ static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	if ((rc = dv_eval(&r, n->kids[1], env, d)) != DV_OK ||
 	    (rc = need_mat(&r, n->kids[1], what, d)) != DV_OK)
 		goto out;
-	switch (n->op) {
-	case DV_T_PLUS:
-	case DV_T_MINUS:
-		rc = dv_op_add(&m, l.mat, r.mat, n->op == DV_T_PLUS ? 1 : -1, d);
-		break;
-	case DV_T_STAR:
-		rc = dv_op_matmul(&m, l.mat, r.mat, d);
-		break;
-	case DV_T_SLASH:
+	if ((rc = dv_eval_binary_plan(&p, n, l.mat, r.mat, d)) == DV_OK && p != NULL)
+		rc = dv_op_run(&m, p, l.mat, r.mat, d);
+	else if (rc == DV_OK && n->op == DV_T_SLASH)
 		rc = divide(&m, l.mat, r.mat, d);
-		break;
-	case DV_T_DOTSTAR:
-	case DV_T_HADAMARD:
-		rc = dv_op_hadamard(&m, l.mat, r.mat, d);
-		break;
-	default:
+	else if (rc == DV_OK)
 		rc = power(&m, l.mat, r.mat, n->op, d);
-		break;
-	}
+	dv_plan_free(p);
 	if (rc != DV_OK && d != NULL && d->line == 0) {
 		char prefix[16];
 		snprintf(prefix, sizeof prefix, "'%s': ", op_text(n->op));

@@ -13,29 +13,15 @@
 #define DV_EVAL_H
 
 #include "core/diag.h"
+#include "check/compare.h"
 #include "core/mat.h"
+#include "core/plan.h"
 
 #include <gsl/gsl_rng.h>
 #include "expr/parser.h"
 #include "sym/ctx.h"
 
 typedef enum dv_value_kind { DV_V_NONE, DV_V_MAT, DV_V_STR, DV_V_CHECK } dv_value_kind;
-
-/* Numeric sides are equal when every relative error is at most this. */
-#define DV_EQUAL_REL_TOL 1e-9
-
-/*
- * The outcome of equal(A, B): exact when either side is symbolic (both
- * expanded to canonical polynomials, equal for every input of that size),
- * numeric otherwise.  mat and mat2 of the value hold the two sides.
- */
-typedef struct dv_check {
-	int holds;
-	int exact;
-	int shape_differs;
-	size_t row, col;         /* first entry that differs, 1-based; 0 if none */
-	double max_abs, max_rel; /* numeric: largest errors over all entries */
-} dv_check;
 
 typedef struct dv_value {
 	dv_value_kind kind;
@@ -82,18 +68,23 @@ int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d);
 int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d);
 
 /*
- * Compares a and b entry by entry: exactly when either is symbolic, else
- * with relative error |a-b| / max(1e-8, |a|+|b|) at most tol.
+ * For the finite differences (fd.c), which recompute only what a moved
+ * entry feeds, the evaluator's own definitions of its operations:
+ *
+ * the plan of a call with these argument values (NULL when the function is
+ * not a plan-based operation; *by_numbers when the plan depends on the
+ * operands' numbers, as max pooling does);
  */
-int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_diag *d);
-
-/*
- * dE/dx for every entry of the numbers bound to var, by central finite
- * differences (gsl_deriv_central) of the tree `loss`, a 1 x 1 function;
- * errors gets GSL's error estimate per entry (may be NULL).
- */
-int dv_eval_fd_grad(dv_mat **grad, dv_mat **errors, const dv_node *loss, const char *var,
-                    dv_env *env, dv_diag *d);
+int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_value *args,
+                      size_t nargs, dv_diag *d);
+/* the plan of a binary operator (NULL for '/', '^' and '.^'); */
+int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const dv_mat *r,
+                        dv_diag *d);
+/* whether a call is an activation, and which (f as the lesson says); */
+int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
+                            int *deriv);
+/* the tree a name is defined by, or NULL. */
+const dv_node *dv_env_definition(const dv_env *env, const char *name);
 
 /* Whether name is a function of the language. */
 int dv_eval_is_function(const char *name);

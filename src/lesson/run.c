@@ -184,9 +184,18 @@ static int uses_grad(const dv_node *n)
 	return 0;
 }
 
+dv_verdict lesson_verdict_of(const lesson_verdict *v)
+{
+	if (v->unevaluable)
+		return DV_VERDICT_FAILS;
+	if (v->value.kind != DV_V_CHECK)
+		return DV_VERDICT_INCONCLUSIVE;
+	return v->value.check.verdict;
+}
+
 int lesson_verdict_holds(const lesson_verdict *v)
 {
-	return !v->unevaluable && v->value.kind == DV_V_CHECK && v->value.check.holds;
+	return lesson_verdict_of(v) == DV_VERDICT_HOLDS;
 }
 
 /*
@@ -194,8 +203,7 @@ int lesson_verdict_holds(const lesson_verdict *v)
  * sizes do not fit (a 'valid' convolution with a kernel larger than its
  * input, at sizes given by --size) makes the statement fail there.
  */
-static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, double tol,
-                      dv_diag *d)
+static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, dv_diag *d)
 {
 	dv_mat *l = NULL, *r = NULL;
 	int rc = lesson_eval(&l, a->lhs, env, d);
@@ -210,7 +218,7 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, do
 		                              : dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	if (rc == DV_OK)
-		rc = dv_compare(&v->value.check, l, r, tol, d);
+		rc = dv_compare(&v->value.check, l, r, 0.0, d);
 	if (rc != DV_OK) {
 		dv_mat_free(l);
 		dv_mat_free(r);
@@ -219,19 +227,20 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, do
 	v->value.kind = DV_V_CHECK;
 	v->value.mat = l;
 	v->value.mat2 = r;
-	v->tol = tol;
+	v->by_differences = uses_grad(a->lhs) || uses_grad(a->rhs);
 	return DV_OK;
 }
 
 static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
                           dv_diag *d)
 {
-	dv_mat *fd = NULL, *err = NULL, *analytic = NULL;
+	dv_mat *fd = NULL, *analytic = NULL;
+	dv_fd_entry *entries = NULL;
 	lesson_verdict *v = &c->numeric;
 	double worst = -1;
 	int rc;
 
-	if ((rc = dv_eval_fd_grad(&fd, &err, a->loss, a->wrt, env, d)) != DV_OK) {
+	if ((rc = dv_fd_grad(&fd, &entries, a->loss, a->wrt, env, d)) != DV_OK) {
 		dv_diag_locate(d, a->line, a->column);
 		return rc;
 	}
@@ -244,6 +253,11 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 		                fd->cols);
 		goto out;
 	}
+	if (!dv_mat_is_double(analytic)) {
+		rc = dv_fail_at(d, DV_E_ARGS, a->rhs->line, a->rhs->column,
+		                "the claimed gradient must be numbers here");
+		goto out;
+	}
 	c->rows = calloc(dv_mat_len(fd), sizeof *c->rows);
 	if (c->rows == NULL) {
 		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
@@ -251,43 +265,37 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 	}
 	c->rows_r = fd->rows;
 	c->rows_c = fd->cols;
-	memset(&v->value.check, 0, sizeof v->value.check);
-	v->value.check.holds = 1;
+	/* one verdict over the whole matrix, the same rule entry by entry */
+	if ((rc = dv_compare(&v->value.check, fd, analytic, 0.0, d)) != DV_OK)
+		goto out;
 	for (size_t i = 0; i < dv_mat_len(fd); i++) {
 		lesson_grad_row *row = &c->rows[i];
-		double scale;
 		row->analytic = dv_mat_get(analytic, i);
-		row->numeric = dv_mat_get(fd, i);
-		row->gsl_error = dv_mat_get(err, i);
-		row->abs_error = fabs(row->analytic - row->numeric);
-		scale = fabs(row->analytic) + fabs(row->numeric);
-		row->rel_error = row->abs_error / fmax(1e-8, scale);
-		row->agrees = row->rel_error <= LESSON_GRAD_TOL;
-		if (!row->agrees && row->abs_error <= row->gsl_error &&
-		    row->gsl_error <= LESSON_GRAD_TOL * fmax(1.0, scale)) {
-			row->agrees = 1;
-			row->within_gsl_error = 1;
-		}
-		if (row->rel_error > worst) {
-			worst = row->rel_error;
-			c->worst = i;
-		}
-		v->value.check.max_abs = fmax(v->value.check.max_abs, row->abs_error);
-		v->value.check.max_rel = fmax(v->value.check.max_rel, row->rel_error);
-		if (!row->agrees && v->value.check.holds) {
-			v->value.check.holds = 0;
-			v->value.check.row = i / fd->cols + 1;
-			v->value.check.col = i % fd->cols + 1;
+		row->analytic_bound = dv_mat_bound_at(analytic, i);
+		row->numeric = entries[i];
+		row->verdict = dv_compare_numbers(
+		        dv_mat_get(fd, i), dv_mat_bound_at(fd, i), dv_mat_scale_at(fd, i),
+		        row->analytic, row->analytic_bound, dv_mat_scale_at(analytic, i),
+		        0.0);
+		/* the worst entry: the one furthest out of (or nearest to) its bound */
+		{
+			double ratio = row->verdict.bound > 0
+			                       ? row->verdict.diff / row->verdict.bound
+			                       : (row->verdict.diff > 0 ? INFINITY : 0);
+			if (ratio > worst) {
+				worst = ratio;
+				c->worst = i;
+			}
 		}
 	}
 	v->value.kind = DV_V_CHECK;
 	v->value.mat = fd;
 	v->value.mat2 = analytic;
-	v->tol = LESSON_GRAD_TOL;
+	v->by_differences = 1;
 	fd = analytic = NULL;
 out:
 	dv_mat_free(fd);
-	dv_mat_free(err);
+	free(entries);
 	dv_mat_free(analytic);
 	return rc;
 }
@@ -296,7 +304,8 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
                   dv_diag *d)
 {
 	lesson_check *c = calloc(1, sizeof *c);
-	int rc, exact_holds = -1, numeric_holds;
+	int rc, exact_holds = -1;
+	dv_verdict numeric;
 
 	*out = c;
 	if (c == NULL)
@@ -304,7 +313,7 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	c->action = a;
 	c->expect_holds = a->kind != LESSON_REFUTE;
 	/* exactly, on symbols, where the statement has an exact form */
-	rc = compare_in(&c->exact, a, r->symbols, LESSON_NUMERIC_TOL, d);
+	rc = compare_in(&c->exact, a, r->symbols, d);
 	if (rc == DV_E_SYMBOLIC || rc == DV_E_LIMIT) {
 		c->exact.unavailable = strdup(d->message);
 		if (c->exact.unavailable == NULL)
@@ -324,16 +333,15 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	if (a->kind == LESSON_GRADCHECK)
 		rc = gradcheck_rows(c, a, r->checked, d);
 	else
-		rc = compare_in(&c->numeric, a, r->checked,
-		                uses_grad(a->lhs) || uses_grad(a->rhs)
-		                        ? LESSON_GRAD_TOL
-		                        : LESSON_NUMERIC_TOL,
-		                d);
+		rc = compare_in(&c->numeric, a, r->checked, d);
 	if (rc != DV_OK)
 		return rc;
-	numeric_holds = lesson_verdict_holds(&c->numeric);
-	c->disagree = exact_holds >= 0 && exact_holds != numeric_holds;
-	c->passed = !c->disagree && numeric_holds == c->expect_holds;
+	numeric = lesson_verdict_of(&c->numeric);
+	c->inconclusive = numeric == DV_VERDICT_INCONCLUSIVE;
+	c->disagree = exact_holds >= 0 && !c->inconclusive &&
+	              exact_holds != (numeric == DV_VERDICT_HOLDS);
+	c->passed = !c->disagree && !c->inconclusive &&
+	            (numeric == DV_VERDICT_HOLDS) == c->expect_holds;
 	if (a->instead != NULL) {
 		if ((rc = lesson_decide(&c->instead, a->instead, r, d)) != DV_OK)
 			return rc;

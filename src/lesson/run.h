@@ -19,19 +19,8 @@
 #include "core/diag.h"
 #include "core/mat.h"
 #include "expr/eval.h"
+#include "expr/fd.h"
 #include "lesson/lesson.h"
-
-/*
- * A gradcheck entry agrees when its relative error is at most this, or when
- * the difference is within the error that gsl_deriv_central estimates for
- * its own result and that estimate is itself below this (relative to the
- * entry, or absolute for entries smaller than 1): tiny gradients are only
- * known to the finite differences' absolute accuracy.
- */
-#define LESSON_GRAD_TOL 1e-6
-/* Numeric claims pass when every entry's relative error is at most this
- * (LESSON_GRAD_TOL where finite differences are involved). */
-#define LESSON_NUMERIC_TOL 1e-9
 
 typedef struct lesson_size {
 	const char *name;
@@ -47,20 +36,26 @@ typedef struct lesson_opts {
 
 /* One side of a check: exact, or numeric; kind DV_V_NONE if not done. */
 typedef struct lesson_verdict {
-	dv_value value;    /* DV_V_CHECK with both sides, or DV_V_NONE */
-	char *unavailable; /* why it was not done (no exact form), or NULL */
-	int unevaluable;   /* a side has no value at these sizes: it fails */
-	double tol;        /* numeric: the tolerance used */
+	dv_value value;     /* DV_V_CHECK with both sides, or DV_V_NONE */
+	char *unavailable;  /* why it was not done (no exact form), or NULL */
+	int unevaluable;    /* a side has no value at these sizes: it fails */
+	int by_differences; /* numeric: a side is a finite-difference gradient */
 } lesson_verdict;
 
-/* Whether a verdict that was reached says the statement holds. */
+/* What a verdict that was reached says: holds, fails or inconclusive. */
+dv_verdict lesson_verdict_of(const lesson_verdict *v);
+/* Whether it says the statement holds. */
 int lesson_verdict_holds(const lesson_verdict *v);
 
-/* A gradcheck's row: one entry of the variable. */
+/*
+ * A gradcheck's row: one entry of the variable, the claimed gradient
+ * against the finite differences, judged by dv_compare_numbers with the
+ * bounds of both.
+ */
 typedef struct lesson_grad_row {
-	double analytic, numeric, gsl_error, abs_error, rel_error;
-	int agrees;
-	int within_gsl_error; /* agrees by the error estimate, not the tolerance */
+	double analytic, analytic_bound; /* the claim, with its rounding bound */
+	dv_fd_entry numeric;             /* the finite differences */
+	dv_entry_verdict verdict;        /* diff, bound, scale, and the verdict */
 } lesson_grad_row;
 
 typedef struct lesson_check {
@@ -68,6 +63,7 @@ typedef struct lesson_check {
 	int expect_holds; /* claim, gradcheck: 1; refute: 0 */
 	int passed;       /* came out as the lesson says */
 	int disagree;     /* exact and numeric verdicts differ */
+	int inconclusive; /* the numbers could not decide it */
 	lesson_verdict exact, numeric;
 	lesson_grad_row *rows; /* gradcheck: one per entry of the variable */
 	size_t rows_r, rows_c, worst;

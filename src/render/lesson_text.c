@@ -57,12 +57,17 @@ void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o)
 }
 
 /* "holds in every entry" / "fails at (1,2): left ≠ right" for one verdict. */
+/* A counterexample's entry is shortened past this many bytes. */
+#define MAX_ENTRY_TEXT 240
+
 static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
                         const dv_text_opts *o, const char *indent)
 {
 	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
 	const dv_check *c = &v->value.check;
 	const dv_mat *l = v->value.mat, *r = v->value.mat2;
+	const char *bound =
+	        v->by_differences ? "finite-difference bound" : "rounding bound";
 
 	dv_strbuf_printf(b, "%s%s: ", indent, what);
 	if (v->unevaluable) {
@@ -81,65 +86,90 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 		        l->rows, l->cols, r->rows, r->cols);
 		return;
 	}
-	if (c->holds) {
+	if (c->verdict == DV_VERDICT_HOLDS) {
 		dv_strbuf_printf(b, "holds in every entry (%zux%zu", l->rows, l->cols);
 		if (!c->exact)
-			dv_strbuf_printf(b, "; max abs error %.2g, max rel error %.2g",
-			                 c->max_abs, c->max_rel);
+			dv_strbuf_printf(b, "; max difference %.2g, within the %s %.2g",
+			                 c->max_abs, bound, c->max_bound);
 		dv_strbuf_puts(b, ")\n");
 		return;
 	}
-	dv_strbuf_printf(b, "fails at (%zu,%zu): ", c->row, c->col);
-	dv_put_entry(b, l, (c->row - 1) * l->cols + c->col - 1, style, NULL);
-	dv_strbuf_puts(b, o->unicode ? " ≠ " : " != ");
-	dv_put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style, NULL);
-	if (!c->exact)
-		dv_strbuf_printf(b, " (max rel error %.2g > %.0e)", c->max_rel, v->tol);
+	dv_strbuf_printf(b, "%s at (%zu,%zu): ",
+	                 c->verdict == DV_VERDICT_FAILS ? "fails" : "inconclusive",
+	                 c->row, c->col);
+	dv_put_entry_short(b, l, (c->row - 1) * l->cols + c->col - 1, style,
+	                   MAX_ENTRY_TEXT);
+	if (c->verdict == DV_VERDICT_FAILS)
+		dv_strbuf_puts(b, o->unicode ? " ≠ " : " != ");
+	else
+		dv_strbuf_puts(b, o->unicode ? " ≈ " : " ~ ");
+	dv_put_entry_short(b, r, (c->row - 1) * r->cols + c->col - 1, style,
+	                   MAX_ENTRY_TEXT);
+	if (c->verdict == DV_VERDICT_FAILS && !c->exact)
+		dv_strbuf_printf(b, " (they differ by %.2g, more than the %s %.2g)",
+		                 c->at.diff, bound, c->at.bound);
+	else if (!c->exact)
+		dv_strbuf_printf(b,
+		                 " (the %s %.2g is too loose to resolve %.0e of the "
+		                 "terms' size %.2g in double precision)",
+		                 bound, c->at.bound, DV_RESOLUTION, c->at.scale);
 	dv_strbuf_puts(b, "\n");
+}
+
+static const char *row_mark(const lesson_grad_row *row)
+{
+	switch (row->verdict.verdict) {
+	case DV_VERDICT_FAILS:
+		return " <-";
+	case DV_VERDICT_INCONCLUSIVE:
+		return " ?";
+	default:
+		return "";
+	}
 }
 
 static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *indent)
 {
-	size_t n = c->rows_r * c->rows_c;
+	size_t n = c->rows_r * c->rows_c, whole = 0;
+	const lesson_grad_row *w = &c->rows[c->worst];
 	char a[32], num[32];
 
-	size_t by_estimate = 0;
-
-	dv_strbuf_printf(b, "%s%-9s %14s %14s %10s %10s %10s\n", indent, "entry",
-	                 "analytic", "numeric", "abs error", "rel error", "GSL error");
+	dv_strbuf_printf(b, "%s%-9s %15s %15s %10s %10s\n", indent, "entry", "analytic",
+	                 "numeric", "difference", "bound");
 	for (size_t i = 0; i < n; i++) {
 		const lesson_grad_row *row = &c->rows[i];
 		char entry[48];
+		whole += !row->numeric.local;
 		if (n > MAX_GRAD_ROWS && i >= MAX_GRAD_ROWS - 1 && i != c->worst &&
-		    row->agrees)
+		    row->verdict.verdict == DV_VERDICT_HOLDS)
 			continue;
 		snprintf(entry, sizeof entry, "(%zu,%zu)", i / c->rows_c + 1,
 		         i % c->rows_c + 1);
-		snprintf(a, sizeof a, "%.8g", row->analytic);
-		snprintf(num, sizeof num, "%.8g", row->numeric);
-		dv_strbuf_printf(
-		        b, "%s%-9s %14s %14s %10.2g %10.2g %10.2g%s\n", indent, entry, a,
-		        num, row->abs_error, row->rel_error, row->gsl_error,
-		        row->agrees ? (row->within_gsl_error ? " *" : "") : " <-");
+		snprintf(a, sizeof a, "%.9g", row->analytic);
+		snprintf(num, sizeof num, "%.9g", row->numeric.value);
+		dv_strbuf_printf(b, "%s%-9s %15s %15s %10.2g %10.2g%s\n", indent, entry,
+		                 a, num, row->verdict.diff, row->verdict.bound,
+		                 row_mark(row));
 	}
-	for (size_t i = 0; i < n; i++)
-		by_estimate += c->rows[i].within_gsl_error != 0;
-	if (by_estimate > 0)
-		dv_strbuf_printf(
-		        b,
-		        "%s* %zu tiny entr%s agree%s within the finite differences' "
-		        "own error estimate\n",
-		        indent, by_estimate, by_estimate == 1 ? "y" : "ies",
-		        by_estimate == 1 ? "s" : "");
 	if (n > MAX_GRAD_ROWS)
 		dv_strbuf_printf(b,
 		                 "%s(%zu entries; the first %d, the worst and any that "
-		                 "disagree shown)\n",
+		                 "do not hold shown)\n",
 		                 indent, n, MAX_GRAD_ROWS - 1);
-	dv_strbuf_printf(
-	        b, "%sworst entry (%zu,%zu): relative error %.2g (tolerance %.0e)\n",
-	        indent, c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
-	        c->rows[c->worst].rel_error, LESSON_GRAD_TOL);
+	dv_strbuf_printf(b,
+	                 "%sbound: 2 x gsl_deriv_central's error estimate + the rounding "
+	                 "of the differences + the claim's rounding; %s\n",
+	                 indent,
+	                 whole == 0
+	                         ? "only the terms each entry feeds were differenced"
+	                         : "the loss was differenced whole (no plan for a part "
+	                           "of it)");
+	dv_strbuf_printf(b,
+	                 "%sworst entry (%zu,%zu): difference %.2g, bound %.2g "
+	                 "(GSL estimate %.2g, rounding %.2g)\n",
+	                 indent, c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
+	                 w->verdict.diff, w->verdict.bound, w->numeric.gsl_error,
+	                 w->numeric.rounding + w->analytic_bound);
 }
 
 static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o,

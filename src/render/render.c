@@ -71,6 +71,47 @@ void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
 	}
 }
 
+/* Where to cut s near `at`: after a " + " or " - " between terms if one is near. */
+static size_t cut_near(const char *s, size_t len, size_t at, int forward)
+{
+	for (size_t k = 0; k < 48 && at + k + 3 <= len && at >= k; k++) {
+		size_t p = forward ? at + k : at - k;
+		if (p + 3 <= len && s[p] == ' ' && (s[p + 1] == '+' || s[p + 1] == '-') &&
+		    s[p + 2] == ' ')
+			return p;
+	}
+	while (at > 0 && at < len && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at--;
+	return at;
+}
+
+void dv_put_entry_short(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
+                        size_t max)
+{
+	dv_strbuf full;
+	size_t head, tail;
+
+	dv_strbuf_init(&full);
+	dv_put_entry(&full, m, i, style, NULL);
+	if (full.failed || full.len <= max) {
+		dv_strbuf_putn(b, full.s != NULL ? full.s : "", full.len);
+		dv_strbuf_free(&full);
+		return;
+	}
+	head = cut_near(full.s, full.len, max * 2 / 3, 1);
+	tail = cut_near(full.s, full.len, full.len - max / 3, 0);
+	if (tail <= head)
+		tail = head;
+	dv_strbuf_putn(b, full.s, head);
+	dv_strbuf_printf(b,
+	                 style == SYM_UNICODE ? " … (%zu terms, %zu characters) …%s"
+	                                      : " ... (%zu terms, %zu characters) ...%s",
+	                 dv_mat_is_double(m) ? (size_t)1 : sym_poly_len(poly_at(m, i)),
+	                 full.len, full.s[tail] == ' ' ? "" : " ");
+	dv_strbuf_putn(b, full.s + tail, full.len - tail);
+	dv_strbuf_free(&full);
+}
+
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
                   const sym_latex_name *latex, const char *indent)
 {

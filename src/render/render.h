@@ -20,6 +20,13 @@ int dv_format_number(char *buf, size_t size, double v);
 /* Entry i of m (a number or a polynomial) in style, appended to b. */
 void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
                   const sym_latex_name *latex);
+/*
+ * The same, shortened past max bytes: its first and last terms around
+ * "… (N terms, M characters) …", cut between terms and never inside a
+ * UTF-8 character.  The full form is for JSON, not for a reader.
+ */
+void dv_put_entry_short(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
+                        size_t max);
 /* The index table of m, "name11 = ..." a line (LaTeX: aligned rows). */
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
                   const sym_latex_name *latex, const char *indent);

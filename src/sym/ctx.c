@@ -331,6 +331,48 @@ static int poly_set(void *dst, sym_poly *p)
 	return DV_OK;
 }
 
+int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
+                 const sym_poly *arg, dv_diag *d)
+{
+	sym_poly *s = NULL, *p = NULL;
+	uint32_t id;
+	int rc;
+
+	*out = NULL;
+	if (act != DV_ACT_SIGMOID && act != DV_ACT_TANH) {
+		if ((rc = sym_atom_apply(&id, ctx, act, deriv, arg, d)) != DV_OK)
+			return rc;
+		return sym_poly_atom(out, id, d);
+	}
+	if ((rc = sym_atom_apply(&id, ctx, act, 0, arg, d)) != DV_OK ||
+	    (rc = sym_poly_atom(&s, id, d)) != DV_OK)
+		return rc;
+	if (deriv == 0) {
+		*out = s;
+		return DV_OK;
+	}
+	if (deriv > 1) {
+		sym_poly_free(s);
+		return dv_fail(d, DV_E_SYMBOLIC,
+		               "the %u-th derivative of %s has no exact form here", deriv,
+		               dv_act_name(act));
+	}
+	/* s' = s - s^2, t' = 1 - t^2 */
+	if (act == DV_ACT_SIGMOID)
+		rc = sym_poly_fma(&p, (sym_rat){1, 1}, s, NULL, d);
+	else
+		rc = sym_poly_const(&p, (sym_rat){1, 1}, d);
+	if (rc == DV_OK)
+		rc = sym_poly_fma(&p, (sym_rat){-1, 1}, s, s, d);
+	sym_poly_free(s);
+	if (rc != DV_OK) {
+		sym_poly_free(p);
+		return rc;
+	}
+	*out = p;
+	return DV_OK;
+}
+
 static int poly_activate(const dv_field *f, void *dst, const void *src, dv_act act,
                          int deriv, dv_diag *d)
 {
@@ -364,8 +406,8 @@ static int poly_activate(const dv_field *f, void *dst, const void *src, dv_act a
 		        d, DV_E_SYMBOLIC,
 		        "relu's derivative jumps at 0, so it has no exact symbolic "
 		        "form (use numbers)");
-	if ((rc = sym_atom_apply(&id, ctx, act, (uint32_t)deriv, x, d)) != DV_OK ||
-	    (rc = sym_poly_atom(&p, id, d)) != DV_OK)
+	(void)id;
+	if ((rc = sym_act_poly(&p, ctx, act, (uint32_t)deriv, x, d)) != DV_OK)
 		return rc;
 	return poly_set(dst, p);
 }

@@ -57,6 +57,15 @@ int sym_atom_entry(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,
 int sym_atom_scalar(uint32_t *id, sym_ctx *ctx, const char *name, dv_diag *d);
 int sym_atom_apply(uint32_t *id, sym_ctx *ctx, dv_act act, uint32_t deriv,
                    const sym_poly *arg, dv_diag *d);
+/*
+ * act(arg), or its deriv-th derivative, in canonical form: sigmoid and
+ * tanh have derivatives that are polynomials of themselves, s' = s - s^2
+ * and t' = 1 - t^2, so only s(arg) and t(arg) are ever atoms and identities
+ * such as dsigmoid(X) == sigmoid(X) .* (1 - sigmoid(X)) hold exactly.  The
+ * notes' abstract f stays abstract: f'(arg) is an atom of its own.
+ */
+int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
+                 const sym_poly *arg, dv_diag *d);
 
 /*
  * A rows x cols matrix of atoms named `name` (a 1 x 1 one is the scalar

@@ -76,35 +76,38 @@ static int grad_into(grad_job *job, sym_poly **outs, const sym_poly *p)
 			    a < job->natoms) {
 				/* copied: new atoms below may move the table */
 				const sym_atom f = *atom;
-				/* chain rule: rest * f^(k+1)(arg) * d arg */
-				sym_poly **g = NULL;
-				sym_term fprime;
-				uint32_t next;
+				/* chain rule: rest * f^(k+1)(arg) * d arg, with
+				 * f^(k+1) in canonical form (s' = s - s^2, ...) */
+				sym_poly **g = NULL, *fp = NULL;
 				if ((rc = apply_grad(job, a, &g)) != DV_OK)
 					break;
-				if ((rc = sym_atom_apply(&next, job->ctx, f.act,
-				                         f.deriv + 1, f.arg, job->d)) !=
-				    DV_OK)
+				if ((rc = sym_act_poly(&fp, job->ctx, f.act, f.deriv + 1,
+				                       f.arg, job->d)) != DV_OK)
 					break;
-				memset(&fprime, 0, sizeof fprime);
-				fprime.c = (sym_rat){1, 1};
-				fprime.deg = 1;
-				fprime.atom[0] = next;
-				if ((rc = sym_term_mul(&rest, &rest, &fprime, job->d)) !=
-				    DV_OK)
-					break;
-				for (size_t j = 0; j < job->n && rc == DV_OK; j++) {
-					for (size_t gi = 0;
-					     gi < sym_poly_len(g[j]) && rc == DV_OK;
-					     gi++) {
-						sym_term r;
-						rc = sym_term_mul(&r, &rest, &g[j]->t[gi],
-						                  job->d);
-						if (rc == DV_OK)
-							rc = sym_poly_push(&outs[j], &r,
-							                   job->d);
+				for (size_t fi = 0; fi < sym_poly_len(fp) && rc == DV_OK;
+				     fi++) {
+					sym_term rf;
+					if ((rc = sym_term_mul(&rf, &rest, &fp->t[fi],
+					                       job->d)) != DV_OK)
+						break;
+					for (size_t j = 0; j < job->n && rc == DV_OK;
+					     j++) {
+						for (size_t gi = 0;
+						     gi < sym_poly_len(g[j]) &&
+						     rc == DV_OK;
+						     gi++) {
+							sym_term r;
+							rc = sym_term_mul(&r, &rf,
+							                  &g[j]->t[gi],
+							                  job->d);
+							if (rc == DV_OK)
+								rc = sym_poly_push(
+								        &outs[j], &r,
+								        job->d);
+						}
 					}
 				}
+				sym_poly_free(fp);
 			}
 		}
 	}

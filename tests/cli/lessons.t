@@ -80,15 +80,15 @@ $ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson
 >   ✗ refute conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
 >       this one is true, so refuting it fails
 >       exact: holds in every entry (3x3)
->       numbers: holds in every entry (2x4; max abs error 0, max rel error 0)
+>       numbers: holds in every entry (2x4; max difference 0, within the rounding bound 4.7e-15)
 >       expected to fail, but it holds
 >       instead conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
 >           exact: holds in every entry (3x3)
->           numbers: holds in every entry (2x4; max abs error 0, max rel error 0)
+>           numbers: holds in every entry (2x4; max difference 0, within the rounding bound 4.7e-15)
 > 
 >   ✓ claim sum(X) == sum(X')
 >       exact: holds in every entry (1x1)
->       numbers: holds in every entry (1x1; max abs error 2.2e-16, max rel error 9.2e-17)
+>       numbers: holds in every entry (1x1; max difference 2.2e-16, within the rounding bound 8.1e-15)
 > 
 > wrong: 3 checks, 1 as the lesson says ✗
 ? 1
@@ -107,7 +107,8 @@ $ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson --format tap
 >   expected: fails
 >   exact: holds
 >   numeric: holds
->   max_rel_error: 0
+>   max_difference: 0
+>   max_bound: 4.73e-15
 >   instead: holds
 >   ...
 > ok 3 - wrong step 1: claim sum(X) == sum(X')

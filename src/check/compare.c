@@ -1,0 +1,117 @@
+#include "check/compare.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sym/poly.h"
+
+const char *dv_verdict_name(dv_verdict v)
+{
+	switch (v) {
+	case DV_VERDICT_HOLDS:
+		return "holds";
+	case DV_VERDICT_FAILS:
+		return "fails";
+	case DV_VERDICT_INCONCLUSIVE:
+		return "inconclusive";
+	}
+	return "?";
+}
+
+dv_entry_verdict dv_compare_numbers(double a, double bound_a, double scale_a, double b,
+                                    double bound_b, double scale_b, double tol)
+{
+	dv_entry_verdict e;
+
+	e.diff = fabs(a - b);
+	/* the subtraction rounds once more: allow for it on both sides */
+	e.bound = (bound_a + bound_b) * (1.0 + dv_gamma(3));
+	if (tol > 0)
+		e.bound += tol * (fabs(a) + fabs(b));
+	e.scale = scale_a + scale_b;
+	if (!isfinite(a) || !isfinite(b) || !isfinite(e.bound))
+		e.verdict = DV_VERDICT_INCONCLUSIVE;
+	else if (e.diff * (1.0 - DV_UNIT_ROUNDOFF) > e.bound)
+		e.verdict = DV_VERDICT_FAILS;
+	else if (e.bound <= (DV_RESOLUTION + tol) * e.scale)
+		e.verdict = DV_VERDICT_HOLDS;
+	else
+		e.verdict = DV_VERDICT_INCONCLUSIVE;
+	return e;
+}
+
+static void compare_doubles(dv_check *c, const dv_mat *a, const dv_mat *b, double tol)
+{
+	int unclear = 0;
+
+	for (size_t i = 0; i < dv_mat_len(a); i++) {
+		double x = dv_mat_get(a, i), y = dv_mat_get(b, i);
+		dv_entry_verdict e = dv_compare_numbers(
+		        x, dv_mat_bound_at(a, i), dv_mat_scale_at(a, i), y,
+		        dv_mat_bound_at(b, i), dv_mat_scale_at(b, i), tol);
+		double sum = fabs(x) + fabs(y);
+		c->max_abs = fmax(c->max_abs, e.diff);
+		c->max_bound = fmax(c->max_bound, e.bound);
+		if (sum > 0)
+			c->max_rel = fmax(c->max_rel, e.diff / sum);
+		if (e.bound > 0)
+			c->worst_ratio = fmax(c->worst_ratio, e.diff / e.bound);
+		else if (e.diff > 0)
+			c->worst_ratio = INFINITY;
+		if (e.verdict == DV_VERDICT_FAILS && c->verdict != DV_VERDICT_FAILS) {
+			c->verdict = DV_VERDICT_FAILS;
+			c->row = i / a->cols + 1;
+			c->col = i % a->cols + 1;
+			c->at = e;
+		} else if (e.verdict == DV_VERDICT_INCONCLUSIVE && !unclear &&
+		           c->verdict == DV_VERDICT_HOLDS) {
+			unclear = 1;
+			c->row = i / a->cols + 1;
+			c->col = i % a->cols + 1;
+			c->at = e;
+		}
+	}
+	if (unclear && c->verdict == DV_VERDICT_HOLDS)
+		c->verdict = DV_VERDICT_INCONCLUSIVE;
+}
+
+static int compare_exact(dv_check *c, const dv_mat *a, const dv_mat *b, dv_diag *d)
+{
+	const dv_field *f = dv_mat_is_double(a) ? b->field : a->field;
+	dv_mat *pa = NULL, *pb = NULL;
+	int rc = dv_mat_convert(&pa, a, f, d);
+
+	if (rc == DV_OK)
+		rc = dv_mat_convert(&pb, b, f, d);
+	for (size_t i = 0; rc == DV_OK && i < dv_mat_len(a); i++) {
+		if (!sym_poly_equal(*(sym_poly **)dv_mat_at(pa, i),
+		                    *(sym_poly **)dv_mat_at(pb, i))) {
+			c->verdict = DV_VERDICT_FAILS;
+			c->row = i / a->cols + 1;
+			c->col = i % a->cols + 1;
+			break;
+		}
+	}
+	dv_mat_free(pa);
+	dv_mat_free(pb);
+	return rc;
+}
+
+int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_diag *d)
+{
+	int rc = DV_OK;
+
+	memset(c, 0, sizeof *c);
+	c->verdict = DV_VERDICT_HOLDS;
+	c->exact = !dv_mat_is_double(a) || !dv_mat_is_double(b);
+	if (a->rows != b->rows || a->cols != b->cols) {
+		c->verdict = DV_VERDICT_FAILS;
+		c->shape_differs = 1;
+	} else if (c->exact) {
+		rc = compare_exact(c, a, b, d);
+	} else {
+		compare_doubles(c, a, b, tol);
+	}
+	c->holds = c->verdict == DV_VERDICT_HOLDS;
+	return rc;
+}

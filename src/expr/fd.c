@@ -1,0 +1,762 @@
+#include "expr/fd.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_deriv.h>
+#include <gsl/gsl_errno.h>
+
+#include "core/ops.h"
+#include "core/plan.h"
+
+/* How deep definitions may use each other, as in the evaluator. */
+#define MAX_DEPTH 64
+
+typedef enum gkind {
+	G_CONST, /* does not depend on the variable */
+	G_VAR,   /* the variable itself */
+	G_PLAN,  /* a plan over one or two operands */
+	G_ACT,   /* an activation, entry by entry */
+	G_POW,   /* A .^ n, entry by entry */
+	G_WHOLE, /* anything else: evaluated whole with the variable moved */
+} gkind;
+
+typedef struct gnode gnode;
+struct gnode {
+	gkind kind;
+	const dv_node *src;
+	dv_mat *value; /* at the unmoved variable, with bounds */
+	gnode *kid[2];
+	dv_plan *plan;
+	/* G_PLAN: for operand s, entry i feeds the terms rterm[s][rstart[s][i]..] */
+	size_t *rstart[2], *rterm[2];
+	size_t *term_out; /* the output each term belongs to */
+	dv_act act;
+	int deriv;
+	unsigned power;
+	/* the change of one evaluation, zero where nothing changed */
+	double *dv, *de, *ds, *dm;
+	size_t *dk, *changed, nchanged;
+	unsigned char *mark;
+};
+
+typedef struct graph {
+	gnode **nodes; /* every operand before its users */
+	size_t n, cap;
+	dv_env *env;
+	const char *var;
+	dv_mat *x; /* the environment's own numbers of var */
+	int whole; /* some node is evaluated whole */
+	dv_diag *d;
+} graph;
+
+static void gnode_free(gnode *g)
+{
+	if (g == NULL)
+		return;
+	dv_mat_free(g->value);
+	dv_plan_free(g->plan);
+	for (int s = 0; s < 2; s++) {
+		free(g->rstart[s]);
+		free(g->rterm[s]);
+	}
+	free(g->term_out);
+	free(g->dv);
+	free(g->de);
+	free(g->ds);
+	free(g->dm);
+	free(g->dk);
+	free(g->changed);
+	free(g->mark);
+	free(g);
+}
+
+static void graph_clear(graph *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		gnode_free(g->nodes[i]);
+	free(g->nodes);
+}
+
+/* A node with value v (taken), added after its operands. */
+static int add_node(gnode **out, graph *g, gkind kind, const dv_node *src, dv_mat *v)
+{
+	gnode *n = calloc(1, sizeof *n);
+	size_t len;
+
+	*out = NULL;
+	if (n == NULL || (g->n == g->cap && g->cap > SIZE_MAX / 4)) {
+		free(n);
+		dv_mat_free(v);
+		return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+	}
+	n->kind = kind;
+	n->src = src;
+	n->value = v;
+	if (!dv_mat_is_double(v)) {
+		gnode_free(n);
+		return dv_fail_at(g->d, DV_E_ARGS, src->line, src->column,
+		                  "finite differences need numbers, not symbols");
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 16;
+		gnode **nodes = realloc(g->nodes, cap * sizeof *nodes);
+		if (nodes == NULL) {
+			gnode_free(n);
+			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+		}
+		g->nodes = nodes;
+		g->cap = cap;
+	}
+	g->nodes[g->n++] = n;
+	if (kind != G_CONST) {
+		len = dv_mat_len(v);
+		n->dv = calloc(len, sizeof *n->dv);
+		n->de = calloc(len, sizeof *n->de);
+		n->ds = calloc(len, sizeof *n->ds);
+		n->dm = calloc(len, sizeof *n->dm);
+		n->dk = calloc(len, sizeof *n->dk);
+		n->changed = malloc(len * sizeof *n->changed);
+		n->mark = calloc(len, 1);
+		if (n->dv == NULL || n->de == NULL || n->ds == NULL || n->dm == NULL ||
+		    n->dk == NULL || n->changed == NULL || n->mark == NULL)
+			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+	}
+	*out = n;
+	return DV_OK;
+}
+
+/* Whether n uses the variable, through definitions too. */
+static int depends(const graph *g, const dv_node *n, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return 1; /* the evaluator reports the loop */
+	if (n->kind == DV_N_NAME) {
+		const dv_node *def;
+		if (strcmp(n->text, g->var) == 0)
+			return 1;
+		def = dv_env_definition(g->env, n->text);
+		return def != NULL && depends(g, def, depth + 1);
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		if (depends(g, n->kids[i], depth))
+			return 1;
+	return 0;
+}
+
+static int eval_mat(dv_mat **out, const dv_node *n, graph *g)
+{
+	dv_value v;
+	int rc = dv_eval(&v, n, g->env, g->d);
+
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (v.kind != DV_V_MAT) {
+		dv_value_clear(&v);
+		return dv_fail_at(g->d, DV_E_ARGS, n->line, n->column,
+		                  "expected a matrix, not a string or a check");
+	}
+	*out = v.mat;
+	return DV_OK;
+}
+
+static int add_whole(gnode **out, graph *g, const dv_node *n)
+{
+	dv_mat *v = NULL;
+	int rc = eval_mat(&v, n, g);
+
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	g->whole = 1;
+	return add_node(out, g, G_WHOLE, n, v);
+}
+
+/*
+ * Which terms each entry of operand s feeds, as lists by entry: the
+ * relation "which entries feed this one" read backwards.
+ */
+static int index_operand(gnode *n, int s, dv_diag *d)
+{
+	const dv_plan *p = n->plan;
+	size_t len = s == 0 ? p->a_len : p->b_len, *fill;
+
+	n->rstart[s] = calloc(len + 1, sizeof *n->rstart[s]);
+	n->rterm[s] = malloc((p->nterms ? p->nterms : 1) * sizeof *n->rterm[s]);
+	fill = calloc(len + 1, sizeof *fill);
+	if (n->rstart[s] == NULL || n->rterm[s] == NULL || fill == NULL) {
+		free(fill);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	for (size_t t = 0; t < p->nterms; t++) {
+		int32_t e = s == 0 ? p->terms[t].a : p->terms[t].b;
+		if (e >= 0)
+			n->rstart[s][(size_t)e + 1]++;
+	}
+	for (size_t i = 0; i < len; i++)
+		n->rstart[s][i + 1] += n->rstart[s][i];
+	for (size_t t = 0; t < p->nterms; t++) {
+		int32_t e = s == 0 ? p->terms[t].a : p->terms[t].b;
+		if (e >= 0)
+			n->rterm[s][n->rstart[s][e] + fill[e]++] = t;
+	}
+	free(fill);
+	return DV_OK;
+}
+
+/* A plan node over operands a and b (b NULL for one); p is taken. */
+static int add_plan(gnode **out, graph *g, const dv_node *src, dv_plan *p, gnode *a,
+                    gnode *b)
+{
+	dv_mat *v = NULL;
+	gnode *n;
+	int rc = dv_op_run(&v, p, a->value, b != NULL ? b->value : NULL, g->d);
+
+	*out = NULL;
+	if (rc != DV_OK || (rc = add_node(&n, g, G_PLAN, src, v)) != DV_OK) {
+		dv_plan_free(p);
+		return rc;
+	}
+	n->plan = p;
+	n->kid[0] = a;
+	n->kid[1] = b;
+	n->term_out = malloc((p->nterms ? p->nterms : 1) * sizeof *n->term_out);
+	if (n->term_out == NULL)
+		return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+	for (size_t o = 0; o < p->rows * p->cols; o++)
+		for (size_t t = p->start[o]; t < p->start[o + 1]; t++)
+			n->term_out[t] = o;
+	for (int s = 0; s < 2; s++)
+		if (n->kid[s] != NULL && n->kid[s]->kind != G_CONST &&
+		    (rc = index_operand(n, s, g->d)) != DV_OK)
+			return rc;
+	*out = n;
+	return DV_OK;
+}
+
+static int build(gnode **out, graph *g, const dv_node *n, int depth);
+
+static int build_const(gnode **out, graph *g, const dv_node *n)
+{
+	dv_mat *v = NULL;
+	int rc = eval_mat(&v, n, g);
+	return rc != DV_OK ? rc : add_node(out, g, G_CONST, n, v);
+}
+
+/* A whole number from 0 to 64 given by a node that does not move. */
+static int const_power(unsigned *out, graph *g, const dv_node *n)
+{
+	dv_mat *v = NULL;
+	double e;
+	int ok;
+
+	if (depends(g, n, 0) || eval_mat(&v, n, g) != DV_OK)
+		return 0;
+	e = dv_mat_is_double(v) && dv_mat_is_scalar(v) ? dv_mat_get(v, 0) : -1;
+	ok = e == floor(e) && e >= 0 && e <= 64 && dv_mat_bound_at(v, 0) == 0.0;
+	dv_mat_free(v);
+	*out = (unsigned)e;
+	return ok;
+}
+
+static int build_binary(gnode **out, graph *g, const dv_node *n, int depth)
+{
+	gnode *l = NULL, *r = NULL;
+	dv_plan *p = NULL;
+	unsigned power;
+	int rc;
+
+	if (n->op == DV_T_DOTCARET || n->op == DV_T_CARET) {
+		if (!const_power(&power, g, n->kids[1]) ||
+		    (rc = build(&l, g, n->kids[0], depth)) != DV_OK)
+			return add_whole(out, g, n);
+		if (n->op == DV_T_CARET && !dv_mat_is_scalar(l->value))
+			return add_whole(out, g, n); /* the evaluator says why not */
+		{
+			dv_mat *v = NULL;
+			if ((rc = dv_op_power(&v, l->value, power, g->d)) != DV_OK ||
+			    (rc = add_node(out, g, G_POW, n, v)) != DV_OK)
+				return rc;
+			(*out)->kid[0] = l;
+			(*out)->power = power;
+			return DV_OK;
+		}
+	}
+	if ((rc = build(&l, g, n->kids[0], depth)) != DV_OK ||
+	    (rc = build(&r, g, n->kids[1], depth)) != DV_OK)
+		return rc;
+	if (n->op == DV_T_SLASH) {
+		/* by a whole number that does not move: the evaluator's 1/n scale */
+		double v = r->kind == G_CONST && dv_mat_is_scalar(r->value)
+		                   ? dv_mat_get(r->value, 0)
+		                   : 0.0;
+		if (v == 0.0 || v != floor(v) || fabs(v) > 9007199254740992.0 ||
+		    dv_mat_bound_at(r->value, 0) != 0.0)
+			return add_whole(out, g, n);
+		rc = dv_plan_scale(&p, l->value->rows, l->value->cols, v > 0 ? 1 : -1,
+		                   (long long)fabs(v), g->d);
+		return rc != DV_OK ? rc : add_plan(out, g, n, p, l, NULL);
+	}
+	if ((rc = dv_eval_binary_plan(&p, n, l->value, r->value, g->d)) != DV_OK)
+		return rc;
+	if (p == NULL)
+		return add_whole(out, g, n);
+	return add_plan(out, g, n, p, l, r);
+}
+
+static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
+{
+	dv_value *args = NULL;
+	gnode **kids = NULL;
+	dv_plan *p = NULL;
+	dv_act act;
+	int deriv, by_numbers = 0, rc = DV_OK;
+
+	if (dv_eval_call_activation(n, g->env, &act, &deriv) && n->nkids == 1 &&
+	    act != DV_ACT_ABSTRACT) {
+		gnode *k = NULL;
+		dv_mat *v = NULL;
+		if ((rc = build(&k, g, n->kids[0], depth)) != DV_OK ||
+		    (rc = dv_op_activate(&v, k->value, act, deriv, g->d)) != DV_OK ||
+		    (rc = add_node(out, g, G_ACT, n, v)) != DV_OK)
+			return rc;
+		(*out)->kid[0] = k;
+		(*out)->act = act;
+		(*out)->deriv = deriv;
+		return DV_OK;
+	}
+	args = calloc(n->nkids ? n->nkids : 1, sizeof *args);
+	kids = calloc(n->nkids ? n->nkids : 1, sizeof *kids);
+	if (args == NULL || kids == NULL) {
+		rc = dv_fail(g->d, DV_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* the arguments: moving ones as nodes, the others as values */
+	for (size_t i = 0; i < n->nkids && rc == DV_OK; i++) {
+		if (depends(g, n->kids[i], 0)) {
+			if ((rc = build(&kids[i], g, n->kids[i], depth)) == DV_OK) {
+				args[i].kind = DV_V_MAT;
+				args[i].mat = kids[i]->value; /* borrowed */
+			}
+		} else {
+			rc = dv_eval(&args[i], n->kids[i], g->env, g->d);
+		}
+	}
+	if (rc == DV_OK)
+		rc = dv_eval_call_plan(&p, &by_numbers, n, args, n->nkids, g->d);
+	if (rc == DV_OK && (p == NULL || by_numbers)) {
+		rc = add_whole(out, g, n);
+	} else if (rc == DV_OK) {
+		/* operands that do not move become constant nodes */
+		for (int s = 0; s < (p->b_len ? 2 : 1) && rc == DV_OK; s++) {
+			if (kids[s] == NULL) {
+				rc = add_node(&kids[s], g, G_CONST, n->kids[s],
+				              args[s].mat);
+				args[s].mat = NULL;
+				args[s].kind = DV_V_NONE;
+			}
+		}
+		if (rc == DV_OK) {
+			rc = add_plan(out, g, n, p, kids[0], p->b_len ? kids[1] : NULL);
+			p = NULL;
+		}
+	}
+out:
+	dv_plan_free(p);
+	for (size_t i = 0; args != NULL && i < n->nkids; i++) {
+		if (kids[i] != NULL)
+			args[i].mat = NULL; /* the node's */
+		dv_value_clear(&args[i]);
+	}
+	free(args);
+	free(kids);
+	return rc;
+}
+
+static int build(gnode **out, graph *g, const dv_node *n, int depth)
+{
+	dv_plan *p = NULL;
+	gnode *k = NULL;
+	int rc;
+
+	*out = NULL;
+	if (depth > MAX_DEPTH || !depends(g, n, 0))
+		return build_const(out, g, n);
+	switch (n->kind) {
+	case DV_N_NAME:
+		if (strcmp(n->text, g->var) == 0) {
+			dv_mat *v = NULL;
+			rc = dv_mat_copy(&v, g->x, g->d);
+			return rc != DV_OK ? rc : add_node(out, g, G_VAR, n, v);
+		}
+		return build(out, g, dv_env_definition(g->env, n->text), depth + 1);
+	case DV_N_BINARY:
+		return build_binary(out, g, n, depth);
+	case DV_N_NEGATE:
+	case DV_N_TRANSPOSE:
+		if ((rc = build(&k, g, n->kids[0], depth)) != DV_OK)
+			return rc;
+		rc = n->kind == DV_N_NEGATE ? dv_plan_scale(&p, k->value->rows,
+		                                            k->value->cols, -1, 1, g->d)
+		                            : dv_plan_transpose(&p, k->value->rows,
+		                                                k->value->cols, g->d);
+		return rc != DV_OK ? rc : add_plan(out, g, n, p, k, NULL);
+	case DV_N_CALL:
+		return build_call(out, g, n, depth);
+	default:
+		return add_whole(out, g, n);
+	}
+}
+
+/* ---- one move of one entry -------------------------------------------- */
+
+static void touch(gnode *n, size_t o)
+{
+	if (!n->mark[o]) {
+		n->mark[o] = 1;
+		n->changed[n->nchanged++] = o;
+	}
+}
+
+static void reset(gnode *n)
+{
+	for (size_t k = 0; k < n->nchanged; k++) {
+		size_t o = n->changed[k];
+		n->dv[o] = n->de[o] = n->ds[o] = n->dm[o] = 0.0;
+		n->dk[o] = 0;
+		n->mark[o] = 0;
+	}
+	n->nchanged = 0;
+}
+
+/* One operand entry as the change of a plan term sees it. */
+typedef struct side {
+	double v, e, s;    /* the unmoved value, its bound and scale */
+	double dv, de, ds; /* its change */
+} side;
+
+static side side_of(const gnode *k, int32_t i)
+{
+	side r = {1.0, 0.0, 1.0, 0.0, 0.0, 0.0};
+	if (k == NULL || i < 0)
+		return r;
+	r.v = dv_mat_get(k->value, (size_t)i);
+	r.e = dv_mat_bound_at(k->value, (size_t)i);
+	r.s = dv_mat_scale_at(k->value, (size_t)i);
+	if (k->kind != G_CONST && k->mark[i]) {
+		r.dv = k->dv[i];
+		r.de = k->de[i];
+		r.ds = k->ds[i];
+	}
+	return r;
+}
+
+/*
+ * The change of c x y when x and y change: c (dx (y + dy) + x dy), with
+ * what its operands' bounds and its own roundings can do to it.
+ */
+static void add_term(gnode *n, const dv_term *t)
+{
+	double c = n->plan->coefs[t->c].value, ac = fabs(c);
+	side x = side_of(n->kid[0], t->a), y = side_of(n->kid[1], t->b);
+	size_t o = n->term_out[t - n->plan->terms];
+
+	touch(n, o);
+	n->dv[o] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
+	n->dm[o] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) + fabs(x.v) * fabs(y.dv));
+	n->de[o] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
+	                  fabs(x.dv) * (y.e + y.de) + x.e * (fabs(y.dv) + y.de) +
+	                  fabs(x.v) * y.de);
+	n->ds[o] += ac * (x.ds * (y.s + y.ds) + x.s * y.ds);
+	n->dk[o]++;
+}
+
+static void change_plan(gnode *n)
+{
+	for (int s = 0; s < 2; s++) {
+		const gnode *k = n->kid[s];
+		if (k == NULL || k->kind == G_CONST)
+			continue;
+		for (size_t c = 0; c < k->nchanged; c++) {
+			size_t i = k->changed[c];
+			for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1]; r++) {
+				const dv_term *t = &n->plan->terms[n->rterm[s][r]];
+				/* a term both of whose operands moved is added once */
+				if (s == 1 && t->a >= 0 && n->kid[0]->kind != G_CONST &&
+				    n->kid[0]->mark[t->a])
+					continue;
+				add_term(n, t);
+			}
+		}
+	}
+	for (size_t c = 0; c < n->nchanged; c++) {
+		size_t o = n->changed[c], k = n->dk[o];
+		n->de[o] = n->de[o] * (1.0 + dv_gamma(2 * k + 8)) +
+		           dv_gamma(k + 6) * n->dm[o] + (double)(6 * k) * 0x1p-1074;
+	}
+}
+
+static void change_act(gnode *n)
+{
+	const gnode *k = n->kid[0];
+	double lip = dv_act_lipschitz(n->act, n->deriv);
+	double lip2 = dv_act_lipschitz(n->act, 1);
+	const double u = DV_UNIT_ROUNDOFF;
+
+	for (size_t c = 0; c < k->nchanged; c++) {
+		size_t i = k->changed[c];
+		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
+		double dx = k->dv[i], edx = k->de[i], y = x + dx;
+		double reach = ex + edx + u * fabs(y);
+		double dv, de;
+		int same_side =
+		        (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
+		if (n->act == DV_ACT_RELU && same_side) {
+			/* no kink between: the change is dx or 0, exactly */
+			int on = x > 0;
+			dv = n->deriv ? 0.0 : (on ? dx : 0.0);
+			de = n->deriv ? 0.0 : (on ? edx : 0.0);
+		} else if (n->act == DV_ACT_RELU && n->deriv) {
+			dv = dv_act_derivative(n->act, y) - dv_act_derivative(n->act, x);
+			de = 1.0;
+		} else if (!n->deriv) {
+			dv = dv_act_change(n->act, x, dx);
+			de = lip * edx * (1.0 + dv_gamma(4)) +
+			     2.0 * lip2 * (fabs(dx) + edx) * ex +
+			     (10.0 + fabs(x) + fabs(y)) * u * fabs(dv) + 0x1p-1070;
+			if (n->act == DV_ACT_RELU)
+				de = edx + 2.0 * ex + u * (fabs(x) + fabs(y));
+		} else {
+			double gy = dv_act_derivative(n->act, y);
+			double gx = dv_act_derivative(n->act, x);
+			dv = gy - gx;
+			de = lip * (edx + 2.0 * ex) + 8.0 * u * (fabs(gy) + fabs(gx)) +
+			     u * fabs(dv) + 0x1p-1070;
+		}
+		touch(n, i);
+		n->dv[i] = dv;
+		n->de[i] = de;
+		n->ds[i] = isinf(lip) ? fabs(dv) : fmax(fabs(dv), lip * k->ds[i]);
+	}
+}
+
+/* (x + dx)^p - x^p = dx * sum_k (x + dx)^k x^(p-1-k), without cancellation. */
+static void change_pow(gnode *n)
+{
+	const gnode *k = n->kid[0];
+	unsigned p = n->power;
+
+	for (size_t c = 0; c < k->nchanged; c++) {
+		size_t i = k->changed[c];
+		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
+		double dx = k->dv[i], edx = k->de[i], y = x + dx;
+		double sum = 0.0, sum_abs = 0.0, m = fmax(fabs(x), fabs(y)) + ex + edx;
+		double dv = 0.0, de = 0.0;
+		for (unsigned j = 0; j < p; j++) {
+			double t = pow(y, (double)j) * pow(x, (double)(p - 1 - j));
+			sum += t;
+			sum_abs += fabs(t);
+		}
+		if (p >= 1) {
+			dv = dx * sum;
+			de = dv_gamma(2 * p + 4) * fabs(dx) * sum_abs +
+			     edx * p * pow(m, (double)(p - 1)) * (1.0 + dv_gamma(p + 2));
+			if (p >= 2)
+				de += ex * p * (p - 1) * pow(m, (double)(p - 2)) *
+				      (fabs(dx) + edx) * (1.0 + dv_gamma(p + 2));
+		}
+		touch(n, i);
+		n->dv[i] = dv;
+		n->de[i] = de;
+		n->ds[i] = fmax(fabs(dv), k->ds[i] * sum_abs);
+	}
+}
+
+/* Evaluated whole with the variable moved: every entry may change. */
+static int change_whole(gnode *n, graph *g, size_t j, double moved)
+{
+	double *entry = (double *)g->x->data + j, x0 = *entry;
+	dv_mat *v = NULL;
+	int rc;
+
+	*entry = moved;
+	rc = eval_mat(&v, n->src, g);
+	*entry = x0;
+	if (rc != DV_OK)
+		return rc;
+	if (v->rows != n->value->rows || v->cols != n->value->cols ||
+	    !dv_mat_is_double(v)) {
+		dv_mat_free(v);
+		return dv_fail_at(g->d, DV_E_SHAPE, n->src->line, n->src->column,
+		                  "this part of the function changes its shape when the "
+		                  "numbers move");
+	}
+	for (size_t o = 0; o < dv_mat_len(v); o++) {
+		double dv = dv_mat_get(v, o) - dv_mat_get(n->value, o);
+		touch(n, o);
+		n->dv[o] = dv;
+		n->de[o] = (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
+		                   (1.0 + dv_gamma(2)) +
+		           DV_UNIT_ROUNDOFF * fabs(dv);
+		/* the change is all there is to judge against */
+		n->ds[o] = fabs(dv);
+	}
+	dv_mat_free(v);
+	return DV_OK;
+}
+
+/* The loss's change when entry j of the variable moves to `moved`. */
+static int change(graph *g, size_t j, double moved, double *dv, double *de, double *ds)
+{
+	int rc = DV_OK;
+	double x0 = dv_mat_get(g->x, j), dx = moved - x0;
+	gnode *root = g->nodes[g->n - 1];
+
+	for (size_t i = 0; i < g->n && rc == DV_OK; i++) {
+		gnode *n = g->nodes[i];
+		switch (n->kind) {
+		case G_CONST:
+			break;
+		case G_VAR:
+			touch(n, j);
+			n->dv[j] = dx;
+			n->de[j] = DV_UNIT_ROUNDOFF * fabs(dx);
+			n->ds[j] = fabs(dx);
+			break;
+		case G_PLAN:
+			change_plan(n);
+			break;
+		case G_ACT:
+			change_act(n);
+			break;
+		case G_POW:
+			change_pow(n);
+			break;
+		case G_WHOLE:
+			rc = change_whole(n, g, j, moved);
+			break;
+		}
+	}
+	*dv = root->kind != G_CONST && root->mark[0] ? root->dv[0] : 0.0;
+	*de = root->kind != G_CONST && root->mark[0] ? root->de[0] : 0.0;
+	*ds = root->kind != G_CONST && root->mark[0] ? root->ds[0] : 0.0;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->nodes[i]->kind != G_CONST)
+			reset(g->nodes[i]);
+	return rc;
+}
+
+/* ---- gsl_deriv_central over the changes -------------------------------- */
+
+typedef struct fd_call {
+	graph *g;
+	size_t j;
+	double x0;
+	int rc;
+	double max_bound; /* over the points GSL asked for */
+	double min_step;
+	double max_scale; /* the changes' scale per unit step */
+} fd_call;
+
+static double fd_change(double x, void *p)
+{
+	fd_call *fc = p;
+	double dv, de, ds, step = fabs(x - fc->x0);
+
+	if (fc->rc != DV_OK)
+		return NAN;
+	fc->rc = change(fc->g, fc->j, x, &dv, &de, &ds);
+	if (fc->rc != DV_OK)
+		return NAN;
+	fc->max_bound = fmax(fc->max_bound, de);
+	if (step > 0) {
+		fc->min_step = fmin(fc->min_step, step);
+		fc->max_scale = fmax(fc->max_scale, ds / step);
+	}
+	return dv;
+}
+
+int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const char *var,
+               dv_env *env, dv_diag *d)
+{
+	graph g = {0};
+	gnode *root = NULL;
+	dv_mat *out = NULL;
+	dv_fd_entry *rows = NULL;
+	int rc;
+
+	*grad = NULL;
+	if (entries != NULL)
+		*entries = NULL;
+	g.env = env;
+	g.var = var;
+	g.d = d;
+	g.x = dv_env_lookup_mut(env, var);
+	if (g.x == NULL || !dv_mat_is_double(g.x))
+		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
+	if ((rc = build(&root, &g, loss, 0)) != DV_OK)
+		goto out;
+	if (!dv_mat_is_scalar(root->value)) {
+		rc = dv_fail_at(
+		        d, DV_E_SHAPE, loss->line, loss->column,
+		        "the function must be a number (1x1), not a %zux%zu matrix",
+		        root->value->rows, root->value->cols);
+		goto out;
+	}
+	rows = calloc(dv_mat_len(g.x), sizeof *rows);
+	if (rows == NULL) {
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = dv_mat_new(&out, &dv_field_double, g.x->rows, g.x->cols, d)) != DV_OK ||
+	    (rc = dv_mat_track(out, d)) != DV_OK)
+		goto out;
+	for (size_t j = 0; j < dv_mat_len(g.x) && rc == DV_OK; j++) {
+		double x0 = dv_mat_get(g.x, j), h = 1e-5 * fmax(1.0, fabs(x0));
+		fd_call fc = {&g, j, x0, DV_OK, 0.0, INFINITY, 0.0};
+		gsl_function fn = {fd_change, &fc};
+		dv_fd_entry *e = &rows[j];
+		int status = gsl_deriv_central(&fn, x0, h, &e->value, &e->gsl_error);
+		if (fc.rc != DV_OK) {
+			rc = fc.rc;
+			break;
+		}
+		if (status != GSL_SUCCESS || !isfinite(e->value) ||
+		    !isfinite(fc.min_step)) {
+			rc = dv_fail(d, DV_E_NUMERIC,
+			             "finite differences failed at entry (%zu,%zu) of %s",
+			             j / g.x->cols + 1, j % g.x->cols + 1, var);
+			break;
+		}
+		/*
+		 * GSL's result is a fixed combination of changes at steps h and
+		 * h/2 (weights 4/3 and 1/6 on pairs), divided by h: at most
+		 * 3 bound / h = 1.5 bound / (smallest step).  The steps GSL
+		 * takes are rounded, by at most u |x0| each.
+		 */
+		e->rounding = 1.5 * fc.max_bound / fc.min_step * (1.0 + dv_gamma(4)) +
+		              fabs(e->value) * 2.0 * DV_UNIT_ROUNDOFF *
+		                      (fabs(x0) + fc.min_step) / fc.min_step;
+		e->bound = 2.0 * e->gsl_error + e->rounding;
+		e->scale = fc.max_scale;
+		e->local = !g.whole;
+		((double *)out->data)[j] = e->value;
+		out->bound[j] = e->bound;
+		out->scale[j] = fmax(e->scale, fabs(e->value));
+	}
+out:
+	graph_clear(&g);
+	if (rc != DV_OK) {
+		dv_mat_free(out);
+		free(rows);
+		return rc;
+	}
+	*grad = out;
+	if (entries != NULL)
+		*entries = rows;
+	else
+		free(rows);
+	return DV_OK;
+}
