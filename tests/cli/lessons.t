@@ -11,7 +11,7 @@ $ verify --lesson pooling-delta | tail -1
 ? 0
 
 $ verify --all | tail -1
-> all lessons: 49 checks, 49 as the lessons say
+> all lessons: 55 checks, 55 as the lessons say
 ? 0
 
 $ LC_ALL=C verify --lesson forward-conv | grep '^    a[0-9]'
@@ -22,7 +22,7 @@ $ LC_ALL=C verify --lesson forward-conv | grep '^    a[0-9]'
 ? 0
 
 $ LC_ALL=C verify --lesson forward-conv | tail -1
-> forward-conv: 5 checks, 5 as the lesson says ok
+> forward-conv: 8 checks, 8 as the lesson says ok
 ? 0
 
 # The notes' example numbers: a11 = 23.

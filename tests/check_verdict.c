@@ -1,0 +1,254 @@
+/*
+ * Tests of the numeric verdicts (check/compare.c, expr/fd.c): a verdict
+ * never calls a true statement false nor a wrong gradient right, whatever
+ * the loss's magnitude, a constant in it, or the size of the gradient.
+ * Each property is tried at many seeds, with non-square inputs and kernels.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <check.h>
+#include <gsl/gsl_errno.h>
+
+#include "check/compare.h"
+#include "expr/eval.h"
+#include "expr/fd.h"
+#include "expr/parser.h"
+
+#define SEEDS 40
+
+static dv_diag d;
+static dv_env *env;
+
+/* X 5x6, K 2x3 (even and odd sides), D the size of conv(X, K): 4x4. */
+static void with_seed(unsigned long seed)
+{
+	static const char *const vars[][2] = {
+	        {"X", "randn(5, 6)"}, {"K", "randn(2, 3)"}, {"D", "randn(4, 4)"}};
+	dv_env_free(env);
+	dv_diag_clear(&d);
+	ck_assert_int_eq(dv_env_new(&env, seed, &d), DV_OK);
+	for (size_t i = 0; i < 3; i++) {
+		dv_value v;
+		ck_assert_int_eq(dv_eval_string(&v, vars[i][1], env, &d), DV_OK);
+		ck_assert_int_eq(dv_env_bind(env, vars[i][0], v.mat, &d), DV_OK);
+	}
+}
+
+static void setup(void)
+{
+	gsl_set_error_handler_off();
+	env = NULL;
+	with_seed(1);
+}
+
+static void teardown(void)
+{
+	dv_env_free(env);
+	env = NULL;
+}
+
+/* The verdict of src, an equal(...), at the current numbers. */
+static dv_verdict verdict(const char *src)
+{
+	dv_value v;
+	dv_verdict r;
+	int rc = dv_eval_string(&v, src, env, &d);
+	ck_assert_msg(rc == DV_OK, "%s: %s", src, d.message);
+	ck_assert_int_eq(v.kind, DV_V_CHECK);
+	r = v.check.verdict;
+	dv_value_clear(&v);
+	return r;
+}
+
+static void expect(const char *src, dv_verdict want)
+{
+	for (unsigned long s = 1; s <= SEEDS; s++) {
+		dv_verdict got;
+		with_seed(s);
+		got = verdict(src);
+		ck_assert_msg(got == want, "seed %lu: %s %s, expected it to %s", s, src,
+		              dv_verdict_name(got), dv_verdict_name(want));
+	}
+}
+
+START_TEST(test_exact_identity_minus_itself_is_zero)
+{
+	expect("equal(conv(X, K) - xcorr(X, rot180(K)), zeros(4, 4))", DV_VERDICT_HOLDS);
+	expect("equal(conv(X, K, 'full') - xcorr(X, rot180(K), 'full'), 0 * ones(6, 8))",
+	       DV_VERDICT_HOLDS);
+	expect("equal(sum(X .* X) - sum(X' .* X'), 0)", DV_VERDICT_HOLDS);
+	/* and a wrong one is not zero */
+	expect("equal(conv(X, K) - xcorr(X, K), zeros(4, 4))", DV_VERDICT_FAILS);
+}
+END_TEST
+
+START_TEST(test_tiny_gradient_beside_a_unit_loss_holds)
+{
+	expect("equal(grad(sum(X .* X) + 1e-12 * sum(K), K), 1e-12 * ones(2, 3))",
+	       DV_VERDICT_HOLDS);
+	expect("equal(grad(sum(D .* conv(X, K)) + 1e-12 * sum(X .* X), X), "
+	       "xcorr(D, K, 'full') + 2e-12 * X)",
+	       DV_VERDICT_HOLDS);
+	/* a tiny gradient is still seen to be wrong */
+	expect("equal(grad(sum(X .* X) + 1e-12 * sum(K), K), 2e-12 * ones(2, 3))",
+	       DV_VERDICT_FAILS);
+}
+END_TEST
+
+START_TEST(test_a_constant_in_the_loss_changes_no_verdict)
+{
+	static const char *const offsets[] = {"0", "1e6", "5000", "1e12"};
+	char src[256];
+	for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+		snprintf(src, sizeof src,
+		         "equal(grad(%s + sum(D .* conv(X, K)), K), rot180(xcorr(X, D)))",
+		         offsets[i]);
+		expect(src, DV_VERDICT_HOLDS);
+		snprintf(src, sizeof src,
+		         "equal(grad(%s + sum(D .* conv(X, K)), K), xcorr(X, D))",
+		         offsets[i]);
+		expect(src, DV_VERDICT_FAILS);
+		snprintf(src, sizeof src,
+		         "equal(grad(%s + sum(D .* sigmoid(conv(X, K))), X), "
+		         "xcorr(D .* dsigmoid(conv(X, K)), K, 'full'))",
+		         offsets[i]);
+		expect(src, DV_VERDICT_HOLDS);
+	}
+}
+END_TEST
+
+START_TEST(test_a_gradient_off_by_1e5_fails_at_every_scale)
+{
+	static const char *const scales[] = {"1e-7", "1", "1e7"};
+	static const char *const offsets[] = {"0", "5000", "1e6"};
+	char src[256];
+	for (size_t i = 0; i < 3; i++) {
+		for (size_t j = 0; j < 3; j++) {
+			snprintf(src, sizeof src,
+			         "equal(grad(%s + %s * sum(D .* conv(X, K)), K), "
+			         "(1 + 1e-5) * %s * rot180(xcorr(X, D)))",
+			         offsets[j], scales[i], scales[i]);
+			expect(src, DV_VERDICT_FAILS);
+			snprintf(src, sizeof src,
+			         "equal(grad(%s + %s * sum(D .* conv(X, K)), K), "
+			         "%s * rot180(xcorr(X, D)))",
+			         offsets[j], scales[i], scales[i]);
+			expect(src, DV_VERDICT_HOLDS);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_a_missing_flip_scaled_by_1e7_fails)
+{
+	expect("equal(grad(5000 + 1e-7 * sum(D .* conv(X, K)), K), 1e-7 * xcorr(X, D))",
+	       DV_VERDICT_FAILS);
+	expect("equal(grad(5000 + 1e-7 * sum(D .* conv(X, K)), X), "
+	       "1e-7 * conv(D, K, 'full'))",
+	       DV_VERDICT_FAILS);
+	expect("equal(grad(5000 + 1e-7 * sum(D .* conv(X, K)), X), "
+	       "1e-7 * xcorr(D, K, 'full'))",
+	       DV_VERDICT_HOLDS);
+	/* a gradient claimed to be zero where it is 5e-7 */
+	expect("equal(grad(5500 + 0.0000005 * sum(K), K), zeros(2, 3))",
+	       DV_VERDICT_FAILS);
+}
+END_TEST
+
+START_TEST(test_overflow_is_never_a_pass)
+{
+	ck_assert_int_eq(verdict("equal(1e308, -1e308)"), DV_VERDICT_FAILS);
+	ck_assert_int_eq(verdict("equal(1e308 * 10, 1e308 * 10)"),
+	                 DV_VERDICT_INCONCLUSIVE);
+	ck_assert_int_eq(verdict("equal(0.1 + 0.2, 0.3)"), DV_VERDICT_HOLDS);
+}
+END_TEST
+
+START_TEST(test_bounds_cover_the_rounding)
+{
+	/* an entry's bound covers its distance from the exact result */
+	dv_value v;
+	ck_assert_int_eq(dv_eval_string(&v, "sum([1e16 1 -1e16])", env, &d), DV_OK);
+	/* the exact sum is 1; double precision says 0 */
+	ck_assert(fabs(dv_mat_get(v.mat, 0) - 1.0) <= dv_mat_bound_at(v.mat, 0));
+	dv_value_clear(&v);
+	ck_assert_int_eq(verdict("equal(sum([1e16 1 -1e16]), 0)"), DV_VERDICT_HOLDS);
+	ck_assert_int_eq(verdict("equal(sum([1e16 1 -1e16]), 1)"), DV_VERDICT_HOLDS);
+}
+END_TEST
+
+START_TEST(test_differences_are_local_where_plans_reach)
+{
+	dv_node *loss = NULL;
+	dv_mat *g = NULL;
+	dv_fd_entry *e = NULL;
+	ck_assert_int_eq(dv_parse(&loss, "3 + sum(D .* sigmoid(conv(X, K))) / 2", &d),
+	                 DV_OK);
+	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
+	for (size_t i = 0; i < dv_mat_len(g); i++)
+		ck_assert(e[i].local);
+	dv_mat_free(g);
+	free(e);
+	dv_node_free(loss);
+	ck_assert_int_eq(dv_parse(&loss, "sum(down(X, 2, 'max') .^ 2)", &d), DV_OK);
+	with_seed(3);
+	{
+		dv_value v;
+		ck_assert_int_eq(dv_eval_string(&v, "randn(4, 6)", env, &d), DV_OK);
+		ck_assert_int_eq(dv_env_bind(env, "X", v.mat, &d), DV_OK);
+	}
+	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
+	ck_assert(!e[0].local);
+	dv_mat_free(g);
+	free(e);
+	dv_node_free(loss);
+}
+END_TEST
+
+START_TEST(test_activation_derivatives_are_exact_on_symbols)
+{
+	static const char *const ids[] = {
+	        "equal(dsigmoid(X), sigmoid(X) .* (1 - sigmoid(X)))",
+	        "equal(dtanh(X), 1 - tanh(X) .^ 2)",
+	        "equal(grad(sum(sigmoid(X)), X), dsigmoid(X))",
+	        "equal(grad(sum(tanh(X .* X)), X), 2 * X .* dtanh(X .* X))",
+	};
+	dv_value v;
+	ck_assert_int_eq(dv_eval_string(&v, "sym(2, 3, 'x')", env, &d), DV_OK);
+	ck_assert_int_eq(dv_env_bind(env, "X", v.mat, &d), DV_OK);
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		dv_value c;
+		ck_assert_int_eq(dv_eval_string(&c, ids[i], env, &d), DV_OK);
+		ck_assert_msg(c.check.exact && c.check.holds, "%s", ids[i]);
+		dv_value_clear(&c);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("verdict");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_exact_identity_minus_itself_is_zero);
+	tcase_add_test(tc, test_tiny_gradient_beside_a_unit_loss_holds);
+	tcase_add_test(tc, test_a_constant_in_the_loss_changes_no_verdict);
+	tcase_add_test(tc, test_a_gradient_off_by_1e5_fails_at_every_scale);
+	tcase_add_test(tc, test_a_missing_flip_scaled_by_1e7_fails);
+	tcase_add_test(tc, test_overflow_is_never_a_pass);
+	tcase_add_test(tc, test_bounds_cover_the_rounding);
+	tcase_add_test(tc, test_differences_are_local_where_plans_reach);
+	tcase_add_test(tc, test_activation_derivatives_are_exact_on_symbols);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
