@@ -7,6 +7,7 @@
  *   build/bench build/verify [RUNS]
  */
 #define _DEFAULT_SOURCE /* wait4 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,28 +22,60 @@
 typedef struct bench_case {
 	const char *what;
 	double target_ms, target_mb;
+	int local_loop;       /* runs this program's own --local-loop, not verify */
 	const char *argv[16]; /* after the verify path; NULL-terminated; "DIR" is
 	                         the folder of submissions made for the run */
 } bench_case;
 
+#define GRADCHECK                                                                        \
+	"equal(grad(sum(D .* sigmoid(conv(X, K))), X), xcorr(D .* dsigmoid(conv(X, "     \
+	"K)), K, "                                                                       \
+	"'full'))"
+
 static const bench_case cases[] = {
+        {"gradient check, E = sum(D .* sigmoid(conv(X, K))), 32x32 input, 5x5 kernel",
+         10,
+         20,
+         0,
+         {"eval", GRADCHECK, "--let", "X=randn(32,32)", "--let", "K=randn(5,5)", "--let",
+          "D=randn(28,28)", NULL}},
+        {"  the same by a C loop that recomputes only the 25 outputs an entry feeds",
+         10,
+         20,
+         1,
+         {"--local-loop", "32", NULL}},
+        {"gradient check, E = sum(D .* sigmoid(conv(X, K))), 64x64 input, 5x5 kernel",
+         30,
+         20,
+         0,
+         {"eval", GRADCHECK, "--let", "X=randn(64,64)", "--let", "K=randn(5,5)", "--let",
+          "D=randn(60,60)", NULL}},
+        {"  the same by a C loop that recomputes only the 25 outputs an entry feeds",
+         30,
+         20,
+         1,
+         {"--local-loop", "64", NULL}},
         {"verify grade: 500 submissions of the pooling-delta exercises",
          1000,
          20,
+         0,
          {"grade", "pooling-delta", "DIR", NULL}},
         {"verify --all: every lesson, every check",
          50,
          20,
+         0,
          {"--all", "--no-color", NULL}},
         {"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')",
          20,
          20,
+         0,
          {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
           "X=sym(16,16,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(12,12,'d')",
           NULL}},
         {"dE/dX table, 32x32 input, 5x5 kernel, proved = xcorr(D, K, 'full')",
          100,
          20,
+         0,
          {"eval", "equal(grad(sum(D .* conv(X, K)), X), xcorr(D, K, 'full'))", "--let",
           "X=sym(32,32,'x')", "--let", "K=sym(5,5,'k')", "--let", "D=sym(28,28,'d')",
           NULL}},
@@ -93,7 +126,8 @@ static double now_ms(void)
 }
 
 /* Runs verify once; wall time in ms and peak resident memory in MB. */
-static int run_once(const char *verify, const bench_case *c, double *ms, double *mb)
+static int run_once(const char *verify, const char *self, const bench_case *c, double *ms,
+                    double *mb)
 {
 	const char *argv[18];
 	struct rusage ru;
@@ -102,7 +136,7 @@ static int run_once(const char *verify, const bench_case *c, double *ms, double 
 	pid_t pid;
 	size_t n = 0;
 
-	argv[n++] = verify;
+	argv[n++] = c->local_loop ? self : verify;
 	for (size_t i = 0; c->argv[i] != NULL; i++)
 		argv[n++] = strcmp(c->argv[i], "DIR") == 0 ? submissions : c->argv[i];
 	argv[n] = NULL;
@@ -114,7 +148,7 @@ static int run_once(const char *verify, const bench_case *c, double *ms, double 
 		devnull = open("/dev/null", O_WRONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDOUT_FILENO);
-		execv(verify, (char *const *)argv);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	if (wait4(pid, &status, 0, &ru) != pid)
@@ -130,10 +164,83 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double sigmoid(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/*
+ * The yardstick: the gradient of E = sum(D .* sigmoid(conv(X, K))) by
+ * central differences, each entry moving only the k^2 outputs it feeds.
+ */
+static int local_loop(int n)
+{
+	enum { k = 5 };
+	int m = n - k + 1;
+	double *x = malloc(sizeof *x * (size_t)(n * n)), kern[k * k];
+	double *dl = malloc(sizeof *dl * (size_t)(m * m)),
+	       *net = malloc(sizeof *net * (size_t)(m * m));
+	double sum = 0, h = 1e-5;
+	unsigned long seed = 12345;
+
+	if (x == NULL || dl == NULL || net == NULL)
+		return 1;
+	for (int i = 0; i < n * n; i++)
+		x[i] = (double)((seed = seed * 6364136223846793005UL + 1) >> 11) /
+		               9007199254740992.0 -
+		       0.5;
+	for (int i = 0; i < k * k; i++)
+		kern[i] = (double)((seed = seed * 6364136223846793005UL + 1) >> 11) /
+		                  9007199254740992.0 -
+		          0.5;
+	for (int i = 0; i < m * m; i++)
+		dl[i] = (double)((seed = seed * 6364136223846793005UL + 1) >> 11) /
+		                9007199254740992.0 -
+		        0.5;
+	for (int u = 0; u < m; u++)
+		for (int v = 0; v < m; v++) {
+			double a = 0;
+			for (int p = 0; p < k; p++)
+				for (int q = 0; q < k; q++)
+					a += x[(u + p) * n + v + q] *
+					     kern[(k - 1 - p) * k + k - 1 - q];
+			net[u * m + v] = a;
+		}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			double e[2] = {0, 0};
+			for (int s = 0; s < 2; s++) {
+				double step = s == 0 ? h : -h;
+				for (int p = 0; p < k; p++)
+					for (int q = 0; q < k; q++) {
+						int u = i - p, v = j - q;
+						if (u < 0 || v < 0 || u >= m || v >= m)
+							continue;
+						double kk =
+						        kern[(k - 1 - p) * k + k - 1 - q];
+						e[s] += dl[u * m + v] *
+						        (sigmoid(net[u * m + v] +
+						                 step * kk) -
+						         sigmoid(net[u * m + v]));
+					}
+			}
+			sum += (e[0] - e[1]) / (2 * h);
+		}
+	printf("%g\n", sum);
+	free(x);
+	free(dl);
+	free(net);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 21;
 	int failed = 0;
+	const char *self = argv[0];
+
+	if (argc == 3 && strcmp(argv[1], "--local-loop") == 0)
+		return local_loop(atoi(argv[2]));
 
 	if (argc < 2 || runs < 1 || runs > 1000) {
 		fprintf(stderr, "usage: bench VERIFY [RUNS]\n");
@@ -153,7 +260,7 @@ int main(int argc, char **argv)
 			return 2;
 		for (int r = 0; r < runs; r++) {
 			double mb;
-			if (run_once(argv[1], c, &ms[r], &mb) != 0) {
+			if (run_once(argv[1], self, c, &ms[r], &mb) != 0) {
 				fprintf(stderr, "bench: %s: the command failed\n",
 				        c->what);
 				failed = 1;

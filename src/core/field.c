@@ -90,24 +90,55 @@ static double sech(double z)
 	return 1.0 / cosh(z);
 }
 
-double dv_act_change(dv_act act, double x, double dx)
+dv_act_aux dv_act_change_aux(dv_act act, double x)
 {
-	double y = x + dx;
+	dv_act_aux a = {0.0, 0.0};
+	switch (act) {
+	case DV_ACT_SIGMOID:
+		a.a = dv_act_value(act, -x); /* 1 - s(x), without cancelling */
+		a.b = exp(-x);
+		break;
+	case DV_ACT_TANH:
+		a.a = sech(x);
+		break;
+	default:
+		break;
+	}
+	return a;
+}
+
+double dv_act_change_at(dv_act act, double x, const dv_act_aux *aux, double dx)
+{
 	switch (act) {
 	case DV_ACT_IDENTITY:
 		return dx;
-	case DV_ACT_SIGMOID:
-		/* s(t) = (1 + tanh(t/2)) / 2 and the tanh identity below */
-		return 0.5 * sinh(dx / 2) * sech(y / 2) * sech(x / 2);
+	case DV_ACT_SIGMOID: {
+		/*
+		 * s(y) - s(x) = s(y) (1 - s(x)) (1 - e^(x - y)), y = x + dx,
+		 * and e^-y = e^-x (1 + expm1(-dx)): one expm1, and x + dx is
+		 * never rounded.
+		 */
+		double em = expm1(-dx);
+		double sy = 1.0 / (1.0 + aux->b * (1.0 + em));
+		return sy * aux->a * -em;
+	}
 	case DV_ACT_TANH:
-		/* tanh a - tanh b = sinh(a - b) / (cosh a cosh b) */
-		return sinh(dx) * sech(y) * sech(x);
+		/* tanh y - tanh x = sinh(y - x) / (cosh y cosh x) */
+		return sinh(dx) * sech(x + dx) * aux->a;
 	case DV_ACT_RELU:
-		return dv_act_value(act, y) - dv_act_value(act, x);
+		if (x > 0 && x + dx > 0)
+			return dx;
+		return dv_act_value(act, x + dx) - dv_act_value(act, x);
 	case DV_ACT_ABSTRACT:
 		break;
 	}
 	return NAN;
+}
+
+double dv_act_change(dv_act act, double x, double dx)
+{
+	dv_act_aux a = dv_act_change_aux(act, x);
+	return dv_act_change_at(act, x, &a, dx);
 }
 
 double dv_act_diff(dv_act act, unsigned order, double x)

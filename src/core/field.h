@@ -74,10 +74,21 @@ double dv_act_derivative(dv_act act, double x);
 double dv_act_lipschitz(dv_act act, int deriv);
 /*
  * act(x + dx) - act(x) without the cancellation of subtracting two nearby
- * values: for sigmoid and tanh it is formed from sinh(dx), so a tiny dx
- * keeps its relative accuracy (about 8 units in the last place).
+ * values: for sigmoid and tanh it is formed from expm1(dx) or sinh(dx), so
+ * a tiny dx keeps its relative accuracy (a few units in the last place,
+ * and |x + dx| units from the rounding of x + dx).
  */
 double dv_act_change(dv_act act, double x, double dx);
+/*
+ * The same in two parts, for many changes of one x: aux depends on x
+ * alone (1 - s(x) and e^-x for sigmoid, 1/cosh(x) for tanh) and can be
+ * kept.
+ */
+typedef struct dv_act_aux {
+	double a, b;
+} dv_act_aux;
+dv_act_aux dv_act_change_aux(dv_act act, double x);
+double dv_act_change_at(dv_act act, double x, const dv_act_aux *aux, double dx);
 /* The order-th derivative (0 to 2), NAN past that or for DV_ACT_ABSTRACT. */
 double dv_act_diff(dv_act act, unsigned order, double x);
 

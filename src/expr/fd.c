@@ -10,6 +10,16 @@
 #include "core/ops.h"
 #include "core/plan.h"
 
+/*
+ * GSL's first step, relative to the entry.  The local differences keep
+ * their relative accuracy at any step, so the step need not be large to
+ * beat rounding: a small one makes the truncation error small at once and
+ * GSL rarely needs its second, refined round of four evaluations.
+ */
+#ifndef FD_STEP
+#define FD_STEP 1e-8
+#endif
+
 /* How deep definitions may use each other, as in the evaluator. */
 #define MAX_DEPTH 64
 
@@ -35,10 +45,12 @@ struct gnode {
 	dv_act act;
 	int deriv;
 	unsigned power;
+	dv_act_aux *aux; /* G_ACT: dv_act_change_aux of each unmoved entry */
 	/* the change of one evaluation, zero where nothing changed */
 	double *dv, *de, *ds, *dm;
 	size_t *dk, *changed, nchanged;
 	unsigned char *mark;
+	int bounds_written; /* de, ds, dm, dk were written: reset clears them */
 };
 
 typedef struct graph {
@@ -62,6 +74,7 @@ static void gnode_free(gnode *g)
 		free(g->rterm[s]);
 	}
 	free(g->term_out);
+	free(g->aux);
 	free(g->dv);
 	free(g->de);
 	free(g->ds);
@@ -325,6 +338,11 @@ static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
 		(*out)->kid[0] = k;
 		(*out)->act = act;
 		(*out)->deriv = deriv;
+		(*out)->aux = malloc(dv_mat_len(v) * sizeof *(*out)->aux);
+		if ((*out)->aux == NULL)
+			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+		for (size_t i = 0; i < dv_mat_len(v); i++)
+			(*out)->aux[i] = dv_act_change_aux(act, dv_mat_get(k->value, i));
 		return DV_OK;
 	}
 	args = calloc(n->nkids ? n->nkids : 1, sizeof *args);
@@ -412,6 +430,7 @@ static int build(gnode **out, graph *g, const dv_node *n, int depth)
 
 /* ---- one move of one entry -------------------------------------------- */
 
+/* Marks o changed; a change that carries bounds says so with touch_bounded. */
 static void touch(gnode *n, size_t o)
 {
 	if (!n->mark[o]) {
@@ -420,15 +439,25 @@ static void touch(gnode *n, size_t o)
 	}
 }
 
+static void touch_bounded(gnode *n, size_t o)
+{
+	touch(n, o);
+	n->bounds_written = 1;
+}
+
 static void reset(gnode *n)
 {
 	for (size_t k = 0; k < n->nchanged; k++) {
 		size_t o = n->changed[k];
-		n->dv[o] = n->de[o] = n->ds[o] = n->dm[o] = 0.0;
-		n->dk[o] = 0;
+		n->dv[o] = 0.0;
 		n->mark[o] = 0;
+		if (n->bounds_written) {
+			n->de[o] = n->ds[o] = n->dm[o] = 0.0;
+			n->dk[o] = 0;
+		}
 	}
 	n->nchanged = 0;
+	n->bounds_written = 0;
 }
 
 /* One operand entry as the change of a plan term sees it. */
@@ -463,7 +492,7 @@ static void add_term(gnode *n, const dv_term *t)
 	side x = side_of(n->kid[0], t->a), y = side_of(n->kid[1], t->b);
 	size_t o = n->term_out[t - n->plan->terms];
 
-	touch(n, o);
+	touch_bounded(n, o);
 	n->dv[o] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
 	n->dm[o] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) + fabs(x.v) * fabs(y.dv));
 	n->de[o] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
@@ -473,8 +502,68 @@ static void add_term(gnode *n, const dv_term *t)
 	n->dk[o]++;
 }
 
-static void change_plan(gnode *n)
+/*
+ * The common case of one moving operand: c x dy for the moving y (or
+ * c dx y), the same bounds as add_term with the other's change zero.
+ */
+static void change_one_side(gnode *n, int s, int bounded)
 {
+	const gnode *k = n->kid[s], *other = n->kid[1 - s];
+	const dv_plan *p = n->plan;
+
+	if (!bounded) {
+		/* the values alone: GSL's inner points (see fd_change) */
+		for (size_t c = 0; c < k->nchanged; c++) {
+			size_t i = k->changed[c];
+			double dy = k->dv[i];
+			for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1]; r++) {
+				size_t t = n->rterm[s][r], o = n->term_out[t];
+				const dv_term *term = &p->terms[t];
+				int32_t oi = s == 0 ? term->b : term->a;
+				double x = other != NULL && oi >= 0
+				                   ? dv_mat_get(other->value, (size_t)oi)
+				                   : 1.0;
+				touch(n, o);
+				n->dv[o] += p->coefs[term->c].value * x * dy;
+			}
+		}
+		return;
+	}
+	for (size_t c = 0; c < k->nchanged; c++) {
+		size_t i = k->changed[c];
+		double dy = k->dv[i], ady = fabs(dy), edy = k->de[i], sdy = k->ds[i];
+		for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1]; r++) {
+			size_t t = n->rterm[s][r], o = n->term_out[t];
+			const dv_term *term = &p->terms[t];
+			int32_t oi = s == 0 ? term->b : term->a;
+			double coef = p->coefs[term->c].value, ac = fabs(coef);
+			double x = 1.0, ex = 0.0, sx = 1.0;
+			if (other != NULL && oi >= 0) {
+				x = dv_mat_get(other->value, (size_t)oi);
+				ex = dv_mat_bound_at(other->value, (size_t)oi);
+				sx = dv_mat_scale_at(other->value, (size_t)oi);
+			}
+			touch_bounded(n, o);
+			n->dv[o] += coef * x * dy;
+			n->dm[o] += ac * fabs(x) * ady;
+			n->de[o] += ac * (ex * (ady + edy) + fabs(x) * edy);
+			n->ds[o] += ac * sx * sdy;
+			n->dk[o]++;
+		}
+	}
+}
+
+static void change_plan(gnode *n, int bounded)
+{
+	int moving0 = n->kid[0]->kind != G_CONST;
+	int moving1 = n->kid[1] != NULL && n->kid[1]->kind != G_CONST;
+
+	if (moving0 != moving1) {
+		change_one_side(n, moving0 ? 0 : 1, bounded);
+		if (!bounded)
+			return;
+		goto bounds;
+	}
 	for (int s = 0; s < 2; s++) {
 		const gnode *k = n->kid[s];
 		if (k == NULL || k->kind == G_CONST)
@@ -491,6 +580,7 @@ static void change_plan(gnode *n)
 			}
 		}
 	}
+bounds:
 	for (size_t c = 0; c < n->nchanged; c++) {
 		size_t o = n->changed[c], k = n->dk[o];
 		n->de[o] = n->de[o] * (1.0 + dv_gamma(2 * k + 8)) +
@@ -498,7 +588,7 @@ static void change_plan(gnode *n)
 	}
 }
 
-static void change_act(gnode *n)
+static void change_act(gnode *n, int bounded)
 {
 	const gnode *k = n->kid[0];
 	double lip = dv_act_lipschitz(n->act, n->deriv);
@@ -511,6 +601,11 @@ static void change_act(gnode *n)
 		double dx = k->dv[i], edx = k->de[i], y = x + dx;
 		double reach = ex + edx + u * fabs(y);
 		double dv, de;
+		if (!bounded && !n->deriv) {
+			touch(n, i);
+			n->dv[i] = dv_act_change_at(n->act, x, &n->aux[i], dx);
+			continue;
+		}
 		int same_side =
 		        (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
 		if (n->act == DV_ACT_RELU && same_side) {
@@ -522,7 +617,7 @@ static void change_act(gnode *n)
 			dv = dv_act_derivative(n->act, y) - dv_act_derivative(n->act, x);
 			de = 1.0;
 		} else if (!n->deriv) {
-			dv = dv_act_change(n->act, x, dx);
+			dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
 			de = lip * edx * (1.0 + dv_gamma(4)) +
 			     2.0 * lip2 * (fabs(dx) + edx) * ex +
 			     (10.0 + fabs(x) + fabs(y)) * u * fabs(dv) + 0x1p-1070;
@@ -535,7 +630,7 @@ static void change_act(gnode *n)
 			de = lip * (edx + 2.0 * ex) + 8.0 * u * (fabs(gy) + fabs(gx)) +
 			     u * fabs(dv) + 0x1p-1070;
 		}
-		touch(n, i);
+		touch_bounded(n, i);
 		n->dv[i] = dv;
 		n->de[i] = de;
 		n->ds[i] = isinf(lip) ? fabs(dv) : fmax(fabs(dv), lip * k->ds[i]);
@@ -567,7 +662,7 @@ static void change_pow(gnode *n)
 				de += ex * p * (p - 1) * pow(m, (double)(p - 2)) *
 				      (fabs(dx) + edx) * (1.0 + dv_gamma(p + 2));
 		}
-		touch(n, i);
+		touch_bounded(n, i);
 		n->dv[i] = dv;
 		n->de[i] = de;
 		n->ds[i] = fmax(fabs(dv), k->ds[i] * sum_abs);
@@ -595,7 +690,7 @@ static int change_whole(gnode *n, graph *g, size_t j, double moved)
 	}
 	for (size_t o = 0; o < dv_mat_len(v); o++) {
 		double dv = dv_mat_get(v, o) - dv_mat_get(n->value, o);
-		touch(n, o);
+		touch_bounded(n, o);
 		n->dv[o] = dv;
 		n->de[o] = (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
 		                   (1.0 + dv_gamma(2)) +
@@ -607,11 +702,12 @@ static int change_whole(gnode *n, graph *g, size_t j, double moved)
 	return DV_OK;
 }
 
-/* The loss's change when entry j of the variable moves to `moved`. */
-static int change(graph *g, size_t j, double moved, double *dv, double *de, double *ds)
+/* The loss's change when entry j of the variable moves by dx. */
+static int change(graph *g, size_t j, double dx, int bounded, double *dv, double *de,
+                  double *ds)
 {
 	int rc = DV_OK;
-	double x0 = dv_mat_get(g->x, j), dx = moved - x0;
+	double moved = dv_mat_get(g->x, j) + dx;
 	gnode *root = g->nodes[g->n - 1];
 
 	for (size_t i = 0; i < g->n && rc == DV_OK; i++) {
@@ -620,16 +716,17 @@ static int change(graph *g, size_t j, double moved, double *dv, double *de, doub
 		case G_CONST:
 			break;
 		case G_VAR:
-			touch(n, j);
+			/* the step itself is exact: GSL's points 0 +- h, +- h/2 */
+			touch_bounded(n, j);
 			n->dv[j] = dx;
-			n->de[j] = DV_UNIT_ROUNDOFF * fabs(dx);
+			n->de[j] = 0.0;
 			n->ds[j] = fabs(dx);
 			break;
 		case G_PLAN:
-			change_plan(n);
+			change_plan(n, bounded);
 			break;
 		case G_ACT:
-			change_act(n);
+			change_act(n, bounded);
 			break;
 		case G_POW:
 			change_pow(n);
@@ -653,28 +750,41 @@ static int change(graph *g, size_t j, double moved, double *dv, double *de, doub
 typedef struct fd_call {
 	graph *g;
 	size_t j;
-	double x0;
+	double h; /* GSL's first step */
 	int rc;
 	double max_bound; /* over the points GSL asked for */
 	double min_step;
 	double max_scale; /* the changes' scale per unit step */
 } fd_call;
 
-static double fd_change(double x, void *p)
+/*
+ * E(x0 + t) - E(x0) as a function of the step t: GSL differentiates it at
+ * t = 0, so its points 0 +- h and +- h/2 are exact and the step it
+ * divides by is the step that was taken.
+ */
+static double fd_change(double t, void *p)
 {
 	fd_call *fc = p;
-	double dv, de, ds, step = fabs(x - fc->x0);
+	double dv, de, ds, step = fabs(t);
+	/*
+	 * Bounds are carried at GSL's outer points 0 +- h only: every other
+	 * point it takes is nearer (h/2, and a refined step below h), and a
+	 * change's rounding bound grows with the size of its terms, so the
+	 * outer points' bound covers them.
+	 */
+	int bounded = step == fc->h;
 
 	if (fc->rc != DV_OK)
 		return NAN;
-	fc->rc = change(fc->g, fc->j, x, &dv, &de, &ds);
+	fc->rc = change(fc->g, fc->j, t, bounded, &dv, &de, &ds);
 	if (fc->rc != DV_OK)
 		return NAN;
-	fc->max_bound = fmax(fc->max_bound, de);
-	if (step > 0) {
-		fc->min_step = fmin(fc->min_step, step);
+	if (bounded) {
+		fc->max_bound = fmax(fc->max_bound, de);
 		fc->max_scale = fmax(fc->max_scale, ds / step);
 	}
+	if (step > 0)
+		fc->min_step = fmin(fc->min_step, step);
 	return dv;
 }
 
@@ -714,11 +824,11 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 	    (rc = dv_mat_track(out, d)) != DV_OK)
 		goto out;
 	for (size_t j = 0; j < dv_mat_len(g.x) && rc == DV_OK; j++) {
-		double x0 = dv_mat_get(g.x, j), h = 1e-5 * fmax(1.0, fabs(x0));
-		fd_call fc = {&g, j, x0, DV_OK, 0.0, INFINITY, 0.0};
+		double x0 = dv_mat_get(g.x, j), h = FD_STEP * fmax(1.0, fabs(x0));
+		fd_call fc = {&g, j, h, DV_OK, 0.0, INFINITY, 0.0};
 		gsl_function fn = {fd_change, &fc};
 		dv_fd_entry *e = &rows[j];
-		int status = gsl_deriv_central(&fn, x0, h, &e->value, &e->gsl_error);
+		int status = gsl_deriv_central(&fn, 0.0, h, &e->value, &e->gsl_error);
 		if (fc.rc != DV_OK) {
 			rc = fc.rc;
 			break;
@@ -733,12 +843,11 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 		/*
 		 * GSL's result is a fixed combination of changes at steps h and
 		 * h/2 (weights 4/3 and 1/6 on pairs), divided by h: at most
-		 * 3 bound / h = 1.5 bound / (smallest step).  The steps GSL
-		 * takes are rounded, by at most u |x0| each.
+		 * 3 bound / h = 1.5 bound / (smallest step), and its own few
+		 * roundings.
 		 */
 		e->rounding = 1.5 * fc.max_bound / fc.min_step * (1.0 + dv_gamma(4)) +
-		              fabs(e->value) * 2.0 * DV_UNIT_ROUNDOFF *
-		                      (fabs(x0) + fc.min_step) / fc.min_step;
+		              dv_gamma(8) * fabs(e->value);
 		e->bound = 2.0 * e->gsl_error + e->rounding;
 		e->scale = fc.max_scale;
 		e->local = !g.whole;
