@@ -1,5 +1,6 @@
 #include "render/render.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,15 @@ static const sym_poly *poly_at(const dv_mat *m, size_t i)
 	return *(sym_poly *const *)dv_mat_at(m, i);
 }
 
+int dv_format_entry(char *buf, size_t size, const dv_mat *m, size_t i)
+{
+	double v = dv_mat_get(m, i);
+	/* a number that is 0 within its own error bound is shown as 0 */
+	if (fabs(v) <= dv_mat_bound_at(m, i))
+		v = 0.0;
+	return dv_format_number(buf, size, v);
+}
+
 void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
                   const sym_latex_name *latex)
 {
@@ -64,7 +74,7 @@ void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
 		if (style == SYM_ASCII) /* JSON strings: round-trippable */
 			snprintf(buf, sizeof buf, "%.17g", dv_mat_get(m, i));
 		else
-			dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
+			dv_format_entry(buf, sizeof buf, m, i);
 		dv_strbuf_puts(b, buf);
 	} else {
 		sym_poly_print(b, poly_at(m, i), sym_field_ctx(m->field), &so);
@@ -211,14 +221,14 @@ void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
 		return;
 	}
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
-		size_t w = (size_t)dv_format_number(buf, sizeof buf, dv_mat_get(m, i));
+		size_t w = (size_t)dv_format_entry(buf, sizeof buf, m, i);
 		if (w > width[i % m->cols])
 			width[i % m->cols] = w;
 	}
 	for (size_t i = 0; i < m->rows; i++) {
 		dv_strbuf_puts(b, indent);
 		for (size_t j = 0; j < m->cols; j++) {
-			dv_format_number(buf, sizeof buf, dv_mat_get(m, i * m->cols + j));
+			dv_format_entry(buf, sizeof buf, m, i * m->cols + j);
 			dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ", (int)width[j],
 			                 buf);
 		}

@@ -17,6 +17,9 @@
 /* Six significant digits, as Octave shows numbers; no "-0". */
 int dv_format_number(char *buf, size_t size, double v);
 
+/* Entry i of a double matrix so; 0 when it is 0 within its error bound. */
+int dv_format_entry(char *buf, size_t size, const dv_mat *m, size_t i);
+
 /* Entry i of m (a number or a polynomial) in style, appended to b. */
 void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
                   const sym_latex_name *latex);

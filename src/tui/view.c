@@ -232,7 +232,7 @@ static char *cell_text(const tui_model *m, const tui_panel *p, size_t i)
 	dv_strbuf_init(&s);
 	if (m->numeric || sym == NULL) {
 		char buf[64];
-		dv_format_number(buf, sizeof buf, dv_mat_get(p->num, i));
+		dv_format_entry(buf, sizeof buf, p->num, i);
 		dv_strbuf_puts(&s, buf);
 	} else if (sym_poly_len(*(sym_poly *const *)dv_mat_at(sym, i)) <= 1) {
 		dv_put_entry(&s, sym, i, style_of(m), NULL);
@@ -374,7 +374,7 @@ static void render_detail(builder *b, int y)
 			dv_put_entry(&s, p->sym, i, style_of(m), NULL);
 		}
 	}
-	dv_format_number(num, sizeof num, dv_mat_get(p->num, i));
+	dv_format_entry(num, sizeof num, p->num, i);
 	dv_strbuf_printf(&s, " = %s", num);
 	if (dv_strbuf_finish(&s, &text, NULL) != DV_OK)
 		return;
@@ -467,7 +467,9 @@ static void render_body(builder *b, int top, int bottom)
 		} else {
 			/* a gradient entry that disagrees is marked at its end */
 			size_t len = strlen(l);
-			add(b, l, len > 3 && strcmp(l + len - 3, " <-") == 0 ? TR_FAIL : TR_NORMAL);
+			add(b, l,
+			    len > 3 && strcmp(l + len - 3, " <-") == 0 ? TR_FAIL
+			                                               : TR_NORMAL);
 		}
 		end(b);
 	}
