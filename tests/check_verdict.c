@@ -15,6 +15,7 @@
 #include "expr/eval.h"
 #include "expr/fd.h"
 #include "expr/parser.h"
+#include "testutil.h"
 
 #define SEEDS 40
 
@@ -192,6 +193,7 @@ START_TEST(test_differences_are_local_where_plans_reach)
 	dv_mat_free(g);
 	free(e);
 	dv_node_free(loss);
+	/* max pooling follows each block's largest entry locally too */
 	ck_assert_int_eq(dv_parse(&loss, "sum(down(X, 2, 'max') .^ 2)", &d), DV_OK);
 	with_seed(3);
 	{
@@ -200,10 +202,54 @@ START_TEST(test_differences_are_local_where_plans_reach)
 		ck_assert_int_eq(dv_env_bind(env, "X", v.mat, &d), DV_OK);
 	}
 	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
+	for (size_t i = 0; i < dv_mat_len(g); i++)
+		ck_assert_msg(e[i].local && e[i].bits == 53, "entry %zu", i);
+	dv_mat_free(g);
+	free(e);
+	dv_node_free(loss);
+	/* a matrix literal of the variable has no plan: differenced whole */
+	ck_assert_int_eq(dv_parse(&loss, "sum([X; X] .* [X; X])", &d), DV_OK);
+	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
 	ck_assert(!e[0].local);
 	dv_mat_free(g);
 	free(e);
 	dv_node_free(loss);
+}
+END_TEST
+
+/* Doubles that cannot decide hand the check to MPFR; a kink never passes. */
+START_TEST(test_kinks_are_never_a_verdict_by_accident)
+{
+	static const double near_kink[] = {1.5e-9, 3}, at_kink[] = {1e-9, 3};
+	static const double near_tie[] = {3, 1, 2, 2.9999999999}, tie[] = {3, 1, 2, 3};
+	dv_value v;
+	/* relu's kink 5e-10 from the entry: inside double's step, outside MPFR's */
+	ck_assert_int_eq(dv_env_bind(env, "X", tu_mat(1, 2, near_kink), &d), DV_OK);
+	ck_assert_int_eq(verdict("equal(grad(sum(relu(X - 1e-9)), X), ones(1, 2))"),
+	                 DV_VERDICT_HOLDS);
+	ck_assert_int_eq(verdict("equal(grad(sum(relu(X - 1e-9)), X), [0 1])"),
+	                 DV_VERDICT_FAILS);
+	/* on the kink itself there is no derivative to agree with */
+	ck_assert_int_eq(dv_env_bind(env, "X", tu_mat(1, 2, at_kink), &d), DV_OK);
+	ck_assert_int_eq(verdict("equal(grad(sum(relu(X - 1e-9)), X), ones(1, 2))"),
+	                 DV_VERDICT_INCONCLUSIVE);
+	ck_assert_int_eq(verdict("equal(grad(sum(relu(X - 1e-9)), X), [0 1])"),
+	                 DV_VERDICT_INCONCLUSIVE);
+	/* max pooling: a runner-up 1e-10 below the largest, and a true tie */
+	ck_assert_int_eq(dv_env_bind(env, "X", tu_mat(2, 2, near_tie), &d), DV_OK);
+	ck_assert_int_eq(
+	        verdict("equal(grad(sum(down(X, 2, 'max') .^ 2), X), [6 0; 0 0])"),
+	        DV_VERDICT_HOLDS);
+	ck_assert_int_eq(dv_env_bind(env, "X", tu_mat(2, 2, tie), &d), DV_OK);
+	ck_assert_int_eq(
+	        verdict("equal(grad(sum(down(X, 2, 'max') .^ 2), X), [6 0; 0 0])"),
+	        DV_VERDICT_INCONCLUSIVE);
+	/* an overflow in doubles that MPFR's range holds */
+	ck_assert_int_eq(
+	        dv_eval_string(&v, "equal((1e300 * 1e10) / 1e10, 1e300)", env, &d),
+	        DV_OK);
+	ck_assert_int_ne(v.check.verdict, DV_VERDICT_FAILS);
+	dv_value_clear(&v);
 }
 END_TEST
 
@@ -245,6 +291,7 @@ int main(void)
 	tcase_add_test(tc, test_bounds_cover_the_rounding);
 	tcase_add_test(tc, test_differences_are_local_where_plans_reach);
 	tcase_add_test(tc, test_activation_derivatives_are_exact_on_symbols);
+	tcase_add_test(tc, test_kinks_are_never_a_verdict_by_accident);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/mpfr_field.h"
 #include "sym/poly.h"
 
 const char *dv_verdict_name(dv_verdict v)
@@ -18,38 +19,62 @@ const char *dv_verdict_name(dv_verdict v)
 	return "?";
 }
 
-dv_entry_verdict dv_compare_numbers(double a, double bound_a, double scale_a, double b,
-                                    double bound_b, double scale_b, double tol)
+/* The rule itself: a difference against its bound and its scale. */
+static dv_entry_verdict judge(double diff, double bound, double scale, double tol)
 {
-	dv_entry_verdict e;
+	dv_entry_verdict e = {DV_VERDICT_INCONCLUSIVE, diff, bound, scale};
 
-	e.diff = fabs(a - b);
-	/* the subtraction rounds once more: allow for it on both sides */
-	e.bound = (bound_a + bound_b) * (1.0 + dv_gamma(3));
-	if (tol > 0)
-		e.bound += tol * (fabs(a) + fabs(b));
-	e.scale = scale_a + scale_b;
-	if (!isfinite(a) || !isfinite(b) || !isfinite(e.bound))
+	if (isnan(diff) || !isfinite(bound))
 		e.verdict = DV_VERDICT_INCONCLUSIVE;
-	else if (e.diff * (1.0 - DV_UNIT_ROUNDOFF) > e.bound)
+	else if (diff * (1.0 - DV_UNIT_ROUNDOFF) > bound)
 		e.verdict = DV_VERDICT_FAILS;
-	else if (e.bound <= (DV_RESOLUTION + tol) * e.scale)
+	else if (bound <= (DV_RESOLUTION + tol) * scale)
 		e.verdict = DV_VERDICT_HOLDS;
-	else
-		e.verdict = DV_VERDICT_INCONCLUSIVE;
 	return e;
 }
 
-static void compare_doubles(dv_check *c, const dv_mat *a, const dv_mat *b, double tol)
+dv_entry_verdict dv_compare_numbers(double a, double bound_a, double scale_a, double b,
+                                    double bound_b, double scale_b, double tol)
+{
+	/* the subtraction rounds once more: allow for it on both sides */
+	double bound = (bound_a + bound_b) * (1.0 + dv_gamma(3));
+
+	if (tol > 0)
+		bound += tol * (fabs(a) + fabs(b));
+	if (!isfinite(a) || !isfinite(b)) {
+		dv_entry_verdict e = {DV_VERDICT_INCONCLUSIVE, fabs(a - b), bound,
+		                      scale_a + scale_b};
+		return e;
+	}
+	return judge(fabs(a - b), bound, scale_a + scale_b, tol);
+}
+
+/* Entry i of numeric a and b (doubles, or one MPFR field) judged. */
+static dv_entry_verdict judge_entry(const dv_mat *a, const dv_mat *b, size_t i,
+                                    double tol, double *sum)
+{
+	double diff, bound, scale;
+
+	if (dv_mat_is_double(a)) {
+		double x = dv_mat_get(a, i), y = dv_mat_get(b, i);
+		*sum = fabs(x) + fabs(y);
+		return dv_compare_numbers(x, dv_mat_bound_at(a, i), dv_mat_scale_at(a, i),
+		                          y, dv_mat_bound_at(b, i), dv_mat_scale_at(b, i),
+		                          tol);
+	}
+	dv_mpfr_difference(a, b, i, &diff, &bound, &scale);
+	*sum = fabs(a->field->to_double(a->field, dv_mat_at(a, i))) +
+	       fabs(b->field->to_double(b->field, dv_mat_at(b, i)));
+	return judge(diff, bound + tol * *sum, scale, tol);
+}
+
+static void compare_numbers(dv_check *c, const dv_mat *a, const dv_mat *b, double tol)
 {
 	int unclear = 0;
 
 	for (size_t i = 0; i < dv_mat_len(a); i++) {
-		double x = dv_mat_get(a, i), y = dv_mat_get(b, i);
-		dv_entry_verdict e = dv_compare_numbers(
-		        x, dv_mat_bound_at(a, i), dv_mat_scale_at(a, i), y,
-		        dv_mat_bound_at(b, i), dv_mat_scale_at(b, i), tol);
-		double sum = fabs(x) + fabs(y);
+		double sum;
+		dv_entry_verdict e = judge_entry(a, b, i, tol, &sum);
 		c->max_abs = fmax(c->max_abs, e.diff);
 		c->max_bound = fmax(c->max_bound, e.bound);
 		if (sum > 0)
@@ -103,14 +128,22 @@ int dv_compare(dv_check *c, const dv_mat *a, const dv_mat *b, double tol, dv_dia
 
 	memset(c, 0, sizeof *c);
 	c->verdict = DV_VERDICT_HOLDS;
-	c->exact = !dv_mat_is_double(a) || !dv_mat_is_double(b);
+	c->exact = !dv_mat_is_numeric(a) || !dv_mat_is_numeric(b);
 	if (a->rows != b->rows || a->cols != b->cols) {
 		c->verdict = DV_VERDICT_FAILS;
 		c->shape_differs = 1;
 	} else if (c->exact) {
 		rc = compare_exact(c, a, b, d);
+	} else if (a->field != b->field) {
+		/* doubles beside MPFR numbers: the doubles join the MPFR field */
+		const dv_mat *lower = dv_mat_is_double(a) ? a : b;
+		dv_mat *up = NULL;
+		if ((rc = dv_mat_convert(&up, lower, (lower == a ? b : a)->field, d)) ==
+		    DV_OK)
+			compare_numbers(c, lower == a ? up : a, lower == b ? up : b, tol);
+		dv_mat_free(up);
 	} else {
-		compare_doubles(c, a, b, tol);
+		compare_numbers(c, a, b, tol);
 	}
 	c->holds = c->verdict == DV_VERDICT_HOLDS;
 	return rc;

@@ -1,3 +1,4 @@
+#include <math.h>
 #include "cli/print.h"
 
 #include <stdlib.h>
@@ -97,11 +98,14 @@ static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
 		                 "  they differ by %.3g, more than their error bound "
 		                 "%.3g\n",
 		                 c->at.diff, c->at.bound);
+	else if (!c->exact && (!isfinite(c->at.bound) || !isfinite(c->at.scale)))
+		dv_strbuf_puts(
+		        b, "  no error bound is known for it: a number overflowed, or a "
+		           "kink (relu, max) lies within the finite-difference step\n");
 	else if (!c->exact)
 		dv_strbuf_printf(b,
 		                 "  their error bound %.3g is too loose to resolve %.0e "
-		                 "of the terms' size %.3g (a number may have "
-		                 "overflowed)\n",
+		                 "of the terms' size %.3g, even at higher precision\n",
 		                 c->at.bound, DV_RESOLUTION, c->at.scale);
 }
 

@@ -59,6 +59,15 @@ struct dv_field {
 	                int deriv, dv_diag *d);
 	/* dst = v exactly (v is finite). */
 	int (*from_double)(const dv_field *f, void *dst, double v, dv_diag *d);
+	/* 1 for symbols (polynomials: equal means equal), 0 for numbers. */
+	int exact;
+	/*
+	 * Numbers other than doubles (the MPFR field), NULL elsewhere: give an
+	 * element the error bound and scale of the double it came from, and
+	 * read an element as the nearest double.
+	 */
+	void (*set_bound)(const dv_field *f, void *e, double bound, double scale);
+	double (*to_double)(const dv_field *f, const void *e);
 };
 
 extern const dv_field dv_field_double;

@@ -1,4 +1,5 @@
 #include "core/mat.h"
+#include "core/mpfr_field.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -106,6 +107,27 @@ int dv_mat_track(dv_mat *m, dv_diag *d)
 	return DV_OK;
 }
 
+int dv_mat_scalar_number(const dv_mat *m, double *v, double *bound)
+{
+	const dv_ball *b;
+
+	if (!dv_mat_is_scalar(m) || !dv_mat_is_numeric(m))
+		return 0;
+	if (dv_mat_is_double(m)) {
+		*v = dv_mat_get(m, 0);
+		*bound = dv_mat_bound_at(m, 0);
+		return 1;
+	}
+	if (dv_field_bits(m->field) == 0)
+		return 0;
+	b = dv_ball_at(m, 0);
+	*v = mpfr_get_d(b->mid, MPFR_RNDN);
+	/* exact when the ball's middle fits a double */
+	*bound = b->rad +
+	         (mpfr_cmp_d(b->mid, *v) == 0 ? 0.0 : DV_UNIT_ROUNDOFF * fabs(*v));
+	return 1;
+}
+
 int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d)
 {
 	dv_mat *r = NULL;
@@ -118,10 +140,15 @@ int dv_mat_convert(dv_mat **out, const dv_mat *m, const dv_field *to, dv_diag *d
 	if ((rc = dv_mat_new(&r, to, m->rows, m->cols, d)) != DV_OK)
 		return rc;
 	for (size_t i = 0; i < dv_mat_len(m); i++) {
-		if (m->field == to)
+		if (m->field == to) {
 			rc = to->copy(to, dv_mat_at(r, i), dv_mat_at(m, i), d);
-		else
+		} else {
 			rc = to->from_double(to, dv_mat_at(r, i), dv_mat_get(m, i), d);
+			/* a computed double keeps what it knows of its accuracy */
+			if (rc == DV_OK && to->set_bound != NULL)
+				to->set_bound(to, dv_mat_at(r, i), dv_mat_bound_at(m, i),
+				              dv_mat_scale_at(m, i));
+		}
 		if (rc != DV_OK) {
 			dv_mat_free(r);
 			return rc;

@@ -67,6 +67,19 @@ static inline int dv_mat_is_double(const dv_mat *m)
 	return m->field == &dv_field_double;
 }
 
+/* Whether m holds numbers (doubles, or MPFR's), not symbols. */
+static inline int dv_mat_is_numeric(const dv_mat *m)
+{
+	return !m->field->exact;
+}
+
+/*
+ * A 1 x 1 matrix of numbers (of any numeric field) as a double: 1 with *v
+ * and *bound (its error bound, with the rounding to double), 0 for
+ * anything else.
+ */
+int dv_mat_scalar_number(const dv_mat *m, double *v, double *bound);
+
 /* Entry i (row-major) of a double matrix. */
 static inline double dv_mat_get(const dv_mat *m, size_t i)
 {

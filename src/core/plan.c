@@ -319,6 +319,13 @@ int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool
 	return DV_OK;
 }
 
+/* Entry k of a numeric matrix as a double (to pick the largest). */
+static double entry_value(const dv_mat *x, size_t k)
+{
+	return dv_mat_is_double(x) ? dv_mat_get(x, k)
+	                           : x->field->to_double(x->field, dv_mat_at(x, k));
+}
+
 int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
 {
 	dv_plan *p;
@@ -326,7 +333,7 @@ int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
 	int rc;
 
 	*out = NULL;
-	if (!dv_mat_is_double(x))
+	if (!dv_mat_is_double(x) && x->field->to_double == NULL)
 		return dv_fail(d, DV_E_SYMBOLIC,
 		               "max pooling has no exact symbolic form: which entry is "
 		               "largest depends on the numbers");
@@ -342,7 +349,7 @@ int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
 			for (size_t u = 0; u < n; u++)
 				for (size_t v = 0; v < n; v++) {
 					size_t k = (i * n + u) * x->cols + j * n + v;
-					if (dv_mat_get(x, k) > dv_mat_get(x, best))
+					if (entry_value(x, k) > entry_value(x, best))
 						best = k;
 				}
 			plan_term(p, one, (long)best, -1);

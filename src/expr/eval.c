@@ -9,6 +9,7 @@
 
 #include "core/ops.h"
 #include "expr/fd.h"
+#include "expr/precise.h"
 #include "sym/diff.h"
 
 void dv_value_clear(dv_value *v)
@@ -34,9 +35,10 @@ struct dv_env {
 	binding *vars;
 	size_t nvars;
 	gsl_rng *rng;
-	sym_ctx *symbols; /* made on first use */
-	dv_act f_is;      /* DV_ACT_ABSTRACT: f has no numbers */
-	int depth;        /* definitions being evaluated */
+	sym_ctx *symbols;        /* made on first use */
+	dv_act f_is;             /* DV_ACT_ABSTRACT: f has no numbers */
+	int depth;               /* definitions being evaluated */
+	const dv_field *numbers; /* the field of its numbers: double, or MPFR's */
 };
 
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
@@ -68,6 +70,7 @@ int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d)
 	}
 	gsl_rng_set(env->rng, seed);
 	env->f_is = DV_ACT_ABSTRACT;
+	env->numbers = &dv_field_double;
 	*out = env;
 	return DV_OK;
 }
@@ -148,6 +151,47 @@ int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d)
 int dv_env_define(dv_env *env, const char *name, const dv_node *tree, dv_diag *d)
 {
 	return bind_any(env, name, NULL, tree, d);
+}
+
+int dv_env_convert(dv_env **out, const dv_env *env, const dv_field *f, dv_diag *d)
+{
+	dv_env *c = calloc(1, sizeof *c);
+	int rc = DV_OK;
+
+	*out = NULL;
+	if (c == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	c->rng = gsl_rng_clone(env->rng);
+	c->f_is = env->f_is;
+	c->numbers = f;
+	c->vars = calloc(env->nvars ? env->nvars : 1, sizeof *c->vars);
+	if (c->rng == NULL || c->vars == NULL) {
+		dv_env_free(c);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < env->nvars && rc == DV_OK; i++) {
+		const binding *b = &env->vars[i];
+		binding *nb = &c->vars[c->nvars];
+		nb->def = b->def;
+		nb->name = strdup(b->name);
+		if (nb->name == NULL) {
+			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+			break;
+		}
+		c->nvars++;
+		if (b->mat != NULL)
+			rc = dv_mat_is_double(b->mat)
+			             ? dv_mat_convert(&nb->mat, b->mat, f, d)
+			             : dv_fail(d, DV_E_ARGS,
+			                       "'%s' holds symbols, not numbers",
+			                       b->name);
+	}
+	if (rc != DV_OK) {
+		dv_env_free(c);
+		return rc;
+	}
+	*out = c;
+	return DV_OK;
 }
 
 gsl_rng *dv_env_rng(dv_env *env)
@@ -233,10 +277,12 @@ static const dv_node *start_of(const dv_node *n)
 
 static void describe_value(const dv_value *v, char *buf, size_t size)
 {
+	double x, bound;
+
 	if (v->kind == DV_V_STR)
 		snprintf(buf, size, "the string '%s'", v->str);
-	else if (dv_mat_is_scalar(v->mat) && dv_mat_is_double(v->mat))
-		snprintf(buf, size, "%.17g", dv_mat_get(v->mat, 0));
+	else if (dv_mat_scalar_number(v->mat, &x, &bound))
+		snprintf(buf, size, "%.17g", x);
 	else
 		snprintf(buf, size, "a %zux%zu matrix", v->mat->rows, v->mat->cols);
 }
@@ -258,8 +304,8 @@ static int need_count(size_t *out, const dv_value *v, const dv_node *at, const c
 {
 	char found[96];
 	at = start_of(at);
-	if (v->kind == DV_V_MAT && dv_mat_is_scalar(v->mat) && dv_mat_is_double(v->mat)) {
-		double x = dv_mat_get(v->mat, 0);
+	double x, bound;
+	if (v->kind == DV_V_MAT && dv_mat_scalar_number(v->mat, &x, &bound)) {
 		if (x == floor(x) && x >= (double)min && x <= (double)max) {
 			*out = (size_t)x;
 			return DV_OK;
@@ -502,7 +548,7 @@ static int fn_activation(dv_value *out, dv_value *args, size_t nargs, const dv_n
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
 		return rc;
 	/* on numbers, the abstract f is what the lesson says it is */
-	if (act == DV_ACT_ABSTRACT && dv_mat_is_double(args[0].mat))
+	if (act == DV_ACT_ABSTRACT && dv_mat_is_numeric(args[0].mat))
 		act = env->f_is;
 	rc = dv_op_activate(&m, args[0].mat, act, self->param % 2, d);
 	return give_mat(out, m, rc);
@@ -540,7 +586,7 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	if ((rc = need_mat(&args[0], call->kids[0], "the function", d)) != DV_OK ||
 	    (rc = need_mat(&args[1], call->kids[1], "the variable", d)) != DV_OK)
 		return rc;
-	if (dv_mat_is_double(args[1].mat)) {
+	if (dv_mat_is_numeric(args[1].mat)) {
 		/* numbers: central finite differences of the function */
 		const dv_node *var = call->kids[1];
 		if (var->kind != DV_N_NAME || dv_env_lookup(env, var->text) == NULL)
@@ -579,15 +625,24 @@ static int fn_equal(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 		return rc;
 	if (nargs == 3) {
 		const dv_node *at = start_of(call->kids[2]);
-		if (args[2].kind != DV_V_MAT || !dv_mat_is_scalar(args[2].mat) ||
-		    !dv_mat_is_double(args[2].mat) ||
-		    !(dv_mat_get(args[2].mat, 0) >= 0) || dv_mat_get(args[2].mat, 0) >= 1)
+		double eb;
+		if (args[2].kind != DV_V_MAT ||
+		    !dv_mat_scalar_number(args[2].mat, &tol, &eb) || !(tol >= 0) ||
+		    tol >= 1)
 			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
 			                  "the tolerance must be a number from 0 to 1");
-		tol = dv_mat_get(args[2].mat, 0);
 	}
 	if ((rc = dv_compare(&out->check, args[0].mat, args[1].mat, tol, d)) != DV_OK)
 		return rc;
+	/* what doubles cannot decide, MPFR may (on the same numbers) */
+	if (!out->check.exact && out->check.verdict == DV_VERDICT_INCONCLUSIVE &&
+	    tol == 0 && env->numbers == &dv_field_double) {
+		dv_precise p;
+		if ((rc = dv_compare_precise(&out->check, &args[0].mat, &args[1].mat, &p,
+		                             call->kids[0], call->kids[1], env, d)) !=
+		    DV_OK)
+			return rc;
+	}
 	out->kind = DV_V_CHECK;
 	out->mat = args[0].mat;
 	out->mat2 = args[1].mat;
@@ -1059,25 +1114,22 @@ static const char *op_text(dv_tok_kind op)
 
 static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 {
-	double v;
+	double v, ev;
 	if (!dv_mat_is_scalar(b))
 		return dv_fail(d, DV_E_SHAPE,
 		               "the divisor must be a number but is a %zux%zu matrix",
 		               b->rows, b->cols);
-	if (!dv_mat_is_double(b))
+	if (!dv_mat_scalar_number(b, &v, &ev))
 		return dv_fail(d, DV_E_ARGS,
 		               "the divisor must be a number, not symbolic");
-	v = dv_mat_get(b, 0);
 	if (v == 0.0)
 		return dv_fail(d, DV_E_DOMAIN, "division by zero");
-	if (v == floor(v) && fabs(v) <= 9007199254740992.0 &&
-	    dv_mat_bound_at(b, 0) == 0.0)
+	if (v == floor(v) && fabs(v) <= 9007199254740992.0 && ev == 0.0)
 		/* Exact for every field: a / n is (1/n) a. */
 		return dv_op_scale(out, a, v > 0 ? 1 : -1, (long long)fabs(v), d);
 	{
 		dv_mat *inv = NULL;
 		double r = 1.0 / v;
-		double ev = dv_mat_bound_at(b, 0);
 		int rc = dv_mat_from_doubles(&inv, 1, 1, &r, d);
 		/* 1/v is rounded once, and moves by about ev/v^2 with v */
 		if (rc == DV_OK && (rc = dv_mat_track(inv, d)) == DV_OK)
@@ -1093,13 +1145,14 @@ static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 static int power(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_tok_kind op,
                  dv_diag *d)
 {
-	double e;
+	double e, eb;
 	if (op == DV_T_CARET && !dv_mat_is_scalar(a))
 		return dv_fail(d, DV_E_SHAPE,
 		               "powers of a %zux%zu matrix are not supported (use .^ for "
 		               "powers entry by entry)",
 		               a->rows, a->cols);
-	e = dv_mat_is_scalar(b) && dv_mat_is_double(b) ? dv_mat_get(b, 0) : -1.0;
+	if (!dv_mat_scalar_number(b, &e, &eb))
+		e = -1.0;
 	if (e != floor(e) || e < 0 || e > 64)
 		return dv_fail(d, DV_E_DOMAIN,
 		               "the exponent must be a whole number from 0 to 64");
@@ -1170,7 +1223,12 @@ int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	memset(out, 0, sizeof *out);
 	switch (n->kind) {
 	case DV_N_NUM:
-		rc = dv_mat_from_doubles(&m, 1, 1, &n->number, d);
+		/* a literal is exact in whatever field the numbers are in */
+		if (env->numbers == &dv_field_double)
+			rc = dv_mat_from_doubles(&m, 1, 1, &n->number, d);
+		else if ((rc = dv_mat_new(&m, env->numbers, 1, 1, d)) == DV_OK)
+			rc = env->numbers->from_double(env->numbers, dv_mat_at(m, 0),
+			                               n->number, d);
 		return give_mat(out, m, rc);
 	case DV_N_STR:
 		out->str = strdup(n->text);

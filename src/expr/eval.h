@@ -38,6 +38,12 @@ typedef struct dv_env dv_env;
 /* An environment whose random numbers start from seed. */
 int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d);
 void dv_env_free(dv_env *env);
+/*
+ * A copy of env whose numbers are in field f (an MPFR field: the same
+ * numbers, to be computed again at higher precision), with the same
+ * definitions and the same random numbers still to come.
+ */
+int dv_env_convert(dv_env **out, const dv_env *env, const dv_field *f, dv_diag *d);
 /* Binds name to m, taking ownership of m (freed on failure too). */
 int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d);
 /*

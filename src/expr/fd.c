@@ -8,7 +8,9 @@
 #include <gsl/gsl_errno.h>
 
 #include "core/ops.h"
+#include "core/mpfr_field.h"
 #include "core/plan.h"
+#include "expr/precise.h"
 
 /*
  * GSL's first step, relative to the entry.  The local differences keep
@@ -29,6 +31,7 @@ typedef enum gkind {
 	G_PLAN,  /* a plan over one or two operands */
 	G_ACT,   /* an activation, entry by entry */
 	G_POW,   /* A .^ n, entry by entry */
+	G_MAX,   /* max pooling: the largest entry of each block */
 	G_WHOLE, /* anything else: evaluated whole with the variable moved */
 } gkind;
 
@@ -45,6 +48,7 @@ struct gnode {
 	dv_act act;
 	int deriv;
 	unsigned power;
+	size_t pool;     /* G_MAX: the block size */
 	dv_act_aux *aux; /* G_ACT: dv_act_change_aux of each unmoved entry */
 	/* the change of one evaluation, zero where nothing changed */
 	double *dv, *de, *ds, *dm;
@@ -58,8 +62,10 @@ typedef struct graph {
 	size_t n, cap;
 	dv_env *env;
 	const char *var;
-	dv_mat *x; /* the environment's own numbers of var */
-	int whole; /* some node is evaluated whole */
+	dv_mat *x;  /* the environment's own numbers of var */
+	int whole;  /* some node is evaluated whole */
+	int rough;  /* a node evaluated whole has a kink (relu, max) inside */
+	int kinked; /* the last change crossed a kink of relu or max pooling */
 	dv_diag *d;
 } graph;
 
@@ -175,6 +181,28 @@ static int eval_mat(dv_mat **out, const dv_node *n, graph *g)
 	return DV_OK;
 }
 
+/* Whether n may have a kink: relu, its derivative, or max pooling. */
+static int has_kink(const graph *g, const dv_node *n, int depth)
+{
+	dv_act act;
+	int deriv;
+
+	if (depth > MAX_DEPTH)
+		return 1;
+	if (n->kind == DV_N_NAME) {
+		const dv_node *def = dv_env_definition(g->env, n->text);
+		return def != NULL && has_kink(g, def, depth + 1);
+	}
+	if (n->kind == DV_N_CALL &&
+	    ((dv_eval_call_activation(n, g->env, &act, &deriv) && act == DV_ACT_RELU) ||
+	     (strcmp(n->text, "down") == 0 && n->nkids == 3)))
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (has_kink(g, n->kids[i], depth))
+			return 1;
+	return 0;
+}
+
 static int add_whole(gnode **out, graph *g, const dv_node *n)
 {
 	dv_mat *v = NULL;
@@ -184,6 +212,7 @@ static int add_whole(gnode **out, graph *g, const dv_node *n)
 	if (rc != DV_OK)
 		return rc;
 	g->whole = 1;
+	g->rough |= has_kink(g, n, 0);
 	return add_node(out, g, G_WHOLE, n, v);
 }
 
@@ -364,7 +393,18 @@ static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
 	}
 	if (rc == DV_OK)
 		rc = dv_eval_call_plan(&p, &by_numbers, n, args, n->nkids, g->d);
-	if (rc == DV_OK && (p == NULL || by_numbers)) {
+	if (rc == DV_OK && p != NULL && by_numbers && kids[0] != NULL) {
+		/* max pooling: the block's largest entry, followed entry by entry */
+		dv_mat *v = NULL;
+		size_t pool = (size_t)dv_mat_get(args[1].mat, 0);
+		if ((rc = dv_op_run(&v, p, kids[0]->value, NULL, g->d)) == DV_OK &&
+		    (rc = add_node(out, g, G_MAX, n, v)) == DV_OK) {
+			(*out)->kid[0] = kids[0];
+			(*out)->pool = pool;
+			(*out)->plan = p; /* which entry is each block's largest */
+			p = NULL;
+		}
+	} else if (rc == DV_OK && (p == NULL || by_numbers)) {
 		rc = add_whole(out, g, n);
 	} else if (rc == DV_OK) {
 		/* operands that do not move become constant nodes */
@@ -588,7 +628,7 @@ bounds:
 	}
 }
 
-static void change_act(gnode *n, int bounded)
+static void change_act(graph *g, gnode *n, int bounded)
 {
 	const gnode *k = n->kid[0];
 	double lip = dv_act_lipschitz(n->act, n->deriv);
@@ -601,13 +641,15 @@ static void change_act(gnode *n, int bounded)
 		double dx = k->dv[i], edx = k->de[i], y = x + dx;
 		double reach = ex + edx + u * fabs(y);
 		double dv, de;
+		int same_side =
+		        (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
+		if (n->act == DV_ACT_RELU && !same_side)
+			g->kinked = 1;
 		if (!bounded && !n->deriv) {
 			touch(n, i);
 			n->dv[i] = dv_act_change_at(n->act, x, &n->aux[i], dx);
 			continue;
 		}
-		int same_side =
-		        (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
 		if (n->act == DV_ACT_RELU && same_side) {
 			/* no kink between: the change is dx or 0, exactly */
 			int on = x > 0;
@@ -669,6 +711,63 @@ static void change_pow(gnode *n)
 	}
 }
 
+/*
+ * Max pooling: a moved entry changes its block's largest entry.  While the
+ * largest stays the same entry, the change is that entry's own, exactly;
+ * when another entry takes over, or comes within the bounds of it, a kink
+ * lies in the step.
+ */
+static void change_max(graph *g, gnode *n)
+{
+	const gnode *k = n->kid[0];
+	size_t cols = k->value->cols, ocols = n->value->cols, p = n->pool;
+
+	for (size_t c = 0; c < k->nchanged; c++) {
+		size_t i = k->changed[c];
+		size_t o = (i / cols / p) * ocols + (i % cols) / p;
+		size_t r0 = (o / ocols) * p, c0 = (o % ocols) * p, best = SIZE_MAX;
+		size_t was = (size_t)n->plan->terms[n->plan->start[o]].a;
+		double top = -INFINITY, reach = 0.0;
+		if (n->mark[o])
+			continue; /* this block is done */
+		for (size_t u = 0; u < p; u++) {
+			for (size_t v = 0; v < p; v++) {
+				size_t e = (r0 + u) * cols + c0 + v;
+				double moved = dv_mat_get(k->value, e) +
+				               (k->mark[e] ? k->dv[e] : 0.0);
+				reach = fmax(reach,
+				             dv_mat_bound_at(k->value, e) +
+				                     (k->mark[e]
+				                              ? k->de[e] + fabs(k->dv[e])
+				                              : 0.0));
+				if (moved > top) {
+					top = moved;
+					best = e;
+				}
+			}
+		}
+		touch_bounded(n, o);
+		if (best != was) {
+			g->kinked = 1;
+			n->dv[o] = top - dv_mat_get(k->value, was);
+			n->de[o] = INFINITY;
+		} else {
+			/* a runner-up within the bounds could be the largest */
+			for (size_t u = 0; u < p; u++)
+				for (size_t v = 0; v < p; v++) {
+					size_t e = (r0 + u) * cols + c0 + v;
+					double moved = dv_mat_get(k->value, e) +
+					               (k->mark[e] ? k->dv[e] : 0.0);
+					if (e != best && top - moved <= 2.0 * reach)
+						g->kinked = 1;
+				}
+			n->dv[o] = k->mark[was] ? k->dv[was] : 0.0;
+			n->de[o] = k->mark[was] ? k->de[was] : 0.0;
+		}
+		n->ds[o] = k->mark[was] ? k->ds[was] : fabs(n->dv[o]);
+	}
+}
+
 /* Evaluated whole with the variable moved: every entry may change. */
 static int change_whole(gnode *n, graph *g, size_t j, double moved)
 {
@@ -726,10 +825,13 @@ static int change(graph *g, size_t j, double dx, int bounded, double *dv, double
 			change_plan(n, bounded);
 			break;
 		case G_ACT:
-			change_act(n, bounded);
+			change_act(g, n, bounded);
 			break;
 		case G_POW:
 			change_pow(n);
+			break;
+		case G_MAX:
+			change_max(g, n);
 			break;
 		case G_WHOLE:
 			rc = change_whole(n, g, j, moved);
@@ -788,6 +890,50 @@ static double fd_change(double t, void *p)
 	return dv;
 }
 
+/*
+ * An entry the doubles could not resolve, differenced again over MPFR at
+ * each precision in turn (precise.h), with a step so small that only a
+ * kink nearer than it could mislead, and that is checked first on the
+ * graph.  Leaves e as it was, with the reason, when nothing resolves it.
+ */
+static int refine(dv_fd_entry *e, graph *g, const dv_node *loss, size_t j, double top)
+{
+	static const unsigned ladder[] = DV_MPFR_PRECISIONS;
+	double x0 = dv_mat_get(g->x, j);
+
+	for (size_t k = 0; k < sizeof ladder / sizeof ladder[0]; k++) {
+		double step = dv_fd_refine_step(x0, ladder[k]), dv, de, ds;
+		dv_fd_entry next = *e;
+		dv_diag local;
+		int rc;
+		if (g->rough)
+			return DV_OK; /* no way to see its kinks */
+		g->kinked = 0;
+		if ((rc = change(g, j, step, 1, &dv, &de, &ds)) != DV_OK ||
+		    (rc = change(g, j, -step, 1, &dv, &de, &ds)) != DV_OK)
+			return rc;
+		if (g->kinked) {
+			e->why = "a kink of relu or max pooling lies within even the "
+			         "smallest step";
+			return DV_OK;
+		}
+		dv_diag_clear(&local);
+		rc = dv_fd_refine(&next, loss, g->var, j, g->env, ladder[k], &local);
+		if (rc == DV_E_NOMEM)
+			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+		if (rc != DV_OK) {
+			e->why = "the function has no form at higher precision";
+			return DV_OK;
+		}
+		next.why = NULL;
+		*e = next;
+		if (e->bound <= DV_RESOLUTION * fmax(fmax(e->scale, fabs(e->value)), top))
+			return DV_OK;
+		e->why = "higher precision did not tighten the bound";
+	}
+	return DV_OK;
+}
+
 int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const char *var,
                dv_env *env, dv_diag *d)
 {
@@ -828,7 +974,9 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 		fd_call fc = {&g, j, h, DV_OK, 0.0, INFINITY, 0.0};
 		gsl_function fn = {fd_change, &fc};
 		dv_fd_entry *e = &rows[j];
-		int status = gsl_deriv_central(&fn, 0.0, h, &e->value, &e->gsl_error);
+		int status;
+		g.kinked = 0;
+		status = gsl_deriv_central(&fn, 0.0, h, &e->value, &e->gsl_error);
 		if (fc.rc != DV_OK) {
 			rc = fc.rc;
 			break;
@@ -851,9 +999,35 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 		e->bound = 2.0 * e->gsl_error + e->rounding;
 		e->scale = fc.max_scale;
 		e->local = !g.whole;
-		((double *)out->data)[j] = e->value;
-		out->bound[j] = e->bound;
-		out->scale[j] = fmax(e->scale, fabs(e->value));
+		e->bits = 53;
+		if (g.kinked || g.rough) {
+			/* GSL's estimate means nothing across a kink */
+			e->bound = INFINITY;
+			e->why = g.kinked ? "a kink of relu or max pooling lies within "
+			                    "the step"
+			                  : "a part differenced whole may have a kink";
+		}
+		e->scale = fmax(e->scale, fabs(e->value));
+	}
+	/*
+	 * An entry is judged against its own scale or the largest of the same
+	 * gradient, whichever is larger: an entry that is exactly 0 (it feeds
+	 * nothing that moves) has no size of its own to be resolved against.
+	 * Those the doubles leave unresolved even so are differenced again.
+	 */
+	if (rc == DV_OK) {
+		double top = 0.0;
+		for (size_t j = 0; j < dv_mat_len(g.x); j++)
+			if (isfinite(rows[j].scale))
+				top = fmax(top, rows[j].scale);
+		for (size_t j = 0; j < dv_mat_len(g.x) && rc == DV_OK; j++) {
+			dv_fd_entry *e = &rows[j];
+			if (!(e->bound <= DV_RESOLUTION * fmax(e->scale, top)))
+				rc = refine(e, &g, loss, j, top);
+			((double *)out->data)[j] = e->value;
+			out->bound[j] = e->bound;
+			out->scale[j] = fmax(fmax(e->scale, fabs(e->value)), top);
+		}
 	}
 out:
 	graph_clear(&g);

@@ -35,6 +35,8 @@ typedef struct dv_fd_entry {
 	double bound;     /* what the value is judged with: 2 gsl_error + rounding */
 	double scale;     /* the size of the terms of the change, per unit step */
 	int local;        /* 1: only the terms this entry feeds were differenced */
+	unsigned bits;    /* the precision that made it: 53 for doubles, or MPFR's */
+	const char *why;  /* when its bound is too loose to resolve it: why */
 } dv_fd_entry;
 
 /*

@@ -1,11 +1,13 @@
 #include "lesson/run.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
 
+#include "core/mpfr_field.h"
 #include "sym/ctx.h"
 
 const sym_ctx *lesson_result_symbols(const lesson_result *r)
@@ -219,6 +221,11 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, dv
 	}
 	if (rc == DV_OK)
 		rc = dv_compare(&v->value.check, l, r, 0.0, d);
+	/* what doubles cannot decide, MPFR may */
+	if (rc == DV_OK && !v->value.check.exact &&
+	    v->value.check.verdict == DV_VERDICT_INCONCLUSIVE)
+		rc = dv_compare_precise(&v->value.check, &l, &r, &v->precise, a->lhs,
+		                        a->rhs, env, d);
 	if (rc != DV_OK) {
 		dv_mat_free(l);
 		dv_mat_free(r);
@@ -265,18 +272,17 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 	}
 	c->rows_r = fd->rows;
 	c->rows_c = fd->cols;
-	/* one verdict over the whole matrix, the same rule entry by entry */
-	if ((rc = dv_compare(&v->value.check, fd, analytic, 0.0, d)) != DV_OK)
-		goto out;
 	for (size_t i = 0; i < dv_mat_len(fd); i++) {
 		lesson_grad_row *row = &c->rows[i];
 		row->analytic = dv_mat_get(analytic, i);
 		row->analytic_bound = dv_mat_bound_at(analytic, i);
-		row->numeric = entries[i];
 		row->verdict = dv_compare_numbers(
 		        dv_mat_get(fd, i), dv_mat_bound_at(fd, i), dv_mat_scale_at(fd, i),
 		        row->analytic, row->analytic_bound, dv_mat_scale_at(analytic, i),
 		        0.0);
+		row->numeric = entries[i];
+		if (entries[i].bits > 53)
+			v->precise.bits = entries[i].bits;
 		/* the worst entry: the one furthest out of (or nearest to) its bound */
 		{
 			double ratio = row->verdict.bound > 0
@@ -288,6 +294,9 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 			}
 		}
 	}
+	/* one verdict over the whole matrix, the same rule entry by entry */
+	if ((rc = dv_compare(&v->value.check, fd, analytic, 0.0, d)) != DV_OK)
+		goto out;
 	v->value.kind = DV_V_CHECK;
 	v->value.mat = fd;
 	v->value.mat2 = analytic;

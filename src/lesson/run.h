@@ -20,6 +20,7 @@
 #include "core/mat.h"
 #include "expr/eval.h"
 #include "expr/fd.h"
+#include "expr/precise.h"
 #include "lesson/lesson.h"
 
 typedef struct lesson_size {
@@ -40,6 +41,7 @@ typedef struct lesson_verdict {
 	char *unavailable;  /* why it was not done (no exact form), or NULL */
 	int unevaluable;    /* a side has no value at these sizes: it fails */
 	int by_differences; /* numeric: a side is a finite-difference gradient */
+	dv_precise precise; /* numeric: what higher precision decided, if tried */
 } lesson_verdict;
 
 /* What a verdict that was reached says: holds, fails or inconclusive. */

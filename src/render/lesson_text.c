@@ -91,6 +91,10 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 		if (!c->exact)
 			dv_strbuf_printf(b, "; max difference %.2g, within the %s %.2g",
 			                 c->max_abs, bound, c->max_bound);
+		if (!c->exact && v->precise.bits)
+			dv_strbuf_printf(b,
+			                 "; decided at %u bits, where doubles could not",
+			                 v->precise.bits);
 		dv_strbuf_puts(b, ")\n");
 		return;
 	}
@@ -106,13 +110,24 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 	dv_put_entry_short(b, r, (c->row - 1) * r->cols + c->col - 1, style,
 	                   MAX_ENTRY_TEXT);
 	if (c->verdict == DV_VERDICT_FAILS && !c->exact)
-		dv_strbuf_printf(b, " (they differ by %.2g, more than the %s %.2g)",
-		                 c->at.diff, bound, c->at.bound);
+		dv_strbuf_printf(b, " (they differ by %.2g, more than the %s %.2g%s)",
+		                 c->at.diff, bound, c->at.bound,
+		                 v->precise.bits ? " at higher precision" : "");
+	else if (!c->exact && (!isfinite(c->at.bound) || !isfinite(c->at.scale)))
+		dv_strbuf_printf(b, " (a number overflowed%s)",
+		                 v->precise.bits ? ", at every precision tried"
+		                                 : " double precision");
 	else if (!c->exact)
 		dv_strbuf_printf(b,
 		                 " (the %s %.2g is too loose to resolve %.0e of the "
-		                 "terms' size %.2g in double precision)",
-		                 bound, c->at.bound, DV_RESOLUTION, c->at.scale);
+		                 "terms' size %.2g, %s)",
+		                 bound, c->at.bound, DV_RESOLUTION, c->at.scale,
+		                 v->precise.bits ? "at every precision tried"
+		                                 : "in double precision");
+	if (!c->exact && c->verdict == DV_VERDICT_INCONCLUSIVE &&
+	    v->precise.why[0] != '\0')
+		dv_strbuf_printf(b, "; higher precision could not be used: %s",
+		                 v->precise.why);
 	dv_strbuf_puts(b, "\n");
 }
 

@@ -339,6 +339,11 @@ int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
 	int rc;
 
 	*out = NULL;
+	if (act == DV_ACT_RELU && deriv > 0)
+		return dv_fail(
+		        d, DV_E_SYMBOLIC,
+		        "relu's derivative jumps at 0, so it has no exact symbolic "
+		        "form (use numbers)");
 	if (act != DV_ACT_SIGMOID && act != DV_ACT_TANH) {
 		if ((rc = sym_atom_apply(&id, ctx, act, deriv, arg, d)) != DV_OK)
 			return rc;
@@ -433,4 +438,5 @@ static const dv_field poly_field_template = {
         .finish = poly_finish,
         .activate = poly_activate,
         .from_double = poly_from_double,
+        .exact = 1,
 };
