@@ -189,6 +189,9 @@ static cJSON *json_check(const lesson_check *c)
 			                        dv_verdict_name(r->verdict.verdict));
 			cJSON_AddStringToObject(row, "differenced",
 			                        r->numeric.local ? "local" : "whole");
+			cJSON_AddNumberToObject(row, "bits", r->numeric.bits);
+			if (r->numeric.why != NULL)
+				cJSON_AddStringToObject(row, "why", r->numeric.why);
 			cJSON_AddItemToArray(rows, row);
 		}
 		cJSON_AddItemToObject(o, "gradient", rows);

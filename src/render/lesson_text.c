@@ -1,6 +1,7 @@
 #include "render/lesson_text.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,18 +144,26 @@ static const char *row_mark(const lesson_grad_row *row)
 	}
 }
 
+/* Which differences decided a row: local doubles, whole doubles, MPFR. */
+static void row_by(char *buf, size_t size, const lesson_grad_row *row)
+{
+	if (row->numeric.bits > 53)
+		snprintf(buf, size, "mpfr%u", row->numeric.bits);
+	else
+		snprintf(buf, size, "%s", row->numeric.local ? "local" : "whole");
+}
+
 static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *indent)
 {
-	size_t n = c->rows_r * c->rows_c, whole = 0;
+	size_t n = c->rows_r * c->rows_c;
 	const lesson_grad_row *w = &c->rows[c->worst];
-	char a[32], num[32];
+	char a[32], num[32], by[16];
 
-	dv_strbuf_printf(b, "%s%-9s %15s %15s %10s %10s\n", indent, "entry", "analytic",
-	                 "numeric", "difference", "bound");
+	dv_strbuf_printf(b, "%s%-9s %15s %15s %10s %10s  %s\n", indent, "entry",
+	                 "analytic", "numeric", "difference", "bound", "by");
 	for (size_t i = 0; i < n; i++) {
 		const lesson_grad_row *row = &c->rows[i];
 		char entry[48];
-		whole += !row->numeric.local;
 		if (n > MAX_GRAD_ROWS && i >= MAX_GRAD_ROWS - 1 && i != c->worst &&
 		    row->verdict.verdict == DV_VERDICT_HOLDS)
 			continue;
@@ -162,9 +171,14 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 		         i % c->rows_c + 1);
 		snprintf(a, sizeof a, "%.9g", row->analytic);
 		snprintf(num, sizeof num, "%.9g", row->numeric.value);
-		dv_strbuf_printf(b, "%s%-9s %15s %15s %10.2g %10.2g%s\n", indent, entry,
-		                 a, num, row->verdict.diff, row->verdict.bound,
+		row_by(by, sizeof by, row);
+		dv_strbuf_printf(b, "%s%-9s %15s %15s %10.2g %10.2g  %s%s\n", indent,
+		                 entry, a, num, row->verdict.diff, row->verdict.bound, by,
 		                 row_mark(row));
+		if (row->verdict.verdict == DV_VERDICT_INCONCLUSIVE &&
+		    row->numeric.why != NULL)
+			dv_strbuf_printf(b, "%s          (%s)\n", indent,
+			                 row->numeric.why);
 	}
 	if (n > MAX_GRAD_ROWS)
 		dv_strbuf_printf(b,
@@ -173,12 +187,10 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 		                 indent, n, MAX_GRAD_ROWS - 1);
 	dv_strbuf_printf(b,
 	                 "%sbound: 2 x gsl_deriv_central's error estimate + the rounding "
-	                 "of the differences + the claim's rounding; %s\n",
-	                 indent,
-	                 whole == 0
-	                         ? "only the terms each entry feeds were differenced"
-	                         : "the loss was differenced whole (no plan for a part "
-	                           "of it)");
+	                 "of the differences + the claim's rounding; by: local (only the "
+	                 "terms the entry feeds were differenced), whole (a part of the "
+	                 "loss has no plan), mpfrN (doubles could not decide: N bits)\n",
+	                 indent);
 	dv_strbuf_printf(b,
 	                 "%sworst entry (%zu,%zu): difference %.2g, bound %.2g "
 	                 "(GSL estimate %.2g, rounding %.2g)\n",
