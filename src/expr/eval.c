@@ -57,6 +57,14 @@ typedef struct builtin {
 
 static const builtin *find_builtin(const char *name);
 
+/* The function a call names, looked up once per call node. */
+static const builtin *builtin_of(const dv_node *call)
+{
+	if (call->function == NULL)
+		((dv_node *)call)->function = find_builtin(call->text);
+	return call->function;
+}
+
 int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d)
 {
 	dv_env *env = calloc(1, sizeof *env);
@@ -520,7 +528,7 @@ static int fn_planned(dv_value *out, dv_value *args, size_t nargs, const dv_node
 static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
                     dv_env *env, dv_diag *d)
 {
-	const builtin *self = find_builtin(call->text);
+	const builtin *self = builtin_of(call);
 	dv_mat *m = NULL;
 	double v;
 	int rc;
@@ -538,7 +546,7 @@ static int fn_shape(dv_value *out, dv_value *args, size_t nargs, const dv_node *
 static int fn_activation(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
                          dv_env *env, dv_diag *d)
 {
-	const builtin *self = find_builtin(call->text);
+	const builtin *self = builtin_of(call);
 	dv_mat *m = NULL;
 	int rc;
 
@@ -655,7 +663,7 @@ enum { MK_RAND, MK_RANDN, MK_ZEROS, MK_ONES, MK_EYE };
 static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *call,
                    dv_env *env, dv_diag *d)
 {
-	const builtin *self = find_builtin(call->text);
+	const builtin *self = builtin_of(call);
 	size_t rows, cols;
 	dv_mat *m = NULL;
 	int rc;
@@ -852,7 +860,7 @@ static const builtin *find_builtin(const char *name)
 int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_value *args,
                       size_t nargs, dv_diag *d)
 {
-	const builtin *b = find_builtin(call->text);
+	const builtin *b = builtin_of(call);
 
 	*out = NULL;
 	*by_numbers = 0;
@@ -864,7 +872,7 @@ int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_va
 int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
                             int *deriv)
 {
-	const builtin *b = find_builtin(call->text);
+	const builtin *b = builtin_of(call);
 
 	if (b == NULL || b->fn != fn_activation)
 		return 0;
@@ -946,7 +954,7 @@ static const char *closest_name(const dv_env *env, const char *name, int functio
 
 static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
-	const builtin *b = find_builtin(n->text);
+	const builtin *b = builtin_of(n);
 	dv_value *args = NULL;
 	int rc = DV_OK;
 

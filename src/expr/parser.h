@@ -41,6 +41,12 @@ typedef struct dv_node {
 	size_t nkids;
 	size_t *row_len;
 	size_t nrows;
+	/*
+	 * A call's function, looked up by name the first time the call is
+	 * evaluated (eval.c): a cache of what the name means, not part of the
+	 * tree, so it may be set through a const tree.
+	 */
+	const void *function;
 } dv_node;
 
 int dv_parse(dv_node **out, const char *src, dv_diag *d);
