@@ -489,13 +489,21 @@ static void touch_bounded(gnode *n, size_t o)
 
 static void reset(gnode *n)
 {
-	for (size_t k = 0; k < n->nchanged; k++) {
-		size_t o = n->changed[k];
-		n->dv[o] = 0.0;
-		n->mark[o] = 0;
-		if (n->bounds_written) {
-			n->de[o] = n->ds[o] = n->dm[o] = 0.0;
-			n->dk[o] = 0;
+	const size_t *changed = n->changed, nchanged = n->nchanged;
+	double *dv = n->dv;
+	unsigned char *mark = n->mark;
+
+	for (size_t k = 0; k < nchanged; k++) {
+		dv[changed[k]] = 0.0;
+		mark[changed[k]] = 0;
+	}
+	if (n->bounds_written) {
+		double *de = n->de, *ds = n->ds, *dm = n->dm;
+		size_t *dk = n->dk;
+		for (size_t k = 0; k < nchanged; k++) {
+			size_t o = changed[k];
+			de[o] = ds[o] = dm[o] = 0.0;
+			dk[o] = 0;
 		}
 	}
 	n->nchanged = 0;
@@ -552,47 +560,53 @@ static void change_one_side(gnode *n, int s, int bounded)
 {
 	const gnode *k = n->kid[s], *other = n->kid[1 - s];
 	const dv_plan *p = n->plan;
+	/* locals, so that the stores below cannot make the compiler reload them */
+	const size_t *rstart = n->rstart[s], *rterm = n->rterm[s],
+	             *term_out = n->term_out;
+	const size_t *kchanged = k->changed, knchanged = k->nchanged;
+	const double *kdv = k->dv, *kde = k->de, *kds = k->ds;
+	const dv_term *terms = p->terms;
+	const dv_coef *coefs = p->coefs;
+	const dv_mat *ov = other != NULL ? other->value : NULL;
+	const double *xv = ov != NULL ? (const double *)ov->data : NULL;
+	double *dv = n->dv, *dm = n->dm, *de = n->de, *ds = n->ds;
+	size_t *dk = n->dk, *changed = n->changed, nchanged = n->nchanged;
+	unsigned char *mark = n->mark;
 
-	if (!bounded) {
-		/* the values alone: GSL's inner points (see fd_change) */
-		for (size_t c = 0; c < k->nchanged; c++) {
-			size_t i = k->changed[c];
-			double dy = k->dv[i];
-			for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1]; r++) {
-				size_t t = n->rterm[s][r], o = n->term_out[t];
-				const dv_term *term = &p->terms[t];
-				int32_t oi = s == 0 ? term->b : term->a;
-				double x = other != NULL && oi >= 0
-				                   ? dv_mat_get(other->value, (size_t)oi)
-				                   : 1.0;
-				touch(n, o);
-				n->dv[o] += p->coefs[term->c].value * x * dy;
-			}
+	for (size_t c = 0; c < knchanged; c++) {
+		size_t i = kchanged[c];
+		double dy = kdv[i], ady = fabs(dy), edy = 0.0, sdy = 0.0;
+		if (bounded) {
+			edy = kde[i];
+			sdy = kds[i];
 		}
-		return;
-	}
-	for (size_t c = 0; c < k->nchanged; c++) {
-		size_t i = k->changed[c];
-		double dy = k->dv[i], ady = fabs(dy), edy = k->de[i], sdy = k->ds[i];
-		for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1]; r++) {
-			size_t t = n->rterm[s][r], o = n->term_out[t];
-			const dv_term *term = &p->terms[t];
+		for (size_t r = rstart[i]; r < rstart[i + 1]; r++) {
+			size_t t = rterm[r], o = term_out[t];
+			const dv_term *term = &terms[t];
 			int32_t oi = s == 0 ? term->b : term->a;
-			double coef = p->coefs[term->c].value, ac = fabs(coef);
-			double x = 1.0, ex = 0.0, sx = 1.0;
-			if (other != NULL && oi >= 0) {
-				x = dv_mat_get(other->value, (size_t)oi);
-				ex = dv_mat_bound_at(other->value, (size_t)oi);
-				sx = dv_mat_scale_at(other->value, (size_t)oi);
+			double coef = coefs[term->c].value;
+			double x = xv != NULL && oi >= 0 ? xv[oi] : 1.0;
+			if (!mark[o]) {
+				mark[o] = 1;
+				changed[nchanged++] = o;
 			}
-			touch_bounded(n, o);
-			n->dv[o] += coef * x * dy;
-			n->dm[o] += ac * fabs(x) * ady;
-			n->de[o] += ac * (ex * (ady + edy) + fabs(x) * edy);
-			n->ds[o] += ac * sx * sdy;
-			n->dk[o]++;
+			dv[o] += coef * x * dy;
+			if (bounded) {
+				double ac = fabs(coef), ex = 0.0, sx = 1.0;
+				if (xv != NULL && oi >= 0) {
+					ex = dv_mat_bound_at(ov, (size_t)oi);
+					sx = dv_mat_scale_at(ov, (size_t)oi);
+				}
+				dm[o] += ac * fabs(x) * ady;
+				de[o] += ac * (ex * (ady + edy) + fabs(x) * edy);
+				ds[o] += ac * sx * sdy;
+				dk[o]++;
+			}
 		}
 	}
+	n->nchanged = nchanged;
+	if (bounded)
+		n->bounds_written = 1;
 }
 
 static void change_plan(gnode *n, int bounded)
