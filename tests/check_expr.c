@@ -2,6 +2,7 @@
  * every function reached from the language, and each error message. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 #include <gsl/gsl_errno.h>
@@ -211,8 +212,20 @@ static const struct bad {
         {"[1 2; 3]", 1, 7, "rows of different lengths: 2 and 1 columns"},
         {"[]", 1, 1, "an empty matrix [] has no entries"},
         {"1e999", 1, 1,
-         "the number '1e999' is out of range (verify works with finite "
-         "doubles)"},
+         "the number '1e999' is too large (verify works with finite doubles, up "
+         "to 1.8e308)"},
+        {"1e-400", 1, 1,
+         "the number '1e-400' is too small for a double (the smallest is "
+         "4.9e-324); write 0 if you mean 0"},
+        {"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+         "1",
+         1, 65, "brackets nested more than 64 deep"},
+        {"0+------------------------------------------------------------------------"
+         "------------------------------------------------------------------------"
+         "-----------------------------------------------------------------1",
+         1, 203,
+         "the expression nests more than 200 parentheses, brackets, calls or signs "
+         "deep (the limit)"},
         {"NaN", 1, 1, "'NaN' is not a finite number; verify works with finite numbers"},
         {"Inf * 2", 1, 1,
          "'Inf' is not a finite number; verify works with finite numbers"},
@@ -228,6 +241,58 @@ static const struct bad {
         {"\xce\xb4 \xe2\x88\x98 @", 1, 5, "unexpected character '@'"},
         {"1e308 * 10", 0, 0, "the result is not finite at (1,1): the numbers overflowed"},
 };
+
+/* Hostile sizes: refused with an error, never a crash (issue 10). */
+START_TEST(test_deep_and_long_input_is_refused_or_read)
+{
+	/* 1+1+...+1, ---...-1 and 1''...' of 60,000 characters */
+	static const char *const heads[] = {"", "", "1"}, *const units[] = {"1+", "-",
+	                                                                    "'"};
+	static const char *const tails[] = {"1", "1", ""};
+	char *src = malloc(60010);
+	dv_value v;
+	ck_assert_ptr_nonnull(src);
+	for (size_t u = 0; u < 3; u++) {
+		size_t n = strlen(heads[u]), k = strlen(units[u]);
+		memcpy(src, heads[u], n);
+		while (n + k + 2 < 60000) {
+			memcpy(src + n, units[u], k);
+			n += k;
+		}
+		strcpy(src + n, tails[u]);
+		ck_assert_int_eq(dv_eval_string(&v, src, env, &d), DV_E_LIMIT);
+		ck_assert_int_eq(v.kind, DV_V_NONE);
+	}
+	/* a literal of 400 digits is a (large) number, one of 2.5e-324 the
+	 * smallest double */
+	memset(src, '1', 300);
+	src[300] = '\0';
+	ck_assert_int_eq(dv_eval_string(&v, src, env, &d), DV_OK);
+	ck_assert(dv_mat_get(v.mat, 0) > 1e299);
+	dv_value_clear(&v);
+	ck_assert_int_eq(dv_eval_string(&v, "2.5e-324", env, &d), DV_OK);
+	ck_assert(dv_mat_get(v.mat, 0) > 0);
+	dv_value_clear(&v);
+	/* 999 levels is within the limit */
+	{
+		size_t n = 0;
+		for (int i = 0; i < 999; i++) {
+			memcpy(src + n, "1+", 2);
+			n += 2;
+		}
+		src[n++] = '1';
+		src[n] = '\0';
+		ck_assert_int_eq(dv_eval_string(&v, src, env, &d), DV_OK);
+		ck_assert_double_eq(dv_mat_get(v.mat, 0), 1000);
+		dv_value_clear(&v);
+	}
+	/* a negative coefficient beyond 64 bits times a symbol */
+	ck_assert_int_eq(
+	        dv_eval_string(&v, "sym(1,1,'x') * -12345678901234567890123", env, &d),
+	        DV_E_LIMIT);
+	free(src);
+}
+END_TEST
 
 START_TEST(test_bad_input_gives_one_clear_error)
 {
@@ -277,6 +342,7 @@ static Suite *expr_suite(void)
 	tcase_add_loop_test(tc, test_bad_input_gives_one_clear_error, 0,
 	                    (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(tc, test_names_cannot_shadow_functions);
+	tcase_add_test(tc, test_deep_and_long_input_is_refused_or_read);
 	tcase_add_test(tc, test_strings_keep_doubled_quotes);
 	suite_add_tcase(s, tc);
 	return s;

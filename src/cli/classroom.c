@@ -322,7 +322,7 @@ int cmd_exercise(int argc, char **argv)
 					                 it->hints + 1, ex->nhints);
 					dv_put_text(&b, ex->hints[it->hints], unicode);
 					dv_strbuf_puts(&b, "\n");
-					it->hints++;
+					progress_count(&it->hints);
 				} else {
 					dv_strbuf_puts(&b,
 					               ex->nhints == 0
@@ -355,7 +355,7 @@ int cmd_exercise(int argc, char **argv)
 					break;
 				}
 				if (a.problem.code == DV_OK)
-					it->attempts++;
+					progress_count(&it->attempts);
 				dv_put_answer(&b, &a, m.result, unicode);
 				if (a.correct) {
 					it->solved = 1;

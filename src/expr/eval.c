@@ -38,6 +38,7 @@ struct dv_env {
 	sym_ctx *symbols;        /* made on first use */
 	dv_act f_is;             /* DV_ACT_ABSTRACT: f has no numbers */
 	int depth;               /* definitions being evaluated */
+	int stack;               /* dv_eval calls open */
 	const dv_field *numbers; /* the field of its numbers: double, or MPFR's */
 };
 
@@ -1222,7 +1223,32 @@ out:
 	return rc;
 }
 
+static int eval_node(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d);
+
+/*
+ * How deep evaluation may recurse: a tree is at most DV_MAX_DEPTH deep,
+ * but definitions inside definitions add up.
+ */
+#define MAX_EVAL_DEPTH 4000
+
 int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	int rc;
+
+	if (env->stack >= MAX_EVAL_DEPTH) {
+		memset(out, 0, sizeof *out);
+		return dv_fail_at(d, DV_E_LIMIT, n->line, n->column,
+		                  "evaluation goes more than %d levels deep (the limit): "
+		                  "definitions nest too deeply",
+		                  MAX_EVAL_DEPTH);
+	}
+	env->stack++;
+	rc = eval_node(out, n, env, d);
+	env->stack--;
+	return rc;
+}
+
+static int eval_node(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
 	dv_value v = {0};
 	dv_mat *m = NULL;

@@ -92,12 +92,18 @@ static size_t number_length(const char *p)
 	return (size_t)(q - p);
 }
 
-/* Parses a number lexeme independently of the locale's decimal point. */
+/*
+ * Parses a number lexeme, of any length, independently of the locale's
+ * decimal point: 0 when it is a finite double, 1 when it is too large, 2
+ * when it is not zero but nearer 0 than the smallest double, -1 without
+ * memory.
+ */
 static int parse_number(const char *p, size_t len, double *out)
 {
-	char buf[128];
-	char *end;
-	if (len >= sizeof buf)
+	char *buf = malloc(len + 1), *end;
+	int rc = 0;
+
+	if (buf == NULL)
 		return -1;
 	memcpy(buf, p, len);
 	buf[len] = '\0';
@@ -110,14 +116,13 @@ static int parse_number(const char *p, size_t len, double *out)
 			*dot = ',';
 		errno = 0;
 		*out = strtod(buf, &end);
-		if (end != buf + len)
-			return -1;
 	}
-	if (errno == ERANGE && (isinf(*out) || *out != 0.0))
-		return -1;
-	if (!isfinite(*out))
-		return -1;
-	return 0;
+	if (end != buf + len || isinf(*out) || !isfinite(*out))
+		rc = 1;
+	else if (*out == 0.0 && errno == ERANGE)
+		rc = 2; /* a nonzero number that became 0 */
+	free(buf);
+	return rc;
 }
 
 static int transpose_follows(dv_tok_kind prev)
@@ -170,11 +175,24 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d)
 			return dv_fail_at(d, DV_E_SYNTAX, tok->line, tok->column,
 			                  "malformed number '%.*s'", (int)bad, p);
 		}
-		if (parse_number(p, len, &tok->number) != 0)
-			return dv_fail_at(d, DV_E_DOMAIN, tok->line, tok->column,
-			                  "the number '%.*s' is out of range (verify "
-			                  "works with finite doubles)",
-			                  (int)len, p);
+		switch (parse_number(p, len, &tok->number)) {
+		case 0:
+			break;
+		case -1:
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		case 2:
+			return dv_fail_at(
+			        d, DV_E_DOMAIN, tok->line, tok->column,
+			        "the number '%.*s' is too small for a double (the "
+			        "smallest is 4.9e-324); write 0 if you mean 0",
+			        len > 40 ? 40 : (int)len, p);
+		default:
+			return dv_fail_at(
+			        d, DV_E_DOMAIN, tok->line, tok->column,
+			        "the number '%.*s%s' is too large (verify works "
+			        "with finite doubles, up to 1.8e308)",
+			        len > 40 ? 40 : (int)len, p, len > 40 ? "..." : "");
+		}
 	} else if (strncmp(p, RING, 3) == 0) {
 		tok->kind = DV_T_HADAMARD;
 		len = 3;

@@ -7,7 +7,19 @@ typedef struct parser {
 	dv_lexer lx;
 	dv_token tok; /* the current, not yet consumed token */
 	dv_diag *d;
+	int nesting; /* parentheses, brackets, calls and signs open */
 } parser;
+
+/* Enters one more level of nesting, or fails at the current token. */
+static int enter(parser *ps)
+{
+	if (++ps->nesting <= DV_MAX_NESTING)
+		return DV_OK;
+	return dv_fail_at(ps->d, DV_E_LIMIT, ps->tok.line, ps->tok.column,
+	                  "the expression nests more than %d parentheses, brackets, "
+	                  "calls or signs deep (the limit)",
+	                  DV_MAX_NESTING);
+}
 
 static int parse_expr(parser *ps, dv_node **out);
 
@@ -45,6 +57,7 @@ static int node_new(parser *ps, dv_node **out, dv_node_kind kind, const dv_token
 	n->kind = kind;
 	n->line = at->line;
 	n->column = at->column;
+	n->depth = 1;
 	return DV_OK;
 }
 
@@ -60,7 +73,18 @@ static int node_text(parser *ps, dv_node *n, const char *s, size_t len)
 
 static int node_add(parser *ps, dv_node *n, dv_node *kid)
 {
-	dv_node **k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
+	dv_node **k;
+	if (kid->depth + 1 > DV_MAX_DEPTH) {
+		int line = kid->line, column = kid->column;
+		dv_node_free(kid);
+		return dv_fail_at(ps->d, DV_E_LIMIT, line, column,
+		                  "the expression is more than %d operations deep (the "
+		                  "limit); split a long sum with sum() or a matrix",
+		                  DV_MAX_DEPTH);
+	}
+	if (kid->depth + 1 > n->depth)
+		n->depth = kid->depth + 1;
+	k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
 	if (k == NULL) {
 		dv_node_free(kid);
 		return dv_fail(ps->d, DV_E_NOMEM, "out of memory");
@@ -214,22 +238,27 @@ static int parse_primary(parser *ps, dv_node **out)
 		    (rc = next(ps)) == DV_OK && ps->tok.kind == DV_T_LPAREN &&
 		    !(ps->tok.in_brackets && ps->tok.space_before)) {
 			n->kind = DV_N_CALL;
-			rc = parse_call(ps, n);
+			if ((rc = enter(ps)) == DV_OK)
+				rc = parse_call(ps, n);
+			ps->nesting--;
 		}
 		break;
 	case DV_T_LPAREN:
-		if ((rc = next(ps)) != DV_OK)
+		if ((rc = enter(ps)) != DV_OK || (rc = next(ps)) != DV_OK)
 			return rc;
 		if ((rc = parse_expr(ps, &n)) != DV_OK)
 			return rc;
+		ps->nesting--;
 		if (ps->tok.kind != DV_T_RPAREN)
 			rc = expected(ps, "')'");
 		else
 			rc = next(ps);
 		break;
 	case DV_T_LBRACK:
-		if ((rc = node_new(ps, &n, DV_N_MATRIX, &t)) == DV_OK)
+		if ((rc = enter(ps)) == DV_OK &&
+		    (rc = node_new(ps, &n, DV_N_MATRIX, &t)) == DV_OK)
 			rc = parse_matrix(ps, n);
+		ps->nesting--;
 		break;
 	default:
 		return expected(ps, "a number, a name, '(' or '['");
@@ -264,10 +293,11 @@ static int parse_unary(parser *ps, dv_node **out)
 
 	if (t.kind != DV_T_MINUS && t.kind != DV_T_PLUS)
 		return parse_binary(ps, out, 2);
-	if ((rc = next(ps)) != DV_OK)
+	if ((rc = enter(ps)) != DV_OK || (rc = next(ps)) != DV_OK)
 		return rc;
 	if ((rc = parse_unary(ps, out)) != DV_OK)
 		return rc;
+	ps->nesting--;
 	if (t.kind == DV_T_PLUS)
 		return DV_OK;
 	return node_of(ps, out, DV_N_NEGATE, &t, *out, NULL);
@@ -344,6 +374,7 @@ static int parse_top(parser *ps, dv_node **out, const char *src, int line, int c
 
 	*out = NULL;
 	ps->d = d;
+	ps->nesting = 0;
 	dv_lexer_init_at(&ps->lx, src, line, column);
 	if ((rc = next(ps)) != DV_OK)
 		return rc;

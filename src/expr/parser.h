@@ -31,6 +31,15 @@ typedef enum dv_node_kind {
 	DV_N_TRANSPOSE,
 } dv_node_kind;
 
+/*
+ * Limits that keep every walk over a tree (evaluation, freeing, the finite
+ * differences' graph) within the stack: a tree is at most DV_MAX_DEPTH
+ * nodes from root to leaf, and the parser nests at most DV_MAX_NESTING
+ * parentheses, brackets, calls or signs inside each other.
+ */
+#define DV_MAX_DEPTH 1000
+#define DV_MAX_NESTING 200
+
 typedef struct dv_node {
 	dv_node_kind kind;
 	int line, column;
@@ -47,6 +56,7 @@ typedef struct dv_node {
 	 * tree, so it may be set through a const tree.
 	 */
 	const void *function;
+	unsigned depth; /* nodes from here to the deepest leaf, this one included */
 } dv_node;
 
 int dv_parse(dv_node **out, const char *src, dv_diag *d);

@@ -641,7 +641,7 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 		parse_equation_at(p, arg, l);
 	} else { /* answer */
 		if ((e->ex_kind != EXERCISE_DIAGNOSE && e->ex_kind != EXERCISE_FORM) ||
-		    e->fix != NULL) {
+		    e->fix_text != NULL) {
 			error_at(p, column_of(p, kw_at),
 			         "'answer' gives a form exercise its model answer, or a "
 			         "diagnose "
@@ -906,6 +906,8 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 	while (*s != '\0' && errs->n < LESSON_MAX_ERRORS) {
 		const char *end = strchr(s, '\n'), *q;
 		size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+		/* where the next line starts, before len loses the trailing blanks */
+		const char *next = end != NULL ? end + 1 : s + len;
 		char *line = malloc(len + 1), kw[32];
 		p.line++;
 		if (line == NULL) {
@@ -923,7 +925,7 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 			directive(&p, kw, kw_at, q);
 		}
 		free(line);
-		s = end != NULL ? end + 1 : s + len;
+		s = next;
 	}
 	p.line_start = "";
 	missing_instead(&p);

@@ -30,6 +30,16 @@ int progress_valid_student(const char *id)
 }
 
 /* mkdir -p, for the folder of the progress files. */
+/* A counter of the file: a whole number from 0 to PROGRESS_MAX_COUNT. */
+static int count_of(const cJSON *it, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, name);
+	double x = cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+	if (!(x >= 0))
+		return 0;
+	return x >= PROGRESS_MAX_COUNT ? PROGRESS_MAX_COUNT : (int)x;
+}
+
 static int make_dirs(char *path, dv_diag *d)
 {
 	for (char *p = path + 1; *p != '\0'; p++) {
@@ -126,14 +136,8 @@ static int parse(progress *p, const char *text, size_t len)
 		memset(x, 0, sizeof *x);
 		strcpy(x->lesson, l->valuestring);
 		strcpy(x->id, id->valuestring);
-		x->attempts = cJSON_GetObjectItemCaseSensitive(it, "attempts") != NULL
-		                      ? cJSON_GetObjectItemCaseSensitive(it, "attempts")
-		                                ->valueint
-		                      : 0;
-		x->hints =
-		        cJSON_GetObjectItemCaseSensitive(it, "hints") != NULL
-		                ? cJSON_GetObjectItemCaseSensitive(it, "hints")->valueint
-		                : 0;
+		x->attempts = count_of(it, "attempts");
+		x->hints = count_of(it, "hints");
 		x->solved = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "solved"));
 		x->gave_up =
 		        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "gave_up"));

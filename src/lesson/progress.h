@@ -21,6 +21,16 @@ typedef struct progress_item {
 	int attempts, hints, solved, gave_up;
 } progress_item;
 
+/* Counters stop at this many: a hand-edited file cannot make them overflow. */
+#define PROGRESS_MAX_COUNT 1000000
+
+/* Adds one to an attempts or hints counter, saturating. */
+static inline void progress_count(int *counter)
+{
+	if (*counter < PROGRESS_MAX_COUNT)
+		(*counter)++;
+}
+
 typedef struct progress {
 	char *path;
 	progress_item *items;

@@ -110,8 +110,8 @@ int sym_rat_from_double(sym_rat *out, double v, dv_diag *d)
 		double m = frexp(v, &e);
 		wide num = (wide)ldexp(m, 53);
 		e -= 53;
-		if (e >= 0 && e < 60)
-			return rat_make(out, num << e, 1, d);
+		if (e >= 0 && e < 60) /* a product: num may be negative */
+			return rat_make(out, num * ((wide)1 << e), 1, d);
 		if (e < 0 && e > -120)
 			return rat_make(out, num, (wide)1 << -e, d);
 	}

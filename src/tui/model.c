@@ -441,7 +441,7 @@ static void submit_answer(tui_model *m)
 			dv_strbuf_printf(&b, "hint %d of %zu: %s", used + 1, ex->nhints,
 			                 ex->hints[used]);
 			if (it != NULL)
-				it->hints++;
+				progress_count(&it->hints);
 		} else {
 			dv_strbuf_puts(&b, "no more hints; giveup shows the answer");
 		}
@@ -460,7 +460,7 @@ static void submit_answer(tui_model *m)
 		} else {
 			dv_put_answer(&b, &a, m->result, m->unicode);
 			if (it != NULL && a.problem.code == DV_OK)
-				it->attempts++;
+				progress_count(&it->attempts);
 			if (a.correct) {
 				if (it != NULL)
 					it->solved = 1;

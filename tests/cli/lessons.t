@@ -214,3 +214,20 @@ $ verify --seed 3
 $ VERIFY_LESSONS=/nonexistent verify --list | wc -l
 > 10
 ? 0
+
+# A last line without its newline, ending in a blank, a tab or a CR, is read
+# once (it used to loop for ever).
+$ cd "$(mktemp -d)" && printf 'lesson x ' > f && timeout 5 "$bin" --lesson-file f
+! f: error: the lesson has no 'title'
+! f: error: the lesson has no step
+? 2
+$ cd "$(mktemp -d)" && printf 'lesson x\t' > f && timeout 5 "$bin" --lesson-file f
+! f: error: the lesson has no 'title'
+! f: error: the lesson has no step
+? 2
+$ cd "$(mktemp -d)" && printf 'lesson x\r' > f && timeout 5 "$bin" --lesson-file f
+! f: error: the lesson has no 'title'
+! f: error: the lesson has no step
+? 2
+$ d=$(mktemp -d) && printf 'lesson x ' > "$d/x.lesson" && VERIFY_LESSONS=$d timeout 5 "$bin" --list >/dev/null 2>&1; echo "status $?"
+> status 2
