@@ -584,7 +584,11 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
                         const char *text, dv_diag *d)
 {
+	dv_diag local;
+	int rc = DV_OK;
+
 	memset(out, 0, sizeof *out);
+	dv_diag_clear(&local);
 	while (*text == ' ' || *text == '\t')
 		text++;
 	if (*text == '\0') {
@@ -593,13 +597,29 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 	}
 	switch (ex->ex_kind) {
 	case EXERCISE_ENTRY:
-		return mark_entry(out, r, ex, text, d);
+		rc = mark_entry(out, r, ex, text, &local);
+		break;
 	case EXERCISE_NUMBERS:
-		return mark_numbers(out, r, ex, text, d);
+		rc = mark_numbers(out, r, ex, text, &local);
+		break;
 	case EXERCISE_FORM:
-		return mark_identity(out, r, ex->target, text, d);
+		rc = mark_identity(out, r, ex->target, text, &local);
+		break;
 	case EXERCISE_DIAGNOSE:
-		return mark_diagnose(out, r, ex, text, d);
+		rc = mark_diagnose(out, r, ex, text, &local);
+		break;
+	}
+	if (rc == DV_E_NOMEM)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	if (rc != DV_OK) {
+		/*
+		 * The lesson ran, so what fails here fails on the student's
+		 * answer (a number with no exact form, a size that does not
+		 * fit, ...): it is that answer's verdict, never the batch's end.
+		 */
+		out->correct = 0;
+		out->undecided = 1;
+		dv_fail(&out->problem, rc, "%s", local.message);
 	}
 	return DV_OK;
 }

@@ -25,6 +25,7 @@
 typedef struct lesson_answer {
 	int correct;
 	dv_diag problem; /* code != DV_OK: the answer could not be read, and why */
+	int undecided;   /* ... it was read, but cannot be decided (problem says why) */
 	/* entry: terms the answer lacks and terms it should not have (a wrong
 	 * coefficient counts as both) */
 	sym_poly *missing, *extra;
@@ -43,8 +44,10 @@ int lesson_exercises(const lesson_action ***out, size_t *n, const lesson *l, dv_
 
 /*
  * Marks `text` as the answer to exercise ex of the lesson that ran as r.
- * Returns DV_OK when the answer was marked (right, wrong or unreadable: see
- * out); an error only when the lesson itself cannot be evaluated.
+ * Returns DV_OK when the answer was marked (right, wrong, unreadable or
+ * undecidable: see out); an error only when out of memory.  An answer that
+ * cannot be decided (a number with no exact form, a matrix of the wrong
+ * size, ...) is marked wrong with out->problem saying why.
  */
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
                         const char *text, dv_diag *d);

@@ -373,9 +373,9 @@ void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
 {
 	const char *no = unicode ? "✗" : "FAIL";
 	if (a->problem.code != DV_OK) {
-		dv_strbuf_printf(b, "%s the answer cannot be read: %s", no,
-		                 a->problem.message);
-		if (a->problem.column > 0)
+		dv_strbuf_printf(b, "%s the answer cannot be %s: %s", no,
+		                 a->undecided ? "decided" : "read", a->problem.message);
+		if (a->problem.column > 0 && !a->undecided)
 			dv_strbuf_printf(b, " (at character %d)", a->problem.column);
 		dv_strbuf_puts(b, "\n");
 		return;

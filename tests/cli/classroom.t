@@ -134,3 +134,18 @@ $ cd "$TESTS/classroom/submissions" && verify grade pooling-delta . --format jso
 $ verify grade pooling-delta /nonexistent
 ! verify: error: cannot read the folder /nonexistent: No such file or directory
 ? 2
+
+# An answer that cannot be decided is marked wrong, and the batch goes on
+# (it used to stop the class with exit 2).
+$ d=$(mktemp -d); printf 'dx22: 1e-30\n' > "$d/alice.txt"; printf 'dx22: 3^40\n' > "$d/bob.txt"; printf 'full: xcorr(D, K, '"'"'full'"'"')\n' > "$d/carol.txt"; cd "$d" && verify grade pooling-delta .
+> student,dx22,full,valid,total,error
+> alice,0,0,0,0,
+> bob,0,0,0,0,
+> carol,0,1,0,1,
+? 0
+$ d=$(mktemp -d); printf 'dx22: 1e-30\nfull: xcorr(D, K, '"'"'full'"'"')\n' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt"
+> dx22: ✗ the answer cannot be decided: 1.0000000000000001e-30 has no exact form within 64 bits
+> full: ✓ right
+> - valid: not answered
+> pooling-delta: 1 of 3 right
+? 1
