@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,24 +415,74 @@ static void answers_free(answers *a)
 }
 
 /*
- * Reads "ID: answer" lines ('#' starts a comment line).  Returns 0, or -1
- * with the reason in why (the file's fault, not verify's).
+ * Text from a file or a file name, fit to print in a terminal, a CSV or a
+ * JSON gradebook: control characters (escapes, newlines that would forge a
+ * line) become '?'.
+ */
+static void clean_text(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+	for (; *src != '\0' && n + 1 < size; src++, n++) {
+		unsigned char c = (unsigned char)*src;
+		dst[n] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	dst[n] = '\0';
+}
+
+/* Appends part to why, "; " between parts, as long as it fits. */
+static void why_add(char *why, size_t size, const char *part)
+{
+	size_t n = strlen(why);
+	if (n > 0 && n + 2 < size)
+		n += (size_t)snprintf(why + n, size - n, "; ");
+	if (n < size)
+		snprintf(why + n, size - n, "%s", part);
+}
+
+/*
+ * Reads "ID: answer" lines ('#' starts a comment line; a UTF-8 byte order
+ * mark is skipped).  Returns -1 with the reason in why when the file as a
+ * whole cannot be used (the file's fault, not verify's): not a regular
+ * file, not text, too large, empty.  Otherwise 0, and *bad counts the lines
+ * that could not be used, each named in why; with strict set the first
+ * such line makes it -1.
  */
 static int answers_read(answers *out, const char *path, const marking *m, char *why,
-                        size_t size)
+                        size_t size, int strict, int *bad)
 {
-	FILE *f = fopen(path, "rb");
-	char *text, *s;
-	size_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = NULL;
+	struct stat st;
+	char *text = NULL, *s;
+	size_t n = 0;
 	int line = 0;
 
 	memset(out, 0, sizeof *out);
-	if (f == NULL) {
+	*bad = 0;
+	why[0] = '\0';
+	if (fd < 0) {
+		snprintf(why, size, "cannot read %s: %s", path,
+		         errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, size, "%s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((f = fdopen(fd, "rb")) == NULL) {
 		snprintf(why, size, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	text = malloc(MAX_ANSWERS_BYTES + 2);
 	n = text != NULL ? fread(text, 1, MAX_ANSWERS_BYTES + 1, f) : 0;
+	if (text != NULL && ferror(f)) {
+		snprintf(why, size, "cannot read %s: %s", path, strerror(errno));
+		fclose(f);
+		free(text);
+		return -1;
+	}
 	fclose(f);
 	if (text == NULL) {
 		snprintf(why, size, "out of memory");
@@ -449,7 +500,15 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 		return -1;
 	}
 	text[n] = '\0';
-	for (s = text; *s != '\0';) {
+	s = text;
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	if (strspn(s, " \t\r\n") == strlen(s)) {
+		snprintf(why, size, "%s is empty: no answers", path);
+		free(text);
+		return -1;
+	}
+	for (; *s != '\0';) {
 		char *nl = strchr(s, '\n'), *colon, *id, *ans;
 		size_t k;
 		if (nl != NULL)
@@ -460,11 +519,13 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 		if (*s != '\0' && *s != '#' && *s != '\r') {
 			colon = strchr(s, ':');
 			if (colon == NULL) {
-				snprintf(why, size,
+				char part[300];
+				snprintf(part, sizeof part,
 				         "%s:%d: expected 'EXERCISE: answer' but found "
 				         "'%.40s'",
 				         path, line, s);
-				goto fail;
+				why_add(why, size, part);
+				goto bad_line;
 			}
 			*colon = '\0';
 			id = s;
@@ -480,19 +541,24 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 			for (k = 0; k < m->nex && strcmp(m->ex[k]->ex_id, id) != 0; k++)
 				;
 			if (k == m->nex) {
-				snprintf(why, size,
-				         "%s:%d: the lesson %s has no exercise '%s'",
+				char part[300];
+				snprintf(part, sizeof part,
+				         "%s:%d: the lesson %s has no exercise '%.40s'",
 				         path, line, m->lesson->name, id);
-				goto fail;
+				why_add(why, size, part);
+				goto bad_line;
 			}
 			for (k = 0; k < out->n; k++)
-				if (strcmp(out->id[k], id) == 0) {
-					snprintf(why, size,
-					         "%s:%d: '%s' is answered twice (line %d "
-					         "too)",
-					         path, line, id, out->line[k]);
-					goto fail;
-				}
+				if (strcmp(out->id[k], id) == 0)
+					break;
+			if (k < out->n) {
+				char part[300];
+				snprintf(part, sizeof part,
+				         "%s:%d: '%.40s' is answered twice (line %d too)",
+				         path, line, id, out->line[k]);
+				why_add(why, size, part);
+				goto bad_line;
+			}
 			{
 				char **ids = realloc(out->id, (out->n + 1) * sizeof *ids);
 				char **txt = ids ? realloc(out->text,
@@ -521,6 +587,12 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 				}
 			}
 		}
+		goto next_line;
+	bad_line:
+		(*bad)++;
+		if (strict)
+			goto fail;
+	next_line:
 		if (nl == NULL)
 			break;
 		s = nl + 1;
@@ -580,7 +652,7 @@ int cmd_check(int argc, char **argv)
 	answers a;
 	marking m;
 	dv_strbuf b;
-	int *right, rc, all = 1;
+	int *right, rc, all = 1, bad;
 
 	if ((rc = parse_common(&ca, argc, argv, "check", allowed)) != EXIT_OK)
 		return rc;
@@ -588,8 +660,10 @@ int cmd_check(int argc, char **argv)
 		return usage_error("check needs --answers FILE");
 	if ((rc = marking_open(&m, ca.lesson, ca.seed, 1)) != EXIT_OK)
 		return rc;
-	if (answers_read(&a, ca.answers, &m, why, sizeof why) != 0) {
-		fprintf(stderr, "verify: error: %s\n", why);
+	if (answers_read(&a, ca.answers, &m, why, sizeof why, 1, &bad) != 0) {
+		char clean[sizeof why];
+		clean_text(clean, sizeof clean, why);
+		fprintf(stderr, "verify: error: %s\n", clean);
 		marking_free(&m);
 		return EXIT_USAGE;
 	}
@@ -638,36 +712,158 @@ int cmd_check(int argc, char **argv)
 
 /* ---- verify grade ------------------------------------------------------------- */
 
-static int by_name(const void *a, const void *b)
+/*
+ * One CSV cell, RFC 4180: quoted when it holds a comma, a quote, a line
+ * break or edge blanks, and never a formula: a cell that would start with
+ * '=', '+', '-' or '@' gets a leading apostrophe, so a spreadsheet shows it
+ * instead of running it.  Control characters become '?'.
+ */
+static void csv_field(FILE *f, const char *raw)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	char s[1024];
+	size_t n;
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r") == NULL) {
+	clean_text(s, sizeof s, raw);
+	n = strlen(s);
+	if (strchr("=+-@", s[0]) != NULL && s[0] != '\0') {
+		memmove(s + 1, s, n + 1 < sizeof s - 1 ? n + 1 : sizeof s - 2);
+		s[0] = '\'';
+		s[sizeof s - 1] = '\0';
+		n = strlen(s);
+	}
+	if (strpbrk(s, ",\"\n\r") == NULL &&
+	    (n == 0 || (s[0] != ' ' && s[n - 1] != ' '))) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '"')
 			fputc('"', f);
-		fputc(*s, f);
+		fputc(*p, f);
 	}
 	fputc('"', f);
+}
+
+/* A folder entry to grade: a regular file and the student id it names. */
+typedef struct submission {
+	char *file;
+	char student[256];
+	char why[600]; /* why it cannot be graded, or "" */
+} submission;
+
+static int by_student(const void *a, const void *b)
+{
+	const submission *x = a, *y = b;
+	int c = strcmp(x->student, y->student);
+	return c != 0 ? c : strcmp(x->file, y->file);
+}
+
+/* Tells once, on stderr, that an entry of the folder is not graded. */
+static void skipped(const char *name, const char *why)
+{
+	char clean[300];
+	clean_text(clean, sizeof clean, name);
+	fprintf(stderr, "verify: %s: %s\n", clean, why);
+}
+
+/*
+ * The regular files of dir, as submissions sorted by student id.  Every
+ * other entry (a symbolic link, which is never followed, a folder, a FIFO,
+ * a device, a hidden file) is named once on stderr.
+ */
+static int list_submissions(submission **out, size_t *n, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	submission *list = NULL;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (d == NULL) {
+		fprintf(stderr, "verify: error: cannot read the folder %s: %s\n", dir,
+		        strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		char path[4096];
+		struct stat st;
+		submission *grown, *sub;
+		char *dot;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (e->d_name[0] == '.') {
+			skipped(e->d_name, "a hidden file, not graded");
+			continue;
+		}
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) != 0) {
+			skipped(e->d_name, strerror(errno));
+			continue;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			skipped(e->d_name, "a symbolic link, not followed");
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			skipped(e->d_name, "a folder, not graded");
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			skipped(e->d_name, "not a regular file (a FIFO, a device or a "
+			                   "socket), not graded");
+			continue;
+		}
+		grown = realloc(list, (count + 1) * sizeof *grown);
+		if (grown == NULL)
+			break;
+		list = grown;
+		sub = &list[count];
+		memset(sub, 0, sizeof *sub);
+		if ((sub->file = strdup(e->d_name)) == NULL)
+			break;
+		count++;
+		snprintf(sub->student, sizeof sub->student, "%s", e->d_name);
+		if ((dot = strrchr(sub->student, '.')) != NULL && dot != sub->student)
+			*dot = '\0';
+		if (!progress_valid_student(sub->student))
+			snprintf(sub->why, sizeof sub->why,
+			         "the file name does not make a student id (letters, "
+			         "digits, "
+			         "'.', '-' and '_', a letter or digit first)");
+	}
+	closedir(d);
+	if (count > 1)
+		qsort(list, count, sizeof *list, by_student);
+	/* two files of one student: neither is graded, both are named */
+	for (size_t i = 0; i + 1 < count; i++) {
+		size_t j = i + 1;
+		if (strcmp(list[i].student, list[j].student) != 0 ||
+		    list[i].why[0] != '\0')
+			continue;
+		while (j < count && strcmp(list[i].student, list[j].student) == 0) {
+			snprintf(list[j].why, sizeof list[j].why,
+			         "%s and %s give the same student id", list[i].file,
+			         list[j].file);
+			j++;
+		}
+		memcpy(list[i].why, list[i + 1].why, sizeof list[i].why);
+		i = j - 1;
+	}
+	*out = list;
+	*n = count;
+	return 0;
 }
 
 int cmd_grade(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--format", NULL};
 	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0};
-	char **files = NULL;
-	size_t nfiles = 0;
+	submission *subs = NULL;
+	size_t nsubs = 0;
 	cJSON *root = NULL, *students = NULL;
 	marking m;
-	DIR *dir;
-	struct dirent *e;
 	int rc, *right = NULL;
 
 	if ((rc = parse_common(&ca, argc, argv, "grade", allowed)) != EXIT_OK)
@@ -675,30 +871,16 @@ int cmd_grade(int argc, char **argv)
 	if (ca.dir == NULL)
 		return usage_error("grade needs a lesson and a folder of answer files");
 	ca.csv = !ca.json;
-	dir = opendir(ca.dir);
-	if (dir == NULL) {
-		fprintf(stderr, "verify: error: cannot read the folder %s: %s\n", ca.dir,
-		        strerror(errno));
+	if (list_submissions(&subs, &nsubs, ca.dir) != 0)
 		return EXIT_USAGE;
-	}
-	while ((e = readdir(dir)) != NULL) {
-		char **grown;
-		if (e->d_name[0] == '.')
-			continue;
-		grown = realloc(files, (nfiles + 1) * sizeof *grown);
-		if (grown == NULL)
-			break;
-		files = grown;
-		if ((files[nfiles] = strdup(e->d_name)) == NULL)
-			break;
-		nfiles++;
-	}
-	closedir(dir);
-	if (nfiles > 1)
-		qsort(files, nfiles, sizeof *files, by_name);
 	if ((rc = marking_open(&m, ca.lesson, 1, 1)) != EXIT_OK)
 		goto out;
-	right = calloc(m.nex, sizeof *right);
+	right = calloc(m.nex ? m.nex : 1, sizeof *right);
+	if (right == NULL) {
+		fprintf(stderr, "verify: error: out of memory\n");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	if (ca.csv) {
 		fputs("student", stdout);
 		for (size_t k = 0; k < m.nex; k++) {
@@ -714,31 +896,24 @@ int cmd_grade(int argc, char **argv)
 			cJSON_AddItemToArray(ids, cJSON_CreateString(m.ex[k]->ex_id));
 		students = cJSON_AddArrayToObject(root, "students");
 	}
-	for (size_t i = 0; i < nfiles && right != NULL; i++) {
-		char path[4096], student[128], why[512] = "";
-		struct stat st;
+	for (size_t i = 0; i < nsubs; i++) {
+		submission *sub = &subs[i];
+		char path[4096], why[600], clean_why[600], clean_student[256];
 		answers a;
 		size_t total = 0;
-		char *dot;
-		int ok;
-		snprintf(path, sizeof path, "%s/%s", ca.dir, files[i]);
-		snprintf(student, sizeof student, "%s", files[i]);
-		if ((dot = strrchr(student, '.')) != NULL && dot != student)
-			*dot = '\0';
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		ok = progress_valid_student(student);
-		if (!ok)
-			snprintf(why, sizeof why,
-			         "the file name does not make a student id");
+		int marked = sub->why[0] == '\0', bad = 0;
+		snprintf(path, sizeof path, "%s/%s", ca.dir, sub->file);
+		snprintf(why, sizeof why, "%s", sub->why);
+		for (size_t k = 0; k < m.nex; k++)
+			right[k] = -1;
 		/* each student's own numbers */
-		if (ok && run_for(&m, student_seed(student), 1) != EXIT_OK) {
+		if (marked && run_for(&m, student_seed(sub->student), 1) != EXIT_OK) {
 			rc = EXIT_USAGE;
 			break;
 		}
-		if (ok && answers_read(&a, path, &m, why, sizeof why) != 0)
-			ok = 0;
-		if (ok) {
+		if (marked && answers_read(&a, path, &m, why, sizeof why, 0, &bad) != 0)
+			marked = 0;
+		if (marked) {
 			if (mark_all(&m, &a, right, NULL, 0) != 0) {
 				answers_free(&a);
 				rc = EXIT_USAGE;
@@ -747,19 +922,21 @@ int cmd_grade(int argc, char **argv)
 			answers_free(&a);
 		}
 		for (size_t k = 0; k < m.nex; k++)
-			total += ok && right[k] == 1;
+			total += marked && right[k] == 1;
+		clean_text(clean_why, sizeof clean_why, why);
+		clean_text(clean_student, sizeof clean_student, sub->student);
 		if (ca.csv) {
-			csv_field(stdout, student);
+			csv_field(stdout, clean_student);
 			for (size_t k = 0; k < m.nex; k++)
-				printf(",%d", ok && right[k] == 1);
+				printf(",%d", marked && right[k] == 1);
 			printf(",%zu,", total);
-			csv_field(stdout, why);
+			csv_field(stdout, clean_why);
 			fputc('\n', stdout);
 		} else {
 			cJSON *row = cJSON_CreateObject(), *ans;
-			cJSON_AddStringToObject(row, "student", student);
+			cJSON_AddStringToObject(row, "student", clean_student);
 			ans = cJSON_AddObjectToObject(row, "answers");
-			for (size_t k = 0; ok && k < m.nex; k++) {
+			for (size_t k = 0; marked && k < m.nex; k++) {
 				if (right[k] < 0)
 					cJSON_AddNullToObject(ans, m.ex[k]->ex_id);
 				else
@@ -767,12 +944,12 @@ int cmd_grade(int argc, char **argv)
 					                      right[k]);
 			}
 			cJSON_AddNumberToObject(row, "total", (double)total);
-			if (!ok)
-				cJSON_AddStringToObject(row, "error", why);
+			if (clean_why[0] != '\0')
+				cJSON_AddStringToObject(row, "error", clean_why);
 			cJSON_AddItemToArray(students, row);
 		}
-		if (!ok)
-			fprintf(stderr, "verify: %s: %s\n", files[i], why);
+		if (clean_why[0] != '\0')
+			skipped(sub->file, clean_why);
 	}
 	if (root != NULL && rc == EXIT_OK) {
 		char *text = cJSON_Print(root);
@@ -781,12 +958,13 @@ int cmd_grade(int argc, char **argv)
 		cJSON_free(text);
 	}
 	cJSON_Delete(root);
+done:
 	free(right);
 	marking_free(&m);
 out:
-	for (size_t i = 0; i < nfiles; i++)
-		free(files[i]);
-	free(files);
+	for (size_t i = 0; i < nsubs; i++)
+		free(subs[i].file);
+	free(subs);
 	return rc;
 }
 
@@ -838,6 +1016,24 @@ int cmd_reset(int argc, char **argv)
 	if ((rc = parse_common(&ca, argc, argv, "reset", allowed)) != EXIT_OK)
 		return rc;
 	dv_diag_clear(&d);
+	{
+		/* a lesson that is not there is a mistyped name (its saved
+		 * progress, if any, can still be forgotten) */
+		char *path = NULL;
+		if (lesson_library_find(&path, ca.lesson, &d) != DV_OK) {
+			progress *look = NULL;
+			size_t held = 0;
+			if (open_progress(&look, ca.student) == EXIT_OK)
+				held = progress_reset(look, ca.lesson);
+			progress_free(look);
+			if (held == 0) {
+				fprintf(stderr, "verify: error: %s\n", d.message);
+				return EXIT_USAGE;
+			}
+			dv_diag_clear(&d);
+		}
+		free(path);
+	}
 	if (!ca.yes) {
 		char answer[16] = "";
 		if (!isatty(STDIN_FILENO)) {

@@ -660,11 +660,30 @@ static int cmd_tutor(int argc, char **argv, int first)
 	return EXIT_OK;
 }
 
+static int dispatch(int argc, char **argv);
+
+/*
+ * Every command's output goes to stdout; a write that failed (a full disk,
+ * a closed pipe) must not pass for a result: exit 2 with an error.
+ */
 int main(int argc, char **argv)
 {
+	int rc;
+
 	/* Only the character type: numbers are read and printed with '.'. */
 	setlocale(LC_CTYPE, "");
 	gsl_set_error_handler_off();
+	rc = dispatch(argc, argv);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "verify: error: cannot write the output: %s\n",
+		        strerror(errno != 0 ? errno : EIO));
+		return EXIT_USAGE;
+	}
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
+{
 	if (argc < 2)
 		return cmd_tutor(argc, argv, 1);
 	if (strcmp(argv[1], "tutor") == 0)

@@ -18,7 +18,11 @@
 int progress_valid_student(const char *id)
 {
 	size_t n = strlen(id);
-	if (n == 0 || n > 64 || id[0] == '.')
+	/* a letter or digit first: not an option, not a hidden file, and no
+	 * spreadsheet formula (=, +, -, @) */
+	if (n == 0 || n > 64 ||
+	    !((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z') ||
+	      (id[0] >= '0' && id[0] <= '9')))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = id[i];
@@ -29,7 +33,6 @@ int progress_valid_student(const char *id)
 	return 1;
 }
 
-/* mkdir -p, for the folder of the progress files. */
 /* A counter of the file: a whole number from 0 to PROGRESS_MAX_COUNT. */
 static int count_of(const cJSON *it, const char *name)
 {
@@ -40,6 +43,7 @@ static int count_of(const cJSON *it, const char *name)
 	return x >= PROGRESS_MAX_COUNT ? PROGRESS_MAX_COUNT : (int)x;
 }
 
+/* mkdir -p, for the folder of the progress files. */
 static int make_dirs(char *path, dv_diag *d)
 {
 	for (char *p = path + 1; *p != '\0'; p++) {
