@@ -415,6 +415,85 @@ START_TEST(test_progress_survives_a_kill_during_saves)
 }
 END_TEST
 
+/* Two sessions of one student: the second save merges, not overwrites. */
+START_TEST(test_concurrent_sessions_merge)
+{
+	progress *a = NULL, *b = NULL, *c = NULL;
+	char *kept = NULL;
+	ck_assert_int_eq(progress_load(&a, "both", &kept, &d), DV_OK);
+	ck_assert_int_eq(progress_load(&b, "both", &kept, &d), DV_OK);
+	progress_get(a, "pooling-delta", "dx22", &d)->solved = 1;
+	progress_get(a, "pooling-delta", "dx22", &d)->attempts = 2;
+	ck_assert_int_eq(progress_save(a, &d), DV_OK);
+	progress_get(b, "pooling-delta", "full", &d)->solved = 1;
+	ck_assert_int_eq(progress_save(b, &d), DV_OK);
+	ck_assert_int_eq(progress_load(&c, "both", &kept, &d), DV_OK);
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert(progress_get(c, "pooling-delta", "dx22", &d)->solved);
+	ck_assert_int_eq(progress_get(c, "pooling-delta", "dx22", &d)->attempts, 2);
+	ck_assert(progress_get(c, "pooling-delta", "full", &d)->solved);
+	/* a reset stays a reset, whatever another session holds */
+	ck_assert_uint_eq(progress_reset(c, "pooling-delta"), 2);
+	ck_assert_int_eq(progress_save(c, &d), DV_OK);
+	progress_free(c);
+	c = NULL;
+	ck_assert_int_eq(progress_load(&c, "both", &kept, &d), DV_OK);
+	ck_assert_uint_eq(c->n, 0);
+	progress_free(a);
+	progress_free(b);
+	progress_free(c);
+}
+END_TEST
+
+/* A save removes the temporary files a killed save left; a FIFO never blocks. */
+START_TEST(test_stale_temporaries_go_and_a_fifo_is_refused)
+{
+	char path[512], cmd[1200];
+	progress *p = NULL;
+	char *kept = NULL;
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s/verify' && touch '%s/verify/progress-t.json.tmp-AAAAAA' "
+	         "'%s/verify/progress-t.json.tmp-BBBBBB'",
+	         state, state, state);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(progress_load(&p, "t", &kept, &d), DV_OK);
+	ck_assert_int_eq(progress_save(p, &d), DV_OK);
+	progress_free(p);
+	snprintf(path, sizeof path, "%s/verify/progress-t.json.tmp-AAAAAA", state);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof path, "%s/verify/progress-f.json", state);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(progress_load(&p, "f", &kept, &d), DV_E_IO);
+	ck_assert(strstr(d.message, "is not a regular file") != NULL);
+}
+END_TEST
+
+/* Counters in a hand-edited file cannot overflow. */
+START_TEST(test_counters_saturate)
+{
+	char path[512], cmd[1200];
+	progress *p = NULL;
+	char *kept = NULL;
+	progress_item *it;
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s/verify' && printf '{\"format\": \"verify-progress\", "
+	         "\"version\": 1, \"exercises\": [{\"lesson\": \"l\", \"id\": "
+	         "\"e\", \"attempts\": 2147483647, \"hints\": -5}]}' > "
+	         "'%s/verify/progress-n.json'",
+	         state, state);
+	ck_assert_int_eq(system(cmd), 0);
+	(void)path;
+	ck_assert_int_eq(progress_load(&p, "n", &kept, &d), DV_OK);
+	ck_assert_ptr_null(kept);
+	it = progress_get(p, "l", "e", &d);
+	ck_assert_int_eq(it->attempts, PROGRESS_MAX_COUNT);
+	ck_assert_int_eq(it->hints, 0);
+	progress_count(&it->attempts);
+	ck_assert_int_eq(it->attempts, PROGRESS_MAX_COUNT);
+	progress_free(p);
+}
+END_TEST
+
 static Suite *exercise_suite(void)
 {
 	Suite *s = suite_create("exercise");
@@ -438,6 +517,9 @@ static Suite *exercise_suite(void)
 	tcase_add_test(pc, test_progress_round_trip_and_reset);
 	tcase_add_test(pc, test_corrupt_progress_is_kept_aside);
 	tcase_add_test(pc, test_progress_survives_a_kill_during_saves);
+	tcase_add_test(pc, test_concurrent_sessions_merge);
+	tcase_add_test(pc, test_stale_temporaries_go_and_a_fifo_is_refused);
+	tcase_add_test(pc, test_counters_saturate);
 	suite_add_tcase(s, pc);
 	return s;
 }

@@ -262,7 +262,7 @@ int cmd_exercise(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--seed", NULL};
 	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
-	int unicode = utf8_terminal(), interactive = isatty(STDIN_FILENO);
+	int unicode = utf8_terminal(), interactive = isatty(STDIN_FILENO), unsaved = 0;
 	progress *pg = NULL;
 	char *line = NULL;
 	size_t cap = 0, solved = 0;
@@ -277,9 +277,28 @@ int cmd_exercise(int argc, char **argv)
 		return rc;
 	dv_diag_clear(&d);
 	dv_strbuf_init(&b);
-	if (open_progress(&pg, ca.student) != EXIT_OK) {
-		marking_free(&m);
-		return EXIT_USAGE;
+	{
+		/* progress that cannot be read: practise all the same, unsaved */
+		char *kept = NULL;
+		if (progress_load(&pg, ca.student, &kept, &d) != DV_OK) {
+			fprintf(stderr,
+			        "verify: warning: progress is not saved: %s; practising "
+			        "without it\n",
+			        d.message);
+			unsaved = 1;
+			pg = calloc(1, sizeof *pg);
+			if (pg == NULL) {
+				marking_free(&m);
+				return EXIT_USAGE;
+			}
+		} else if (kept != NULL) {
+			fprintf(stderr,
+			        "verify: the progress file was not readable; it is kept "
+			        "as "
+			        "%s\n",
+			        kept);
+		}
+		free(kept);
 	}
 	dv_strbuf_printf(
 	        &b,
@@ -365,10 +384,13 @@ int cmd_exercise(int argc, char **argv)
 				lesson_answer_clear(&a);
 			}
 			emit(stdout, &b);
-			if (progress_save(pg, &d) != DV_OK) {
-				fprintf(stderr, "verify: error: %s\n", d.message);
-				rc = EXIT_USAGE;
-				break;
+			/* practising goes on without saving (a read-only folder):
+			 * said once */
+			if (!unsaved && progress_save(pg, &d) != DV_OK) {
+				fprintf(stderr,
+				        "verify: warning: progress is not saved: %s\n",
+				        d.message);
+				unsaved = 1;
 			}
 		}
 		if (it->solved)

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,14 +82,27 @@ static int state_dir(char *buf, size_t size, dv_diag *d)
 
 static int read_file(char **out, size_t *len, const char *path, dv_diag *d)
 {
-	FILE *f = fopen(path, "rb");
+	/* non-blocking: a FIFO put there must not hang verify */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
 	char *text;
 	size_t n;
 
 	*out = NULL;
-	if (f == NULL) {
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return DV_OK;
+		return dv_fail(d, DV_E_IO, "cannot read %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return dv_fail(d, DV_E_IO,
+		               "%s is not a regular file; move it away to keep progress",
+		               path);
+	}
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		close(fd);
 		return dv_fail(d, DV_E_IO, "cannot read %s: %s", path, strerror(errno));
 	}
 	text = malloc(MAX_PROGRESS_BYTES + 1);
@@ -203,20 +218,99 @@ int progress_load(progress **out, const char *student, char **kept_aside, dv_dia
 	return DV_OK;
 }
 
-int progress_save(const progress *p, dv_diag *d)
+static int was_forgotten(const progress *p, const char *lesson)
 {
-	char dir[4200], tmp[4300];
-	cJSON *root = cJSON_CreateObject(), *items;
+	for (size_t i = 0; i < p->nforgotten; i++)
+		if (strcmp(p->forgotten[i], lesson) == 0)
+			return 1;
+	return 0;
+}
+
+/* Merges the record on disk (another session's) into p. */
+static int merge_saved(progress *p, dv_diag *d)
+{
+	progress disk = {0};
+	char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(&text, &len, p->path, d);
+
+	if (rc != DV_OK || text == NULL)
+		return rc;
+	if (parse(&disk, text, len) == 0) {
+		for (size_t i = 0; i < disk.n; i++) {
+			const progress_item *x = &disk.items[i];
+			progress_item *mine;
+			if (was_forgotten(p, x->lesson))
+				continue;
+			if ((mine = progress_get(p, x->lesson, x->id, d)) == NULL) {
+				rc = DV_E_NOMEM;
+				break;
+			}
+			mine->attempts = mine->attempts > x->attempts ? mine->attempts
+			                                              : x->attempts;
+			mine->hints = mine->hints > x->hints ? mine->hints : x->hints;
+			mine->solved |= x->solved;
+			mine->gave_up |= x->gave_up;
+		}
+	}
+	free(disk.items);
+	free(text);
+	return rc;
+}
+
+/* Removes PATH.tmp-* files that saves which died left behind. */
+static void remove_stale(const char *dir, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char prefix[300];
+	DIR *dd;
+	struct dirent *e;
+
+	base = base != NULL ? base + 1 : path;
+	snprintf(prefix, sizeof prefix, "%s.tmp-", base);
+	if ((dd = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(dd)) != NULL) {
+		char victim[4600];
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(victim, sizeof victim, "%s/%s", dir, e->d_name);
+		unlink(victim);
+	}
+	closedir(dd);
+}
+
+int progress_save(progress *p, dv_diag *d)
+{
+	char dir[4200], tmp[4300], lockpath[4300];
+	cJSON *root = NULL, *items;
 	char *text = NULL, *slash;
-	int fd = -1, rc = DV_OK;
+	int fd = -1, lock = -1, rc = DV_OK;
 	size_t len;
 
 	snprintf(dir, sizeof dir, "%s", p->path);
 	slash = strrchr(dir, '/');
 	if (slash != NULL)
 		*slash = '\0';
-	if (root == NULL)
-		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	tmp[0] = '\0';
+	if ((rc = make_dirs(dir, d)) != DV_OK)
+		return rc;
+	/* one save at a time; what another session saved is merged first */
+	snprintf(lockpath, sizeof lockpath, "%s.lock", p->path);
+	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock < 0)
+		return dv_fail(d, DV_E_IO, "cannot save progress in %s: %s", dir,
+		               strerror(errno));
+	while (flock(lock, LOCK_EX) != 0 && errno == EINTR)
+		;
+	remove_stale(dir, p->path);
+	if ((rc = merge_saved(p, d)) != DV_OK)
+		goto out;
+	root = cJSON_CreateObject();
+	if (root == NULL) {
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+		goto out;
+	}
 	cJSON_AddStringToObject(root, "format", FORMAT);
 	cJSON_AddNumberToObject(root, "version", 1);
 	items = cJSON_AddArrayToObject(root, "exercises");
@@ -235,15 +329,16 @@ int progress_save(const progress *p, dv_diag *d)
 	}
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
-	if (text == NULL)
-		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	if ((rc = make_dirs(dir, d)) != DV_OK)
+	if (text == NULL) {
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 		goto out;
+	}
 	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", p->path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		rc = dv_fail(d, DV_E_IO, "cannot save progress in %s: %s", dir,
 		             strerror(errno));
+		tmp[0] = '\0';
 		goto out;
 	}
 	len = strlen(text);
@@ -283,6 +378,8 @@ out:
 		close(fd);
 	if (tmp[0] != '\0' && rc != DV_OK)
 		unlink(tmp);
+	if (lock >= 0)
+		close(lock); /* releases the lock */
 	cJSON_free(text);
 	return rc;
 }
@@ -293,6 +390,7 @@ void progress_free(progress *p)
 		return;
 	free(p->path);
 	free(p->items);
+	free(p->forgotten);
 	free(p);
 }
 
@@ -323,6 +421,14 @@ progress_item *progress_get(progress *p, const char *lesson, const char *id, dv_
 size_t progress_reset(progress *p, const char *lesson)
 {
 	size_t w = 0, gone = 0;
+	if (!was_forgotten(p, lesson)) {
+		char(*grown)[64] =
+		        realloc(p->forgotten, (p->nforgotten + 1) * sizeof *grown);
+		if (grown != NULL) {
+			p->forgotten = grown;
+			snprintf(p->forgotten[p->nforgotten++], 64, "%s", lesson);
+		}
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		if (strcmp(p->items[i].lesson, lesson) == 0)
 			gone++;

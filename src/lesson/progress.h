@@ -35,6 +35,9 @@ typedef struct progress {
 	char *path;
 	progress_item *items;
 	size_t n;
+	/* lessons reset in this session: a save does not bring them back */
+	char (*forgotten)[64];
+	size_t nforgotten;
 } progress;
 
 /* Whether id can name a student: letters, digits, '.', '-', '_', 1 to 64. */
@@ -46,7 +49,14 @@ int progress_valid_student(const char *id);
  * PATH.corrupt-TIME and *kept_aside gets that name (the caller frees it).
  */
 int progress_load(progress **out, const char *student, char **kept_aside, dv_diag *d);
-int progress_save(const progress *p, dv_diag *d);
+/*
+ * Saves p atomically (a temporary file, synced, renamed).  Under an
+ * advisory lock (flock on PATH.lock) it first merges what another session
+ * saved meanwhile: an exercise solved or given up there stays so, counts
+ * keep the larger, lessons reset here stay forgotten; p holds the merged
+ * record afterwards.  Temporary files a crashed save left are removed.
+ */
+int progress_save(progress *p, dv_diag *d);
 void progress_free(progress *p);
 
 /* The record of one exercise, made if new. */

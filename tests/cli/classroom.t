@@ -192,3 +192,11 @@ $ cd "$(mktemp -d)" && mkfifo p && timeout 5 "$bin" check pooling-delta --answer
 $ XDG_STATE_HOME=$(mktemp -d) verify reset nosuch --yes
 ! verify: error: no lesson 'nosuch' (verify --list shows them)
 ? 2
+
+# Progress that cannot be kept: practise all the same, with one warning.
+$ S=$(mktemp -d) && touch "$S/verify" && printf 'd11*k11\nskip\nskip\n' | XDG_STATE_HOME=$S verify exercise pooling-delta 2>&1 >/dev/null | sed "s|$S|STATE|"
+> verify: warning: progress is not saved: cannot read STATE/verify/progress.json: Not a directory; practising without it
+? 0
+$ S=$(mktemp -d) && mkdir -p "$S/verify" && mkfifo "$S/verify/progress.json" && timeout 5 env XDG_STATE_HOME=$S "$bin" progress 2>&1 | sed "s|$S|STATE|"
+> verify: error: STATE/verify/progress.json is not a regular file; move it away to keep progress
+? 0
