@@ -68,6 +68,12 @@ struct dv_field {
 	 */
 	void (*set_bound)(const dv_field *f, void *e, double bound, double scale);
 	double (*to_double)(const dv_field *f, const void *e);
+	/*
+	 * Fields whose elements grow (polynomials): how many terms an element
+	 * holds, so that a plan's work is known, and refused past the limit,
+	 * before it is done.  NULL: every element is one.
+	 */
+	size_t (*weight)(const dv_field *f, const void *e);
 };
 
 extern const dv_field dv_field_double;

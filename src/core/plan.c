@@ -632,6 +632,30 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 		*out = r;
 		return DV_OK;
 	}
+	if (f->weight != NULL) {
+		/* what the products can grow to, before any is formed */
+		size_t work = 0;
+		for (size_t t = 0; t < p->nterms && work <= DV_MAX_SYMBOLIC_TERMS; t++) {
+			const dv_term *term = &p->terms[t];
+			size_t wa = term->a >= 0
+			                    ? f->weight(f, dv_mat_at(a, (size_t)term->a))
+			                    : 1;
+			size_t wb = term->b >= 0
+			                    ? f->weight(f, dv_mat_at(b, (size_t)term->b))
+			                    : 1;
+			work += wa > DV_MAX_SYMBOLIC_TERMS / (wb ? wb : 1)
+			                ? DV_MAX_SYMBOLIC_TERMS + 1
+			                : wa * wb;
+		}
+		if (work > DV_MAX_SYMBOLIC_TERMS) {
+			dv_mat_free(r);
+			return dv_fail(
+			        d, DV_E_LIMIT,
+			        "the symbolic result would have more than %zu terms "
+			        "(the limit); use numbers, or smaller sizes",
+			        DV_MAX_SYMBOLIC_TERMS);
+		}
+	}
 	for (size_t o = 0; o < p->rows * p->cols; o++) {
 		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
 			const dv_term *term = &p->terms[t];

@@ -24,6 +24,12 @@
 #include "core/field.h"
 #include "core/mat.h"
 
+/*
+ * Most terms a plan run over polynomials may produce in its result, all
+ * entries together (2 Mi terms, about 150 MB), counted before it runs.
+ */
+#define DV_MAX_SYMBOLIC_TERMS ((size_t)1 << 21)
+
 /* Largest plan built: 16 Mi terms (about 200 MB). */
 #define DV_MAX_TERMS ((size_t)1 << 24)
 #define DV_PLAN_MAX_COEFS 8

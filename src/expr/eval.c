@@ -1045,51 +1045,101 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	return dv_fail_at(d, DV_E_NAME, n->line, n->column, "unknown name '%s'", n->text);
 }
 
+/*
+ * [a b; c d]: every entry evaluated, the shapes checked, then the whole
+ * matrix filled in one pass (joining block by block made a literal of n
+ * entries cost n^2).
+ */
 static int eval_matrix(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
+	dv_value *vals = NULL;
 	dv_mat *whole = NULL;
-	size_t k = 0;
+	const dv_field *f = &dv_field_double;
+	size_t rows = 0, cols = 0, k = 0, bounded = 0;
 	int rc = DV_OK;
 
 	if (n->nkids == 0)
 		return dv_fail_at(d, DV_E_SHAPE, n->line, n->column,
 		                  "an empty matrix [] has no entries");
-	for (size_t r = 0; r < n->nrows && rc == DV_OK; r++) {
-		dv_mat *row = NULL;
-		for (size_t j = 0; j < n->row_len[r] && rc == DV_OK; j++, k++) {
-			const dv_node *at = n->kids[k];
-			dv_value v = {0};
-			dv_mat *joined = NULL;
-			rc = dv_eval(&v, at, env, d);
-			if (rc == DV_OK)
-				rc = need_mat(&v, at, "an entry", d);
-			if (rc == DV_OK && row == NULL) {
-				row = v.mat;
-				v.mat = NULL;
-			} else if (rc == DV_OK) {
-				rc = dv_op_concat(&joined, row, v.mat, 0, d);
-				if (rc != DV_OK)
-					dv_diag_locate(d, at->line, at->column);
-				dv_mat_free(row);
-				row = joined;
-			}
-			dv_value_clear(&v);
-		}
-		if (rc == DV_OK && whole == NULL) {
-			whole = row;
-		} else if (rc == DV_OK) {
-			dv_mat *joined = NULL;
-			const dv_node *at = n->kids[k - n->row_len[r]];
-			rc = dv_op_concat(&joined, whole, row, 1, d);
-			if (rc != DV_OK)
-				dv_diag_locate(d, at->line, at->column);
-			dv_mat_free(whole);
-			dv_mat_free(row);
-			whole = joined;
-		} else {
-			dv_mat_free(row);
-		}
+	vals = calloc(n->nkids, sizeof *vals);
+	if (vals == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n->nkids && rc == DV_OK; i++) {
+		rc = dv_eval(&vals[i], n->kids[i], env, d);
+		if (rc == DV_OK)
+			rc = need_mat(&vals[i], n->kids[i], "an entry", d);
+		if (rc == DV_OK && !dv_mat_is_double(vals[i].mat))
+			f = vals[i].mat->field;
+		if (rc == DV_OK)
+			bounded |= vals[i].mat->bound != NULL;
 	}
+	/* the shapes: blocks of a row share their rows, rows their width */
+	for (size_t r = 0; r < n->nrows && rc == DV_OK; r++) {
+		size_t first = k, height = vals[k].mat->rows, width = 0;
+		for (size_t j = 0; j < n->row_len[r] && rc == DV_OK; j++, k++) {
+			const dv_mat *m = vals[k].mat;
+			if (m->rows != height)
+				rc = dv_fail_at(
+				        d, DV_E_SHAPE, n->kids[k]->line,
+				        n->kids[k]->column,
+				        "blocks side by side with %zu and %zu rows",
+				        height, m->rows);
+			else if (m->field != f && !dv_mat_is_double(m))
+				rc = dv_fail_at(
+				        d, DV_E_ARGS, n->kids[k]->line,
+				        n->kids[k]->column,
+				        "internal: entries of two kinds of symbols");
+			width += m->cols;
+		}
+		if (rc == DV_OK && r > 0 && width != cols)
+			rc = dv_fail_at(d, DV_E_SHAPE, n->kids[first]->line,
+			                n->kids[first]->column,
+			                "rows of different lengths: %zu and %zu columns",
+			                cols, width);
+		cols = width;
+		rows += height;
+	}
+	if (rc == DV_OK)
+		rc = dv_mat_new(&whole, f, rows, cols, d);
+	if (rc == DV_OK && bounded && dv_mat_is_double(whole))
+		rc = dv_mat_track(whole, d);
+	/* the entries, block by block */
+	k = 0;
+	for (size_t r = 0, top = 0; r < n->nrows && rc == DV_OK; r++) {
+		size_t left = 0, height = vals[k].mat->rows;
+		for (size_t j = 0; j < n->row_len[r] && rc == DV_OK; j++, k++) {
+			const dv_mat *m = vals[k].mat;
+			for (size_t i = 0; i < m->rows && rc == DV_OK; i++) {
+				for (size_t c = 0; c < m->cols && rc == DV_OK; c++) {
+					size_t from = i * m->cols + c;
+					size_t to = (top + i) * cols + left + c;
+					void *dst = dv_mat_at(whole, to);
+					if (m->field == f)
+						rc = f->copy(f, dst, dv_mat_at(m, from),
+						             d);
+					else
+						rc = f->from_double(
+						        f, dst, dv_mat_get(m, from), d);
+					if (rc == DV_OK && f->set_bound != NULL &&
+					    m->field != f)
+						f->set_bound(f, dst,
+						             dv_mat_bound_at(m, from),
+						             dv_mat_scale_at(m, from));
+					if (rc == DV_OK && whole->bound != NULL) {
+						whole->bound[to] =
+						        dv_mat_bound_at(m, from);
+						whole->scale[to] =
+						        dv_mat_scale_at(m, from);
+					}
+				}
+			}
+			left += m->cols;
+		}
+		top += height;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		dv_value_clear(&vals[i]);
+	free(vals);
 	if (rc != DV_OK) {
 		dv_mat_free(whole);
 		return rc;

@@ -428,6 +428,12 @@ static int poly_from_double(const dv_field *f, void *dst, double v, dv_diag *d)
 	return rc == DV_OK ? poly_set(dst, p) : rc;
 }
 
+static size_t poly_weight(const dv_field *f, const void *e)
+{
+	(void)f;
+	return sym_poly_len(value(e));
+}
+
 static const dv_field poly_field_template = {
         .name = "polynomial",
         .size = sizeof(sym_poly *),
@@ -439,4 +445,5 @@ static const dv_field poly_field_template = {
         .activate = poly_activate,
         .from_double = poly_from_double,
         .exact = 1,
+        .weight = poly_weight,
 };
