@@ -1,11 +1,14 @@
 #include "cli/args.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/print.h"
 
@@ -71,11 +74,19 @@ int utf8_terminal(void)
 /* The text of a file, for carets under errors; NULL if it cannot be read. */
 char *read_text(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	/* only a regular file, opened without blocking (a FIFO would hang) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
 	char *text;
 	size_t n;
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (f = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return NULL;
+	}
 	text = malloc(1024 * 1024 + 1);
 	n = text != NULL ? fread(text, 1, 1024 * 1024, f) : 0;
 	fclose(f);

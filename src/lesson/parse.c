@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #include "expr/eval.h"
 
 /* Largest lesson file read: lessons are small texts. */
-#define LESSON_MAX_BYTES (1024 * 1024)
+#define LESSON_MAX_BYTES ((size_t)256 * 1024)
 
 typedef struct lp {
 	lesson *l;
@@ -947,13 +950,26 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 
 int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 {
-	FILE *f = fopen(path, "rb");
+	/* non-blocking, and only a regular file: a FIFO must not hang verify */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f = NULL;
 	char *text;
 	size_t n;
 	int rc;
 
 	*out = NULL;
 	errs->n = 0;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		dv_diag *d = &errs->items[errs->n++];
+		close(fd);
+		dv_diag_clear(d);
+		d->code = DV_E_IO;
+		snprintf(d->message, sizeof d->message, "%s is not a regular file", path);
+		return DV_E_IO;
+	}
+	if (fd >= 0 && (f = fdopen(fd, "rb")) == NULL)
+		close(fd);
 	if (f == NULL) {
 		dv_diag *d = &errs->items[errs->n++];
 		dv_diag_clear(d);
@@ -975,7 +991,7 @@ int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 		dv_diag_clear(d);
 		d->code = rc == DV_E_LIMIT ? DV_E_LIMIT : DV_E_IO;
 		snprintf(d->message, sizeof d->message,
-		         rc == DV_E_LIMIT    ? "%s is larger than a lesson can be (1 MB)"
+		         rc == DV_E_LIMIT ? "%s is larger than a lesson can be (256 KB)"
 		         : rc == DV_E_SYNTAX ? "%s is not a text file"
 		                             : "cannot read %s",
 		         path);
@@ -983,7 +999,10 @@ int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 		return rc;
 	}
 	text[n] = '\0';
-	rc = lesson_parse(out, path, text, errs);
+	/* a UTF-8 byte order mark, as some editors write, is not text */
+	rc = lesson_parse(
+	        out, path,
+	        n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? text + 3 : text, errs);
 	free(text);
 	return rc;
 }

@@ -231,3 +231,11 @@ $ cd "$(mktemp -d)" && printf 'lesson x\r' > f && timeout 5 "$bin" --lesson-file
 ? 2
 $ d=$(mktemp -d) && printf 'lesson x ' > "$d/x.lesson" && VERIFY_LESSONS=$d timeout 5 "$bin" --list >/dev/null 2>&1; echo "status $?"
 > status 2
+
+# A FIFO given as a lesson is refused at once; a byte order mark is skipped.
+$ cd "$(mktemp -d)" && mkfifo f.lesson && timeout 5 "$bin" --lesson-file f.lesson; echo "status $?"
+! verify: error: f.lesson is not a regular file
+> status 2
+$ cd "$(mktemp -d)" && printf '\357\273\277lesson bom\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X == X\n' > b.lesson && verify --lesson-file b.lesson | tail -1
+> bom: 1 check, 1 as the lesson says ✓
+? 0
