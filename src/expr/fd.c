@@ -977,6 +977,32 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 		        root->value->rows, root->value->cols);
 		goto out;
 	}
+	{
+		/*
+		 * The work, before it is done: every entry is moved at most eight
+		 * times, and each move touches what the entry reaches (all of a
+		 * part evaluated whole).
+		 */
+		double reach = 0.0, work;
+		for (size_t i = 0; i < g.n; i++) {
+			const gnode *n = g.nodes[i];
+			if (n->kind == G_WHOLE)
+				reach += 4.0 * (double)dv_mat_len(n->value) * (double)g.n;
+			else if (n->kind == G_PLAN && n->plan != NULL)
+				reach += (double)n->plan->nterms / (double)(n->plan->a_len ? n->plan->a_len : 1) + 1.0;
+			else if (n->kind != G_CONST)
+				reach += 1.0;
+		}
+		work = 8.0 * reach * (double)dv_mat_len(g.x);
+		if (work > DV_MAX_FD_WORK) {
+			rc = dv_fail_at(d, DV_E_LIMIT, loss->line, loss->column,
+			                "finite differences over the %zu entries of %s would "
+			                "take about %.2g steps; the limit is %.2g (use a "
+			                "smaller %s)",
+			                dv_mat_len(g.x), var, work, DV_MAX_FD_WORK, var);
+			goto out;
+		}
+	}
 	rows = calloc(dv_mat_len(g.x), sizeof *rows);
 	if (rows == NULL) {
 		rc = dv_fail(d, DV_E_NOMEM, "out of memory");

@@ -27,6 +27,9 @@
 #include "expr/eval.h"
 #include "expr/parser.h"
 
+/* Most work a finite-difference gradient may take (entries x reach). */
+#define DV_MAX_FD_WORK 2e9
+
 /* One entry of a finite-difference gradient. */
 typedef struct dv_fd_entry {
 	double value;     /* the derivative, gsl_deriv_central's result */

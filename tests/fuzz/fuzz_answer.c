@@ -1,0 +1,77 @@
+/*
+ * libFuzzer harness of answers: the input, line by line, answers every
+ * exercise of the pooling-delta lesson (entry, numbers, form, diagnose),
+ * and every verdict is rendered.  Marking must never stop on an answer.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "lesson/exercise.h"
+#include "lesson/lesson.h"
+#include "lesson/run.h"
+#include "render/lesson_text.h"
+
+#ifndef FUZZ_LESSON
+#define FUZZ_LESSON "lessons/pooling-delta.lesson"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static lesson *the_lesson;
+static lesson_result *the_result;
+static const lesson_action **ex;
+static size_t nex;
+
+static int setup(void)
+{
+	lesson_errors errs;
+	lesson_opts o = {1, NULL, 0, 1};
+	dv_diag d;
+	dv_diag_clear(&d);
+	gsl_set_error_handler_off();
+	if (lesson_load(&the_lesson, FUZZ_LESSON, &errs) != DV_OK ||
+	    lesson_run(&the_result, the_lesson, &o, &d) != DV_OK ||
+	    lesson_exercises(&ex, &nex, the_lesson, &d) != DV_OK)
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text;
+	static int ready;
+
+	if (!ready)
+		ready = setup() == 0;
+	text = malloc(size + 1);
+	if (text == NULL)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	for (char *line = text, *nl; line != NULL; line = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		for (size_t k = 0; k < nex; k++) {
+			lesson_answer a;
+			dv_diag d;
+			dv_strbuf b;
+			dv_diag_clear(&d);
+			if (lesson_answer_check(&a, the_result, ex[k], line, &d) != DV_OK) {
+				if (d.code != DV_E_NOMEM)
+					abort(); /* an answer must never stop the marking */
+				continue;
+			}
+			dv_strbuf_init(&b);
+			dv_put_answer(&b, &a, the_result, 1);
+			dv_strbuf_free(&b);
+			lesson_answer_clear(&a);
+		}
+	}
+	free(text);
+	return 0;
+}

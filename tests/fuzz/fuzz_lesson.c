@@ -1,0 +1,47 @@
+/*
+ * libFuzzer harness of lesson files: parsed, and when they parse, run
+ * (every table, number and check) and rendered as text.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "lesson/lesson.h"
+#include "lesson/run.h"
+#include "render/lesson_text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	lesson *l = NULL;
+	lesson_errors errs;
+
+	if (text == NULL)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	gsl_set_error_handler_off();
+	if (lesson_parse(&l, "fuzz.lesson", text, &errs) == DV_OK) {
+		lesson_opts o = {1, NULL, 0, 0};
+		lesson_result *r = NULL;
+		dv_diag d;
+		dv_diag_clear(&d);
+		if (lesson_run(&r, l, &o, &d) == DV_OK) {
+			dv_text_opts to = {0, 1, 1, 0};
+			dv_strbuf b;
+			dv_strbuf_init(&b);
+			for (size_t i = 0; i < r->nsteps; i++)
+				dv_put_step(&b, r, i, &to);
+			dv_strbuf_free(&b);
+			lesson_result_free(r);
+		}
+		lesson_free(l);
+	}
+	free(text);
+	return 0;
+}
