@@ -286,6 +286,26 @@ START_TEST(test_deep_and_long_input_is_refused_or_read)
 		ck_assert_double_eq(dv_mat_get(v.mat, 0), 1000);
 		dv_value_clear(&v);
 	}
+	/* work refused before it is done: a symbolic product of 64x64
+	 * matrices, a Kronecker product of 4 Mi entries, finite differences
+	 * over 40,000 entries of a loss evaluated whole */
+	{
+		dv_value m;
+		ck_assert_int_eq(dv_eval_string(&m, "sym(64, 64, 'y')", env, &d), DV_OK);
+		ck_assert_int_eq(dv_env_bind(env, "Y", m.mat, &d), DV_OK);
+		ck_assert_int_eq(dv_eval_string(&m, "Y * (Y * Y)", env, &d), DV_E_LIMIT);
+		ck_assert(strstr(d.message, "more than 2097152 terms (the limit)") !=
+		          NULL);
+		ck_assert_int_eq(
+		        dv_eval_string(&m, "sum(kron(sym(32, 32, 'a'), Y))", env, &d),
+		        DV_E_LIMIT);
+		ck_assert_int_eq(dv_eval_string(&m, "randn(200, 200)", env, &d), DV_OK);
+		ck_assert_int_eq(dv_env_bind(env, "W", m.mat, &d), DV_OK);
+		ck_assert_int_eq(
+		        dv_eval_string(&m, "grad(sum([W W] .* [W W]), W)", env, &d),
+		        DV_E_LIMIT);
+		ck_assert(strstr(d.message, "the limit is 2e+09") != NULL);
+	}
 	/* a negative coefficient beyond 64 bits times a symbol */
 	ck_assert_int_eq(
 	        dv_eval_string(&v, "sym(1,1,'x') * -12345678901234567890123", env, &d),

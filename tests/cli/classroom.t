@@ -200,3 +200,12 @@ $ S=$(mktemp -d) && touch "$S/verify" && printf 'd11*k11\nskip\nskip\n' | XDG_ST
 $ S=$(mktemp -d) && mkdir -p "$S/verify" && mkfifo "$S/verify/progress.json" && timeout 5 env XDG_STATE_HOME=$S "$bin" progress 2>&1 | sed "s|$S|STATE|"
 > verify: error: STATE/verify/progress.json is not a regular file; move it away to keep progress
 ? 0
+
+# A 40 KB answer of D+D+... is an answer too deep to read, not a crash.
+$ d=$(mktemp -d); printf 'full: ' > "$d/a.txt"; for i in $(seq 1 8000); do printf 'D+'; done >> "$d/a.txt"; printf 'D\n' >> "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | grep full
+> full: ✗ the answer cannot be read: the expression is more than 1000 operations deep (the limit); split a long sum with sum() or a matrix (at character 1998)
+? 0
+# A gradebook lost to a full disk is an error.
+$ d=$(mktemp -d); printf 'dx22: d11\n' > "$d/ann.txt"; verify grade pooling-delta "$d" > /dev/full
+! verify: error: cannot write the output: No space left on device
+? 2

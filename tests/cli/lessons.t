@@ -239,3 +239,11 @@ $ cd "$(mktemp -d)" && mkfifo f.lesson && timeout 5 "$bin" --lesson-file f.lesso
 $ cd "$(mktemp -d)" && printf '\357\273\277lesson bom\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X == X\n' > b.lesson && verify --lesson-file b.lesson | tail -1
 > bom: 1 check, 1 as the lesson says ✓
 ? 0
+
+# Output that cannot be written is an error, not a silent success.
+$ verify --all > /dev/full
+! verify: error: cannot write the output: No space left on device
+? 2
+$ verify eval '1 + 2' > /dev/full
+! verify: error: cannot write the output: No space left on device
+? 2
