@@ -247,3 +247,14 @@ $ verify --all > /dev/full
 $ verify eval '1 + 2' > /dev/full
 ! verify: error: cannot write the output: No space left on device
 ? 2
+
+# Two model answers, the first unreadable: both lines reported (the first
+# answer's text used to leak).
+$ cd "$TESTS/lessons" && verify --lesson-file two-answers.lesson
+! two-answers.lesson:9:11: error: expected a number, a name, '(' or '[' but found end of input
+!   answer X +
+!             ^
+! two-answers.lesson:10:1: error: 'answer' gives a form exercise its model answer, or a diagnose exercise the right side its wrong line needs, once
+!   answer X
+!   ^
+? 2
