@@ -230,6 +230,8 @@ static const struct bad {
         {"Inf * 2", 1, 1,
          "'Inf' is not a finite number; verify works with finite numbers"},
         {"12abc", 1, 1, "malformed number '12abc'"},
+        /* found by fuzzing: a bad token after a transpose leaked the operand */
+        {"1^[-1;4]'`", 1, 10, "unexpected character '`'"},
         {"1.2.3", 1, 1, "malformed number '1.2.3'"},
         {"2 # 3", 1, 3, "unexpected character '#'"},
         {"'full", 1, 1, "unterminated string: expected a closing '"},

@@ -280,6 +280,11 @@ static int parse_postfix(parser *ps, dv_node **out)
 			break;
 		rc = node_of(ps, out, DV_N_TRANSPOSE, &t, *out, NULL);
 	}
+	if (rc != DV_OK) {
+		/* every parse function frees what it built when it fails */
+		dv_node_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -349,8 +354,10 @@ static int parse_binary(parser *ps, dv_node **out, int level)
 			break;
 		if ((rc = next(ps)) != DV_OK)
 			break;
-		if ((rc = parse_operand(ps, &rhs, level, 1)) != DV_OK)
+		if ((rc = parse_operand(ps, &rhs, level, 1)) != DV_OK) {
+			dv_node_free(rhs);
 			break;
+		}
 		rc = node_of(ps, out, DV_N_BINARY, &t, *out, rhs);
 		if (rc == DV_OK)
 			(*out)->op = t.kind;
