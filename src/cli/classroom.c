@@ -336,6 +336,12 @@ int cmd_exercise(int argc, char **argv)
 			}
 			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 				line[--n] = '\0';
+			if ((size_t)n > MAX_ANSWERS_BYTES) {
+				printf("%s the answer is longer than an answer can be "
+				       "(64 KB)\n",
+				       unicode ? "✗" : "FAIL");
+				continue;
+			}
 			if (strcmp(line, "?") == 0 || strcmp(line, "hint") == 0) {
 				if ((size_t)it->hints < ex->nhints) {
 					dv_strbuf_printf(&b, "hint %d of %zu: ",

@@ -42,6 +42,15 @@ void dv_strbuf_putn(dv_strbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+void dv_strbuf_puts_printable(dv_strbuf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char one = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		dv_strbuf_putn(b, &one, 1);
+	}
+}
+
 void dv_strbuf_puts(dv_strbuf *b, const char *s)
 {
 	dv_strbuf_putn(b, s, strlen(s));

@@ -18,6 +18,9 @@ typedef struct dv_strbuf {
 void dv_strbuf_init(dv_strbuf *b);
 void dv_strbuf_puts(dv_strbuf *b, const char *s);
 void dv_strbuf_putn(dv_strbuf *b, const char *s, size_t n);
+/* s with every control character (an escape, a newline) shown as '?':
+ * for text that came from a user's file or answer. */
+void dv_strbuf_puts_printable(dv_strbuf *b, const char *s);
 void dv_strbuf_printf(dv_strbuf *b, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 /* Hands the string to *out (the caller frees it), or fails with DV_E_NOMEM. */

@@ -373,8 +373,9 @@ void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
 {
 	const char *no = unicode ? "✗" : "FAIL";
 	if (a->problem.code != DV_OK) {
-		dv_strbuf_printf(b, "%s the answer cannot be %s: %s", no,
-		                 a->undecided ? "decided" : "read", a->problem.message);
+		dv_strbuf_printf(b, "%s the answer cannot be %s: ", no,
+		                 a->undecided ? "decided" : "read");
+		dv_strbuf_puts_printable(b, a->problem.message);
 		if (a->problem.column > 0 && !a->undecided)
 			dv_strbuf_printf(b, " (at character %d)", a->problem.column);
 		dv_strbuf_puts(b, "\n");

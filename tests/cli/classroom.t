@@ -209,3 +209,12 @@ $ d=$(mktemp -d); printf 'full: ' > "$d/a.txt"; for i in $(seq 1 8000); do print
 $ d=$(mktemp -d); printf 'dx22: d11\n' > "$d/ann.txt"; verify grade pooling-delta "$d" > /dev/full
 ! verify: error: cannot write the output: No space left on device
 ? 2
+
+# Escape bytes in an answer never reach the terminal; an over-long answer
+# line is refused, and the session goes on.
+$ d=$(mktemp -d); printf 'dx22: \033[31mred\n' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
+> dx22: ✗ the answer cannot be read: unexpected character '?' (at character 1)
+? 0
+$ { head -c 70000 /dev/zero | tr '\0' 'd'; printf '\nskip\nskip\nskip\n'; } | verify exercise pooling-delta | grep -c 'longer than an answer can be'
+> 1
+? 0

@@ -258,3 +258,8 @@ $ cd "$TESTS/lessons" && verify --lesson-file two-answers.lesson
 !   answer X
 !   ^
 ? 2
+
+# A lesson past 256 KB is refused before it is read.
+$ cd "$(mktemp -d)" && { printf 'lesson big\ntitle t\nmatrix X = x 2x2\nstep s\n'; for i in $(seq 1 25000); do printf 'claim X == X\n'; done; } > big.lesson && verify --lesson-file big.lesson
+! verify: error: big.lesson is larger than a lesson can be (256 KB)
+? 2
