@@ -1346,6 +1346,23 @@ static int eval_node(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	return dv_fail(d, DV_E_ARGS, "internal: unknown node");
 }
 
+int dv_eval_mat(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
+{
+	dv_value v;
+	int rc = dv_eval(&v, n, env, d);
+
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	if (v.kind != DV_V_MAT) {
+		dv_value_clear(&v);
+		return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
+		                  "expected a matrix, not a string or a check");
+	}
+	*out = v.mat;
+	return DV_OK;
+}
+
 int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d)
 {
 	dv_node *tree = NULL;

@@ -69,6 +69,8 @@ int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d);
 int dv_env_symbols(sym_ctx **out, dv_env *env, dv_diag *d);
 
 int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d);
+/* The same for what must be a matrix: a string or a check is an error. */
+int dv_eval_mat(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d);
 
 /* Parses and evaluates src; a numeric result must be finite. */
 int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d);

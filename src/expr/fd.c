@@ -168,19 +168,7 @@ static int depends(const graph *g, const dv_node *n, int depth)
 
 static int eval_mat(dv_mat **out, const dv_node *n, graph *g)
 {
-	dv_value v;
-	int rc = dv_eval(&v, n, g->env, g->d);
-
-	*out = NULL;
-	if (rc != DV_OK)
-		return rc;
-	if (v.kind != DV_V_MAT) {
-		dv_value_clear(&v);
-		return dv_fail_at(g->d, DV_E_ARGS, n->line, n->column,
-		                  "expected a matrix, not a string or a check");
-	}
-	*out = v.mat;
-	return DV_OK;
+	return dv_eval_mat(out, n, g->env, g->d);
 }
 
 /* Whether n may have a kink: relu, its derivative, or max pooling. */
@@ -989,17 +977,21 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 			if (n->kind == G_WHOLE)
 				reach += 4.0 * (double)dv_mat_len(n->value) * (double)g.n;
 			else if (n->kind == G_PLAN && n->plan != NULL)
-				reach += (double)n->plan->nterms / (double)(n->plan->a_len ? n->plan->a_len : 1) + 1.0;
+				reach += (double)n->plan->nterms /
+				                 (double)(n->plan->a_len ? n->plan->a_len
+				                                         : 1) +
+				         1.0;
 			else if (n->kind != G_CONST)
 				reach += 1.0;
 		}
 		work = 8.0 * reach * (double)dv_mat_len(g.x);
 		if (work > DV_MAX_FD_WORK) {
-			rc = dv_fail_at(d, DV_E_LIMIT, loss->line, loss->column,
-			                "finite differences over the %zu entries of %s would "
-			                "take about %.2g steps; the limit is %.2g (use a "
-			                "smaller %s)",
-			                dv_mat_len(g.x), var, work, DV_MAX_FD_WORK, var);
+			rc = dv_fail_at(
+			        d, DV_E_LIMIT, loss->line, loss->column,
+			        "finite differences over the %zu entries of %s would "
+			        "take about %.2g steps; the limit is %.2g (use a "
+			        "smaller %s)",
+			        dv_mat_len(g.x), var, work, DV_MAX_FD_WORK, var);
 			goto out;
 		}
 	}

@@ -9,22 +9,6 @@
 static const unsigned ladder[] = DV_MPFR_PRECISIONS;
 #define NLADDER (sizeof ladder / sizeof ladder[0])
 
-static int eval_mat(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
-{
-	dv_value v;
-	int rc = dv_eval(&v, n, env, d);
-
-	*out = NULL;
-	if (rc != DV_OK)
-		return rc;
-	if (v.kind != DV_V_MAT) {
-		dv_value_clear(&v);
-		return dv_fail(d, DV_E_ARGS, "expected a matrix");
-	}
-	*out = v.mat;
-	return DV_OK;
-}
-
 /* A side as reports show it: doubles with bounds. */
 static int as_doubles(dv_mat **out, const dv_mat *m, dv_diag *d)
 {
@@ -47,9 +31,9 @@ int dv_compare_precise(dv_check *c, dv_mat **l, dv_mat **r, dv_precise *p,
 		dv_diag_clear(&local);
 		rc = dv_env_convert(&menv, env, dv_field_mpfr(ladder[k]), &local);
 		if (rc == DV_OK)
-			rc = eval_mat(&ml, lhs, menv, &local);
+			rc = dv_eval_mat(&ml, lhs, menv, &local);
 		if (rc == DV_OK)
-			rc = eval_mat(&mr, rhs, menv, &local);
+			rc = dv_eval_mat(&mr, rhs, menv, &local);
 		if (rc == DV_OK)
 			rc = dv_compare(&mc, ml, mr, 0.0, &local);
 		if (rc == DV_OK && !mc.exact) {
@@ -103,7 +87,7 @@ static int loss_at(mpfr_t out, double *rad, const dv_node *loss, dv_mat *x, size
 		               "precision",
 		               x0);
 	}
-	rc = eval_mat(&e, loss, env, d);
+	rc = dv_eval_mat(&e, loss, env, d);
 	mpfr_set_d(b->mid, x0, MPFR_RNDN);
 	if (rc != DV_OK)
 		return rc;

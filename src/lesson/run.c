@@ -60,18 +60,7 @@ void lesson_result_free(lesson_result *r)
 
 int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d)
 {
-	dv_value v;
-	int rc = dv_eval(&v, n, env, d);
-	*out = NULL;
-	if (rc != DV_OK)
-		return rc;
-	if (v.kind != DV_V_MAT) {
-		dv_value_clear(&v);
-		return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
-		                  "expected a matrix, not a string or a check");
-	}
-	*out = v.mat;
-	return DV_OK;
+	return dv_eval_mat(out, n, env, d);
 }
 
 static const lesson_size *size_override(const lesson_opts *o, const char *name)
