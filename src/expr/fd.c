@@ -24,6 +24,13 @@
 #define FD_STEP 1e-10
 #define FD_WHOLE_STEP 1e-5
 
+/*
+ * GSL's central rule asks for the change at four steps, -h, +h, -h/2 and
+ * +h/2: they are computed together, one lane each, in one walk of what the
+ * entry reaches.
+ */
+#define LANES ((size_t)4)
+
 /* How deep definitions may use each other, as in the evaluator. */
 #define MAX_DEPTH 64
 
@@ -56,7 +63,6 @@ struct gnode {
 	double *dv, *de, *ds, *dm;
 	size_t *dk, *changed, nchanged;
 	unsigned char *mark;
-	int bounds_written; /* de, ds, dm, dk were written: reset clears them */
 };
 
 typedef struct graph {
@@ -133,10 +139,10 @@ static int add_node(gnode **out, graph *g, gkind kind, const dv_node *src, dv_ma
 	g->nodes[g->n++] = n;
 	if (kind != G_CONST) {
 		len = dv_mat_len(v);
-		n->dv = calloc(len, sizeof *n->dv);
-		n->de = calloc(len, sizeof *n->de);
-		n->ds = calloc(len, sizeof *n->ds);
-		n->dm = calloc(len, sizeof *n->dm);
+		n->dv = calloc(len * LANES, sizeof *n->dv);
+		n->de = calloc(len * LANES, sizeof *n->de);
+		n->ds = calloc(len * LANES, sizeof *n->ds);
+		n->dm = calloc(len * LANES, sizeof *n->dm);
 		n->dk = calloc(len, sizeof *n->dk);
 		n->changed = malloc(len * sizeof *n->changed);
 		n->mark = calloc(len, 1);
@@ -458,9 +464,14 @@ static int build(gnode **out, graph *g, const dv_node *n, int depth)
 	}
 }
 
-/* ---- one move of one entry -------------------------------------------- */
+/* ---- one move of one entry, at four steps ------------------------------ */
 
-/* Marks o changed; a change that carries bounds says so with touch_bounded. */
+/*
+ * A node's change is kept lane by lane: dv[o * LANES + l] is the change of
+ * entry o at the lane's step, de its rounding bound, ds its scale, dm the
+ * sum of |terms| it was added from; dk counts those terms (the same in
+ * every lane).  An entry is marked once whatever the lane.
+ */
 static void touch(gnode *n, size_t o)
 {
 	if (!n->mark[o]) {
@@ -469,42 +480,28 @@ static void touch(gnode *n, size_t o)
 	}
 }
 
-static void touch_bounded(gnode *n, size_t o)
-{
-	touch(n, o);
-	n->bounds_written = 1;
-}
-
 static void reset(gnode *n)
 {
 	const size_t *changed = n->changed, nchanged = n->nchanged;
-	double *dv = n->dv;
-	unsigned char *mark = n->mark;
 
 	for (size_t k = 0; k < nchanged; k++) {
-		dv[changed[k]] = 0.0;
-		mark[changed[k]] = 0;
-	}
-	if (n->bounds_written) {
-		double *de = n->de, *ds = n->ds, *dm = n->dm;
-		size_t *dk = n->dk;
-		for (size_t k = 0; k < nchanged; k++) {
-			size_t o = changed[k];
-			de[o] = ds[o] = dm[o] = 0.0;
-			dk[o] = 0;
-		}
+		size_t o = changed[k];
+		for (size_t l = 0; l < LANES; l++)
+			n->dv[o * LANES + l] = n->de[o * LANES + l] =
+			        n->ds[o * LANES + l] = n->dm[o * LANES + l] = 0.0;
+		n->dk[o] = 0;
+		n->mark[o] = 0;
 	}
 	n->nchanged = 0;
-	n->bounds_written = 0;
 }
 
-/* One operand entry as the change of a plan term sees it. */
+/* One operand entry as the change of a plan term sees it, in one lane. */
 typedef struct side {
 	double v, e, s;    /* the unmoved value, its bound and scale */
 	double dv, de, ds; /* its change */
 } side;
 
-static side side_of(const gnode *k, int32_t i)
+static side side_of(const gnode *k, int32_t i, size_t l)
 {
 	side r = {1.0, 0.0, 1.0, 0.0, 0.0, 0.0};
 	if (k == NULL || i < 0)
@@ -513,9 +510,10 @@ static side side_of(const gnode *k, int32_t i)
 	r.e = dv_mat_bound_at(k->value, (size_t)i);
 	r.s = dv_mat_scale_at(k->value, (size_t)i);
 	if (k->kind != G_CONST && k->mark[i]) {
-		r.dv = k->dv[i];
-		r.de = k->de[i];
-		r.ds = k->ds[i];
+		size_t at = (size_t)i * LANES + l;
+		r.dv = k->dv[at];
+		r.de = k->de[at];
+		r.ds = k->ds[at];
 	}
 	return r;
 }
@@ -527,24 +525,28 @@ static side side_of(const gnode *k, int32_t i)
 static void add_term(gnode *n, const dv_term *t)
 {
 	double c = n->plan->coefs[t->c].value, ac = fabs(c);
-	side x = side_of(n->kid[0], t->a), y = side_of(n->kid[1], t->b);
 	size_t o = n->term_out[t - n->plan->terms];
 
-	touch_bounded(n, o);
-	n->dv[o] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
-	n->dm[o] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) + fabs(x.v) * fabs(y.dv));
-	n->de[o] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
-	                  fabs(x.dv) * (y.e + y.de) + x.e * (fabs(y.dv) + y.de) +
-	                  fabs(x.v) * y.de);
-	n->ds[o] += ac * (x.ds * (y.s + y.ds) + x.s * y.ds);
+	touch(n, o);
 	n->dk[o]++;
+	for (size_t l = 0; l < LANES; l++) {
+		side x = side_of(n->kid[0], t->a, l), y = side_of(n->kid[1], t->b, l);
+		size_t at = o * LANES + l;
+		n->dv[at] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
+		n->dm[at] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) +
+		                   fabs(x.v) * fabs(y.dv));
+		n->de[at] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
+		                   fabs(x.dv) * (y.e + y.de) + x.e * (fabs(y.dv) + y.de) +
+		                   fabs(x.v) * y.de);
+		n->ds[at] += ac * (x.ds * (y.s + y.ds) + x.s * y.ds);
+	}
 }
 
 /*
  * The common case of one moving operand: c x dy for the moving y (or
  * c dx y), the same bounds as add_term with the other's change zero.
  */
-static void change_one_side(gnode *n, int s, int bounded)
+static void change_one_side(gnode *n, int s)
 {
 	const gnode *k = n->kid[s], *other = n->kid[1 - s];
 	const dv_plan *p = n->plan;
@@ -563,76 +565,79 @@ static void change_one_side(gnode *n, int s, int bounded)
 
 	for (size_t c = 0; c < knchanged; c++) {
 		size_t i = kchanged[c];
-		double dy = kdv[i], ady = fabs(dy), edy = 0.0, sdy = 0.0;
-		if (bounded) {
-			edy = kde[i];
-			sdy = kds[i];
-		}
+		const double *dy = kdv + i * LANES, *edy = kde + i * LANES,
+		             *sdy = kds + i * LANES;
 		for (size_t r = rstart[i]; r < rstart[i + 1]; r++) {
 			size_t t = rterm[r], o = term_out[t];
 			const dv_term *term = &terms[t];
 			int32_t oi = s == 0 ? term->b : term->a;
-			double coef = coefs[term->c].value;
-			double x = xv != NULL && oi >= 0 ? xv[oi] : 1.0;
+			double coef = coefs[term->c].value, ac = fabs(coef);
+			double x = 1.0, ex = 0.0, sx = 1.0;
+			double *odv = dv + o * LANES, *odm = dm + o * LANES;
+			double *ode = de + o * LANES, *ods = ds + o * LANES;
+			if (xv != NULL && oi >= 0) {
+				x = xv[oi];
+				ex = dv_mat_bound_at(ov, (size_t)oi);
+				sx = dv_mat_scale_at(ov, (size_t)oi);
+			}
 			if (!mark[o]) {
 				mark[o] = 1;
 				changed[nchanged++] = o;
 			}
-			dv[o] += coef * x * dy;
-			if (bounded) {
-				double ac = fabs(coef), ex = 0.0, sx = 1.0;
-				if (xv != NULL && oi >= 0) {
-					ex = dv_mat_bound_at(ov, (size_t)oi);
-					sx = dv_mat_scale_at(ov, (size_t)oi);
-				}
-				dm[o] += ac * fabs(x) * ady;
-				de[o] += ac * (ex * (ady + edy) + fabs(x) * edy);
-				ds[o] += ac * sx * sdy;
-				dk[o]++;
+			dk[o]++;
+			for (size_t l = 0; l < LANES; l++) {
+				double ady = fabs(dy[l]);
+				odv[l] += coef * x * dy[l];
+				odm[l] += ac * fabs(x) * ady;
+				ode[l] += ac * (ex * (ady + edy[l]) + fabs(x) * edy[l]);
+				ods[l] += ac * sx * sdy[l];
 			}
 		}
 	}
 	n->nchanged = nchanged;
-	if (bounded)
-		n->bounds_written = 1;
 }
 
-static void change_plan(gnode *n, int bounded)
+static void change_plan(gnode *n)
 {
 	int moving0 = n->kid[0]->kind != G_CONST;
 	int moving1 = n->kid[1] != NULL && n->kid[1]->kind != G_CONST;
 
 	if (moving0 != moving1) {
-		change_one_side(n, moving0 ? 0 : 1, bounded);
-		if (!bounded)
-			return;
-		goto bounds;
-	}
-	for (int s = 0; s < 2; s++) {
-		const gnode *k = n->kid[s];
-		if (k == NULL || k->kind == G_CONST)
-			continue;
-		for (size_t c = 0; c < k->nchanged; c++) {
-			size_t i = k->changed[c];
-			for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1]; r++) {
-				const dv_term *t = &n->plan->terms[n->rterm[s][r]];
-				/* a term both of whose operands moved is added once */
-				if (s == 1 && t->a >= 0 && n->kid[0]->kind != G_CONST &&
-				    n->kid[0]->mark[t->a])
-					continue;
-				add_term(n, t);
+		change_one_side(n, moving0 ? 0 : 1);
+	} else {
+		for (int s = 0; s < 2; s++) {
+			const gnode *k = n->kid[s];
+			if (k == NULL || k->kind == G_CONST)
+				continue;
+			for (size_t c = 0; c < k->nchanged; c++) {
+				size_t i = k->changed[c];
+				for (size_t r = n->rstart[s][i]; r < n->rstart[s][i + 1];
+				     r++) {
+					const dv_term *t =
+					        &n->plan->terms[n->rterm[s][r]];
+					/* a term both of whose operands moved is added
+					 * once */
+					if (s == 1 && t->a >= 0 &&
+					    n->kid[0]->kind != G_CONST &&
+					    n->kid[0]->mark[t->a])
+						continue;
+					add_term(n, t);
+				}
 			}
 		}
 	}
-bounds:
 	for (size_t c = 0; c < n->nchanged; c++) {
 		size_t o = n->changed[c], k = n->dk[o];
-		n->de[o] = n->de[o] * (1.0 + dv_gamma(2 * k + 8)) +
-		           dv_gamma(k + 6) * n->dm[o] + (double)(6 * k) * 0x1p-1074;
+		for (size_t l = 0; l < LANES; l++) {
+			size_t at = o * LANES + l;
+			n->de[at] = n->de[at] * (1.0 + dv_gamma(2 * k + 8)) +
+			            dv_gamma(k + 6) * n->dm[at] +
+			            (double)(6 * k) * 0x1p-1074;
+		}
 	}
 }
 
-static void change_act(graph *g, gnode *n, int bounded)
+static void change_act(graph *g, gnode *n)
 {
 	const gnode *k = n->kid[0];
 	double lip = dv_act_lipschitz(n->act, n->deriv);
@@ -642,44 +647,47 @@ static void change_act(graph *g, gnode *n, int bounded)
 	for (size_t c = 0; c < k->nchanged; c++) {
 		size_t i = k->changed[c];
 		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
-		double dx = k->dv[i], edx = k->de[i], y = x + dx;
-		double reach = ex + edx + u * fabs(y);
-		double dv, de;
-		int same_side =
-		        (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
-		if (n->act == DV_ACT_RELU && !same_side)
-			g->kinked = 1;
-		if (!bounded && !n->deriv) {
-			touch(n, i);
-			n->dv[i] = dv_act_change_at(n->act, x, &n->aux[i], dx);
-			continue;
-		}
-		if (n->act == DV_ACT_RELU && same_side) {
-			/* no kink between: the change is dx or 0, exactly */
-			int on = x > 0;
-			dv = n->deriv ? 0.0 : (on ? dx : 0.0);
-			de = n->deriv ? 0.0 : (on ? edx : 0.0);
-		} else if (n->act == DV_ACT_RELU && n->deriv) {
-			dv = dv_act_derivative(n->act, y) - dv_act_derivative(n->act, x);
-			de = 1.0;
-		} else if (!n->deriv) {
-			dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
-			de = lip * edx * (1.0 + dv_gamma(4)) +
-			     2.0 * lip2 * (fabs(dx) + edx) * ex +
-			     (10.0 + fabs(x) + fabs(y)) * u * fabs(dv) + 0x1p-1070;
-			if (n->act == DV_ACT_RELU)
+		touch(n, i);
+		for (size_t l = 0; l < LANES; l++) {
+			size_t at = i * LANES + l;
+			double dx = k->dv[at], edx = k->de[at], y = x + dx;
+			double reach = ex + edx + u * fabs(y);
+			double dv, de;
+			int same_side = (x - ex > 0 && y - reach > 0) ||
+			                (x + ex <= 0 && y + reach <= 0);
+			if (n->act == DV_ACT_RELU && !same_side)
+				g->kinked = 1;
+			if (n->act == DV_ACT_RELU && same_side) {
+				/* no kink between: the change is dx or 0, exactly */
+				int on = x > 0;
+				dv = n->deriv ? 0.0 : (on ? dx : 0.0);
+				de = n->deriv ? 0.0 : (on ? edx : 0.0);
+			} else if (n->act == DV_ACT_RELU && n->deriv) {
+				dv = dv_act_derivative(n->act, y) -
+				     dv_act_derivative(n->act, x);
+				de = 1.0;
+			} else if (n->act == DV_ACT_RELU) {
+				dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
 				de = edx + 2.0 * ex + u * (fabs(x) + fabs(y));
-		} else {
-			double gy = dv_act_derivative(n->act, y);
-			double gx = dv_act_derivative(n->act, x);
-			dv = gy - gx;
-			de = lip * (edx + 2.0 * ex) + 8.0 * u * (fabs(gy) + fabs(gx)) +
-			     u * fabs(dv) + 0x1p-1070;
+			} else if (!n->deriv) {
+				dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
+				de = lip * edx * (1.0 + dv_gamma(4)) +
+				     2.0 * lip2 * (fabs(dx) + edx) * ex +
+				     (10.0 + fabs(x) + fabs(y)) * u * fabs(dv) +
+				     0x1p-1070;
+			} else {
+				double gy = dv_act_derivative(n->act, y);
+				double gx = dv_act_derivative(n->act, x);
+				dv = gy - gx;
+				de = lip * (edx + 2.0 * ex) +
+				     8.0 * u * (fabs(gy) + fabs(gx)) + u * fabs(dv) +
+				     0x1p-1070;
+			}
+			n->dv[at] = dv;
+			n->de[at] = de;
+			n->ds[at] =
+			        isinf(lip) ? fabs(dv) : fmax(fabs(dv), lip * k->ds[at]);
 		}
-		touch_bounded(n, i);
-		n->dv[i] = dv;
-		n->de[i] = de;
-		n->ds[i] = isinf(lip) ? fabs(dv) : fmax(fabs(dv), lip * k->ds[i]);
 	}
 }
 
@@ -692,26 +700,32 @@ static void change_pow(gnode *n)
 	for (size_t c = 0; c < k->nchanged; c++) {
 		size_t i = k->changed[c];
 		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
-		double dx = k->dv[i], edx = k->de[i], y = x + dx;
-		double sum = 0.0, sum_abs = 0.0, m = fmax(fabs(x), fabs(y)) + ex + edx;
-		double dv = 0.0, de = 0.0;
-		for (unsigned j = 0; j < p; j++) {
-			double t = pow(y, (double)j) * pow(x, (double)(p - 1 - j));
-			sum += t;
-			sum_abs += fabs(t);
+		touch(n, i);
+		for (size_t l = 0; l < LANES; l++) {
+			size_t at = i * LANES + l;
+			double dx = k->dv[at], edx = k->de[at], y = x + dx;
+			double sum = 0.0, sum_abs = 0.0,
+			       m = fmax(fabs(x), fabs(y)) + ex + edx;
+			double dv = 0.0, de = 0.0;
+			for (unsigned j = 0; j < p; j++) {
+				double t =
+				        pow(y, (double)j) * pow(x, (double)(p - 1 - j));
+				sum += t;
+				sum_abs += fabs(t);
+			}
+			if (p >= 1) {
+				dv = dx * sum;
+				de = dv_gamma(2 * p + 4) * fabs(dx) * sum_abs +
+				     edx * p * pow(m, (double)(p - 1)) *
+				             (1.0 + dv_gamma(p + 2));
+				if (p >= 2)
+					de += ex * p * (p - 1) * pow(m, (double)(p - 2)) *
+					      (fabs(dx) + edx) * (1.0 + dv_gamma(p + 2));
+			}
+			n->dv[at] = dv;
+			n->de[at] = de;
+			n->ds[at] = fmax(fabs(dv), k->ds[at] * sum_abs);
 		}
-		if (p >= 1) {
-			dv = dx * sum;
-			de = dv_gamma(2 * p + 4) * fabs(dx) * sum_abs +
-			     edx * p * pow(m, (double)(p - 1)) * (1.0 + dv_gamma(p + 2));
-			if (p >= 2)
-				de += ex * p * (p - 1) * pow(m, (double)(p - 2)) *
-				      (fabs(dx) + edx) * (1.0 + dv_gamma(p + 2));
-		}
-		touch_bounded(n, i);
-		n->dv[i] = dv;
-		n->de[i] = de;
-		n->ds[i] = fmax(fabs(dv), k->ds[i] * sum_abs);
 	}
 }
 
@@ -729,88 +743,106 @@ static void change_max(graph *g, gnode *n)
 	for (size_t c = 0; c < k->nchanged; c++) {
 		size_t i = k->changed[c];
 		size_t o = (i / cols / p) * ocols + (i % cols) / p;
-		size_t r0 = (o / ocols) * p, c0 = (o % ocols) * p, best = SIZE_MAX;
+		size_t r0 = (o / ocols) * p, c0 = (o % ocols) * p;
 		size_t was = (size_t)n->plan->terms[n->plan->start[o]].a;
-		double top = -INFINITY, reach = 0.0;
 		if (n->mark[o])
 			continue; /* this block is done */
-		for (size_t u = 0; u < p; u++) {
-			for (size_t v = 0; v < p; v++) {
-				size_t e = (r0 + u) * cols + c0 + v;
-				double moved = dv_mat_get(k->value, e) +
-				               (k->mark[e] ? k->dv[e] : 0.0);
-				reach = fmax(reach,
-				             dv_mat_bound_at(k->value, e) +
-				                     (k->mark[e]
-				                              ? k->de[e] + fabs(k->dv[e])
-				                              : 0.0));
-				if (moved > top) {
-					top = moved;
-					best = e;
+		touch(n, o);
+		for (size_t l = 0; l < LANES; l++) {
+			size_t best = SIZE_MAX, at = o * LANES + l;
+			double top = -INFINITY, reach = 0.0;
+			for (size_t u = 0; u < p; u++) {
+				for (size_t v = 0; v < p; v++) {
+					size_t e = (r0 + u) * cols + c0 + v,
+					       el = e * LANES + l;
+					double moved = dv_mat_get(k->value, e) +
+					               (k->mark[e] ? k->dv[el] : 0.0);
+					reach = fmax(
+					        reach,
+					        dv_mat_bound_at(k->value, e) +
+					                (k->mark[e]
+					                         ? k->de[el] +
+					                                   fabs(k->dv[el])
+					                         : 0.0));
+					if (moved > top) {
+						top = moved;
+						best = e;
+					}
 				}
 			}
+			if (best != was) {
+				g->kinked = 1;
+				n->dv[at] = top - dv_mat_get(k->value, was);
+				n->de[at] = INFINITY;
+			} else {
+				/* a runner-up within the bounds could be the largest */
+				for (size_t u = 0; u < p; u++)
+					for (size_t v = 0; v < p; v++) {
+						size_t e = (r0 + u) * cols + c0 + v;
+						double moved =
+						        dv_mat_get(k->value, e) +
+						        (k->mark[e] ? k->dv[e * LANES + l]
+						                    : 0.0);
+						if (e != best &&
+						    top - moved <= 2.0 * reach)
+							g->kinked = 1;
+					}
+				n->dv[at] = k->mark[was] ? k->dv[was * LANES + l] : 0.0;
+				n->de[at] = k->mark[was] ? k->de[was * LANES + l] : 0.0;
+			}
+			n->ds[at] =
+			        k->mark[was] ? k->ds[was * LANES + l] : fabs(n->dv[at]);
 		}
-		touch_bounded(n, o);
-		if (best != was) {
-			g->kinked = 1;
-			n->dv[o] = top - dv_mat_get(k->value, was);
-			n->de[o] = INFINITY;
-		} else {
-			/* a runner-up within the bounds could be the largest */
-			for (size_t u = 0; u < p; u++)
-				for (size_t v = 0; v < p; v++) {
-					size_t e = (r0 + u) * cols + c0 + v;
-					double moved = dv_mat_get(k->value, e) +
-					               (k->mark[e] ? k->dv[e] : 0.0);
-					if (e != best && top - moved <= 2.0 * reach)
-						g->kinked = 1;
-				}
-			n->dv[o] = k->mark[was] ? k->dv[was] : 0.0;
-			n->de[o] = k->mark[was] ? k->de[was] : 0.0;
-		}
-		n->ds[o] = k->mark[was] ? k->ds[was] : fabs(n->dv[o]);
 	}
 }
 
 /* Evaluated whole with the variable moved: every entry may change. */
-static int change_whole(gnode *n, graph *g, size_t j, double moved)
+static int change_whole(gnode *n, graph *g, size_t j, const double *steps)
 {
 	double *entry = (double *)g->x->data + j, x0 = *entry;
-	dv_mat *v = NULL;
-	int rc;
 
-	*entry = moved;
-	rc = eval_mat(&v, n->src, g);
-	*entry = x0;
-	if (rc != DV_OK)
-		return rc;
-	if (v->rows != n->value->rows || v->cols != n->value->cols ||
-	    !dv_mat_is_double(v)) {
+	for (size_t o = 0; o < dv_mat_len(n->value); o++)
+		touch(n, o);
+	for (size_t l = 0; l < LANES; l++) {
+		dv_mat *v = NULL;
+		int rc;
+		*entry = x0 + steps[l];
+		rc = eval_mat(&v, n->src, g);
+		*entry = x0;
+		if (rc != DV_OK)
+			return rc;
+		if (v->rows != n->value->rows || v->cols != n->value->cols ||
+		    !dv_mat_is_double(v)) {
+			dv_mat_free(v);
+			return dv_fail_at(
+			        g->d, DV_E_SHAPE, n->src->line, n->src->column,
+			        "this part of the function changes its shape when "
+			        "the numbers move");
+		}
+		for (size_t o = 0; o < dv_mat_len(v); o++) {
+			size_t at = o * LANES + l;
+			double dv = dv_mat_get(v, o) - dv_mat_get(n->value, o);
+			n->dv[at] = dv;
+			n->de[at] =
+			        (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
+			                (1.0 + dv_gamma(2)) +
+			        DV_UNIT_ROUNDOFF * fabs(dv);
+			/* the change is all there is to judge against */
+			n->ds[at] = fabs(dv);
+		}
 		dv_mat_free(v);
-		return dv_fail_at(g->d, DV_E_SHAPE, n->src->line, n->src->column,
-		                  "this part of the function changes its shape when the "
-		                  "numbers move");
 	}
-	for (size_t o = 0; o < dv_mat_len(v); o++) {
-		double dv = dv_mat_get(v, o) - dv_mat_get(n->value, o);
-		touch_bounded(n, o);
-		n->dv[o] = dv;
-		n->de[o] = (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
-		                   (1.0 + dv_gamma(2)) +
-		           DV_UNIT_ROUNDOFF * fabs(dv);
-		/* the change is all there is to judge against */
-		n->ds[o] = fabs(dv);
-	}
-	dv_mat_free(v);
 	return DV_OK;
 }
 
-/* The loss's change when entry j of the variable moves by dx. */
-static int change(graph *g, size_t j, double dx, int bounded, double *dv, double *de,
+/*
+ * The loss's change when entry j of the variable moves by each of steps[],
+ * into dv[], de[] (its rounding bound) and ds[] (its scale).
+ */
+static int change(graph *g, size_t j, const double *steps, double *dv, double *de,
                   double *ds)
 {
 	int rc = DV_OK;
-	double moved = dv_mat_get(g->x, j) + dx;
 	gnode *root = g->nodes[g->n - 1];
 
 	for (size_t i = 0; i < g->n && rc == DV_OK; i++) {
@@ -819,17 +851,18 @@ static int change(graph *g, size_t j, double dx, int bounded, double *dv, double
 		case G_CONST:
 			break;
 		case G_VAR:
-			/* the step itself is exact: GSL's points 0 +- h, +- h/2 */
-			touch_bounded(n, j);
-			n->dv[j] = dx;
-			n->de[j] = 0.0;
-			n->ds[j] = fabs(dx);
+			/* the steps themselves are exact: GSL's points 0 +- h, +- h/2 */
+			touch(n, j);
+			for (size_t l = 0; l < LANES; l++) {
+				n->dv[j * LANES + l] = steps[l];
+				n->ds[j * LANES + l] = fabs(steps[l]);
+			}
 			break;
 		case G_PLAN:
-			change_plan(n, bounded);
+			change_plan(n);
 			break;
 		case G_ACT:
-			change_act(g, n, bounded);
+			change_act(g, n);
 			break;
 		case G_POW:
 			change_pow(n);
@@ -838,13 +871,16 @@ static int change(graph *g, size_t j, double dx, int bounded, double *dv, double
 			change_max(g, n);
 			break;
 		case G_WHOLE:
-			rc = change_whole(n, g, j, moved);
+			rc = change_whole(n, g, j, steps);
 			break;
 		}
 	}
-	*dv = root->kind != G_CONST && root->mark[0] ? root->dv[0] : 0.0;
-	*de = root->kind != G_CONST && root->mark[0] ? root->de[0] : 0.0;
-	*ds = root->kind != G_CONST && root->mark[0] ? root->ds[0] : 0.0;
+	for (size_t l = 0; l < LANES; l++) {
+		int moved = root->kind != G_CONST && root->mark[0];
+		dv[l] = moved ? root->dv[l] : 0.0;
+		de[l] = moved ? root->de[l] : 0.0;
+		ds[l] = moved ? root->ds[l] : 0.0;
+	}
 	for (size_t i = 0; i < g->n; i++)
 		if (g->nodes[i]->kind != G_CONST)
 			reset(g->nodes[i]);
@@ -856,8 +892,9 @@ static int change(graph *g, size_t j, double dx, int bounded, double *dv, double
 typedef struct fd_call {
 	graph *g;
 	size_t j;
-	double h; /* GSL's first step */
 	int rc;
+	double steps[LANES], dv[LANES]; /* the last four steps, and their changes */
+	int have;
 	double max_bound; /* over the points GSL asked for */
 	double min_step;
 	double max_scale; /* the changes' scale per unit step */
@@ -866,32 +903,37 @@ typedef struct fd_call {
 /*
  * E(x0 + t) - E(x0) as a function of the step t: GSL differentiates it at
  * t = 0, so its points 0 +- h and +- h/2 are exact and the step it
- * divides by is the step that was taken.
+ * divides by is the step that was taken.  GSL asks for -h first; the four
+ * points of its rule are computed then, and the other three answered from
+ * them.
  */
 static double fd_change(double t, void *p)
 {
 	fd_call *fc = p;
-	double dv, de, ds, step = fabs(t);
-	/*
-	 * Bounds are carried at GSL's outer points 0 +- h only: every other
-	 * point it takes is nearer (h/2, and a refined step below h), and a
-	 * change's rounding bound grows with the size of its terms, so the
-	 * outer points' bound covers them.
-	 */
-	int bounded = step == fc->h;
+	double de[LANES], ds[LANES];
 
 	if (fc->rc != DV_OK)
 		return NAN;
-	fc->rc = change(fc->g, fc->j, t, bounded, &dv, &de, &ds);
+	for (size_t l = 0; fc->have && l < LANES; l++)
+		if (fc->steps[l] == t)
+			return fc->dv[l];
+	fc->steps[0] = t;
+	fc->steps[1] = -t;
+	fc->steps[2] = t / 2;
+	fc->steps[3] = -t / 2;
+	fc->rc = change(fc->g, fc->j, fc->steps, fc->dv, de, ds);
+	fc->have = 1;
 	if (fc->rc != DV_OK)
 		return NAN;
-	if (bounded) {
-		fc->max_bound = fmax(fc->max_bound, de);
-		fc->max_scale = fmax(fc->max_scale, ds / step);
+	for (size_t l = 0; l < LANES; l++) {
+		double step = fabs(fc->steps[l]);
+		fc->max_bound = fmax(fc->max_bound, de[l]);
+		if (step > 0) {
+			fc->min_step = fmin(fc->min_step, step);
+			fc->max_scale = fmax(fc->max_scale, ds[l] / step);
+		}
 	}
-	if (step > 0)
-		fc->min_step = fmin(fc->min_step, step);
-	return dv;
+	return fc->dv[0];
 }
 
 /*
@@ -906,15 +948,16 @@ static int refine(dv_fd_entry *e, graph *g, const dv_node *loss, size_t j, doubl
 	double x0 = dv_mat_get(g->x, j);
 
 	for (size_t k = 0; k < sizeof ladder / sizeof ladder[0]; k++) {
-		double step = dv_fd_refine_step(x0, ladder[k]), dv, de, ds;
+		double step = dv_fd_refine_step(x0, ladder[k]);
+		double steps[LANES] = {step, -step, step / 2, -step / 2};
+		double dv[LANES], de[LANES], ds[LANES];
 		dv_fd_entry next = *e;
 		dv_diag local;
 		int rc;
 		if (g->rough)
 			return DV_OK; /* no way to see its kinks */
 		g->kinked = 0;
-		if ((rc = change(g, j, step, 1, &dv, &de, &ds)) != DV_OK ||
-		    (rc = change(g, j, -step, 1, &dv, &de, &ds)) != DV_OK)
+		if ((rc = change(g, j, steps, dv, de, ds)) != DV_OK)
 			return rc;
 		if (g->kinked) {
 			e->why = "a kink of relu or max pooling lies within even the "
@@ -1006,7 +1049,7 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 	for (size_t j = 0; j < dv_mat_len(g.x) && rc == DV_OK; j++) {
 		double x0 = dv_mat_get(g.x, j);
 		double h = (g.whole ? FD_WHOLE_STEP : FD_STEP) * fmax(1.0, fabs(x0));
-		fd_call fc = {&g, j, h, DV_OK, 0.0, INFINITY, 0.0};
+		fd_call fc = {&g, j, DV_OK, {0}, {0}, 0, 0.0, INFINITY, 0.0};
 		gsl_function fn = {fd_change, &fc};
 		dv_fd_entry *e = &rows[j];
 		int status;
