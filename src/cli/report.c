@@ -136,6 +136,11 @@ static cJSON *json_verdict(const lesson_verdict *v)
 		cJSON_AddStringToObject(o, "bound",
 		                        v->by_differences ? "finite differences"
 		                                          : "rounding");
+		cJSON_AddNumberToObject(o, "bits",
+		                        v->precise.bits ? v->precise.bits : 53);
+		if (v->precise.why[0] != '\0')
+			cJSON_AddStringToObject(o, "higher_precision_not_used",
+			                        v->precise.why);
 	}
 	if (!c->holds && !c->shape_differs) {
 		size_t i = (c->row - 1) * v->value.mat->cols + c->col - 1;
