@@ -358,7 +358,12 @@ int progress_save(progress *p, dv_diag *d)
 		             strerror(errno));
 		goto out;
 	}
-	close(fd);
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,
+		             strerror(errno));
+		goto out;
+	}
 	fd = -1;
 	if (rename(tmp, p->path) != 0) {
 		rc = dv_fail(d, DV_E_IO, "cannot save progress to %s: %s", p->path,

@@ -218,3 +218,6 @@ $ d=$(mktemp -d); printf 'dx22: \033[31mred\n' > "$d/a.txt"; verify check poolin
 $ { head -c 70000 /dev/zero | tr '\0' 'd'; printf '\nskip\nskip\nskip\n'; } | verify exercise pooling-delta | grep -c 'longer than an answer can be'
 > 1
 ? 0
+$ d=$(mktemp -d); printf 'dx22: ' > "$d/a.txt"; for i in $(seq 1 3000); do printf '\\frac{'; done >> "$d/a.txt"; printf '1' >> "$d/a.txt"; for i in $(seq 1 3000); do printf '}{2}'; done >> "$d/a.txt"; printf '\n' >> "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
+> dx22: ✗ the answer cannot be read: brackets nested more than 64 deep (at character 65)
+? 0

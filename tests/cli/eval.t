@@ -132,3 +132,11 @@ $ verify --help | head -1
 $ [ "$(verify eval 'rand(2)' --student ann)" = "$(verify eval 'rand(2)' --student ann)" ] && [ "$(verify eval 'rand(2)' --student ann)" != "$(verify eval 'rand(2)' --student ben)" ] && echo own numbers
 > own numbers
 ? 0
+
+# Inputs that used to blow up: each is answered, quickly, or refused.
+$ verify eval "sum([$(for i in $(seq 1 40000); do printf '1 '; done)])"
+> 40000
+? 0
+$ verify eval 'equal(grad(sum(X .* X), X), 2 * X)' --let X='randn(100,100)'
+> holds: the two sides agree in every entry (100x100; max difference 1.78e-15, within their error bound 6.94e-14)
+? 0

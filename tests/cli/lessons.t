@@ -263,3 +263,6 @@ $ cd "$TESTS/lessons" && verify --lesson-file two-answers.lesson
 $ cd "$(mktemp -d)" && { printf 'lesson big\ntitle t\nmatrix X = x 2x2\nstep s\n'; for i in $(seq 1 25000); do printf 'claim X == X\n'; done; } > big.lesson && verify --lesson-file big.lesson
 ! verify: error: big.lesson is larger than a lesson can be (256 KB)
 ? 2
+$ verify --lesson pooling-delta --size X=64x64 | tail -1
+> pooling-delta: 7 checks, 7 as the lesson says ✓
+? 0
