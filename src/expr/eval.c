@@ -824,8 +824,8 @@ static const builtin builtins[] = {
          0,
          NULL},
         {{"equal", "equal(A, B [, tol])",
-          "whether A = B, exactly for symbols, to relative error tol (1e-9) for "
-          "numbers"},
+          "whether A = B: exactly for symbols; for numbers holds, fails or "
+          "inconclusive by their error bounds (MPFR where doubles cannot decide)"},
          2,
          3,
          fn_equal,
