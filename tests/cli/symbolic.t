@@ -65,7 +65,7 @@ $ verify eval 'equal(grad(sum(D .* conv(X,K)), X), conv2(D, K, "full"))' --let X
 > {"holds":false,"verdict":"fails","exact":true,"entry":[1,1],"left":"d11*k22","right":"d11*k11"}
 ? 1
 
-# Numbers compare to a relative 1e-9; sizes that differ fail.
+# Numbers compare by their error bounds; sizes that differ fail.
 $ verify eval 'equal(conv(X,K), xcorr(X, rot180(K)))' --let X='rand(4,5)' --let K='rand(2,3)' --format json | sed 's/"max_difference":[^,]*,"max_bound":[^}]*/BOUNDS/'
 > {"holds":true,"verdict":"holds","exact":false,BOUNDS}
 ? 0
