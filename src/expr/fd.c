@@ -30,6 +30,12 @@
  * entry reaches.
  */
 #define LANES ((size_t)4)
+/*
+ * Bounds are carried in the two outer lanes, +-h, only: the inner points
+ * are nearer, and a change's rounding bound grows with the size of its
+ * terms, so the outer lanes' bound covers them.
+ */
+#define BOUNDED_LANES ((size_t)2)
 
 /* How deep definitions may use each other, as in the evaluator. */
 #define MAX_DEPTH 64
@@ -585,9 +591,10 @@ static void change_one_side(gnode *n, int s)
 				changed[nchanged++] = o;
 			}
 			dk[o]++;
-			for (size_t l = 0; l < LANES; l++) {
-				double ady = fabs(dy[l]);
+			for (size_t l = 0; l < LANES; l++)
 				odv[l] += coef * x * dy[l];
+			for (size_t l = 0; l < BOUNDED_LANES; l++) {
+				double ady = fabs(dy[l]);
 				odm[l] += ac * fabs(x) * ady;
 				ode[l] += ac * (ex * (ady + edy[l]) + fabs(x) * edy[l]);
 				ods[l] += ac * sx * sdy[l];
@@ -628,7 +635,7 @@ static void change_plan(gnode *n)
 	}
 	for (size_t c = 0; c < n->nchanged; c++) {
 		size_t o = n->changed[c], k = n->dk[o];
-		for (size_t l = 0; l < LANES; l++) {
+		for (size_t l = 0; l < BOUNDED_LANES; l++) {
 			size_t at = o * LANES + l;
 			n->de[at] = n->de[at] * (1.0 + dv_gamma(2 * k + 8)) +
 			            dv_gamma(k + 6) * n->dm[at] +
@@ -657,6 +664,11 @@ static void change_act(graph *g, gnode *n)
 			                (x + ex <= 0 && y + reach <= 0);
 			if (n->act == DV_ACT_RELU && !same_side)
 				g->kinked = 1;
+			if (l >= BOUNDED_LANES && !n->deriv) {
+				/* an inner lane: the value alone */
+				n->dv[at] = dv_act_change_at(n->act, x, &n->aux[i], dx);
+				continue;
+			}
 			if (n->act == DV_ACT_RELU && same_side) {
 				/* no kink between: the change is dx or 0, exactly */
 				int on = x > 0;
@@ -927,10 +939,12 @@ static double fd_change(double t, void *p)
 		return NAN;
 	for (size_t l = 0; l < LANES; l++) {
 		double step = fabs(fc->steps[l]);
-		fc->max_bound = fmax(fc->max_bound, de[l]);
-		if (step > 0) {
+		if (step > 0)
 			fc->min_step = fmin(fc->min_step, step);
-			fc->max_scale = fmax(fc->max_scale, ds[l] / step);
+		if (l < BOUNDED_LANES) {
+			fc->max_bound = fmax(fc->max_bound, de[l]);
+			if (step > 0)
+				fc->max_scale = fmax(fc->max_scale, ds[l] / step);
 		}
 	}
 	return fc->dv[0];
