@@ -955,8 +955,10 @@ int cmd_grade(int argc, char **argv)
 		clean_text(clean_student, sizeof clean_student, sub->student);
 		if (ca.csv) {
 			csv_field(stdout, clean_student);
+			/* 1 right, 0 wrong, empty not answered (or not marked) */
 			for (size_t k = 0; k < m.nex; k++)
-				printf(",%d", marked && right[k] == 1);
+				fputs(!marked || right[k] < 0 ? "," : right[k] == 1 ? ",1" : ",0",
+				      stdout);
 			printf(",%zu,", total);
 			csv_field(stdout, clean_why);
 			fputc('\n', stdout);

@@ -105,12 +105,12 @@ $ [ "$(verify --lesson pooling-forward --student ann)" = "$(verify --lesson pool
 $ d=$(mktemp -d); cp "$TESTS"/classroom/submissions/* "$d"; head -c 70000 /dev/zero | tr '\0' 'x' > "$d/gus.txt"; cd "$d" && verify grade pooling-delta .
 > student,dx22,full,valid,total,error
 > ann,1,1,1,3,
-> ben,0,0,0,0,
-> cho,0,0,0,0,./cho.txt is empty: no answers
+> ben,0,0,,0,
+> cho,,,,0,./cho.txt is empty: no answers
 > dev,1,0,0,1,
-> eve,0,0,0,0,./eve.bin is not a text file
-> fay,0,0,0,0,./fay.txt:1: expected 'EXERCISE: answer' but found 'this is not an answer'
-> gus,0,0,0,0,./gus.txt is larger than a file of answers can be (64 KB)
+> eve,,,,0,./eve.bin is not a text file
+> fay,,,,0,./fay.txt:1: expected 'EXERCISE: answer' but found 'this is not an answer'
+> gus,,,,0,./gus.txt is larger than a file of answers can be (64 KB)
 ! verify: cho.txt: ./cho.txt is empty: no answers
 ! verify: eve.bin: ./eve.bin is not a text file
 ! verify: fay.txt: ./fay.txt:1: expected 'EXERCISE: answer' but found 'this is not an answer'
@@ -140,9 +140,9 @@ $ verify grade pooling-delta /nonexistent
 # (it used to stop the class with exit 2).
 $ d=$(mktemp -d); printf 'dx22: 1e-30\n' > "$d/alice.txt"; printf 'dx22: 3^40\n' > "$d/bob.txt"; printf 'full: xcorr(D, K, '"'"'full'"'"')\n' > "$d/carol.txt"; cd "$d" && verify grade pooling-delta .
 > student,dx22,full,valid,total,error
-> alice,0,0,0,0,
-> bob,0,0,0,0,
-> carol,0,1,0,1,
+> alice,0,,,0,
+> bob,0,,,0,
+> carol,,1,,1,
 ? 0
 $ d=$(mktemp -d); printf 'dx22: 1e-30\nfull: xcorr(D, K, '"'"'full'"'"')\n' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt"
 > dx22: ✗ the answer cannot be decided: 1.0000000000000001e-30 has no exact form within 64 bits
@@ -156,11 +156,11 @@ $ d=$(mktemp -d); printf 'dx22: 1e-30\nfull: xcorr(D, K, '"'"'full'"'"')\n' > "$
 # a BOM, a bad line beside good ones.
 $ d=$(mktemp -d); cd "$d"; for n in '=1+2' '+cmd' '@SUM(A1)' '-2-3'; do printf 'dx22: d11\n' > "$n.txt"; done; printf 'dx22: d11\n' > "$(printf 'x\033[31my')".txt; verify grade pooling-delta .
 > student,dx22,full,valid,total,error
-> '+cmd,0,0,0,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> '-2-3,0,0,0,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> '=1+2,0,0,0,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> '@SUM(A1),0,0,0,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> x?[31my,0,0,0,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> '+cmd,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> '-2-3,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> '=1+2,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> '@SUM(A1),,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> x?[31my,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
 ! verify: +cmd.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
 ! verify: -2-3.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
 ! verify: =1+2.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
@@ -169,11 +169,11 @@ $ d=$(mktemp -d); cd "$d"; for n in '=1+2' '+cmd' '@SUM(A1)' '-2-3'; do printf '
 ? 0
 $ d=$(mktemp -d); cd "$d"; printf 'secret-token-1234\n' > ../secret-$$; ln -s "../secret-$$" link.txt; ln -s /nonexistent dangling.txt; mkfifo pipe.txt; mkdir sub; printf 'dx22: d11\n' > .hidden.txt; printf 'dx22: d11\n' > "$(printf 'a\nverify: forged')"; printf 'dx22: d11\n' > alice.txt; printf 'dx22: d11\n' > alice.ans; printf '\357\273\277full: xcorr(D, K, "full")\n' > bom.txt; printf 'oops\nfull: xcorr(D, K, "full")\n' > mixed.txt; timeout 10 "$bin" grade pooling-delta . 2>/dev/null; rm -f ../secret-$$
 > student,dx22,full,valid,total,error
-> a?verify: forged,0,0,0,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> alice,0,0,0,0,alice.ans and alice.txt give the same student id
-> alice,0,0,0,0,alice.ans and alice.txt give the same student id
-> bom,0,1,0,1,
-> mixed,0,1,0,1,./mixed.txt:1: expected 'EXERCISE: answer' but found 'oops'
+> a?verify: forged,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> alice,,,,0,alice.ans and alice.txt give the same student id
+> alice,,,,0,alice.ans and alice.txt give the same student id
+> bom,,1,,1,
+> mixed,,1,,1,./mixed.txt:1: expected 'EXERCISE: answer' but found 'oops'
 ? 0
 $ d=$(mktemp -d); cd "$d"; ln -s /etc/hostname link.txt; mkfifo pipe.txt; mkdir sub; printf 'x\n' > .hidden.txt; printf 'dx22: d11\n' > ann.txt; timeout 10 "$bin" grade pooling-delta . 2>&1 >/dev/null | sort
 > verify: .hidden.txt: a hidden file, not graded
