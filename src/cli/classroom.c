@@ -243,6 +243,10 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 			ca->lesson = argv[i];
 		} else if (strcmp(cmd, "grade") == 0 && ca->dir == NULL) {
 			ca->dir = argv[i];
+		} else if (strcmp(cmd, "check") == 0 && ca->answers == NULL) {
+			return usage_error(
+			        "check: unexpected '%s' (did you mean --answers %s?)",
+			        argv[i], argv[i]);
 		} else {
 			return usage_error("%s: unexpected '%s'", cmd, argv[i]);
 		}
@@ -957,7 +961,9 @@ int cmd_grade(int argc, char **argv)
 			csv_field(stdout, clean_student);
 			/* 1 right, 0 wrong, empty not answered (or not marked) */
 			for (size_t k = 0; k < m.nex; k++)
-				fputs(!marked || right[k] < 0 ? "," : right[k] == 1 ? ",1" : ",0",
+				fputs(!marked || right[k] < 0 ? ","
+				      : right[k] == 1         ? ",1"
+				                              : ",0",
 				      stdout);
 			printf(",%zu,", total);
 			csv_field(stdout, clean_why);

@@ -17,6 +17,7 @@
 #include "cli/print.h"
 #include "cli/report.h"
 #include "core/diag.h"
+#include "core/strbuf.h"
 #include "expr/eval.h"
 #include "lesson/library.h"
 #include "lesson/progress.h"
@@ -710,5 +711,25 @@ static int dispatch(int argc, char **argv)
 		return cmd_reset(argc, argv);
 	if (argv[1][0] == '-')
 		return cmd_lessons(argc, argv);
+	{
+		/* a lesson's name, or a command mistyped */
+		static const char *const commands[] = {"tutor", "eval",  "exercise",
+		                                       "check", "grade", "progress",
+		                                       "reset"};
+		char *path = NULL;
+		dv_diag d;
+		dv_diag_clear(&d);
+		if (lesson_library_find(&path, argv[1], &d) == DV_OK) {
+			free(path);
+			return usage_error(
+			        "unknown command '%s' (did you mean --lesson %s?)",
+			        argv[1], argv[1]);
+		}
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (dv_edit_distance(argv[1], commands[i]) <= 2)
+				return usage_error(
+				        "unknown command '%s' (did you mean '%s'?)",
+				        argv[1], commands[i]);
+	}
 	return usage_error("unknown command '%s'", argv[1]);
 }

@@ -24,6 +24,9 @@ void dv_strbuf_puts_printable(dv_strbuf *b, const char *s);
 void dv_strbuf_printf(dv_strbuf *b, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 /* Hands the string to *out (the caller frees it), or fails with DV_E_NOMEM. */
+/* Edit distance of two short strings (99 past 32 bytes): "did you mean". */
+size_t dv_edit_distance(const char *a, const char *b);
+
 int dv_strbuf_finish(dv_strbuf *b, char **out, dv_diag *d);
 void dv_strbuf_free(dv_strbuf *b);
 

@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "core/ops.h"
+#include "core/strbuf.h"
 #include "expr/fd.h"
 #include "expr/precise.h"
 #include "sym/diff.h"
@@ -904,45 +905,20 @@ const dv_function_info *dv_eval_functions(void)
 	return list;
 }
 
-/* Edit distance, small strings only, for "did you mean" hints. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[33];
-	if (la > 32 || lb > 32)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The closest known function or matrix name, if close enough. */
 static const char *closest_name(const dv_env *env, const char *name, int functions)
 {
 	const char *best = NULL;
 	size_t best_d = strlen(name) <= 3 ? 2 : 3; /* one more than allowed */
 	for (size_t i = 0; functions && i < NBUILTINS; i++) {
-		size_t dist = distance(name, builtins[i].info.name);
+		size_t dist = dv_edit_distance(name, builtins[i].info.name);
 		if (dist < best_d) {
 			best = builtins[i].info.name;
 			best_d = dist;
 		}
 	}
 	for (size_t i = 0; !functions && i < env->nvars; i++) {
-		size_t dist = distance(name, env->vars[i].name);
+		size_t dist = dv_edit_distance(name, env->vars[i].name);
 		if (dist < best_d && dist < strlen(name)) {
 			best = env->vars[i].name;
 			best_d = dist;

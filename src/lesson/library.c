@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE /* DT_ and readlink */
 #include "lesson/library.h"
 
+#include "core/strbuf.h"
+
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -176,5 +178,31 @@ int lesson_library_find(char **path, const char *name, dv_diag *d)
 		}
 	}
 	free_dirs(&ds);
+	if (strcmp(name, "all") == 0)
+		return dv_fail(d, DV_E_USAGE, "no lesson 'all' (did you mean --all?)");
+	{
+		/* the nearest name, for a typo */
+		lesson_entry *list = NULL;
+		size_t n = 0, best = 3;
+		char near[64] = "";
+		dv_diag quiet;
+		dv_diag_clear(&quiet);
+		if (lesson_library_list(&list, &n, &quiet) == DV_OK) {
+			for (size_t i = 0; i < n; i++) {
+				size_t dist = dv_edit_distance(name, list[i].name);
+				if (dist < best) {
+					best = dist;
+					snprintf(near, sizeof near, "%s", list[i].name);
+				}
+			}
+			lesson_library_free(list, n);
+		}
+		if (near[0] != '\0')
+			return dv_fail(
+			        d, DV_E_USAGE,
+			        "no lesson '%s' (did you mean '%s'? verify --list shows "
+			        "them)",
+			        name, near);
+	}
 	return dv_fail(d, DV_E_USAGE, "no lesson '%s' (verify --list shows them)", name);
 }

@@ -221,3 +221,7 @@ $ { head -c 70000 /dev/zero | tr '\0' 'd'; printf '\nskip\nskip\nskip\n'; } | ve
 $ d=$(mktemp -d); printf 'dx22: ' > "$d/a.txt"; for i in $(seq 1 3000); do printf '\\frac{'; done >> "$d/a.txt"; printf '1' >> "$d/a.txt"; for i in $(seq 1 3000); do printf '}{2}'; done >> "$d/a.txt"; printf '\n' >> "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
 > dx22: ✗ the answer cannot be read: brackets nested more than 64 deep (at character 65)
 ? 0
+$ verify check pooling-delta mine.txt
+! verify: error: check: unexpected 'mine.txt' (did you mean --answers mine.txt?)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2

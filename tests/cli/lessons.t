@@ -266,3 +266,19 @@ $ cd "$(mktemp -d)" && { printf 'lesson big\ntitle t\nmatrix X = x 2x2\nstep s\n
 $ verify --lesson pooling-delta --size X=64x64 | tail -1
 > pooling-delta: 7 checks, 7 as the lesson says ✓
 ? 0
+
+# "did you mean" for a lesson run as a command, --lesson all, a typo.
+$ verify pooling-delta
+! verify: error: unknown command 'pooling-delta' (did you mean --lesson pooling-delta?)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+$ verify grad
+! verify: error: unknown command 'grad' (did you mean 'grade'?)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+$ verify --lesson all
+! verify: error: no lesson 'all' (did you mean --all?)
+? 2
+$ verify --lesson pooling-delt
+! verify: error: no lesson 'pooling-delt' (did you mean 'pooling-delta'? verify --list shows them)
+? 2
