@@ -26,9 +26,9 @@
 
 /*
  * Most terms a plan run over polynomials may produce in its result, all
- * entries together (1 Mi terms, about 100 MB), counted before it runs.
+ * entries together (256 Ki terms, about 25 MB), counted before it runs.
  */
-#define DV_MAX_SYMBOLIC_TERMS ((size_t)1 << 20)
+#define DV_MAX_SYMBOLIC_TERMS ((size_t)1 << 18)
 
 /* Largest plan built: 16 Mi terms (about 200 MB). */
 #define DV_MAX_TERMS ((size_t)1 << 24)
