@@ -33,6 +33,18 @@ unsigned long student_seed(const char *id)
 	return h;
 }
 
+/* What the classroom commands share on their command lines. */
+typedef struct common_args {
+	const char *lesson;
+	const char *student;
+	unsigned long seed;
+	int seed_given;
+	const char *answers; /* check */
+	const char *dir;     /* grade */
+	int json, csv, yes;
+	const char *lesson_file; /* --lesson-file PATH instead of a name */
+} common_args;
+
 /* A lesson to mark answers on: found by name, run at a seed. */
 typedef struct marking {
 	lesson *lesson;
@@ -49,7 +61,8 @@ static void marking_free(marking *m)
 	memset(m, 0, sizeof *m);
 }
 
-static int load_lesson(lesson **out, const char *name)
+/* The lesson named `name`, or the one in file `file` when it is not NULL. */
+static int load_lesson(lesson **out, const char *name, const char *file)
 {
 	lesson_errors errs;
 	char *path = NULL;
@@ -58,8 +71,14 @@ static int load_lesson(lesson **out, const char *name)
 
 	dv_diag_clear(&d);
 	*out = NULL;
-	if (lesson_library_find(&path, name, &d) != DV_OK) {
+	if (file != NULL)
+		path = strdup(file);
+	else if (lesson_library_find(&path, name, &d) != DV_OK) {
 		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	if (path == NULL) {
+		fprintf(stderr, "verify: error: out of memory\n");
 		return EXIT_USAGE;
 	}
 	rc = lesson_load(out, path, &errs);
@@ -88,14 +107,14 @@ static int run_for(marking *m, unsigned long seed, int quick)
 	return EXIT_OK;
 }
 
-static int marking_open(marking *m, const char *name, unsigned long seed, int quick)
+static int marking_open(marking *m, const common_args *ca, unsigned long seed, int quick)
 {
 	dv_diag d;
 	int rc;
 
 	memset(m, 0, sizeof *m);
 	dv_diag_clear(&d);
-	if ((rc = load_lesson(&m->lesson, name)) != EXIT_OK)
+	if ((rc = load_lesson(&m->lesson, ca->lesson, ca->lesson_file)) != EXIT_OK)
 		return rc;
 	if (lesson_exercises(&m->ex, &m->nex, m->lesson, &d) != DV_OK) {
 		fprintf(stderr, "verify: error: %s\n", d.message);
@@ -103,7 +122,8 @@ static int marking_open(marking *m, const char *name, unsigned long seed, int qu
 		return EXIT_USAGE;
 	}
 	if (m->nex == 0) {
-		fprintf(stderr, "verify: error: the lesson %s has no exercises\n", name);
+		fprintf(stderr, "verify: error: the lesson %s has no exercises\n",
+		        m->lesson->name);
 		marking_free(m);
 		return EXIT_USAGE;
 	}
@@ -185,16 +205,6 @@ static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex
 
 /* ---- verify exercise -------------------------------------------------------- */
 
-typedef struct common_args {
-	const char *lesson;
-	const char *student;
-	unsigned long seed;
-	int seed_given;
-	const char *answers; /* check */
-	const char *dir;     /* grade */
-	int json, csv, yes;
-} common_args;
-
 static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
                         const char *const *allowed)
 {
@@ -219,6 +229,10 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 				        "--seed needs a whole number from 0 to "
 				        "4294967295");
 			ca->seed_given = 1;
+		} else if ((r = option_value("--lesson-file", argc, argv, &i, &v)) != 0) {
+			if (r < 0)
+				return usage_error("--lesson-file needs a file");
+			ca->lesson_file = v;
 		} else if ((r = option_value("--answers", argc, argv, &i, &v)) != 0) {
 			if (r < 0)
 				return usage_error("--answers needs a file");
@@ -251,7 +265,18 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 			return usage_error("%s: unexpected '%s'", cmd, argv[i]);
 		}
 	}
-	if (ca->lesson == NULL)
+	if (ca->lesson_file != NULL && ca->lesson != NULL) {
+		/* grade DIR --lesson-file F: the one word is the folder */
+		if (strcmp(cmd, "grade") == 0 && ca->dir == NULL) {
+			ca->dir = ca->lesson;
+			ca->lesson = NULL;
+		} else {
+			return usage_error(
+			        "%s: give a lesson's name or --lesson-file, not both",
+			        cmd);
+		}
+	}
+	if (ca->lesson == NULL && ca->lesson_file == NULL)
 		return usage_error("%s needs a lesson's name (see verify --list)", cmd);
 	if (ca->student != NULL && ca->seed_given)
 		return usage_error(
@@ -264,8 +289,9 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 
 int cmd_exercise(int argc, char **argv)
 {
-	static const char *const allowed[] = {"--student", "--seed", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
+	static const char *const allowed[] = {"--student", "--seed", "--lesson-file",
+	                                      NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
 	int unicode = utf8_terminal(), interactive = isatty(STDIN_FILENO), unsaved = 0;
 	progress *pg = NULL;
 	char *line = NULL;
@@ -277,7 +303,7 @@ int cmd_exercise(int argc, char **argv)
 
 	if ((rc = parse_common(&ca, argc, argv, "exercise", allowed)) != EXIT_OK)
 		return rc;
-	if ((rc = marking_open(&m, ca.lesson, ca.seed, 0)) != EXIT_OK)
+	if ((rc = marking_open(&m, &ca, ca.seed, 0)) != EXIT_OK)
 		return rc;
 	dv_diag_clear(&d);
 	dv_strbuf_init(&b);
@@ -677,9 +703,9 @@ static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report,
 
 int cmd_check(int argc, char **argv)
 {
-	static const char *const allowed[] = {"--student", "--seed", "--answers",
-	                                      "--format", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
+	static const char *const allowed[] = {"--student",     "--seed",   "--answers",
+	                                      "--lesson-file", "--format", NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
 	char why[512];
 	answers a;
 	marking m;
@@ -690,7 +716,7 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if (ca.answers == NULL)
 		return usage_error("check needs --answers FILE");
-	if ((rc = marking_open(&m, ca.lesson, ca.seed, 1)) != EXIT_OK)
+	if ((rc = marking_open(&m, &ca, ca.seed, 1)) != EXIT_OK)
 		return rc;
 	if (answers_read(&a, ca.answers, &m, why, sizeof why, 1, &bad) != 0) {
 		char clean[sizeof why];
@@ -890,8 +916,8 @@ static int list_submissions(submission **out, size_t *n, const char *dir)
 
 int cmd_grade(int argc, char **argv)
 {
-	static const char *const allowed[] = {"--format", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0};
+	static const char *const allowed[] = {"--format", "--lesson-file", NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0, NULL};
 	submission *subs = NULL;
 	size_t nsubs = 0;
 	cJSON *root = NULL, *students = NULL;
@@ -905,7 +931,7 @@ int cmd_grade(int argc, char **argv)
 	ca.csv = !ca.json;
 	if (list_submissions(&subs, &nsubs, ca.dir) != 0)
 		return EXIT_USAGE;
-	if ((rc = marking_open(&m, ca.lesson, 1, 1)) != EXIT_OK)
+	if ((rc = marking_open(&m, &ca, 1, 1)) != EXIT_OK)
 		goto out;
 	right = calloc(m.nex ? m.nex : 1, sizeof *right);
 	if (right == NULL) {
@@ -1043,7 +1069,7 @@ int cmd_progress(int argc, char **argv)
 int cmd_reset(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--yes", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
 	progress *pg = NULL;
 	size_t gone;
 	dv_diag d;

@@ -79,6 +79,8 @@ static void print_help(void)
 	      "                   mark a file of 'EXERCISE: answer' lines\n"
 	      "  grade LESSON DIR [--format csv|json]\n"
 	      "                   mark every student's file in DIR (its name is the id)\n"
+	      "                   (exercise, check and grade take --lesson-file PATH\n"
+	      "                   for a lesson of one's own instead of LESSON)\n"
 	      "  progress [--student ID]     what has been solved\n"
 	      "  reset LESSON [--student ID] [--yes]   start a lesson's exercises over\n"
 	      "\n"
