@@ -934,8 +934,27 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 	missing_instead(&p);
 	exercise_done(&p);
 	p.line = 0; /* about the whole file */
-	if (l->name == NULL)
+	if (l->name == NULL) {
 		error_at(&p, 0, "the lesson has no name: start it with 'lesson NAME'");
+	} else {
+		/* NAME.lesson says 'lesson NAME': the name is the key everywhere
+		 * (the list, --lesson, the saved progress) */
+		const char *base = strrchr(path, '/');
+		size_t len;
+		base = base != NULL ? base + 1 : path;
+		len = strlen(base);
+		int valid = l->name[0] != '\0';
+		for (const char *c = l->name; *c != '\0'; c++)
+			valid &= (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			         *c == '-';
+		if (valid && len > 7 && strcmp(base + len - 7, ".lesson") == 0 &&
+		    (strlen(l->name) != len - 7 || strncmp(base, l->name, len - 7) != 0))
+			error_at(
+			        &p, 0,
+			        "the file is %.*s.lesson but the lesson is named '%s': a "
+			        "lesson's file is named after it (rename one of the two)",
+			        (int)(len - 7), base, l->name);
+	}
 	if (l->title == NULL)
 		error_at(&p, 0, "the lesson has no 'title'");
 	if (l->nsteps == 0)

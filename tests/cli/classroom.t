@@ -227,7 +227,7 @@ $ verify check pooling-delta mine.txt
 ? 2
 
 # A teacher's own lesson file serves exercise, check and grade as --lesson-file.
-$ d=$(mktemp -d); cp "$TESTS/../lessons/pooling-delta.lesson" "$d/mine.lesson"; printf 'full: xcorr(D, K, "full")\n' > "$d/ann.txt"; mkdir "$d/class"; cp "$d/ann.txt" "$d/class/"; verify check --lesson-file "$d/mine.lesson" --answers "$d/ann.txt" | tail -1; verify grade "$d/class" --lesson-file "$d/mine.lesson"; printf 'skip\nskip\nskip\n' | XDG_STATE_HOME=$d verify exercise --lesson-file "$d/mine.lesson" | tail -1
+$ d=$(mktemp -d); cp "$TESTS/../lessons/pooling-delta.lesson" "$d/"; printf 'full: xcorr(D, K, "full")\n' > "$d/ann.txt"; mkdir "$d/class"; cp "$d/ann.txt" "$d/class/"; verify check --lesson-file "$d/pooling-delta.lesson" --answers "$d/ann.txt" | tail -1; verify grade "$d/class" --lesson-file "$d/pooling-delta.lesson"; printf 'skip\nskip\nskip\n' | XDG_STATE_HOME=$d verify exercise --lesson-file "$d/pooling-delta.lesson" | tail -1
 > pooling-delta: 1 of 3 right
 > student,dx22,full,valid,total,error
 > ann,,1,,1,

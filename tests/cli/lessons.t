@@ -236,7 +236,7 @@ $ d=$(mktemp -d) && printf 'lesson x ' > "$d/x.lesson" && VERIFY_LESSONS=$d time
 $ cd "$(mktemp -d)" && mkfifo f.lesson && timeout 5 "$bin" --lesson-file f.lesson; echo "status $?"
 ! verify: error: f.lesson is not a regular file
 > status 2
-$ cd "$(mktemp -d)" && printf '\357\273\277lesson bom\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X == X\n' > b.lesson && verify --lesson-file b.lesson | tail -1
+$ cd "$(mktemp -d)" && printf '\357\273\277lesson bom\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X == X\n' > bom.lesson && verify --lesson-file bom.lesson | tail -1
 > bom: 1 check, 1 as the lesson says ✓
 ? 0
 
@@ -281,4 +281,9 @@ $ verify --lesson all
 ? 2
 $ verify --lesson pooling-delt
 ! verify: error: no lesson 'pooling-delt' (did you mean 'pooling-delta'? verify --list shows them)
+? 2
+
+# A lesson's file is named after it: the name is the key everywhere.
+$ cd "$(mktemp -d)" && printf 'lesson mean-pool-delta\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X == X\n' > mean-pool.lesson && verify --lesson-file mean-pool.lesson
+! mean-pool.lesson: error: the file is mean-pool.lesson but the lesson is named 'mean-pool-delta': a lesson's file is named after it (rename one of the two)
 ? 2
