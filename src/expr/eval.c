@@ -1013,6 +1013,18 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
 		                  "'%s' is a function: call it as %s", n->text,
 		                  find_builtin(n->text)->info.usage);
+	{
+		/* an option written without its quotes: conv(X, K, full) */
+		static const char *const options[] = {"valid", "full", "same", "stride",
+		                                      "pad",   "sum",  "mean", "max"};
+		for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+			if (strcmp(n->text, options[i]) == 0)
+				return dv_fail_at(
+				        d, DV_E_NAME, n->line, n->column,
+				        "unknown name '%s' (an option is a string: "
+				        "'%s')",
+				        n->text, n->text);
+	}
 	hint = closest_name(env, n->text, 0);
 	if (hint != NULL)
 		return dv_fail_at(d, DV_E_NAME, n->line, n->column,

@@ -266,7 +266,10 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d)
 				len = 2;
 				break;
 			}
-			goto unexpected;
+			return dv_fail_at(
+			        d, DV_E_SYNTAX, tok->line, tok->column,
+			        "unexpected character '=' (an equation is written "
+			        "with '==')");
 		case '.':
 			if (p[1] == '*') {
 				tok->kind = DV_T_DOTSTAR;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 
+#include "core/strbuf.h"
 #include "expr/eval.h"
 
 /* Largest lesson file read: lessons are small texts. */
@@ -882,7 +883,30 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		}
 		return;
 	}
-	error_at(p, column_of(p, kw_at), "unknown directive '%s'", kw);
+	{
+		/* the nearest directive, for a typo: 'hints' is 'hint' */
+		static const char *const known[] = {
+		        "lesson",     "order",   "title",    "source", "summary",
+		        "activation", "matrix",  "scalar",   "define", "latex",
+		        "step",       "zh",      "en",       "text",   "formula",
+		        "show",       "numbers", "claim",    "refute", "gradcheck",
+		        "why",        "instead", "exercise", "ask",    "hint",
+		        "tolerance",  "line",    "answer"};
+		const char *near = NULL;
+		size_t best = 3;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+			size_t dist = dv_edit_distance(kw, known[i]);
+			if (dist < best && dist < strlen(kw)) {
+				best = dist;
+				near = known[i];
+			}
+		}
+		if (near != NULL)
+			error_at(p, column_of(p, kw_at),
+			         "unknown directive '%s' (did you mean '%s'?)", kw, near);
+		else
+			error_at(p, column_of(p, kw_at), "unknown directive '%s'", kw);
+	}
 }
 
 int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors *errs)

@@ -140,3 +140,10 @@ $ verify eval "sum([$(for i in $(seq 1 40000); do printf '1 '; done)])"
 $ verify eval 'equal(grad(sum(X .* X), X), 2 * X)' --let X='randn(100,100)'
 > holds: the two sides agree in every entry (100x100; max difference 1.78e-15, within their error bound 6.94e-14)
 ? 0
+
+# An option without its quotes, and '=' for '=='.
+$ verify eval 'conv(X,K,full)' --let X='[1 2;3 4]' --let K='[1]'
+! expression:1:10: error: unknown name 'full' (an option is a string: 'full')
+!   conv(X,K,full)
+!            ^
+? 2

@@ -287,3 +287,11 @@ $ verify --lesson pooling-delt
 $ cd "$(mktemp -d)" && printf 'lesson mean-pool-delta\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X == X\n' > mean-pool.lesson && verify --lesson-file mean-pool.lesson
 ! mean-pool.lesson: error: the file is mean-pool.lesson but the lesson is named 'mean-pool-delta': a lesson's file is named after it (rename one of the two)
 ? 2
+$ cd "$(mktemp -d)" && printf 'lesson dym\ntitle t\nmatrix X = x 2x2\nstep s\nclaim X = X\nhints foo\n' > dym.lesson && verify --lesson-file dym.lesson
+! dym.lesson:5:9: error: unexpected character '=' (an equation is written with '==')
+!   claim X = X
+!           ^
+! dym.lesson:6:1: error: unknown directive 'hints' (did you mean 'hint'?)
+!   hints foo
+!   ^
+? 2
