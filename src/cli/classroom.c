@@ -600,9 +600,27 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 				;
 			if (k == m->nex) {
 				char part[300];
-				snprintf(part, sizeof part,
-				         "%s:%d: the lesson %s has no exercise '%.40s'",
-				         path, line, m->lesson->name, id);
+				const char *near = NULL;
+				size_t best = 3;
+				for (size_t e = 0; e < m->nex; e++) {
+					size_t dist =
+					        dv_edit_distance(id, m->ex[e]->ex_id);
+					if (dist < best && dist < strlen(id)) {
+						best = dist;
+						near = m->ex[e]->ex_id;
+					}
+				}
+				if (near != NULL)
+					snprintf(part, sizeof part,
+					         "%s:%d: the lesson %s has no exercise "
+					         "'%.40s' (did "
+					         "you mean '%s'?)",
+					         path, line, m->lesson->name, id, near);
+				else
+					snprintf(part, sizeof part,
+					         "%s:%d: the lesson %s has no exercise "
+					         "'%.40s'",
+					         path, line, m->lesson->name, id);
 				why_add(why, size, part);
 				goto bad_line;
 			}

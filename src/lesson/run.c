@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "core/mpfr_field.h"
+#include "core/strbuf.h"
 #include "sym/ctx.h"
 
 const sym_ctx *lesson_result_symbols(const lesson_result *r)
@@ -400,10 +401,34 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 		while (k < l->nvars && strcmp(l->vars[k].name, o->sizes[i].name) != 0)
 			k++;
 		if (k == l->nvars) {
+			const char *near = NULL;
+			size_t best = 3;
+			char names[256] = "";
+			for (size_t v = 0; v < l->nvars; v++) {
+				size_t dist = dv_edit_distance(o->sizes[i].name,
+				                               l->vars[v].name);
+				if (dist < best && dist < strlen(o->sizes[i].name)) {
+					best = dist;
+					near = l->vars[v].name;
+				}
+				if (strlen(names) + strlen(l->vars[v].name) + 3 <
+				    sizeof names) {
+					if (names[0] != '\0')
+						strcat(names, ", ");
+					strcat(names, l->vars[v].name);
+				}
+			}
 			lesson_result_free(r);
-			return dv_fail(d, DV_E_USAGE,
-			               "--size %s: the lesson has no matrix %s",
-			               o->sizes[i].name, o->sizes[i].name);
+			if (near != NULL)
+				return dv_fail(
+				        d, DV_E_USAGE,
+				        "--size %s: the lesson has no matrix %s (did you "
+				        "mean %s?)",
+				        o->sizes[i].name, o->sizes[i].name, near);
+			return dv_fail(
+			        d, DV_E_USAGE,
+			        "--size %s: the lesson has no matrix %s (it has %s)",
+			        o->sizes[i].name, o->sizes[i].name, names);
 		}
 	}
 	/* the shown numbers get a stream of their own, apart from the checks' */

@@ -74,7 +74,7 @@ $ verify check pooling-delta --answers "$TESTS/classroom/wrong.txt" --format jso
 ? 1
 
 $ cd "$TESTS/classroom" && verify check pooling-delta --answers unknown.txt
-! verify: error: unknown.txt:2: the lesson pooling-delta has no exercise 'dx23'
+! verify: error: unknown.txt:2: the lesson pooling-delta has no exercise 'dx23' (did you mean 'dx22'?)
 ? 2
 
 $ verify check pooling-delta

@@ -179,7 +179,7 @@ $ verify --lesson ../etc/passwd
 ? 2
 
 $ verify --lesson pooling-delta --size Q=2x2
-! verify: error: pooling-delta: --size Q: the lesson has no matrix Q
+! verify: error: pooling-delta: --size Q: the lesson has no matrix Q (it has X, K, D, N)
 ? 2
 
 $ verify --lesson pooling-delta --size D=2x2
