@@ -101,6 +101,26 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 		/* the size of an expression, at each set of sizes */
 		if ((rc = lesson_eval(&shown, v->like, r->shown, d)) != DV_OK ||
 		    (rc = lesson_eval(&checked, v->like, r->checked, d)) != DV_OK) {
+			/* say at which sizes: the checked ones are not on the screen */
+			if (d != NULL && rc != DV_E_NOMEM) {
+				size_t n = strlen(d->message);
+				n += (size_t)snprintf(
+				        d->message + n, sizeof d->message - n,
+				        " (at the %s sizes:",
+				        shown == NULL ? "shown" : "checked");
+				for (size_t i = 0; i < r->nsizes && n < sizeof d->message;
+				     i++)
+					n += (size_t)snprintf(
+					        d->message + n, sizeof d->message - n,
+					        " %s %zux%zu", r->sizes[i].name,
+					        shown == NULL ? r->sizes[i].rows
+					                      : r->sizes[i].check_rows,
+					        shown == NULL ? r->sizes[i].cols
+					                      : r->sizes[i].check_cols);
+				if (n < sizeof d->message)
+					snprintf(d->message + n, sizeof d->message - n,
+					         "; --size NAME=RxC sets both)");
+			}
 			dv_mat_free(shown);
 			return rc;
 		}

@@ -295,3 +295,6 @@ $ cd "$(mktemp -d)" && printf 'lesson dym\ntitle t\nmatrix X = x 2x2\nstep s\ncl
 !   hints foo
 !   ^
 ? 2
+$ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LESSONS|LESSONS|"
+> LESSONS/pooling-delta.lesson:12:19: error: conv: the 2x3 kernel is larger than the 2x2 input in 'valid' mode (use 'full') (at the checked sizes: X 2x2 K 2x3; --size NAME=RxC sets both)
+? 0
