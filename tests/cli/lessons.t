@@ -298,3 +298,8 @@ $ cd "$(mktemp -d)" && printf 'lesson dym\ntitle t\nmatrix X = x 2x2\nstep s\ncl
 $ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LESSONS|LESSONS|"
 > LESSONS/pooling-delta.lesson:12:19: error: conv: the 2x3 kernel is larger than the 2x2 input in 'valid' mode (use 'full') (at the checked sizes: X 2x2 K 2x3; --size NAME=RxC sets both)
 ? 0
+
+# The man page names every command and option that --help names.
+$ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval exercise check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
+> checked
+? 0
