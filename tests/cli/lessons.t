@@ -303,3 +303,10 @@ $ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LES
 $ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval exercise check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
 > checked
 ? 0
+
+# Bash completion: commands, lesson names, an exercise's options.
+$ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify gr); COMP_CWORD=1; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify --lesson pool); COMP_CWORD=2; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify check pooling-delta --an); COMP_CWORD=3; _verify; echo "${COMPREPLY[*]}"
+> grade
+> pooling-forward pooling-delta pooling-grads
+> --answers
+? 0

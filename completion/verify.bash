@@ -1,0 +1,40 @@
+# Bash completion of verify: commands, options, lesson names (from
+# verify --list) and, after --answers or a grade's lesson, files.
+# Installed by cmake --install; zsh loads it through bashcompinit
+# (completion/_verify).
+_verify()
+{
+	local cur prev words cword
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	local commands="tutor eval exercise check grade progress reset"
+	local options="--lesson --all --lesson-file --list --seed --student --size --format --no-color --help --version"
+	lessons() { verify --list 2>/dev/null | awk '{print $1}'; }
+	case $prev in
+	--lesson | tutor | exercise | check | grade | reset)
+		COMPREPLY=($(compgen -W "$(lessons)" -- "$cur"))
+		return ;;
+	--lesson-file | --answers)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--format)
+		COMPREPLY=($(compgen -W "text json tap markdown csv latex" -- "$cur"))
+		return ;;
+	--seed | --student | --size | --let)
+		return ;;
+	esac
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "$commands $options" -- "$cur"))
+		return
+	fi
+	case ${COMP_WORDS[1]} in
+	eval) COMPREPLY=($(compgen -W "--let --symbolic --seed --student --format --name --ascii" -- "$cur")) ;;
+	exercise) COMPREPLY=($(compgen -W "--student --lesson-file" -- "$cur")) ;;
+	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
+	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file" -- "$cur")) ;;
+	progress) COMPREPLY=($(compgen -W "--student" -- "$cur")) ;;
+	reset) COMPREPLY=($(compgen -W "--student --yes" -- "$cur")) ;;
+	*) COMPREPLY=($(compgen -W "$options" -- "$cur")) ;;
+	esac
+}
+complete -F _verify verify
