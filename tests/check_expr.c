@@ -308,6 +308,11 @@ START_TEST(test_deep_and_long_input_is_refused_or_read)
 		        DV_E_LIMIT);
 		ck_assert(strstr(d.message, "the limit is 2e+09") != NULL);
 	}
+	/* finite differences of finite differences (found by fuzzing: minutes) */
+	ck_assert_int_eq(
+	        dv_eval_string(&v, "grad(sum(grad(sum(X .* X), X)), X)", env, &d),
+	        DV_E_LIMIT);
+	ck_assert(strstr(d.message, "its work multiplies") != NULL);
 	/* a negative coefficient beyond 64 bits times a symbol */
 	ck_assert_int_eq(
 	        dv_eval_string(&v, "sym(1,1,'x') * -12345678901234567890123", env, &d),

@@ -64,6 +64,7 @@ struct gnode {
 	int deriv;
 	unsigned power;
 	size_t pool;     /* G_MAX: the block size */
+	double cost;     /* G_WHOLE: about what one evaluation of it costs */
 	dv_act_aux *aux; /* G_ACT: dv_act_change_aux of each unmoved entry */
 	/* the change of one evaluation, zero where nothing changed */
 	double *dv, *de, *ds, *dm;
@@ -205,17 +206,57 @@ static int has_kink(const graph *g, const dv_node *n, int depth)
 	return 0;
 }
 
+/* Whether n calls grad() (through definitions too). */
+static int has_grad(const graph *g, const dv_node *n, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return 0;
+	if (n->kind == DV_N_NAME) {
+		const dv_node *def = dv_env_definition(g->env, n->text);
+		return def != NULL && has_grad(g, def, depth + 1);
+	}
+	if (n->kind == DV_N_CALL && strcmp(n->text, "grad") == 0)
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (has_grad(g, n->kids[i], depth))
+			return 1;
+	return 0;
+}
+
+/* Nodes of the tree n, definitions included: what evaluating it costs. */
+static double tree_size(const graph *g, const dv_node *n, int depth)
+{
+	double size = 1.0;
+	if (depth > MAX_DEPTH)
+		return size;
+	if (n->kind == DV_N_NAME) {
+		const dv_node *def = dv_env_definition(g->env, n->text);
+		return def != NULL ? size + tree_size(g, def, depth + 1) : size;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		size += tree_size(g, n->kids[i], depth);
+	return size;
+}
+
 static int add_whole(gnode **out, graph *g, const dv_node *n)
 {
 	dv_mat *v = NULL;
-	int rc = eval_mat(&v, n, g);
+	int rc;
 
 	*out = NULL;
-	if (rc != DV_OK)
+	/* finite differences of finite differences: the work multiplies */
+	if (has_grad(g, n, 0))
+		return dv_fail_at(g->d, DV_E_LIMIT, n->line, n->column,
+		                  "grad() on numbers of a function that itself takes "
+		                  "grad() of the same numbers is not done (its work "
+		                  "multiplies); use symbols");
+	if ((rc = eval_mat(&v, n, g)) != DV_OK)
 		return rc;
 	g->whole = 1;
 	g->rough |= has_kink(g, n, 0);
-	return add_node(out, g, G_WHOLE, n, v);
+	if ((rc = add_node(out, g, G_WHOLE, n, v)) == DV_OK)
+		(*out)->cost = tree_size(g, n, 0) * (double)dv_mat_len(v);
+	return rc;
 }
 
 /*
@@ -1032,7 +1073,7 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 		for (size_t i = 0; i < g.n; i++) {
 			const gnode *n = g.nodes[i];
 			if (n->kind == G_WHOLE)
-				reach += 4.0 * (double)dv_mat_len(n->value) * (double)g.n;
+				reach += 4.0 * n->cost;
 			else if (n->kind == G_PLAN && n->plan != NULL)
 				reach += (double)n->plan->nterms /
 				                 (double)(n->plan->a_len ? n->plan->a_len
