@@ -184,43 +184,38 @@ static int eval_mat(dv_mat **out, const dv_node *n, graph *g)
 	return dv_eval_mat(out, n, g->env, g->d);
 }
 
-/* Whether n may have a kink: relu, its derivative, or max pooling. */
-static int has_kink(const graph *g, const dv_node *n, int depth)
+/* Whether a call of n, or of a definition it uses, satisfies `is`. */
+static int any_call(const graph *g, const dv_node *n,
+                    int (*is)(const graph *g, const dv_node *call), int depth)
 {
-	dv_act act;
-	int deriv;
-
 	if (depth > MAX_DEPTH)
-		return 1;
+		return 1; /* the evaluator reports the loop */
 	if (n->kind == DV_N_NAME) {
 		const dv_node *def = dv_env_definition(g->env, n->text);
-		return def != NULL && has_kink(g, def, depth + 1);
+		return def != NULL && any_call(g, def, is, depth + 1);
 	}
-	if (n->kind == DV_N_CALL &&
-	    ((dv_eval_call_activation(n, g->env, &act, &deriv) && act == DV_ACT_RELU) ||
-	     (strcmp(n->text, "down") == 0 && n->nkids == 3)))
+	if (n->kind == DV_N_CALL && is(g, n))
 		return 1;
 	for (size_t i = 0; i < n->nkids; i++)
-		if (has_kink(g, n->kids[i], depth))
+		if (any_call(g, n->kids[i], is, depth))
 			return 1;
 	return 0;
 }
 
-/* Whether n calls grad() (through definitions too). */
-static int has_grad(const graph *g, const dv_node *n, int depth)
+/* A kink: relu, its derivative, or max pooling. */
+static int is_kink(const graph *g, const dv_node *call)
 {
-	if (depth > MAX_DEPTH)
-		return 0;
-	if (n->kind == DV_N_NAME) {
-		const dv_node *def = dv_env_definition(g->env, n->text);
-		return def != NULL && has_grad(g, def, depth + 1);
-	}
-	if (n->kind == DV_N_CALL && strcmp(n->text, "grad") == 0)
-		return 1;
-	for (size_t i = 0; i < n->nkids; i++)
-		if (has_grad(g, n->kids[i], depth))
-			return 1;
-	return 0;
+	dv_act act;
+	int deriv;
+	return (dv_eval_call_activation(call, g->env, &act, &deriv) &&
+	        act == DV_ACT_RELU) ||
+	       (strcmp(call->text, "down") == 0 && call->nkids == 3);
+}
+
+static int is_grad(const graph *g, const dv_node *call)
+{
+	(void)g;
+	return strcmp(call->text, "grad") == 0;
 }
 
 /* Nodes of the tree n, definitions included: what evaluating it costs. */
@@ -245,7 +240,7 @@ static int add_whole(gnode **out, graph *g, const dv_node *n)
 
 	*out = NULL;
 	/* finite differences of finite differences: the work multiplies */
-	if (has_grad(g, n, 0))
+	if (any_call(g, n, is_grad, 0))
 		return dv_fail_at(g->d, DV_E_LIMIT, n->line, n->column,
 		                  "grad() on numbers of a function that itself takes "
 		                  "grad() of the same numbers is not done (its work "
@@ -253,7 +248,7 @@ static int add_whole(gnode **out, graph *g, const dv_node *n)
 	if ((rc = eval_mat(&v, n, g)) != DV_OK)
 		return rc;
 	g->whole = 1;
-	g->rough |= has_kink(g, n, 0);
+	g->rough |= any_call(g, n, is_kink, 0);
 	if ((rc = add_node(out, g, G_WHOLE, n, v)) == DV_OK)
 		(*out)->cost = tree_size(g, n, 0) * (double)dv_mat_len(v);
 	return rc;
