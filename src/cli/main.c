@@ -14,6 +14,7 @@
 
 #include "cli/args.h"
 #include "cli/classroom.h"
+#include "cli/notes.h"
 #include "cli/print.h"
 #include "cli/report.h"
 #include "core/diag.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
         "--student ID]\n"
         "                        [--format text|json|latex|markdown] [--name NAME] "
         "[--ascii]\n"
+        "       verify notes FILE.md [--context FILE] [--format text|json] [--seed N]\n"
         "       verify --help | --version\n";
 
 static void print_help(void)
@@ -72,6 +74,9 @@ static void print_help(void)
 	      "\n"
 	      "Commands:\n"
 	      "  eval EXPR        evaluate one expression and print the result\n"
+	      "  notes FILE.md [--context FILE] [--format text|json]\n"
+	      "                   check a derivation written in Markdown with LaTeX,\n"
+	      "                   formula by formula (- reads standard input)\n"
 	      "  exercise LESSON [--student ID]\n"
 	      "                   answer a lesson's exercises, one line each (? a hint,\n"
 	      "                   giveup the answer, skip the next); progress is saved\n"
@@ -701,6 +706,8 @@ static int dispatch(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "eval") == 0)
 		return cmd_eval(argc, argv);
+	if (strcmp(argv[1], "notes") == 0)
+		return cmd_notes(argc, argv);
 	if (strcmp(argv[1], "exercise") == 0)
 		return cmd_exercise(argc, argv);
 	if (strcmp(argv[1], "check") == 0)
@@ -715,9 +722,9 @@ static int dispatch(int argc, char **argv)
 		return cmd_lessons(argc, argv);
 	{
 		/* a lesson's name, or a command mistyped */
-		static const char *const commands[] = {"tutor", "eval",  "exercise",
-		                                       "check", "grade", "progress",
-		                                       "reset"};
+		static const char *const commands[] = {"tutor", "eval",     "exercise",
+		                                       "check", "grade",    "progress",
+		                                       "reset", "notes"};
 		char *path = NULL;
 		dv_diag d;
 		dv_diag_clear(&d);

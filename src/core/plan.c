@@ -278,6 +278,24 @@ int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_
 	return DV_OK;
 }
 
+int dv_plan_entry(dv_plan **out, size_t rows, size_t cols, size_t i, size_t j,
+                  dv_diag *d)
+{
+	dv_plan *p;
+	int rc;
+
+	*out = NULL;
+	if (i < 1 || j < 1 || i > rows || j > cols)
+		return dv_fail(d, DV_E_SHAPE, "entry (%zu,%zu) of a %zux%zu matrix", i, j,
+		               rows, cols);
+	if ((rc = plan_begin(&p, 1, 1, rows * cols, 0, 1, d)) != DV_OK)
+		return rc;
+	plan_term(p, plan_coef(p, 1, 1), (long)((i - 1) * cols + (j - 1)), -1);
+	plan_close(p, 0);
+	*out = p;
+	return DV_OK;
+}
+
 static int check_block(size_t rows, size_t cols, size_t n, dv_diag *d)
 {
 	if (n == 0)

@@ -86,6 +86,9 @@ int dv_plan_flipud(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 /* r rows of zeros above and below, c columns left and right. */
 int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_diag *d);
+/* Entry (i, j) of A (1-based), as a 1 x 1 result. */
+int dv_plan_entry(dv_plan **out, size_t rows, size_t cols, size_t i, size_t j,
+                  dv_diag *d);
 /* Sums (or averages) of n x n blocks; rows and cols divisible by n. */
 int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
                  dv_diag *d);

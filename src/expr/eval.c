@@ -458,6 +458,27 @@ static int plan_pad(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs
 	return dv_plan_pad(out, args[0].mat->rows, args[0].mat->cols, r, c, d);
 }
 
+static int plan_entry(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                      const dv_node *call, int param, dv_diag *d)
+{
+	size_t i, j;
+	int rc;
+
+	(void)by_numbers;
+	(void)param;
+	(void)nargs;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
+	    (rc = need_count(&i, &args[1], call->kids[1], "the row", 1, SIZE_MAX / 2, d)) !=
+	            DV_OK ||
+	    (rc = need_count(&j, &args[2], call->kids[2], "the column", 1, SIZE_MAX / 2,
+	                     d)) != DV_OK)
+		return rc;
+	rc = dv_plan_entry(out, args[0].mat->rows, args[0].mat->cols, i, j, d);
+	if (rc != DV_OK)
+		dv_diag_locate(d, call->line, call->column);
+	return rc;
+}
+
 static int plan_pool(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
                      const dv_node *call, int down, dv_diag *d)
 {
@@ -766,6 +787,12 @@ static const builtin builtins[] = {
          fn_planned,
          0,
          plan_pad},
+        {{"entry", "entry(A, i, j)", "the entry in row i, column j of A (1-based), as A(i, j)"},
+         3,
+         3,
+         fn_planned,
+         0,
+         plan_entry},
         {{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0, NULL},
         {{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1, NULL},
         {{"down", "down(A, n [, 'sum'|'mean'|'max'])",

@@ -1,0 +1,344 @@
+/*
+ * notes: `verify notes FILE.md` -- reads the file, asks the notes engine,
+ * renders its report as text or JSON.
+ */
+#include "cli/notes.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/print.h"
+#include "core/strbuf.h"
+#include "notes/notes.h"
+#include "render/render.h"
+
+/* Largest notes file read: far more than any lecture's notes. */
+#define NOTES_MAX_BYTES ((size_t)64 << 20)
+/* A formula is shortened past this many characters in the text report. */
+#define SHORT_LATEX 72
+
+/* The whole of a file (or of standard input for "-"); NULL and errno. */
+static char *read_all(const char *path, size_t *len, const char **why)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *text = NULL;
+	size_t n = 0, cap = 0;
+
+	*why = NULL;
+	if (fd < 0)
+		return NULL;
+	if (fd != STDIN_FILENO && (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode))) {
+		close(fd);
+		errno = EISDIR;
+		return NULL;
+	}
+	for (;;) {
+		ssize_t got;
+		if (n + 65536 + 1 > cap) {
+			size_t ncap = cap == 0 ? 65536 * 2 : cap * 2;
+			char *t;
+			if (ncap > NOTES_MAX_BYTES + 65536 + 1)
+				ncap = NOTES_MAX_BYTES + 65536 + 1;
+			if ((t = realloc(text, ncap)) == NULL) {
+				free(text);
+				if (fd != STDIN_FILENO)
+					close(fd);
+				errno = ENOMEM;
+				return NULL;
+			}
+			text = t;
+			cap = ncap;
+		}
+		got = read(fd, text + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			free(text);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > NOTES_MAX_BYTES) {
+			free(text);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			*why = "the file is larger than 64 MB";
+			return NULL;
+		}
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	text[n] = '\0';
+	*len = n;
+	return text;
+}
+
+/* The verdict's mark: ✓ holds, ✗ fails, ? inconclusive, – not checked. */
+static void put_mark(dv_strbuf *b, notes_verdict v, int unicode, int color)
+{
+	static const char *const u[] = {"✓", "✗", "?", "–"};
+	static const char *const a[] = {"ok", "FAIL", "??", "--"};
+	static const char *const c[] = {"\033[32m", "\033[31m", "\033[33m", "\033[2m"};
+	if (color)
+		dv_strbuf_puts(b, c[v]);
+	dv_strbuf_puts(b, unicode ? u[v] : a[v]);
+	if (color)
+		dv_strbuf_puts(b, "\033[0m");
+}
+
+/* The formula as written, cut to a width a terminal shows on one line. */
+static void put_short(dv_strbuf *b, const char *s)
+{
+	size_t chars = 0, i;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == SHORT_LATEX)
+			break;
+	}
+	dv_strbuf_putn(b, s, i);
+	if (s[i] != '\0')
+		dv_strbuf_puts(b, " …");
+}
+
+/* The first entry where a failing check's sides differ. */
+static int put_counterexample(dv_strbuf *b, const lesson_check *c, sym_style style)
+{
+	const lesson_verdict *v;
+	const dv_check *k;
+	if (c == NULL)
+		return 0;
+	v = c->exact.value.kind == DV_V_CHECK || c->exact.unevaluable ? &c->exact
+	                                                              : &c->numeric;
+	if (v->unevaluable) {
+		dv_strbuf_printf(b, "it cannot be evaluated at the notes' sizes (%s)",
+		                 v->unavailable != NULL ? v->unavailable : "");
+		return 1;
+	}
+	if (v->value.kind != DV_V_CHECK)
+		return 0;
+	k = &v->value.check;
+	if (k->shape_differs) {
+		dv_strbuf_printf(b, "the left side is %zux%zu, the right side %zux%zu",
+		                 v->value.mat->rows, v->value.mat->cols, v->value.mat2->rows,
+		                 v->value.mat2->cols);
+		return 1;
+	}
+	if (k->verdict == DV_VERDICT_HOLDS || k->row == 0)
+		return 0;
+	dv_strbuf_printf(b, "at (%zu,%zu): ", k->row, k->col);
+	dv_put_entry_short(b, v->value.mat, (k->row - 1) * v->value.mat->cols + k->col - 1,
+	                   style, 240);
+	dv_strbuf_puts(b, style == SYM_ASCII ? " != " : style == SYM_LATEX ? " \\neq " : " ≠ ");
+	dv_put_entry_short(b, v->value.mat2, (k->row - 1) * v->value.mat2->cols + k->col - 1,
+	                   style, 240);
+	return 1;
+}
+
+static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int color)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const notes_formula *f = &r->items[i];
+		dv_strbuf_printf(b, "%s:%d: ", r->path, f->line);
+		put_mark(b, f->verdict, unicode, color);
+		dv_strbuf_puts(b, " ");
+		put_short(b, f->latex);
+		dv_strbuf_puts(b, "\n");
+		if (f->verdict == NOTES_UNCHECKED) {
+			dv_strbuf_printf(b, "    not checked: %s\n", f->reason != NULL ? f->reason : "");
+			continue;
+		}
+		if (f->reading != NULL)
+			dv_strbuf_printf(b, "    read %s\n", f->reading);
+		if (f->verdict != NOTES_HOLDS) {
+			dv_strbuf cx;
+			char *s = NULL;
+			dv_strbuf_init(&cx);
+			if (put_counterexample(&cx, f->check, unicode ? SYM_UNICODE : SYM_ASCII) &&
+			    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+				dv_strbuf_printf(b, "    %s%s %s\n",
+				                 f->verdict == NOTES_FAILS ? "fails" : "undecided",
+				                 strncmp(s, "at (", 4) == 0 ? "" : ":", s);
+				free(s);
+			} else {
+				dv_strbuf_free(&cx);
+			}
+			if (f->reason != NULL)
+				dv_strbuf_printf(b, "    %s\n", f->reason);
+			if (f->repair != NULL)
+				dv_strbuf_printf(b, "    holds with %s: %s\n", f->repair_what,
+				                 f->repair);
+			else
+				dv_strbuf_puts(b, "    no standard repair makes it hold\n");
+		}
+	}
+	dv_strbuf_printf(b, "%zu formulas: %zu hold, %zu fail, ", r->n, r->holds, r->fails);
+	if (r->inconclusive > 0)
+		dv_strbuf_printf(b, "%zu undecided, ", r->inconclusive);
+	dv_strbuf_printf(b, "%zu not checked\n", r->unchecked);
+}
+
+static void add_string(cJSON *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static char *render_json(const notes_report *r)
+{
+	cJSON *root = cJSON_CreateObject(), *list, *sum;
+	char *out;
+	if (root == NULL)
+		return NULL;
+	cJSON_AddStringToObject(root, "file", r->path);
+	list = cJSON_AddArrayToObject(root, "formulas");
+	for (size_t i = 0; list != NULL && i < r->n; i++) {
+		const notes_formula *f = &r->items[i];
+		cJSON *o = cJSON_CreateObject();
+		dv_strbuf cx;
+		char *s = NULL;
+		if (o == NULL)
+			break;
+		cJSON_AddItemToArray(list, o);
+		cJSON_AddNumberToObject(o, "line", f->line);
+		cJSON_AddNumberToObject(o, "column", f->column);
+		cJSON_AddStringToObject(o, "latex", f->latex);
+		cJSON_AddStringToObject(o, "verdict", notes_verdict_name(f->verdict));
+		cJSON_AddBoolToObject(o, "definition", f->definition);
+		add_string(o, "reading", f->reading);
+		add_string(o, "claim", f->claim);
+		dv_strbuf_init(&cx);
+		if (f->verdict != NOTES_HOLDS && put_counterexample(&cx, f->check, SYM_LATEX) &&
+		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+			cJSON_AddStringToObject(o, "counterexample", s);
+			free(s);
+		} else {
+			dv_strbuf_free(&cx);
+			cJSON_AddNullToObject(o, "counterexample");
+		}
+		add_string(o, "repair", f->repair);
+		add_string(o, "repair_kind", f->repair_what);
+		add_string(o, "reason", f->reason);
+	}
+	sum = cJSON_AddObjectToObject(root, "summary");
+	if (sum != NULL) {
+		cJSON_AddNumberToObject(sum, "formulas", (double)r->n);
+		cJSON_AddNumberToObject(sum, "holds", (double)r->holds);
+		cJSON_AddNumberToObject(sum, "fails", (double)r->fails);
+		cJSON_AddNumberToObject(sum, "inconclusive", (double)r->inconclusive);
+		cJSON_AddNumberToObject(sum, "unchecked", (double)r->unchecked);
+	}
+	out = cJSON_Print(root);
+	cJSON_Delete(root);
+	return out;
+}
+
+int cmd_notes(int argc, char **argv)
+{
+	const char *path = NULL, *format = "text", *context_path = NULL, *v, *why;
+	unsigned long seed = 1;
+	int no_color = 0, status;
+	char *text, *context = NULL, *out = NULL;
+	size_t len = 0, clen = 0;
+	notes_opts o = {0};
+	notes_report *r = NULL;
+	dv_diag d;
+
+	for (int i = 2; i < argc; i++) {
+		int got;
+		if ((got = option_value("--format", argc, argv, &i, &format)) != 0) {
+			if (got < 0)
+				return usage_error("--format needs a value: text or json");
+			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+				return usage_error("unknown format '%s' for notes (text or json)",
+				                   format);
+		} else if ((got = option_value("--context", argc, argv, &i, &context_path)) != 0) {
+			if (got < 0)
+				return usage_error("--context needs a file");
+		} else if ((got = option_value("--seed", argc, argv, &i, &v)) != 0) {
+			long long s;
+			if (got < 0 || (s = parse_seed(v, &seed)) < 0)
+				return usage_error("--seed needs a whole number from 0 to 4294967295");
+		} else if (strcmp(argv[i], "--no-color") == 0) {
+			no_color = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			return usage_error("unknown option '%s' for notes", argv[i]);
+		} else if (path == NULL) {
+			path = argv[i];
+		} else {
+			return usage_error("notes takes one file, not also '%s'", argv[i]);
+		}
+	}
+	if (path == NULL)
+		return usage_error("notes needs a Markdown file (or - for standard input)");
+	if ((text = read_all(path, &len, &why)) == NULL) {
+		fprintf(stderr, "verify: error: %s: %s\n", path,
+		        why != NULL ? why : strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (context_path != NULL && (context = read_all(context_path, &clen, &why)) == NULL) {
+		fprintf(stderr, "verify: error: %s: %s\n", context_path,
+		        why != NULL ? why : strerror(errno));
+		free(text);
+		return EXIT_USAGE;
+	}
+	if (context != NULL && memchr(context, '\0', clen) != NULL) {
+		fprintf(stderr, "verify: error: %s: the context is not text (it holds a NUL "
+		                "byte)\n",
+		        context_path);
+		free(text);
+		free(context);
+		return EXIT_USAGE;
+	}
+	o.seed = seed;
+	o.context = context;
+	o.context_path = context_path;
+	dv_diag_clear(&d);
+	if (notes_check(&r, strcmp(path, "-") == 0 ? "<stdin>" : path, text, len, &o, &d) !=
+	    DV_OK) {
+		if (d.line > 0 && context != NULL)
+			dv_print_diag(stderr, context_path, context, &d);
+		else
+			fprintf(stderr, "verify: error: %s\n", d.message);
+		free(text);
+		free(context);
+		return EXIT_USAGE;
+	}
+	free(text);
+	free(context);
+	if (strcmp(format, "json") == 0) {
+		out = render_json(r);
+	} else {
+		dv_strbuf b;
+		dv_strbuf_init(&b);
+		render_text(&b, r, utf8_terminal(),
+		            !no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO));
+		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
+			out = NULL;
+	}
+	if (out == NULL) {
+		notes_report_free(r);
+		fprintf(stderr, "verify: error: out of memory\n");
+		return EXIT_USAGE;
+	}
+	fputs(out, stdout);
+	if (strcmp(format, "json") == 0)
+		fputs("\n", stdout);
+	free(out);
+	status = r->fails > 0 || r->inconclusive > 0 ? EXIT_CHECK : EXIT_OK;
+	notes_report_free(r);
+	return status;
+}

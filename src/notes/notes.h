@@ -1,0 +1,111 @@
+/*
+ * notes: a derivation written in Markdown with LaTeX, checked formula by
+ * formula (`verify notes FILE.md`).
+ *
+ *   extract.c  finds the math of a Markdown file (md4c), with positions;
+ *   meaning.c  gives each formula a meaning under a context (the notes'
+ *              notation, as lesson header lines) and decides it with the
+ *              lesson engine: exactly on symbols, then on numbers;
+ *   context.c  the built-in context: the layers the notes talk about.
+ *
+ * A formula that fails is retried under the other readings of its
+ * ambiguous operators (* as convolution or cross-correlation, \cdot as the
+ * element-wise or the matrix product) and then under each standard repair
+ * (the kernel rotated by 180°, full/valid, a missing β or f', a factor
+ * 1/n², a derivative for a quantity); the first that makes it hold is
+ * reported.  Nothing is written per formula.
+ *
+ * Ownership: notes_check hands out a report freed with notes_report_free.
+ */
+#ifndef DV_NOTES_H
+#define DV_NOTES_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "lesson/run.h"
+
+/* ---- the math of a file -------------------------------------------------- */
+
+typedef struct notes_math {
+	size_t start, end; /* the math between its delimiters, bytes of the file */
+	int line, column;  /* of start, 1-based */
+	int display;       /* $$...$$ (or \[...\]) */
+	dv_diag problem;   /* an unterminated $$, say; start..end then empty */
+} notes_math;
+
+typedef struct notes_fence {
+	size_t start, end; /* the text of a ```verify block */
+	int line;          /* of its first line */
+} notes_fence;
+
+typedef struct notes_source {
+	notes_math *math;
+	size_t nmath;
+	notes_fence *fences;
+	size_t nfences;
+} notes_source;
+
+/* Finds the math spans and ```verify blocks of a Markdown text. */
+int notes_extract(notes_source *out, const char *text, size_t len, dv_diag *d);
+void notes_source_clear(notes_source *s);
+
+/* ---- verdicts ------------------------------------------------------------ */
+
+typedef enum notes_verdict {
+	NOTES_HOLDS,
+	NOTES_FAILS,
+	NOTES_INCONCLUSIVE,
+	NOTES_UNCHECKED,
+} notes_verdict;
+
+const char *notes_verdict_name(notes_verdict v);
+
+typedef struct notes_formula {
+	int line, column;
+	char *latex;       /* the step as written: "lhs = rhs" */
+	notes_verdict verdict;
+	int definition;    /* a definition of the notes (unchecked) */
+	char *scene;       /* the context's layer it was read in */
+	char *reading;     /* how it was read, where there was a choice */
+	char *claim;       /* what was decided, in verify's expression language */
+	char *reason;      /* why it is not checked, or why it fails */
+	char *repair;      /* LaTeX of the repaired formula, or NULL */
+	char *repair_what; /* which repair: "K rotated by 180°" */
+	/* the deciding check, for its counterexample (NULL if none) */
+	lesson_check *check;
+	lesson_result *result; /* the run the check belongs to (shared) */
+} notes_formula;
+
+typedef struct notes_report {
+	char *path;
+	notes_formula *items;
+	size_t n;
+	size_t holds, fails, inconclusive, unchecked;
+	/* runs the checks refer to, freed with the report */
+	lesson_result **runs;
+	lesson **lessons;
+	size_t nruns;
+	lesson_action **actions; /* the claims the checks decided */
+	size_t nactions;
+} notes_report;
+
+typedef struct notes_opts {
+	unsigned long seed;
+	const char *context;      /* --context text, or NULL */
+	const char *context_path; /* its file, for messages */
+} notes_opts;
+
+/*
+ * Checks the Markdown text of path.  Fails only when the context itself is
+ * wrong (d located in the context file) or memory runs out; every formula
+ * that cannot be read or understood is in the report as unchecked.
+ */
+int notes_check(notes_report **out, const char *path, const char *text, size_t len,
+                const notes_opts *o, dv_diag *d);
+void notes_report_free(notes_report *r);
+
+/* The built-in context: scenes in the lesson header syntax. */
+extern const char notes_builtin_context[];
+
+#endif

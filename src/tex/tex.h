@@ -1,0 +1,111 @@
+/*
+ * tex: the LaTeX math that people write in notes, read into a tree.
+ *
+ * One reader serves `verify notes`: a tokenizer and a recursive-descent
+ * parser for the subset of LaTeX math that derivations use -- symbols with
+ * subscripts and superscripts in either order (x_{11}, \delta^{l+1}_{11},
+ * (\delta_j^{l+1})_{u,v}), \frac, \partial, \sum with its index, products
+ * written as juxtaposition, *, \cdot, \circ, \odot, calls (conv2(..., full),
+ * up, down, rot180, f, f'), \left( \right), matrices (bmatrix, pmatrix,
+ * matrix) and the alignment environments (aligned, align, array, cases,
+ * gathered, split) whose rows are separated by \\.  Text that is not math
+ * (\text{...}, Chinese annotations such as （卷积层）) is skipped.
+ *
+ * The tree says what was written, not what it means: whether `*` is a
+ * convolution, whether x_{11} is an entry of X, whether a superscript is a
+ * layer or a power, is decided later (notes/meaning.c), under a context.
+ *
+ * Ownership: tex_read hands out a block freed with tex_block_free.
+ */
+#ifndef DV_TEX_H
+#define DV_TEX_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/strbuf.h"
+
+typedef enum tex_kind {
+	TX_NUM,    /* text: the digits */
+	TX_SYM,    /* text: a letter, a word (net, TMP) or a Greek name (delta) */
+	TX_CALL,   /* text: the function; kids: the arguments; primes: f' */
+	TX_STR,    /* an option word: full, valid, same */
+	TX_FRAC,   /* kids[0] / kids[1] */
+	TX_PARTIAL, /* \partial kids[0] */
+	TX_ADD,    /* kids[0] + kids[1] */
+	TX_SUB,    /* kids[0] - kids[1] */
+	TX_NEG,    /* -kids[0] */
+	TX_MUL,    /* kids[0] op kids[1] */
+	TX_SUM,    /* \sum_{index} kids[0]; index in sub */
+	TX_GROUP,  /* ( kids[0] ) or { kids[0] }, so that (A)_{u,v} keeps A whole */
+	TX_MATRIX, /* kids: entries row by row, cols entries a row */
+	TX_CASES,  /* \left\{ ... \right.: a definition by cases, not read */
+	TX_LIST,   /* kids: a subscript's items, u,v */
+	TX_IN,     /* kids[0] \in kids[1], as in \sum_{i\in M_j} */
+} tex_kind;
+
+typedef enum tex_op {
+	TX_JUXT,  /* a b */
+	TX_STAR,  /* a * b: the notes' convolution, or a product */
+	TX_CDOT,  /* a \cdot b */
+	TX_CIRC,  /* a \circ b, a \odot b: the element-wise product */
+	TX_TIMES, /* a \times b */
+	TX_SLASH, /* a / b */
+} tex_op;
+
+typedef struct tex_node {
+	tex_kind kind;
+	tex_op op;
+	int line, column; /* of the node's first character in the file */
+	char *text;
+	struct tex_node *sub, *sup; /* _{...} and ^{...}, NULL if none */
+	int primes;                 /* ' after a symbol or a function name */
+	struct tex_node **kids;
+	size_t nkids;
+	size_t rows, cols; /* TX_MATRIX */
+} tex_node;
+
+/* One side of a chain of equations, where it starts in the file. */
+typedef struct tex_side {
+	tex_node *tree; /* NULL when the side could not be read */
+	int line, column;
+	char *latex; /* the side as written, white space collapsed */
+} tex_side;
+
+/*
+ * One equation or chain a = b = c.  A row of an aligned block that starts
+ * with '=' continues the chain of the row before it, so a derivation
+ * written over several rows is one chain whose sides keep their own lines.
+ */
+typedef struct tex_chain {
+	tex_side *sides;
+	size_t nsides;
+	int line, column;
+	/* why the chain could not be read (its position in line, column) */
+	dv_diag problem;
+} tex_chain;
+
+typedef struct tex_block {
+	tex_chain *chains;
+	size_t nchains;
+} tex_block;
+
+/* Most nodes one formula may have; more is refused with a position. */
+#define TEX_MAX_NODES 100000
+/* Deepest nesting of braces, parentheses and environments. */
+#define TEX_MAX_NESTING 100
+
+/*
+ * Reads the math src[0..len), which starts at (line, column) of its file.
+ * A formula that cannot be read becomes a chain with a problem, so that the
+ * caller can list it as not checked; only running out of memory fails.
+ */
+int tex_read(tex_block **out, const char *src, size_t len, int line, int column,
+             dv_diag *d);
+void tex_block_free(tex_block *b);
+void tex_node_free(tex_node *n);
+
+/* A tree as an S-expression, (mul juxt x k) style: for tests and debugging. */
+void tex_node_print(dv_strbuf *b, const tex_node *n);
+
+#endif
