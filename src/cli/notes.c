@@ -161,6 +161,8 @@ static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int co
 		}
 		if (f->reading != NULL)
 			dv_strbuf_printf(b, "    read %s\n", f->reading);
+		if (f->verdict == NOTES_HOLDS && f->reason != NULL)
+			dv_strbuf_printf(b, "    %s\n", f->reason);
 		if (f->verdict != NOTES_HOLDS) {
 			dv_strbuf cx;
 			char *s = NULL;
@@ -218,6 +220,7 @@ static char *render_json(const notes_report *r)
 		cJSON_AddStringToObject(o, "latex", f->latex);
 		cJSON_AddStringToObject(o, "verdict", notes_verdict_name(f->verdict));
 		cJSON_AddBoolToObject(o, "definition", f->definition);
+		cJSON_AddBoolToObject(o, "ambiguous", f->ambiguous);
 		add_string(o, "reading", f->reading);
 		add_string(o, "claim", f->claim);
 		dv_strbuf_init(&cx);

@@ -651,8 +651,10 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 		return DV_OK;
 	}
 	if (f->weight != NULL) {
-		/* what the products can grow to, before any is formed */
-		size_t work = 0;
+		/* what the products can grow to, before any is formed: each entry
+		 * of the result and each product counts at least once, so that a
+		 * huge matrix of zeros is refused as a huge matrix is */
+		size_t work = p->rows * p->cols;
 		for (size_t t = 0; t < p->nterms && work <= DV_MAX_SYMBOLIC_TERMS; t++) {
 			const dv_term *term = &p->terms[t];
 			size_t wa = term->a >= 0
@@ -663,14 +665,15 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 			                    : 1;
 			work += wa > DV_MAX_SYMBOLIC_TERMS / (wb ? wb : 1)
 			                ? DV_MAX_SYMBOLIC_TERMS + 1
-			                : wa * wb;
+			                : wa * wb > 0 ? wa * wb : 1;
 		}
 		if (work > DV_MAX_SYMBOLIC_TERMS) {
 			dv_mat_free(r);
 			return dv_fail(
 			        d, DV_E_LIMIT,
-			        "the symbolic result would have more than %zu terms "
-			        "(the limit); use numbers, or smaller sizes",
+			        "the symbolic result would take more than %zu terms "
+			        "(each entry and each product counts; the limit); use "
+			        "numbers, or smaller sizes",
 			        DV_MAX_SYMBOLIC_TERMS);
 		}
 	}

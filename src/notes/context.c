@@ -9,6 +9,9 @@
  * symbols are x.  δ is ∂E/∂net: E is linear in each layer's net through
  * its δ, as the lessons have it.
  *
+ * F is the convolution's result and d the kernel's size, as the notes name
+ * them (假设卷积结果为F, 大小为d*d).
+ *
  * A formula is read in every scene that has all of its symbols; it holds
  * if it holds in one of them, and the report names the scene.
  */
@@ -52,4 +55,10 @@ const char notes_builtin_context[] =
         "matrix delta_next = d like conv(net, K_next)\n"
         "define net_next = conv(x, K_next) + b_next\n"
         "define E = sum(delta_next .* net_next)\n"
-        "define delta = grad(E, net)\n";
+        "define delta = grad(E, net)\n"
+        "\n"
+        "scene convolution of an input X by a kernel K\n"
+        "matrix X = x 3x3\n"
+        "matrix K = k 2x2\n"
+        "define F = conv(X, K)\n"
+        "define d = rows(K)\n";

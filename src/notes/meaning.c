@@ -575,6 +575,12 @@ typedef struct resolver {
 	int star, cdot;
 	int uv; /* inside \sum_u \sum_v: (A)_{u,v} is A, entry by entry */
 	int free_uv; /* u, v are free in the whole equation: for every entry */
+	/* index notation, F_{u,v} = \sum_h K_{d-h} X_{u+h}: the indices' values */
+	int idx;
+	long val[26];
+	int bound[26];
+	size_t range[26]; /* how many values a summation index takes */
+	int eb, sb;       /* entries numbered from eb; sums start at sb */
 	int used_star, used_cdot, used_maps, used_delta, used_pool, used_juxt;
 	int shape_error; /* why: a size that does not fit (the formula fails) */
 	dv_diag why;
@@ -715,6 +721,70 @@ static int mangle(resolver *R, const tex_node *n, char *buf, size_t size)
 	return 0;
 }
 
+/* The value of a subscript such as u+h or d-j-1, under the bound indices;
+ * another letter is a number of the scene (d, the kernel's size). */
+static int index_value(resolver *R, const tex_node *n, long *v)
+{
+	long a, b;
+	if (n == NULL)
+		return -1;
+	switch (n->kind) {
+	case TX_NUM:
+		if (strlen(n->text) > 6 || strchr(n->text, '.') != NULL)
+			return -1;
+		*v = strtol(n->text, NULL, 10);
+		return 0;
+	case TX_SYM:
+		if (n->sub != NULL || n->sup != NULL)
+			return -1;
+		if (strlen(n->text) == 1 && islower((unsigned char)n->text[0]) &&
+		    R->bound[n->text[0] - 'a']) {
+			*v = R->val[n->text[0] - 'a'];
+			return 0;
+		}
+		if (scene_find(R->sc, n->text) != NULL) {
+			dv_node *tree = NULL;
+			dv_mat *m = NULL;
+			dv_diag d = {0};
+			double x = 0;
+			int ok = dv_parse(&tree, n->text, &d) == DV_OK &&
+			         lesson_eval(&m, tree, R->sc->r->shown, &d) == DV_OK &&
+			         dv_mat_is_double(m) && m->rows == 1 && m->cols == 1;
+			if (ok)
+				x = dv_mat_get(m, 0);
+			dv_node_free(tree);
+			dv_mat_free(m);
+			if (!ok || x != (double)(long)x || x < -1e6 || x > 1e6)
+				return -1;
+			*v = (long)x;
+			return 0;
+		}
+		return -1;
+	case TX_ADD:
+	case TX_SUB:
+		if (index_value(R, n->kids[0], &a) != 0 || index_value(R, n->kids[1], &b) != 0)
+			return -1;
+		*v = n->kind == TX_ADD ? a + b : a - b;
+		return 0;
+	case TX_NEG:
+		if (index_value(R, n->kids[0], &a) != 0)
+			return -1;
+		*v = -a;
+		return 0;
+	case TX_MUL:
+		if (n->op != TX_JUXT && n->op != TX_CDOT && n->op != TX_STAR)
+			return -1;
+		if (index_value(R, n->kids[0], &a) != 0 || index_value(R, n->kids[1], &b) != 0)
+			return -1;
+		*v = a * b;
+		return 0;
+	case TX_GROUP:
+		return index_value(R, n->kids[0], v);
+	default:
+		return -1;
+	}
+}
+
 static void put_entry(dv_strbuf *b, const char *m, size_t i, size_t j)
 {
 	dv_strbuf_printf(b, "entry(%s, %zu, %zu)", m, i, j);
@@ -725,6 +795,26 @@ static void put_entry(dv_strbuf *b, const char *m, size_t i, size_t j)
 static int resolve_sub(resolver *R, const tex_node *n, const char *inner, dv_strbuf *b)
 {
 	size_t i = 0, j = 0;
+	long a, c;
+	if (R->idx && n->sub != NULL && n->sub->kind == TX_LIST && n->sub->nkids == 2 &&
+	    index_value(R, n->sub->kids[0], &a) == 0 &&
+	    index_value(R, n->sub->kids[1], &c) == 0) {
+		/* an entry named by indices: numbered from eb in the notes */
+		size_t rows, cols;
+		long r1 = a + 1 - R->eb, c1 = c + 1 - R->eb;
+		if (shape_of(R, inner, n, &rows, &cols) != 0)
+			return -1;
+		if (r1 < 1 || c1 < 1 || (size_t)r1 > rows || (size_t)c1 > cols) {
+			char *s = latex_of(n);
+			unresolved(R, n, "%s is entry (%ld,%ld) of a %zux%zu matrix",
+			           s != NULL ? s : "?", a, c, rows, cols);
+			free(s);
+			R->shape_error = 1;
+			return -1;
+		}
+		put_entry(b, inner, (size_t)r1, (size_t)c1);
+		return 0;
+	}
 	switch (sub_kind(n->sub, &i, &j)) {
 	case SUB_NONE:
 	case SUB_MAP:
@@ -1108,6 +1198,34 @@ static int resolve_sum(resolver *R, const tex_node *n, dv_strbuf *b)
 
 	if (n->sub == NULL)
 		return unresolved(R, n, "a \\sum without its index%s", "");
+	if (R->idx && n->sub->kind == TX_SYM && strlen(n->sub->text) == 1 &&
+	    islower((unsigned char)n->sub->text[0]) &&
+	    R->range[n->sub->text[0] - 'a'] != 0 &&
+	    R->range[n->sub->text[0] - 'a'] != (size_t)-1) {
+		/* \sum_h over the values the index takes, one term each */
+		int l = n->sub->text[0] - 'a';
+		size_t count = R->range[l];
+		int was = R->bound[l];
+		long old = R->val[l];
+		R->bound[l] = 1;
+		dv_strbuf_puts(b, "(");
+		for (size_t t = 0; t < count; t++) {
+			R->val[l] = R->sb + (long)t;
+			if (t > 0)
+				dv_strbuf_puts(b, " + ");
+			dv_strbuf_puts(b, "(");
+			if (resolve(R, body, b) != 0) {
+				R->bound[l] = was;
+				R->val[l] = old;
+				return -1;
+			}
+			dv_strbuf_puts(b, ")");
+		}
+		dv_strbuf_puts(b, ")");
+		R->bound[l] = was;
+		R->val[l] = old;
+		return 0;
+	}
 	if (kind == SUB_MAP) {
 		/* over the feature maps: one map per layer here */
 		R->used_maps = 1;
@@ -1299,6 +1417,7 @@ typedef struct outcome {
 	notes_verdict verdict;
 	int star;         /* the reading of * it holds with */
 	int held_otherwise; /* fails as the notes define *, holds with star */
+	int ambiguous;      /* holds under one reading of unstated ranges only */
 	int degenerate;   /* one side is 0 in every entry: the scene is not the
 	                     formula's (E does not depend on the quantity there) */
 	int resolved;     /* both sides have a meaning in the scene */
@@ -1439,6 +1558,223 @@ static char *reading_text(const resolver *R, const scene *sc)
 	return s;
 }
 
+/* The letters of an index expression, as a bit set. */
+static unsigned letters_of(const tex_node *n)
+{
+	unsigned m = 0;
+	if (n == NULL)
+		return 0;
+	if (n->kind == TX_SYM && strlen(n->text) == 1 && islower((unsigned char)n->text[0]))
+		m |= 1u << (n->text[0] - 'a');
+	for (size_t i = 0; i < n->nkids; i++)
+		m |= letters_of(n->kids[i]);
+	return m;
+}
+
+/* How many values each index takes: the size, in that direction, of the
+ * smallest matrix it indexes. */
+static void scan_ranges(resolver *R, const tex_node *n)
+{
+	if (n == NULL)
+		return;
+	if ((n->kind == TX_SYM || n->kind == TX_GROUP) && n->sub != NULL &&
+	    n->sub->kind == TX_LIST && n->sub->nkids == 2) {
+		tex_node bare = *n;
+		resolver Q = *R;
+		char *t;
+		size_t rows, cols;
+		bare.sub = NULL;
+		Q.idx = 0;
+		dv_diag_clear(&Q.why);
+		if ((t = resolve_text(&Q, &bare)) != NULL && shape_of(&Q, t, n, &rows, &cols) == 0) {
+			for (int p = 0; p < 2; p++) {
+				unsigned m = letters_of(n->sub->kids[p]);
+				for (int l = 0; l < 26; l++)
+					if ((m & (1u << l)) && (p == 0 ? rows : cols) < R->range[l])
+						R->range[l] = p == 0 ? rows : cols;
+			}
+		}
+		free(t);
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		scan_ranges(R, n->kids[i]);
+	scan_ranges(R, n->sub);
+}
+
+/* n (with free indices fu, fv) for every value of them: a matrix literal. */
+static char *resolve_indexed(resolver *R, const tex_node *n, int fu, int fv, size_t rows,
+                             size_t cols)
+{
+	dv_strbuf b;
+	char *s = NULL;
+	dv_strbuf_init(&b);
+	dv_strbuf_puts(&b, "[");
+	R->bound[fu] = R->bound[fv] = 1;
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < cols; j++) {
+			R->val[fu] = (long)i + R->eb;
+			R->val[fv] = (long)j + R->eb;
+			if (i + j > 0)
+				dv_strbuf_puts(&b, j == 0 ? "; " : ", ");
+			dv_strbuf_puts(&b, "(");
+			if (resolve(R, n, &b) != 0) {
+				dv_strbuf_free(&b);
+				return NULL;
+			}
+			dv_strbuf_puts(&b, ")");
+		}
+	dv_strbuf_puts(&b, "]");
+	if (dv_strbuf_finish(&b, &s, NULL) != DV_OK)
+		return NULL;
+	return s;
+}
+
+static const char *star_name(int s);
+
+/*
+ * Index notation with ranges the notes leave unstated: lhs is M_{u,v}; each
+ * reading numbers entries from 1 or 0 and starts the sums at 0 or 1.  A
+ * formula that holds under some readings only is ambiguous, and fails: the
+ * report names the reading that makes it hold.
+ */
+static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
+                          const tex_node *rhs, int line, int column, outcome *o,
+                          dv_diag *d)
+{
+	const tex_node *top = lhs;
+	tex_node bare;
+	resolver R0 = {0};
+	char *m;
+	size_t rows, cols;
+	int fu, fv, rc;
+	char held[256] = "", failed[256] = "";
+	outcome first_fail = {0}, first_hold = {0};
+	int nhold = 0, nfail = 0, nbad = 0;
+
+	if ((top->kind != TX_SYM && top->kind != TX_GROUP) || top->sub == NULL ||
+	    top->sub->kind != TX_LIST || top->sub->nkids != 2 ||
+	    top->sub->kids[0]->kind != TX_SYM || top->sub->kids[1]->kind != TX_SYM ||
+	    strlen(top->sub->kids[0]->text) != 1 || strlen(top->sub->kids[1]->text) != 1)
+		return 1;
+	fu = top->sub->kids[0]->text[0] - 'a';
+	fv = top->sub->kids[1]->text[0] - 'a';
+	if (fu < 0 || fu >= 26 || fv < 0 || fv >= 26 || fu == fv)
+		return 1;
+	bare = *top;
+	bare.sub = NULL;
+	R0.sc = sc;
+	if ((m = resolve_text(&R0, &bare)) == NULL || shape_of(&R0, m, top, &rows, &cols) != 0) {
+		free(m);
+		return 1;
+	}
+	free(m);
+	for (int eb = 1; eb >= 0; eb--)
+		for (int sb = 0; sb <= 1; sb++)
+			for (int star = 0; star < NSTAR; star++) {
+				resolver R = {0};
+				char *l, *r, what[96];
+				outcome cur = {0};
+				R.sc = sc;
+				R.idx = 1;
+				R.eb = eb;
+				R.sb = sb;
+				R.star = star;
+				for (int k = 0; k < 26; k++)
+					R.range[k] = (size_t)-1;
+				scan_ranges(&R, rhs);
+				l = resolve_indexed(&R, lhs, fu, fv, rows, cols);
+				r = l != NULL ? resolve_indexed(&R, rhs, fu, fv, rows, cols) : NULL;
+				if (star > 0 && !R.used_star) {
+					free(l);
+					free(r);
+					continue;
+				}
+				snprintf(what, sizeof what, "entries numbered from %d, sums from %d%s%s", eb, sb,
+				         R.used_star ? ", * as " : "",
+				         R.used_star ? star_name(star) : "");
+				if (l == NULL || r == NULL) {
+					free(l);
+					free(r);
+					if (!R.shape_error && eb == 1 && sb == 0 && star == 0) {
+						o->why = R.why;
+						return 1;
+					}
+					nbad++;
+					continue; /* an entry out of range: not a reading */
+				}
+				rc = decide_claim(N, sc, l, r, line, column, &cur, d);
+				free(l);
+				free(r);
+				if (rc != DV_OK) {
+					outcome_clear(&cur);
+					outcome_clear(&first_fail);
+					outcome_clear(&first_hold);
+					return -1;
+				}
+				cur.resolved = 1;
+				cur.star = star;
+				if (cur.verdict == NOTES_HOLDS) {
+					if (nhold++ == 0) {
+						snprintf(held, sizeof held, "%s", what);
+						first_hold = cur;
+					} else {
+						outcome_clear(&cur);
+					}
+				} else {
+					if (nfail++ == 0) {
+						snprintf(failed, sizeof failed, "%s", what);
+						first_fail = cur;
+					} else {
+						outcome_clear(&cur);
+					}
+				}
+			}
+	if (nhold == 0 && nfail == 0)
+		return 1;
+	if (nhold > 0 && first_hold.star == STAR_CONV) {
+		/* holds as the notes define *: where the indices start is the
+		 * only choice, and the report says which */
+		*o = first_hold;
+		if (nfail > 0 || nbad > 0) {
+			char msg[640];
+			o->ambiguous = 1;
+			if (nfail > 0)
+				snprintf(msg, sizeof msg,
+				         "ambiguous: the notes do not say where the indices "
+				         "start; it holds only with %s, and fails with %s",
+				         held, failed);
+			else
+				snprintf(msg, sizeof msg,
+				         "ambiguous: the notes do not say where the indices "
+				         "start; it holds with %s, and every other start "
+				         "names entries outside the matrices",
+				         held);
+			o->reason = dup(msg);
+		}
+		o->reading = dup(held);
+		outcome_clear(&first_fail);
+		return 0;
+	}
+	if (nhold > 0) {
+		char msg[640];
+		*o = first_fail;
+		o->verdict = NOTES_FAILS;
+		o->held_otherwise = 1;
+		o->star = first_hold.star;
+		snprintf(msg, sizeof msg,
+		         "holds if * is read as %s (%s); fails with the notes' own * "
+		         "(convolution, the kernel rotated by 180°)",
+		         star_name(first_hold.star), held);
+		o->reason = dup(msg);
+		o->reading = dup(failed);
+		outcome_clear(&first_hold);
+		return 0;
+	}
+	*o = first_fail;
+	o->reading = dup(failed);
+	return 0;
+}
+
 /*
  * Decides lhs = rhs in scene sc, trying each reading of * and \cdot that
  * occurs.  The notes' own * (convolution) decides the verdict; another
@@ -1486,8 +1822,21 @@ static int decide_in(notes_run *N, scene *sc, const tex_node *lhs, const tex_nod
 						star = cdot = -1;
 						break;
 					}
+					if (star == 0 && cdot == 0 &&
+					    (strstr(R.why.message, "index notation") != NULL ||
+					     strstr(R.why.message, "have no \\sum") != NULL)) {
+						int got = decide_indexed(N, sc, strip(lhs), rhs, line,
+						                         column, o, d);
+						if (got < 0)
+							return DV_E_NOMEM;
+						if (got == 0) {
+							outcome_clear(&best);
+							return DV_OK;
+						}
+					}
 					if (star == 0 && cdot == 0) {
-						o->why = R.why;
+						if (o->why.code == DV_OK)
+							o->why = R.why;
 						o->verdict = NOTES_UNCHECKED;
 						outcome_clear(&best);
 						return DV_OK;
@@ -1852,7 +2201,7 @@ static int rewrite_stars(tex_node **slot, int star)
 
 static int repair_holds(const outcome *o, repair *rep, int which)
 {
-	if (o->verdict == NOTES_HOLDS && o->reason == NULL) {
+	if (o->verdict == NOTES_HOLDS) {
 		snprintf(rep->what, sizeof rep->what, "%s", repair_names[which]);
 		return 1;
 	}
@@ -2092,7 +2441,7 @@ static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs
 			outcome_clear(&o);
 			continue;
 		}
-		if (o.verdict == NOTES_HOLDS && o.reason == NULL) {
+		if (o.verdict == NOTES_HOLDS) {
 			outcome_clear(&first);
 			first = o;
 			first_scene = sc;
@@ -2158,8 +2507,7 @@ static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs
 	}
 	*resolved = 1;
 	f->verdict = first.verdict;
-	if (f->verdict == NOTES_HOLDS && first.reason != NULL)
-		f->verdict = NOTES_FAILS;
+	f->ambiguous = first.ambiguous;
 	f->scene = dup(first_scene->title);
 	f->reading = first.reading;
 	f->claim = first.claim;

@@ -66,6 +66,8 @@ typedef struct notes_formula {
 	char *latex;       /* the step as written: "lhs = rhs" */
 	notes_verdict verdict;
 	int definition;    /* a definition of the notes (unchecked) */
+	int ambiguous;     /* holds under one reading of what the notes leave
+	                      unstated (reason says which) */
 	char *scene;       /* the context's layer it was read in */
 	char *reading;     /* how it was read, where there was a choice */
 	char *claim;       /* what was decided, in verify's expression language */

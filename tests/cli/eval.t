@@ -147,3 +147,13 @@ $ verify eval 'conv(X,K,full)' --let X='[1 2;3 4]' --let K='[1]'
 !   conv(X,K,full)
 !            ^
 ? 2
+
+$ verify eval 'entry([1 2;3 4], 3, 1)'
+! expression:1:1: error: entry: entry (3,1) of a 2x2 matrix
+!   entry([1 2;3 4], 3, 1)
+!   ^
+? 2
+
+$ verify eval 'entry([1 2;3 4], 2, 1)'
+> 3
+? 0

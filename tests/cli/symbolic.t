@@ -145,3 +145,16 @@ $ verify eval 'X' --let X='sym(2,2,"x1")'
 !   sym(2,2,"x1")
 !   ^
 ? 2
+
+# A huge matrix of zeros is refused as a huge matrix is (the fuzzer's
+# timeout: pad(D, 998) then a convolution over it, 16 M products of zeros).
+$ verify eval --symbolic "conv(pad(D, 998), K')" --let D='[1 2;3 4]' --let K='[1 2;3 4]'
+! expression:1:6: error: pad: the symbolic result would take more than 262144 terms (each entry and each product counts; the limit); use numbers, or smaller sizes
+!   conv(pad(D, 998), K')
+!        ^
+? 2
+
+# entry(A, i, j): one entry, through the same plan on symbols and numbers.
+$ verify eval --symbolic 'entry(conv(X,K), 1, 2)' --let X='[1 2 3;4 5 6;7 8 9]' --let K='[1 2;3 4]'
+> x₁₂k₂₂ + x₁₃k₂₁ + x₂₂k₁₂ + x₂₃k₁₁
+? 0
