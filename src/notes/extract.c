@@ -27,14 +27,23 @@ typedef struct walk {
 	size_t fence_start, fence_end;
 	int fence_have;
 	int nomem;
+	size_t pos_offset; /* the last position computed, to go on from */
+	int pos_line, pos_column;
+	size_t cap;
 } walk;
 
-/* 1-based line and column (in characters) of offset. */
-static void position(const char *text, size_t offset, int *line, int *column)
+/* 1-based line and column (in characters) of offset, counted on from the
+ * last offset asked for (spans come in the file's order). */
+static void position(walk *w, size_t offset, int *line, int *column)
 {
-	int l = 1, c = 1;
-	for (size_t i = 0; i < offset; i++) {
-		unsigned char ch = (unsigned char)text[i];
+	size_t i = w->pos_offset;
+	int l = w->pos_line, c = w->pos_column;
+	if (offset < i || l == 0) {
+		i = 0;
+		l = c = 1;
+	}
+	for (; i < offset; i++) {
+		unsigned char ch = (unsigned char)w->text[i];
 		if (ch == '\n') {
 			l++;
 			c = 1;
@@ -42,24 +51,32 @@ static void position(const char *text, size_t offset, int *line, int *column)
 			c++;
 		}
 	}
+	w->pos_offset = offset;
+	w->pos_line = l;
+	w->pos_column = c;
 	*line = l;
 	*column = c;
 }
 
 static int push_math(walk *w, size_t start, size_t end, int display)
 {
-	notes_math *m = realloc(w->out->math, (w->out->nmath + 1) * sizeof *m);
-	if (m == NULL) {
-		w->nomem = 1;
-		return -1;
+	notes_math *m;
+	if (w->out->nmath == w->cap) {
+		size_t cap = w->cap == 0 ? 64 : w->cap * 2;
+		m = realloc(w->out->math, cap * sizeof *m);
+		if (m == NULL) {
+			w->nomem = 1;
+			return -1;
+		}
+		w->out->math = m;
+		w->cap = cap;
 	}
-	w->out->math = m;
-	m = &m[w->out->nmath++];
+	m = &w->out->math[w->out->nmath++];
 	memset(m, 0, sizeof *m);
 	m->start = start;
 	m->end = end;
 	m->display = display;
-	position(w->text, start, &m->line, &m->column);
+	position(w, start, &m->line, &m->column);
 	return 0;
 }
 
@@ -130,7 +147,7 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 		f->end = w->fence_end;
 		{
 			int column;
-			position(w->text, f->start, &f->line, &column);
+			position(w, f->start, &f->line, &column);
 		}
 	}
 	return 0;

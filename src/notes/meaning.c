@@ -25,6 +25,10 @@
 /* Most formulas (chain steps) one file may have checked; the rest are listed
  * as not checked, so that a huge file still ends. */
 #define NOTES_MAX_FORMULAS 2000
+/* The repair search: formulas up to this many parts, and this many edits
+ * tried in one formula. */
+#define NOTES_MAX_REPAIR_NODES 4000
+#define NOTES_MAX_REPAIRS 64
 
 /* ---- scenes --------------------------------------------------------------- */
 
@@ -59,6 +63,7 @@ typedef struct notes_run {
 	size_t nscenes;
 	unsigned long seed;
 	size_t checks; /* formulas decided so far */
+	size_t items_cap;
 	int nomem;
 } notes_run;
 
@@ -350,7 +355,7 @@ static int keep_or_undo(notes_run *N, scene *sc, scene *saved, lesson *l, lesson
 static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *path)
 {
 	const char *p = text;
-	int line = 0;
+	int line = 0, first = 1;
 	while (*p != '\0') {
 		const char *e = strchr(p, '\n');
 		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
@@ -365,7 +370,7 @@ static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *p
 			l[n - 1] = '\0';
 		if (*s == '\0' || *s == '#') {
 			free(l);
-		} else if (strncmp(s, "scene ", 6) == 0 || N->nscenes == 0) {
+		} else if (strncmp(s, "scene ", 6) == 0 || first) {
 			scene *sc = realloc(N->scenes, (N->nscenes + 1) * sizeof *sc);
 			if (sc == NULL) {
 				free(l);
@@ -374,7 +379,8 @@ static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *p
 			N->scenes = sc;
 			sc = &sc[N->nscenes++];
 			memset(sc, 0, sizeof *sc);
-			sc->title = dup(strncmp(s, "scene ", 6) == 0 ? s + 6 : "the context");
+			first = 0;
+			sc->title = dup(strncmp(s, "scene ", 6) == 0 ? s + 6 : "the file's context");
 			if (sc->title == NULL) {
 				free(l);
 				return dv_fail(d, DV_E_NOMEM, "out of memory");
@@ -1342,10 +1348,10 @@ static int resolve(resolver *R, const tex_node *n, dv_strbuf *b)
 		return unresolved_latex(R, n, "%s outside a fraction");
 	case TX_ADD:
 	case TX_SUB:
-		dv_strbuf_puts(b, "(");
+		/* a + b + c stays flat: + and - group from the left */
 		if (resolve(R, n->kids[0], b) != 0)
 			return -1;
-		dv_strbuf_puts(b, n->kind == TX_ADD ? ") + (" : ") - (");
+		dv_strbuf_puts(b, n->kind == TX_ADD ? " + (" : " - (");
 		if (resolve(R, n->kids[1], b) != 0)
 			return -1;
 		dv_strbuf_puts(b, ")");
@@ -1536,7 +1542,7 @@ static char *reading_text(const resolver *R, const scene *sc)
 	dv_strbuf b;
 	char *s = NULL;
 	dv_strbuf_init(&b);
-	dv_strbuf_printf(&b, "in a %s", sc->title);
+	dv_strbuf_printf(&b, "in %s", sc->title);
 	if (R->used_star)
 		dv_strbuf_printf(&b, "; * between matrices as %s", star_name(R->star));
 	if (R->used_cdot)
@@ -2032,6 +2038,28 @@ static const char *repair_names[NREPAIRS] = {
         "the derivative ∂E/∂ in place of the quantity",
 };
 
+/* Whether repair `which` would change node n (without changing it). */
+static int edit_applies(const tex_node *n, int which, const scene *sc)
+{
+	switch (which) {
+	case REP_ROT_KERNEL:
+		return is_kernel(sc, n);
+	case REP_CONV_XCORR:
+		return (n->kind == TX_CALL &&
+		        (strcmp(n->text, "conv2") == 0 || strcmp(n->text, "conv") == 0 ||
+		         strcmp(n->text, "xcorr") == 0)) ||
+		       (n->kind == TX_MUL && n->op == TX_STAR);
+	case REP_MODE:
+		return n->kind == TX_STR;
+	case REP_TRANSPOSE:
+		return (n->kind == TX_CALL && strcmp(n->text, "transpose") == 0) ||
+		       ((n->kind == TX_SYM || n->kind == TX_GROUP) && n->sup != NULL &&
+		        n->sup->kind == TX_SYM && strcmp(n->sup->text, "T") == 0);
+	default:
+		return 0;
+	}
+}
+
 static int edit_at(tex_node **slot, int which, const scene *sc)
 {
 	tex_node *n = *slot, *w;
@@ -2239,19 +2267,26 @@ static int search_repairs(notes_run *N, scene *sc, const tex_node *lhs,
                           const tex_node *rhs, int line, int column, repair *rep,
                           dv_diag *d)
 {
-	size_t nodes = count_nodes(rhs);
+	size_t nodes = count_nodes(rhs), tried = 0;
 	int rc;
 
 	memset(rep, 0, sizeof *rep);
+	if (nodes > NOTES_MAX_REPAIR_NODES)
+		return DV_OK; /* too large a formula to search */
 	for (int which = 0; which < NREPAIRS; which++) {
 		size_t tries = which <= REP_TRANSPOSE ? nodes : 1;
 		for (size_t k = 0; k < tries; k++) {
 			tex_node *l = NULL, *r = NULL;
 			outcome o = {0};
 			if (which <= REP_TRANSPOSE) {
-				size_t idx = k;
-				tex_node **slot;
+				size_t idx = k, probe = k;
+				tex_node *orig = (tex_node *)rhs, **slot;
 				int e;
+				slot = nth_slot(&orig, &probe);
+				if (slot == NULL || !edit_applies(*slot, which, sc))
+					continue;
+				if (++tried > NOTES_MAX_REPAIRS)
+					return DV_OK;
 				if ((r = node_copy(rhs)) == NULL)
 					return dv_fail(d, DV_E_NOMEM, "out of memory");
 				slot = nth_slot(&r, &idx);
@@ -2333,11 +2368,15 @@ static int search_repairs(notes_run *N, scene *sc, const tex_node *lhs,
 static notes_formula *add_formula(notes_run *N, int line, int column, const char *latex)
 {
 	notes_report *rep = N->rep;
-	notes_formula *f = realloc(rep->items, (rep->n + 1) * sizeof *f);
-	if (f == NULL)
-		return NULL;
-	rep->items = f;
-	f = &f[rep->n++];
+	notes_formula *f;
+	if (rep->n == N->items_cap) {
+		size_t cap = N->items_cap == 0 ? 64 : N->items_cap * 2;
+		if ((f = realloc(rep->items, cap * sizeof *f)) == NULL)
+			return NULL;
+		rep->items = f;
+		N->items_cap = cap;
+	}
+	f = &rep->items[rep->n++];
 	memset(f, 0, sizeof *f);
 	f->line = line;
 	f->column = column;
@@ -2777,6 +2816,14 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 	}
 	if (ch->nsides < 2)
 		return DV_OK; /* a symbol named in the prose, not a formula */
+	if (N->checks >= NOTES_MAX_FORMULAS) {
+		f = add_formula(N, ch->sides[0].line, ch->sides[0].column, ch->sides[0].latex);
+		if (f == NULL ||
+		    (f->reason = dup("the file has more than 2000 formulas; the rest are "
+		                     "not checked")) == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		return DV_OK;
+	}
 	/* a definition: NAME = [symbols], or NAME = expression for a new NAME */
 	if (defined_name(ch->sides[0].tree, name, sizeof name)) {
 		const tex_node *rhs = strip(ch->sides[1].tree);
@@ -2865,7 +2912,8 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 				f = add_formula(N, r->line, r->column, r->latex);
 				if (f == NULL)
 					return dv_fail(d, DV_E_NOMEM, "out of memory");
-				f->reason = dup("not checked: the file has more than 2000 formulas");
+				f->reason = dup("the file has more than 2000 formulas; the rest are "
+				                "not checked");
 				if (f->reason == NULL)
 					return dv_fail(d, DV_E_NOMEM, "out of memory");
 				continue;
@@ -2962,43 +3010,25 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	N.seed = o->seed;
-	rc = read_scenes(&N, o->context != NULL ? o->context : notes_builtin_context, d,
-	                 o->context_path != NULL ? o->context_path : "context");
-	if (rc == DV_OK)
-		rc = notes_extract(&src, text, len, d);
-	/* a ```verify block adds its lines to every scene */
+	rc = notes_extract(&src, text, len, d);
+	/* a ```verify block is the file's own context: its scenes come first */
 	for (size_t i = 0; rc == DV_OK && i < src.nfences; i++) {
-		const char *p = text + src.fences[i].start, *end = text + src.fences[i].end;
-		int line = src.fences[i].line;
-		while (rc == DV_OK && p < end) {
-			const char *e = memchr(p, '\n', (size_t)(end - p));
-			size_t n = e != NULL ? (size_t)(e - p) : (size_t)(end - p);
-			char *l = dup_n(p, n);
-			char *s = l;
-			if (l == NULL) {
-				rc = dv_fail(d, DV_E_NOMEM, "out of memory");
-				break;
-			}
-			while (*s == ' ' || *s == '\t')
-				s++;
-			if (*s != '\0' && *s != '#') {
-				for (size_t k = 0; k < N.nscenes; k++) {
-					if (scene_set(&N.scenes[k], s, 1) != 0) {
-						rc = dv_fail_at(d, DV_E_SYNTAX, line, (int)(s - l) + 1,
-						                "%s: expected 'matrix NAME = LETTER RxC', "
-						                "'scalar NAME' or 'define NAME = EXPR' in "
-						                "the verify block",
-						                path);
-						break;
-					}
-					scene_changed(&N.scenes[k]);
-				}
-			}
-			free(l);
-			line++;
-			p += n + 1;
+		char *block = dup_n(text + src.fences[i].start,
+		                    src.fences[i].end - src.fences[i].start);
+		if (block == NULL) {
+			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+			break;
 		}
+		rc = read_scenes(&N, block, d, path);
+		if (rc != DV_OK)
+			dv_diag_locate(d, src.fences[i].line, 1);
+		else if (d->line > 0)
+			d->line += src.fences[i].line - 1;
+		free(block);
 	}
+	if (rc == DV_OK)
+		rc = read_scenes(&N, o->context != NULL ? o->context : notes_builtin_context, d,
+		                 o->context_path != NULL ? o->context_path : "context");
 	/* a scene whose header does not run is left out; if none runs, the
 	 * context is wrong */
 	if (rc == DV_OK) {

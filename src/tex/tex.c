@@ -327,7 +327,8 @@ static int enter(reader *r)
 	if (r->depth >= TEX_MAX_NESTING) {
 		if (r->err.code == DV_OK)
 			dv_fail_at(&r->err, DV_E_LIMIT, r->tok.line, r->tok.column,
-			           "the formula nests more than %d levels deep",
+			           "the formula nests deeper than verify reads (%d levels of "
+			           "parentheses, braces, fractions and operators)",
 			           TEX_MAX_NESTING);
 		return -1;
 	}
@@ -1301,7 +1302,8 @@ static int parse_statements(reader *r, tex_block *b, const char *env)
 						return -1;
 					dv_fail_at(&b->chains[b->nchains - 1].problem, DV_E_LIMIT,
 					           save.line, save.column,
-					           "environments nest more than %d deep",
+					           "environments nest deeper than verify reads (%d "
+					           "levels)",
 					           TEX_MAX_NESTING);
 					return 0;
 				}

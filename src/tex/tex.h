@@ -92,8 +92,9 @@ typedef struct tex_block {
 
 /* Most nodes one formula may have; more is refused with a position. */
 #define TEX_MAX_NODES 100000
-/* Deepest nesting of braces, parentheses and environments. */
-#define TEX_MAX_NESTING 100
+/* Deepest nesting the reader follows: each parenthesis, brace, fraction or
+ * environment takes two or three levels. */
+#define TEX_MAX_NESTING 300
 
 /*
  * Reads the math src[0..len), which starts at (line, column) of its file.

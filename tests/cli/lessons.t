@@ -300,7 +300,7 @@ $ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LES
 ? 0
 
 # The man page names every command and option that --help names.
-$ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval exercise check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
+$ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval notes exercise check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
 > checked
 ? 0
 

@@ -1,0 +1,99 @@
+# verify notes: a derivation in Markdown with LaTeX, formula by formula.
+# The whole reports of tests/notes/*.md are pinned in tests/golden/notes;
+# these cases are the mutations, bad input and the command line.
+
+# Mutated copies of the corrected notes are each caught at their line.
+# A term dropped from the forward table:
+$ sed '128s/+x_{22}k_{11}//' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - | grep -A3 '^<stdin>:128:'
+> <stdin>:128: ✗ a_{11} = x_{11}k_{22}+x_{12}k_{21} +x_{21} k_{12}
+>     read in a convolution layer l
+>     fails at (1,1): x₁₁k₂₂ + x₁₂k₂₁ + x₂₁k₁₂ + x₂₂k₁₁ ≠ x₁₁k₂₂ + x₁₂k₂₁ + x₂₁k₁₂
+>     no standard repair makes it hold
+? 0
+
+# k22 swapped for k21:
+$ sed '129s/x_{12}k_{22}/x_{12}k_{21}/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - | grep -A2 '^<stdin>:129:'
+> <stdin>:129: ✗ a_{12} = x_{12}k_{21}+x_{13}k_{21} +x_{22} k_{12}+x_{23}k_{11}
+>     read in a convolution layer l
+>     fails at (1,1): x₁₂k₂₂ + x₁₃k₂₁ + x₂₂k₁₂ + x₂₃k₁₁ ≠ x₁₂k₂₁ + x₁₃k₂₁ + x₂₂k₁₂ + x₂₃k₁₁
+? 0
+
+# 'full' changed to 'valid', and the repair found:
+$ sed '189s/,full)/,valid)/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - | grep -A3 '^<stdin>:189:'
+> <stdin>:189: ✗ \frac {\partial E} {\partial net_i^l } = f'(net_i^l) \circ \sum_j conv2( …
+>     read in a pooling layer l, convolution layer l+1; one feature map per layer
+>     fails at (1,1): δ₁₁k₂₂f′(n₁₁) ≠ δ₁₁k₁₁f′(n₁₁) + δ₁₂k₁₂f′(n₁₁) + δ₂₁k₂₁f′(n₁₁) + δ₂₂k₂₂f′(n₁₁)
+>     holds with 'full' and 'valid' exchanged: \frac{\partial E}{\partial net_{i}^{l}} = f'(net_{i}^{l}) \circ \sum_{j} conv2(\delta_{j}^{l + 1}, rot180(K_{i,j}^{l + 1}), full)
+? 0
+
+# A transpose in place of rot180:
+$ sed '189s/rot180(K_{i,j}^{l+1})/(K_{i,j}^{l+1})^T/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - | grep -A3 '^<stdin>:189:' | tail -1
+>     holds with a transpose replaced by rot180: \frac{\partial E}{\partial net_{i}^{l}} = f'(net_{i}^{l}) \circ \sum_{j} conv2(\delta_{j}^{l + 1}, rot180(\left(K_{i,j}^{l + 1}\right)), full)
+? 0
+
+# The 1/n² of mean pooling dropped:
+$ sed '24s/\\frac{1}{4} //' "$TESTS/notes/mean-pooling-in-my-letters.md" | verify notes - | grep -A3 '^<stdin>:24:'
+> <stdin>:24: ✗ \frac{\partial E}{\partial N} = up(\delta^{l+1}) \circ f'(N)
+>     read in the file's context; up and down over 2x2 blocks
+>     fails at (1,1): (1/4)δ₁₁f′(n₁₁) ≠ δ₁₁f′(n₁₁)
+>     holds with the factor 1/n² of mean pooling: \frac{\partial E}{\partial N} = \frac{1}{4} \left(up(\delta^{l + 1}) \circ f'(N)\right)
+? 0
+
+# The exit status: 1 when a formula fails.
+$ sed '129s/x_{12}k_{22}/x_{12}k_{21}/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - >/dev/null
+? 1
+
+# JSON: one object per formula, the line it starts on.
+$ verify notes "$TESTS/notes/cnn-backprop-notes.md" --format json | grep -c '"verdict":	"fails"'
+> 5
+? 0
+
+# Bad input is not checked with a position, never a crash.
+$ printf '$$ a_{11 = x_{11} $$\n' | verify notes -
+> <stdin>:1: – 
+>     not checked: 1:10: expected '}', found '='
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
+
+$ printf 'text\n$$\na = b\n' | verify notes -
+> <stdin>:2: – $$
+>     not checked: 2:1: this $$ is never closed
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
+
+$ printf '$$ a_{11} = %s x_{11} %s $$\n' "$(printf '(%.0s' $(seq 300))" "$(printf ')%.0s' $(seq 300))" | verify notes - | tail -2
+>     not checked: 1:113: the formula nests deeper than verify reads (300 levels of parentheses, braces, fractions and operators)
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
+
+$ head -c 30000 /bin/sh | verify notes - | tail -1 | grep -c 'formulas:'
+> 1
+? 0
+
+# A formula of 10,000 terms: read, and refused by the expression language's
+# depth limit, with the reason.
+$ { printf '```verify\nmatrix X = x 3x3\nmatrix K = k 2x2\ndefine P = conv(X, K)\n```\n\n$$\n'; printf 'P_{11} = x_{11}k_{22}'; for i in $(seq 10000); do printf ' + x_{11}k_{22}'; done; echo; echo '$$'; } | verify notes - | tail -2
+>     not checked: the expression is more than 1000 operations deep (the limit); split a long sum with sum() or a matrix
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
+
+# The command line.
+$ verify notes /nonexistent.md
+! verify: error: /nonexistent.md: No such file or directory
+? 2
+
+$ verify notes
+! verify: error: notes needs a Markdown file (or - for standard input)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify notes a.md --format tap
+! verify: error: unknown format 'tap' for notes (text or json)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ f=$(mktemp); printf 'scene mine\nmatrix X = 3x3\n' > "$f"; verify notes "$TESTS/notes/cnn-backprop-notes.md" --context "$f" 2>&1 | sed "s|$f|CONTEXT|"; rm -f "$f"
+> CONTEXT:2:1: error: expected 'matrix NAME = LETTER RxC', 'scalar NAME' or 'define NAME = EXPR'
+>   matrix X = 3x3
+>   ^
+? 0
