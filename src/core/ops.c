@@ -13,6 +13,13 @@ int dv_op_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
 	if (b != NULL && a->field != b->field) {
 		const dv_mat **lower = dv_mat_is_double(a) ? &a : &b;
 		const dv_field *to = dv_mat_is_double(a) ? b->field : a->field;
+		/* numbers become symbols entry by entry: within the symbolic budget,
+		 * counted before the conversion, not after it */
+		if (to->weight != NULL &&
+		    (dv_mat_len(*lower) > DV_MAX_SYMBOLIC_TERMS ||
+		     p->rows * p->cols > DV_MAX_SYMBOLIC_TERMS ||
+		     p->nterms > DV_MAX_SYMBOLIC_TERMS))
+			return dv_plan_too_symbolic(d);
 		if ((rc = dv_mat_convert(&promoted, *lower, to, d)) != DV_OK)
 			return rc;
 		*lower = promoted;

@@ -278,6 +278,15 @@ int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_
 	return DV_OK;
 }
 
+int dv_plan_too_symbolic(dv_diag *d)
+{
+	return dv_fail(d, DV_E_LIMIT,
+	               "the symbolic result would take more than %zu terms (each entry "
+	               "and each product counts; the limit); use numbers, or smaller "
+	               "sizes",
+	               DV_MAX_SYMBOLIC_TERMS);
+}
+
 int dv_plan_entry(dv_plan **out, size_t rows, size_t cols, size_t i, size_t j,
                   dv_diag *d)
 {
@@ -669,12 +678,7 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 		}
 		if (work > DV_MAX_SYMBOLIC_TERMS) {
 			dv_mat_free(r);
-			return dv_fail(
-			        d, DV_E_LIMIT,
-			        "the symbolic result would take more than %zu terms "
-			        "(each entry and each product counts; the limit); use "
-			        "numbers, or smaller sizes",
-			        DV_MAX_SYMBOLIC_TERMS);
+			return dv_plan_too_symbolic(d);
 		}
 	}
 	for (size_t o = 0; o < p->rows * p->cols; o++) {

@@ -30,6 +30,9 @@
  */
 #define DV_MAX_SYMBOLIC_TERMS ((size_t)1 << 18)
 
+/* The error of a symbolic run past DV_MAX_SYMBOLIC_TERMS (returns DV_E_LIMIT). */
+int dv_plan_too_symbolic(dv_diag *d);
+
 /* Largest plan built: 16 Mi terms (about 200 MB). */
 #define DV_MAX_TERMS ((size_t)1 << 24)
 #define DV_PLAN_MAX_COEFS 8

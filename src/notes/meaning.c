@@ -138,7 +138,7 @@ static int parse_line(scene_line *l, const char *text)
 		if (sscanf(text + n, " = %15[A-Za-z]", letter) == 1)
 			snprintf(l->letter, sizeof l->letter, "%s", letter);
 		else
-			snprintf(l->letter, sizeof l->letter, "%s", name);
+			snprintf(l->letter, sizeof l->letter, "%.15s", name);
 		l->var = 1;
 		l->rows = l->cols = 1;
 	} else if (strcmp(kw, "define") != 0) {
@@ -1937,7 +1937,7 @@ static tex_node *make(tex_kind kind, const char *text, tex_node *a, tex_node *b,
                       const tex_node *at)
 {
 	tex_node *n = calloc(1, sizeof *n);
-	size_t k = (a != NULL) + (b != NULL);
+	size_t k = (size_t)(a != NULL) + (size_t)(b != NULL);
 	if (n == NULL || (text != NULL && (n->text = dup(text)) == NULL) ||
 	    (k > 0 && (n->kids = calloc(k, sizeof *n->kids)) == NULL)) {
 		if (n != NULL)
@@ -2852,9 +2852,9 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 					    strcmp(other, name) == 0 &&
 					    !symbol_matrix(strip(later->sides[1].tree), l2, sizeof l2)) {
 						int used = 0;
-						dv_diag why = {0};
+						dv_diag ahead = {0};
 						if ((rc = apply_definition(N, name, later->sides[1].tree,
-						                           &used, &why, d)) != DV_OK)
+						                           &used, &ahead, d)) != DV_OK)
 							return rc;
 						found = 1;
 						break;

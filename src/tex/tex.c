@@ -202,12 +202,6 @@ static int is_cmd(const reader *r, const char *name)
 	       memcmp(r->tok.start, name, r->tok.len) == 0;
 }
 
-static int is_word(const reader *r, const char *w)
-{
-	return r->tok.kind == K_WORD && r->tok.len == strlen(w) &&
-	       memcmp(r->tok.start, w, r->tok.len) == 0;
-}
-
 static void describe(const reader *r, char *buf, size_t size)
 {
 	switch (r->tok.kind) {
@@ -1248,6 +1242,13 @@ static int parse_statements(reader *r, tex_block *b, const char *env)
 			return 0;
 		}
 		if (is_cmd(r, "end")) {
+			if (env == NULL && broken) {
+				/* the end of the environment a broken chain was in */
+				char name[32];
+				if (env_name(r, name, sizeof name) != 0)
+					dv_diag_clear(&r->err);
+				continue;
+			}
 			if (env == NULL) {
 				if (chain_new(r, b, r->tok.line, r->tok.column) != 0)
 					return -1;

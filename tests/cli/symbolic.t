@@ -158,3 +158,12 @@ $ verify eval --symbolic "conv(pad(D, 998), K')" --let D='[1 2;3 4]' --let K='[1
 $ verify eval --symbolic 'entry(conv(X,K), 1, 2)' --let X='[1 2 3;4 5 6;7 8 9]' --let K='[1 2;3 4]'
 > x₁₂k₂₂ + x₁₃k₂₁ + x₂₂k₁₂ + x₂₃k₁₁
 ? 0
+
+# Numbers become symbols only within the same budget, counted before the
+# conversion (the fuzzer's second timeout: 912,025 random numbers added to a
+# symbol).
+$ verify eval --symbolic 'rand(955) + sum(X)' --let X='[1 2]'
+! expression:1:11: error: '+': the symbolic result would take more than 262144 terms (each entry and each product counts; the limit); use numbers, or smaller sizes
+!   rand(955) + sum(X)
+!             ^
+? 2

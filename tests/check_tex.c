@@ -1,0 +1,148 @@
+/* Tests of the LaTeX reader: what the notes write, read into the tree the
+ * meaning pass expects, with positions; and what it cannot read, refused
+ * with the place and the token. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "core/strbuf.h"
+#include "tex/tex.h"
+
+/* The S-expressions of a formula's sides, "|" between sides, ";" between
+ * chains; a chain that could not be read is "!line:col: message". */
+static char *read_all(const char *src)
+{
+	tex_block *b = NULL;
+	dv_diag d = {0};
+	dv_strbuf s;
+	char *out = NULL;
+
+	ck_assert_int_eq(tex_read(&b, src, strlen(src), 1, 1, &d), DV_OK);
+	dv_strbuf_init(&s);
+	for (size_t i = 0; i < b->nchains; i++) {
+		const tex_chain *c = &b->chains[i];
+		if (i > 0)
+			dv_strbuf_puts(&s, "; ");
+		if (c->problem.code != DV_OK) {
+			dv_strbuf_printf(&s, "!%d:%d: %s", c->problem.line, c->problem.column,
+			                 c->problem.message);
+			continue;
+		}
+		for (size_t j = 0; j < c->nsides; j++) {
+			if (j > 0)
+				dv_strbuf_puts(&s, " | ");
+			tex_node_print(&s, c->sides[j].tree);
+		}
+	}
+	ck_assert_int_eq(dv_strbuf_finish(&s, &out, &d), DV_OK);
+	tex_block_free(b);
+	return out;
+}
+
+#define ck_reads(src, want)                                                              \
+	do {                                                                             \
+		char *got_ = read_all(src);                                              \
+		ck_assert_msg(strcmp(got_, want) == 0, "%s\n  read: %s\n  want: %s",     \
+		              src, got_, want);                                          \
+		free(got_);                                                              \
+	} while (0)
+
+START_TEST(test_subscripts_and_superscripts_in_either_order)
+{
+	ck_reads("\\delta^{l+1}_{11}", "(sym delta _11 ^(add l 1))");
+	ck_reads("\\delta_{11}^{l+1}", "(sym delta _11 ^(add l 1))");
+	ck_reads("(\\delta_j^{l+1})_{u,v}", "(group (sym delta _j ^(add l 1)) _(list u v))");
+	ck_reads("K_{i,j}^l", "(sym K _(list i j) ^l)");
+	ck_reads("x_{1,1}", "(sym x _(list 1 1))");
+	/* x_11 is x_1 followed by 1, as TeX reads it */
+	ck_reads("x_11", "(juxt (sym x _1) 1)");
+}
+END_TEST
+
+START_TEST(test_products_fractions_sums_and_calls)
+{
+	ck_reads("x_{11}k_{22}+x_{12}k_{21}",
+	         "(add (juxt (sym x _11) (sym k _22)) (juxt (sym x _12) (sym k _21)))");
+	ck_reads("\\frac{\\partial E}{\\partial x_{11}}",
+	         "(frac (group (partial E)) (group (partial (sym x _11))))");
+	ck_reads("\\sum_u \\sum_v (\\delta)_{u,v}",
+	         "(sum (sum (group delta _(list u v)) _v) _u)");
+	ck_reads("\\sum_{i\\in M_j^l} K * X + b",
+	         "(add (sum (* K X) _(in i (sym M _j ^l))) b)");
+	ck_reads("f'(net_i^l) \\circ conv2(\\delta, rot180(K), 'full')",
+	         "(circ (call f' (sym net _i ^l)) (call conv2 delta (call rot180 K) full))");
+	ck_reads("\\beta \\cdot down(X)", "(cdot beta (call down X))");
+	ck_reads("\\left( a + b \\right) c", "(juxt (group (add a b)) c)");
+}
+END_TEST
+
+START_TEST(test_matrices_chains_and_alignment)
+{
+	ck_reads("X=\\begin{bmatrix} x_{11} & x_{12}\\\\ x_{21} & x_{22} \\end{bmatrix}",
+	         "X | (matrix 2x2 (sym x _11) (sym x _12) (sym x _21) (sym x _22))");
+	/* rows of an aligned block that start with = continue the chain */
+	ck_reads("\\begin{aligned} a & = b \\\\ & = c \\end{aligned}", "a | b | c");
+	/* a layout matrix's cells are separate formulas */
+	ck_reads("\\begin{matrix} X = 1 & K = 2 \\end{matrix}", "X | 1; K | 2");
+	/* commas between entries, as the notes' [k11,k12 \\ k21,k22] */
+	ck_reads("\\begin{bmatrix} k11,k12 \\\\ k21,k22 \\end{bmatrix}",
+	         "(matrix 2x2 k11 k12 k21 k22)");
+	/* a Chinese annotation and \text{} are not math */
+	ck_reads("a = b \\text{(for all u)} （卷积层）", "a | b");
+}
+END_TEST
+
+START_TEST(test_what_cannot_be_read_says_where)
+{
+	ck_reads("a_{11 = b", "!1:7: expected '}', found '='");
+	ck_reads("a = \\foo b", "!1:5: unknown LaTeX command '\\foo'");
+	ck_reads("= b", "!1:3: '=' with nothing on its left");
+	ck_reads("\\begin{bmatrix} a & b \\\\ c \\end{bmatrix}",
+	         "!1:28: a row of this matrix has 1 entries, the first 2");
+	ck_reads("a \\approx b", "!1:3: the relation '\\approx': verify checks equations (=)");
+	/* a second line keeps its own line number */
+	ck_reads("a = b\\\\\nc = (d", "a | b; !2:7: expected ')', found the end of the formula");
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	char *deep = malloc(4000), *got;
+	size_t n = 0;
+	for (int i = 0; i < 1000; i++)
+		deep[n++] = '(';
+	deep[n++] = 'x';
+	for (int i = 0; i < 1000; i++)
+		deep[n++] = ')';
+	deep[n] = '\0';
+	got = read_all(deep);
+	ck_assert_msg(strstr(got, "nests deeper than verify reads") != NULL, "%s", got);
+	free(got);
+	free(deep);
+}
+END_TEST
+
+static Suite *tex_suite(void)
+{
+	Suite *s = suite_create("tex");
+	TCase *t = tcase_create("reader");
+	tcase_add_test(t, test_subscripts_and_superscripts_in_either_order);
+	tcase_add_test(t, test_products_fractions_sums_and_calls);
+	tcase_add_test(t, test_matrices_chains_and_alignment);
+	tcase_add_test(t, test_what_cannot_be_read_says_where);
+	tcase_add_test(t, test_limits);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tex_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
