@@ -431,6 +431,21 @@ static int ends_part(const reader *r)
 	       is_char(r, '&') || is_cmd(r, "right");
 }
 
+/* A row of in_row entries ends: every row as long as the first. */
+static int end_row(reader *r, tex_node *m, size_t in_row)
+{
+	if (m->cols == 0) {
+		m->cols = in_row;
+	} else if (in_row != m->cols) {
+		dv_fail_at(&r->err, DV_E_SHAPE, r->tok.line, r->tok.column,
+		           "a row of this matrix has %zu entries, the first %zu", in_row,
+		           m->cols);
+		return -1;
+	}
+	m->rows++;
+	return 0;
+}
+
 /* \begin{bmatrix} a & b \\ c & d \end{bmatrix}, the \begin read. */
 static tex_node *parse_matrix(reader *r, const char *env, int line, int column)
 {
@@ -471,28 +486,12 @@ static tex_node *parse_matrix(reader *r, const char *env, int line, int column)
 		expected(r, "'&', '\\\\' or \\end in a matrix");
 		goto fail;
 	row_end:
-		if (m->cols == 0)
-			m->cols = in_row;
-		else if (in_row != m->cols) {
-			dv_fail_at(&r->err, DV_E_SHAPE, r->tok.line, r->tok.column,
-			           "a row of this matrix has %zu entries, the first %zu",
-			           in_row, m->cols);
+		if (end_row(r, m, in_row) != 0)
 			goto fail;
-		}
-		m->rows++;
 		in_row = 0;
 	}
-	if (in_row > 0) {
-		if (m->cols == 0)
-			m->cols = in_row;
-		else if (in_row != m->cols) {
-			dv_fail_at(&r->err, DV_E_SHAPE, r->tok.line, r->tok.column,
-			           "a row of this matrix has %zu entries, the first %zu",
-			           in_row, m->cols);
-			goto fail;
-		}
-		m->rows++;
-	}
+	if (in_row > 0 && end_row(r, m, in_row) != 0)
+		goto fail;
 	if (end_env(r, env) != 0)
 		goto fail;
 	if (m->rows == 0) {
