@@ -85,7 +85,19 @@ static char *ascii(const sym_poly *p)
 	return s;
 }
 
-START_TEST(test_normalize_reads_plain_unicode_and_latex)
+/* spaces do not matter to the parser: compare without them */
+static void squeeze(char *s)
+{
+	for (char *p = s, *q = s;; p++) {
+		if (*p == ' ')
+			continue;
+		*q++ = *p;
+		if (*p == '\0')
+			break;
+	}
+}
+
+START_TEST(test_normalize_reads_plain_and_unicode)
 {
 	static const struct {
 		const char *in, *out;
@@ -93,34 +105,98 @@ START_TEST(test_normalize_reads_plain_unicode_and_latex)
 	        {"d11*k11 + d12*k12", "d11*k11+d12*k12"},
 	        {"δ11 k11 + δ12 k12", "d11*k11+d12*k12"},
 	        {"δ₁₁k₁₁ + δ₁₂k₁₂", "d11*k11+d12*k12"},
-	        {"(\\delta_j^{l+1})_{11} k_{11}", "d11*k11"},
-	        {"(\\delta_{j}^{l+1})_{12} k_{21}", "d12*k21"},
-	        {"\\delta_{11}\\cdot k_{22}", "d11*k22"},
-	        {"\\frac{1}{4} d_{11}", "((1)/(4))*d11"},
+	        {"d_11 k_22", "d11*k22"},
 	        {"2d11", "2*d11"},
 	        {"β p₁₁ f′(n₁₁)", "beta*p11*df(n11)"},
 	        {"beta*p11*f'(n11)", "beta*p11*df(n11)"},
-	        {"x_{10,3}", "x_10_3"},
+	        {"x_10_3", "x_10_3"},
 	        {"1e-3 x11", "1e-3*x11"},
 	        {"xcorr(D, K, 'full')", "xcorr(D,K,'full')"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *out = NULL;
-		char *squeezed;
 		ck_assert_int_eq(lesson_answer_normalize(&out, cases[i].in, &d), DV_OK);
-		/* spaces do not matter to the parser: compare without them */
-		squeezed = out;
-		for (char *p = out, *q = out;; p++) {
-			if (*p == ' ')
-				continue;
-			*q++ = *p;
-			if (*p == '\0')
-				break;
-		}
-		ck_assert_msg(strcmp(squeezed, cases[i].out) == 0,
-		              "'%s' read as '%s', not '%s'", cases[i].in, squeezed,
-		              cases[i].out);
+		squeeze(out);
+		ck_assert_msg(strcmp(out, cases[i].out) == 0, "'%s' read as '%s', not '%s'",
+		              cases[i].in, out, cases[i].out);
 		free(out);
+	}
+}
+END_TEST
+
+/* LaTeX answers go through the one LaTeX reader, under the lesson's symbols:
+ * names for an entry exercise, entry() and matrices for a form answer. */
+START_TEST(test_latex_answers_read_by_the_tex_reader)
+{
+	static const struct {
+		int names;
+		const char *in, *out;
+	} cases[] = {
+	        {1, "(\\delta_j^{l+1})_{11} k_{11}", "(d11*k11)"},
+	        {1, "\\delta^{l+1}_{11}k_{11}", "(d11*k11)"},
+	        {1, "\\left(\\delta_j^{l+1}\\right)_{12} k_{21}", "(d12*k21)"},
+	        {1, "{\\delta}_{1,1} \\cdot k_{22}", "(d11*k22)"},
+	        {1, "$\\delta_{11}k_{11}$", "(d11*k11)"},
+	        {1, "\\(\\delta_{11}k_{11}\\)", "(d11*k11)"},
+	        {1, "\\frac{\\partial E}{\\partial a_{11}} k_{11}", "(d11*k11)"},
+	        {1, "\\frac{1}{4} \\delta_{11}", "(((1)/(4))*d11)"},
+	        {1, "\\delta_11 k_22", "(d11*k22)"},
+	        {1, "\\frac{\\partial E}{\\partial x_{22}} = \\delta_{22} k_{11}",
+	         "(d22*k11)"},
+	        {1, "x_{3,3}^2 - k22", "((x33)^2 - k22)"},
+	        {0, "conv2(\\delta, rot180(K), 'full')", "conv2(D, rot180(K), 'full')"},
+	        {0, "\\delta_{21} \\circ x_{11}", "(entry(D, 2, 1).*entry(X, 1, 1))"},
+	        {0, "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}", "[1, 2; 3, 4]"},
+	};
+	open_lesson("pooling-delta", 1);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = NULL;
+		dv_diag p = {0};
+		ck_assert_msg(lesson_answer_text(&out, res, cases[i].names, cases[i].in, &p) ==
+		                      DV_OK,
+		              "'%s': %s", cases[i].in, p.message);
+		ck_assert_msg(strcmp(out, cases[i].out) == 0, "'%s' read as '%s', not '%s'",
+		              cases[i].in, out, cases[i].out);
+		free(out);
+	}
+}
+END_TEST
+
+/* An unreadable LaTeX answer names the student's own token, and where. */
+START_TEST(test_latex_answers_refused_with_the_students_token)
+{
+	static const struct {
+		const char *in, *message;
+		int column;
+	} cases[] = {
+	        {"\\delta_{11} k_{11} + \\gamma_{12}", "\\gamma_{12} is not a symbol of this lesson",
+	         22},
+	        {"\\delta_{13} k_{11}", "\\delta_{13} is not an entry: \\delta is 2x2", 1},
+	        {"\\delta k_{11}",
+	         "\\delta is a whole matrix; this exercise asks for one entry: give each "
+	         "entry its subscript, as in _{11}",
+	         1},
+	        {"$\\delta_{11} + ($", "expected a symbol, a number or '(', found the end of "
+	                           "the formula", 17},
+	        {"\\sum_u \\delta_{u1}",
+	         "\\sum_{u} \\delta_{u1}: a sum with an index is not read in an answer; "
+	         "write its terms out",
+	         1},
+	        {"\\frac{\\partial E}{\\partial x_{11}}",
+	         "\\frac{\\partial E}{\\partial x_{11}} is a gradient, not a δ: write it "
+	         "with δ and the lesson's symbols",
+	         1},
+	};
+	open_lesson("pooling-delta", 1);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = NULL;
+		dv_diag p = {0};
+		ck_assert_int_ne(lesson_answer_text(&out, res, 1, cases[i].in, &p), DV_OK);
+		ck_assert_ptr_null(out);
+		ck_assert_msg(strcmp(p.message, cases[i].message) == 0, "'%s': '%s'",
+		              cases[i].in, p.message);
+		ck_assert_msg(p.column == cases[i].column, "'%s': column %d, not %d",
+		              cases[i].in, p.column, cases[i].column);
 	}
 }
 END_TEST
@@ -138,6 +214,23 @@ START_TEST(test_entry_every_form_of_the_right_answer)
 	        "(\\delta_{j}^{l+1})_{11} k_{11}   + (\\delta_{j}^{l+1})_{12} "
 	        "k_{12} + (\\delta_{j}^{l+1})_{21} k_{21}   + (\\delta_{j}^{l+1})_{22} "
 	        "k_{22}");
+	/* the spellings a student uses in LaTeX (issue #11) */
+	expect_right("dx22", "\\delta^{l+1}_{11}k_{11} + \\delta^{l+1}_{12}k_{12} + "
+	                     "\\delta^{l+1}_{21}k_{21} + \\delta^{l+1}_{22}k_{22}");
+	expect_right("dx22", "\\left(\\delta_j^{l+1}\\right)_{11} k_{11} + "
+	                     "\\left(\\delta_j^{l+1}\\right)_{12} k_{12} + "
+	                     "\\left(\\delta_j^{l+1}\\right)_{21} k_{21} + "
+	                     "\\left(\\delta_j^{l+1}\\right)_{22} k_{22}");
+	expect_right("dx22", "{\\delta}_{11}k_{11} + {\\delta}_{12}k_{12} + "
+	                     "{\\delta}_{21}k_{21} + {\\delta}_{22}k_{22}");
+	expect_right("dx22", "$\\delta_{1,1}k_{1,1} + \\delta_{1,2}k_{1,2} + "
+	                     "\\delta_{2,1}k_{2,1} + \\delta_{2,2}k_{2,2}$");
+	expect_right("dx22", "\\frac{\\partial E}{\\partial a_{11}}k_{11} + "
+	                     "\\frac{\\partial E}{\\partial a_{12}}k_{12} + "
+	                     "\\frac{\\partial E}{\\partial a_{21}}k_{21} + "
+	                     "\\frac{\\partial E}{\\partial a_{22}}k_{22}");
+	expect_right("dx22", "\\delta_\n{1,1} k_{11} + \\delta_{12} k_{12} + "
+	                     "\\delta_{21} k_{21} + \\delta_{22} k_{22}");
 }
 END_TEST
 
@@ -502,7 +595,9 @@ static Suite *exercise_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_normalize_reads_plain_unicode_and_latex);
+	tcase_add_test(tc, test_normalize_reads_plain_and_unicode);
+	tcase_add_test(tc, test_latex_answers_read_by_the_tex_reader);
+	tcase_add_test(tc, test_latex_answers_refused_with_the_students_token);
 	tcase_add_test(tc, test_entry_every_form_of_the_right_answer);
 	tcase_add_test(tc, test_entry_wrong_answer_names_missing_and_extra_terms);
 	tcase_add_test(tc, test_unreadable_answers_say_why);

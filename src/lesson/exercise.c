@@ -43,264 +43,6 @@ void lesson_answer_clear(lesson_answer *a)
 	memset(a, 0, sizeof *a);
 }
 
-/* ---- reading answers ------------------------------------------------------ */
-
-/* Unicode the answers may use, and what it stands for. */
-static const struct {
-	const char *utf8, *text;
-} unicode_map[] = {
-        {"δ", "d"},     {"β", " beta "},   {"α", " alpha "}, {"γ", " gamma "},
-        {"η", " eta "}, {"λ", " lambda "}, {"θ", " theta "}, {"·", "*"},
-        {"×", "*"},     {"∗", "*"},        {"∘", ".*"},      {"−", "-"},
-        {"′", "'"},     {"²", "^2"},       {"³", "^3"},      {"₀", "0"},
-        {"₁", "1"},     {"₂", "2"},        {"₃", "3"},       {"₄", "4"},
-        {"₅", "5"},     {"₆", "6"},        {"₇", "7"},       {"₈", "8"},
-        {"₉", "9"},
-};
-
-/* The text of the brace group at *s ("{...}"), *s moved past it. */
-static int brace_group(const char **s, const char **start, size_t *len)
-{
-	int depth = 0;
-	const char *p = *s;
-	if (*p != '{')
-		return -1;
-	for (const char *q = p; *q != '\0'; q++) {
-		if (*q == '{')
-			depth++;
-		else if (*q == '}' && --depth == 0) {
-			*start = p + 1;
-			*len = (size_t)(q - p - 1);
-			*s = q + 1;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Indices after _ : _{11} -> 11, _{10,3} -> _10_3, _1 -> 1. */
-static int put_index(dv_strbuf *b, const char **s)
-{
-	const char *start;
-	size_t len;
-	if (**s != '_')
-		return -1;
-	(*s)++;
-	if (**s == '{') {
-		if (brace_group(s, &start, &len) != 0)
-			return -1;
-		if (memchr(start, ',', len) != NULL) {
-			dv_strbuf_putn(b, "_", 1);
-			for (size_t i = 0; i < len; i++)
-				if (start[i] != ' ')
-					dv_strbuf_putn(
-					        b, start[i] == ',' ? "_" : &start[i], 1);
-		} else {
-			for (size_t i = 0; i < len; i++)
-				if (start[i] != ' ')
-					dv_strbuf_putn(b, &start[i], 1);
-		}
-		return 0;
-	}
-	if (**s != '\0') {
-		dv_strbuf_putn(b, *s, 1);
-		(*s)++;
-		return 0;
-	}
-	return -1;
-}
-
-/* Skips the decorations of a LaTeX symbol: _j, _{j}, ^{l+1}, ^l. */
-static void skip_decorations(const char **s)
-{
-	for (;;) {
-		const char *start;
-		size_t len;
-		while (**s == ' ')
-			(*s)++;
-		if ((**s == '_' || **s == '^') && (*s)[1] == '{') {
-			(*s)++;
-			if (brace_group(s, &start, &len) != 0)
-				return;
-		} else if ((**s == '_' || **s == '^') && (*s)[1] != '\0') {
-			*s += 2;
-		} else {
-			return;
-		}
-	}
-}
-
-static void latex_to_text(dv_strbuf *b, const char *s);
-
-/* One LaTeX command at s (past the backslash); s moved past it. */
-static void latex_command(dv_strbuf *b, const char **s)
-{
-	char name[32];
-	size_t n = 0;
-	while (isalpha((unsigned char)**s) && n < sizeof name - 1)
-		name[n++] = *(*s)++;
-	name[n] = '\0';
-	if (n == 0) { /* \, \; \! and the like */
-		if (**s != '\0')
-			(*s)++;
-		dv_strbuf_puts(b, " ");
-	} else if (strcmp(name, "left") == 0 || strcmp(name, "right") == 0) {
-		/* the delimiter that follows stays */
-	} else if (strcmp(name, "cdot") == 0 || strcmp(name, "times") == 0 ||
-	           strcmp(name, "ast") == 0) {
-		dv_strbuf_puts(b, "*");
-	} else if (strcmp(name, "circ") == 0 || strcmp(name, "odot") == 0) {
-		dv_strbuf_puts(b, ".*");
-	} else if (strcmp(name, "frac") == 0) {
-		const char *num, *den;
-		size_t nl, dl;
-		char *a, *c;
-		if (brace_group(s, &num, &nl) != 0 || brace_group(s, &den, &dl) != 0)
-			return;
-		a = strndup(num, nl);
-		c = strndup(den, dl);
-		if (a != NULL && c != NULL) {
-			dv_strbuf_puts(b, "((");
-			latex_to_text(b, a);
-			dv_strbuf_puts(b, ")/(");
-			latex_to_text(b, c);
-			dv_strbuf_puts(b, "))");
-		} else {
-			b->failed = 1;
-		}
-		free(a);
-		free(c);
-	} else if (strcmp(name, "delta") == 0) {
-		dv_strbuf_puts(b, " d");
-		if (**s == '_')
-			put_index(b, s);
-	} else {
-		/* \beta, \gamma, ...: the name */
-		dv_strbuf_printf(b, " %s ", name);
-	}
-}
-
-static void latex_to_text(dv_strbuf *b, const char *s)
-{
-	while (*s != '\0') {
-		size_t k, nmap = sizeof unicode_map / sizeof unicode_map[0];
-		if (*s == '(' && strncmp(s + 1, "\\delta", 6) == 0) {
-			/* the notes' (\delta_j^{l+1})_{11}: the matrix δ, entry 11 */
-			const char *q = s + 7;
-			skip_decorations(&q);
-			if (*q == ')' && q[1] == '_') {
-				q++;
-				dv_strbuf_puts(b, " d");
-				put_index(b, &q);
-				s = q;
-				continue;
-			}
-		}
-		if (*s == '\\') {
-			s++;
-			latex_command(b, &s);
-			continue;
-		}
-		if (*s == '_' && (s[1] == '{' || isdigit((unsigned char)s[1]))) {
-			put_index(b, &s);
-			continue;
-		}
-		if (*s == '{' || *s == '}') {
-			dv_strbuf_puts(b, *s == '{' ? "(" : ")");
-			s++;
-			continue;
-		}
-		for (k = 0; k < nmap; k++) {
-			size_t len = strlen(unicode_map[k].utf8);
-			if (strncmp(s, unicode_map[k].utf8, len) == 0) {
-				dv_strbuf_puts(b, unicode_map[k].text);
-				s += len;
-				break;
-			}
-		}
-		if (k == nmap)
-			dv_strbuf_putn(b, s++, 1);
-	}
-}
-
-typedef enum tok { T_NONE, T_NUM, T_NAME, T_OPEN, T_CLOSE, T_OTHER } tok;
-
-int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
-{
-	dv_strbuf mid, b;
-	char *m = NULL;
-	tok prev = T_NONE;
-	int rc, brackets = 0;
-
-	*out = NULL;
-	dv_strbuf_init(&mid);
-	latex_to_text(&mid, text);
-	if ((rc = dv_strbuf_finish(&mid, &m, d)) != DV_OK)
-		return rc;
-	dv_strbuf_init(&b);
-	for (const char *s = m; *s != '\0';) {
-		const char *start = s;
-		int space = 0;
-		tok cur;
-		while (*s == ' ' || *s == '\t') {
-			s++;
-			space = 1;
-		}
-		if (*s == '\0')
-			break;
-		start = s;
-		if (isdigit((unsigned char)*s) ||
-		    (*s == '.' && isdigit((unsigned char)s[1]))) {
-			while (isdigit((unsigned char)*s) || *s == '.')
-				s++;
-			if ((*s == 'e' || *s == 'E') && (isdigit((unsigned char)s[1]) ||
-			                                 ((s[1] == '-' || s[1] == '+') &&
-			                                  isdigit((unsigned char)s[2]))))
-				for (s += 2; isdigit((unsigned char)*s); s++)
-					;
-			cur = T_NUM;
-		} else if (isalpha((unsigned char)*s) || *s == '_') {
-			int digits = 0;
-			while (isalnum((unsigned char)*s) || *s == '_') {
-				if (isdigit((unsigned char)*s))
-					digits = 1;
-				else if (digits && isalpha((unsigned char)*s))
-					break; /* d11k22: two names */
-				s++;
-			}
-			cur = T_NAME;
-		} else {
-			s++;
-			cur = *start == '(' ? T_OPEN : *start == ')' ? T_CLOSE : T_OTHER;
-		}
-		if (*start == '[')
-			brackets++;
-		else if (*start == ']' && brackets > 0)
-			brackets--;
-		/* juxtaposition is a product (inside brackets only when glued,
-		 * since there a space separates entries); a name right before
-		 * '(' is a call */
-		if ((prev == T_NUM || prev == T_NAME || prev == T_CLOSE) &&
-		    (cur == T_NUM || cur == T_NAME ||
-		     (cur == T_OPEN && (prev != T_NAME || space))) &&
-		    !(brackets > 0 && space))
-			dv_strbuf_puts(&b, "*");
-		else if (space)
-			dv_strbuf_puts(&b, " ");
-		/* f'(x), sigmoid'(x): the derivative */
-		if (cur == T_NAME && s[0] == '\'' && s[1] == '(') {
-			dv_strbuf_puts(&b, "d");
-			dv_strbuf_putn(&b, start, (size_t)(s - start));
-			s++;
-		} else {
-			dv_strbuf_putn(&b, start, (size_t)(s - start));
-		}
-		prev = cur;
-	}
-	free(m);
-	return dv_strbuf_finish(&b, out, d);
-}
-
 /* ---- marking ------------------------------------------------------------- */
 
 /* An environment where each symbol of the lesson is a name: d11, beta. */
@@ -344,8 +86,8 @@ static int answer_env(dv_env **out, lesson_result *r, dv_diag *d)
 }
 
 /* Parses and evaluates the answer; a problem goes to a->problem. */
-static int read_answer(dv_mat **out, lesson_answer *a, const char *text, dv_env *env,
-                       int normalize)
+static int read_answer(dv_mat **out, lesson_answer *a, const lesson_result *r,
+                       const char *text, dv_env *env, int normalize)
 {
 	char *src = NULL;
 	dv_value v;
@@ -354,7 +96,10 @@ static int read_answer(dv_mat **out, lesson_answer *a, const char *text, dv_env 
 	*out = NULL;
 	dv_diag_clear(&a->problem);
 	if (normalize) {
-		if ((rc = lesson_answer_normalize(&src, text, &a->problem)) != DV_OK)
+		if ((rc = lesson_answer_text(&src, r, 1, text, &a->problem)) != DV_OK)
+			return rc;
+	} else if (strpbrk(text, "\\{}$") != NULL) { /* a bmatrix of numbers */
+		if ((rc = lesson_answer_text(&src, r, 0, text, &a->problem)) != DV_OK)
 			return rc;
 	} else if ((src = strdup(text)) == NULL) {
 		return dv_fail(&a->problem, DV_E_NOMEM, "out of memory");
@@ -425,7 +170,7 @@ static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *e
 		return rc;
 	if ((rc = answer_env(&env, r, d)) != DV_OK)
 		goto out;
-	if (read_answer(&got, a, text, env, 1) != DV_OK)
+	if (read_answer(&got, a, r, text, env, 1) != DV_OK)
 		goto out; /* unreadable: the verdict says why */
 	if (!dv_mat_is_scalar(got)) {
 		dv_fail(&a->problem, DV_E_SHAPE,
@@ -461,7 +206,7 @@ static int mark_numbers(lesson_answer *a, lesson_result *r, const lesson_action 
 	/* numbers only: no names, so the answer cannot be the question */
 	if ((rc = dv_env_new(&env, 1, d)) != DV_OK)
 		goto out;
-	if (read_answer(&got, a, text, env, 0) != DV_OK)
+	if (read_answer(&got, a, r, text, env, 0) != DV_OK)
 		goto out;
 	a->rows = got->rows;
 	a->cols = got->cols;
@@ -491,7 +236,7 @@ out:
 
 /* Holds lhs == rhs_text to the lesson's standard (exact and numeric). */
 static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
-                         const char *rhs_text, dv_diag *d)
+                         const char *rhs_text)
 {
 	lesson_action claim;
 	char *src = NULL;
@@ -500,8 +245,8 @@ static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
 	memset(&claim, 0, sizeof claim);
 	claim.kind = LESSON_CLAIM;
 	dv_diag_clear(&a->problem);
-	if ((rc = lesson_answer_normalize(&src, rhs_text, d)) != DV_OK)
-		return rc;
+	if ((rc = lesson_answer_text(&src, r, 0, rhs_text, &a->problem)) != DV_OK)
+		return rc == DV_E_NOMEM ? rc : DV_OK; /* unreadable: the verdict says why */
 	if (dv_parse(&claim.rhs, src, &a->problem) != DV_OK) {
 		free(src);
 		return DV_OK;
@@ -578,7 +323,7 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 	}
 	if (n != a->line_wrong)
 		return DV_OK; /* the wrong line: nothing more to mark */
-	return mark_identity(a, r, ex->lines[n - 1].lhs, end, d);
+	return mark_identity(a, r, ex->lines[n - 1].lhs, end);
 }
 
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
@@ -603,7 +348,7 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		rc = mark_numbers(out, r, ex, text, &local);
 		break;
 	case EXERCISE_FORM:
-		rc = mark_identity(out, r, ex->target, text, &local);
+		rc = mark_identity(out, r, ex->target, text);
 		break;
 	case EXERCISE_DIAGNOSE:
 		rc = mark_diagnose(out, r, ex, text, &local);

@@ -1,8 +1,9 @@
 /*
  * exercise: a student's answer to an exercise of a lesson, marked.
  *
- * Answers come as text: a polynomial (d11*k11 + d12*k12, δ₁₁k₁₁ + …, or the
- * notes' LaTeX, (\delta_j^{l+1})_{11} k_{11} + …), a matrix of numbers
+ * Answers come as text: a polynomial (d11*k11 + d12*k12, δ₁₁k₁₁ + …, or
+ * LaTeX as the notes write it, (\delta_j^{l+1})_{11} k_{11} + …, read by the
+ * LaTeX reader of tex/tex.h), a matrix of numbers
  * ([1 2; 3 4]), an expression (xcorr(pad(D, 1), K)), or, to diagnose a
  * derivation, "N: EXPR" (the wrong line and the right side it needs).  The
  * verdict says exactly what is wrong: the missing and the extra terms, the
@@ -64,9 +65,20 @@ int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_acti
                                dv_diag *d);
 
 /*
- * The answer's text in the expression language: LaTeX and Unicode symbols
- * to names (\delta_{11}, δ₁₁ -> d11), juxtaposition to '*'.
+ * The answer's text in the expression language (answer.c).  LaTeX (text
+ * with a backslash, a brace or $) goes through the LaTeX reader, under the
+ * symbols of the lesson that ran as r: with names, an entry is its name
+ * (\delta_{11}, (\delta_j^{l+1})_{11}, \frac{\partial E}{\partial a_{11}} ->
+ * d11) and a whole matrix is refused; without, an entry is entry(D, 1, 1)
+ * and a matrix its name (\delta -> D).  Other text goes through
+ * lesson_answer_normalize.  What cannot be read fails with `problem` at
+ * the character of the answer where it starts.
  */
+int lesson_answer_text(char **out, const lesson_result *r, int names, const char *text,
+                       dv_diag *problem);
+
+/* Plain text in the expression language: Unicode symbols to names (δ₁₁ ->
+ * d11), juxtaposition to '*', f'(x) to df(x). */
 int lesson_answer_normalize(char **out, const char *text, dv_diag *d);
 
 #endif

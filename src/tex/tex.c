@@ -1454,6 +1454,140 @@ static const char *op_name(tex_op op)
 	return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "?";
 }
 
+/* ---- the tree back to LaTeX ------------------------------------------------ */
+
+static int is_greek_name(const char *s)
+{
+	static const char *const names[] = {"alpha", "beta",  "gamma", "delta", "epsilon",
+	                                    "zeta",  "eta",   "theta", "kappa", "lambda",
+	                                    "mu",    "nu",    "xi",    "pi",    "rho",
+	                                    "sigma", "tau",   "phi",   "chi",   "psi",
+	                                    "omega", "Delta", "Sigma", "ell",   "varepsilon"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void put_latex(dv_strbuf *b, const tex_node *n);
+
+static void put_script(dv_strbuf *b, const char *mark, const tex_node *s)
+{
+	if (s == NULL)
+		return;
+	dv_strbuf_printf(b, "%s{", mark);
+	put_latex(b, s);
+	dv_strbuf_puts(b, "}");
+}
+
+static void put_latex(dv_strbuf *b, const tex_node *n)
+{
+	static const char *const ops[] = {" ", " * ", " \\cdot ", " \\circ ", " \\times ",
+	                                  " / "};
+	if (n == NULL)
+		return;
+	switch (n->kind) {
+	case TX_NUM:
+	case TX_STR:
+		dv_strbuf_puts(b, n->text);
+		break;
+	case TX_SYM:
+		dv_strbuf_printf(b, "%s%s", is_greek_name(n->text) ? "\\" : "", n->text);
+		break;
+	case TX_CALL:
+		dv_strbuf_puts(b, n->text);
+		for (int i = 0; i < n->primes; i++)
+			dv_strbuf_puts(b, "'");
+		dv_strbuf_puts(b, "(");
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (i > 0)
+				dv_strbuf_puts(b, ", ");
+			put_latex(b, n->kids[i]);
+		}
+		dv_strbuf_puts(b, ")");
+		break;
+	case TX_FRAC:
+		dv_strbuf_puts(b, "\\frac{");
+		put_latex(b, n->kids[0]->kind == TX_GROUP && n->kids[0]->op == TX_JUXT
+		                     ? n->kids[0]->kids[0]
+		                     : n->kids[0]);
+		dv_strbuf_puts(b, "}{");
+		put_latex(b, n->kids[1]->kind == TX_GROUP && n->kids[1]->op == TX_JUXT
+		                     ? n->kids[1]->kids[0]
+		                     : n->kids[1]);
+		dv_strbuf_puts(b, "}");
+		break;
+	case TX_PARTIAL:
+		dv_strbuf_puts(b, "\\partial ");
+		put_latex(b, n->kids[0]);
+		break;
+	case TX_ADD:
+	case TX_SUB:
+		put_latex(b, n->kids[0]);
+		dv_strbuf_puts(b, n->kind == TX_ADD ? " + " : " - ");
+		put_latex(b, n->kids[1]);
+		break;
+	case TX_NEG:
+		dv_strbuf_puts(b, "-");
+		put_latex(b, n->kids[0]);
+		break;
+	case TX_MUL:
+		put_latex(b, n->kids[0]);
+		dv_strbuf_puts(b, ops[n->op]);
+		put_latex(b, n->kids[1]);
+		break;
+	case TX_SUM:
+		dv_strbuf_puts(b, "\\sum");
+		put_script(b, "_", n->sub);
+		put_script(b, "^", n->sup);
+		dv_strbuf_puts(b, " ");
+		put_latex(b, n->kids[0]);
+		return; /* its index is not a subscript of the body */
+	case TX_GROUP:
+		dv_strbuf_puts(b, n->op == TX_JUXT ? "{" : "\\left(");
+		put_latex(b, n->kids[0]);
+		dv_strbuf_puts(b, n->op == TX_JUXT ? "}" : "\\right)");
+		break;
+	case TX_MATRIX:
+		dv_strbuf_puts(b, "\\begin{bmatrix} ");
+		for (size_t i = 0; i < n->nkids; i++) {
+			put_latex(b, n->kids[i]);
+			if (i + 1 == n->nkids)
+				dv_strbuf_puts(b, " ");
+			else if ((i + 1) % n->cols == 0)
+				dv_strbuf_puts(b, " \\\\ ");
+			else
+				dv_strbuf_puts(b, " & ");
+		}
+		dv_strbuf_puts(b, "\\end{bmatrix}");
+		break;
+	case TX_CASES:
+		dv_strbuf_puts(b, "\\left\\{ \\dots \\right.");
+		break;
+	case TX_LIST:
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (i > 0)
+				dv_strbuf_puts(b, ",");
+			put_latex(b, n->kids[i]);
+		}
+		break;
+	case TX_IN:
+		put_latex(b, n->kids[0]);
+		dv_strbuf_puts(b, " \\in ");
+		put_latex(b, n->kids[1]);
+		break;
+	}
+	put_script(b, "_", n->sub);
+	put_script(b, "^", n->sup);
+	for (int i = 0; n->kind != TX_CALL && i < n->primes; i++)
+		dv_strbuf_puts(b, "'");
+}
+
+void tex_node_latex(dv_strbuf *b, const tex_node *n)
+{
+	put_latex(b, n);
+}
+
 void tex_node_print(dv_strbuf *b, const tex_node *n)
 {
 	if (n == NULL) {

@@ -106,6 +106,10 @@ int tex_read(tex_block **out, const char *src, size_t len, int line, int column,
 void tex_block_free(tex_block *b);
 void tex_node_free(tex_node *n);
 
+/* A tree back in LaTeX (\frac{..}{..}, \delta_{11}, \left( \right)), for
+ * messages and repairs: what was written, up to spacing. */
+void tex_node_latex(dv_strbuf *b, const tex_node *n);
+
 /* A tree as an S-expression, (mul juxt x k) style: for tests and debugging. */
 void tex_node_print(dv_strbuf *b, const tex_node *n);
 

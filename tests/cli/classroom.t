@@ -219,7 +219,16 @@ $ { head -c 70000 /dev/zero | tr '\0' 'd'; printf '\nskip\nskip\nskip\n'; } | ve
 > 1
 ? 0
 $ d=$(mktemp -d); printf 'dx22: ' > "$d/a.txt"; for i in $(seq 1 3000); do printf '\\frac{'; done >> "$d/a.txt"; printf '1' >> "$d/a.txt"; for i in $(seq 1 3000); do printf '}{2}'; done >> "$d/a.txt"; printf '\n' >> "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
-> dx22: ✗ the answer cannot be read: brackets nested more than 64 deep (at character 65)
+> dx22: ✗ the answer cannot be read: the formula nests deeper than verify reads (300 levels of parentheses, braces, fractions and operators) (at character 451)
+? 0
+# LaTeX answers are read by the same LaTeX reader as `verify notes`, in the
+# spellings of the notes; what it cannot read names the student's token.
+$ d=$(mktemp -d); printf '%s\n' 'dx22: $\left(\delta_j^{l+1}\right)_{11} k_{11} + \frac{\partial E}{\partial a_{12}} k_{12} + {\delta}_{2,1}k_{21} + \delta^{l+1}_{22}k_{22}$' 'full: \mathrm{xcorr}(\delta, K, '"'full'"')' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -2
+> dx22: ✓ right
+> full: ✓ right
+? 0
+$ d=$(mktemp -d); printf '%s\n' 'dx22: \delta_{11}k_{11} + \delta_{31}k_{12}' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
+> dx22: ✗ the answer cannot be read: \delta_{31} is not an entry: \delta is 2x2 (at character 21)
 ? 0
 $ verify check pooling-delta mine.txt
 ! verify: error: check: unexpected 'mine.txt' (did you mean --answers mine.txt?)
