@@ -6,7 +6,8 @@
  * pieces give its place in the file, newlines and all.  Kramdown, which
  * Jekyll uses, also takes a $$ block that holds a blank line; md4c cannot
  * (a blank line ends its paragraph), so a $$ that md4c leaves as plain text
- * is matched here with the next $$ of the file.  Jekyll front matter is
+ * is matched here with the next $$ of the file; \[ ... \] and \( ... \),
+ * which md4c reads as escaped brackets, are matched here too.  Jekyll front matter is
  * skipped; ```verify blocks are kept as the file's own context.
  */
 #include "notes/notes.h"
@@ -186,6 +187,40 @@ static int unmatched_dollars(walk *w, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * \[ ... \] and \( ... \): md4c reads \[ as an escaped [ and hands it over
+ * alone, so s is the [ (or the () after a backslash in plain text.  The
+ * math runs to the first \] (\)) of the file, as in LaTeX.
+ */
+static int bracketed(walk *w, const char *s)
+{
+	size_t open = (size_t)(s - w->text), close;
+	char end = s[0] == '[' ? ']' : ')';
+	for (close = open + 1; close + 1 < w->len; close++) {
+		size_t k = close;
+		if (w->text[close] != '\\' || w->text[close + 1] != end)
+			continue;
+		while (k > open + 1 && w->text[k - 1] == '\\')
+			k--;
+		if ((close - k) % 2 == 0) /* \] itself, not \\ then ] */
+			break;
+	}
+	if (close + 1 >= w->len) {
+		notes_math *m;
+		if (push_math(w, open + 1, open + 1, end == ']') != 0)
+			return -1;
+		m = &w->out->math[w->out->nmath - 1];
+		dv_fail_at(&m->problem, DV_E_SYNTAX, m->line, m->column - 2,
+		           "this \\%c is never closed", s[0]);
+		w->skip_to = w->len;
+		return 0;
+	}
+	if (push_math(w, open + 1, close, end == ']') != 0)
+		return -1;
+	w->skip_to = close + 2;
+	return 0;
+}
+
 static int text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 {
 	walk *w = user;
@@ -207,6 +242,9 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 		}
 		return 0;
 	}
+	if (type == MD_TEXT_NORMAL && inside(w, s) && n >= 1 && (s[0] == '[' || s[0] == '(') &&
+	    s > w->text && s[-1] == '\\' && (size_t)(s - w->text) >= w->skip_to)
+		return bracketed(w, s);
 	if (type == MD_TEXT_NORMAL && inside(w, s) && memchr(s, '$', n) != NULL)
 		return unmatched_dollars(w, s, n);
 	return 0;

@@ -113,6 +113,14 @@ static const char *scene_letter(const scene *s, const char *letter)
 	for (size_t i = 0; i < s->nlines; i++)
 		if (s->lines[i].var && strcmp(s->lines[i].letter, letter) == 0)
 			return s->lines[i].name;
+	/* a_{12} of `define A = conv(X, K)`: the lower-case letter of a defined
+	 * matrix names its entries, as x those of X */
+	if (islower((unsigned char)letter[0]) && letter[1] == '\0') {
+		char upper[2] = {(char)toupper((unsigned char)letter[0]), '\0'};
+		for (size_t i = 0; i < s->nlines; i++)
+			if (!s->lines[i].var && strcmp(s->lines[i].name, upper) == 0)
+				return s->lines[i].name;
+	}
 	return NULL;
 }
 
@@ -2945,8 +2953,12 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			    memchr(text + m->start, '=', m->end - m->start) == NULL)
 				continue; /* a symbol or an operator named in the prose */
 			if (m->problem.code != DV_OK) {
-				notes_formula *f = add_formula(&N, m->problem.line,
-				                               m->problem.column, "$$");
+				/* the opener never closed: $$, \[ or \( */
+				char opener[3] = {'$', '$', '\0'};
+				notes_formula *f;
+				if (m->start >= 2)
+					memcpy(opener, text + m->start - 2, 2);
+				f = add_formula(&N, m->problem.line, m->problem.column, opener);
 				if (f == NULL || (f->reason = located(&m->problem)) == NULL)
 					rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 				continue;

@@ -48,6 +48,23 @@ $ verify notes "$TESTS/notes/cnn-backprop-notes.md" --format json | grep -c '"ve
 > 5
 ? 0
 
+# \[ ... \] and \( ... \) are math as $$ and $ are; in code they are not.
+$ printf '```verify\nmatrix X = x 3x3\nmatrix K = k 2x2\ndefine A = conv(X, K)\n```\n\nInline \\( a_{12} = x_{12}k_{22} + x_{13}k_{21} + x_{22}k_{12} + x_{23}k_{11} \\) and\n\\[\na_{21} = x_{21}k_{22}\n\\]\nnot `\\[ a_{11} = 0 \\]`.\n' | verify notes -
+> <stdin>:7: ✓ a_{12} = x_{12}k_{22} + x_{13}k_{21} + x_{22}k_{12} + x_{23}k_{11}
+>     read in the file's context
+> <stdin>:9: ✗ a_{21} = x_{21}k_{22}
+>     read in the file's context
+>     fails at (1,1): x₂₁k₂₂ + x₂₂k₂₁ + x₃₁k₁₂ + x₃₂k₁₁ ≠ x₂₁k₂₂
+>     no standard repair makes it hold
+> 2 formulas: 1 hold, 1 fail, 0 not checked
+? 1
+
+$ printf 'text\n\nthen \\( a = b\n' | verify notes -
+> <stdin>:3: – \(
+>     not checked: 3:6: this \( is never closed
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
+
 # Bad input is not checked with a position, never a crash.
 $ printf '$$ a_{11 = x_{11} $$\n' | verify notes -
 > <stdin>:1: – 
