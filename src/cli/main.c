@@ -41,7 +41,7 @@ static const char usage_text[] =
         "--student ID]\n"
         "                        [--format text|json|latex|markdown] [--name NAME] "
         "[--ascii]\n"
-        "       verify notes FILE.md [--context FILE] [--format text|json] [--seed N]\n"
+        "       verify notes FILE.md [--context FILE] [--format text|json|markdown] [--seed N]\n"
         "       verify --help | --version\n";
 
 static void print_help(void)
@@ -74,7 +74,7 @@ static void print_help(void)
 	      "\n"
 	      "Commands:\n"
 	      "  eval EXPR        evaluate one expression and print the result\n"
-	      "  notes FILE.md [--context FILE] [--format text|json]\n"
+	      "  notes FILE.md [--context FILE] [--format text|json|markdown]\n"
 	      "                   check a derivation written in Markdown with LaTeX,\n"
 	      "                   formula by formula (- reads standard input)\n"
 	      "  exercise LESSON [--student ID]\n"

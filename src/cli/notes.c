@@ -1,6 +1,7 @@
 /*
  * notes: `verify notes FILE.md` -- reads the file, asks the notes engine,
- * renders its report as text or JSON.
+ * renders its report as text, JSON, or the file itself in Markdown with a
+ * note under each formula block.
  */
 #include "cli/notes.h"
 
@@ -191,6 +192,155 @@ static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int co
 	dv_strbuf_printf(b, "%zu not checked\n", r->unchecked);
 }
 
+/* ---- --format markdown: the file as written, a note under each block ---- */
+
+/* Plain text in Markdown: what Markdown or a math renderer would read as
+ * markup is escaped (a_{11} must not start an emphasis, $ a formula). */
+static void put_md_text(dv_strbuf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (strchr("\\`*_[]<>$#|~", *s) != NULL)
+			dv_strbuf_putn(b, "\\", 1);
+		if (*s == '\n')
+			dv_strbuf_puts(b, " ");
+		else
+			dv_strbuf_putn(b, s, 1);
+	}
+}
+
+/* The math delimiters the file uses at the formula that ends at `end`:
+ * a note writes its LaTeX as the file does ($$ for kramdown). */
+static void math_delims(const char *text, size_t len, size_t end, const char **open,
+                        const char **close)
+{
+	*open = *close = "$";
+	while (end < len && (text[end] == ' ' || text[end] == '\t' || text[end] == '\n' ||
+	                     text[end] == '\r'))
+		end++;
+	if (end + 1 < len && text[end] == '$' && text[end + 1] == '$')
+		*open = *close = "$$";
+	else if (end + 1 < len && text[end] == '\\' && (text[end + 1] == ')' ||
+	                                                   text[end + 1] == ']')) {
+		*open = "\\(";
+		*close = "\\)";
+	}
+}
+
+/* Where the Markdown block holding offset `at` ends: past the line before
+ * the next blank line, or the end of the file. */
+static size_t block_end(const char *text, size_t len, size_t at)
+{
+	size_t i = at;
+	while (i < len) {
+		size_t j;
+		while (i < len && text[i] != '\n')
+			i++;
+		if (i == len)
+			return len;
+		i++; /* past the newline: is the next line blank? */
+		for (j = i; j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r');
+		     j++)
+			;
+		if (j == len || text[j] == '\n')
+			return i;
+	}
+	return len;
+}
+
+/* One formula's note, a list item of the block's note. */
+static void put_md_note(dv_strbuf *b, const notes_formula *f, const char *open,
+                        const char *close)
+{
+	static const char *const mark[] = {"✓", "✗", "?", "–"};
+	dv_strbuf_printf(b, "> - %s line %d: ", mark[f->verdict], f->line);
+	if (f->verdict == NOTES_UNCHECKED) {
+		dv_strbuf_puts(b, "not checked: ");
+		put_md_text(b, f->reason != NULL ? f->reason : "");
+		dv_strbuf_puts(b, "\n");
+		return;
+	}
+	dv_strbuf_puts(b, f->verdict == NOTES_HOLDS   ? "holds"
+	                  : f->verdict == NOTES_FAILS ? "fails"
+	                                              : "undecided");
+	if (f->reading != NULL) {
+		dv_strbuf_puts(b, ", read ");
+		put_md_text(b, f->reading);
+	}
+	if (f->verdict != NOTES_HOLDS) {
+		dv_strbuf cx;
+		char *s = NULL;
+		dv_strbuf_init(&cx);
+		if (put_counterexample(&cx, f->check, SYM_LATEX) &&
+		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+			if (strncmp(s, "at (", 4) == 0) {
+				/* at (1,1): lhs \neq rhs */
+				char *colon = strstr(s, "): ");
+				if (colon != NULL) {
+					*colon = '\0';
+					dv_strbuf_printf(b, ", at entry %s): %s%s%s", s + 3, open,
+					                 colon + 3, close);
+				}
+			} else {
+				dv_strbuf_puts(b, ": ");
+				put_md_text(b, s);
+			}
+			free(s);
+		} else {
+			dv_strbuf_free(&cx);
+		}
+	}
+	if (f->reason != NULL) {
+		dv_strbuf_puts(b, ". ");
+		put_md_text(b, f->reason);
+	}
+	if (f->verdict != NOTES_HOLDS && f->repair != NULL) {
+		dv_strbuf_puts(b, ". It holds with ");
+		put_md_text(b, f->repair_what);
+		dv_strbuf_printf(b, ": %s%s%s", open, f->repair, close);
+	} else if (f->verdict != NOTES_HOLDS) {
+		dv_strbuf_puts(b, ". No standard repair makes it hold");
+	}
+	dv_strbuf_puts(b, ".\n");
+}
+
+/* Where the note of formula f goes: after the block its math ends in. */
+static size_t note_place(const notes_formula *f, const char *text, size_t len, size_t from)
+{
+	size_t at = block_end(text, len, f->end < len ? f->end : len);
+	return at < from ? from : at;
+}
+
+static void render_markdown(dv_strbuf *b, const notes_report *r, const char *text,
+                            size_t len)
+{
+	size_t from = 0, i = 0;
+	while (i < r->n) {
+		size_t at = note_place(&r->items[i], text, len, from);
+		dv_strbuf_putn(b, text + from, at - from);
+		if (at > 0 && text[at - 1] != '\n')
+			dv_strbuf_puts(b, "\n");
+		dv_strbuf_puts(b, "\n> **verify**\n>\n");
+		/* every formula whose block ends here */
+		for (; i < r->n && note_place(&r->items[i], text, len, from) == at; i++) {
+			const notes_formula *f = &r->items[i];
+			const char *open, *close;
+			math_delims(text, len, f->end < len ? f->end : len, &open, &close);
+			put_md_note(b, f, open, close);
+		}
+		if (at < len && text[at] != '\n')
+			dv_strbuf_puts(b, "\n");
+		from = at;
+	}
+	dv_strbuf_putn(b, text + from, len - from);
+	if (len > 0 && text[len - 1] != '\n')
+		dv_strbuf_puts(b, "\n");
+	dv_strbuf_printf(b, "\n> **verify**: %zu formulas, %zu hold, %zu fail, ", r->n,
+	                 r->holds, r->fails);
+	if (r->inconclusive > 0)
+		dv_strbuf_printf(b, "%zu undecided, ", r->inconclusive);
+	dv_strbuf_printf(b, "%zu not checked.\n", r->unchecked);
+}
+
 static void add_string(cJSON *o, const char *key, const char *s)
 {
 	if (s != NULL)
@@ -264,9 +414,12 @@ int cmd_notes(int argc, char **argv)
 		int got;
 		if ((got = option_value("--format", argc, argv, &i, &format)) != 0) {
 			if (got < 0)
-				return usage_error("--format needs a value: text or json");
-			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-				return usage_error("unknown format '%s' for notes (text or json)",
+				return usage_error(
+				        "--format needs a value: text, json or markdown");
+			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+			    strcmp(format, "markdown") != 0)
+				return usage_error("unknown format '%s' for notes (text, json or "
+				                   "markdown)",
 				                   format);
 		} else if ((got = option_value("--context", argc, argv, &i, &context_path)) != 0) {
 			if (got < 0)
@@ -320,10 +473,15 @@ int cmd_notes(int argc, char **argv)
 		free(context);
 		return EXIT_USAGE;
 	}
-	free(text);
 	free(context);
 	if (strcmp(format, "json") == 0) {
 		out = render_json(r);
+	} else if (strcmp(format, "markdown") == 0) {
+		dv_strbuf b;
+		dv_strbuf_init(&b);
+		render_markdown(&b, r, text, len);
+		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
+			out = NULL;
 	} else {
 		dv_strbuf b;
 		dv_strbuf_init(&b);
@@ -332,6 +490,7 @@ int cmd_notes(int argc, char **argv)
 		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
 			out = NULL;
 	}
+	free(text);
 	if (out == NULL) {
 		notes_report_free(r);
 		fprintf(stderr, "verify: error: out of memory\n");

@@ -335,25 +335,11 @@ int dv_report_tap(FILE *f, lesson_result *const *rs, size_t n)
 /* The Unicode of a label in LaTeX: ∂ δ β become commands. */
 static void put_latex_label(dv_strbuf *b, const char *s)
 {
-	static const struct {
-		const char *utf8, *tex;
-	} map[] = {{"∂", "\\partial "},
-	           {"δ", "\\delta "},
-	           {"β", "\\beta "},
-	           {"Σ", "\\Sigma "}};
-	while (*s != '\0') {
-		size_t k = 0, n = sizeof map / sizeof map[0];
-		for (; k < n; k++) {
-			size_t len = strlen(map[k].utf8);
-			if (strncmp(s, map[k].utf8, len) == 0) {
-				dv_strbuf_puts(b, map[k].tex);
-				s += len;
-				break;
-			}
-		}
-		if (k == n)
-			dv_strbuf_putn(b, s++, 1);
-	}
+	static const dv_strmap map[] = {{"∂", "\\partial "},
+	                                {"δ", "\\delta "},
+	                                {"β", "\\beta "},
+	                                {"Σ", "\\Sigma "}};
+	dv_strbuf_put_mapped(b, s, map, sizeof map / sizeof map[0]);
 }
 
 static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
@@ -377,6 +363,15 @@ static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
 	dv_strbuf_puts(b, ".\n");
 	if (c->instead != NULL)
 		md_check(b, c->instead, 1);
+}
+
+/* A lesson's formula line (Unicode, as its author typed it) inside $$: the
+ * characters KaTeX and MathJax do not read as math become LaTeX. */
+static void md_formula(dv_strbuf *b, const char *s)
+{
+	static const dv_strmap map[] = {
+	        {"′", "'"}, {"½", "\\tfrac{1}{2}"}, {"∈", "\\in "}, {"−", "-"}};
+	dv_strbuf_put_mapped(b, s, map, sizeof map / sizeof map[0]);
 }
 
 int dv_report_markdown(FILE *f, const lesson_result *r)
@@ -407,7 +402,9 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				dv_strbuf_printf(&b, "%s\n\n", a->text);
 				break;
 			case LESSON_FORMULA:
-				dv_strbuf_printf(&b, "$$\n%s\n$$\n\n", a->text);
+				dv_strbuf_puts(&b, "$$\n");
+				md_formula(&b, a->text);
+				dv_strbuf_puts(&b, "\n$$\n\n");
 				break;
 			case LESSON_EXERCISE:
 				dv_strbuf_printf(&b, "**Exercise %s.** %s\n\n", a->ex_id,

@@ -117,3 +117,20 @@ size_t dv_edit_distance(const char *a, const char *b)
 	}
 	return row[lb];
 }
+
+void dv_strbuf_put_mapped(dv_strbuf *b, const char *s, const dv_strmap *map, size_t n)
+{
+	while (*s != '\0') {
+		size_t k;
+		for (k = 0; k < n; k++) {
+			size_t len = strlen(map[k].from);
+			if (len > 0 && strncmp(s, map[k].from, len) == 0) {
+				dv_strbuf_puts(b, map[k].to);
+				s += len;
+				break;
+			}
+		}
+		if (k == n)
+			dv_strbuf_putn(b, s++, 1);
+	}
+}

@@ -26,9 +26,7 @@
 /* ---- plain text ------------------------------------------------------------ */
 
 /* Unicode the answers may use, and what it stands for. */
-static const struct {
-	const char *utf8, *text;
-} unicode_map[] = {
+static const dv_strmap unicode_map[] = {
         {"δ", "d"},     {"β", " beta "},   {"α", " alpha "}, {"γ", " gamma "},
         {"σ", " sigmoid "}, {"·", "*"},    {"⋅", "*"},       {"×", "*"},
         {"∘", ".*"},    {"⊙", ".*"},       {"−", "-"},       {"∗", "*"},
@@ -39,29 +37,23 @@ static const struct {
 };
 
 /* Unicode to ASCII; d_11 to d11 (a name of the answers is d11 or x_10_3). */
-static void plain_to_ascii(dv_strbuf *b, const char *start)
+static int plain_to_ascii(dv_strbuf *b, const char *start)
 {
-	const char *s = start;
-	while (*s != '\0') {
-		size_t k, nmap = sizeof unicode_map / sizeof unicode_map[0];
+	char *joined = strdup(start), *q = joined;
+	if (joined == NULL)
+		return -1;
+	for (const char *s = start; *s != '\0'; s++) {
 		if (*s == '_' && s > start && isalpha((unsigned char)s[-1]) &&
 		    (s - 1 == start || !isalnum((unsigned char)s[-2])) &&
 		    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
-		    !isalnum((unsigned char)s[3]) && s[3] != '_') {
-			s++; /* d_11: the digits join the letter */
-			continue;
-		}
-		for (k = 0; k < nmap; k++) {
-			size_t len = strlen(unicode_map[k].utf8);
-			if (strncmp(s, unicode_map[k].utf8, len) == 0) {
-				dv_strbuf_puts(b, unicode_map[k].text);
-				s += len;
-				break;
-			}
-		}
-		if (k == nmap)
-			dv_strbuf_putn(b, s++, 1);
+		    !isalnum((unsigned char)s[3]) && s[3] != '_')
+			continue; /* d_11: the digits join the letter */
+		*q++ = *s;
 	}
+	*q = '\0';
+	dv_strbuf_put_mapped(b, joined, unicode_map, sizeof unicode_map / sizeof unicode_map[0]);
+	free(joined);
+	return 0;
 }
 
 typedef enum tok { T_NONE, T_NUM, T_NAME, T_OPEN, T_CLOSE, T_OTHER } tok;
@@ -75,7 +67,8 @@ int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
 
 	*out = NULL;
 	dv_strbuf_init(&mid);
-	plain_to_ascii(&mid, text);
+	if (plain_to_ascii(&mid, text) != 0)
+		mid.failed = 1;
 	if ((rc = dv_strbuf_finish(&mid, &m, d)) != DV_OK)
 		return rc;
 	dv_strbuf_init(&b);

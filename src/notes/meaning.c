@@ -64,6 +64,7 @@ typedef struct notes_run {
 	unsigned long seed;
 	size_t checks; /* formulas decided so far */
 	size_t items_cap;
+	size_t math_end; /* of the math being checked */
 	int nomem;
 } notes_run;
 
@@ -2259,6 +2260,7 @@ static notes_formula *add_formula(notes_run *N, int line, int column, const char
 	memset(f, 0, sizeof *f);
 	f->line = line;
 	f->column = column;
+	f->end = N->math_end;
 	f->latex = dup(latex != NULL ? latex : "");
 	f->verdict = NOTES_UNCHECKED;
 	return f->latex != NULL ? f : NULL;
@@ -2952,6 +2954,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			if (m->problem.code == DV_OK &&
 			    memchr(text + m->start, '=', m->end - m->start) == NULL)
 				continue; /* a symbol or an operator named in the prose */
+			N.math_end = m->problem.code != DV_OK ? len : m->end;
 			if (m->problem.code != DV_OK) {
 				/* the opener never closed: $$, \[ or \( */
 				char opener[3] = {'$', '$', '\0'};

@@ -63,6 +63,7 @@ const char *notes_verdict_name(notes_verdict v);
 
 typedef struct notes_formula {
 	int line, column;
+	size_t end;        /* where its math ends in the file (the closing $, say) */
 	char *latex;       /* the step as written: "lhs = rhs" */
 	notes_verdict verdict;
 	int definition;    /* a definition of the notes (unchecked) */

@@ -15,9 +15,7 @@ int dv_format_number(char *buf, size_t size, double v)
 }
 
 /* ASCII for the math characters of the lessons, when the terminal is not UTF-8. */
-static const struct {
-	const char *utf8, *ascii;
-} to_ascii[] = {
+static const dv_strmap to_ascii[] = {
         {"∂", "d"},    {"δ", "d"},    {"β", "beta"}, {"∘", ".*"},       {"Σ", "sum"},
         {"∑", "sum"},  {"′", "'"},    {"∗", "*"},    {"≠", "!="},       {"→", "->"},
         {"ˡ", "^l"},   {"ʲ", "^j"},   {"⁺", "+"},    {"₀", "0"},        {"₁", "1"},
@@ -36,19 +34,7 @@ void dv_put_text(dv_strbuf *b, const char *s, int unicode)
 		dv_strbuf_puts(b, s);
 		return;
 	}
-	while (*s != '\0') {
-		size_t k = 0, n = sizeof to_ascii / sizeof to_ascii[0];
-		for (; k < n; k++) {
-			size_t len = strlen(to_ascii[k].utf8);
-			if (strncmp(s, to_ascii[k].utf8, len) == 0) {
-				dv_strbuf_puts(b, to_ascii[k].ascii);
-				s += len;
-				break;
-			}
-		}
-		if (k == n)
-			dv_strbuf_putn(b, s++, 1);
-	}
+	dv_strbuf_put_mapped(b, s, to_ascii, sizeof to_ascii / sizeof to_ascii[0]);
 }
 
 static const sym_poly *poly_at(const dv_mat *m, size_t i)

@@ -105,7 +105,7 @@ $ verify notes
 ? 2
 
 $ verify notes a.md --format tap
-! verify: error: unknown format 'tap' for notes (text or json)
+! verify: error: unknown format 'tap' for notes (text, json or markdown)
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
