@@ -32,7 +32,7 @@
 /* Exit statuses: every check as expected / a check came out otherwise / bad input. */
 
 static const char usage_text[] =
-        "usage: verify [tutor [LESSON] [--seed N | --student ID]]   (the tutorial)\n"
+        "usage: verify [tutor [LESSON | --notes FILE.md] [--seed N | --student ID]]   (the tutorial)\n"
         "       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
         "              [--seed N] [--size NAME=RxC]... [--format "
         "text|json|tap|markdown]\n"
@@ -41,7 +41,7 @@ static const char usage_text[] =
         "--student ID]\n"
         "                        [--format text|json|latex|markdown] [--name NAME] "
         "[--ascii]\n"
-        "       verify notes FILE.md [--context FILE] [--format text|json|markdown] [--seed N]\n"
+        "       verify notes FILE.md [--context FILE] [--format text|json|markdown|lesson] [--seed N]\n"
         "       verify --help | --version\n";
 
 static void print_help(void)
@@ -56,6 +56,8 @@ static void print_help(void)
 	      "With no arguments, or with tutor, verify opens the interactive\n"
 	      "tutorial on the terminal: the lessons, their tables and checks, and\n"
 	      "which entries feed the one under the cursor (? shows the keys).\n"
+	      "tutor --notes FILE.md [--context FILE] shows a Markdown derivation\n"
+	      "instead, checked, its formulas as the lessons' steps.\n"
 	      "\n"
 	      "Lessons:\n"
 	      "  --list           the lessons, one line each, in the order of the notes\n"
@@ -74,7 +76,7 @@ static void print_help(void)
 	      "\n"
 	      "Commands:\n"
 	      "  eval EXPR        evaluate one expression and print the result\n"
-	      "  notes FILE.md [--context FILE] [--format text|json|markdown]\n"
+	      "  notes FILE.md [--context FILE] [--format text|json|markdown|lesson]\n"
 	      "                   check a derivation written in Markdown with LaTeX,\n"
 	      "                   formula by formula (- reads standard input)\n"
 	      "  exercise LESSON [--student ID]\n"
@@ -624,9 +626,10 @@ out:
 
 static int cmd_tutor(int argc, char **argv, int first)
 {
-	const char *name = NULL, *student = NULL;
+	const char *name = NULL, *student = NULL, *notes = NULL, *context = NULL;
 	unsigned long seed = 1;
 	dv_diag d;
+	int rc;
 
 	dv_diag_clear(&d);
 	for (int i = first; i < argc; i++) {
@@ -644,6 +647,12 @@ static int cmd_tutor(int argc, char **argv, int first)
 				                   "and '_' (at most 64)");
 			seed = student_seed(v);
 			student = v;
+		} else if ((r = option_value("--notes", argc, argv, &i, &notes)) != 0) {
+			if (r < 0)
+				return usage_error("--notes needs a Markdown file");
+		} else if ((r = option_value("--context", argc, argv, &i, &context)) != 0) {
+			if (r < 0)
+				return usage_error("--context needs a file");
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else if (name == NULL) {
@@ -653,6 +662,10 @@ static int cmd_tutor(int argc, char **argv, int first)
 			                   argv[i]);
 		}
 	}
+	if (notes != NULL && name != NULL)
+		return usage_error("tutor takes a lesson or --notes FILE.md, not both");
+	if (context != NULL && notes == NULL)
+		return usage_error("--context belongs with --notes FILE.md");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("verify: error: the tutorial needs a terminal; without one, run a "
 		      "lesson "
@@ -660,6 +673,18 @@ static int cmd_tutor(int argc, char **argv, int first)
 		      stderr);
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
+	}
+	if (notes != NULL) {
+		/* the notes, checked, as lessons: the tutorial shows them */
+		lesson_entry *list = NULL;
+		size_t n = 0;
+		if ((rc = notes_tutor_lessons(&list, &n, notes, context, seed)) != EXIT_OK)
+			return rc;
+		if (tui_run_lessons(list, n, student, seed, utf8_terminal(), &d) != DV_OK) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
 	}
 	if (tui_run(name, student, seed, utf8_terminal(), &d) != DV_OK) {
 		fprintf(stderr, "verify: error: %s\n", d.message);

@@ -399,14 +399,118 @@ static char *render_json(const notes_report *r)
 	return out;
 }
 
+/*
+ * Reads the notes at path (and the context at context_path, or NULL) and
+ * checks them: EXIT_OK with the report and the file's text, or the exit
+ * status after an error message.
+ */
+static int check_file(notes_report **r, char **text, size_t *len, const char *path,
+                      const char *context_path, unsigned long seed)
+{
+	const char *why;
+	char *context = NULL;
+	size_t clen = 0;
+	notes_opts o = {0};
+	dv_diag d;
+
+	*r = NULL;
+	if ((*text = read_all(path, len, &why)) == NULL) {
+		fprintf(stderr, "verify: error: %s: %s\n", path,
+		        why != NULL ? why : strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (context_path != NULL && (context = read_all(context_path, &clen, &why)) == NULL) {
+		fprintf(stderr, "verify: error: %s: %s\n", context_path,
+		        why != NULL ? why : strerror(errno));
+		free(*text);
+		return EXIT_USAGE;
+	}
+	if (context != NULL && memchr(context, '\0', clen) != NULL) {
+		fprintf(stderr, "verify: error: %s: the context is not text (it holds a NUL "
+		                "byte)\n",
+		        context_path);
+		free(*text);
+		free(context);
+		return EXIT_USAGE;
+	}
+	o.seed = seed;
+	o.context = context;
+	o.context_path = context_path;
+	dv_diag_clear(&d);
+	if (notes_check(r, strcmp(path, "-") == 0 ? "<stdin>" : path, *text, *len, &o, &d) !=
+	    DV_OK) {
+		if (d.line > 0 && context != NULL)
+			dv_print_diag(stderr, context_path, context, &d);
+		else
+			fprintf(stderr, "verify: error: %s\n", d.message);
+		free(*text);
+		free(context);
+		return EXIT_USAGE;
+	}
+	free(context);
+	return EXIT_OK;
+}
+
+int notes_tutor_lessons(lesson_entry **out, size_t *n, const char *path,
+                        const char *context_path, unsigned long seed)
+{
+	notes_report *r = NULL;
+	char *text = NULL, **texts = NULL;
+	size_t len = 0, nt = 0;
+	lesson_entry *list;
+	dv_diag d;
+	int status = check_file(&r, &text, &len, path, context_path, seed);
+
+	*out = NULL;
+	*n = 0;
+	if (status != EXIT_OK)
+		return status;
+	free(text);
+	dv_diag_clear(&d);
+	if (notes_as_lessons(&texts, &nt, r, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		notes_report_free(r);
+		return EXIT_USAGE;
+	}
+	notes_report_free(r);
+	if ((list = calloc(nt, sizeof *list)) == NULL) {
+		for (size_t i = 0; i < nt; i++)
+			free(texts[i]);
+		free(texts);
+		fputs("verify: error: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nt; i++) {
+		lesson_entry *e = &list[i];
+		e->path = strdup(path);
+		if (e->path != NULL &&
+		    lesson_parse(&e->lesson, path, texts[i], &e->errors) == DV_OK &&
+		    (e->name = strdup(e->lesson->name)) != NULL)
+			continue;
+		/* what verify wrote must read: anything else is a bug, said so */
+		fprintf(stderr, "verify: error: %s: the notes as a lesson do not read: %s\n",
+		        path, e->errors.n > 0 ? e->errors.items[0].message : "out of memory");
+		for (size_t k = 0; k < nt; k++)
+			free(texts[k]);
+		free(texts);
+		lesson_library_free(list, nt);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nt; i++)
+		free(texts[i]);
+	free(texts);
+	*out = list;
+	*n = nt;
+	return EXIT_OK;
+}
+
 int cmd_notes(int argc, char **argv)
 {
-	const char *path = NULL, *format = "text", *context_path = NULL, *v, *why;
+	const char *path = NULL, *format = "text", *context_path = NULL, *v;
 	unsigned long seed = 1;
 	int no_color = 0, status;
-	char *text, *context = NULL, *out = NULL;
-	size_t len = 0, clen = 0;
-	notes_opts o = {0};
+	char *text = NULL, *out = NULL;
+	size_t len = 0;
 	notes_report *r = NULL;
 	dv_diag d;
 
@@ -415,11 +519,11 @@ int cmd_notes(int argc, char **argv)
 		if ((got = option_value("--format", argc, argv, &i, &format)) != 0) {
 			if (got < 0)
 				return usage_error(
-				        "--format needs a value: text, json or markdown");
+				        "--format needs a value: text, json, markdown or lesson");
 			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-			    strcmp(format, "markdown") != 0)
-				return usage_error("unknown format '%s' for notes (text, json or "
-				                   "markdown)",
+			    strcmp(format, "markdown") != 0 && strcmp(format, "lesson") != 0)
+				return usage_error("unknown format '%s' for notes (text, json, "
+				                   "markdown or lesson)",
 				                   format);
 		} else if ((got = option_value("--context", argc, argv, &i, &context_path)) != 0) {
 			if (got < 0)
@@ -440,42 +544,29 @@ int cmd_notes(int argc, char **argv)
 	}
 	if (path == NULL)
 		return usage_error("notes needs a Markdown file (or - for standard input)");
-	if ((text = read_all(path, &len, &why)) == NULL) {
-		fprintf(stderr, "verify: error: %s: %s\n", path,
-		        why != NULL ? why : strerror(errno));
-		return EXIT_USAGE;
-	}
-	if (context_path != NULL && (context = read_all(context_path, &clen, &why)) == NULL) {
-		fprintf(stderr, "verify: error: %s: %s\n", context_path,
-		        why != NULL ? why : strerror(errno));
-		free(text);
-		return EXIT_USAGE;
-	}
-	if (context != NULL && memchr(context, '\0', clen) != NULL) {
-		fprintf(stderr, "verify: error: %s: the context is not text (it holds a NUL "
-		                "byte)\n",
-		        context_path);
-		free(text);
-		free(context);
-		return EXIT_USAGE;
-	}
-	o.seed = seed;
-	o.context = context;
-	o.context_path = context_path;
+	if ((status = check_file(&r, &text, &len, path, context_path, seed)) != EXIT_OK)
+		return status;
 	dv_diag_clear(&d);
-	if (notes_check(&r, strcmp(path, "-") == 0 ? "<stdin>" : path, text, len, &o, &d) !=
-	    DV_OK) {
-		if (d.line > 0 && context != NULL)
-			dv_print_diag(stderr, context_path, context, &d);
-		else
-			fprintf(stderr, "verify: error: %s\n", d.message);
-		free(text);
-		free(context);
-		return EXIT_USAGE;
-	}
-	free(context);
 	if (strcmp(format, "json") == 0) {
 		out = render_json(r);
+	} else if (strcmp(format, "lesson") == 0) {
+		char **texts = NULL;
+		size_t n = 0;
+		dv_strbuf b;
+		if (notes_as_lessons(&texts, &n, r, &d) != DV_OK) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			notes_report_free(r);
+			free(text);
+			return EXIT_USAGE;
+		}
+		dv_strbuf_init(&b);
+		for (size_t i = 0; i < n; i++) {
+			dv_strbuf_printf(&b, "%s%s", i > 0 ? "\n" : "", texts[i]);
+			free(texts[i]);
+		}
+		free(texts);
+		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
+			out = NULL;
 	} else if (strcmp(format, "markdown") == 0) {
 		dv_strbuf b;
 		dv_strbuf_init(&b);

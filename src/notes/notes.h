@@ -6,7 +6,8 @@
  *   meaning.c  gives each formula a meaning under a context (the notes'
  *              notation, as lesson header lines) and decides it with the
  *              lesson engine: exactly on symbols, then on numbers;
- *   context.c  the built-in context: the layers the notes talk about.
+ *   context.c  the built-in context: the layers the notes talk about;
+ *   as_lesson.c the checked formulas as lessons, for the tutorial.
  *
  * A formula that fails is retried under the other readings of its
  * ambiguous operators (* as convolution or cross-correlation, \cdot as the
@@ -107,6 +108,14 @@ typedef struct notes_opts {
 int notes_check(notes_report **out, const char *path, const char *text, size_t len,
                 const notes_opts *o, dv_diag *d);
 void notes_report_free(notes_report *r);
+
+/*
+ * The checked formulas of r as lesson files (as_lesson.c): one lesson per
+ * run of a scene, in the order of the file, each formula a step with its
+ * claim; *n texts, each a whole lesson (the caller frees each and the
+ * array).  Fails when no formula could be checked.
+ */
+int notes_as_lessons(char ***out, size_t *n, const notes_report *r, dv_diag *d);
 
 /* The built-in context: scenes in the lesson header syntax. */
 extern const char notes_builtin_context[];

@@ -135,16 +135,35 @@ static int map_key(int kind, wint_t ch)
 	}
 }
 
+static int run_model(tui_model *m, const char *name, const char *student, dv_diag *d);
+
 int tui_run(const char *name, const char *student, unsigned long seed, int unicode,
 	    dv_diag *d)
 {
-	struct sigaction sa;
 	tui_model *m = NULL;
+	int rc = tui_model_new(&m, unicode, seed, d);
+	if (rc != DV_OK)
+		return rc;
+	return run_model(m, name, student, d);
+}
+
+int tui_run_lessons(lesson_entry *lessons, size_t n, const char *student,
+                    unsigned long seed, int unicode, dv_diag *d)
+{
+	tui_model *m = NULL;
+	int rc = tui_model_with(&m, lessons, n, unicode, seed, d);
+	if (rc != DV_OK)
+		return rc;
+	return run_model(m, NULL, student, d);
+}
+
+/* Runs the tutorial over m, which it frees. */
+static int run_model(tui_model *m, const char *name, const char *student, dv_diag *d)
+{
+	struct sigaction sa;
 	tui_frame prev = {0, 0, NULL};
 	int rc, redraw = 1;
 
-	if ((rc = tui_model_new(&m, unicode, seed, d)) != DV_OK)
-		return rc;
 	if (student != NULL && (rc = tui_model_use_student(m, student, d)) != DV_OK) {
 		tui_model_free(m);
 		return rc;

@@ -4,7 +4,10 @@
 #ifndef DV_TUI_TERM_H
 #define DV_TUI_TERM_H
 
+#include <stddef.h>
+
 #include "core/diag.h"
+#include "lesson/library.h"
 
 /*
  * Runs the tutorial on the terminal until the student quits (q, Ctrl-C or
@@ -13,5 +16,10 @@
  */
 int tui_run(const char *name, const char *student, unsigned long seed, int unicode,
 	    dv_diag *d);
+
+/* The same over the lessons handed over (they are freed): verify tutor
+ * --notes FILE.md, the notes as lessons. */
+int tui_run_lessons(lesson_entry *lessons, size_t n, const char *student,
+                    unsigned long seed, int unicode, dv_diag *d);
 
 #endif

@@ -157,7 +157,17 @@ static void render_list(builder *b)
 	const tui_model *m = b->m;
 	int rows = b->f->height - 6, first = 0;
 	const lesson_entry *sel = &m->lessons[m->list_cursor];
+	int name_col = 22;
 
+	/* the titles start after the longest name (the notes' lessons have
+	 * long ones), up to half the screen */
+	for (size_t k = 0; k < m->nlessons; k++) {
+		int w = 3 + (int)dv_text_width(m->lessons[k].name) + 2;
+		if (w > name_col)
+			name_col = w;
+	}
+	if (name_col > b->f->width / 2)
+		name_col = b->f->width / 2;
 	line(b, 0, " verify · the CNN backpropagation notes, formula by formula",
 	     TR_TITLE);
 	if (m->message[0] != '\0')
@@ -175,7 +185,9 @@ static void render_list(builder *b)
 		begin(b, 2 + i, cursor ? TR_CURSOR : TR_NORMAL);
 		add(b, cursor ? " ▸ " : "   ", TR_NORMAL);
 		add(b, e->name, TR_LABEL);
-		pad_to(b, 22);
+		pad_to(b, name_col);
+		if (b->col > name_col)
+			add(b, " ", TR_NORMAL);
 		add(b, e->lesson != NULL ? e->lesson->title : "", TR_NORMAL);
 		if (b->col > right - 1) {
 			/* cut the title to leave room for the status */

@@ -125,7 +125,7 @@ $ verify --version
 ? 0
 
 $ verify --help | head -1
-> usage: verify [tutor [LESSON] [--seed N | --student ID]]   (the tutorial)
+> usage: verify [tutor [LESSON | --notes FILE.md] [--seed N | --student ID]]   (the tutorial)
 ? 0
 
 # A student's numbers come from the id.

@@ -65,6 +65,50 @@ $ printf 'text\n\nthen \\( a = b\n' | verify notes -
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
+# The notes as lessons (what `verify tutor --notes` shows): one lesson per
+# scene the formulas were read in, each formula a step with its claim; every
+# lesson written reads and runs, and fails where the notes fail.
+$ cd "$TESTS/notes" && verify notes mean-pooling-in-my-letters.md --format lesson | sed -n '2,6p;13,16p'
+> lesson mean-pooling-in-my-letters
+> order 1
+> title mean-pooling-in-my-letters.md: the file's context
+> source mean-pooling-in-my-letters.md
+> summary The formulas of the notes read in the file's context: 3 hold, 0 fail.
+> step line 17: P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f( …
+> formula P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f(n_{22}))
+> text Read in the file's context.
+> claim entry(P, 1, 1) == (((1)) / 4) * ((f(entry(N, 1, 1)) + (f(entry(N, 1, 2))) + (f(entry(N, 2, 1))) + (f(entry(N, 2, 2)))))
+? 0
+
+$ d=$(mktemp -d); verify notes "$TESTS/notes/cnn-backprop-notes.md" --format lesson | awk -v d="$d" '/^# made by verify/ { n++ } { print > (d "/" n ".lesson.txt") }'; for f in "$d"/*.lesson.txt; do name=$(sed -n 's/^lesson //p' "$f"); mv "$f" "$d/$name.lesson"; done; for f in "$d"/*.lesson; do verify --lesson-file "$f" >/dev/null; s=$?; echo "$(basename "$f" .lesson) $s"; done | sort -V
+> cnn-backprop-notes-1 1
+> cnn-backprop-notes-2 0
+> cnn-backprop-notes-3 0
+> cnn-backprop-notes-4 0
+> cnn-backprop-notes-5 0
+> cnn-backprop-notes-6 0
+> cnn-backprop-notes-7 1
+> cnn-backprop-notes-8 0
+> cnn-backprop-notes-9 0
+> cnn-backprop-notes-10 1
+> cnn-backprop-notes-11 0
+> cnn-backprop-notes-12 0
+? 0
+
+$ printf 'no math here\n' | verify notes - --format lesson
+! verify: error: <stdin>: no formula of the file could be checked, so there is no lesson to show
+? 2
+
+$ verify tutor --notes
+! verify: error: --notes needs a Markdown file
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
+$ verify tutor rot180 --notes a.md
+! verify: error: tutor takes a lesson or --notes FILE.md, not both
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+
 # Bad input is not checked with a position, never a crash.
 $ printf '$$ a_{11 = x_{11} $$\n' | verify notes -
 > <stdin>:1: – 
@@ -105,7 +149,7 @@ $ verify notes
 ? 2
 
 $ verify notes a.md --format tap
-! verify: error: unknown format 'tap' for notes (text, json or markdown)
+! verify: error: unknown format 'tap' for notes (text, json, markdown or lesson)
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
