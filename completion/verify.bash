@@ -7,18 +7,30 @@ _verify()
 	local cur prev words cword
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="tutor eval exercise check grade progress reset"
+	local commands="tutor eval notes exercise check grade progress reset"
 	local options="--lesson --all --lesson-file --list --seed --student --size --format --no-color --help --version"
 	lessons() { verify --list 2>/dev/null | awk '{print $1}'; }
 	case $prev in
 	--lesson | tutor | exercise | check | grade | reset)
-		COMPREPLY=($(compgen -W "$(lessons)" -- "$cur"))
-		return ;;
-	--lesson-file | --answers)
+		if [ "${cur#-}" = "$cur" ]; then
+			COMPREPLY=($(compgen -W "$(lessons)" -- "$cur"))
+			return
+		fi ;;
+	--lesson-file | --answers | --context)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
+	notes)
+		COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
+		return ;;
+	--notes)
+		if [ "${COMP_WORDS[1]}" = grade ]; then
+			COMPREPLY=($(compgen -d -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
+		fi
+		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "text json tap markdown csv latex" -- "$cur"))
+		COMPREPLY=($(compgen -W "text json tap markdown csv latex lesson" -- "$cur"))
 		return ;;
 	--seed | --student | --size | --let)
 		return ;;
@@ -31,7 +43,9 @@ _verify()
 	eval) COMPREPLY=($(compgen -W "--let --symbolic --seed --student --format --name --ascii" -- "$cur")) ;;
 	exercise) COMPREPLY=($(compgen -W "--student --lesson-file" -- "$cur")) ;;
 	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
-	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file" -- "$cur")) ;;
+	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context" -- "$cur")) ;;
+	notes) COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -W "--context --format --seed --no-color" -- "$cur")) ;;
+	tutor) COMPREPLY=($(compgen -W "$(lessons) --notes --context --seed --student" -- "$cur")) ;;
 	progress) COMPREPLY=($(compgen -W "--student" -- "$cur")) ;;
 	reset) COMPREPLY=($(compgen -W "--student --yes" -- "$cur")) ;;
 	*) COMPREPLY=($(compgen -W "$options" -- "$cur")) ;;

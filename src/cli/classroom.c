@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/args.h"
+#include "cli/notes.h"
 #include "cli/print.h"
 #include "core/strbuf.h"
 #include "lesson/exercise.h"
@@ -932,6 +933,147 @@ static int list_submissions(submission **out, size_t *n, const char *dir)
 	return 0;
 }
 
+/*
+ * verify grade --notes DIR [--context FILE] [--format csv|json]: each file
+ * of DIR is a student's derivation in Markdown, checked as `verify notes`
+ * checks it.  The gradebook says per student how many formulas hold, fail
+ * and could not be checked, and the first line that fails.  A file that
+ * cannot be read is that student's error, never the batch's end.
+ */
+static int grade_notes(int argc, char **argv)
+{
+	const char *dir = NULL, *context_path = NULL, *format = "csv", *v;
+	char *context = NULL;
+	submission *subs = NULL;
+	size_t nsubs = 0;
+	cJSON *root = NULL, *students = NULL;
+	int rc = EXIT_OK;
+
+	for (int i = 2; i < argc; i++) {
+		int r;
+		if ((r = option_value("--notes", argc, argv, &i, &v)) != 0) {
+			if (r < 0)
+				return usage_error("--notes needs the folder of the class's "
+				                   "notes");
+			dir = v;
+		} else if ((r = option_value("--context", argc, argv, &i, &context_path)) != 0) {
+			if (r < 0)
+				return usage_error("--context needs a file");
+		} else if ((r = option_value("--format", argc, argv, &i, &format)) != 0) {
+			if (r < 0 || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
+				return usage_error("--format must be csv or json");
+		} else {
+			return usage_error("grade --notes: unexpected '%s'", argv[i]);
+		}
+	}
+	if (dir == NULL)
+		return usage_error("grade --notes needs the folder of the class's notes");
+	if (context_path != NULL) {
+		/* the teacher's context must read before any student is marked */
+		notes_report *r = NULL;
+		notes_opts o = {0};
+		dv_diag d;
+		if ((context = notes_read_context(context_path)) == NULL)
+			return EXIT_USAGE;
+		o.context = context;
+		o.context_path = context_path;
+		dv_diag_clear(&d);
+		if (notes_check(&r, "-", "", 0, &o, &d) != DV_OK) {
+			if (d.line > 0)
+				dv_print_diag(stderr, context_path, context, &d);
+			else
+				fprintf(stderr, "verify: error: %s\n", d.message);
+			free(context);
+			return EXIT_USAGE;
+		}
+		notes_report_free(r);
+	}
+	if (list_submissions(&subs, &nsubs, dir) != 0) {
+		free(context);
+		return EXIT_USAGE;
+	}
+	if (strcmp(format, "csv") == 0) {
+		fputs("student,formulas,hold,fail,undecided,not checked,first failing "
+		      "line,error\n",
+		      stdout);
+	} else if ((root = cJSON_CreateObject()) == NULL ||
+	           (students = cJSON_AddArrayToObject(root, "students")) == NULL) {
+		fputs("verify: error: out of memory\n", stderr);
+		rc = EXIT_USAGE;
+	}
+	for (size_t i = 0; rc == EXIT_OK && i < nsubs; i++) {
+		submission *sub = &subs[i];
+		char path[4096], why[600], clean_why[600], clean_student[256];
+		notes_report *r = NULL;
+		int first = 0;
+		snprintf(path, sizeof path, "%s/%s", dir, sub->file);
+		snprintf(why, sizeof why, "%s", sub->why);
+		if (why[0] == '\0' &&
+		    notes_check_quietly(&r, path, context, student_seed(sub->student), why,
+		                        sizeof why) != 0)
+			r = NULL;
+		for (size_t k = 0; r != NULL && k < r->n && first == 0; k++)
+			if (r->items[k].verdict == NOTES_FAILS ||
+			    r->items[k].verdict == NOTES_INCONCLUSIVE)
+				first = r->items[k].line;
+		clean_text(clean_why, sizeof clean_why, why);
+		clean_text(clean_student, sizeof clean_student, sub->student);
+		if (root == NULL) {
+			csv_field(stdout, clean_student);
+			if (r != NULL)
+				printf(",%zu,%zu,%zu,%zu,%zu,", r->n, r->holds, r->fails,
+				       r->inconclusive, r->unchecked);
+			else
+				fputs(",,,,,,", stdout);
+			if (first > 0)
+				printf("%d", first);
+			fputc(',', stdout);
+			csv_field(stdout, clean_why);
+			fputc('\n', stdout);
+		} else {
+			cJSON *row = cJSON_CreateObject();
+			if (row == NULL) {
+				notes_report_free(r);
+				rc = EXIT_USAGE;
+				break;
+			}
+			cJSON_AddStringToObject(row, "student", clean_student);
+			if (r != NULL) {
+				cJSON_AddNumberToObject(row, "formulas", (double)r->n);
+				cJSON_AddNumberToObject(row, "holds", (double)r->holds);
+				cJSON_AddNumberToObject(row, "fails", (double)r->fails);
+				cJSON_AddNumberToObject(row, "inconclusive",
+				                        (double)r->inconclusive);
+				cJSON_AddNumberToObject(row, "unchecked", (double)r->unchecked);
+			}
+			if (first > 0)
+				cJSON_AddNumberToObject(row, "first_failing_line", first);
+			else
+				cJSON_AddNullToObject(row, "first_failing_line");
+			if (clean_why[0] != '\0')
+				cJSON_AddStringToObject(row, "error", clean_why);
+			cJSON_AddItemToArray(students, row);
+		}
+		if (clean_why[0] != '\0')
+			skipped(sub->file, clean_why);
+		notes_report_free(r);
+	}
+	if (root != NULL && rc == EXIT_OK) {
+		char *text = cJSON_Print(root);
+		if (text != NULL)
+			printf("%s\n", text);
+		else
+			rc = EXIT_USAGE;
+		cJSON_free(text);
+	}
+	cJSON_Delete(root);
+	for (size_t i = 0; i < nsubs; i++)
+		free(subs[i].file);
+	free(subs);
+	free(context);
+	return rc;
+}
+
 int cmd_grade(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--format", "--lesson-file", NULL};
@@ -942,6 +1084,9 @@ int cmd_grade(int argc, char **argv)
 	marking m;
 	int rc, *right = NULL;
 
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--notes") == 0 || strncmp(argv[i], "--notes=", 8) == 0)
+			return grade_notes(argc, argv);
 	if ((rc = parse_common(&ca, argc, argv, "grade", allowed)) != EXIT_OK)
 		return rc;
 	if (ca.dir == NULL)

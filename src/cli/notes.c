@@ -451,6 +451,66 @@ static int check_file(notes_report **r, char **text, size_t *len, const char *pa
 	return EXIT_OK;
 }
 
+int notes_check_quietly(notes_report **r, const char *path, const char *context,
+                        unsigned long seed, char *why, size_t size)
+{
+	const char *reason;
+	char *text;
+	size_t len = 0;
+	notes_opts o = {0};
+	dv_diag d;
+	int rc;
+
+	*r = NULL;
+	why[0] = '\0';
+	if ((text = read_all(path, &len, &reason)) == NULL) {
+		snprintf(why, size, "%s", reason != NULL ? reason : strerror(errno));
+		return -1;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		free(text);
+		snprintf(why, size, "not text (it holds a NUL byte)");
+		return -1;
+	}
+	o.seed = seed;
+	o.context = context;
+	dv_diag_clear(&d);
+	rc = notes_check(r, path, text, len, &o, &d);
+	free(text);
+	if (rc != DV_OK) {
+		snprintf(why, size, "%s", d.message);
+		return -1;
+	}
+	if ((*r)->n == 0) {
+		notes_report_free(*r);
+		*r = NULL;
+		snprintf(why, size, "no formula in the file (math goes between $...$, "
+		                    "$$...$$, \\(...\\) or \\[...\\])");
+		return -1;
+	}
+	return 0;
+}
+
+char *notes_read_context(const char *path)
+{
+	const char *why;
+	size_t len = 0;
+	char *text = read_all(path, &len, &why);
+	if (text == NULL) {
+		fprintf(stderr, "verify: error: %s: %s\n", path,
+		        why != NULL ? why : strerror(errno));
+		return NULL;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		fprintf(stderr, "verify: error: %s: the context is not text (it holds a NUL "
+		                "byte)\n",
+		        path);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 int notes_tutor_lessons(lesson_entry **out, size_t *n, const char *path,
                         const char *context_path, unsigned long seed)
 {

@@ -39,6 +39,8 @@ typedef struct scene_line {
 	char letter[16];  /* the symbols' name, for a variable */
 	size_t rows, cols;
 	int by_file;      /* the file defined it */
+	int line, column; /* where it was written in its context (0: the file's
+	                     own definitions) */
 } scene_line;
 
 typedef struct alias {
@@ -54,7 +56,8 @@ typedef struct scene {
 	size_t naliases;
 	lesson *l;
 	lesson_result *r;
-	int broken; /* its header does not run: the scene is left out */
+	int broken;     /* its header does not run: the scene is left out */
+	int fence_line; /* > 0: from the ```verify block whose text starts there */
 } scene;
 
 typedef struct notes_run {
@@ -158,7 +161,7 @@ static int parse_line(scene_line *l, const char *text)
 	return l->name != NULL && l->text != NULL ? 0 : -1;
 }
 
-static int scene_add(scene *s, const char *text)
+static int scene_add(scene *s, const char *text, int line, int column)
 {
 	scene_line l, *m;
 	if (parse_line(&l, text) != 0) {
@@ -172,6 +175,8 @@ static int scene_add(scene *s, const char *text)
 		free(l.text);
 		return -1;
 	}
+	l.line = line;
+	l.column = column;
 	s->lines = m;
 	s->lines[s->nlines++] = l;
 	return 0;
@@ -257,6 +262,21 @@ static int keep_run(notes_run *N, lesson *l, lesson_result *r)
  * The scene's header as a lesson, run for its matrices (not its checks).
  * On an error the scene is broken and d says why, at its line.
  */
+/* An error located in the lesson scene_run writes (its lines 1 and 2 are
+ * the name and the title, then one line per scene line): where that line
+ * was written in the context, or no position for the file's definitions. */
+static void scene_locate(const scene *s, dv_diag *d)
+{
+	if (d->line >= 3 && (size_t)(d->line - 3) < s->nlines &&
+	    s->lines[d->line - 3].line > 0) {
+		const scene_line *l = &s->lines[d->line - 3];
+		d->column = d->column > 0 ? d->column + l->column - 1 : l->column;
+		d->line = l->line;
+	} else {
+		d->line = d->column = 0;
+	}
+}
+
 static int scene_run(notes_run *N, scene *s, dv_diag *d)
 {
 	dv_strbuf b;
@@ -283,12 +303,14 @@ static int scene_run(notes_run *N, scene *s, dv_diag *d)
 			*d = errs.items[0];
 		else
 			dv_fail(d, rc, "the context does not read");
+		scene_locate(s, d);
 		return rc;
 	}
 	o.seed = N->seed;
 	o.skip_checks = 1;
 	if ((rc = lesson_run(&r, l, &o, d)) != DV_OK) {
 		lesson_free(l);
+		scene_locate(s, d);
 		return rc;
 	}
 	if (keep_run(N, l, r) != 0) {
@@ -361,7 +383,8 @@ static int keep_or_undo(notes_run *N, scene *sc, scene *saved, lesson *l, lesson
 
 /* Splits context text into scenes: "scene TITLE" lines start one; a text
  * without them is one scene.  '#' starts a comment line. */
-static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *path)
+static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *path,
+                       int fence_line)
 {
 	const char *p = text;
 	int line = 0, first = 1;
@@ -388,13 +411,15 @@ static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *p
 			N->scenes = sc;
 			sc = &sc[N->nscenes++];
 			memset(sc, 0, sizeof *sc);
+			sc->fence_line = fence_line;
 			first = 0;
 			sc->title = dup(strncmp(s, "scene ", 6) == 0 ? s + 6 : "the file's context");
 			if (sc->title == NULL) {
 				free(l);
 				return dv_fail(d, DV_E_NOMEM, "out of memory");
 			}
-			if (strncmp(s, "scene ", 6) != 0 && scene_add(sc, s) != 0) {
+			if (strncmp(s, "scene ", 6) != 0 &&
+			    scene_add(sc, s, line, (int)(s - l) + 1) != 0) {
 				free(l);
 				return dv_fail_at(d, DV_E_SYNTAX, line, 1,
 				                  "%s: expected 'matrix', 'scalar' or 'define'",
@@ -402,7 +427,8 @@ static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *p
 			}
 			free(l);
 		} else {
-			if (scene_add(&N->scenes[N->nscenes - 1], s) != 0) {
+			if (scene_add(&N->scenes[N->nscenes - 1], s, line, (int)(s - l) + 1) !=
+			    0) {
 				int col = (int)(s - l) + 1;
 				free(l);
 				return dv_fail_at(d, DV_E_SYNTAX, line, col,
@@ -2900,7 +2926,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 			break;
 		}
-		rc = read_scenes(&N, block, d, path);
+		rc = read_scenes(&N, block, d, path, src.fences[i].line);
 		if (rc != DV_OK)
 			dv_diag_locate(d, src.fences[i].line, 1);
 		else if (d->line > 0)
@@ -2909,29 +2935,21 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	}
 	if (rc == DV_OK)
 		rc = read_scenes(&N, o->context != NULL ? o->context : notes_builtin_context, d,
-		                 o->context_path != NULL ? o->context_path : "context");
-	/* a scene whose header does not run is left out; if none runs, the
-	 * context is wrong */
-	if (rc == DV_OK) {
-		size_t working = 0;
-		dv_diag first = {0};
-		for (size_t s = 0; s < N.nscenes; s++) {
-			dv_diag sd = {0};
-			int src_rc = scene_run(&N, &N.scenes[s], &sd);
-			if (src_rc == DV_E_NOMEM) {
-				rc = dv_fail(d, src_rc, "out of memory");
-				break;
-			}
-			if (src_rc != DV_OK) {
-				N.scenes[s].broken = 1;
-				if (first.code == DV_OK)
-					first = sd;
-			} else {
-				working++;
-			}
-		}
-		if (rc == DV_OK && working == 0) {
-			*d = first;
+		                 o->context_path != NULL ? o->context_path : "context", 0);
+	/* every scene's header must run: one that does not is an error where
+	 * it was written, in the ```verify block or the context file */
+	for (size_t s = 0; rc == DV_OK && s < N.nscenes; s++) {
+		dv_diag sd = {0};
+		const scene *sc = &N.scenes[s];
+		int src_rc = scene_run(&N, &N.scenes[s], &sd);
+		if (src_rc == DV_E_NOMEM) {
+			rc = dv_fail(d, src_rc, "out of memory");
+		} else if (src_rc != DV_OK && sc->fence_line > 0) {
+			rc = dv_fail(d, DV_E_SYNTAX, "%s:%d:%d: the ```verify block: %s", path,
+			             sd.line > 0 ? sc->fence_line + sd.line - 1 : sc->fence_line,
+			             sd.line > 0 ? sd.column : 1, sd.message);
+		} else if (src_rc != DV_OK) {
+			*d = sd;
 			dv_diag_prefix(d, "the context: ");
 			rc = DV_E_SYNTAX;
 		}

@@ -246,3 +246,33 @@ $ verify check pooling-delta --lesson-file x.lesson --answers a.txt
 ! verify: error: check: give a lesson's name or --lesson-file, not both
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
+
+# A class's derivations in Markdown, graded formula by formula: one row per
+# student, the first failing line; a file that cannot be checked is that
+# student's error, never the batch's end.
+$ d=$(mktemp -d); cp "$TESTS/notes/cnn-backprop-notes-corrected.md" "$d/ann.md"; cp "$TESTS/notes/cnn-backprop-notes.md" "$d/bob.md"; sed '129s/x_{12}k_{22}/x_{12}k_{21}/' "$TESTS/notes/cnn-backprop-notes-corrected.md" > "$d/cat.md"; head -c 3000 /bin/sh > "$d/dan.md"; : > "$d/eve.md"; ln -s /etc/passwd "$d/fay.md"; verify grade --notes "$d"
+> student,formulas,hold,fail,undecided,not checked,first failing line,error
+> ann,65,42,0,0,23,,
+> bob,62,37,5,0,20,83,
+> cat,65,41,1,0,23,129,
+> dan,,,,,,,not text (it holds a NUL byte)
+> eve,,,,,,,"no formula in the file (math goes between $...$, $$...$$, \(...\) or \[...\])"
+! verify: fay.md: a symbolic link, not followed
+! verify: dan.md: not text (it holds a NUL byte)
+! verify: eve.md: no formula in the file (math goes between $...$, $$...$$, \(...\) or \[...\])
+? 0
+
+$ d=$(mktemp -d); cp "$TESTS/notes/convolution-in-my-letters.md" "$d/ann.md"; verify grade --notes "$d" --format json | grep -c '"fails":	0'
+> 1
+? 0
+
+$ d=$(mktemp -d); printf 'matrix X = x 3x3\nmatrix K = k 9\n' > "$d/ctx"; mkdir "$d/class"; cd "$d" && verify grade --notes class --context ctx
+! ctx:2:14: error: the context: expected a size such as 3x3 (1 to 64 each) or 'like EXPR' but found '9'
+!   matrix K = k 9
+!                ^
+? 2
+
+$ verify grade --notes
+! verify: error: --notes needs the folder of the class's notes
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2

@@ -310,3 +310,8 @@ $ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify gr); COMP_CWORD=
 > pooling-forward pooling-delta pooling-grads
 > --answers
 ? 0
+$ source "$TESTS/../completion/verify.bash"; cd "$(mktemp -d)"; COMP_WORDS=(verify no); COMP_CWORD=1; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify grade --no); COMP_CWORD=2; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify tutor --no); COMP_CWORD=2; _verify; echo "${COMPREPLY[*]}"
+> notes
+> --notes
+> --notes
+? 0

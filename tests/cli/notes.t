@@ -109,6 +109,18 @@ $ verify tutor rot180 --notes a.md
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
+# A context line that does not run is an error where it was written: in the
+# context file, or in the file's own ```verify block.
+$ cd "$(mktemp -d)" && printf '# mine\nscene one\nmatrix X = x 3x3\n\nscene two\nmatrix K = k 9\n' > ctx && printf '$$X = X$$\n' | verify notes - --context ctx
+! ctx:6:14: error: the context: expected a size such as 3x3 (1 to 64 each) or 'like EXPR' but found '9'
+!   matrix K = k 9
+!                ^
+? 2
+
+$ printf '# T\n\n```verify\nmatrix X = x 3x3\n  matrix K = k 9\n```\n$$X=X$$\n' | verify notes -
+! verify: error: <stdin>:5:16: the ```verify block: expected a size such as 3x3 (1 to 64 each) or 'like EXPR' but found '9'
+? 2
+
 # Bad input is not checked with a position, never a crash.
 $ printf '$$ a_{11 = x_{11} $$\n' | verify notes -
 > <stdin>:1: – 
