@@ -74,6 +74,9 @@ START_TEST(test_products_fractions_sums_and_calls)
 	         "(circ (call f' (sym net _i ^l)) (call conv2 delta (call rot180 K) full))");
 	ck_reads("\\beta \\cdot down(X)", "(cdot beta (call down X))");
 	ck_reads("\\left( a + b \\right) c", "(juxt (group (add a b)) c)");
+	/* a parenthesis the notes leave open is closed by the brace around it */
+	ck_reads("\\frac{\\partial E}{\\partial ( (K)_{r,s} }",
+	         "(frac (group (partial E)) (group (partial (group (group K _(list r s))))))");
 }
 END_TEST
 

@@ -840,9 +840,37 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 	int kind;
 	t = strip(t);
 	*entry = 0;
+	if (R->idx && (t->kind == TX_GROUP || t->kind == TX_SYM) && t->sub != NULL &&
+	    t->sub->kind == TX_LIST && t->sub->nkids == 2) {
+		/* (K)_{r,s} with r, s bound by index notation: that entry */
+		long a, c;
+		if (index_value(R, t->sub->kids[0], &a) == 0 &&
+		    index_value(R, t->sub->kids[1], &c) == 0) {
+			tex_node bare = *t;
+			size_t rows, cols;
+			long r1 = a + 1 - R->eb, c1 = c + 1 - R->eb;
+			bare.sub = NULL;
+			if (target_of(R, &bare, name, size, entry, i, j) != 0)
+				return -1;
+			if (shape_of(R, name, t, &rows, &cols) != 0)
+				return -1;
+			if (r1 < 1 || c1 < 1 || (size_t)r1 > rows || (size_t)c1 > cols) {
+				R->shape_error = 1;
+				return unresolved_latex(R, t, "%s names an entry outside the matrix");
+			}
+			*entry = 1;
+			*i = (size_t)r1;
+			*j = (size_t)c1;
+			return 0;
+		}
+	}
 	if (t->kind == TX_GROUP) { /* (net_j^{l+1})_{11} */
 		const tex_node *in = strip(t->kids[0]);
 		kind = sub_kind(t->sub, i, j);
+		if (in->kind == TX_SYM && kind == SUB_OTHER)
+			return unresolved_latex(R, t->sub,
+			                        "index notation (%s) is not read yet: write the "
+			                        "formula with whole matrices or single entries");
 		if (in->kind != TX_SYM || (kind != SUB_ENTRY && !(kind == SUB_UV && R->uv)))
 			return unresolved_latex(R, t, "a derivative with respect to %s");
 		if (mangle(R, in, name, size) != 0)
@@ -1563,6 +1591,12 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 	outcome first_fail = {0}, first_hold = {0};
 	int nhold = 0, nfail = 0, nbad = 0;
 
+	/* \frac{\partial E}{\partial (K)_{r,s}}: the free indices are the
+	 * target's, the size K's */
+	top = strip(top);
+	if (top->kind == TX_FRAC && is_partial(strip(top->kids[0])) &&
+	    is_partial(strip(top->kids[1])))
+		top = strip(strip(top->kids[1])->kids[0]);
 	if ((top->kind != TX_SYM && top->kind != TX_GROUP) || top->sub == NULL ||
 	    top->sub->kind != TX_LIST || top->sub->nkids != 2 ||
 	    top->sub->kids[0]->kind != TX_SYM || top->sub->kids[1]->kind != TX_SYM ||
@@ -1684,6 +1718,9 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 	}
 	*o = first_fail;
 	o->reading = dup(failed);
+	if (nfail > 1)
+		o->reason = dup("it fails whichever way the indices are numbered (entries "
+		                "from 0 or 1, sums from 0 or 1)");
 	return 0;
 }
 
@@ -2703,6 +2740,27 @@ static void count(notes_report *rep)
 }
 
 /* One chain: its definitions, then each step against the side before. */
+/* Whether side n reads in some scene on its own; *why (if asked, the
+ * caller frees it) gets the first scene's reason when it does not. */
+static int side_readable(notes_run *N, const tex_node *n, char **why, dv_diag *d)
+{
+	resolver R = {0};
+	char *t = NULL;
+	if (why != NULL)
+		*why = NULL;
+	for (size_t s = 0; s < N->nscenes && t == NULL; s++) {
+		if (N->scenes[s].broken || scene_run(N, &N->scenes[s], d) != DV_OK)
+			continue;
+		R.sc = &N->scenes[s];
+		dv_diag_clear(&R.why);
+		t = resolve_text(&R, n);
+		if (t == NULL && why != NULL && *why == NULL)
+			*why = dup(R.why.message);
+	}
+	free(t);
+	return t != NULL;
+}
+
 static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t bi,
                        size_t at, dv_diag *d)
 {
@@ -2838,18 +2896,15 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 				return rc;
 			if (!resolved && k == first + 1) {
 				/* the left side itself cannot be read: the next step
-				 * compares with this side, if it can be */
-				resolver R = {0};
+				 * compares with this side, if it can be -- unless this
+				 * side is what cannot be read (not for index notation,
+				 * which only a whole step can give a meaning) */
 				char *t = NULL;
-				for (size_t s = 0; s < N->nscenes && t == NULL; s++) {
-					if (N->scenes[s].broken ||
-					    scene_run(N, &N->scenes[s], d) != DV_OK)
-						continue;
-					R.sc = &N->scenes[s];
-					dv_diag_clear(&R.why);
-					t = resolve_text(&R, l->tree);
-				}
-				if (t == NULL)
+				int left = side_readable(N, l->tree, &t, d);
+				if (!left && !side_readable(N, r->tree, NULL, d) &&
+				    t != NULL && strstr(t, "index notation") != NULL)
+					left = 1;
+				if (!left)
 					base = k;
 				free(t);
 			} else if (resolved) {

@@ -742,6 +742,9 @@ static tex_node *parse_group(reader *r, char close, int line, int column)
 			lex(r); /* \right) \right] \right. */
 	} else if (is_char(r, close)) {
 		lex(r);
+	} else if (close == ')' && is_char(r, '}')) {
+		/* \partial ( (K)_{r,s} }: to TeX a parenthesis is a character, so
+		 * the notes leave one open; the brace around it closes it */
 	} else {
 		char what[16];
 		snprintf(what, sizeof what, "'%c'", close);

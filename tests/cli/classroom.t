@@ -252,9 +252,9 @@ $ verify check pooling-delta --lesson-file x.lesson --answers a.txt
 # student's error, never the batch's end.
 $ d=$(mktemp -d); cp "$TESTS/notes/cnn-backprop-notes-corrected.md" "$d/ann.md"; cp "$TESTS/notes/cnn-backprop-notes.md" "$d/bob.md"; sed '129s/x_{12}k_{22}/x_{12}k_{21}/' "$TESTS/notes/cnn-backprop-notes-corrected.md" > "$d/cat.md"; head -c 3000 /bin/sh > "$d/dan.md"; : > "$d/eve.md"; ln -s /etc/passwd "$d/fay.md"; verify grade --notes "$d"
 > student,formulas,hold,fail,undecided,not checked,first failing line,error
-> ann,65,42,0,0,23,,
-> bob,62,37,5,0,20,83,
-> cat,65,41,1,0,23,129,
+> ann,65,45,0,0,20,,
+> bob,65,39,6,0,20,83,
+> cat,65,44,1,0,20,129,
 > dan,,,,,,,not text (it holds a NUL byte)
 > eve,,,,,,,"no formula in the file (math goes between $...$, $$...$$, \(...\) or \[...\])"
 ! verify: fay.md: a symbolic link, not followed

@@ -45,7 +45,7 @@ $ sed '129s/x_{12}k_{22}/x_{12}k_{21}/' "$TESTS/notes/cnn-backprop-notes-correct
 
 # JSON: one object per formula, the line it starts on.
 $ verify notes "$TESTS/notes/cnn-backprop-notes.md" --format json | grep -c '"verdict":	"fails"'
-> 5
+> 6
 ? 0
 
 # \[ ... \] and \( ... \) are math as $$ and $ are; in code they are not.
