@@ -2062,84 +2062,72 @@ static int edit_at(tex_node **slot, int which, const scene *sc)
 }
 
 /* A repaired copy of the right side by a whole-side repair. */
+/* l+1 (add) or l-1 as a superscript; NULL when out of memory. */
+static tex_node *layer_script(int add, const tex_node *at)
+{
+	tex_node *l = make(TX_SYM, "l", NULL, NULL, at);
+	tex_node *one = l != NULL ? make(TX_NUM, "1", NULL, NULL, at) : NULL;
+	if (one == NULL) {
+		tex_node_free(l);
+		return NULL;
+	}
+	return make(add ? TX_ADD : TX_SUB, NULL, l, one, at);
+}
+
+/* factor and (c) multiplied with op, the factor first or last; both are
+ * freed when either is missing or memory runs out. */
+static tex_node *times_group(tex_node *factor, tex_node *c, int first, tex_op op,
+                             const tex_node *at)
+{
+	tex_node *g, *f;
+	if (factor == NULL || c == NULL) {
+		tex_node_free(factor);
+		tex_node_free(c);
+		return NULL;
+	}
+	if ((g = make(TX_GROUP, NULL, c, NULL, at)) == NULL) {
+		tex_node_free(factor);
+		return NULL;
+	}
+	g->op = TX_STAR;
+	f = first ? make(TX_MUL, NULL, factor, g, at) : make(TX_MUL, NULL, g, factor, at);
+	if (f != NULL)
+		f->op = op;
+	return f;
+}
+
+/* The right side with a missing factor put in: β(...), (...) ∘ f'(net),
+ * \frac{1}{4}(...). */
 static tex_node *wrap_side(const tex_node *rhs, int which, const char *arg)
 {
-	tex_node *c = node_copy(rhs), *f, *g;
+	tex_node *c = node_copy(rhs), *k = NULL, *n = NULL;
 	if (c == NULL)
 		return NULL;
 	switch (which) {
-	case REP_BETA: {
-		tex_node *beta = make(TX_SYM, "beta", NULL, NULL, rhs);
-		if (beta == NULL) {
-			tex_node_free(c);
-			return NULL;
+	case REP_BETA: /* β, or β^{l+1} for beta_next */
+		k = make(TX_SYM, "beta", NULL, NULL, rhs);
+		if (k != NULL && arg[0] != '\0' && (k->sup = layer_script(1, rhs)) == NULL) {
+			tex_node_free(k);
+			k = NULL;
 		}
-		if (arg[0] != '\0') { /* beta_next: β^{l+1} */
-			tex_node *l = make(TX_SYM, "l", NULL, NULL, rhs);
-			tex_node *one = make(TX_NUM, "1", NULL, NULL, rhs);
-			beta->sup = make(TX_ADD, NULL, l, one, rhs);
-			if (beta->sup == NULL) {
-				tex_node_free(beta);
-				tex_node_free(c);
-				return NULL;
-			}
+		return times_group(k, c, 1, TX_JUXT, rhs);
+	case REP_FPRIME: /* f'(net), f'(net^{l+1}), f'(net^{l-1}) */
+		n = make(TX_SYM, "net", NULL, NULL, rhs);
+		if (n != NULL && arg[0] != '\0' &&
+		    (n->sup = layer_script(strcmp(arg, "_next") == 0, rhs)) == NULL) {
+			tex_node_free(n);
+			n = NULL;
 		}
-		g = make(TX_GROUP, NULL, c, NULL, rhs);
-		if (g == NULL) {
-			tex_node_free(beta);
-			return NULL;
-		}
-		g->op = TX_STAR;
-		if ((f = make(TX_MUL, NULL, beta, g, rhs)) != NULL)
-			f->op = TX_JUXT;
-		return f;
-	}
-	case REP_FPRIME: {
-		tex_node *net = make(TX_SYM, "net", NULL, NULL, rhs), *call;
-		if (net == NULL) {
-			tex_node_free(c);
-			return NULL;
-		}
-		if (arg[0] != '\0') {
-			tex_node *l = make(TX_SYM, "l", NULL, NULL, rhs);
-			tex_node *one = make(TX_NUM, "1", NULL, NULL, rhs);
-			net->sup = make(strcmp(arg, "_next") == 0 ? TX_ADD : TX_SUB, NULL, l, one,
-			                rhs);
-		}
-		if ((call = make(TX_CALL, "f", net, NULL, rhs)) == NULL) {
-			tex_node_free(c);
-			return NULL;
-		}
-		call->primes = 1;
-		g = make(TX_GROUP, NULL, c, NULL, rhs);
-		if (g == NULL) {
-			tex_node_free(call);
-			return NULL;
-		}
-		g->op = TX_STAR;
-		if ((f = make(TX_MUL, NULL, g, call, rhs)) != NULL)
-			f->op = TX_CIRC;
-		return f;
-	}
-	case REP_MEAN: {
-		tex_node *one = make(TX_NUM, "1", NULL, NULL, rhs);
-		tex_node *four = make(TX_NUM, "4", NULL, NULL, rhs);
-		tex_node *frac = one != NULL && four != NULL ? make(TX_FRAC, NULL, one, four, rhs)
-		                                             : NULL;
-		if (frac == NULL) {
-			tex_node_free(c);
-			return NULL;
-		}
-		g = make(TX_GROUP, NULL, c, NULL, rhs);
-		if (g == NULL) {
-			tex_node_free(frac);
-			return NULL;
-		}
-		g->op = TX_STAR;
-		if ((f = make(TX_MUL, NULL, frac, g, rhs)) != NULL)
-			f->op = TX_JUXT;
-		return f;
-	}
+		if (n != NULL && (k = make(TX_CALL, "f", n, NULL, rhs)) != NULL)
+			k->primes = 1;
+		return times_group(k, c, 0, TX_CIRC, rhs);
+	case REP_MEAN: /* 1/4 */
+		n = make(TX_NUM, "1", NULL, NULL, rhs);
+		if (n != NULL && (k = make(TX_NUM, "4", NULL, NULL, rhs)) == NULL)
+			tex_node_free(n);
+		else if (n != NULL)
+			k = make(TX_FRAC, NULL, n, k, rhs);
+		return times_group(k, c, 1, TX_JUXT, rhs);
 	default:
 		tex_node_free(c);
 		return NULL;
