@@ -500,7 +500,7 @@ START_TEST(test_limits_refuse_before_allocating)
 	ck_assert_int_eq(dv_mat_new(&m, &dv_field_double, 100000, 100000, &d),
 	                 DV_E_LIMIT);
 	ck_assert_str_eq(d.message, "a matrix would be 100000x100000; the limit is "
-	                            "4194304 entries");
+	                            "1048576 entries");
 	ck_assert_int_eq(dv_plan_window(&p, 2000, 2000, 100, 100, &w, &d), DV_E_LIMIT);
 	ck_assert_ptr_null(p);
 	ck_assert_int_eq(dv_mat_new(&m, &dv_field_double, 0, 3, &d), DV_E_SHAPE);

@@ -197,7 +197,7 @@ static const struct bad {
         {"pad(K, 1.5)", 1, 8,
          "pad: expected a whole number >= 0 for the padding but found 1.5"},
         {"rand(100000, 100000)", 1, 1,
-         "rand: the result would be 100000x100000; the limit is 4194304 entries"},
+         "rand: the result would be 100000x100000; the limit is 1048576 entries"},
         {"rand(-1, 2)", 1, 6,
          "rand: expected a whole number >= 1 for the number of rows but found -1"},
         {"X * K", 1, 3,

@@ -53,7 +53,7 @@ $ verify eval 'conv(X, K)' --let X='[1 2;3 4]' --let K='ones(3)'
 ? 2
 
 $ verify eval 'x' --let x='rand(100000,100000)'
-! --let x:1:1: error: rand: the result would be 100000x100000; the limit is 4194304 entries
+! --let x:1:1: error: rand: the result would be 100000x100000; the limit is 1048576 entries
 !   rand(100000,100000)
 !   ^
 ? 2

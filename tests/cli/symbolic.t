@@ -148,9 +148,9 @@ $ verify eval 'X' --let X='sym(2,2,"x1")'
 
 # A huge matrix of zeros is refused as a huge matrix is (the fuzzer's
 # timeout: pad(D, 998) then a convolution over it, 16 M products of zeros).
-$ verify eval --symbolic "conv(pad(D, 998), K')" --let D='[1 2;3 4]' --let K='[1 2;3 4]'
+$ verify eval --symbolic "conv(pad(D, 498), K')" --let D='[1 2;3 4]' --let K='[1 2;3 4]'
 ! expression:1:6: error: pad: the symbolic result would take more than 262144 terms (each entry and each product counts; the limit); use numbers, or smaller sizes
-!   conv(pad(D, 998), K')
+!   conv(pad(D, 498), K')
 !        ^
 ? 2
 
