@@ -365,13 +365,53 @@ static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
 		md_check(b, c->instead, 1);
 }
 
-/* A lesson's formula line (Unicode, as its author typed it) inside $$: the
- * characters KaTeX and MathJax do not read as math become LaTeX. */
+/* A lesson's formula line (Unicode, as its author typed it) inside $$, as
+ * LaTeX only: δ β Σ ∂ ∘ become commands, runs of subscript and superscript
+ * characters (₁₁, ˡ⁺¹, ᵤᵥ) become _{11}, ^{l+1}, _{uv}. */
 static void md_formula(dv_strbuf *b, const char *s)
 {
-	static const dv_strmap map[] = {
-	        {"′", "'"}, {"½", "\\tfrac{1}{2}"}, {"∈", "\\in "}, {"−", "-"}};
-	dv_strbuf_put_mapped(b, s, map, sizeof map / sizeof map[0]);
+	static const dv_strmap symbols[] = {
+	        {"δ", "\\delta "}, {"β", "\\beta "}, {"Σ", "\\sum "},  {"∂", "\\partial "},
+	        {"∘", "\\circ "},  {"·", "\\cdot "}, {"∗", "*"},         {"∈", "\\in "},
+	        {"−", "-"},         {"′", "'"},        {"½", "\\tfrac{1}{2}"}};
+	static const dv_strmap subs[] = {
+	        {"₀", "0"}, {"₁", "1"}, {"₂", "2"}, {"₃", "3"}, {"₄", "4"}, {"₅", "5"},
+	        {"₆", "6"}, {"₇", "7"}, {"₈", "8"}, {"₉", "9"}, {"ᵢ", "i"}, {"ⱼ", "j"},
+	        {"ᵤ", "u"}, {"ᵥ", "v"}, {"₊", "+"}, {"₋", "-"}};
+	static const dv_strmap sups[] = {
+	        {"⁰", "0"}, {"¹", "1"}, {"²", "2"}, {"³", "3"}, {"⁴", "4"}, {"⁵", "5"},
+	        {"⁶", "6"}, {"⁷", "7"}, {"⁸", "8"}, {"⁹", "9"}, {"ˡ", "l"}, {"ʲ", "j"},
+	        {"ⁱ", "i"}, {"⁺", "+"}, {"⁻", "-"}, {"ᵀ", "T"}};
+	int run = 0; /* 1 inside _{...}, 2 inside ^{...} */
+	while (*s != '\0') {
+		const dv_strmap *hit = NULL;
+		int kind = 0;
+		for (size_t k = 0; hit == NULL && k < sizeof subs / sizeof subs[0]; k++)
+			if (strncmp(s, subs[k].from, strlen(subs[k].from)) == 0)
+				hit = &subs[k], kind = 1;
+		for (size_t k = 0; hit == NULL && k < sizeof sups / sizeof sups[0]; k++)
+			if (strncmp(s, sups[k].from, strlen(sups[k].from)) == 0)
+				hit = &sups[k], kind = 2;
+		for (size_t k = 0; hit == NULL && k < sizeof symbols / sizeof symbols[0]; k++)
+			if (strncmp(s, symbols[k].from, strlen(symbols[k].from)) == 0)
+				hit = &symbols[k];
+		if (run != 0 && kind != run) {
+			dv_strbuf_puts(b, "}");
+			run = 0;
+		}
+		if (kind != 0 && run == 0) {
+			dv_strbuf_puts(b, kind == 1 ? "_{" : "^{");
+			run = kind;
+		}
+		if (hit != NULL) {
+			dv_strbuf_puts(b, hit->to);
+			s += strlen(hit->from);
+		} else {
+			dv_strbuf_putn(b, s++, 1);
+		}
+	}
+	if (run != 0)
+		dv_strbuf_puts(b, "}");
 }
 
 int dv_report_markdown(FILE *f, const lesson_result *r)
