@@ -495,6 +495,7 @@ typedef struct resolver {
 	int eb, sb;       /* entries numbered from eb; sums start at sb */
 	int used_star, used_cdot, used_maps, used_delta, used_pool, used_juxt;
 	int shape_error; /* why: a size that does not fit (the formula fails) */
+	int rot_target;  /* target_of read ∂/∂rot180(K): the gradient is rotated */
 	dv_diag why;
 } resolver;
 
@@ -840,6 +841,12 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 	int kind;
 	t = strip(t);
 	*entry = 0;
+	if (t->kind == TX_CALL && strcmp(t->text, "rot180") == 0 && t->nkids == 1 &&
+	    t->primes == 0 && t->sub == NULL && t->sup == NULL) {
+		/* ∂E/∂rot180(K) = rot180(∂E/∂K) */
+		R->rot_target = !R->rot_target;
+		return target_of(R, t->kids[0], name, size, entry, i, j);
+	}
 	if (R->idx && (t->kind == TX_GROUP || t->kind == TX_SYM) && t->sub != NULL &&
 	    t->sub->kind == TX_LIST && t->sub->nkids == 2) {
 		/* (K)_{r,s} with r, s bound by index notation: that entry */
@@ -866,8 +873,20 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 	}
 	if (t->kind == TX_GROUP) { /* (net_j^{l+1})_{11} */
 		const tex_node *in = strip(t->kids[0]);
+		int rot = in->kind == TX_CALL && strcmp(in->text, "rot180") == 0;
 		kind = sub_kind(t->sub, i, j);
-		if (in->kind == TX_SYM && kind == SUB_OTHER)
+		if (rot && kind == SUB_ENTRY) { /* (rot180(K))_{11} */
+			size_t ei = *i, ej = *j;
+			if (target_of(R, in, name, size, entry, i, j) != 0)
+				return -1;
+			if (*entry)
+				return unresolved_latex(R, t, "a derivative with respect to %s");
+			*entry = 1;
+			*i = ei;
+			*j = ej;
+			return 0;
+		}
+		if ((in->kind == TX_SYM || rot) && kind == SUB_OTHER)
 			return unresolved_latex(R, t->sub,
 			                        "index notation (%s) is not read yet: write the "
 			                        "formula with whole matrices or single entries");
@@ -984,9 +1003,13 @@ static int resolve_derivative(resolver *R, const tex_node *frac, const tex_node 
 	size_t i = 0, j = 0;
 	const tex_node *a = strip(top);
 	scene_line *l;
+	int rotated;
 
+	R->rot_target = 0;
 	if (target_of(R, bottom, name, sizeof name, &entry, &i, &j) != 0)
 		return -1;
+	rotated = R->rot_target;
+	R->rot_target = 0;
 	{
 		char to[96];
 		snprintf(to, sizeof to, "%s", follow_alias(R->sc, name));
@@ -997,12 +1020,16 @@ static int resolve_derivative(resolver *R, const tex_node *frac, const tex_node 
 	    a->sup == NULL) {
 		const char *delta;
 		if (l != NULL && l->var) {
+			const char *open = rotated ? "rot180(" : "", *close = rotated ? ")" : "";
 			if (entry)
-				dv_strbuf_printf(b, "entry(grad(E, %s), %zu, %zu)", name, i, j);
+				dv_strbuf_printf(b, "entry(%sgrad(E, %s)%s, %zu, %zu)", open, name,
+				                 close, i, j);
 			else
-				dv_strbuf_printf(b, "grad(E, %s)", name);
+				dv_strbuf_printf(b, "%sgrad(E, %s)%s", open, name, close);
 			return 0;
 		}
+		if (rotated)
+			return unresolved_latex(R, bottom, "a derivative with respect to %s");
 		if ((delta = delta_of(R, name)) != NULL) {
 			R->used_delta = 1;
 			if (entry)
@@ -1016,6 +1043,8 @@ static int resolve_derivative(resolver *R, const tex_node *frac, const tex_node 
 		                  "variable of the context",
 		                  name);
 	}
+	if (rotated)
+		return unresolved_latex(R, bottom, "a derivative with respect to %s");
 	if (l == NULL || !l->var)
 		return unresolved(R, frac,
 		                  "a derivative with respect to %s, which other quantities "
@@ -1967,6 +1996,7 @@ enum {
 	REP_FPRIME,
 	REP_MEAN,
 	REP_DERIV,
+	REP_ROT_TARGET,
 	NREPAIRS
 };
 
@@ -1979,6 +2009,7 @@ static const char *repair_names[NREPAIRS] = {
         "the missing factor f'(net)",
         "the factor 1/n² of mean pooling",
         "the derivative ∂E/∂ in place of the quantity",
+        "the kernel rotated by 180° on the left (∂E/∂K is the right side rotated)",
 };
 
 /* Whether repair `which` would change node n (without changing it). */
@@ -2261,6 +2292,37 @@ static int search_repairs(notes_run *N, scene *sc, const tex_node *lhs,
 			} else if (which == REP_MEAN) {
 				if ((r = wrap_side(rhs, which, "")) == NULL)
 					return dv_fail(d, DV_E_NOMEM, "out of memory");
+			} else if (which == REP_ROT_TARGET) {
+				/* ∂E/∂(K)_{r,s} = ...: the right side is the gradient of
+				 * the kernel rotated, rot180(K) on the left */
+				size_t n = count_nodes(lhs), done = 0;
+				if (strip(lhs)->kind != TX_FRAC || n > NOTES_MAX_REPAIR_NODES)
+					continue;
+				for (size_t idx = 0; idx < n && done == 0; idx++) {
+					tex_node *probe = (tex_node *)lhs, **slot;
+					size_t at = idx;
+					int e;
+					slot = nth_slot(&probe, &at);
+					if (slot == NULL || !is_kernel(sc, *slot))
+						continue;
+					if ((l = node_copy(lhs)) == NULL)
+						return dv_fail(d, DV_E_NOMEM, "out of memory");
+					at = idx;
+					slot = nth_slot(&l, &at);
+					e = slot != NULL ? edit_at(slot, REP_ROT_KERNEL, sc) : 0;
+					if (e < 0) {
+						tex_node_free(l);
+						return dv_fail(d, DV_E_NOMEM, "out of memory");
+					}
+					if (e == 0) {
+						tex_node_free(l);
+						l = NULL;
+						continue;
+					}
+					done = 1;
+				}
+				if (l == NULL)
+					continue;
 			} else if (which == REP_DERIV) {
 				const tex_node *s = strip(lhs);
 				char name[96];
