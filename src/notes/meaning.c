@@ -1992,25 +1992,55 @@ enum {
 	REP_CONV_XCORR,
 	REP_MODE,
 	REP_TRANSPOSE,
+	REP_MODE_SAME,
 	REP_BETA,
 	REP_FPRIME,
 	REP_MEAN,
 	REP_DERIV,
 	REP_ROT_TARGET,
+	REP_INDEX_SWAP,
 	NREPAIRS
 };
+
+/* The repairs made by an edit at one node of the right side. */
+static int is_edit(int which)
+{
+	return which <= REP_MODE_SAME || which == REP_INDEX_SWAP;
+}
 
 static const char *repair_names[NREPAIRS] = {
         "the kernel rotated by 180°",
         "convolution and cross-correlation exchanged",
-        "'full' and 'valid' exchanged",
+        "another mode ('valid' and 'full' exchanged, 'full' for 'same')",
         "a transpose replaced by rot180",
+        "another mode ('same' for 'full' or 'valid', 'valid' for 'same')",
         "the missing factor β",
         "the missing factor f'(net)",
         "the factor 1/n² of mean pooling",
         "the derivative ∂E/∂ in place of the quantity",
         "the kernel rotated by 180° on the left (∂E/∂K is the right side rotated)",
+        "the two indices of an entry swapped",
 };
+
+/* The two indices of an entry written in n, as digits or numbers: k_{21},
+ * k_{2,1}, k21; 0 if n is no entry whose indices differ. */
+static int swappable(const tex_node *n)
+{
+	const tex_node *s = n->sub;
+	if (n->kind != TX_SYM && n->kind != TX_GROUP)
+		return 0;
+	if (n->kind == TX_SYM && s == NULL && strlen(n->text) == 3 &&
+	    isalpha((unsigned char)n->text[0]) && isdigit((unsigned char)n->text[1]) &&
+	    isdigit((unsigned char)n->text[2]))
+		return n->text[1] != n->text[2];
+	if (s == NULL)
+		return 0;
+	if (s->kind == TX_NUM && strlen(s->text) == 2 && isdigit((unsigned char)s->text[0]) &&
+	    isdigit((unsigned char)s->text[1]))
+		return s->text[0] != s->text[1];
+	return s->kind == TX_LIST && s->nkids == 2 && s->kids[0]->kind == TX_NUM &&
+	       s->kids[1]->kind == TX_NUM && strcmp(s->kids[0]->text, s->kids[1]->text) != 0;
+}
 
 /* Whether repair `which` would change node n (without changing it). */
 static int edit_applies(const tex_node *n, int which, const scene *sc)
@@ -2024,7 +2054,10 @@ static int edit_applies(const tex_node *n, int which, const scene *sc)
 		         strcmp(n->text, "xcorr") == 0)) ||
 		       (n->kind == TX_MUL && n->op == TX_STAR);
 	case REP_MODE:
+	case REP_MODE_SAME:
 		return n->kind == TX_STR;
+	case REP_INDEX_SWAP:
+		return swappable(n);
 	case REP_TRANSPOSE:
 		return (n->kind == TX_CALL && strcmp(n->text, "transpose") == 0) ||
 		       ((n->kind == TX_SYM || n->kind == TX_GROUP) && n->sup != NULL &&
@@ -2066,12 +2099,37 @@ static int edit_at(tex_node **slot, int which, const scene *sc)
 		}
 		return 0;
 	case REP_MODE:
+	case REP_MODE_SAME:
 		if (n->kind == TX_STR) {
-			const char *to = strcmp(n->text, "full") == 0 ? "valid" : "full";
+			const char *to;
+			if (which == REP_MODE)
+				to = strcmp(n->text, "full") == 0 ? "valid" : "full";
+			else
+				to = strcmp(n->text, "same") == 0 ? "valid" : "same";
 			free(n->text);
 			return (n->text = dup(to)) != NULL ? 1 : -1;
 		}
 		return 0;
+	case REP_INDEX_SWAP: {
+		tex_node *sub = n->sub;
+		char t;
+		if (!swappable(n))
+			return 0;
+		if (sub == NULL) { /* k21 */
+			t = n->text[1];
+			n->text[1] = n->text[2];
+			n->text[2] = t;
+		} else if (sub->kind == TX_NUM) {
+			t = sub->text[0];
+			sub->text[0] = sub->text[1];
+			sub->text[1] = t;
+		} else {
+			tex_node *k = sub->kids[0];
+			sub->kids[0] = sub->kids[1];
+			sub->kids[1] = k;
+		}
+		return 1;
+	}
 	case REP_TRANSPOSE:
 		if (n->kind == TX_CALL && strcmp(n->text, "transpose") == 0) {
 			free(n->text);
@@ -2236,11 +2294,11 @@ static int search_repairs(notes_run *N, scene *sc, const tex_node *lhs,
 	if (nodes > NOTES_MAX_REPAIR_NODES)
 		return DV_OK; /* too large a formula to search */
 	for (int which = 0; which < NREPAIRS; which++) {
-		size_t tries = which <= REP_TRANSPOSE ? nodes : 1;
+		size_t tries = is_edit(which) ? nodes : 1;
 		for (size_t k = 0; k < tries; k++) {
 			tex_node *l = NULL, *r = NULL;
 			outcome o = {0};
-			if (which <= REP_TRANSPOSE) {
+			if (is_edit(which)) {
 				size_t idx = k, probe = k;
 				tex_node *orig = (tex_node *)rhs, **slot;
 				int e;

@@ -23,7 +23,17 @@ $ sed '189s/,full)/,valid)/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | ve
 > <stdin>:189: ✗ \frac {\partial E} {\partial net_i^l } = f'(net_i^l) \circ \sum_j conv2( …
 >     read in a pooling layer l, convolution layer l+1; one feature map per layer
 >     fails at (1,1): δ₁₁k₂₂f′(n₁₁) ≠ δ₁₁k₁₁f′(n₁₁) + δ₁₂k₁₂f′(n₁₁) + δ₂₁k₂₁f′(n₁₁) + δ₂₂k₂₂f′(n₁₁)
->     holds with 'full' and 'valid' exchanged: \frac{\partial E}{\partial net_{i}^{l}} = f'(net_{i}^{l}) \circ \sum_{j} conv2(\delta_{j}^{l + 1}, rot180(K_{i,j}^{l + 1}), full)
+>     holds with another mode ('valid' and 'full' exchanged, 'full' for 'same'): \frac{\partial E}{\partial net_{i}^{l}} = f'(net_{i}^{l}) \circ \sum_{j} conv2(\delta_{j}^{l + 1}, rot180(K_{i,j}^{l + 1}), full)
+? 0
+
+# 'full' changed to 'same':
+$ sed '189s/,full)/,same)/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - | grep -A3 '^<stdin>:189:' | tail -1
+>     holds with another mode ('valid' and 'full' exchanged, 'full' for 'same'): \frac{\partial E}{\partial net_{i}^{l}} = f'(net_{i}^{l}) \circ \sum_{j} conv2(\delta_{j}^{l + 1}, rot180(K_{i,j}^{l + 1}), full)
+? 0
+
+# Two indices of an entry swapped, and the swap found:
+$ sed '129s/x_{13}k_{21}/x_{13}k_{12}/' "$TESTS/notes/cnn-backprop-notes-corrected.md" | verify notes - | grep -A3 '^<stdin>:129:' | tail -1
+>     holds with the two indices of an entry swapped: a_{12} = x_{12} k_{22} + x_{13} k_{21} + x_{22} k_{12} + x_{23} k_{11}
 ? 0
 
 # A transpose in place of rot180:
