@@ -153,6 +153,12 @@ $ head -c 30000 /bin/sh | verify notes - | tail -1 | grep -c 'formulas:'
 > 1
 ? 0
 
+# A 10 MB file: read whole, its one formula found at its line.
+$ { yes 'Some prose about $x$ and a_{11} in a long lecture, with *emphasis* and `code`.' | head -c 10000000; printf '\n\n$$\nA = B\n$$\n'; } | verify notes - | tail -2
+>     not checked: 126586:5: B is not a symbol of the context
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
+
 # A formula of 10,000 terms: read, and refused by the expression language's
 # depth limit, with the reason.
 $ { printf '```verify\nmatrix X = x 3x3\nmatrix K = k 2x2\ndefine P = conv(X, K)\n```\n\n$$\n'; printf 'P_{11} = x_{11}k_{22}'; for i in $(seq 10000); do printf ' + x_{11}k_{22}'; done; echo; echo '$$'; } | verify notes - | tail -2
