@@ -1724,8 +1724,10 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 				         "start; it holds with %s, and every other start "
 				         "names entries outside the matrices",
 				         held);
+			free(o->reason);
 			o->reason = dup(msg);
 		}
+		free(o->reading);
 		o->reading = dup(held);
 		outcome_clear(&first_fail);
 		return 0;
@@ -1740,14 +1742,17 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 		         "holds if * is read as %s (%s); fails with the notes' own * "
 		         "(convolution, the kernel rotated by 180°)",
 		         star_name(first_hold.star), held);
+		free(o->reason);
 		o->reason = dup(msg);
+		free(o->reading);
 		o->reading = dup(failed);
 		outcome_clear(&first_hold);
 		return 0;
 	}
 	*o = first_fail;
+	free(o->reading);
 	o->reading = dup(failed);
-	if (nfail > 1)
+	if (nfail > 1 && o->reason == NULL)
 		o->reason = dup("it fails whichever way the indices are numbered (entries "
 		                "from 0 or 1, sums from 0 or 1)");
 	return 0;
