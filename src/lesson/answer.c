@@ -599,10 +599,10 @@ int lesson_answer_text(char **out, const lesson_result *r, int names, const char
 	if ((rc = tex_read(&blk, text + start, len, 1, 1, problem)) != DV_OK)
 		return rc;
 	if (blk->nchains != 1) {
+		const char *why = blk->nchains == 0 ? "the answer has no formula"
+		                                    : "the answer is more than one formula";
 		tex_block_free(blk);
-		return dv_fail(problem, DV_E_SYNTAX,
-		               blk->nchains == 0 ? "the answer has no formula"
-		                                 : "the answer is more than one formula");
+		return dv_fail(problem, DV_E_SYNTAX, "%s", why);
 	}
 	c = &blk->chains[0];
 	if (c->problem.code != DV_OK) {

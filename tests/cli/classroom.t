@@ -230,6 +230,11 @@ $ d=$(mktemp -d); printf '%s\n' 'dx22: $\left(\delta_j^{l+1}\right)_{11} k_{11} 
 $ d=$(mktemp -d); printf '%s\n' 'dx22: \delta_{11}k_{11} + \delta_{31}k_{12}' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
 > dx22: ✗ the answer cannot be read: \delta_{31} is not an entry: \delta is 2x2 (at character 21)
 ? 0
+# Two formulas in one LaTeX answer are refused as such (the smoke fuzz's
+# use-after-free: the message read the freed block).
+$ d=$(mktemp -d); printf '%s\n' 'dx22: a = b \\ c = d' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt" | head -1
+> dx22: ✗ the answer cannot be read: the answer is more than one formula
+? 0
 $ verify check pooling-delta mine.txt
 ! verify: error: check: unexpected 'mine.txt' (did you mean --answers mine.txt?)
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
