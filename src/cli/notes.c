@@ -409,7 +409,6 @@ static int check_file(notes_report **r, char **text, size_t *len, const char *pa
 {
 	const char *why;
 	char *context = NULL;
-	size_t clen = 0;
 	notes_opts o = {0};
 	dv_diag d;
 
@@ -419,18 +418,8 @@ static int check_file(notes_report **r, char **text, size_t *len, const char *pa
 		        why != NULL ? why : strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (context_path != NULL && (context = read_all(context_path, &clen, &why)) == NULL) {
-		fprintf(stderr, "verify: error: %s: %s\n", context_path,
-		        why != NULL ? why : strerror(errno));
+	if (context_path != NULL && (context = notes_read_context(context_path)) == NULL) {
 		free(*text);
-		return EXIT_USAGE;
-	}
-	if (context != NULL && memchr(context, '\0', clen) != NULL) {
-		fprintf(stderr, "verify: error: %s: the context is not text (it holds a NUL "
-		                "byte)\n",
-		        context_path);
-		free(*text);
-		free(context);
 		return EXIT_USAGE;
 	}
 	o.seed = seed;

@@ -389,7 +389,8 @@ static int put_derivative(reading *R, const tex_node *n, dv_strbuf *b)
 			return refuse(R, n,
 			              "%s: a derivative is read only as an entry of δ, "
 			              "such as \\frac{\\partial E}{\\partial a_{11}}");
-		if (symbol_var(R, sym->text) != NULL && symbol_var(R, sym->text) != delta)
+		const lesson_var *named = symbol_var(R, sym->text);
+		if (named != NULL && named != delta)
 			return refuse(R, n,
 			              "%s is a gradient, not a δ: write it with δ and the "
 			              "lesson's symbols");
@@ -552,8 +553,7 @@ static int put(reading *R, const tex_node *n, dv_strbuf *b)
 	return refuse(R, n, "%s is not read in an answer");
 }
 
-/* An answer is LaTeX when it has what only LaTeX has. */
-static int is_latex(const char *text)
+int lesson_answer_is_latex(const char *text)
 {
 	return strpbrk(text, "\\{}$") != NULL;
 }
@@ -591,7 +591,7 @@ int lesson_answer_text(char **out, const lesson_result *r, int names, const char
 	int rc;
 
 	*out = NULL;
-	if (!is_latex(text))
+	if (!lesson_answer_is_latex(text))
 		return lesson_answer_normalize(out, text, problem);
 	unwrap(text, &start, &len);
 	R.offset = (int)start;

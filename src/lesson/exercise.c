@@ -98,7 +98,7 @@ static int read_answer(dv_mat **out, lesson_answer *a, const lesson_result *r,
 	if (normalize) {
 		if ((rc = lesson_answer_text(&src, r, 1, text, &a->problem)) != DV_OK)
 			return rc;
-	} else if (strpbrk(text, "\\{}$") != NULL) { /* a bmatrix of numbers */
+	} else if (lesson_answer_is_latex(text)) { /* a bmatrix of numbers */
 		if ((rc = lesson_answer_text(&src, r, 0, text, &a->problem)) != DV_OK)
 			return rc;
 	} else if ((src = strdup(text)) == NULL) {

@@ -77,6 +77,9 @@ int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_acti
 int lesson_answer_text(char **out, const lesson_result *r, int names, const char *text,
                        dv_diag *problem);
 
+/* Whether an answer is LaTeX: it has a backslash, a brace or a $. */
+int lesson_answer_is_latex(const char *text);
+
 /* Plain text in the expression language: Unicode symbols to names (δ₁₁ ->
  * d11), juxtaposition to '*', f'(x) to df(x). */
 int lesson_answer_normalize(char **out, const char *text, dv_diag *d);
