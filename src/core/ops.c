@@ -189,7 +189,7 @@ static int activate_bounds(dv_mat *r, const dv_mat *a, dv_act act, int deriv, dv
 			r->scale[i] = 1.0;
 		} else {
 			r->bound[i] = lip * ex * (1.0 + dv_gamma(4)) +
-			              8.0 * DV_UNIT_ROUNDOFF * y + 0x1p-1074;
+			              8.0 * DV_UNIT_ROUNDOFF * y + DV_UNDERFLOW;
 			r->scale[i] = y + lip * dv_mat_scale_at(a, i);
 		}
 	}

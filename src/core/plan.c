@@ -630,7 +630,7 @@ static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_ma
 		out[o] = acc;
 		r->bound[o] = carried * (1.0 + dv_gamma(2 * k + 4)) +
 		              dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
-		              (double)(3 * k) * 0x1p-1074;
+		              (double)(3 * k) * DV_UNDERFLOW;
 		r->scale[o] = scale * (1.0 + dv_gamma(2 * k + 2));
 	}
 }

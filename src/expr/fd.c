@@ -1,6 +1,7 @@
 #include "expr/fd.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,16 @@
 /* How deep definitions may use each other, as in the evaluator. */
 #define MAX_DEPTH 64
 
+/*
+ * An entry or a term of a plan: matrices hold at most DV_MAX_ENTRIES
+ * entries and plans DV_MAX_TERMS terms, both below 2^32, and half the
+ * width of size_t halves what the index tables of a large convolution
+ * bring into memory.
+ */
+typedef uint32_t gidx;
+_Static_assert(DV_MAX_TERMS < UINT32_MAX && DV_MAX_ENTRIES < UINT32_MAX,
+               "plan indices fit in 32 bits");
+
 typedef enum gkind {
 	G_CONST, /* does not depend on the variable */
 	G_VAR,   /* the variable itself */
@@ -58,8 +69,8 @@ struct gnode {
 	gnode *kid[2];
 	dv_plan *plan;
 	/* G_PLAN: for operand s, entry i feeds the terms rterm[s][rstart[s][i]..] */
-	size_t *rstart[2], *rterm[2];
-	size_t *term_out; /* the output each term belongs to */
+	gidx *rstart[2], *rterm[2];
+	gidx *term_out; /* the output each term belongs to */
 	dv_act act;
 	int deriv;
 	unsigned power;
@@ -68,7 +79,8 @@ struct gnode {
 	dv_act_aux *aux; /* G_ACT: dv_act_change_aux of each unmoved entry */
 	/* the change of one evaluation, zero where nothing changed */
 	double *dv, *de, *ds, *dm;
-	size_t *dk, *changed, nchanged;
+	gidx *dk, *changed;
+	size_t nchanged;
 	unsigned char *mark;
 };
 
@@ -280,7 +292,7 @@ static int index_operand(gnode *n, int s, dv_diag *d)
 	for (size_t t = 0; t < p->nterms; t++) {
 		int32_t e = s == 0 ? p->terms[t].a : p->terms[t].b;
 		if (e >= 0)
-			n->rterm[s][n->rstart[s][e] + fill[e]++] = t;
+			n->rterm[s][n->rstart[s][e] + fill[e]++] = (gidx)t;
 	}
 	free(fill);
 	return DV_OK;
@@ -307,7 +319,7 @@ static int add_plan(gnode **out, graph *g, const dv_node *src, dv_plan *p, gnode
 		return dv_fail(g->d, DV_E_NOMEM, "out of memory");
 	for (size_t o = 0; o < p->rows * p->cols; o++)
 		for (size_t t = p->start[o]; t < p->start[o + 1]; t++)
-			n->term_out[t] = o;
+			n->term_out[t] = (gidx)o;
 	for (int s = 0; s < 2; s++)
 		if (n->kid[s] != NULL && n->kid[s]->kind != G_CONST &&
 		    (rc = index_operand(n, s, g->d)) != DV_OK)
@@ -518,13 +530,14 @@ static void touch(gnode *n, size_t o)
 {
 	if (!n->mark[o]) {
 		n->mark[o] = 1;
-		n->changed[n->nchanged++] = o;
+		n->changed[n->nchanged++] = (gidx)o;
 	}
 }
 
 static void reset(gnode *n)
 {
-	const size_t *changed = n->changed, nchanged = n->nchanged;
+	const gidx *changed = n->changed;
+	const size_t nchanged = n->nchanged;
 
 	for (size_t k = 0; k < nchanged; k++) {
 		size_t o = changed[k];
@@ -593,16 +606,17 @@ static void change_one_side(gnode *n, int s)
 	const gnode *k = n->kid[s], *other = n->kid[1 - s];
 	const dv_plan *p = n->plan;
 	/* locals, so that the stores below cannot make the compiler reload them */
-	const size_t *rstart = n->rstart[s], *rterm = n->rterm[s],
-	             *term_out = n->term_out;
-	const size_t *kchanged = k->changed, knchanged = k->nchanged;
+	const gidx *rstart = n->rstart[s], *rterm = n->rterm[s], *term_out = n->term_out;
+	const gidx *kchanged = k->changed;
+	const size_t knchanged = k->nchanged;
 	const double *kdv = k->dv, *kde = k->de, *kds = k->ds;
 	const dv_term *terms = p->terms;
 	const dv_coef *coefs = p->coefs;
 	const dv_mat *ov = other != NULL ? other->value : NULL;
 	const double *xv = ov != NULL ? (const double *)ov->data : NULL;
 	double *dv = n->dv, *dm = n->dm, *de = n->de, *ds = n->ds;
-	size_t *dk = n->dk, *changed = n->changed, nchanged = n->nchanged;
+	gidx *dk = n->dk, *changed = n->changed;
+	size_t nchanged = n->nchanged;
 	unsigned char *mark = n->mark;
 
 	for (size_t c = 0; c < knchanged; c++) {
@@ -624,7 +638,7 @@ static void change_one_side(gnode *n, int s)
 			}
 			if (!mark[o]) {
 				mark[o] = 1;
-				changed[nchanged++] = o;
+				changed[nchanged++] = (gidx)o;
 			}
 			dk[o]++;
 			for (size_t l = 0; l < LANES; l++)
@@ -669,72 +683,119 @@ static void change_plan(gnode *n)
 			}
 		}
 	}
+	/* the outputs' term counts are mostly one and the same: the gammas
+	 * (two divisions) are worked out again only when it changes */
+	size_t last = 0;
+	double grow = 1.0, carry = 0.0, under = 0.0;
 	for (size_t c = 0; c < n->nchanged; c++) {
 		size_t o = n->changed[c], k = n->dk[o];
+		if (k != last) {
+			last = k;
+			grow = 1.0 + dv_gamma(2 * k + 8);
+			carry = dv_gamma(k + 6);
+			under = (double)(6 * k) * DV_UNDERFLOW;
+		}
 		for (size_t l = 0; l < BOUNDED_LANES; l++) {
 			size_t at = o * LANES + l;
-			n->de[at] = n->de[at] * (1.0 + dv_gamma(2 * k + 8)) +
-			            dv_gamma(k + 6) * n->dm[at] +
-			            (double)(6 * k) * 0x1p-1074;
+			n->de[at] = n->de[at] * grow + carry * n->dm[at] + under;
 		}
+	}
+}
+
+/* fmax, inline: the library's is a call, and this is the innermost loop */
+static inline double max2(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : a > b ? a : b;
+}
+
+/* The bound and scale of a smooth activation's change dv = f(x + dx) - f(x). */
+static inline void smooth_bound(const gnode *n, double lip, double lip2, double x,
+                                double ex, double dx, double edx, double dsx,
+                                double dv, double *de, double *ds)
+{
+	const double u = DV_UNIT_ROUNDOFF;
+	double y = x + dx;
+
+	if (!n->deriv) {
+		*de = lip * edx * (1.0 + dv_gamma(4)) + 2.0 * lip2 * (fabs(dx) + edx) * ex +
+		      (10.0 + fabs(x) + fabs(y)) * u * fabs(dv) + 4.0 * DV_UNDERFLOW;
+	} else {
+		double gy = dv_act_derivative(n->act, y), gx = dv_act_derivative(n->act, x);
+		*de = lip * (edx + 2.0 * ex) + 8.0 * u * (fabs(gy) + fabs(gx)) + u * fabs(dv) +
+		      4.0 * DV_UNDERFLOW;
+	}
+	*ds = max2(fabs(dv), lip * dsx);
+}
+
+static void change_relu(graph *g, gnode *n, size_t i, double x, double ex)
+{
+	const gnode *k = n->kid[0];
+	const double lip = dv_act_lipschitz(n->act, n->deriv);
+	const double u = DV_UNIT_ROUNDOFF;
+
+	for (size_t l = 0; l < LANES; l++) {
+		size_t at = i * LANES + l;
+		double dx = k->dv[at], edx = k->de[at], y = x + dx;
+		double reach = ex + edx + u * fabs(y);
+		double dv, de;
+		int same_side = (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
+		if (!same_side)
+			g->kinked = 1;
+		if (l >= BOUNDED_LANES && !n->deriv) {
+			n->dv[at] = dv_act_change_at(n->act, x, &n->aux[i], dx);
+			continue;
+		}
+		if (same_side) {
+			/* no kink between: the change is dx or 0, exactly */
+			int on = x > 0;
+			dv = n->deriv ? 0.0 : (on ? dx : 0.0);
+			de = n->deriv ? 0.0 : (on ? edx : 0.0);
+		} else if (n->deriv) {
+			dv = dv_act_derivative(n->act, y) - dv_act_derivative(n->act, x);
+			de = 1.0;
+		} else {
+			dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
+			de = edx + 2.0 * ex + u * (fabs(x) + fabs(y));
+		}
+		n->dv[at] = dv;
+		n->de[at] = de;
+		n->ds[at] = isinf(lip) ? fabs(dv) : max2(fabs(dv), lip * k->ds[at]);
 	}
 }
 
 static void change_act(graph *g, gnode *n)
 {
 	const gnode *k = n->kid[0];
-	double lip = dv_act_lipschitz(n->act, n->deriv);
-	double lip2 = dv_act_lipschitz(n->act, 1);
-	const double u = DV_UNIT_ROUNDOFF;
+	const double lip = dv_act_lipschitz(n->act, n->deriv);
+	const double lip2 = dv_act_lipschitz(n->act, 1);
+	const gidx *kchanged = k->changed;
+	const size_t knchanged = k->nchanged;
+	const double *kdv = k->dv, *kde = k->de, *kds = k->ds;
+	const double *xv = k->value->data;
+	double *dv = n->dv, *de = n->de, *ds = n->ds;
 
-	for (size_t c = 0; c < k->nchanged; c++) {
-		size_t i = k->changed[c];
-		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
+	for (size_t c = 0; c < knchanged; c++) {
+		size_t i = kchanged[c];
+		double x = xv[i], ex = dv_mat_bound_at(k->value, i);
+		const dv_act_aux *aux = &n->aux[i];
 		touch(n, i);
+		if (n->act == DV_ACT_RELU) {
+			change_relu(g, n, i, x, ex);
+			continue;
+		}
 		for (size_t l = 0; l < LANES; l++) {
 			size_t at = i * LANES + l;
-			double dx = k->dv[at], edx = k->de[at], y = x + dx;
-			double reach = ex + edx + u * fabs(y);
-			double dv, de;
-			int same_side = (x - ex > 0 && y - reach > 0) ||
-			                (x + ex <= 0 && y + reach <= 0);
-			if (n->act == DV_ACT_RELU && !same_side)
-				g->kinked = 1;
+			double dx = kdv[at];
 			if (l >= BOUNDED_LANES && !n->deriv) {
 				/* an inner lane: the value alone */
-				n->dv[at] = dv_act_change_at(n->act, x, &n->aux[i], dx);
+				dv[at] = dv_act_change_at(n->act, x, aux, dx);
 				continue;
 			}
-			if (n->act == DV_ACT_RELU && same_side) {
-				/* no kink between: the change is dx or 0, exactly */
-				int on = x > 0;
-				dv = n->deriv ? 0.0 : (on ? dx : 0.0);
-				de = n->deriv ? 0.0 : (on ? edx : 0.0);
-			} else if (n->act == DV_ACT_RELU && n->deriv) {
-				dv = dv_act_derivative(n->act, y) -
-				     dv_act_derivative(n->act, x);
-				de = 1.0;
-			} else if (n->act == DV_ACT_RELU) {
-				dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
-				de = edx + 2.0 * ex + u * (fabs(x) + fabs(y));
-			} else if (!n->deriv) {
-				dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
-				de = lip * edx * (1.0 + dv_gamma(4)) +
-				     2.0 * lip2 * (fabs(dx) + edx) * ex +
-				     (10.0 + fabs(x) + fabs(y)) * u * fabs(dv) +
-				     0x1p-1070;
-			} else {
-				double gy = dv_act_derivative(n->act, y);
-				double gx = dv_act_derivative(n->act, x);
-				dv = gy - gx;
-				de = lip * (edx + 2.0 * ex) +
-				     8.0 * u * (fabs(gy) + fabs(gx)) + u * fabs(dv) +
-				     0x1p-1070;
-			}
-			n->dv[at] = dv;
-			n->de[at] = de;
-			n->ds[at] =
-			        isinf(lip) ? fabs(dv) : fmax(fabs(dv), lip * k->ds[at]);
+			dv[at] = n->deriv ? dv_act_derivative(n->act, x + dx) -
+			                            dv_act_derivative(n->act, x)
+			                  : dv_act_change_at(n->act, x, aux, dx);
+			smooth_bound(n, lip, lip2, x, ex, dx, kde[at], kds[at], dv[at], &de[at],
+			             &ds[at]);
 		}
 	}
 }
