@@ -61,6 +61,17 @@ typedef enum gkind {
 	G_WHOLE, /* anything else: evaluated whole with the variable moved */
 } gkind;
 
+/*
+ * The change of one entry of a node when the variable's entry moves, lane
+ * by lane: v at the lane's step, e its rounding bound, s its scale, m the
+ * sum of |terms| it was added from; k counts those terms (the same in
+ * every lane).
+ */
+typedef struct delta {
+	double v[LANES], e[LANES], s[LANES], m[LANES];
+	size_t k;
+} delta;
+
 typedef struct gnode gnode;
 struct gnode {
 	gkind kind;
@@ -77,11 +88,15 @@ struct gnode {
 	size_t pool;     /* G_MAX: the block size */
 	double cost;     /* G_WHOLE: about what one evaluation of it costs */
 	dv_act_aux *aux; /* G_ACT: dv_act_change_aux of each unmoved entry */
-	/* the change of one evaluation, zero where nothing changed */
-	double *dv, *de, *ds, *dm;
-	gidx *dk, *changed;
+	/*
+	 * The change of one evaluation, kept compact: entry changed[c] changed
+	 * by d[c], and slot[o] is c + 1 for a changed entry o, 0 for the rest.
+	 * An entry feeds only a few others, so what one evaluation touches
+	 * stays in a few cache lines, and clearing it clears only those.
+	 */
+	delta *d;
+	gidx *slot, *changed;
 	size_t nchanged;
-	unsigned char *mark;
 };
 
 typedef struct graph {
@@ -108,13 +123,9 @@ static void gnode_free(gnode *g)
 	}
 	free(g->term_out);
 	free(g->aux);
-	free(g->dv);
-	free(g->de);
-	free(g->ds);
-	free(g->dm);
-	free(g->dk);
+	free(g->d);
+	free(g->slot);
 	free(g->changed);
-	free(g->mark);
 	free(g);
 }
 
@@ -158,15 +169,12 @@ static int add_node(gnode **out, graph *g, gkind kind, const dv_node *src, dv_ma
 	g->nodes[g->n++] = n;
 	if (kind != G_CONST) {
 		len = dv_mat_len(v);
-		n->dv = calloc(len * LANES, sizeof *n->dv);
-		n->de = calloc(len * LANES, sizeof *n->de);
-		n->ds = calloc(len * LANES, sizeof *n->ds);
-		n->dm = calloc(len * LANES, sizeof *n->dm);
-		n->dk = calloc(len, sizeof *n->dk);
+		/* room for every entry, but only what is touched is ever
+		 * written, so the pages past it are never brought in */
+		n->d = malloc(len * sizeof *n->d);
+		n->slot = calloc(len, sizeof *n->slot);
 		n->changed = malloc(len * sizeof *n->changed);
-		n->mark = calloc(len, 1);
-		if (n->dv == NULL || n->de == NULL || n->ds == NULL || n->dm == NULL ||
-		    n->dk == NULL || n->changed == NULL || n->mark == NULL)
+		if (n->d == NULL || n->slot == NULL || n->changed == NULL)
 			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
 	}
 	*out = n;
@@ -521,32 +529,34 @@ static int build(gnode **out, graph *g, const dv_node *n, int depth)
 /* ---- one move of one entry, at four steps ------------------------------ */
 
 /*
- * A node's change is kept lane by lane: dv[o * LANES + l] is the change of
- * entry o at the lane's step, de its rounding bound, ds its scale, dm the
- * sum of |terms| it was added from; dk counts those terms (the same in
- * every lane).  An entry is marked once whatever the lane.
+ * Entry o's change record, new and zero when o has not changed yet in this
+ * evaluation.
  */
-static void touch(gnode *n, size_t o)
+static delta *touch(gnode *n, size_t o)
 {
-	if (!n->mark[o]) {
-		n->mark[o] = 1;
-		n->changed[n->nchanged++] = (gidx)o;
+	gidx c = n->slot[o];
+
+	if (c == 0) {
+		c = (gidx)++n->nchanged;
+		n->slot[o] = c;
+		n->changed[c - 1] = (gidx)o;
+		memset(&n->d[c - 1], 0, sizeof n->d[c - 1]);
 	}
+	return &n->d[c - 1];
+}
+
+/* Entry o's change, NULL when it did not change (or n never does). */
+static const delta *moved(const gnode *n, size_t o)
+{
+	if (n == NULL || n->kind == G_CONST || n->slot[o] == 0)
+		return NULL;
+	return &n->d[n->slot[o] - 1];
 }
 
 static void reset(gnode *n)
 {
-	const gidx *changed = n->changed;
-	const size_t nchanged = n->nchanged;
-
-	for (size_t k = 0; k < nchanged; k++) {
-		size_t o = changed[k];
-		for (size_t l = 0; l < LANES; l++)
-			n->dv[o * LANES + l] = n->de[o * LANES + l] =
-			        n->ds[o * LANES + l] = n->dm[o * LANES + l] = 0.0;
-		n->dk[o] = 0;
-		n->mark[o] = 0;
-	}
+	for (size_t c = 0; c < n->nchanged; c++)
+		n->slot[n->changed[c]] = 0;
 	n->nchanged = 0;
 }
 
@@ -559,16 +569,16 @@ typedef struct side {
 static side side_of(const gnode *k, int32_t i, size_t l)
 {
 	side r = {1.0, 0.0, 1.0, 0.0, 0.0, 0.0};
+	const delta *d;
 	if (k == NULL || i < 0)
 		return r;
 	r.v = dv_mat_get(k->value, (size_t)i);
 	r.e = dv_mat_bound_at(k->value, (size_t)i);
 	r.s = dv_mat_scale_at(k->value, (size_t)i);
-	if (k->kind != G_CONST && k->mark[i]) {
-		size_t at = (size_t)i * LANES + l;
-		r.dv = k->dv[at];
-		r.de = k->de[at];
-		r.ds = k->ds[at];
+	if ((d = moved(k, (size_t)i)) != NULL) {
+		r.dv = d->v[l];
+		r.de = d->e[l];
+		r.ds = d->s[l];
 	}
 	return r;
 }
@@ -580,20 +590,18 @@ static side side_of(const gnode *k, int32_t i, size_t l)
 static void add_term(gnode *n, const dv_term *t)
 {
 	double c = n->plan->coefs[t->c].value, ac = fabs(c);
-	size_t o = n->term_out[t - n->plan->terms];
+	delta *o = touch(n, n->term_out[t - n->plan->terms]);
 
-	touch(n, o);
-	n->dk[o]++;
+	o->k++;
 	for (size_t l = 0; l < LANES; l++) {
 		side x = side_of(n->kid[0], t->a, l), y = side_of(n->kid[1], t->b, l);
-		size_t at = o * LANES + l;
-		n->dv[at] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
-		n->dm[at] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) +
-		                   fabs(x.v) * fabs(y.dv));
-		n->de[at] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
-		                   fabs(x.dv) * (y.e + y.de) + x.e * (fabs(y.dv) + y.de) +
-		                   fabs(x.v) * y.de);
-		n->ds[at] += ac * (x.ds * (y.s + y.ds) + x.s * y.ds);
+		o->v[l] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
+		o->m[l] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) +
+		                 fabs(x.v) * fabs(y.dv));
+		o->e[l] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
+		                 fabs(x.dv) * (y.e + y.de) + x.e * (fabs(y.dv) + y.de) +
+		                 fabs(x.v) * y.de);
+		o->s[l] += ac * (x.ds * (y.s + y.ds) + x.s * y.ds);
 	}
 }
 
@@ -608,50 +616,39 @@ static void change_one_side(gnode *n, int s)
 	/* locals, so that the stores below cannot make the compiler reload them */
 	const gidx *rstart = n->rstart[s], *rterm = n->rterm[s], *term_out = n->term_out;
 	const gidx *kchanged = k->changed;
+	const delta *kd = k->d;
 	const size_t knchanged = k->nchanged;
-	const double *kdv = k->dv, *kde = k->de, *kds = k->ds;
 	const dv_term *terms = p->terms;
 	const dv_coef *coefs = p->coefs;
 	const dv_mat *ov = other != NULL ? other->value : NULL;
 	const double *xv = ov != NULL ? (const double *)ov->data : NULL;
-	double *dv = n->dv, *dm = n->dm, *de = n->de, *ds = n->ds;
-	gidx *dk = n->dk, *changed = n->changed;
-	size_t nchanged = n->nchanged;
-	unsigned char *mark = n->mark;
 
 	for (size_t c = 0; c < knchanged; c++) {
 		size_t i = kchanged[c];
-		const double *dy = kdv + i * LANES, *edy = kde + i * LANES,
-		             *sdy = kds + i * LANES;
+		const delta *dy = &kd[c];
 		for (size_t r = rstart[i]; r < rstart[i + 1]; r++) {
-			size_t t = rterm[r], o = term_out[t];
+			size_t t = rterm[r];
 			const dv_term *term = &terms[t];
 			int32_t oi = s == 0 ? term->b : term->a;
 			double coef = coefs[term->c].value, ac = fabs(coef);
 			double x = 1.0, ex = 0.0, sx = 1.0;
-			double *odv = dv + o * LANES, *odm = dm + o * LANES;
-			double *ode = de + o * LANES, *ods = ds + o * LANES;
+			delta *o = touch(n, term_out[t]);
 			if (xv != NULL && oi >= 0) {
 				x = xv[oi];
 				ex = dv_mat_bound_at(ov, (size_t)oi);
 				sx = dv_mat_scale_at(ov, (size_t)oi);
 			}
-			if (!mark[o]) {
-				mark[o] = 1;
-				changed[nchanged++] = (gidx)o;
-			}
-			dk[o]++;
+			o->k++;
 			for (size_t l = 0; l < LANES; l++)
-				odv[l] += coef * x * dy[l];
+				o->v[l] += coef * x * dy->v[l];
 			for (size_t l = 0; l < BOUNDED_LANES; l++) {
-				double ady = fabs(dy[l]);
-				odm[l] += ac * fabs(x) * ady;
-				ode[l] += ac * (ex * (ady + edy[l]) + fabs(x) * edy[l]);
-				ods[l] += ac * sx * sdy[l];
+				double ady = fabs(dy->v[l]);
+				o->m[l] += ac * fabs(x) * ady;
+				o->e[l] += ac * (ex * (ady + dy->e[l]) + fabs(x) * dy->e[l]);
+				o->s[l] += ac * sx * dy->s[l];
 			}
 		}
 	}
-	n->nchanged = nchanged;
 }
 
 static void change_plan(gnode *n)
@@ -675,8 +672,7 @@ static void change_plan(gnode *n)
 					/* a term both of whose operands moved is added
 					 * once */
 					if (s == 1 && t->a >= 0 &&
-					    n->kid[0]->kind != G_CONST &&
-					    n->kid[0]->mark[t->a])
+					    moved(n->kid[0], (size_t)t->a) != NULL)
 						continue;
 					add_term(n, t);
 				}
@@ -688,17 +684,15 @@ static void change_plan(gnode *n)
 	size_t last = 0;
 	double grow = 1.0, carry = 0.0, under = 0.0;
 	for (size_t c = 0; c < n->nchanged; c++) {
-		size_t o = n->changed[c], k = n->dk[o];
-		if (k != last) {
-			last = k;
-			grow = 1.0 + dv_gamma(2 * k + 8);
-			carry = dv_gamma(k + 6);
-			under = (double)(6 * k) * DV_UNDERFLOW;
+		delta *o = &n->d[c];
+		if (o->k != last) {
+			last = o->k;
+			grow = 1.0 + dv_gamma(2 * last + 8);
+			carry = dv_gamma(last + 6);
+			under = (double)(6 * last) * DV_UNDERFLOW;
 		}
-		for (size_t l = 0; l < BOUNDED_LANES; l++) {
-			size_t at = o * LANES + l;
-			n->de[at] = n->de[at] * grow + carry * n->dm[at] + under;
-		}
+		for (size_t l = 0; l < BOUNDED_LANES; l++)
+			o->e[l] = o->e[l] * grow + carry * o->m[l] + under;
 	}
 }
 
@@ -727,22 +721,21 @@ static inline void smooth_bound(const gnode *n, double lip, double lip2, double 
 	*ds = max2(fabs(dv), lip * dsx);
 }
 
-static void change_relu(graph *g, gnode *n, size_t i, double x, double ex)
+static void change_relu(graph *g, gnode *n, size_t i, double x, double ex,
+                        const delta *dx_of, delta *o)
 {
-	const gnode *k = n->kid[0];
 	const double lip = dv_act_lipschitz(n->act, n->deriv);
 	const double u = DV_UNIT_ROUNDOFF;
 
 	for (size_t l = 0; l < LANES; l++) {
-		size_t at = i * LANES + l;
-		double dx = k->dv[at], edx = k->de[at], y = x + dx;
+		double dx = dx_of->v[l], edx = dx_of->e[l], y = x + dx;
 		double reach = ex + edx + u * fabs(y);
 		double dv, de;
 		int same_side = (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
 		if (!same_side)
 			g->kinked = 1;
 		if (l >= BOUNDED_LANES && !n->deriv) {
-			n->dv[at] = dv_act_change_at(n->act, x, &n->aux[i], dx);
+			o->v[l] = dv_act_change_at(n->act, x, &n->aux[i], dx);
 			continue;
 		}
 		if (same_side) {
@@ -757,9 +750,9 @@ static void change_relu(graph *g, gnode *n, size_t i, double x, double ex)
 			dv = dv_act_change_at(n->act, x, &n->aux[i], dx);
 			de = edx + 2.0 * ex + u * (fabs(x) + fabs(y));
 		}
-		n->dv[at] = dv;
-		n->de[at] = de;
-		n->ds[at] = isinf(lip) ? fabs(dv) : max2(fabs(dv), lip * k->ds[at]);
+		o->v[l] = dv;
+		o->e[l] = de;
+		o->s[l] = isinf(lip) ? fabs(dv) : max2(fabs(dv), lip * dx_of->s[l]);
 	}
 }
 
@@ -770,32 +763,29 @@ static void change_act(graph *g, gnode *n)
 	const double lip2 = dv_act_lipschitz(n->act, 1);
 	const gidx *kchanged = k->changed;
 	const size_t knchanged = k->nchanged;
-	const double *kdv = k->dv, *kde = k->de, *kds = k->ds;
 	const double *xv = k->value->data;
-	double *dv = n->dv, *de = n->de, *ds = n->ds;
 
 	for (size_t c = 0; c < knchanged; c++) {
 		size_t i = kchanged[c];
+		const delta *dx = &k->d[c];
 		double x = xv[i], ex = dv_mat_bound_at(k->value, i);
 		const dv_act_aux *aux = &n->aux[i];
-		touch(n, i);
+		delta *o = touch(n, i);
 		if (n->act == DV_ACT_RELU) {
-			change_relu(g, n, i, x, ex);
+			change_relu(g, n, i, x, ex, dx, o);
 			continue;
 		}
 		for (size_t l = 0; l < LANES; l++) {
-			size_t at = i * LANES + l;
-			double dx = kdv[at];
 			if (l >= BOUNDED_LANES && !n->deriv) {
 				/* an inner lane: the value alone */
-				dv[at] = dv_act_change_at(n->act, x, aux, dx);
+				o->v[l] = dv_act_change_at(n->act, x, aux, dx->v[l]);
 				continue;
 			}
-			dv[at] = n->deriv ? dv_act_derivative(n->act, x + dx) -
-			                            dv_act_derivative(n->act, x)
-			                  : dv_act_change_at(n->act, x, aux, dx);
-			smooth_bound(n, lip, lip2, x, ex, dx, kde[at], kds[at], dv[at], &de[at],
-			             &ds[at]);
+			o->v[l] = n->deriv ? dv_act_derivative(n->act, x + dx->v[l]) -
+			                             dv_act_derivative(n->act, x)
+			                   : dv_act_change_at(n->act, x, aux, dx->v[l]);
+			smooth_bound(n, lip, lip2, x, ex, dx->v[l], dx->e[l], dx->s[l], o->v[l],
+			             &o->e[l], &o->s[l]);
 		}
 	}
 }
@@ -808,11 +798,11 @@ static void change_pow(gnode *n)
 
 	for (size_t c = 0; c < k->nchanged; c++) {
 		size_t i = k->changed[c];
+		const delta *d = &k->d[c];
 		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
-		touch(n, i);
+		delta *o = touch(n, i);
 		for (size_t l = 0; l < LANES; l++) {
-			size_t at = i * LANES + l;
-			double dx = k->dv[at], edx = k->de[at], y = x + dx;
+			double dx = d->v[l], edx = d->e[l], y = x + dx;
 			double sum = 0.0, sum_abs = 0.0,
 			       m = fmax(fabs(x), fabs(y)) + ex + edx;
 			double dv = 0.0, de = 0.0;
@@ -831,9 +821,9 @@ static void change_pow(gnode *n)
 					de += ex * p * (p - 1) * pow(m, (double)(p - 2)) *
 					      (fabs(dx) + edx) * (1.0 + dv_gamma(p + 2));
 			}
-			n->dv[at] = dv;
-			n->de[at] = de;
-			n->ds[at] = fmax(fabs(dv), k->ds[at] * sum_abs);
+			o->v[l] = dv;
+			o->e[l] = de;
+			o->s[l] = fmax(fabs(dv), d->s[l] * sum_abs);
 		}
 	}
 }
@@ -854,53 +844,49 @@ static void change_max(graph *g, gnode *n)
 		size_t o = (i / cols / p) * ocols + (i % cols) / p;
 		size_t r0 = (o / ocols) * p, c0 = (o % ocols) * p;
 		size_t was = (size_t)n->plan->terms[n->plan->start[o]].a;
-		if (n->mark[o])
+		const delta *dwas = moved(k, was);
+		delta *out;
+		if (moved(n, o) != NULL)
 			continue; /* this block is done */
-		touch(n, o);
+		out = touch(n, o);
 		for (size_t l = 0; l < LANES; l++) {
-			size_t best = SIZE_MAX, at = o * LANES + l;
+			size_t best = SIZE_MAX;
 			double top = -INFINITY, reach = 0.0;
 			for (size_t u = 0; u < p; u++) {
 				for (size_t v = 0; v < p; v++) {
-					size_t e = (r0 + u) * cols + c0 + v,
-					       el = e * LANES + l;
-					double moved = dv_mat_get(k->value, e) +
-					               (k->mark[e] ? k->dv[el] : 0.0);
-					reach = fmax(
-					        reach,
-					        dv_mat_bound_at(k->value, e) +
-					                (k->mark[e]
-					                         ? k->de[el] +
-					                                   fabs(k->dv[el])
-					                         : 0.0));
-					if (moved > top) {
-						top = moved;
+					size_t e = (r0 + u) * cols + c0 + v;
+					const delta *de = moved(k, e);
+					double m = dv_mat_get(k->value, e) +
+					           (de != NULL ? de->v[l] : 0.0);
+					reach = fmax(reach,
+					             dv_mat_bound_at(k->value, e) +
+					                     (de != NULL ? de->e[l] + fabs(de->v[l])
+					                                 : 0.0));
+					if (m > top) {
+						top = m;
 						best = e;
 					}
 				}
 			}
 			if (best != was) {
 				g->kinked = 1;
-				n->dv[at] = top - dv_mat_get(k->value, was);
-				n->de[at] = INFINITY;
+				out->v[l] = top - dv_mat_get(k->value, was);
+				out->e[l] = INFINITY;
 			} else {
 				/* a runner-up within the bounds could be the largest */
 				for (size_t u = 0; u < p; u++)
 					for (size_t v = 0; v < p; v++) {
 						size_t e = (r0 + u) * cols + c0 + v;
-						double moved =
-						        dv_mat_get(k->value, e) +
-						        (k->mark[e] ? k->dv[e * LANES + l]
-						                    : 0.0);
-						if (e != best &&
-						    top - moved <= 2.0 * reach)
+						const delta *de = moved(k, e);
+						double m = dv_mat_get(k->value, e) +
+						           (de != NULL ? de->v[l] : 0.0);
+						if (e != best && top - m <= 2.0 * reach)
 							g->kinked = 1;
 					}
-				n->dv[at] = k->mark[was] ? k->dv[was * LANES + l] : 0.0;
-				n->de[at] = k->mark[was] ? k->de[was * LANES + l] : 0.0;
+				out->v[l] = dwas != NULL ? dwas->v[l] : 0.0;
+				out->e[l] = dwas != NULL ? dwas->e[l] : 0.0;
 			}
-			n->ds[at] =
-			        k->mark[was] ? k->ds[was * LANES + l] : fabs(n->dv[at]);
+			out->s[l] = dwas != NULL ? dwas->s[l] : fabs(out->v[l]);
 		}
 	}
 }
@@ -929,15 +915,15 @@ static int change_whole(gnode *n, graph *g, size_t j, const double *steps)
 			        "the numbers move");
 		}
 		for (size_t o = 0; o < dv_mat_len(v); o++) {
-			size_t at = o * LANES + l;
+			delta *r = &n->d[n->slot[o] - 1];
 			double dv = dv_mat_get(v, o) - dv_mat_get(n->value, o);
-			n->dv[at] = dv;
-			n->de[at] =
+			r->v[l] = dv;
+			r->e[l] =
 			        (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
 			                (1.0 + dv_gamma(2)) +
 			        DV_UNIT_ROUNDOFF * fabs(dv);
 			/* the change is all there is to judge against */
-			n->ds[at] = fabs(dv);
+			r->s[l] = fabs(dv);
 		}
 		dv_mat_free(v);
 	}
@@ -953,18 +939,20 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 {
 	int rc = DV_OK;
 	gnode *root = g->nodes[g->n - 1];
+	const delta *top;
 
 	for (size_t i = 0; i < g->n && rc == DV_OK; i++) {
 		gnode *n = g->nodes[i];
+		delta *x;
 		switch (n->kind) {
 		case G_CONST:
 			break;
 		case G_VAR:
 			/* the steps themselves are exact: GSL's points 0 +- h, +- h/2 */
-			touch(n, j);
+			x = touch(n, j);
 			for (size_t l = 0; l < LANES; l++) {
-				n->dv[j * LANES + l] = steps[l];
-				n->ds[j * LANES + l] = fabs(steps[l]);
+				x->v[l] = steps[l];
+				x->s[l] = fabs(steps[l]);
 			}
 			break;
 		case G_PLAN:
@@ -984,11 +972,11 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 			break;
 		}
 	}
+	top = moved(root, 0);
 	for (size_t l = 0; l < LANES; l++) {
-		int moved = root->kind != G_CONST && root->mark[0];
-		dv[l] = moved ? root->dv[l] : 0.0;
-		de[l] = moved ? root->de[l] : 0.0;
-		ds[l] = moved ? root->ds[l] : 0.0;
+		dv[l] = top != NULL ? top->v[l] : 0.0;
+		de[l] = top != NULL ? top->e[l] : 0.0;
+		ds[l] = top != NULL ? top->s[l] : 0.0;
 	}
 	for (size_t i = 0; i < g->n; i++)
 		if (g->nodes[i]->kind != G_CONST)
