@@ -108,6 +108,19 @@ START_TEST(test_functions_reach_the_core)
 	       (const double[]){0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0});
 	expect("pad(K, 0, 1)", 2, 4, (const double[]){0, 1, 2, 0, 0, 3, 4, 0});
 	expect("[rows(X) cols(pad(X, 1, 2))]", 1, 2, (const double[]){3, 7});
+	/* top, bottom, left, right: Octave's 'same' for a 2x2 kernel pads so */
+	expect("pad(K, 0, 1, 1, 0)", 3, 3, (const double[]){0, 1, 2, 0, 3, 4, 0, 0, 0});
+	expect("crop(X, 1)", 1, 1, (const double[]){5});
+	expect("crop(X, 1, 0, 0, 1)", 2, 2, (const double[]){4, 5, 7, 8});
+	expect("crop(pad(K, 1, 2), 1, 2)", 2, 2, (const double[]){1, 2, 3, 4});
+	expect("crop(pad(X, 2, 0, 1, 3), 2, 0, 1, 3)", 3, 3,
+	       (const double[]){1, 2, 3, 4, 5, 6, 7, 8, 9});
+	expect("dilate(K, 2)", 3, 3, (const double[]){1, 0, 2, 0, 0, 0, 3, 0, 4});
+	expect("dilate(K, 1)", 2, 2, (const double[]){1, 2, 3, 4});
+	expect("[rows(dilate(X, 3)) cols(dilate(X, 3))]", 1, 2, (const double[]){7, 7});
+	/* a stride-2 layer's input gradient: the dilated delta, correlated in full */
+	expect("xcorr(dilate(K, 2), [1 0; 0 0], 'full')", 4, 4,
+	       (const double[]){0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4});
 	expect("up(K, 2)", 4, 4,
 	       (const double[]){1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
 	expect("down(up(K, 2), 2)", 2, 2, (const double[]){4, 8, 12, 16});
@@ -196,6 +209,19 @@ static const struct bad {
          "up: unknown pooling 'max' (expected 'sum' or 'mean')"},
         {"pad(K, 1.5)", 1, 8,
          "pad: expected a whole number >= 0 for the padding but found 1.5"},
+        {"crop(K, 1)", 1, 1,
+         "crop: cropping 2 rows and 2 columns from a 2x2 matrix leaves nothing"},
+        {"crop(X, 1, 1, 1)", 1, 1,
+         "crop: expected 2, 3 or 5 arguments, (A, n [, m]) or (A, top, bottom, left, "
+         "right), but found 4"},
+        {"crop(X, 0, -1)", 1, 12,
+         "crop: expected a whole number >= 0 for the columns to crop but found -1"},
+        {"pad(X, 0, 0, 0, 2000)", 1, 17,
+         "pad: the padding on the right is 2000; the limit is 1024"},
+        {"dilate(K, 0)", 1, 11,
+         "dilate: expected a whole number >= 1 for the dilation but found 0"},
+        {"dilate(K)", 1, 1,
+         "dilate takes 2 arguments but was given 1 (usage: dilate(A, s))"},
         {"rand(100000, 100000)", 1, 1,
          "rand: the result would be 100000x100000; the limit is 1048576 entries"},
         {"rand(-1, 2)", 1, 6,

@@ -252,25 +252,75 @@ int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d)
 	return plan_rearrange(out, rows, cols, RE_TRANSPOSE, d);
 }
 
+int dv_plan_frame(dv_plan **out, size_t rows, size_t cols, const long edge[4], dv_diag *d)
+{
+	long top = edge[0], bottom = edge[1], left = edge[2], right = edge[3];
+	long orow, ocol;
+	dv_plan *p;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	for (int k = 0; k < 4; k++)
+		if (edge[k] > (long)DV_MAX_ENTRIES || edge[k] < -(long)DV_MAX_ENTRIES)
+			return dv_fail(d, DV_E_LIMIT, "padding by %ld is too large",
+			               edge[k] < 0 ? -edge[k] : edge[k]);
+	orow = (long)rows + top + bottom;
+	ocol = (long)cols + left + right;
+	if (orow < 1 || ocol < 1)
+		return dv_fail(d, DV_E_SHAPE,
+		               "cropping %ld rows and %ld columns from a %zux%zu matrix "
+		               "leaves nothing",
+		               (top < 0 ? -top : 0) + (bottom < 0 ? -bottom : 0),
+		               (left < 0 ? -left : 0) + (right < 0 ? -right : 0), rows,
+		               cols);
+	if ((rc = plan_begin(&p, (size_t)orow, (size_t)ocol, rows * cols, 0, 1, d)) !=
+	    DV_OK)
+		return rc;
+	one = plan_coef(p, 1, 1);
+	for (long i = 0; i < orow; i++) {
+		for (long j = 0; j < ocol; j++) {
+			long si = i - top, sj = j - left; /* the entry of A it shows */
+			if (si >= 0 && si < (long)rows && sj >= 0 && sj < (long)cols)
+				plan_term(p, one, si * (long)cols + sj, -1);
+			plan_close(p, (size_t)(i * ocol + j));
+		}
+	}
+	*out = p;
+	return DV_OK;
+}
+
 int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_diag *d)
+{
+	long edge[4] = {(long)r, (long)r, (long)c, (long)c};
+
+	if (r > DV_MAX_ENTRIES || c > DV_MAX_ENTRIES) {
+		*out = NULL;
+		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large",
+		               r > c ? r : c);
+	}
+	return dv_plan_frame(out, rows, cols, edge, d);
+}
+
+int dv_plan_dilate(dv_plan **out, size_t rows, size_t cols, size_t s, dv_diag *d)
 {
 	size_t orow, ocol;
 	dv_plan *p;
 	int32_t one;
 	int rc;
 
-	if (r > DV_MAX_ENTRIES || c > DV_MAX_ENTRIES)
-		return dv_fail(d, DV_E_LIMIT, "padding by %zu is too large",
-		               r > c ? r : c);
-	orow = rows + 2 * r;
-	ocol = cols + 2 * c;
+	*out = NULL;
+	if (s < 1 || s > DV_MAX_ENTRIES)
+		return dv_fail(d, DV_E_LIMIT, "a dilation by %zu", s);
+	orow = (rows - 1) * s + 1;
+	ocol = (cols - 1) * s + 1;
 	if ((rc = plan_begin(&p, orow, ocol, rows * cols, 0, 1, d)) != DV_OK)
 		return rc;
 	one = plan_coef(p, 1, 1);
 	for (size_t i = 0; i < orow; i++) {
 		for (size_t j = 0; j < ocol; j++) {
-			if (i >= r && i < r + rows && j >= c && j < c + cols)
-				plan_term(p, one, (long)((i - r) * cols + (j - c)), -1);
+			if (i % s == 0 && j % s == 0)
+				plan_term(p, one, (long)((i / s) * cols + j / s), -1);
 			plan_close(p, i * ocol + j);
 		}
 	}

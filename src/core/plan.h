@@ -89,6 +89,14 @@ int dv_plan_flipud(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 int dv_plan_transpose(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
 /* r rows of zeros above and below, c columns left and right. */
 int dv_plan_pad(dv_plan **out, size_t rows, size_t cols, size_t r, size_t c, dv_diag *d);
+/*
+ * A framed: edge[] rows on top, rows at the bottom, columns on the left and
+ * on the right, each added as zeros when positive and cut off when
+ * negative (pad and crop are both frames).
+ */
+int dv_plan_frame(dv_plan **out, size_t rows, size_t cols, const long edge[4], dv_diag *d);
+/* s - 1 zeros between neighbouring entries, in rows and columns (s >= 1). */
+int dv_plan_dilate(dv_plan **out, size_t rows, size_t cols, size_t s, dv_diag *d);
 /* Entry (i, j) of A (1-based), as a 1 x 1 result. */
 int dv_plan_entry(dv_plan **out, size_t rows, size_t cols, size_t i, size_t j,
                   dv_diag *d);

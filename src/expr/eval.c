@@ -438,24 +438,65 @@ static int plan_unary(dv_plan **out, int *by_numbers, dv_value *args, size_t nar
 	}
 }
 
-static int plan_pad(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
-                    const dv_node *call, int param, dv_diag *d)
+/*
+ * pad(A, n [, m]) and crop(A, n [, m]), or with four edges: top, bottom,
+ * left, right.  param 1 crops: the edges are cut off instead of added.
+ */
+static int plan_frame(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                      const dv_node *call, int param, dv_diag *d)
 {
-	size_t r, c;
+	static const char *const what[2][4] = {
+	        {"the padding", "the padding at the bottom", "the padding on the left",
+	         "the padding on the right"},
+	        {"the rows to crop", "the rows to crop at the bottom",
+	         "the columns to crop on the left", "the columns to crop on the right"}};
+	size_t n[4] = {0};
+	long edge[4];
+	int rc;
+
+	(void)by_numbers;
+	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
+		return rc;
+	if (nargs == 4)
+		return dv_fail_at(d, DV_E_ARGS, call->line, call->column,
+		                  "expected 2, 3 or 5 arguments, (A, n [, m]) or (A, top, "
+		                  "bottom, left, right), but found 4");
+	for (size_t k = 1; k < nargs; k++) {
+		const char *w = nargs == 5 ? what[param][k - 1]
+		                : k == 1   ? (param ? "the rows to crop" : "the padding")
+		                           : (param ? "the columns to crop"
+		                                    : "the padding of the columns");
+		if ((rc = need_count(&n[k - 1], &args[k], call->kids[k], w, 0, 1024, d)) !=
+		    DV_OK)
+			return rc;
+	}
+	if (nargs == 5) {
+		for (int k = 0; k < 4; k++)
+			edge[k] = (long)n[k];
+	} else {
+		edge[0] = edge[1] = (long)n[0];
+		edge[2] = edge[3] = (long)(nargs == 3 ? n[1] : n[0]);
+	}
+	if (param)
+		for (int k = 0; k < 4; k++)
+			edge[k] = -edge[k];
+	return dv_plan_frame(out, args[0].mat->rows, args[0].mat->cols, edge, d);
+}
+
+static int plan_dilate(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                       const dv_node *call, int param, dv_diag *d)
+{
+	size_t s;
 	int rc;
 
 	(void)by_numbers;
 	(void)param;
+	(void)nargs;
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
-	    (rc = need_count(&r, &args[1], call->kids[1], "the padding", 0, 1024, d)) !=
+	    (rc = need_count(&s, &args[1], call->kids[1], "the dilation", 1, 1024, d)) !=
 	            DV_OK)
 		return rc;
-	c = r;
-	if (nargs == 3 &&
-	    (rc = need_count(&c, &args[2], call->kids[2], "the padding of the columns", 0,
-	                     1024, d)) != DV_OK)
-		return rc;
-	return dv_plan_pad(out, args[0].mat->rows, args[0].mat->cols, r, c, d);
+	return dv_plan_dilate(out, args[0].mat->rows, args[0].mat->cols, s, d);
 }
 
 static int plan_entry(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
@@ -780,13 +821,27 @@ static const builtin builtins[] = {
          fn_planned,
          UN_SUM,
          plan_unary},
-        {{"pad", "pad(A, n [, m])",
-          "A with n rows of zeros above and below, n (or m) columns on each side"},
+        {{"pad", "pad(A, n [, m] | A, top, bottom, left, right)",
+          "A framed by zeros: n rows above and below, n (or m) columns each side"},
          2,
-         3,
+         5,
          fn_planned,
          0,
-         plan_pad},
+         plan_frame},
+        {{"crop", "crop(A, n [, m] | A, top, bottom, left, right)",
+          "pad undone: n rows off top and bottom, n (or m) columns off each side"},
+         2,
+         5,
+         fn_planned,
+         1,
+         plan_frame},
+        {{"dilate", "dilate(A, s)",
+          "A with s - 1 zeros between neighbouring entries"},
+         2,
+         2,
+         fn_planned,
+         0,
+         plan_dilate},
         {{"entry", "entry(A, i, j)", "the entry in row i, column j of A (1-based), as A(i, j)"},
          3,
          3,
