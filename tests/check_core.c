@@ -387,13 +387,101 @@ START_TEST(test_down_max_picks_first_largest)
 
 	ck_assert_int_eq(dv_op_down(&r, a, 2, DV_POOL_MAX, &d), DV_OK);
 	tu_assert_mat(r, 1, 2, want, 0);
-	ck_assert_int_eq(dv_plan_down_max(&p, a, 2, &d), DV_OK);
+	ck_assert_int_eq(dv_plan_down_max(&p, a, 2, 0, &d), DV_OK);
 	/* ties: the first in row-major order (entries 1 and 4 hold 5) */
 	ck_assert_int_eq(p->terms[p->start[0]].a, 1);
 	ck_assert_int_eq(p->terms[p->start[1]].a, 2);
 	dv_plan_free(p);
 	dv_mat_free(r);
 	dv_mat_free(a);
+}
+END_TEST
+
+START_TEST(test_strided_pooling_windows)
+{
+	/* 5x5, 3x3 windows two apart: rows and columns 1-3 and 3-5 */
+	static const double xv[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13,
+	                            14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
+	static const double sum[] = {63, 81, 153, 171}, top[] = {13, 15, 23, 25};
+	dv_mat *x = tu_mat(5, 5, xv), *r = NULL;
+	dv_plan *p = NULL;
+
+	ck_assert_int_eq(dv_plan_down(&p, 5, 5, 3, 2, DV_POOL_SUM, &d), DV_OK);
+	ck_assert_int_eq(dv_op_run(&r, p, x, NULL, &d), DV_OK);
+	tu_assert_mat(r, 2, 2, sum, 0);
+	dv_plan_free(p);
+	dv_mat_free(r);
+	ck_assert_int_eq(dv_plan_down_max(&p, x, 3, 2, &d), DV_OK);
+	ck_assert_int_eq(dv_op_run(&r, p, x, NULL, &d), DV_OK);
+	tu_assert_mat(r, 2, 2, top, 0);
+	dv_plan_free(p);
+	dv_mat_free(r);
+	/* a window that does not fit, and blocks that do not tile */
+	ck_assert_int_eq(dv_plan_down(&p, 2, 5, 3, 1, DV_POOL_SUM, &d), DV_E_SHAPE);
+	ck_assert_str_eq(d.message, "a 3x3 window does not fit in a 2x5 matrix");
+	ck_assert_int_eq(dv_plan_down_max(&p, x, 2, 0, &d), DV_E_SHAPE);
+	ck_assert_str_eq(d.message, "a 5x5 matrix does not split into 2x2 blocks");
+	dv_mat_free(x);
+}
+END_TEST
+
+START_TEST(test_unpool_is_the_adjoint_of_max_pooling)
+{
+	/*
+	 * For the windows max pooling picks in x: sum(unpool(D) .* Y) ==
+	 * sum(D .* (Y at the picked entries)) for every D and Y, overlapping
+	 * windows included; and where the centre is the largest of all four
+	 * windows, the four deltas add there.
+	 */
+	static const double xv[] = {1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 9,
+	                            0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1};
+	static const double dvals[] = {1, 2, 3, 4};
+	static const double centre[] = {0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 10,
+	                                0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0};
+	static const double last[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4,
+	                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	dv_mat *x = tu_mat(5, 5, xv), *dm = tu_mat(2, 2, dvals), *r = NULL;
+	dv_plan *p = NULL, *q = NULL;
+
+	ck_assert_int_eq(dv_plan_unpool(&p, 2, 2, x, 3, 2, 0, &d), DV_OK);
+	ck_assert_int_eq(dv_op_run(&r, p, dm, NULL, &d), DV_OK);
+	tu_assert_mat(r, 5, 5, centre, 0);
+	dv_mat_free(r);
+	dv_plan_free(p);
+	ck_assert_int_eq(dv_plan_unpool(&p, 2, 2, x, 3, 2, 1, &d), DV_OK);
+	ck_assert_int_eq(dv_op_run(&r, p, dm, NULL, &d), DV_OK);
+	tu_assert_mat(r, 5, 5, last, 0);
+	dv_mat_free(r);
+	dv_plan_free(p);
+	ck_assert_int_eq(dv_plan_unpool(&p, 1, 2, x, 3, 2, 0, &d), DV_E_SHAPE);
+	dv_mat_free(x);
+	dv_mat_free(dm);
+
+	for (int t = 0; t < 20; t++) {
+		dv_mat *xr = NULL, *dr = NULL, *yr = NULL, *u = NULL, *m = NULL;
+		double lhs = 0, rhs = 0;
+		size_t rows = 5 + (size_t)t % 4, cols = 6 + (size_t)t % 3;
+		size_t orows = (rows - 3) / 2 + 1, ocols = (cols - 3) / 2 + 1;
+		ck_assert_int_eq(dv_mat_random(&xr, rng, rows, cols, 1, &d), DV_OK);
+		ck_assert_int_eq(dv_mat_random(&yr, rng, rows, cols, 1, &d), DV_OK);
+		ck_assert_int_eq(dv_mat_random(&dr, rng, orows, ocols, 1, &d), DV_OK);
+		ck_assert_int_eq(dv_plan_unpool(&p, orows, ocols, xr, 3, 2, 0, &d), DV_OK);
+		ck_assert_int_eq(dv_plan_down_max(&q, xr, 3, 2, &d), DV_OK);
+		ck_assert_int_eq(dv_op_run(&u, p, dr, NULL, &d), DV_OK);
+		ck_assert_int_eq(dv_op_run(&m, q, yr, NULL, &d), DV_OK);
+		for (size_t i = 0; i < rows * cols; i++)
+			lhs += dv_mat_get(u, i) * dv_mat_get(yr, i);
+		for (size_t i = 0; i < orows * ocols; i++)
+			rhs += dv_mat_get(dr, i) * dv_mat_get(m, i);
+		ck_assert_double_eq_tol(lhs, rhs, 1e-12);
+		dv_plan_free(p);
+		dv_plan_free(q);
+		dv_mat_free(xr);
+		dv_mat_free(yr);
+		dv_mat_free(dr);
+		dv_mat_free(u);
+		dv_mat_free(m);
+	}
 }
 END_TEST
 
@@ -528,6 +616,8 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_up_and_down_undo_each_other);
 	tcase_add_test(tc, test_up_is_adjoint_of_down);
 	tcase_add_test(tc, test_down_max_picks_first_largest);
+	tcase_add_test(tc, test_strided_pooling_windows);
+	tcase_add_test(tc, test_unpool_is_the_adjoint_of_max_pooling);
 	tcase_add_test(tc, test_kron_hadamard_and_products);
 	tcase_add_test(tc, test_matmul_matches_gsl_blas);
 	tcase_add_test(tc, test_add_broadcasts_scalars_and_checks_sizes);

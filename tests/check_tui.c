@@ -141,7 +141,7 @@ END_TEST
 START_TEST(test_list_opens_lessons_and_tracks_progress)
 {
 	ck_assert_int_eq(m->screen, TUI_LIST);
-	ck_assert_uint_eq(m->nlessons, 13);
+	ck_assert_uint_eq(m->nlessons, 14);
 	press('k'); /* stays at the top */
 	ck_assert_uint_eq(m->list_cursor, 0);
 	press('j');
@@ -162,7 +162,7 @@ START_TEST(test_list_opens_lessons_and_tracks_progress)
 	expect_on_screen("all checks seen ✓", 80, 24);
 	expect_on_screen("not started", 80, 24);
 	/* the chosen lesson's place in the notes */
-	expect_on_screen("from the notes: 前向传播, 1.卷积层: F_{u,v}", 80, 24);
+	expect_on_screen("source: 前向传播, 1.卷积层: F_{u,v}", 80, 24);
 }
 END_TEST
 
@@ -272,9 +272,11 @@ START_TEST(test_sizes_and_numbers_change_and_checks_follow)
 	unsigned long seed;
 	open_lesson("forward-conv");
 	press('>');
-	ck_assert_str_eq(
-	        m->message,
-	        "X cannot be 4x4 here: the numbers of X must be 4x4 numbers, not 3x3");
+	ck_assert_str_eq(m->message, "X is 4x4 now (the lesson's own numbers are for its "
+	                             "own size: these are drawn from the seed)");
+	ck_assert_uint_eq(m->result->npassed, m->result->nchecks);
+	press('<');
+	ck_assert_str_eq(m->message, "X is 3x3 now");
 	press(TUI_KEY_ESC);
 	open_lesson("pooling-delta");
 	press('>');

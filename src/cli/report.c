@@ -37,7 +37,7 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 		dv_strbuf_puts(&b, RESET);
 	dv_strbuf_puts(&b, "\n");
 	if (l->source != NULL) {
-		dv_strbuf_puts(&b, "from the notes, ");
+		dv_strbuf_puts(&b, "source: ");
 		dv_put_text(&b, l->source, o->unicode);
 		dv_strbuf_puts(&b, "\n");
 	}
@@ -50,6 +50,7 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 	dv_strbuf_printf(&b, "; numbers at ");
 	dv_put_sizes(&b, r, 1);
 	dv_strbuf_printf(&b, " (seed %lu)\n", r->seed);
+	dv_put_drawn(&b, r);
 	for (size_t i = 0; i < r->nsteps; i++) {
 		dv_strbuf_printf(&b, "\n%sStep %zu. ", o->color ? BOLD : "", i + 1);
 		dv_put_text(&b, r->steps[i].step->title, o->unicode);
@@ -242,6 +243,8 @@ cJSON *dv_report_json(const lesson_result *r)
 		cJSON_AddItemToObject(
 		        s, "checked",
 		        json_pair(r->sizes[i].check_rows, r->sizes[i].check_cols));
+		if (r->sizes[i].drawn)
+			cJSON_AddBoolToObject(s, "numbers_drawn", 1);
 		cJSON_AddItemToArray(sizes, s);
 	}
 	steps = cJSON_AddArrayToObject(o, "steps");
@@ -425,6 +428,12 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 		dv_strbuf_printf(&b, "> %s\n\n", l->source);
 	if (l->summary != NULL)
 		dv_strbuf_printf(&b, "%s\n\n", l->summary);
+	{
+		size_t before = b.len;
+		dv_put_drawn(&b, r);
+		if (b.len > before)
+			dv_strbuf_puts(&b, "\n");
+	}
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const lesson_step_result *sr = &r->steps[i];
 		dv_strbuf_printf(&b, "## %zu. %s\n\n", i + 1, sr->step->title);

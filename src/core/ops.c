@@ -86,8 +86,8 @@ int dv_op_pad(dv_mat **out, const dv_mat *a, size_t r, size_t c, dv_diag *d)
 int dv_op_down(dv_mat **out, const dv_mat *a, size_t n, dv_pool pool, dv_diag *d)
 {
 	dv_plan *p = NULL;
-	int rc = pool == DV_POOL_MAX ? dv_plan_down_max(&p, a, n, d)
-	                             : dv_plan_down(&p, a->rows, a->cols, n, pool, d);
+	int rc = pool == DV_POOL_MAX ? dv_plan_down_max(&p, a, n, 0, d)
+	                             : dv_plan_down(&p, a->rows, a->cols, n, 0, pool, d);
 	return run(out, p, rc, a, NULL, d);
 }
 

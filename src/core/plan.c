@@ -355,20 +355,35 @@ int dv_plan_entry(dv_plan **out, size_t rows, size_t cols, size_t i, size_t j,
 	return DV_OK;
 }
 
-static int check_block(size_t rows, size_t cols, size_t n, dv_diag *d)
+/*
+ * The windows of a pooling: n x n, s apart (s = 0: side by side, n apart,
+ * and they must tile the input exactly).  *orows x *ocols of them.
+ */
+static int pool_windows(size_t *orows, size_t *ocols, size_t rows, size_t cols, size_t n,
+                        size_t *s, dv_diag *d)
 {
 	if (n == 0)
 		return dv_fail(d, DV_E_DOMAIN, "the block size must be at least 1");
-	if (rows % n != 0 || cols % n != 0)
-		return dv_fail(d, DV_E_SHAPE,
-		               "a %zux%zu matrix does not split into %zux%zu blocks",
-		               rows, cols, n, n);
+	if (*s == 0) {
+		if (rows % n != 0 || cols % n != 0)
+			return dv_fail(d, DV_E_SHAPE,
+			               "a %zux%zu matrix does not split into %zux%zu "
+			               "blocks",
+			               rows, cols, n, n);
+		*s = n;
+	} else if (rows < n || cols < n) {
+		return dv_fail(d, DV_E_SHAPE, "a %zux%zu window does not fit in a %zux%zu matrix",
+		               n, n, rows, cols);
+	}
+	*orows = (rows - n) / *s + 1;
+	*ocols = (cols - n) / *s + 1;
 	return DV_OK;
 }
 
-int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
+int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, size_t s, dv_pool pool,
                  dv_diag *d)
 {
+	size_t orows, ocols;
 	dv_plan *p;
 	int32_t c;
 	int rc;
@@ -376,9 +391,9 @@ int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool
 	*out = NULL;
 	if (pool == DV_POOL_MAX)
 		return dv_fail(d, DV_E_ARGS, "internal: max pooling needs numbers");
-	if ((rc = check_block(rows, cols, n, d)) != DV_OK)
+	if ((rc = pool_windows(&orows, &ocols, rows, cols, n, &s, d)) != DV_OK)
 		return rc;
-	if ((rc = plan_begin(&p, rows / n, cols / n, rows * cols, 0, n * n, d)) != DV_OK)
+	if ((rc = plan_begin(&p, orows, ocols, rows * cols, 0, n * n, d)) != DV_OK)
 		return rc;
 	c = pool == DV_POOL_MEAN ? plan_coef(p, 1, (long long)(n * n))
 	                         : plan_coef(p, 1, 1);
@@ -387,7 +402,7 @@ int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool
 			for (size_t u = 0; u < n; u++)
 				for (size_t v = 0; v < n; v++)
 					plan_term(p, c,
-					          (long)((i * n + u) * cols + j * n + v),
+					          (long)((i * s + u) * cols + j * s + v),
 					          -1);
 			plan_close(p, i * p->cols + j);
 		}
@@ -403,36 +418,128 @@ static double entry_value(const dv_mat *x, size_t k)
 	                           : x->field->to_double(x->field, dv_mat_at(x, k));
 }
 
-int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d)
+static int need_numbers(const dv_mat *x, dv_diag *d)
 {
+	if (!dv_mat_is_double(x) && x->field->to_double == NULL)
+		return dv_fail(d, DV_E_SYMBOLIC,
+		               "max pooling has no exact symbolic form: which entry is "
+		               "largest depends on the numbers");
+	return DV_OK;
+}
+
+/* The first largest entry of window (i, j) of x, row-major on ties. */
+static size_t window_max(const dv_mat *x, size_t i, size_t j, size_t n, size_t s)
+{
+	size_t best = (i * s) * x->cols + j * s;
+	for (size_t u = 0; u < n; u++)
+		for (size_t v = 0; v < n; v++) {
+			size_t k = (i * s + u) * x->cols + j * s + v;
+			if (entry_value(x, k) > entry_value(x, best))
+				best = k;
+		}
+	return best;
+}
+
+int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, size_t s, dv_diag *d)
+{
+	size_t orows, ocols;
 	dv_plan *p;
 	int32_t one;
 	int rc;
 
 	*out = NULL;
-	if (!dv_mat_is_double(x) && x->field->to_double == NULL)
-		return dv_fail(d, DV_E_SYMBOLIC,
-		               "max pooling has no exact symbolic form: which entry is "
-		               "largest depends on the numbers");
-	if ((rc = check_block(x->rows, x->cols, n, d)) != DV_OK)
-		return rc;
-	if ((rc = plan_begin(&p, x->rows / n, x->cols / n, dv_mat_len(x), 0, 1, d)) !=
-	    DV_OK)
+	if ((rc = need_numbers(x, d)) != DV_OK ||
+	    (rc = pool_windows(&orows, &ocols, x->rows, x->cols, n, &s, d)) != DV_OK ||
+	    (rc = plan_begin(&p, orows, ocols, dv_mat_len(x), 0, 1, d)) != DV_OK)
 		return rc;
 	one = plan_coef(p, 1, 1);
 	for (size_t i = 0; i < p->rows; i++) {
 		for (size_t j = 0; j < p->cols; j++) {
-			size_t best = (i * n) * x->cols + j * n;
-			for (size_t u = 0; u < n; u++)
-				for (size_t v = 0; v < n; v++) {
-					size_t k = (i * n + u) * x->cols + j * n + v;
-					if (entry_value(x, k) > entry_value(x, best))
-						best = k;
-				}
-			plan_term(p, one, (long)best, -1);
+			plan_term(p, one, (long)window_max(x, i, j, n, s), -1);
 			plan_close(p, i * p->cols + j);
 		}
 	}
+	*out = p;
+	return DV_OK;
+}
+
+int dv_plan_unpool(dv_plan **out, size_t drows, size_t dcols, const dv_mat *x, size_t n,
+                   size_t s, int assign, dv_diag *d)
+{
+	size_t orows, ocols, len = dv_mat_len(x), nwin;
+	size_t *best = NULL, *first = NULL, *next = NULL;
+	dv_term *terms;
+	dv_plan *p = NULL;
+	int32_t one;
+	int rc;
+
+	*out = NULL;
+	if ((rc = need_numbers(x, d)) != DV_OK ||
+	    (rc = pool_windows(&orows, &ocols, x->rows, x->cols, n, &s, d)) != DV_OK)
+		return rc;
+	if (drows != orows || dcols != ocols)
+		return dv_fail(d, DV_E_SHAPE,
+		               "the delta is %zux%zu, but the %zux%zu input has %zux%zu "
+		               "windows (%zux%zu, %zu apart)",
+		               drows, dcols, x->rows, x->cols, orows, ocols, n, n, s);
+	/* every window may send to one entry: at most nwin terms in all */
+	nwin = orows * ocols;
+	if ((rc = plan_begin(&p, x->rows, x->cols, nwin, 0, 0, d)) != DV_OK)
+		return rc;
+	best = malloc(nwin * sizeof *best);
+	first = malloc(len * sizeof *first);
+	next = malloc(nwin * sizeof *next);
+	terms = realloc(p->terms, nwin * sizeof *p->terms);
+	if (terms != NULL)
+		p->terms = terms;
+	if (best == NULL || first == NULL || next == NULL || terms == NULL) {
+		free(best);
+		free(first);
+		free(next);
+		dv_plan_free(p);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	p->cap = nwin;
+	for (size_t k = 0; k < len; k++)
+		first[k] = SIZE_MAX;
+	for (size_t o = 0; o < nwin; o++)
+		best[o] = window_max(x, o / ocols, o % ocols, n, s);
+	if (!assign) {
+		/* the windows that chose each entry, in window order */
+		for (size_t o = nwin; o-- > 0;) {
+			next[o] = first[best[o]];
+			first[best[o]] = o;
+		}
+	} else {
+		/*
+		 * Each window writes its whole window, in order, over what
+		 * earlier ones wrote: its delta at its largest entry, 0
+		 * elsewhere.  An entry keeps the last window over it, and that
+		 * window's delta only if it is that window's largest.
+		 */
+		for (size_t o = 0; o < nwin; o++) {
+			size_t r0 = (o / ocols) * s, c0 = (o % ocols) * s;
+			for (size_t u = 0; u < n; u++)
+				for (size_t v = 0; v < n; v++)
+					first[(r0 + u) * x->cols + c0 + v] = o;
+		}
+		for (size_t k = 0; k < len; k++) {
+			size_t o = first[k];
+			if (o != SIZE_MAX && best[o] == k)
+				next[o] = SIZE_MAX;
+			else
+				first[k] = SIZE_MAX;
+		}
+	}
+	one = plan_coef(p, 1, 1);
+	for (size_t k = 0; k < len; k++) {
+		for (size_t o = first[k]; o != SIZE_MAX; o = next[o])
+			plan_term(p, one, (long)o, -1);
+		plan_close(p, k);
+	}
+	free(best);
+	free(first);
+	free(next);
 	*out = p;
 	return DV_OK;
 }

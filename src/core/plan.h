@@ -100,8 +100,11 @@ int dv_plan_dilate(dv_plan **out, size_t rows, size_t cols, size_t s, dv_diag *d
 /* Entry (i, j) of A (1-based), as a 1 x 1 result. */
 int dv_plan_entry(dv_plan **out, size_t rows, size_t cols, size_t i, size_t j,
                   dv_diag *d);
-/* Sums (or averages) of n x n blocks; rows and cols divisible by n. */
-int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
+/*
+ * Sums (or averages) of n x n windows, s apart; s = 0 for blocks side by
+ * side (rows and cols divisible by n).
+ */
+int dv_plan_down(dv_plan **out, size_t rows, size_t cols, size_t n, size_t s, dv_pool pool,
                  dv_diag *d);
 /* kron(A, ones(n)), times 1/n^2 for DV_POOL_MEAN. */
 int dv_plan_up(dv_plan **out, size_t rows, size_t cols, size_t n, dv_pool pool,
@@ -124,10 +127,21 @@ int dv_plan_add(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, int s
 int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d);
 
 /*
- * Max pooling depends on the numbers: the plan picks, in each n x n block of
- * the double matrix x, the first largest entry (row-major order on ties).
+ * Max pooling depends on the numbers: the plan picks, in each n x n window
+ * of the numeric matrix x (s apart, s = 0 for blocks side by side), the
+ * first largest entry (row-major order on ties).
  */
-int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, dv_diag *d);
+int dv_plan_down_max(dv_plan **out, const dv_mat *x, size_t n, size_t s, dv_diag *d);
+/*
+ * Its backward step: an x-sized result over a drows x dcols operand (the
+ * delta), each of whose entries goes to the entry dv_plan_down_max picks
+ * in its window; where windows overlap and pick the same entry, they add.
+ * assign builds instead the common mistake dx[window] = mask * d: each
+ * window, in order, overwrites its whole window, so an entry keeps only
+ * the last window over it (right only when windows do not overlap).
+ */
+int dv_plan_unpool(dv_plan **out, size_t drows, size_t dcols, const dv_mat *x, size_t n,
+                   size_t s, int assign, dv_diag *d);
 
 /*
  * Runs p.  b is NULL for one-operand plans.  Both operands must be of the

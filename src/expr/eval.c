@@ -520,19 +520,44 @@ static int plan_entry(dv_plan **out, int *by_numbers, dv_value *args, size_t nar
 	return rc;
 }
 
+/*
+ * A trailing 'stride', s of a pooling's arguments, from argument k on: *s
+ * is left 0 (windows side by side) when there is none.
+ */
+static int pool_stride(size_t *s, dv_value *args, size_t nargs, size_t k,
+                       const dv_node *call, dv_diag *d)
+{
+	int rc;
+
+	*s = 0;
+	if (k >= nargs)
+		return DV_OK;
+	if (args[k].kind != DV_V_STR || strcmp(args[k].str, "stride") != 0) {
+		char found[96];
+		describe_value(&args[k], found, sizeof found);
+		return dv_fail_at(d, DV_E_ARGS, call->kids[k]->line, call->kids[k]->column,
+		                  "expected the option 'stride' but found %s", found);
+	}
+	if (k + 2 != nargs)
+		return dv_fail_at(d, DV_E_ARGS, call->kids[k]->line, call->kids[k]->column,
+		                  "the option 'stride' needs one number after it");
+	rc = need_count(s, &args[k + 1], call->kids[k + 1], "the stride", 1, 1024, d);
+	return rc;
+}
+
 static int plan_pool(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
                      const dv_node *call, int down, dv_diag *d)
 {
 	dv_pool pool = DV_POOL_SUM;
 	const dv_mat *a = args[0].mat;
-	size_t n;
+	size_t n, s = 0, k = 2;
 	int rc;
 
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
 	    (rc = need_count(&n, &args[1], call->kids[1], "the block size", 1, 1024,
 	                     d)) != DV_OK)
 		return rc;
-	if (nargs == 3) {
+	if (nargs > 2 && (args[2].kind != DV_V_STR || strcmp(args[2].str, "stride") != 0)) {
 		const dv_node *at = call->kids[2];
 		const char *what = down ? "'sum', 'mean' or 'max'" : "'sum' or 'mean'";
 		if ((rc = need_string(&args[2], at, what, d)) != DV_OK)
@@ -547,13 +572,43 @@ static int plan_pool(dv_plan **out, int *by_numbers, dv_value *args, size_t narg
 			return dv_fail_at(d, DV_E_ARGS, at->line, at->column,
 			                  "unknown pooling '%s' (expected %s)",
 			                  args[2].str, what);
+		k = 3;
 	}
 	if (!down)
 		return dv_plan_up(out, a->rows, a->cols, n, pool, d);
+	if ((rc = pool_stride(&s, args, nargs, k, call, d)) != DV_OK)
+		return rc;
 	if (pool != DV_POOL_MAX)
-		return dv_plan_down(out, a->rows, a->cols, n, pool, d);
-	*by_numbers = 1;
-	return dv_plan_down_max(out, a, n, d);
+		return dv_plan_down(out, a->rows, a->cols, n, s, pool, d);
+	*by_numbers = DV_BY_OWN_NUMBERS;
+	return dv_plan_down_max(out, a, n, s, d);
+}
+
+/*
+ * unpool(D, X, n [, 'stride', s] [, 'assign']): max pooling's backward
+ * step, or with 'assign' the mistake of overwriting instead of adding.
+ */
+static int plan_unpool(dv_plan **out, int *by_numbers, dv_value *args, size_t nargs,
+                       const dv_node *call, int param, dv_diag *d)
+{
+	size_t n, s;
+	int assign = 0, rc;
+
+	(void)param;
+	if (nargs > 3 && args[nargs - 1].kind == DV_V_STR &&
+	    strcmp(args[nargs - 1].str, "assign") == 0) {
+		assign = 1;
+		nargs--;
+	}
+	if ((rc = need_mat(&args[0], call->kids[0], "the delta", d)) != DV_OK ||
+	    (rc = need_mat(&args[1], call->kids[1], "the pooled input", d)) != DV_OK ||
+	    (rc = need_count(&n, &args[2], call->kids[2], "the block size", 1, 1024, d)) !=
+	            DV_OK ||
+	    (rc = pool_stride(&s, args, nargs, 3, call, d)) != DV_OK)
+		return rc;
+	*by_numbers = DV_BY_OTHER_NUMBERS;
+	return dv_plan_unpool(out, args[0].mat->rows, args[0].mat->cols, args[1].mat, n, s,
+	                      assign, d);
 }
 
 enum { BI_KRON, BI_HADAMARD };
@@ -850,10 +905,10 @@ static const builtin builtins[] = {
          plan_entry},
         {{"rows", "rows(A)", "the number of rows of A"}, 1, 1, fn_shape, 0, NULL},
         {{"cols", "cols(A)", "the number of columns of A"}, 1, 1, fn_shape, 1, NULL},
-        {{"down", "down(A, n [, 'sum'|'mean'|'max'])",
-          "pooling over n x n blocks; 'sum' by default, as Bouvrie"},
+        {{"down", "down(A, n [, 'sum'|'mean'|'max'] [, 'stride', s])",
+          "pooling over n x n blocks (s apart); 'sum' by default, as Bouvrie"},
          2,
-         3,
+         5,
          fn_planned,
          1,
          plan_pool},
@@ -863,6 +918,13 @@ static const builtin builtins[] = {
          fn_planned,
          0,
          plan_pool},
+        {{"unpool", "unpool(D, X, n [, 'stride', s] [, 'assign'])",
+          "max pooling's backward step: each entry of D to its window's largest in X"},
+         3,
+         6,
+         fn_planned,
+         0,
+         plan_unpool},
         {{"kron", "kron(A, B)", "the Kronecker product"},
          2,
          2,

@@ -80,9 +80,15 @@ int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d);
  * entry feeds, the evaluator's own definitions of its operations:
  *
  * the plan of a call with these argument values (NULL when the function is
- * not a plan-based operation; *by_numbers when the plan depends on the
- * operands' numbers, as max pooling does);
+ * not a plan-based operation; *by_numbers, one of the DV_BY_ below, says
+ * whether numbers chose its terms, as max pooling's);
  */
+enum {
+	DV_BY_SHAPES = 0,        /* the operands' shapes only */
+	DV_BY_OWN_NUMBERS = 1,   /* its operand's own numbers (max pooling) */
+	DV_BY_OTHER_NUMBERS = 2, /* the numbers of an argument that is no operand
+	                            (unpool: X picks where D goes) */
+};
 int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_value *args,
                       size_t nargs, dv_diag *d);
 /* the plan of a binary operator (NULL for '/', '^' and '.^'); */

@@ -85,7 +85,8 @@ struct gnode {
 	dv_act act;
 	int deriv;
 	unsigned power;
-	size_t pool;     /* G_MAX: the block size */
+	size_t pool;     /* G_MAX: the window size */
+	size_t stride;   /* G_MAX: how far apart the windows are */
 	double cost;     /* G_WHOLE: about what one evaluation of it costs */
 	dv_act_aux *aux; /* G_ACT: dv_act_change_aux of each unmoved entry */
 	/*
@@ -229,7 +230,8 @@ static int is_kink(const graph *g, const dv_node *call)
 	int deriv;
 	return (dv_eval_call_activation(call, g->env, &act, &deriv) &&
 	        act == DV_ACT_RELU) ||
-	       (strcmp(call->text, "down") == 0 && call->nkids == 3);
+	       (strcmp(call->text, "down") == 0 && call->nkids >= 3) ||
+	       strcmp(call->text, "unpool") == 0;
 }
 
 static int is_grad(const graph *g, const dv_node *call)
@@ -451,18 +453,26 @@ static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
 	}
 	if (rc == DV_OK)
 		rc = dv_eval_call_plan(&p, &by_numbers, n, args, n->nkids, g->d);
-	if (rc == DV_OK && p != NULL && by_numbers && kids[0] != NULL) {
-		/* max pooling: the block's largest entry, followed entry by entry */
+	if (rc == DV_OK && p != NULL && by_numbers == DV_BY_OWN_NUMBERS && kids[0] != NULL) {
+		/* max pooling: the window's largest entry, followed entry by entry */
 		dv_mat *v = NULL;
-		size_t pool = (size_t)dv_mat_get(args[1].mat, 0);
+		size_t pool = (size_t)dv_mat_get(args[1].mat, 0), stride = pool;
+		for (size_t i = 2; i + 1 < n->nkids; i++)
+			if (args[i].kind == DV_V_STR && strcmp(args[i].str, "stride") == 0)
+				stride = (size_t)dv_mat_get(args[i + 1].mat, 0);
 		if ((rc = dv_op_run(&v, p, kids[0]->value, NULL, g->d)) == DV_OK &&
 		    (rc = add_node(out, g, G_MAX, n, v)) == DV_OK) {
 			(*out)->kid[0] = kids[0];
 			(*out)->pool = pool;
-			(*out)->plan = p; /* which entry is each block's largest */
+			(*out)->stride = stride;
+			(*out)->plan = p; /* which entry is each window's largest */
 			p = NULL;
 		}
-	} else if (rc == DV_OK && (p == NULL || by_numbers)) {
+	} else if (rc == DV_OK &&
+	           (p == NULL || by_numbers == DV_BY_OWN_NUMBERS ||
+	            (by_numbers == DV_BY_OTHER_NUMBERS && kids[1] != NULL))) {
+		/* unpool with a moving X: X picks the terms, so X is evaluated
+		 * whole */
 		rc = add_whole(out, g, n);
 	} else if (rc == DV_OK) {
 		/* operands that do not move become constant nodes */
@@ -829,65 +839,79 @@ static void change_pow(gnode *n)
 }
 
 /*
- * Max pooling: a moved entry changes its block's largest entry.  While the
- * largest stays the same entry, the change is that entry's own, exactly;
- * when another entry takes over, or comes within the bounds of it, a kink
- * lies in the step.
+ * Max pooling: a moved entry changes the largest entry of each window it
+ * lies in.  While the largest stays the same entry, the change is that
+ * entry's own, exactly; when another entry takes over, or comes within the
+ * bounds of it, a kink lies in the step.
  */
-static void change_max(graph *g, gnode *n)
+static void max_window(graph *g, gnode *n, size_t o)
 {
 	const gnode *k = n->kid[0];
 	size_t cols = k->value->cols, ocols = n->value->cols, p = n->pool;
+	size_t r0 = (o / ocols) * n->stride, c0 = (o % ocols) * n->stride;
+	size_t was = (size_t)n->plan->terms[n->plan->start[o]].a;
+	const delta *dwas = moved(k, was);
+	delta *out = touch(n, o);
 
-	for (size_t c = 0; c < k->nchanged; c++) {
-		size_t i = k->changed[c];
-		size_t o = (i / cols / p) * ocols + (i % cols) / p;
-		size_t r0 = (o / ocols) * p, c0 = (o % ocols) * p;
-		size_t was = (size_t)n->plan->terms[n->plan->start[o]].a;
-		const delta *dwas = moved(k, was);
-		delta *out;
-		if (moved(n, o) != NULL)
-			continue; /* this block is done */
-		out = touch(n, o);
-		for (size_t l = 0; l < LANES; l++) {
-			size_t best = SIZE_MAX;
-			double top = -INFINITY, reach = 0.0;
-			for (size_t u = 0; u < p; u++) {
+	for (size_t l = 0; l < LANES; l++) {
+		size_t best = SIZE_MAX;
+		double top = -INFINITY, reach = 0.0;
+		for (size_t u = 0; u < p; u++) {
+			for (size_t v = 0; v < p; v++) {
+				size_t e = (r0 + u) * cols + c0 + v;
+				const delta *de = moved(k, e);
+				double m = dv_mat_get(k->value, e) + (de != NULL ? de->v[l] : 0.0);
+				reach = fmax(reach, dv_mat_bound_at(k->value, e) +
+				                            (de != NULL ? de->e[l] + fabs(de->v[l])
+				                                        : 0.0));
+				if (m > top) {
+					top = m;
+					best = e;
+				}
+			}
+		}
+		if (best != was) {
+			g->kinked = 1;
+			out->v[l] = top - dv_mat_get(k->value, was);
+			out->e[l] = INFINITY;
+		} else {
+			/* a runner-up within the bounds could be the largest */
+			for (size_t u = 0; u < p; u++)
 				for (size_t v = 0; v < p; v++) {
 					size_t e = (r0 + u) * cols + c0 + v;
 					const delta *de = moved(k, e);
 					double m = dv_mat_get(k->value, e) +
 					           (de != NULL ? de->v[l] : 0.0);
-					reach = fmax(reach,
-					             dv_mat_bound_at(k->value, e) +
-					                     (de != NULL ? de->e[l] + fabs(de->v[l])
-					                                 : 0.0));
-					if (m > top) {
-						top = m;
-						best = e;
-					}
+					if (e != best && top - m <= 2.0 * reach)
+						g->kinked = 1;
 				}
-			}
-			if (best != was) {
-				g->kinked = 1;
-				out->v[l] = top - dv_mat_get(k->value, was);
-				out->e[l] = INFINITY;
-			} else {
-				/* a runner-up within the bounds could be the largest */
-				for (size_t u = 0; u < p; u++)
-					for (size_t v = 0; v < p; v++) {
-						size_t e = (r0 + u) * cols + c0 + v;
-						const delta *de = moved(k, e);
-						double m = dv_mat_get(k->value, e) +
-						           (de != NULL ? de->v[l] : 0.0);
-						if (e != best && top - m <= 2.0 * reach)
-							g->kinked = 1;
-					}
-				out->v[l] = dwas != NULL ? dwas->v[l] : 0.0;
-				out->e[l] = dwas != NULL ? dwas->e[l] : 0.0;
-			}
-			out->s[l] = dwas != NULL ? dwas->s[l] : fabs(out->v[l]);
+			out->v[l] = dwas != NULL ? dwas->v[l] : 0.0;
+			out->e[l] = dwas != NULL ? dwas->e[l] : 0.0;
 		}
+		out->s[l] = dwas != NULL ? dwas->s[l] : fabs(out->v[l]);
+	}
+}
+
+/* The windows, p x p and s apart, that entry t of a line of a lies in. */
+static void windows_of(size_t *lo, size_t *hi, size_t t, size_t p, size_t s, size_t count)
+{
+	*lo = t + 1 >= p ? (t + 1 - p + s - 1) / s : 0;
+	*hi = t / s < count ? t / s : count - 1;
+}
+
+static void change_max(graph *g, gnode *n)
+{
+	const gnode *k = n->kid[0];
+	size_t cols = k->value->cols, orows = n->value->rows, ocols = n->value->cols;
+
+	for (size_t c = 0; c < k->nchanged; c++) {
+		size_t i = k->changed[c], r0, r1, c0, c1;
+		windows_of(&r0, &r1, i / cols, n->pool, n->stride, orows);
+		windows_of(&c0, &c1, i % cols, n->pool, n->stride, ocols);
+		for (size_t r = r0; r <= r1; r++)
+			for (size_t q = c0; q <= c1; q++)
+				if (moved(n, r * ocols + q) == NULL)
+					max_window(g, n, r * ocols + q);
 	}
 }
 

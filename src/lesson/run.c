@@ -145,7 +145,10 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 	if ((rc = dv_env_symbols(&ctx, r->symbols, d)) != DV_OK ||
 	    (rc = sym_ctx_matrix(&sym, ctx, v->sym, vs->rows, vs->cols, d)) != DV_OK)
 		goto fail;
-	if (v->numbers != NULL) {
+	/* the lesson's own numbers are for its own size: at another, drawn */
+	vs->drawn = v->numbers != NULL && over != NULL &&
+	            (over->rows != v->rows || over->cols != v->cols);
+	if (v->numbers != NULL && !vs->drawn) {
 		if ((rc = lesson_eval(&shown, v->numbers, r->shown, d)) != DV_OK)
 			goto fail;
 		if (!dv_mat_is_double(shown) || shown->rows != vs->rows ||

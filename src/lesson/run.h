@@ -89,6 +89,8 @@ typedef struct lesson_step_result {
 typedef struct lesson_var_size {
 	const char *name;
 	size_t rows, cols, check_rows, check_cols;
+	int drawn; /* the lesson gives its numbers, but --size changed the size:
+	              the shown numbers were drawn from the seed instead */
 } lesson_var_size;
 
 typedef struct lesson_result {

@@ -30,6 +30,26 @@ const char *dv_check_kind_name(lesson_kind k)
 	}
 }
 
+void dv_put_drawn(dv_strbuf *b, const lesson_result *r)
+{
+	for (size_t i = 0; i < r->nsizes; i++) {
+		const lesson_var_size *s = &r->sizes[i];
+		const lesson_var *v = NULL;
+		if (!s->drawn)
+			continue;
+		for (size_t k = 0; k < r->lesson->nvars && v == NULL; k++)
+			if (strcmp(r->lesson->vars[k].name, s->name) == 0)
+				v = &r->lesson->vars[k];
+		if (v == NULL)
+			continue;
+		dv_strbuf_printf(b,
+		                 "%s: the lesson's own numbers are %zux%zu; at %zux%zu "
+		                 "they are drawn from the seed, so the prose about them "
+		                 "may not fit\n",
+		                 s->name, v->rows, v->cols, s->rows, s->cols);
+	}
+}
+
 void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked)
 {
 	int first = 1;

@@ -20,6 +20,8 @@ typedef struct dv_text_opts {
 const char *dv_check_kind_name(lesson_kind k);
 /* "X 3x3, K 2x2": the shown (or checked) sizes of the lesson's matrices. */
 void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked);
+/* A line for each matrix whose given numbers --size replaced by drawn ones. */
+void dv_put_drawn(dv_strbuf *b, const lesson_result *r);
 /* ✓ or ✗ (ok or FAIL). */
 void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o);
 /* The body of step `step`: prose, formulas, tables, numbers and checks. */

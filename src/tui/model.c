@@ -370,8 +370,17 @@ static void resize(tui_model *m, int which, int delta)
 		m->nsizes = nsaved;
 		return;
 	}
-	snprintf(m->message, sizeof m->message, "%s is %zux%zu now", v->name,
-	         m->sizes[k].rows, m->sizes[k].cols);
+	{
+		int drawn = 0;
+		for (size_t i = 0; i < m->result->nsizes; i++)
+			if (strcmp(m->result->sizes[i].name, v->name) == 0)
+				drawn = m->result->sizes[i].drawn;
+		snprintf(m->message, sizeof m->message, "%s is %zux%zu now%s", v->name,
+		         m->sizes[k].rows, m->sizes[k].cols,
+		         drawn ? " (the lesson's own numbers are for its own size: "
+		                 "these are drawn from the seed)"
+		               : "");
+	}
 }
 
 /* ---- answering ----------------------------------------------------------- */

@@ -211,10 +211,10 @@ static void render_list(builder *b)
 		add(b, status, pr >= TUI_CHECKS_SEEN ? TR_OK : TR_DIM);
 		end(b);
 	}
-	/* where the chosen lesson stands in the notes */
+	/* where the chosen lesson comes from: the notes, or past them */
 	if (sel->lesson != NULL && sel->lesson->source != NULL) {
 		begin(b, b->f->height - 3, TR_DIM);
-		add(b, " from the notes: ", TR_NORMAL);
+		add(b, " source: ", TR_NORMAL);
 		add(b, sel->lesson->source, TR_NORMAL);
 		end(b);
 	}

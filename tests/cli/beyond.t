@@ -1,5 +1,5 @@
-# The lessons beyond the notes (stride, padding, frameworks): their exercises
-# answered right and wrong, each wrong answer told what is wrong.
+# The lessons beyond the notes (stride, padding, frameworks, max pooling): their
+# exercises answered right and wrong, each wrong answer told what is wrong.
 
 $ verify check stride --answers "$TESTS/classroom/beyond/stride-right.txt"
 > dx33: ✓ right
@@ -43,6 +43,20 @@ $ verify check frameworks --answers "$TESTS/classroom/beyond/frameworks-wrong.tx
 > frameworks: 0 of 3 right
 ? 1
 
+$ verify check max-pooling --answers "$TESTS/classroom/beyond/max-pooling-right.txt"
+> dx-max: ✓ right
+> dy-centre: ✓ right
+> spread: ✓ right
+> max-pooling: 3 of 3 right
+? 0
+
+$ verify check max-pooling --answers "$TESTS/classroom/beyond/max-pooling-wrong.txt"
+> dx-max: ✗ not yet: 3 entries are wrong: (1,6), (3,6), (4,6)
+> dy-centre: ✗ not yet: 1 entry is wrong: (3,3)
+> spread: ✗ not yet: line 2 is the wrong one, but at (1,1) your answer gives -0.220321 where -0.881284 is needed (on the lesson's random numbers)
+> max-pooling: 0 of 3 right
+? 1
+
 # The new functions, and what they refuse.
 $ verify eval 'dilate([1 2; 3 4], 2)'
 > 1  0  2
@@ -60,3 +74,49 @@ $ verify eval 'crop(ones(3, 4), 2)'
 !   crop(ones(3, 4), 2)
 !   ^
 ? 2
+
+# Max pooling with overlapping windows: the centre is the largest of all four
+# 3x3 windows two apart, so all four deltas reach it; 'assign' is the mistake
+# dx[window] = mask * d, which keeps only the last window's.
+$ verify eval "unpool([1 2; 3 4], [1 0 2 0 1; 0 3 0 1 0; 2 0 9 0 2; 0 1 0 3 0; 1 0 2 0 1], 3, 'stride', 2)"
+> 0  0   0  0  0
+> 0  0   0  0  0
+> 0  0  10  0  0
+> 0  0   0  0  0
+> 0  0   0  0  0
+? 0
+
+$ verify eval "unpool([1 2; 3 4], [1 0 2 0 1; 0 3 0 1 0; 2 0 9 0 2; 0 1 0 3 0; 1 0 2 0 1], 3, 'stride', 2, 'assign')"
+> 0  0  0  0  0
+> 0  0  0  0  0
+> 0  0  4  0  0
+> 0  0  0  0  0
+> 0  0  0  0  0
+? 0
+
+$ verify eval "equal(grad(sum(D .* down(X, 3, 'max', 'stride', 2)), X), unpool(D, X, 3, 'stride', 2))" --let X='randn(7,9)' --let D='randn(3,4)'
+> holds: the two sides agree in every entry (7x9; max difference 2.22e-16, within their error bound 2.53e-14)
+? 0
+
+$ verify eval "unpool([1 2], ones(4), 2)"
+! expression:1:1: error: unpool: the delta is 1x2, but the 4x4 input has 2x2 windows (2x2, 2 apart)
+!   unpool([1 2], ones(4), 2)
+!   ^
+? 2
+
+$ verify eval "down(ones(4), 2, 'max', 'strides', 2)"
+! expression:1:25: error: down: expected the option 'stride' but found the string 'strides'
+!   down(ones(4), 2, 'max', 'strides', 2)
+!                           ^
+? 2
+
+# --size on a matrix whose numbers the lesson gives: drawn at the new size,
+# and said so (the lesson's prose is about its own numbers).
+$ verify --lesson max-pooling --size X=8x8 | sed -n 4,5p
+> symbols at X 8x8, D 4x4, Y 5x5, B 2x2; numbers at X 8x8, D 4x4, Y 11x13, B 5x6 (seed 1)
+> X: the lesson's own numbers are 4x6; at 8x8 they are drawn from the seed, so the prose about them may not fit
+? 0
+
+$ verify --lesson max-pooling --size X=8x8 --format json | grep -c numbers_drawn
+> 1
+? 0
