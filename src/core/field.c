@@ -16,6 +16,12 @@ const char *dv_act_name(dv_act act)
 		return "relu";
 	case DV_ACT_ABSTRACT:
 		return "f";
+	case DV_ACT_EXP:
+		return "exp";
+	case DV_ACT_LOG:
+		return "log";
+	case DV_ACT_RECIP:
+		return "1/x";
 	}
 	return "?";
 }
@@ -37,6 +43,12 @@ double dv_act_value(dv_act act, double x)
 		return tanh(x);
 	case DV_ACT_RELU:
 		return x > 0 ? x : 0.0;
+	case DV_ACT_EXP:
+		return exp(x);
+	case DV_ACT_LOG:
+		return x > 0 ? log(x) : NAN;
+	case DV_ACT_RECIP:
+		return 1.0 / x;
 	case DV_ACT_ABSTRACT:
 		break;
 	}
@@ -59,6 +71,12 @@ double dv_act_derivative(dv_act act, double x)
 	case DV_ACT_RELU:
 		/* The kink at 0 is given slope 0, as most frameworks do. */
 		return x > 0 ? 1.0 : 0.0;
+	case DV_ACT_EXP:
+		return exp(x);
+	case DV_ACT_LOG:
+		return x > 0 ? 1.0 / x : NAN;
+	case DV_ACT_RECIP:
+		return -1.0 / (x * x);
 	case DV_ACT_ABSTRACT:
 		break;
 	}
@@ -78,10 +96,39 @@ double dv_act_lipschitz(dv_act act, int deriv)
 		return deriv ? 0.7698004 : 1.0;
 	case DV_ACT_RELU:
 		return deriv ? INFINITY : 1.0;
+	case DV_ACT_EXP:
+	case DV_ACT_LOG:
+	case DV_ACT_RECIP:
+		return INFINITY; /* no bound over the whole line: see _near */
 	case DV_ACT_ABSTRACT:
 		break;
 	}
 	return NAN;
+}
+
+double dv_act_lipschitz_near(dv_act act, int deriv, double x, double r)
+{
+	switch (act) {
+	case DV_ACT_EXP:
+		/* |exp'| = |exp''| = exp, largest at the right end; a little
+		 * room for the rounding of exp itself */
+		return exp(x + r) * (1.0 + 0x1p-40);
+	case DV_ACT_LOG:
+		/* |log'| = 1/x, |log''| = 1/x^2, largest at the left end */
+		if (!(x - r > 0))
+			return INFINITY;
+		return (deriv ? 1.0 / ((x - r) * (x - r)) : 1.0 / (x - r)) *
+		       (1.0 + 0x1p-40);
+	case DV_ACT_RECIP: {
+		/* |(1/x)'| = 1/x^2, |(1/x)''| = 2/|x|^3, largest nearest 0 */
+		double m = fabs(x) - r;
+		if (!(m > 0))
+			return INFINITY;
+		return (deriv ? 2.0 / (m * m * m) : 1.0 / (m * m)) * (1.0 + 0x1p-40);
+	}
+	default:
+		return dv_act_lipschitz(act, deriv);
+	}
 }
 
 /* 1 / cosh(z), which goes to 0 instead of overflowing. */
@@ -129,6 +176,15 @@ double dv_act_change_at(dv_act act, double x, const dv_act_aux *aux, double dx)
 		if (x > 0 && x + dx > 0)
 			return dx;
 		return dv_act_value(act, x + dx) - dv_act_value(act, x);
+	case DV_ACT_EXP:
+		/* e^(x + dx) - e^x = e^x expm1(dx) */
+		return exp(x) * expm1(dx);
+	case DV_ACT_LOG:
+		/* log(x + dx) - log x = log1p(dx / x) */
+		return x > 0 && x + dx > 0 ? log1p(dx / x) : NAN;
+	case DV_ACT_RECIP:
+		/* 1/(x + dx) - 1/x = -dx / (x (x + dx)) */
+		return -dx / (x * (x + dx));
 	case DV_ACT_ABSTRACT:
 		break;
 	}
@@ -161,6 +217,12 @@ double dv_act_diff(dv_act act, unsigned order, double x)
 		double t = tanh(x);
 		return -2.0 * t * (1.0 - t * t);
 	}
+	case DV_ACT_EXP:
+		return exp(x);
+	case DV_ACT_LOG:
+		return x > 0 ? -1.0 / (x * x) : NAN;
+	case DV_ACT_RECIP:
+		return 2.0 / (x * x * x);
 	case DV_ACT_ABSTRACT:
 		break;
 	}
@@ -204,6 +266,9 @@ static int double_activate(const dv_field *f, void *dst, const void *src, dv_act
 		return dv_fail(d, DV_E_SYMBOLIC,
 		               "f is an abstract activation with no numbers; use it on "
 		               "symbols, or use sigmoid, tanh, relu or identity");
+	if (act == DV_ACT_LOG && !(x > 0))
+		return dv_fail(d, DV_E_DOMAIN,
+		               "the logarithm of %.6g: log needs positive numbers", x);
 	*(double *)dst = deriv ? dv_act_derivative(act, x) : dv_act_value(act, x);
 	return DV_OK;
 }

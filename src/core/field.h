@@ -27,6 +27,9 @@ typedef enum dv_act {
 	DV_ACT_TANH,
 	DV_ACT_RELU,
 	DV_ACT_ABSTRACT, /* the notes' f: symbols only, no numbers */
+	DV_ACT_EXP,      /* exp and log, entry by entry: numbers only, for */
+	DV_ACT_LOG,      /* softmax and cross-entropy */
+	DV_ACT_RECIP,    /* 1/x: division by a computed number, in its field */
 } dv_act;
 
 const char *dv_act_name(dv_act act);
@@ -87,6 +90,12 @@ double dv_act_derivative(dv_act act, double x);
  * where the function jumps (relu's derivative at 0), NAN for the abstract f.
  */
 double dv_act_lipschitz(dv_act act, int deriv);
+/*
+ * The same over [x - r, x + r] only: for exp and log, which have no bound
+ * over the whole line (INFINITY for log where the interval reaches 0);
+ * the global constant for the others.
+ */
+double dv_act_lipschitz_near(dv_act act, int deriv, double x, double r);
 /*
  * act(x + dx) - act(x) without the cancellation of subtracting two nearby
  * values: for sigmoid and tanh it is formed from expm1(dx) or sinh(dx), so

@@ -92,7 +92,9 @@ static int ball_activate(const dv_field *f, void *dst, const void *src, dv_act a
 {
 	dv_ball *out = dst;
 	const dv_ball *in = src;
-	double lip = dv_act_lipschitz(act, deriv), u = unit(f);
+	double lip = dv_act_lipschitz_near(act, deriv, mpfr_get_d(in->mid, MPFR_RNDN),
+	                                   in->rad * ROOM),
+	       u = unit(f);
 	mpfr_t t;
 
 	if (act == DV_ACT_ABSTRACT)
@@ -134,11 +136,40 @@ static int ball_activate(const dv_field *f, void *dst, const void *src, dv_act a
 		else
 			mpfr_set_zero(out->mid, 1);
 		break;
+	case DV_ACT_EXP:
+		mpfr_exp(out->mid, in->mid, MPFR_RNDN);
+		break;
+	case DV_ACT_LOG:
+		if (mpfr_sgn(in->mid) <= 0) {
+			mpfr_clear(t);
+			return dv_fail(d, DV_E_DOMAIN, "the logarithm of %.6g: log needs "
+			                               "positive numbers",
+			               mpfr_get_d(in->mid, MPFR_RNDN));
+		}
+		if (deriv)
+			mpfr_ui_div(out->mid, 1, in->mid, MPFR_RNDN);
+		else
+			mpfr_log(out->mid, in->mid, MPFR_RNDN);
+		break;
+	case DV_ACT_RECIP:
+		if (mpfr_zero_p(in->mid)) {
+			mpfr_clear(t);
+			return dv_fail(d, DV_E_DOMAIN, "division by zero");
+		}
+		mpfr_ui_div(out->mid, 1, in->mid, MPFR_RNDN);
+		if (deriv) {
+			mpfr_sqr(out->mid, out->mid, MPFR_RNDN);
+			mpfr_neg(out->mid, out->mid, MPFR_RNDN);
+		}
+		break;
 	case DV_ACT_ABSTRACT:
 		break;
 	}
 	mpfr_clear(t);
-	if (isinf(lip)) {
+	if (isinf(lip) && act != DV_ACT_RELU) {
+		out->rad = INFINITY;
+		out->scale = mag(out->mid);
+	} else if (isinf(lip)) {
 		out->rad = mag(in->mid) <= in->rad ? 1.0 : 0.0;
 		out->scale = 1.0;
 	} else {

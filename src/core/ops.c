@@ -178,15 +178,20 @@ int dv_op_power(dv_mat **out, const dv_mat *a, unsigned n, dv_diag *d)
  */
 static int activate_bounds(dv_mat *r, const dv_mat *a, dv_act act, int deriv, dv_diag *d)
 {
-	double lip = dv_act_lipschitz(act, deriv);
 	int rc = dv_mat_track(r, d);
 
 	for (size_t i = 0; rc == DV_OK && i < dv_mat_len(r); i++) {
 		double x = dv_mat_get(a, i), ex = dv_mat_bound_at(a, i);
 		double y = fabs(dv_mat_get(r, i));
-		if (isinf(lip)) {
+		/* exp and log: the constant of the interval the argument may be in */
+		double lip = dv_act_lipschitz_near(act, deriv, x, ex);
+		if (isinf(lip) && act == DV_ACT_RELU) {
 			r->bound[i] = fabs(x) <= ex ? 1.0 : 0.0;
 			r->scale[i] = 1.0;
+		} else if (isinf(lip)) {
+			/* log of an argument whose bound reaches 0: anything */
+			r->bound[i] = INFINITY;
+			r->scale[i] = y;
 		} else {
 			r->bound[i] = lip * ex * (1.0 + dv_gamma(4)) +
 			              8.0 * DV_UNIT_ROUNDOFF * y + DV_UNDERFLOW;

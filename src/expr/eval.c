@@ -941,6 +941,19 @@ static const builtin builtins[] = {
         ACT("tanh", DV_ACT_TANH),
         ACT("relu", DV_ACT_RELU),
         ACT("identity", DV_ACT_IDENTITY),
+        {{"exp", "exp(X)", "e to the power of each entry (numbers only)"},
+         1,
+         1,
+         fn_activation,
+         DV_ACT_EXP * 2,
+         NULL},
+        {{"log", "log(X)", "the natural logarithm of each entry, which must be positive "
+                           "(numbers only)"},
+         1,
+         1,
+         fn_activation,
+         DV_ACT_LOG * 2,
+         NULL},
         {{"f", "f(X)", "the notes' activation f, as a symbol: f(x11), ..."},
          1,
          1,
@@ -1319,13 +1332,9 @@ static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 		/* Exact for every field: a / n is (1/n) a. */
 		return dv_op_scale(out, a, v > 0 ? 1 : -1, (long long)fabs(v), d);
 	{
+		/* 1/b in b's own field (MPFR keeps its precision) and its bound */
 		dv_mat *inv = NULL;
-		double r = 1.0 / v;
-		int rc = dv_mat_from_doubles(&inv, 1, 1, &r, d);
-		/* 1/v is rounded once, and moves by about ev/v^2 with v */
-		if (rc == DV_OK && (rc = dv_mat_track(inv, d)) == DV_OK)
-			inv->bound[0] = DV_UNIT_ROUNDOFF * fabs(r) +
-			                (ev < fabs(v) / 2 ? 2.0 * ev * r * r : INFINITY);
+		int rc = dv_op_activate(&inv, b, DV_ACT_RECIP, 0, d);
 		if (rc == DV_OK)
 			rc = dv_op_matmul(out, inv, a, d);
 		dv_mat_free(inv);

@@ -416,8 +416,11 @@ static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
 	dv_act act;
 	int deriv, by_numbers = 0, rc = DV_OK;
 
+	/* exp and log have no Lipschitz constant over the whole line, which
+	 * the change of an activation node is bounded with: they are
+	 * evaluated whole */
 	if (dv_eval_call_activation(n, g->env, &act, &deriv) && n->nkids == 1 &&
-	    act != DV_ACT_ABSTRACT) {
+	    act != DV_ACT_ABSTRACT && act != DV_ACT_EXP && act != DV_ACT_LOG) {
 		gnode *k = NULL;
 		dv_mat *v = NULL;
 		if ((rc = build(&k, g, n->kids[0], depth)) != DV_OK ||

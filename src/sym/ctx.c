@@ -344,6 +344,11 @@ int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
 		        d, DV_E_SYMBOLIC,
 		        "relu's derivative jumps at 0, so it has no exact symbolic "
 		        "form (use numbers)");
+	if (act == DV_ACT_EXP || act == DV_ACT_LOG || act == DV_ACT_RECIP)
+		return dv_fail(d, DV_E_SYMBOLIC,
+		               "no exact symbolic form of %s here (the canonical form "
+		               "holds polynomials of sigmoid and tanh); use numbers",
+		               dv_act_name(act));
 	if (act != DV_ACT_SIGMOID && act != DV_ACT_TANH) {
 		if ((rc = sym_atom_apply(&id, ctx, act, deriv, arg, d)) != DV_OK)
 			return rc;

@@ -1,5 +1,6 @@
-# The lessons beyond the notes (stride, padding, frameworks, max pooling): their
-# exercises answered right and wrong, each wrong answer told what is wrong.
+# The lessons beyond the notes (stride, padding, frameworks, max pooling, the
+# output layer): their exercises answered right and wrong, each wrong answer
+# told what is wrong.
 
 $ verify check stride --answers "$TESTS/classroom/beyond/stride-right.txt"
 > dx33: ✓ right
@@ -55,6 +56,20 @@ $ verify check max-pooling --answers "$TESTS/classroom/beyond/max-pooling-wrong.
 > dy-centre: ✗ not yet: 1 entry is wrong: (3,3)
 > spread: ✗ not yet: line 2 is the wrong one, but at (1,1) your answer gives -0.220321 where -0.881284 is needed (on the lesson's random numbers)
 > max-pooling: 0 of 3 right
+? 1
+
+$ verify check output-layer --answers "$TESTS/classroom/beyond/output-layer-right.txt"
+> delta-ce: ✓ right
+> delta-se: ✓ right
+> keep-fprime: ✓ right
+> output-layer: 3 of 3 right
+? 0
+
+$ verify check output-layer --answers "$TESTS/classroom/beyond/output-layer-wrong.txt"
+> delta-ce: ✗ not yet: at (1,1) your answer gives -0.086972 where -0.890266 is needed (on the lesson's random numbers)
+> delta-se: ✗ not yet: at (1,1) your answer gives -t₁₁ + σ(n₁₁) where -t₁₁σ(n₁₁) + t₁₁σ(n₁₁)² + σ(n₁₁)² - σ(n₁₁)³ is needed
+> keep-fprime: ✗ not yet: line 1 holds as it stands; look for the line that does not
+> output-layer: 0 of 3 right
 ? 1
 
 # The new functions, and what they refuse.
@@ -119,4 +134,26 @@ $ verify --lesson max-pooling --size X=8x8 | sed -n 4,5p
 
 $ verify --lesson max-pooling --size X=8x8 --format json | grep -c numbers_drawn
 > 1
+? 0
+
+# exp and log, numbers only; a division by a computed number is made in the
+# field of the divisor (MPFR keeps its precision).
+$ verify eval 'log([1 4]) / log(2)'
+> 0  2
+? 0
+
+$ verify eval 'log([1 -2])'
+! expression:1:1: error: log: the logarithm of -2: log needs positive numbers
+!   log([1 -2])
+!   ^
+? 2
+
+$ verify eval "exp(sym(1, 2, 'x'))"
+! expression:1:1: error: exp: no exact symbolic form of exp here (the canonical form holds polynomials of sigmoid and tanh); use numbers
+!   exp(sym(1, 2, 'x'))
+!   ^
+? 2
+
+$ verify eval "equal(grad(-sum(T .* log(exp(N) / sum(exp(N)))), N), exp(N) / sum(exp(N)) * sum(T) - T)" --let N='randn(1,7)' --let T='randn(1,7)'
+> holds: the two sides agree in every entry (1x7; max difference 5.9e-11, within their error bound 1.11e-06)
 ? 0
