@@ -7,7 +7,7 @@ _verify()
 	local cur prev words cword
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="tutor eval notes exercise check grade progress reset"
+	local commands="tutor eval notes exercise drill check grade progress reset"
 	local options="--lesson --all --lesson-file --list --seed --student --size --format --no-color --help --version"
 	lessons() { verify --list 2>/dev/null | awk '{print $1}'; }
 	case $prev in
@@ -32,7 +32,7 @@ _verify()
 	--format)
 		COMPREPLY=($(compgen -W "text json tap markdown csv latex lesson" -- "$cur"))
 		return ;;
-	--seed | --student | --size | --let)
+	--seed | --student | --size | --let | --count)
 		return ;;
 	esac
 	if [ "$COMP_CWORD" -eq 1 ]; then
@@ -42,6 +42,7 @@ _verify()
 	case ${COMP_WORDS[1]} in
 	eval) COMPREPLY=($(compgen -W "--let --symbolic --seed --student --format --name --ascii" -- "$cur")) ;;
 	exercise) COMPREPLY=($(compgen -W "--student --lesson-file" -- "$cur")) ;;
+	drill) COMPREPLY=($(compgen -W "--student --seed --count" -- "$cur")) ;;
 	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
 	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context" -- "$cur")) ;;
 	notes) COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -W "--context --format --seed --no-color" -- "$cur")) ;;

@@ -369,6 +369,123 @@ START_TEST(test_diagnose_wants_the_line_and_its_fix)
 }
 END_TEST
 
+START_TEST(test_every_mistake_is_caught_named_and_repaired)
+{
+	/*
+	 * The drill catalogue, entry by entry, at several seeds: the wrong step
+	 * fails and its repair holds; each of its names and its repair are
+	 * right answers; the wrong step's own right side is not; and naming
+	 * another mistake is right only if that one's repair fixes the step.
+	 */
+	static const char *const required[] = {
+	        "missing-rot180", "transpose-for-rot180", "valid-for-full",
+	        "missing-mean",   "missing-beta",         "fprime-layer",
+	        "missing-sum",    "missing-dilation",     "max-spread"};
+	lesson_entry *list = NULL;
+	size_t n = 0, found = 0;
+	setenv("VERIFY_LESSONS", LESSONS_DIR, 1);
+	ck_assert_int_eq(lesson_library_list(&list, &n, &d), DV_OK);
+	for (unsigned long seed = 1; seed <= 3; seed++)
+		for (size_t i = 0; i < n; i++) {
+			const lesson_action **ex = NULL;
+			size_t nex = 0;
+			lesson_opts o = {seed, NULL, 0, 1};
+			lesson_result *r = NULL;
+			ck_assert_int_eq(lesson_exercises(&ex, &nex, list[i].lesson, &d),
+			                 DV_OK);
+			ck_assert_int_eq(lesson_run(&r, list[i].lesson, &o, &d), DV_OK);
+			for (size_t k = 0; k < nex; k++) {
+				const lesson_action *e = ex[k];
+				lesson_check *c = NULL;
+				lesson_answer a;
+				if (e->ex_kind != EXERCISE_MISTAKE)
+					continue;
+				if (seed == 1)
+					for (size_t q = 0; q < 9; q++)
+						found += strcmp(e->ex_id, required[q]) == 0;
+				ck_assert_int_eq(lesson_decide(&c, &e->lines[0], r, &d), DV_OK);
+				ck_assert_msg(!c->passed, "%s: the wrong step holds at seed %lu",
+				              e->ex_id, seed);
+				lesson_check_free(c);
+				ck_assert_int_eq(lesson_decide(&c, e->caught, r, &d), DV_OK);
+				ck_assert_msg(c->passed, "%s: not caught, or not repaired, at "
+				                         "seed %lu",
+				              e->ex_id, seed);
+				lesson_check_free(c);
+				for (size_t q = 0; q < e->nnames; q++) {
+					ck_assert_int_eq(lesson_answer_check(&a, r, e, e->names[q],
+					                                     &d),
+					                 DV_OK);
+					ck_assert_msg(a.correct && a.named == e,
+					              "%s: its name '%s' is not taken", e->ex_id,
+					              e->names[q]);
+					lesson_answer_clear(&a);
+				}
+				ck_assert_int_eq(lesson_answer_check(&a, r, e, e->fix_text, &d),
+				                 DV_OK);
+				ck_assert_msg(a.correct, "%s: its repair is not right", e->ex_id);
+				lesson_answer_clear(&a);
+				ck_assert_int_eq(lesson_answer_check(&a, r, e,
+				                                     e->lines[0].rhs_text, &d),
+				                 DV_OK);
+				ck_assert_msg(!a.correct, "%s: the mistake itself passes",
+				              e->ex_id);
+				lesson_answer_clear(&a);
+			}
+			free(ex);
+			lesson_result_free(r);
+		}
+	ck_assert_uint_eq(found, 9);
+	lesson_library_free(list, n);
+}
+END_TEST
+
+START_TEST(test_naming_another_mistake)
+{
+	/* the missing rotation named for a missing sum: wrong, and said so; a
+	 * transpose named for the missing rotation: its repair (rot180) fixes
+	 * that step too, so it counts */
+	lesson_entry *list = NULL;
+	size_t n = 0;
+	const lesson *l = NULL;
+	const lesson_action *sum = NULL, *rot = NULL;
+	lesson_opts o = {1, NULL, 0, 1};
+	lesson_result *r = NULL;
+	lesson_answer a;
+
+	setenv("VERIFY_LESSONS", LESSONS_DIR, 1);
+	ck_assert_int_eq(lesson_library_list(&list, &n, &d), DV_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].name, "mistakes") == 0)
+			l = list[i].lesson;
+	ck_assert_ptr_nonnull(l);
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++) {
+			const lesson_action *e = &l->steps[i].actions[j];
+			if (e->ex_id != NULL && strcmp(e->ex_id, "missing-sum") == 0)
+				sum = e;
+			if (e->ex_id != NULL && strcmp(e->ex_id, "missing-rot180") == 0)
+				rot = e;
+		}
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_ptr_nonnull(rot);
+	ck_assert_int_eq(lesson_run(&r, l, &o, &d), DV_OK);
+	ck_assert_int_eq(lesson_answer_check(&a, r, sum, "Missing ROT180!", &d), DV_OK);
+	ck_assert(!a.correct);
+	ck_assert_ptr_eq(a.named, rot);
+	lesson_answer_clear(&a);
+	ck_assert_int_eq(lesson_answer_check(&a, r, rot, "transpose", &d), DV_OK);
+	ck_assert(a.correct);
+	ck_assert_ptr_ne(a.named, rot);
+	lesson_answer_clear(&a);
+	ck_assert_int_eq(lesson_answer_check(&a, r, sum, "missing_sum", &d), DV_OK);
+	ck_assert(a.correct);
+	lesson_answer_clear(&a);
+	lesson_result_free(r);
+	lesson_library_free(list, n);
+}
+END_TEST
+
 START_TEST(test_every_lesson_has_exercises_and_each_can_be_answered)
 {
 	/* each exercise's own answer, given back, is right */
@@ -376,7 +493,7 @@ START_TEST(test_every_lesson_has_exercises_and_each_can_be_answered)
 	size_t n = 0, drills = 0;
 	setenv("VERIFY_LESSONS", LESSONS_DIR, 1);
 	ck_assert_int_eq(lesson_library_list(&list, &n, &d), DV_OK);
-	ck_assert_uint_eq(n, 15);
+	ck_assert_uint_eq(n, 16);
 	for (size_t i = 0; i < n; i++) {
 		const lesson_action **ex = NULL;
 		size_t nex = 0;
@@ -403,6 +520,8 @@ START_TEST(test_every_lesson_has_exercises_and_each_can_be_answered)
 				              list[i].name, ex[k]->ex_id);
 				answer = malloc(strlen(ex[k]->fix_text) + 32);
 				sprintf(answer, "%zu: %s", line, ex[k]->fix_text);
+			} else if (ex[k]->ex_kind == EXERCISE_MISTAKE) {
+				answer = strdup(ex[k]->fix_text);
 			} else {
 				continue; /* entry and numbers are tested above */
 			}
@@ -608,6 +727,8 @@ static Suite *exercise_suite(void)
 	tcase_add_test(tc, test_form_accepts_every_correct_expression);
 	tcase_add_test(tc, test_diagnose_wants_the_line_and_its_fix);
 	tcase_add_test(tc, test_every_lesson_has_exercises_and_each_can_be_answered);
+	tcase_add_test(tc, test_every_mistake_is_caught_named_and_repaired);
+	tcase_add_test(tc, test_naming_another_mistake);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(pc, setup, teardown);
 	tcase_set_timeout(pc, 30);

@@ -288,15 +288,145 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 	return EXIT_OK;
 }
 
+/* What one practice session shares across its questions. */
+typedef struct practice {
+	progress *pg;
+	int unicode, interactive, unsaved;
+	char *line;
+	size_t cap;
+} practice;
+
+/*
+ * Progress that cannot be read: practise all the same, unsaved.  Returns
+ * EXIT_OK or EXIT_USAGE (out of memory).
+ */
+static int practice_open(practice *pr, const char *student)
+{
+	char *kept = NULL;
+	dv_diag d;
+
+	memset(pr, 0, sizeof *pr);
+	pr->unicode = utf8_terminal();
+	pr->interactive = isatty(STDIN_FILENO);
+	dv_diag_clear(&d);
+	if (progress_load(&pr->pg, student, &kept, &d) != DV_OK) {
+		fprintf(stderr,
+		        "verify: warning: progress is not saved: %s; practising without "
+		        "it\n",
+		        d.message);
+		pr->unsaved = 1;
+		pr->pg = calloc(1, sizeof *pr->pg);
+		if (pr->pg == NULL)
+			return EXIT_USAGE;
+	} else if (kept != NULL) {
+		fprintf(stderr, "verify: the progress file was not readable; it is kept as %s\n",
+		        kept);
+	}
+	free(kept);
+	return EXIT_OK;
+}
+
+static void practice_close(practice *pr)
+{
+	free(pr->line);
+	progress_free(pr->pg);
+}
+
+/*
+ * Asks exercise ex of the lesson that ran as r until it is solved, given
+ * up or skipped: ? a hint, giveup the answer, skip (or an empty line) the
+ * next.  *eof at the end of the input.  Saves progress after each answer.
+ * EXIT_OK, or EXIT_USAGE when the lesson itself cannot mark it.
+ */
+static int practise(practice *pr, lesson *l, lesson_result *r, const lesson_action *ex,
+                    progress_item *it, int *eof, int *right)
+{
+	dv_strbuf b;
+	dv_diag d;
+	int done = 0, rc = EXIT_OK;
+
+	dv_strbuf_init(&b);
+	dv_diag_clear(&d);
+	*eof = 0;
+	*right = 0;
+	while (!done && rc == EXIT_OK) {
+		ssize_t n;
+		lesson_answer a;
+		if (pr->interactive) {
+			fputs("answer> ", stdout);
+			fflush(stdout);
+		}
+		n = getline(&pr->line, &pr->cap, stdin);
+		if (n < 0) {
+			*eof = 1;
+			break;
+		}
+		while (n > 0 && (pr->line[n - 1] == '\n' || pr->line[n - 1] == '\r'))
+			pr->line[--n] = '\0';
+		if ((size_t)n > MAX_ANSWERS_BYTES) {
+			printf("%s the answer is longer than an answer can be (64 KB)\n",
+			       pr->unicode ? "✗" : "FAIL");
+			continue;
+		}
+		if (strcmp(pr->line, "?") == 0 || strcmp(pr->line, "hint") == 0) {
+			if ((size_t)it->hints < ex->nhints) {
+				dv_strbuf_printf(&b, "hint %d of %zu: ", it->hints + 1,
+				                 ex->nhints);
+				dv_put_text(&b, ex->hints[it->hints], pr->unicode);
+				dv_strbuf_puts(&b, "\n");
+				progress_count(&it->hints);
+			} else {
+				dv_strbuf_puts(&b, ex->nhints == 0
+				                           ? "this exercise has no hints; giveup "
+				                             "shows the answer\n"
+				                           : "no more hints; giveup shows the "
+				                             "answer\n");
+			}
+		} else if (strcmp(pr->line, "giveup") == 0 || strcmp(pr->line, "give up") == 0) {
+			if (dv_put_solution(&b, r, ex, pr->unicode) != 0)
+				dv_strbuf_puts(&b, "(the answer cannot be shown)\n");
+			if (!it->solved)
+				it->gave_up = 1;
+			done = 1;
+		} else if (strcmp(pr->line, "skip") == 0 || pr->line[0] == '\0') {
+			done = 1;
+		} else {
+			if (lesson_answer_check(&a, r, ex, pr->line, &d) != DV_OK) {
+				if (d.line > 0)
+					dv_print_diag(stderr, l->path, l->text, &d);
+				else
+					fprintf(stderr, "verify: error: %s\n", d.message);
+				rc = EXIT_USAGE;
+				break;
+			}
+			if (a.problem.code == DV_OK)
+				progress_count(&it->attempts);
+			dv_put_answer(&b, &a, r, pr->unicode);
+			if (a.correct) {
+				it->solved = 1;
+				*right = 1;
+				done = 1;
+			}
+			lesson_answer_clear(&a);
+		}
+		emit(stdout, &b);
+		/* practising goes on without saving (a read-only folder): said once */
+		if (!pr->unsaved && progress_save(pr->pg, &d) != DV_OK) {
+			fprintf(stderr, "verify: warning: progress is not saved: %s\n",
+			        d.message);
+			pr->unsaved = 1;
+		}
+	}
+	dv_strbuf_free(&b);
+	return rc;
+}
+
 int cmd_exercise(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--seed", "--lesson-file",
 	                                      NULL};
 	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
-	int unicode = utf8_terminal(), interactive = isatty(STDIN_FILENO), unsaved = 0;
-	progress *pg = NULL;
-	char *line = NULL;
-	size_t cap = 0, solved = 0;
+	practice pr;
 	marking m;
 	dv_strbuf b;
 	dv_diag d;
@@ -306,31 +436,12 @@ int cmd_exercise(int argc, char **argv)
 		return rc;
 	if ((rc = marking_open(&m, &ca, ca.seed, 0)) != EXIT_OK)
 		return rc;
+	if ((rc = practice_open(&pr, ca.student)) != EXIT_OK) {
+		marking_free(&m);
+		return rc;
+	}
 	dv_diag_clear(&d);
 	dv_strbuf_init(&b);
-	{
-		/* progress that cannot be read: practise all the same, unsaved */
-		char *kept = NULL;
-		if (progress_load(&pg, ca.student, &kept, &d) != DV_OK) {
-			fprintf(stderr,
-			        "verify: warning: progress is not saved: %s; practising "
-			        "without it\n",
-			        d.message);
-			unsaved = 1;
-			pg = calloc(1, sizeof *pg);
-			if (pg == NULL) {
-				marking_free(&m);
-				return EXIT_USAGE;
-			}
-		} else if (kept != NULL) {
-			fprintf(stderr,
-			        "verify: the progress file was not readable; it is kept "
-			        "as "
-			        "%s\n",
-			        kept);
-		}
-		free(kept);
-	}
 	dv_strbuf_printf(
 	        &b,
 	        "%s: %zu exercise%s%s%s. Answer each on one line; ? gives a hint, "
@@ -338,100 +449,22 @@ int cmd_exercise(int argc, char **argv)
 	        m.lesson->name, m.nex, m.nex == 1 ? "" : "s",
 	        ca.student != NULL ? " for " : "", ca.student != NULL ? ca.student : "");
 	emit(stdout, &b);
-	rc = EXIT_OK;
 	for (size_t k = 0; k < m.nex && rc == EXIT_OK; k++) {
 		const lesson_action *ex = m.ex[k];
-		progress_item *it = progress_get(pg, m.lesson->name, ex->ex_id, &d);
-		int done = 0, eof = 0;
+		progress_item *it = progress_get(pr.pg, m.lesson->name, ex->ex_id, &d);
+		int eof = 0;
 		if (it == NULL) {
 			fprintf(stderr, "verify: error: %s\n", d.message);
 			rc = EXIT_USAGE;
 			break;
 		}
-		put_question(&b, &m, ex, k, unicode);
+		put_question(&b, &m, ex, k, pr.unicode);
 		if (it->solved)
 			dv_strbuf_printf(&b, "(solved before, in %d attempt%s)\n",
 			                 it->attempts, it->attempts == 1 ? "" : "s");
 		emit(stdout, &b);
-		while (!done) {
-			ssize_t n;
-			lesson_answer a;
-			if (interactive) {
-				fputs("answer> ", stdout);
-				fflush(stdout);
-			}
-			n = getline(&line, &cap, stdin);
-			if (n < 0) {
-				eof = 1;
-				break;
-			}
-			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-				line[--n] = '\0';
-			if ((size_t)n > MAX_ANSWERS_BYTES) {
-				printf("%s the answer is longer than an answer can be "
-				       "(64 KB)\n",
-				       unicode ? "✗" : "FAIL");
-				continue;
-			}
-			if (strcmp(line, "?") == 0 || strcmp(line, "hint") == 0) {
-				if ((size_t)it->hints < ex->nhints) {
-					dv_strbuf_printf(&b, "hint %d of %zu: ",
-					                 it->hints + 1, ex->nhints);
-					dv_put_text(&b, ex->hints[it->hints], unicode);
-					dv_strbuf_puts(&b, "\n");
-					progress_count(&it->hints);
-				} else {
-					dv_strbuf_puts(&b,
-					               ex->nhints == 0
-					                       ? "this exercise has no "
-					                         "hints; giveup "
-					                         "shows the answer\n"
-					                       : "no more hints; giveup "
-					                         "shows the answer\n");
-				}
-			} else if (strcmp(line, "giveup") == 0 ||
-			           strcmp(line, "give up") == 0) {
-				if (dv_put_solution(&b, m.result, ex, unicode) != 0)
-					dv_strbuf_puts(&b,
-					               "(the answer cannot be shown)\n");
-				if (!it->solved)
-					it->gave_up = 1;
-				done = 1;
-			} else if (strcmp(line, "skip") == 0 || line[0] == '\0') {
-				done = 1;
-			} else {
-				if (lesson_answer_check(&a, m.result, ex, line, &d) !=
-				    DV_OK) {
-					if (d.line > 0)
-						dv_print_diag(stderr, m.lesson->path,
-						              m.lesson->text, &d);
-					else
-						fprintf(stderr, "verify: error: %s\n",
-						        d.message);
-					rc = EXIT_USAGE;
-					break;
-				}
-				if (a.problem.code == DV_OK)
-					progress_count(&it->attempts);
-				dv_put_answer(&b, &a, m.result, unicode);
-				if (a.correct) {
-					it->solved = 1;
-					done = 1;
-				}
-				lesson_answer_clear(&a);
-			}
-			emit(stdout, &b);
-			/* practising goes on without saving (a read-only folder):
-			 * said once */
-			if (!unsaved && progress_save(pg, &d) != DV_OK) {
-				fprintf(stderr,
-				        "verify: warning: progress is not saved: %s\n",
-				        d.message);
-				unsaved = 1;
-			}
-		}
-		if (it->solved)
-			solved++;
+		int right;
+		rc = practise(&pr, m.lesson, m.result, ex, it, &eof, &right);
 		if (eof)
 			break;
 	}
@@ -439,17 +472,227 @@ int cmd_exercise(int argc, char **argv)
 		size_t total = 0;
 		for (size_t k = 0; k < m.nex; k++) {
 			progress_item *it =
-			        progress_get(pg, m.lesson->name, m.ex[k]->ex_id, &d);
+			        progress_get(pr.pg, m.lesson->name, m.ex[k]->ex_id, &d);
 			total += it != NULL && it->solved;
 		}
 		printf("\n%s: %zu of %zu exercises solved\n", m.lesson->name, total,
 		       m.nex);
 		rc = total == m.nex ? EXIT_OK : EXIT_CHECK;
 	}
-	(void)solved;
-	free(line);
-	progress_free(pg);
+	practice_close(&pr);
 	marking_free(&m);
+	return rc;
+}
+
+/* ---- verify drill -------------------------------------------------------------- */
+
+typedef struct drill {
+	size_t lesson; /* in the library's list */
+	const lesson_action *ex;
+} drill;
+
+/* A step of the library's lessons as its numbers show it: "the step gives". */
+static void put_side(dv_strbuf *b, lesson_result *r, const dv_node *side, const char *text,
+                     const char *what, int unicode)
+{
+	dv_mat *m = NULL;
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	dv_strbuf_printf(b, "  %s, ", what);
+	dv_put_text(b, text, unicode);
+	if (lesson_eval(&m, side, r->shown, &d) != DV_OK) {
+		dv_strbuf_puts(b, ", cannot be worked out on them: ");
+		dv_strbuf_puts_printable(b, d.message);
+		dv_strbuf_puts(b, "\n");
+		return;
+	}
+	dv_strbuf_puts(b, ":\n");
+	dv_put_numbers(b, m, "    ");
+	dv_mat_free(m);
+}
+
+static void put_drill(dv_strbuf *b, lesson_result *r, const drill *dr, size_t k, int unicode)
+{
+	const lesson_action *ex = dr->ex, *line = &ex->lines[0];
+
+	dv_strbuf_printf(b, "\nDrill %zu (%s): ", k + 1, ex->ex_id);
+	dv_put_text(b, ex->ask, unicode);
+	dv_strbuf_puts(b, "\n  the step:  ");
+	dv_put_text(b, line->lhs_text, unicode);
+	dv_strbuf_puts(b, " == ");
+	dv_put_text(b, line->rhs_text, unicode);
+	dv_strbuf_puts(b, "\n");
+	/* the lesson's names the step uses, as the lesson defines them */
+	for (size_t i = 0; i < r->lesson->ndefs; i++) {
+		const lesson_define *def = &r->lesson->defs[i];
+		if (!mentions(line->text, def->name))
+			continue;
+		dv_strbuf_printf(b, "  where %s = ", def->name);
+		dv_put_text(b, def->text, unicode);
+		dv_strbuf_puts(b, "\n");
+	}
+	/* on the student's own numbers: what the step says, and what is true */
+	put_side(b, r, line->rhs, line->rhs_text, "on your numbers its right side",
+	         unicode);
+	put_side(b, r, line->lhs, line->lhs_text, "and the true left side", unicode);
+}
+
+/* The order drills come in: a shuffle of them all, from the seed. */
+static void shuffle(drill *d, size_t n, unsigned long *state)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j;
+		*state = (*state * 6364136223846793005ULL + 1442695040888963407ULL) &
+		         0xFFFFFFFFFFFFFFFFULL;
+		j = (size_t)((*state >> 33) % i);
+		drill t = d[i - 1];
+		d[i - 1] = d[j];
+		d[j] = t;
+	}
+}
+
+int cmd_drill(int argc, char **argv)
+{
+	const char *student = NULL;
+	unsigned long seed = 1, state;
+	size_t count = 0, nlist = 0, ndrills = 0, asked = 0, right = 0;
+	int seed_given = 0, rc = EXIT_OK;
+	lesson_entry *list = NULL;
+	lesson_result **results = NULL;
+	drill *drills = NULL;
+	practice pr;
+	dv_strbuf b;
+	dv_diag d;
+
+	for (int i = 2; i < argc; i++) {
+		const char *v = NULL;
+		int r;
+		if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || !progress_valid_student(v))
+				return usage_error("--student needs an id: letters, digits, '.', "
+				                   "'-' and '_' (at most 64)");
+			student = v;
+		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
+			if (r < 0 || parse_seed(v, &seed) != 0)
+				return usage_error("--seed needs a whole number from 0 to "
+				                   "4294967295");
+			seed_given = 1;
+		} else if ((r = option_value("--count", argc, argv, &i, &v)) != 0) {
+			unsigned long c;
+			if (r < 0 || parse_seed(v, &c) != 0 || c < 1 || c > 10000)
+				return usage_error("--count needs a whole number from 1 to "
+				                   "10000");
+			count = (size_t)c;
+		} else {
+			return usage_error("drill: unexpected '%s' (drill takes --student, "
+			                   "--seed and --count)",
+			                   argv[i]);
+		}
+	}
+	if (student != NULL && seed_given)
+		return usage_error("give --seed or --student, not both: a student's "
+		                   "numbers come from the id");
+	if (student != NULL)
+		seed = student_seed(student);
+	dv_diag_clear(&d);
+	if (lesson_library_list(&list, &nlist, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		return EXIT_USAGE;
+	}
+	/* every mistake of every lesson: the catalogue and a teacher's own */
+	for (size_t i = 0; i < nlist && rc == EXIT_OK; i++) {
+		const lesson_action **ex = NULL;
+		size_t nex = 0;
+		if (list[i].lesson == NULL)
+			continue;
+		if (lesson_exercises(&ex, &nex, list[i].lesson, &d) != DV_OK) {
+			rc = EXIT_USAGE;
+			break;
+		}
+		for (size_t k = 0; k < nex; k++) {
+			drill *more;
+			if (ex[k]->ex_kind != EXERCISE_MISTAKE)
+				continue;
+			more = realloc(drills, (ndrills + 1) * sizeof *more);
+			if (more == NULL) {
+				rc = EXIT_USAGE;
+				break;
+			}
+			drills = more;
+			drills[ndrills++] = (drill){i, ex[k]};
+		}
+		free(ex);
+	}
+	if (rc == EXIT_OK && ndrills == 0) {
+		fprintf(stderr, "verify: error: no lesson holds a mistake to drill (the "
+		                "catalogue is lessons/mistakes.lesson)\n");
+		rc = EXIT_USAGE;
+	}
+	results = calloc(nlist ? nlist : 1, sizeof *results);
+	if (rc == EXIT_OK && (results == NULL || practice_open(&pr, student) != EXIT_OK)) {
+		fprintf(stderr, "verify: error: out of memory\n");
+		free(results);
+		results = NULL;
+		rc = EXIT_USAGE;
+	}
+	if (rc != EXIT_OK) {
+		free(drills);
+		free(results);
+		lesson_library_free(list, nlist);
+		return rc;
+	}
+	state = seed ^ 0xd1e5UL;
+	shuffle(drills, ndrills, &state);
+	dv_strbuf_init(&b);
+	dv_strbuf_printf(&b,
+	                 "drill: %zu classic mistakes%s%s, on your own numbers. Name each "
+	                 "one, or write the right side its step needs; ? gives a hint, "
+	                 "giveup the answer, skip the next%s.\n",
+	                 ndrills, student != NULL ? " for " : "",
+	                 student != NULL ? student : "",
+	                 count == 0 ? ", and the end of input stops" : "");
+	emit(stdout, &b);
+	for (size_t k = 0; count == 0 || k < count; k++) {
+		const drill *dr = &drills[k % ndrills];
+		lesson *l = list[dr->lesson].lesson;
+		progress_item *it;
+		int eof = 0, ok = 0;
+		if (k > 0 && k % ndrills == 0)
+			shuffle(drills, ndrills, &state); /* another round */
+		dr = &drills[k % ndrills];
+		l = list[dr->lesson].lesson;
+		if (results[dr->lesson] == NULL) {
+			lesson_opts o = {seed, NULL, 0, 1};
+			if (lesson_run(&results[dr->lesson], l, &o, &d) != DV_OK) {
+				fprintf(stderr, "verify: error: %s: %s\n", l->name, d.message);
+				rc = EXIT_USAGE;
+				break;
+			}
+		}
+		if ((it = progress_get(pr.pg, l->name, dr->ex->ex_id, &d)) == NULL) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			rc = EXIT_USAGE;
+			break;
+		}
+		put_drill(&b, results[dr->lesson], dr, k, pr.unicode);
+		emit(stdout, &b);
+		rc = practise(&pr, l, results[dr->lesson], dr->ex, it, &eof, &ok);
+		if (eof)
+			break;
+		asked++;
+		right += ok != 0;
+	}
+	if (rc == EXIT_OK) {
+		printf("\ndrill: %zu of %zu right\n", right, asked);
+		rc = asked > 0 && right == asked ? EXIT_OK : EXIT_CHECK;
+	}
+	practice_close(&pr);
+	for (size_t i = 0; i < nlist; i++)
+		lesson_result_free(results[i]);
+	free(results);
+	free(drills);
+	lesson_library_free(list, nlist);
 	return rc;
 }
 

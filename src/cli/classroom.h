@@ -8,6 +8,8 @@
 #define DV_CLASSROOM_H
 
 int cmd_exercise(int argc, char **argv);
+/* verify drill: the catalogue's mistakes, one after another, on a student's numbers */
+int cmd_drill(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_progress(int argc, char **argv);

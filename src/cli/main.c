@@ -82,6 +82,10 @@ static void print_help(void)
 	      "  exercise LESSON [--student ID]\n"
 	      "                   answer a lesson's exercises, one line each (? a hint,\n"
 	      "                   giveup the answer, skip the next); progress is saved\n"
+	      "  drill [--student ID] [--count N]\n"
+	      "                   the classic mistakes, one wrong step at a time, on\n"
+	      "                   your own numbers: name each or repair it (endless\n"
+	      "                   without --count); progress is saved as for exercises\n"
 	      "  check LESSON --answers FILE [--student ID] [--format text|json]\n"
 	      "                   mark a file of 'EXERCISE: answer' lines\n"
 	      "  grade LESSON DIR [--format csv|json]\n"
@@ -738,6 +742,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_notes(argc, argv);
 	if (strcmp(argv[1], "exercise") == 0)
 		return cmd_exercise(argc, argv);
+	if (strcmp(argv[1], "drill") == 0)
+		return cmd_drill(argc, argv);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc, argv);
 	if (strcmp(argv[1], "grade") == 0)
@@ -752,7 +758,7 @@ static int dispatch(int argc, char **argv)
 		/* a lesson's name, or a command mistyped */
 		static const char *const commands[] = {"tutor", "eval",     "exercise",
 		                                       "check", "grade",    "progress",
-		                                       "reset", "notes"};
+		                                       "reset", "notes",    "drill"};
 		char *path = NULL;
 		dv_diag d;
 		dv_diag_clear(&d);

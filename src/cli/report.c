@@ -464,6 +464,10 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 					                 a->lines[k].rhs_text);
 				if (a->nlines > 0)
 					dv_strbuf_puts(&b, "\n");
+				if (it->check != NULL) {
+					md_check(&b, it->check, 0);
+					dv_strbuf_puts(&b, "\n");
+				}
 				break;
 			case LESSON_SHOW:
 			case LESSON_NUMBERS: {

@@ -329,6 +329,83 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 	return mark_identity(a, r, ex->lines[n - 1].lhs, end);
 }
 
+/*
+ * A mistake's name as a student may type it: letters and digits, lower
+ * case, every run of anything else one space ("Missing rot180!" and
+ * "missing-ROT180" are one name).  Bytes past ASCII are kept (δ, ′).
+ */
+static void name_key(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+	int gap = 0;
+	for (const unsigned char *s = (const unsigned char *)src; *s != '\0'; s++) {
+		int keep = isalnum(*s) || *s >= 0x80;
+		if (!keep) {
+			gap = n > 0;
+			continue;
+		}
+		if (gap && n + 1 < size)
+			dst[n++] = ' ';
+		gap = 0;
+		if (n + 1 < size)
+			dst[n++] = (char)tolower(*s);
+	}
+	dst[n] = '\0';
+}
+
+static int has_name(const lesson_action *ex, const char *key)
+{
+	char k[256];
+	name_key(k, sizeof k, ex->ex_id); /* its id names it too */
+	if (strcmp(k, key) == 0)
+		return 1;
+	for (size_t i = 0; i < ex->nnames; i++) {
+		name_key(k, sizeof k, ex->names[i]);
+		if (strcmp(k, key) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A mistake is answered by its name or by the repaired right side.  A
+ * name is checked by the engine too: naming another mistake of the
+ * catalogue is right only when that mistake's repair fixes this line.
+ */
+static int mark_mistake(lesson_answer *a, lesson_result *r, const lesson_action *ex,
+                        const char *text)
+{
+	const lesson *l = r->lesson;
+	char key[256];
+
+	name_key(key, sizeof key, text);
+	if (key[0] != '\0' && has_name(ex, key)) {
+		a->named = ex;
+		a->correct = 1;
+		return DV_OK;
+	}
+	for (size_t i = 0; key[0] != '\0' && i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++) {
+			const lesson_action *other = &l->steps[i].actions[j];
+			int rc;
+			if (other->kind != LESSON_EXERCISE ||
+			    other->ex_kind != EXERCISE_MISTAKE || other == ex ||
+			    !has_name(other, key))
+				continue;
+			rc = mark_identity(a, r, ex->lines[0].lhs, other->fix_text);
+			a->named = other;
+			if (a->problem.code != DV_OK) {
+				/* its repair does not even apply here: simply wrong */
+				dv_diag_clear(&a->problem);
+				lesson_check_free(a->check);
+				a->check = NULL;
+				a->correct = 0;
+			}
+			return rc;
+		}
+	return mark_identity(a, r, ex->lines[0].lhs, text);
+}
+
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
                         const char *text, dv_diag *d)
 {
@@ -355,6 +432,9 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		break;
 	case EXERCISE_DIAGNOSE:
 		rc = mark_diagnose(out, r, ex, text, &local);
+		break;
+	case EXERCISE_MISTAKE:
+		rc = mark_mistake(out, r, ex, text);
 		break;
 	}
 	if (rc == DV_E_NOMEM)

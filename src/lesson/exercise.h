@@ -38,6 +38,10 @@ typedef struct lesson_answer {
 	lesson_check *check;
 	/* diagnose, 1-based */
 	size_t line_given, line_wrong;
+	/* mistake: the catalogue's mistake the answer named (NULL for a repair
+	 * written out); right when it is this one, or its repair fixes this
+	 * line too */
+	const lesson_action *named;
 } lesson_answer;
 
 /* Every exercise of l, in order; *n gets their number (the caller frees the array). */

@@ -53,6 +53,7 @@ typedef struct lesson_define {
 	char *name;
 	dv_node *tree;
 	int line;
+	char *text; /* the expression as written */
 } lesson_define;
 
 typedef enum lesson_kind {
@@ -79,6 +80,7 @@ typedef enum lesson_exercise_kind {
 	EXERCISE_NUMBERS,  /* a matrix of numbers, at the shown sizes */
 	EXERCISE_FORM,     /* an expression, checked as an identity */
 	EXERCISE_DIAGNOSE, /* which line of a derivation is wrong, and its fix */
+	EXERCISE_MISTAKE,  /* a drill: one wrong step, named or repaired */
 } lesson_exercise_kind;
 
 typedef struct lesson_action {
@@ -106,9 +108,18 @@ typedef struct lesson_action {
 	double tolerance;            /* numbers: absolute, per entry */
 	struct lesson_action *lines; /* diagnose: the derivation, each a claim */
 	size_t nlines;
-	dv_node *fix; /* diagnose: the right side the wrong line needs;
+	dv_node *fix; /* diagnose, mistake: the right side the wrong line needs;
 	                 form: a model answer (optional) */
 	char *fix_text;
+	/* mistake: the names a student may call it by, the first its title */
+	char **names;
+	size_t nnames;
+	/*
+	 * mistake: the check that the catalogue entry is right, run with the
+	 * lesson: the line refuted, with the repair instead.  Its trees and
+	 * texts are the exercise's own (borrowed, not freed with it).
+	 */
+	struct lesson_action *caught;
 } lesson_action;
 
 typedef struct lesson_step {

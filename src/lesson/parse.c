@@ -378,7 +378,7 @@ static void parse_define(lp *p, const char *s)
 		return;
 	}
 	p->l->defs = d;
-	d[p->l->ndefs++] = (lesson_define){dup_s(p, name), tree, p->line};
+	d[p->l->ndefs++] = (lesson_define){dup_s(p, name), tree, p->line, dup_s(p, s)};
 }
 
 static void parse_latex(lp *p, const char *s)
@@ -559,19 +559,18 @@ static void parse_exercise(lp *p, lesson_action *a, const char *s)
 		a->ex_kind = EXERCISE_NUMBERS;
 	} else if (strcmp(kind, "form") == 0) {
 		a->ex_kind = EXERCISE_FORM;
-	} else if (strcmp(kind, "diagnose") == 0) {
-		a->ex_kind = EXERCISE_DIAGNOSE;
+	} else if (strcmp(kind, "diagnose") == 0 || strcmp(kind, "mistake") == 0) {
+		a->ex_kind = kind[0] == 'd' ? EXERCISE_DIAGNOSE : EXERCISE_MISTAKE;
 		if (*s != '\0')
 			error_at(p, column_of(p, s),
-			         "a diagnose exercise takes its derivation on "
-			         "'line' directives");
+			         "a %s exercise takes its %s on 'line' directives", kind,
+			         kind[0] == 'd' ? "derivation" : "wrong step");
 		p->exercise = a;
 		return;
 	} else {
 		error_at(p, column_of(p, at_kind),
-		         "expected the kind of exercise, entry, numbers, form or "
-		         "diagnose, but "
-		         "found '%s'",
+		         "expected the kind of exercise, entry, numbers, form, diagnose "
+		         "or mistake, but found '%s'",
 		         kind);
 		return;
 	}
@@ -583,6 +582,18 @@ static void parse_exercise(lp *p, lesson_action *a, const char *s)
 	a->target_text = dup_s(p, s);
 	a->target = parse_expr_at(p, s);
 	p->exercise = a;
+}
+
+/* Appends a copy of text to a list of texts (hints, names). */
+static void push_text(lp *p, char ***list, size_t *n, const char *text)
+{
+	char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+	if (grown == NULL) {
+		error_at(p, 1, "out of memory");
+		return;
+	}
+	*list = grown;
+	grown[(*n)++] = dup_s(p, text);
 }
 
 /* ask, hint, tolerance, line and answer, after an exercise. */
@@ -605,13 +616,7 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 		else
 			e->ask = dup_s(p, arg);
 	} else if (strcmp(kw, "hint") == 0) {
-		char **h = realloc(e->hints, (e->nhints + 1) * sizeof *h);
-		if (h == NULL) {
-			error_at(p, 1, "out of memory");
-			return;
-		}
-		e->hints = h;
-		e->hints[e->nhints++] = dup_s(p, arg);
+		push_text(p, &e->hints, &e->nhints, arg);
 	} else if (strcmp(kw, "tolerance") == 0) {
 		char *end;
 		double t = strtod(arg, &end);
@@ -623,11 +628,22 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 			         "exercise");
 		else
 			e->tolerance = t;
+	} else if (strcmp(kw, "name") == 0) {
+		if (e->ex_kind != EXERCISE_MISTAKE)
+			error_at(p, column_of(p, kw_at),
+			         "'name' belongs to a mistake exercise");
+		else
+			push_text(p, &e->names, &e->nnames, arg);
 	} else if (strcmp(kw, "line") == 0) {
 		lesson_action *l;
-		if (e->ex_kind != EXERCISE_DIAGNOSE) {
+		if (e->ex_kind != EXERCISE_DIAGNOSE && e->ex_kind != EXERCISE_MISTAKE) {
 			error_at(p, column_of(p, kw_at),
-			         "'line' belongs to a diagnose exercise");
+			         "'line' belongs to a diagnose or a mistake exercise");
+			return;
+		}
+		if (e->ex_kind == EXERCISE_MISTAKE && e->nlines == 1) {
+			error_at(p, column_of(p, kw_at),
+			         "a mistake exercise has one 'line': the wrong step");
 			return;
 		}
 		l = realloc(e->lines, (e->nlines + 1) * sizeof *l);
@@ -644,17 +660,54 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 		l->text = dup_s(p, arg);
 		parse_equation_at(p, arg, l);
 	} else { /* answer */
-		if ((e->ex_kind != EXERCISE_DIAGNOSE && e->ex_kind != EXERCISE_FORM) ||
+		if ((e->ex_kind != EXERCISE_DIAGNOSE && e->ex_kind != EXERCISE_FORM &&
+		     e->ex_kind != EXERCISE_MISTAKE) ||
 		    e->fix_text != NULL) {
 			error_at(p, column_of(p, kw_at),
 			         "'answer' gives a form exercise its model answer, or a "
-			         "diagnose "
-			         "exercise the right side its wrong line needs, once");
+			         "diagnose or mistake exercise the right side its wrong "
+			         "line needs, once");
 			return;
 		}
 		e->fix_text = dup_s(p, arg);
 		e->fix = parse_expr_at(p, arg);
 	}
+}
+
+/* a: `kind` of l's left side == rhs, all borrowed. */
+static void borrow_equation(lesson_action *a, lesson_kind kind, const lesson_action *l,
+                            dv_node *rhs, char *rhs_text)
+{
+	a->kind = kind;
+	a->line = l->line;
+	a->column = l->column;
+	a->lhs = l->lhs;
+	a->lhs_text = l->lhs_text;
+	a->rhs = rhs;
+	a->rhs_text = rhs_text;
+}
+
+/*
+ * A mistake's own check, run with its lesson: its line must fail, and the
+ * line with the repair must hold, as a refute and its 'instead'.  It
+ * borrows the exercise's trees and texts.
+ */
+static void mistake_check(lp *p, lesson_action *e)
+{
+	lesson_action *r = calloc(1, sizeof *r), *fixed = calloc(1, sizeof *fixed);
+	const lesson_action *l = &e->lines[0];
+
+	if (r == NULL || fixed == NULL) {
+		free(r);
+		free(fixed);
+		error_at(p, 1, "out of memory");
+		return;
+	}
+	borrow_equation(r, LESSON_REFUTE, l, l->rhs, l->rhs_text);
+	r->why = e->names[0];
+	r->instead = fixed;
+	borrow_equation(fixed, LESSON_CLAIM, l, e->fix, e->fix_text);
+	e->caught = r;
 }
 
 /* An exercise is complete when it has its question and, to diagnose, its lines. */
@@ -673,6 +726,16 @@ static void exercise_done(lp *p)
 		error_at(p, e->column,
 		         "a diagnose exercise needs at least two 'line A == B' and an "
 		         "'answer EXPR'");
+	if (e->ex_kind == EXERCISE_MISTAKE) {
+		if (e->nlines != 1 || e->fix == NULL || e->nnames == 0 ||
+		    e->lines[0].lhs == NULL)
+			error_at(p, e->column,
+			         "a mistake exercise needs its wrong step ('line A == "
+			         "B'), the repair ('answer EXPR') and at least one "
+			         "'name TEXT'");
+		else
+			mistake_check(p, e);
+	}
 	p->line = line;
 	p->exercise = NULL;
 }
@@ -779,7 +842,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 	}
 	if (strcmp(kw, "ask") == 0 || strcmp(kw, "hint") == 0 ||
 	    strcmp(kw, "tolerance") == 0 || strcmp(kw, "line") == 0 ||
-	    strcmp(kw, "answer") == 0) {
+	    strcmp(kw, "answer") == 0 || strcmp(kw, "name") == 0) {
 		exercise_detail(p, kw, kw_at, arg);
 		return;
 	}
@@ -891,7 +954,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		        "step",       "zh",      "en",       "text",   "formula",
 		        "show",       "numbers", "claim",    "refute", "gradcheck",
 		        "why",        "instead", "exercise", "ask",    "hint",
-		        "tolerance",  "line",    "answer"};
+		        "tolerance",  "line",    "answer",   "name"};
 		const char *near = NULL;
 		size_t best = 3;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -1074,6 +1137,14 @@ static void free_action(lesson_action *a)
 	free(a->lines);
 	dv_node_free(a->fix);
 	free(a->fix_text);
+	for (size_t i = 0; i < a->nnames; i++)
+		free(a->names[i]);
+	free(a->names);
+	if (a->caught != NULL) {
+		/* its trees and texts are this exercise's */
+		free(a->caught->instead);
+		free(a->caught);
+	}
 	if (a->instead != NULL) {
 		free_action(a->instead);
 		free(a->instead);
@@ -1098,6 +1169,7 @@ void lesson_free(lesson *l)
 	}
 	for (size_t i = 0; i < l->ndefs; i++) {
 		free(l->defs[i].name);
+		free(l->defs[i].text);
 		dv_node_free(l->defs[i].tree);
 	}
 	for (size_t i = 0; i < l->nlatex; i++) {

@@ -403,6 +403,15 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, d
 		r->nchecks++;
 		r->npassed += rc == DV_OK && it->check->passed;
 		return rc;
+	case LESSON_EXERCISE:
+		/* a mistake of the catalogue is checked as its refute: its line
+		 * must fail and its repair hold, at every seed */
+		if (a->caught == NULL || r->skip_checks)
+			return DV_OK;
+		rc = lesson_decide(&it->check, a->caught, r, d);
+		r->nchecks++;
+		r->npassed += rc == DV_OK && it->check->passed;
+		return rc;
 	default:
 		return DV_OK;
 	}

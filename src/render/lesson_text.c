@@ -338,6 +338,11 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		else
 			dv_strbuf_printf(b, "      (answer it with verify exercise %s)\n",
 			                 r->lesson->name);
+		if (it->check != NULL) {
+			/* a mistake of the catalogue, checked as a refute */
+			dv_strbuf_puts(b, "\n");
+			put_check(b, it->check, o, "  ", 0);
+		}
 		break;
 	}
 }
@@ -402,10 +407,23 @@ void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
 		return;
 	}
 	if (a->correct) {
-		dv_strbuf_printf(b, "%s right\n", unicode ? "✓" : "ok");
+		dv_strbuf_printf(b, "%s right", unicode ? "✓" : "ok");
+		if (a->named != NULL) {
+			dv_strbuf_puts(b, ": ");
+			dv_put_text(b, a->named->names[0], unicode);
+			if (a->check != NULL)
+				dv_strbuf_puts(b, " (its repair fixes this line too)");
+		}
+		dv_strbuf_puts(b, "\n");
 		return;
 	}
 	dv_strbuf_printf(b, "%s not yet: ", no);
+	if (a->named != NULL) {
+		dv_strbuf_puts(b, "that is ");
+		dv_put_text(b, a->named->names[0], unicode);
+		dv_strbuf_puts(b, ", and its repair does not fix this line\n");
+		return;
+	}
 	if (a->missing != NULL || a->extra != NULL) {
 		if (sym_poly_len(a->missing) > 0) {
 			dv_strbuf_puts(b, "missing ");
@@ -475,6 +493,12 @@ int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int
 		dv_strbuf_printf(
 		        b, "the answer: %zu: %s (line %zu should read %s == %s)\n", line,
 		        ex->fix_text, line, ex->lines[line - 1].lhs_text, ex->fix_text);
+		return 0;
+	case EXERCISE_MISTAKE:
+		dv_strbuf_puts(b, "the mistake: ");
+		dv_put_text(b, ex->names[0], unicode);
+		dv_strbuf_printf(b, "; the step should read %s == %s\n",
+		                 ex->lines[0].lhs_text, ex->fix_text);
 		return 0;
 	}
 	return -1;

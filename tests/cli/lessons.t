@@ -11,7 +11,7 @@ $ verify --lesson pooling-delta | tail -1
 ? 0
 
 $ verify --all | tail -1
-> all lessons: 99 checks, 99 as the lessons say
+> all lessons: 108 checks, 108 as the lessons say
 ? 0
 
 $ LC_ALL=C verify --lesson forward-conv | grep '^    a[0-9]'
@@ -212,7 +212,7 @@ $ verify --seed 3
 ? 2
 
 $ VERIFY_LESSONS=/nonexistent verify --list | wc -l
-> 15
+> 16
 ? 0
 
 # A last line without its newline, ending in a blank, a tab or a CR, is read
@@ -254,7 +254,7 @@ $ cd "$TESTS/lessons" && verify --lesson-file two-answers.lesson
 ! two-answers.lesson:9:11: error: expected a number, a name, '(' or '[' but found end of input
 !   answer X +
 !             ^
-! two-answers.lesson:10:1: error: 'answer' gives a form exercise its model answer, or a diagnose exercise the right side its wrong line needs, once
+! two-answers.lesson:10:1: error: 'answer' gives a form exercise its model answer, or a diagnose or mistake exercise the right side its wrong line needs, once
 !   answer X
 !   ^
 ? 2
@@ -300,7 +300,7 @@ $ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LES
 ? 0
 
 # The man page names every command and option that --help names.
-$ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval notes exercise check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
+$ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval notes exercise drill check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
 > checked
 ? 0
 
