@@ -141,7 +141,7 @@ END_TEST
 START_TEST(test_list_opens_lessons_and_tracks_progress)
 {
 	ck_assert_int_eq(m->screen, TUI_LIST);
-	ck_assert_uint_eq(m->nlessons, 16);
+	ck_assert_uint_eq(m->nlessons, 17);
 	press('k'); /* stays at the top */
 	ck_assert_uint_eq(m->list_cursor, 0);
 	press('j');

@@ -251,19 +251,17 @@ static lesson_var *new_var(lp *p)
 }
 
 /* matrix X = x 3x3 [checked 4x5] [numbers EXPR]  |  matrix X = x like EXPR */
-static void parse_matrix(lp *p, const char *s)
+/*
+ * A matrix `name` of symbols `sym`, its size from s on (the rest of the
+ * line: SIZE [checked SIZE] [numbers EXPR], or like EXPR).
+ */
+static void declare_matrix(lp *p, const char *name, const char *at_name, const char *sym,
+                           const char *at_sym, const char *s)
 {
-	char name[64], eq[8], sym[64], size[32];
-	const char *at_name = word(&s, name, sizeof name), *at_sym, *at_size;
+	char size[32];
+	const char *at_size;
 	lesson_var *v;
 
-	word(&s, eq, sizeof eq);
-	at_sym = word(&s, sym, sizeof sym);
-	if (name[0] == '\0' || strcmp(eq, "=") != 0 || sym[0] == '\0') {
-		error_at(p, column_of(p, at_name),
-		         "expected 'matrix NAME = SYMBOL SIZE' (matrix X = x 3x3)");
-		return;
-	}
 	if (check_new_name(p, name, at_name) != 0)
 		return;
 	if (check_new_symbol(p, sym, at_sym, 0) != 0)
@@ -321,6 +319,86 @@ static void parse_matrix(lp *p, const char *s)
 	v->name = dup_s(p, name);
 	v->sym = dup_s(p, sym);
 	p->l->nvars++;
+}
+
+static void parse_matrix(lp *p, const char *s)
+{
+	char name[64], eq[8], sym[64];
+	const char *at_name = word(&s, name, sizeof name), *at_sym;
+
+	word(&s, eq, sizeof eq);
+	at_sym = word(&s, sym, sizeof sym);
+	if (name[0] == '\0' || strcmp(eq, "=") != 0 || sym[0] == '\0') {
+		error_at(p, column_of(p, at_name),
+		         "expected 'matrix NAME = SYMBOL SIZE' (matrix X = x 3x3)");
+		return;
+	}
+	declare_matrix(p, name, at_name, sym, at_sym, s);
+}
+
+/*
+ * maps NAME = SYM SYM ... [; SYM SYM ...] SIZE ...: several maps in one
+ * line, NAME1, NAME2, ... or, with rows separated by ';', a table NAME11,
+ * NAME12, ... (K_ij from input map i to output map j); '.' leaves a place
+ * of the table empty (the connection table M_j has no such K_ij).
+ */
+static void parse_maps(lp *p, const char *s)
+{
+	char name[64], eq[8], tok[64];
+	const char *at_name = word(&s, name, sizeof name), *rest;
+	struct {
+		char sym[64];
+		const char *at;
+		size_t row, col;
+	} maps[64];
+	size_t n = 0, row = 1, col = 0, rows = 1;
+
+	word(&s, eq, sizeof eq);
+	if (name[0] == '\0' || strcmp(eq, "=") != 0) {
+		error_at(p, column_of(p, at_name),
+		         "expected 'maps NAME = SYMBOL SYMBOL ... SIZE' (maps X = x y 3x3)");
+		return;
+	}
+	for (;;) {
+		size_t r, c;
+		const char *at;
+		rest = s;
+		at = word(&s, tok, sizeof tok);
+		if (tok[0] == '\0' || strcmp(tok, "like") == 0 || parse_size(tok, &r, &c) == 0)
+			break;
+		if (strcmp(tok, ";") == 0) {
+			row++;
+			rows = row;
+			col = 0;
+			continue;
+		}
+		col++;
+		if (strcmp(tok, ".") == 0)
+			continue; /* no map here */
+		if (n == sizeof maps / sizeof maps[0]) {
+			error_at(p, column_of(p, at), "at most 64 maps in one line");
+			return;
+		}
+		snprintf(maps[n].sym, sizeof maps[n].sym, "%s", tok);
+		maps[n].at = at;
+		maps[n].row = row;
+		maps[n].col = col;
+		n++;
+	}
+	if (n == 0 || tok[0] == '\0') {
+		error_at(p, column_of(p, rest),
+		         "expected the maps' symbols and then their size (maps X = x y "
+		         "3x3, or a table: maps K = k l ; m n 2x2)");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char full[80];
+		if (rows > 1)
+			snprintf(full, sizeof full, "%s%zu%zu", name, maps[i].row, maps[i].col);
+		else
+			snprintf(full, sizeof full, "%s%zu", name, maps[i].col);
+		declare_matrix(p, full, at_name, maps[i].sym, maps[i].at, rest);
+	}
 }
 
 /* scalar beta [= symbol] */
@@ -808,10 +886,13 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		}
 		return;
 	}
-	if (strcmp(kw, "matrix") == 0 || strcmp(kw, "scalar") == 0) {
+	if (strcmp(kw, "matrix") == 0 || strcmp(kw, "scalar") == 0 ||
+	    strcmp(kw, "maps") == 0) {
 		if (l->nsteps > 0)
 			error_at(p, column_of(p, kw_at),
 			         "declare matrices before the first step");
+		else if (strcmp(kw, "maps") == 0)
+			parse_maps(p, arg);
 		else if (kw[0] == 'm')
 			parse_matrix(p, arg);
 		else
@@ -950,7 +1031,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		/* the nearest directive, for a typo: 'hints' is 'hint' */
 		static const char *const known[] = {
 		        "lesson",     "order",   "title",    "source", "summary",
-		        "activation", "matrix",  "scalar",   "define", "latex",
+		        "activation", "matrix",  "scalar",   "define", "latex", "maps",
 		        "step",       "zh",      "en",       "text",   "formula",
 		        "show",       "numbers", "claim",    "refute", "gradcheck",
 		        "why",        "instead", "exercise", "ask",    "hint",

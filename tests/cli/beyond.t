@@ -157,3 +157,32 @@ $ verify eval "exp(sym(1, 2, 'x'))"
 $ verify eval "equal(grad(-sum(T .* log(exp(N) / sum(exp(N)))), N), exp(N) / sum(exp(N)) * sum(T) - T)" --let N='randn(1,7)' --let T='randn(1,7)'
 > holds: the two sides agree in every entry (1x7; max difference 5.9e-11, within their error bound 1.11e-06)
 ? 0
+
+# maps: several input and output maps declared in one line each, and a
+# table of them with an empty place; what a maps line that is wrong says.
+
+$ verify check maps --answers "$TESTS/classroom/beyond/maps-right.txt"
+> dy11: ✓ right
+> dX2: ✓ right
+> missing-sum-maps: ✓ right
+> maps: 3 of 3 right
+? 0
+
+$ verify check maps --answers "$TESTS/classroom/beyond/maps-wrong.txt"
+> dy11: ✗ not yet: missing e₁₁m₂₂
+> dX2: ✗ not yet: at (1,1) your answer gives e₁₁m₂₂ where δ₁₁l₂₂ + e₁₁m₂₂ is needed
+> missing-sum-maps: ✗ not yet: line 1 holds as it stands; look for the line that does not
+> maps: 0 of 3 right
+? 1
+
+$ cd "$TESTS/lessons" && verify --lesson-file badmaps.lesson
+! badmaps.lesson:3:10: error: expected the maps' symbols and then their size (maps X = x y 3x3, or a table: maps K = k l ; m n 2x2)
+!   maps X = 3x3
+!            ^
+! badmaps.lesson:4:12: error: the symbols 'y' belong to another matrix
+!   maps Y = y y 2x2
+!              ^
+! badmaps.lesson:5:17: error: expected the maps' symbols and then their size (maps X = x y 3x3, or a table: maps K = k l ; m n 2x2)
+!   maps Z = z . ; w
+!                   ^
+? 2

@@ -11,7 +11,7 @@ $ verify --lesson pooling-delta | tail -1
 ? 0
 
 $ verify --all | tail -1
-> all lessons: 108 checks, 108 as the lessons say
+> all lessons: 115 checks, 115 as the lessons say
 ? 0
 
 $ LC_ALL=C verify --lesson forward-conv | grep '^    a[0-9]'
@@ -212,7 +212,7 @@ $ verify --seed 3
 ? 2
 
 $ VERIFY_LESSONS=/nonexistent verify --list | wc -l
-> 16
+> 17
 ? 0
 
 # A last line without its newline, ending in a blank, a tab or a CR, is read
