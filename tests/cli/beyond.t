@@ -186,3 +186,52 @@ $ cd "$TESTS/lessons" && verify --lesson-file badmaps.lesson
 !   maps Z = z . ; w
 !                   ^
 ? 2
+
+# The lessons past the notes at other sizes: every check as the lesson says
+# (non-square, even and odd kernels, a stride that leaves rows over).
+
+$ verify --lesson stride --size X=9x7 | tail -1
+> stride: 8 checks, 8 as the lesson says ✓
+? 0
+
+$ verify --lesson stride --size X=6x10 --size K=2x3 | tail -1
+> stride: 8 checks, 8 as the lesson says ✓
+? 0
+
+$ verify --lesson padding --size X=7x3 --size K=5x3 --size J=4x2 | tail -1
+> padding: 10 checks, 10 as the lesson says ✓
+? 0
+
+$ verify --lesson frameworks --size X=6x7 --size K=3x2 | tail -1
+> frameworks: 9 checks, 9 as the lesson says ✓
+? 0
+
+$ verify --lesson max-pooling --size X=6x4 --size Y=9x11 | tail -1
+> max-pooling: 9 checks, 9 as the lesson says ✓
+? 0
+
+$ verify --lesson maps --size X1=5x6 --size X2=5x6 --size K11=3x2 --size K21=3x2 --size K22=3x2 | tail -1
+> maps: 7 checks, 7 as the lesson says ✓
+? 0
+
+$ verify --lesson output-layer --size N=2x5 | tail -1
+> output-layer: 8 checks, 8 as the lesson says ✓
+? 0
+
+$ verify --lesson mistakes --student bob | tail -1
+> mistakes: 9 checks, 9 as the lesson says ✓
+? 0
+
+# Drills are a lesson's exercises: a file of answers is marked as any is.
+$ verify check mistakes --answers "$TESTS/classroom/beyond/mistakes.txt"
+> missing-rot180: ✓ right: the missing 180° rotation
+> - transpose-for-rot180: not answered
+> valid-for-full: ✓ right
+> - missing-mean: not answered
+> missing-beta: ✗ not yet: that is a transpose for rot180, and its repair does not fix this line
+> - fprime-layer: not answered
+> - missing-sum: not answered
+> - missing-dilation: not answered
+> max-spread: ✓ right
+> mistakes: 3 of 9 right
+? 1
