@@ -71,7 +71,7 @@ static const bench_case cases[] = {
          {"grade", "pooling-delta", "DIR", NULL},
          0},
         {"verify --all: every lesson, every check",
-         50,
+         30,
          20,
          0,
          {"--all", "--no-color", NULL},
