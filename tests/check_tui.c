@@ -352,11 +352,23 @@ START_TEST(test_answering_an_exercise_in_place)
 	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->verdict, "dx22: ✓ right\n");
 	ck_assert(!m->typing);
+	/* marked in its step, and counted in the list */
+	expect_on_screen("✓ solved (a: answer it again)", 120, 40);
+	{
+		size_t solved, nex;
+		tui_lesson_solved(m, 7, &solved, &nex);
+		ck_assert_uint_eq(solved, 1);
+		ck_assert_uint_eq(nex, 3);
+	}
 	/* the next 'a' goes to the next open exercise */
 	tui_key(m, 'a');
 	ck_assert_str_eq(m->answering->ex_id, "full");
 	type("xcorr(D, K, 'full')");
 	tui_key(m, TUI_KEY_ENTER);
+	press(TUI_KEY_ESC);
+	expect_on_screen("2 of 3 solved", 80, 24);
+	open_lesson("pooling-delta");
+	press('6');
 	tui_key(m, 'a');
 	ck_assert_str_eq(m->answering->ex_id, "valid");
 	type("2: conv2(D, rot180(K), 'full')");

@@ -467,7 +467,7 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 	lesson **ls = calloc(n, sizeof *ls);
 	lesson_result **rs = calloc(n, sizeof *rs);
 	lesson_opts lo = {la->seed, la->sizes, la->nsizes, 0};
-	dv_report_opts ro = {0, utf8_terminal(), 1, 0};
+	dv_report_opts ro = {0, utf8_terminal(), 1, 0, NULL, NULL};
 	int status = EXIT_OK;
 	size_t ran = 0;
 

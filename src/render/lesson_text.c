@@ -333,7 +333,14 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 			dv_put_text(b, a->lines[i].rhs_text, o->unicode);
 			dv_strbuf_puts(b, "\n");
 		}
-		if (o->tutor)
+		if (o->tutor && o->exercise_state != NULL &&
+		    o->exercise_state(o->state_ctx, r->lesson->name, a->ex_id) == 1)
+			dv_strbuf_printf(b, "      %s solved (a: answer it again)\n",
+			                 o->unicode ? "✓" : "ok");
+		else if (o->tutor && o->exercise_state != NULL &&
+		         o->exercise_state(o->state_ctx, r->lesson->name, a->ex_id) == 2)
+			dv_strbuf_puts(b, "      given up (a: try it again)\n");
+		else if (o->tutor)
 			dv_strbuf_puts(b, "      (a: answer it here)\n");
 		else
 			dv_strbuf_printf(b, "      (answer it with verify exercise %s)\n",

@@ -14,6 +14,9 @@ typedef struct dv_text_opts {
 	int unicode; /* ✓ ✗ δ₁₁; otherwise ok/FAIL and ASCII */
 	int tables;  /* the tables and numbers of show and numbers steps */
 	int tutor;   /* in the tutorial: exercises are answered in place */
+	/* the tutorial: 1 when an exercise was solved, 2 given up, 0 else */
+	int (*exercise_state)(const void *ctx, const char *lesson, const char *id);
+	const void *state_ctx;
 } dv_text_opts;
 
 /* "claim", "refute", "gradcheck". */

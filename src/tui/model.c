@@ -146,6 +146,32 @@ void tui_model_free(tui_model *m)
 	free(m);
 }
 
+int tui_exercise_state(const void *model, const char *lesson_name, const char *id)
+{
+	const tui_model *m = model;
+	for (size_t k = 0; m->saved != NULL && k < m->saved->n; k++) {
+		const progress_item *it = &m->saved->items[k];
+		if (strcmp(it->lesson, lesson_name) == 0 && strcmp(it->id, id) == 0)
+			return it->solved ? 1 : it->gave_up ? 2 : 0;
+	}
+	return 0;
+}
+
+void tui_lesson_solved(const tui_model *m, size_t i, size_t *solved, size_t *nex)
+{
+	const lesson *l = m->lessons[i].lesson;
+
+	*solved = *nex = 0;
+	for (size_t s = 0; l != NULL && s < l->nsteps; s++)
+		for (size_t j = 0; j < l->steps[s].nactions; j++) {
+			const lesson_action *a = &l->steps[s].actions[j];
+			if (a->kind != LESSON_EXERCISE)
+				continue;
+			(*nex)++;
+			*solved += tui_exercise_state(m, l->name, a->ex_id) == 1;
+		}
+}
+
 tui_progress tui_lesson_progress(const tui_model *m, size_t i)
 {
 	const lesson *l = m->lessons[i].lesson;
@@ -153,19 +179,7 @@ tui_progress tui_lesson_progress(const tui_model *m, size_t i)
 
 	if (l == NULL || m->saved == NULL)
 		return m->progress[i];
-	for (size_t s = 0; s < l->nsteps; s++) {
-		for (size_t j = 0; j < l->steps[s].nactions; j++) {
-			const lesson_action *a = &l->steps[s].actions[j];
-			if (a->kind != LESSON_EXERCISE)
-				continue;
-			nex++;
-			for (size_t k = 0; k < m->saved->n; k++)
-				if (strcmp(m->saved->items[k].lesson, l->name) == 0 &&
-				    strcmp(m->saved->items[k].id, a->ex_id) == 0 &&
-				    m->saved->items[k].solved)
-					solved++;
-		}
-	}
+	tui_lesson_solved(m, i, &solved, &nex);
 	if (nex > 0 && solved == nex)
 		return TUI_EXERCISES_DONE;
 	if (solved > 0 && m->progress[i] == TUI_NOT_STARTED)

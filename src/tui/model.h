@@ -153,6 +153,10 @@ int tui_key(tui_model *m, int key);
 
 /* The lesson's progress as the list shows it. */
 tui_progress tui_lesson_progress(const tui_model *m, size_t lesson);
+/* How many of lesson i's exercises there are, and how many are solved. */
+void tui_lesson_solved(const tui_model *m, size_t lesson, size_t *solved, size_t *nex);
+/* 1 when exercise id of the lesson was solved, 2 given up, 0 else. */
+int tui_exercise_state(const void *model, const char *lesson_name, const char *id);
 
 /* Whether cell (row, col) of panel p lights up for the cursor's entry: the
  * entries that feed it, or that it feeds, read from the symbols. */

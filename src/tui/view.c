@@ -180,6 +180,14 @@ static void render_list(builder *b)
 		tui_progress pr = tui_lesson_progress(m, k);
 		const char *status =
 		        e->lesson == NULL ? "cannot be read" : progress_text(pr);
+		char part[32];
+		size_t solved, nex;
+		tui_lesson_solved(m, k, &solved, &nex);
+		if (e->lesson != NULL && pr != TUI_EXERCISES_DONE && solved > 0) {
+			/* some exercises solved: how many */
+			snprintf(part, sizeof part, "%zu of %zu solved", solved, nex);
+			status = part;
+		}
 		int cursor = k == m->list_cursor;
 		int right = b->f->width - 20;
 		begin(b, 2 + i, cursor ? TR_CURSOR : TR_NORMAL);
@@ -401,7 +409,7 @@ static void render_detail(builder *b, int y)
 static void render_body(builder *b, int top, int bottom)
 {
 	const tui_model *m = b->m;
-	dv_text_opts o = {0, m->unicode, 0, 1};
+	dv_text_opts o = {0, m->unicode, 0, 1, tui_exercise_state, m};
 	dv_strbuf s;
 	char *text = NULL, **lines = NULL;
 	size_t n = 0, cap = 0, skip;
