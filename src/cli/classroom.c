@@ -654,8 +654,8 @@ int cmd_drill(int argc, char **argv)
 	                 count == 0 ? ", and the end of input stops" : "");
 	emit(stdout, &b);
 	for (size_t k = 0; count == 0 || k < count; k++) {
-		const drill *dr = &drills[k % ndrills];
-		lesson *l = list[dr->lesson].lesson;
+		const drill *dr;
+		lesson *l;
 		progress_item *it;
 		int eof = 0, ok = 0;
 		if (k > 0 && k % ndrills == 0)

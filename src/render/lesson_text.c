@@ -321,7 +321,8 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		dv_strbuf_puts(b, "\n");
 		put_check(b, it->check, o, "  ", 0);
 		break;
-	case LESSON_EXERCISE:
+	case LESSON_EXERCISE: {
+		int state;
 		dv_strbuf_printf(b, "\n  %s exercise %s: ", o->unicode ? "✎" : "?",
 		                 a->ex_id);
 		dv_put_text(b, a->ask, o->unicode);
@@ -333,12 +334,13 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 			dv_put_text(b, a->lines[i].rhs_text, o->unicode);
 			dv_strbuf_puts(b, "\n");
 		}
-		if (o->tutor && o->exercise_state != NULL &&
-		    o->exercise_state(o->state_ctx, r->lesson->name, a->ex_id) == 1)
+		state = o->tutor && o->exercise_state != NULL
+		                ? o->exercise_state(o->state_ctx, r->lesson->name, a->ex_id)
+		                : 0;
+		if (state == 1)
 			dv_strbuf_printf(b, "      %s solved (a: answer it again)\n",
 			                 o->unicode ? "✓" : "ok");
-		else if (o->tutor && o->exercise_state != NULL &&
-		         o->exercise_state(o->state_ctx, r->lesson->name, a->ex_id) == 2)
+		else if (state == 2)
 			dv_strbuf_puts(b, "      given up (a: try it again)\n");
 		else if (o->tutor)
 			dv_strbuf_puts(b, "      (a: answer it here)\n");
@@ -351,6 +353,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 			put_check(b, it->check, o, "  ", 0);
 		}
 		break;
+	}
 	}
 }
 
