@@ -339,15 +339,20 @@ START_TEST(test_answering_an_exercise_in_place)
 	ck_assert(m->typing);
 	ck_assert_str_eq(m->answering->ex_id, "dx22");
 	expect_on_screen("answer dx22> _", 80, 24);
+	/* '?' asks for a hint at once, and is not typed into the answer */
 	type("?");
-	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->verdict,
 	                 "hint 1 of 3: x₂₂ enters all four outputs a₁₁, a₁₂, a₂₁, a₂₂.");
+	ck_assert_str_eq(m->input, "");
 	type("δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₁");
 	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->verdict, "dx22: ✗ not yet: missing δ₂₂k₂₂; extra δ₂₂k₂₁\n");
 	ck_assert(m->typing);
+	/* the wrong answer stays, selected: the arrows and Backspace edit it */
+	ck_assert(m->selected);
+	ck_assert_str_eq(m->input, "δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₁");
 	tui_key(m, TUI_KEY_BACKSPACE); /* k₂₁ -> k₂ */
+	ck_assert(!m->selected);
 	type("₂");
 	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->verdict, "dx22: ✓ right\n");
@@ -383,6 +388,209 @@ START_TEST(test_answering_an_exercise_in_place)
 }
 END_TEST
 
+/* The input as the answer line shows it, from the 80x24 frame. */
+static char *answer_line(void)
+{
+	tui_frame f;
+	char *line = NULL;
+	ck_assert_int_eq(tui_render(&f, m, 80, 24), DV_OK);
+	for (int y = 0; y < f.height; y++)
+		if (strncmp(f.lines[y].text, " answer ", 8) == 0)
+			line = strdup(f.lines[y].text);
+	tui_frame_free(&f);
+	ck_assert_ptr_nonnull(line);
+	return line;
+}
+
+START_TEST(test_answer_line_edits_like_a_shell)
+{
+	char *l;
+	open_lesson("pooling-delta");
+	press('6');
+	tui_key(m, 'a');
+	type("d11*k11 + d12*k12");
+	/* Left, Right, Home and End move; typing goes in at the cursor */
+	tui_key(m, TUI_KEY_HOME);
+	ck_assert_uint_eq(m->at, 0);
+	type("2*");
+	ck_assert_str_eq(m->input, "2*d11*k11 + d12*k12");
+	tui_key(m, TUI_KEY_END);
+	tui_key(m, TUI_KEY_LEFT);
+	tui_key(m, TUI_KEY_LEFT);
+	type("x");
+	ck_assert_str_eq(m->input, "2*d11*k11 + d12*kx12");
+	tui_key(m, TUI_KEY_BACKSPACE);
+	tui_key(m, TUI_KEY_RIGHT);
+	tui_key(m, TUI_KEY_DELETE);
+	ck_assert_str_eq(m->input, "2*d11*k11 + d12*k1");
+	/* Ctrl-W takes the word before the cursor, Ctrl-U all before it */
+	tui_key(m, TUI_KEY_END);
+	tui_key(m, TUI_CTRL_W);
+	ck_assert_str_eq(m->input, "2*d11*k11 + ");
+	tui_key(m, TUI_CTRL_U);
+	ck_assert_str_eq(m->input, "");
+	/* a character of several bytes is one step of the cursor */
+	type("δ₁₁k₂₂");
+	tui_key(m, TUI_KEY_LEFT);
+	tui_key(m, TUI_KEY_LEFT);
+	tui_key(m, TUI_KEY_BACKSPACE);
+	ck_assert_str_eq(m->input, "δ₁₁₂₂");
+	/* the cursor is drawn on its character */
+	l = answer_line();
+	ck_assert_str_eq(l, " answer dx22> δ₁₁₂₂");
+	free(l);
+	/* Ctrl-U deletes what is before the cursor only */
+	tui_key(m, TUI_CTRL_U);
+	ck_assert_str_eq(m->input, "₂₂");
+	tui_key(m, TUI_CTRL_K);
+	ck_assert_str_eq(m->input, "");
+	/* a wrong answer stays selected: typing replaces it */
+	type("d11*k11");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert(m->typing);
+	ck_assert(m->selected);
+	type("d");
+	ck_assert_str_eq(m->input, "d");
+	/* Up brings back earlier answers, Down the line being typed */
+	tui_key(m, TUI_CTRL_U);
+	type("d12*k12");
+	tui_key(m, TUI_KEY_ENTER);
+	type("half");
+	tui_key(m, TUI_KEY_UP);
+	ck_assert_str_eq(m->input, "d12*k12");
+	tui_key(m, TUI_KEY_UP);
+	ck_assert_str_eq(m->input, "d11*k11");
+	tui_key(m, TUI_KEY_UP);
+	ck_assert_str_eq(m->input, "d11*k11");
+	tui_key(m, TUI_KEY_DOWN);
+	tui_key(m, TUI_KEY_DOWN);
+	ck_assert_str_eq(m->input, "half");
+	/* PgDn and PgUp scroll the step while the answer waits */
+	tui_key(m, TUI_KEY_PGDN);
+	ck_assert_uint_eq(m->scroll, 5);
+	tui_key(m, TUI_KEY_PGUP);
+	ck_assert_uint_eq(m->scroll, 0);
+	ck_assert(m->typing);
+	ck_assert_str_eq(m->input, "half");
+	/* Enter on nothing says what to do, and marks nothing */
+	tui_key(m, TUI_CTRL_U);
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->message,
+	                 "type an answer (? a hint, giveup the answer, Esc stop)");
+	ck_assert(m->typing);
+}
+END_TEST
+
+/* Every word of text is on the width x height screen (wrapped, not cut). */
+static void expect_words_on_screen(const char *text, int width, int height)
+{
+	char *screen = screen_text(width, height), *copy = strdup(text), *save = NULL;
+	ck_assert_ptr_nonnull(copy);
+	for (char *w = strtok_r(copy, " \n", &save); w != NULL;
+	     w = strtok_r(NULL, " \n", &save))
+		ck_assert_msg(strstr(screen, w) != NULL,
+		              "'%s' of '%s' is not on the %dx%d screen:\n%s", w, text, width,
+		              height, screen);
+	free(copy);
+	free(screen);
+}
+
+START_TEST(test_nothing_is_hidden_without_a_word)
+{
+	open_lesson("pooling-delta");
+	press('2');
+	/* at 64 columns the step's table leaves no room for the inputs */
+	expect_on_screen("hidden: ← X, K, D, N (Tab)", 64, 20);
+	{
+		char *wide = screen_text(80, 24);
+		ck_assert_msg(strstr(wide, "hidden:") == NULL, "%s", wide);
+		free(wide);
+	}
+	press(TUI_KEY_BTAB);
+	expect_on_screen("hidden: ← X · ∂E/∂x → (Tab)", 64, 20);
+	/* a matrix taller than its rows: which rows, and the cursor's stays */
+	open_lesson("forward-conv");
+	for (int i = 0; i < 5; i++)
+		press('>');
+	ck_assert_str_eq(m->panels[0].label, "X");
+	m->panel = 0;
+	expect_on_screen("rows 1–5 of 8", 64, 20);
+	for (int i = 0; i < 7; i++)
+		press(TUI_KEY_DOWN);
+	ck_assert_uint_eq(m->row, 7);
+	expect_on_screen("rows 4–8 of 8", 64, 20);
+	expect_on_screen("x₈₁  x₈₂", 64, 20);
+	/* at 120x40 everything fits and nothing is said */
+	{
+		char *big = screen_text(120, 40);
+		ck_assert_msg(strstr(big, "hidden:") == NULL, "%s", big);
+		free(big);
+	}
+}
+END_TEST
+
+START_TEST(test_messages_and_verdicts_wrap)
+{
+	static const int sizes[][2] = {{64, 20}, {80, 24}, {120, 40}};
+	open_lesson("forward-conv");
+	press('>');
+	press('>');
+	ck_assert_msg(strlen(m->message) > 64, "%s", m->message);
+	for (size_t i = 0; i < 3; i++)
+		expect_words_on_screen(m->message, sizes[i][0], sizes[i][1]);
+	open_lesson("pooling-delta");
+	press('6');
+	tui_key(m, 'a');
+	type("d11*k11 + d11*k12 + d11*k21 + d12*k11 + d12*k21 + d21*k11 + d21*k12");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_msg(strlen(m->verdict) > 80, "%s", m->verdict);
+	for (size_t i = 0; i < 3; i++)
+		expect_words_on_screen(m->verdict, sizes[i][0], sizes[i][1]);
+}
+END_TEST
+
+START_TEST(test_the_key_list_scrolls_at_the_smallest_size)
+{
+	open_lesson("forward-conv");
+	press('?');
+	ck_assert_int_eq(m->screen, TUI_HELP);
+	expect_on_screen("… more below (↓ PgDn)", 64, 20);
+	for (int i = 0; i < 40; i++)
+		press(TUI_KEY_DOWN);
+	expect_on_screen("q               quit", 64, 20);
+	expect_on_screen("… more above (↑ PgUp)", 64, 20);
+	press(TUI_KEY_PGUP);
+	press(TUI_KEY_PGUP);
+	press(TUI_KEY_PGUP);
+	press(TUI_KEY_PGUP);
+	expect_on_screen("up: the lesson above", 64, 20);
+	press('x');
+	ck_assert_int_eq(m->screen, TUI_LESSON);
+}
+END_TEST
+
+START_TEST(test_a_terminal_without_utf8_loses_nothing)
+{
+	m->unicode = 0;
+	open_lesson("pooling-delta");
+	/* the Chinese line is a note, never a blank; the formula keeps its '*' */
+	expect_on_screen("(Chinese text: run in a UTF-8 locale to see it)", 80, 24);
+	expect_on_screen("(Let A = x * K; then net^{l+1} = sumi Ai + b.)", 80, 24);
+	/* the key bar keeps its way out at every size, in ASCII */
+	expect_on_screen("q quit", 64, 20);
+	expect_on_screen("arrows entry", 80, 24);
+	{
+		char *s = screen_text(64, 20);
+		for (const char *c = s; *c != '\0'; c++)
+			ck_assert_msg((unsigned char)*c < 0x80, "not ASCII at '%.12s':\n%s", c, s);
+		free(s);
+	}
+	m->screen = TUI_LIST;
+	expect_on_screen("q quit", 64, 20);
+	expect_on_screen("Up/Down choose", 80, 24);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -403,6 +611,11 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_too_small_asks_for_a_larger_window);
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
+	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
+	tcase_add_test(tc, test_nothing_is_hidden_without_a_word);
+	tcase_add_test(tc, test_messages_and_verdicts_wrap);
+	tcase_add_test(tc, test_the_key_list_scrolls_at_the_smallest_size);
+	tcase_add_test(tc, test_a_terminal_without_utf8_loses_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -276,6 +276,13 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 
 	switch (a->kind) {
 	case LESSON_ZH:
+		if (o->tutor && !o->unicode) {
+			/* a terminal that is not UTF-8 cannot show it: say so, and
+			 * the English line that follows is the same sentence */
+			dv_strbuf_puts(b, "  (Chinese text: run in a UTF-8 locale to see it)\n");
+			break;
+		}
+		/* fall through */
 	case LESSON_TEXT:
 		dv_strbuf_puts(b, "  ");
 		dv_put_text(b, a->text, o->unicode);

@@ -19,11 +19,11 @@
 #define TUI_MAX_SIDE 9
 
 const tui_binding tui_bindings[] = {
-        {TUI_KEY_UP, ON_LIST | ON_LESSON, TA_UP, "↑ k",
+        {TUI_KEY_UP, ON_LIST | ON_LESSON | ON_HELP, TA_UP, "↑ k",
          "up: the lesson above, the entry above"},
-        {'k', ON_LIST | ON_LESSON, TA_UP, NULL, NULL},
-        {TUI_KEY_DOWN, ON_LIST | ON_LESSON, TA_DOWN, "↓ j", "down"},
-        {'j', ON_LIST | ON_LESSON, TA_DOWN, NULL, NULL},
+        {'k', ON_LIST | ON_LESSON | ON_HELP, TA_UP, NULL, NULL},
+        {TUI_KEY_DOWN, ON_LIST | ON_LESSON | ON_HELP, TA_DOWN, "↓ j", "down"},
+        {'j', ON_LIST | ON_LESSON | ON_HELP, TA_DOWN, NULL, NULL},
         {TUI_KEY_ENTER, ON_LIST, TA_OPEN, "Enter →", "open the lesson"},
         {TUI_KEY_RIGHT, ON_LIST, TA_OPEN, NULL, NULL},
         {'l', ON_LIST, TA_OPEN, NULL, NULL},
@@ -47,10 +47,11 @@ const tui_binding tui_bindings[] = {
         {'<', ON_LESSON, TA_SHRINK_INPUT, NULL, NULL},
         {')', ON_LESSON, TA_GROW_KERNEL, ") (", "a larger or smaller kernel"},
         {'(', ON_LESSON, TA_SHRINK_KERNEL, NULL, NULL},
-        {TUI_KEY_PGDN, ON_LESSON, TA_SCROLL_DOWN, "PgDn J", "scroll the text down"},
-        {'J', ON_LESSON, TA_SCROLL_DOWN, NULL, NULL},
-        {TUI_KEY_PGUP, ON_LESSON, TA_SCROLL_UP, "PgUp K", "scroll the text up"},
-        {'K', ON_LESSON, TA_SCROLL_UP, NULL, NULL},
+        {TUI_KEY_PGDN, ON_LESSON | ON_HELP, TA_SCROLL_DOWN, "PgDn J",
+         "scroll the text (or this list) down"},
+        {'J', ON_LESSON | ON_HELP, TA_SCROLL_DOWN, NULL, NULL},
+        {TUI_KEY_PGUP, ON_LESSON | ON_HELP, TA_SCROLL_UP, "PgUp K", "scroll it up"},
+        {'K', ON_LESSON | ON_HELP, TA_SCROLL_UP, NULL, NULL},
         {TUI_KEY_ESC, ON_LESSON | ON_HELP, TA_BACK, "Esc Backspace",
          "back to the lessons"},
         {TUI_KEY_BACKSPACE, ON_LESSON | ON_HELP, TA_BACK, NULL, NULL},
@@ -141,6 +142,8 @@ void tui_model_free(tui_model *m)
 	free(m->seen);
 	free(m->progress);
 	free(m->verdict);
+	for (size_t i = 0; i < m->nhistory; i++)
+		free(m->history[i]);
 	progress_free(m->saved);
 	lesson_library_free(m->lessons, m->nlessons);
 	free(m);
@@ -397,6 +400,105 @@ static void resize(tui_model *m, int which, int delta)
 	}
 }
 
+/* ---- the answer line ------------------------------------------------------ */
+
+static int is_continuation(char c)
+{
+	return (((unsigned char)c) & 0xC0) == 0x80;
+}
+
+/* The start of the character before byte i, and the end of the one at i. */
+static size_t char_before(const char *s, size_t i)
+{
+	if (i > 0)
+		i--;
+	while (i > 0 && is_continuation(s[i]))
+		i--;
+	return i;
+}
+
+static size_t char_after(const char *s, size_t i)
+{
+	if (s[i] != '\0')
+		i++;
+	while (s[i] != '\0' && is_continuation(s[i]))
+		i++;
+	return i;
+}
+
+/* Removes bytes [from, to) of the input; the cursor goes to `from`. */
+static void cut(tui_model *m, size_t from, size_t to)
+{
+	memmove(m->input + from, m->input + to, strlen(m->input + to) + 1);
+	m->at = from;
+}
+
+/* Puts character c (a code point) at the cursor. */
+static void insert(tui_model *m, unsigned c)
+{
+	char u[4];
+	size_t k = 0, n = strlen(m->input);
+
+	if (c < 0x80) {
+		u[k++] = (char)c;
+	} else if (c < 0x800) {
+		u[k++] = (char)(0xC0 | (c >> 6));
+		u[k++] = (char)(0x80 | (c & 0x3F));
+	} else if (c < 0x10000) {
+		u[k++] = (char)(0xE0 | (c >> 12));
+		u[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+		u[k++] = (char)(0x80 | (c & 0x3F));
+	} else {
+		u[k++] = (char)(0xF0 | (c >> 18));
+		u[k++] = (char)(0x80 | ((c >> 12) & 0x3F));
+		u[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+		u[k++] = (char)(0x80 | (c & 0x3F));
+	}
+	if (n + k >= sizeof m->input) {
+		snprintf(m->message, sizeof m->message, "the answer is as long as it can be");
+		return;
+	}
+	memmove(m->input + m->at + k, m->input + m->at, n - m->at + 1);
+	memcpy(m->input + m->at, u, k);
+	m->at += k;
+}
+
+static void set_input(tui_model *m, const char *text)
+{
+	snprintf(m->input, sizeof m->input, "%s", text);
+	m->at = strlen(m->input);
+	m->selected = 0;
+}
+
+/* Keeps an answer the student sent, for Up to bring back. */
+static void remember(tui_model *m, const char *text)
+{
+	char *copy;
+	if (text[0] == '\0' ||
+	    (m->nhistory > 0 && strcmp(m->history[m->nhistory - 1], text) == 0))
+		return;
+	if ((copy = strdup(text)) == NULL)
+		return; /* a history is a convenience: without it, answering goes on */
+	if (m->nhistory == TUI_HISTORY) {
+		free(m->history[0]);
+		memmove(m->history, m->history + 1, (TUI_HISTORY - 1) * sizeof *m->history);
+		m->nhistory--;
+	}
+	m->history[m->nhistory++] = copy;
+}
+
+static void recall(tui_model *m, int older)
+{
+	if (older && m->recalled == 0)
+		return;
+	if (!older && m->recalled >= m->nhistory)
+		return;
+	if (m->recalled == m->nhistory)
+		snprintf(m->draft, sizeof m->draft, "%s", m->input);
+	m->recalled = older ? m->recalled - 1 : m->recalled + 1;
+	set_input(m, m->recalled == m->nhistory ? m->draft : m->history[m->recalled]);
+}
+
 /* ---- answering ----------------------------------------------------------- */
 
 static void set_verdict(tui_model *m, dv_strbuf *b)
@@ -431,7 +533,8 @@ static void start_answer(tui_model *m)
 		return;
 	}
 	m->typing = 1;
-	m->input[0] = '\0';
+	set_input(m, "");
+	m->recalled = m->nhistory;
 }
 
 static void save_progress(tui_model *m)
@@ -443,33 +546,62 @@ static void save_progress(tui_model *m)
 		         d.message);
 }
 
+/* The progress record of the exercise being answered, NULL if none is kept. */
+static progress_item *answering_item(tui_model *m)
+{
+	return m->saved != NULL ? progress_get(m->saved, m->result->lesson->name,
+	                                       m->answering->ex_id, NULL)
+	                        : NULL;
+}
+
+static void ask_hint(tui_model *m)
+{
+	const lesson_action *ex = m->answering;
+	progress_item *it = answering_item(m);
+	int used = it != NULL ? it->hints : 0;
+	dv_strbuf b;
+
+	dv_strbuf_init(&b);
+	if ((size_t)used < ex->nhints) {
+		dv_strbuf_printf(&b, "hint %d of %zu: %s", used + 1, ex->nhints,
+		                 ex->hints[used]);
+		if (it != NULL)
+			progress_count(&it->hints);
+	} else if (ex->nhints == 0) {
+		dv_strbuf_puts(&b, "this exercise has no hints; giveup shows the answer");
+	} else {
+		dv_strbuf_puts(&b, "no more hints; giveup shows the answer");
+	}
+	set_verdict(m, &b);
+	save_progress(m);
+}
+
 static void submit_answer(tui_model *m)
 {
 	const lesson_action *ex = m->answering;
-	progress_item *it =
-	        m->saved != NULL
-	                ? progress_get(m->saved, m->result->lesson->name, ex->ex_id, NULL)
-	                : NULL;
+	progress_item *it = answering_item(m);
 	dv_strbuf b;
 	dv_diag d;
-	char *text = m->input;
+	char text[sizeof m->input];
+	size_t start = strspn(m->input, " "), len;
 
+	snprintf(text, sizeof text, "%s", m->input + start);
+	len = strlen(text);
+	while (len > 0 && text[len - 1] == ' ')
+		text[--len] = '\0';
+	if (len == 0) {
+		snprintf(m->message, sizeof m->message,
+		         "type an answer (? a hint, giveup the answer, Esc stop)");
+		return;
+	}
+	if (strcmp(text, "hint") == 0) {
+		set_input(m, "");
+		ask_hint(m);
+		return;
+	}
 	dv_strbuf_init(&b);
 	dv_diag_clear(&d);
-	while (*text == ' ')
-		text++;
-	if (strcmp(text, "?") == 0 || strcmp(text, "hint") == 0) {
-		int used = it != NULL ? it->hints : 0;
-		if ((size_t)used < ex->nhints) {
-			dv_strbuf_printf(&b, "hint %d of %zu: %s", used + 1, ex->nhints,
-			                 ex->hints[used]);
-			if (it != NULL)
-				progress_count(&it->hints);
-		} else {
-			dv_strbuf_puts(&b, "no more hints; giveup shows the answer");
-		}
-		m->input[0] = '\0';
-	} else if (strcmp(text, "giveup") == 0) {
+	if (strcmp(text, "giveup") == 0) {
 		if (dv_put_solution(&b, m->result, ex, m->unicode) != 0)
 			dv_strbuf_puts(&b, "the answer cannot be shown");
 		if (it != NULL && !it->solved)
@@ -477,6 +609,8 @@ static void submit_answer(tui_model *m)
 		m->typing = 0;
 	} else {
 		lesson_answer a;
+		remember(m, text);
+		m->recalled = m->nhistory;
 		dv_strbuf_printf(&b, "%s: ", ex->ex_id);
 		if (lesson_answer_check(&a, m->result, ex, text, &d) != DV_OK) {
 			dv_strbuf_printf(&b, "cannot be marked: %s", d.message);
@@ -491,9 +625,90 @@ static void submit_answer(tui_model *m)
 			}
 			lesson_answer_clear(&a);
 		}
+		/* not right: the answer stays, selected, so that typing replaces
+		 * it and the arrows edit it */
+		m->selected = m->typing;
+		m->at = strlen(m->input);
 	}
 	set_verdict(m, &b);
 	save_progress(m);
+}
+
+static int typing_key(tui_model *m, int key)
+{
+	size_t n = strlen(m->input);
+	int printable = key >= 32 && key < 0x110000 && key != 127;
+
+	m->message[0] = '\0';
+	if (m->selected && (printable && key != '?')) {
+		/* the last, wrong answer is selected: typing starts afresh */
+		m->input[0] = '\0';
+		m->at = n = 0;
+	}
+	if (key != '?' || !printable)
+		m->selected = 0;
+	switch (key) {
+	case TUI_KEY_ENTER:
+		submit_answer(m);
+		return TUI_REDRAW;
+	case TUI_KEY_ESC:
+		m->typing = 0;
+		return TUI_REDRAW;
+	case '?':
+		/* a hint at once: a question mark is never part of an answer */
+		ask_hint(m);
+		return TUI_REDRAW;
+	case TUI_KEY_BACKSPACE:
+		if (m->at > 0)
+			cut(m, char_before(m->input, m->at), m->at);
+		return TUI_REDRAW;
+	case TUI_KEY_DELETE:
+		cut(m, m->at, char_after(m->input, m->at));
+		return TUI_REDRAW;
+	case TUI_KEY_LEFT:
+		m->at = char_before(m->input, m->at);
+		return TUI_REDRAW;
+	case TUI_KEY_RIGHT:
+		m->at = char_after(m->input, m->at);
+		return TUI_REDRAW;
+	case TUI_KEY_HOME:
+	case TUI_CTRL_A:
+		m->at = 0;
+		return TUI_REDRAW;
+	case TUI_KEY_END:
+	case TUI_CTRL_E:
+		m->at = n;
+		return TUI_REDRAW;
+	case TUI_CTRL_U:
+		cut(m, 0, m->at);
+		return TUI_REDRAW;
+	case TUI_CTRL_K:
+		m->input[m->at] = '\0';
+		return TUI_REDRAW;
+	case TUI_CTRL_W: {
+		size_t from = m->at;
+		while (from > 0 && m->input[from - 1] == ' ')
+			from--;
+		while (from > 0 && m->input[from - 1] != ' ')
+			from--;
+		cut(m, from, m->at);
+		return TUI_REDRAW;
+	}
+	case TUI_KEY_UP:
+	case TUI_KEY_DOWN:
+		recall(m, key == TUI_KEY_UP);
+		return TUI_REDRAW;
+	case TUI_KEY_PGUP:
+	case TUI_KEY_PGDN:
+		/* the step's text scrolls while the answer waits */
+		return tui_apply(m, key == TUI_KEY_PGUP ? TA_SCROLL_UP : TA_SCROLL_DOWN, 0);
+	default:
+		break;
+	}
+	if (!printable)
+		return TUI_REDRAW_NONE;
+	insert(m, (unsigned)key);
+	return TUI_REDRAW;
 }
 
 int tui_key(tui_model *m, int key)
@@ -501,47 +716,8 @@ int tui_key(tui_model *m, int key)
 	int arg;
 	tui_action a;
 
-	if (m->typing) {
-		size_t n = strlen(m->input);
-		if (key == TUI_KEY_ENTER) {
-			submit_answer(m);
-		} else if (key == TUI_KEY_ESC) {
-			m->typing = 0;
-		} else if (key == TUI_KEY_BACKSPACE) {
-			while (n > 0 && (((unsigned char)m->input[n - 1]) & 0xC0) == 0x80)
-				n--;
-			if (n > 0)
-				n--;
-			m->input[n] = '\0';
-		} else if (key >= 32 && key < 0x110000 && key != 127) {
-			/* the character, in UTF-8 */
-			char u[4];
-			size_t k = 0;
-			unsigned c = (unsigned)key;
-			if (c < 0x80) {
-				u[k++] = (char)c;
-			} else if (c < 0x800) {
-				u[k++] = (char)(0xC0 | (c >> 6));
-				u[k++] = (char)(0x80 | (c & 0x3F));
-			} else if (c < 0x10000) {
-				u[k++] = (char)(0xE0 | (c >> 12));
-				u[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-				u[k++] = (char)(0x80 | (c & 0x3F));
-			} else {
-				u[k++] = (char)(0xF0 | (c >> 18));
-				u[k++] = (char)(0x80 | ((c >> 12) & 0x3F));
-				u[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-				u[k++] = (char)(0x80 | (c & 0x3F));
-			}
-			if (n + k < sizeof m->input) {
-				memcpy(m->input + n, u, k);
-				m->input[n + k] = '\0';
-			}
-		} else {
-			return TUI_REDRAW_NONE;
-		}
-		return TUI_REDRAW;
-	}
+	if (m->typing)
+		return typing_key(m, key);
 	a = tui_key_action(m->screen, key, &arg);
 	return tui_apply(m, a, arg);
 }
@@ -600,6 +776,19 @@ static int move_cursor(tui_model *m, tui_action a)
 	return TUI_REDRAW;
 }
 
+/* Scrolls the list of keys by `by` lines, within the list. */
+static void help_scroll(tui_model *m, long by)
+{
+	size_t n = 0;
+	for (const tui_binding *b = tui_bindings; b->key != 0; b++)
+		n += b->keys != NULL;
+	if (by < 0)
+		m->help_scroll = m->help_scroll > (size_t)-by ? m->help_scroll - (size_t)-by : 0;
+	else
+		m->help_scroll = m->help_scroll + (size_t)by < n ? m->help_scroll + (size_t)by
+		                                                 : n - 1;
+}
+
 int tui_apply(tui_model *m, tui_action a, int arg)
 {
 	dv_diag d;
@@ -615,6 +804,7 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 	case TA_HELP:
 		m->before_help = m->screen;
 		m->screen = TUI_HELP;
+		m->help_scroll = 0;
 		return TUI_REDRAW;
 	case TA_BACK:
 		m->screen = m->screen == TUI_HELP ? m->before_help : TUI_LIST;
@@ -625,6 +815,10 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 		return TUI_REDRAW;
 	case TA_UP:
 	case TA_DOWN:
+		if (m->screen == TUI_HELP) {
+			help_scroll(m, a == TA_UP ? -1 : 1);
+			return TUI_REDRAW;
+		}
 		if (m->screen == TUI_LIST) {
 			if (a == TA_UP && m->list_cursor > 0)
 				m->list_cursor--;
@@ -681,10 +875,16 @@ int tui_apply(tui_model *m, tui_action a, int arg)
 		       a == TA_GROW_INPUT || a == TA_GROW_KERNEL ? 1 : -1);
 		return TUI_REDRAW;
 	case TA_SCROLL_DOWN:
-		m->scroll += 5;
+		if (m->screen == TUI_HELP)
+			help_scroll(m, 5);
+		else
+			m->scroll += 5;
 		return TUI_REDRAW;
 	case TA_SCROLL_UP:
-		m->scroll = m->scroll > 5 ? m->scroll - 5 : 0;
+		if (m->screen == TUI_HELP)
+			help_scroll(m, -5);
+		else
+			m->scroll = m->scroll > 5 ? m->scroll - 5 : 0;
 		return TUI_REDRAW;
 	case TA_ANSWER:
 		start_answer(m);

@@ -33,6 +33,16 @@ enum {
 	TUI_KEY_BACKSPACE,
 	TUI_KEY_TAB,
 	TUI_KEY_BTAB,
+	TUI_KEY_DELETE,
+};
+
+/* Control keys of the answer line, as terminals send them. */
+enum {
+	TUI_CTRL_A = 1,  /* the start of the line */
+	TUI_CTRL_E = 5,  /* its end */
+	TUI_CTRL_K = 11, /* delete to the end */
+	TUI_CTRL_U = 21, /* delete to the start */
+	TUI_CTRL_W = 23, /* delete the word before the cursor */
 };
 
 typedef enum tui_screen { TUI_LIST, TUI_LESSON, TUI_HELP } tui_screen;
@@ -97,6 +107,7 @@ typedef struct tui_panel {
 } tui_panel;
 
 #define TUI_MAX_PANELS 24
+#define TUI_HISTORY 64
 
 typedef struct tui_model {
 	tui_screen screen, before_help;
@@ -108,6 +119,7 @@ typedef struct tui_model {
 	size_t current; /* the lesson shown */
 	lesson_result *result;
 	size_t step, scroll;
+	size_t help_scroll; /* the first key the list of keys shows */
 	int numeric; /* panels show numbers instead of symbols */
 	unsigned long seed;
 	lesson_size sizes[2]; /* the input's and the kernel's, when changed */
@@ -123,6 +135,12 @@ typedef struct tui_model {
 	int typing;
 	const lesson_action *answering;
 	char input[512];
+	size_t at;    /* the cursor: a byte offset into input */
+	int selected; /* the whole input is selected: typing replaces it */
+	/* earlier answers of this session, oldest first; Up and Down walk them */
+	char *history[TUI_HISTORY];
+	size_t nhistory, recalled; /* recalled == nhistory: the line being typed */
+	char draft[512];           /* that line, while an earlier one is shown */
 	char *verdict;          /* what the last answer, hint or give-up said */
 	struct progress *saved; /* NULL: progress cannot be kept */
 

@@ -115,6 +115,8 @@ static int map_key(int kind, wint_t ch)
 			return TUI_KEY_BACKSPACE;
 		case KEY_BTAB:
 			return TUI_KEY_BTAB;
+		case KEY_DC:
+			return TUI_KEY_DELETE;
 		default:
 			return 0;
 		}

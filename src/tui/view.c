@@ -84,6 +84,45 @@ static void begin(builder *b, int y, tui_role role)
 	b->f->lines[y].nspans = 0;
 }
 
+/*
+ * What a terminal that is not UTF-8 cannot show, in place: a character
+ * left after the ASCII mapping becomes "?", never a blank.
+ */
+static void ascii_only(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r != '\0';) {
+		if ((unsigned char)*r < 0x80) {
+			*w++ = *r++;
+			continue;
+		}
+		*w++ = '?';
+		r++;
+		while ((((unsigned char)*r) & 0xC0) == 0x80)
+			r++;
+	}
+	*w = '\0';
+}
+
+/* The columns s takes once shown (after the ASCII mapping, if any). */
+static int shown_cols(const builder *b, const char *s)
+{
+	dv_strbuf t;
+	char *u = NULL;
+	int cols;
+
+	if (b->m->unicode)
+		return tui_text_cols(s);
+	dv_strbuf_init(&t);
+	dv_put_text(&t, s, 0);
+	if (dv_strbuf_finish(&t, &u, NULL) != DV_OK)
+		return tui_text_cols(s);
+	ascii_only(u);
+	cols = tui_text_cols(u);
+	free(u);
+	return cols;
+}
+
 static void add(builder *b, const char *s, tui_role role)
 {
 	dv_strbuf t;
@@ -96,6 +135,8 @@ static void add(builder *b, const char *s, tui_role role)
 	dv_put_text(&t, s, b->m->unicode);
 	if (dv_strbuf_finish(&t, &u, NULL) != DV_OK)
 		return;
+	if (!b->m->unicode)
+		ascii_only(u);
 	n = fit(u, b->f->width - b->col, &used);
 	dv_strbuf_putn(&b->text, u, n);
 	if (role != TR_NORMAL && used > 0 && l->nspans < TUI_MAX_SPANS)
@@ -128,12 +169,143 @@ static void line(builder *b, int y, const char *s, tui_role role)
 	end(b);
 }
 
-/* The keys of the screen, on the last line. */
-static void key_bar(builder *b, const char *keys)
+/*
+ * The keys of the screen, on the last line: the list ends with NULL, and
+ * its last key (how to leave) is always shown; the others are shown in
+ * order while they fit.
+ */
+static void key_bar(builder *b, const char *const *keys)
 {
+	size_t n = 0;
+	int last;
+
+	while (keys[n] != NULL)
+		n++;
 	begin(b, b->f->height - 1, TR_KEYS);
-	add(b, keys, TR_NORMAL);
+	if (n == 0) {
+		end(b);
+		return;
+	}
+	last = shown_cols(b, keys[n - 1]) + 1;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (b->col + 1 + shown_cols(b, keys[i]) + 2 + last > b->f->width)
+			break;
+		add(b, " ", TR_NORMAL);
+		add(b, keys[i], TR_NORMAL);
+		add(b, " ", TR_NORMAL);
+	}
+	add(b, " ", TR_NORMAL);
+	add(b, keys[n - 1], TR_NORMAL);
 	end(b);
+}
+
+/* Text broken into lines that fit the screen. */
+typedef struct wrapped {
+	char **line;
+	size_t n, cap;
+} wrapped;
+
+static void wrapped_free(wrapped *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->line[i]);
+	free(w->line);
+	w->line = NULL;
+	w->n = w->cap = 0;
+}
+
+static int wrapped_push(wrapped *w, char *piece)
+{
+	if (piece == NULL)
+		return -1;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		char **grown = realloc(w->line, cap * sizeof *grown);
+		if (grown == NULL) {
+			free(piece);
+			return -1;
+		}
+		w->line = grown;
+		w->cap = cap;
+	}
+	w->line[w->n++] = piece;
+	return 0;
+}
+
+/*
+ * Appends text (lines split at newlines) wrapped to `width` columns at
+ * spaces: continuation lines keep the indent of their first, plus two.
+ */
+static void wrap(wrapped *w, const char *source, int width)
+{
+	char *text = strdup(source);
+
+	if (text == NULL)
+		return;
+	for (char *p = text; *p != '\0';) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		size_t indent = strspn(p, " ");
+		int first = 1;
+		p[len] = '\0';
+		do {
+			int used, room = width - 1 - (first ? 0 : (int)indent + 2);
+			size_t take = fit(p, room > 8 ? room : 8, &used), brk = take;
+			char *piece;
+			if (p[take] != '\0') {
+				while (brk > 0 && p[brk] != ' ')
+					brk--;
+				if (brk > indent)
+					take = brk;
+			}
+			if (take == 0 && *p != '\0')
+				take = 1; /* a character wider than the room: never stall */
+			piece = malloc(take + indent + 3);
+			if (piece != NULL)
+				snprintf(piece, take + indent + 3, "%*s%.*s",
+				         first ? 0 : (int)indent + 2, "", (int)take, p);
+			if (wrapped_push(w, piece) != 0) {
+				free(text);
+				return;
+			}
+			p += take;
+			while (*p == ' ')
+				p++;
+			first = 0;
+		} while (*p != '\0');
+		if (nl != NULL)
+			p = nl + 1;
+		else
+			break;
+	}
+	free(text);
+}
+
+/* Text in `role` from line y on, wrapped, in at most max lines: the lines used. */
+static int render_wrapped(builder *b, int y, int max, const char *text, tui_role role)
+{
+	wrapped w = {NULL, 0, 0};
+	int n;
+
+	wrap(&w, text, b->f->width - 1);
+	n = (int)w.n < max ? (int)w.n : max;
+	for (int i = 0; i < n; i++) {
+		begin(b, y + i, TR_NORMAL);
+		add(b, " ", TR_NORMAL);
+		if (i == n - 1 && (size_t)n < w.n) {
+			/* cut: say so on the last line */
+			int used;
+			size_t k = fit(w.line[i], b->f->width - 4, &used);
+			w.line[i][k] = '\0';
+			add(b, w.line[i], role);
+			add(b, "…", TR_DIM);
+		} else {
+			add(b, w.line[i], role);
+		}
+		end(b);
+	}
+	wrapped_free(&w);
+	return n;
 }
 
 /* ---- the lesson list ------------------------------------------------------- */
@@ -155,7 +327,7 @@ static const char *progress_text(tui_progress p)
 static void render_list(builder *b)
 {
 	const tui_model *m = b->m;
-	int rows = b->f->height - 6, first = 0;
+	int rows = b->f->height - 6, first = 0, top = 2;
 	const lesson_entry *sel = &m->lessons[m->list_cursor];
 	int name_col = 22;
 
@@ -170,8 +342,11 @@ static void render_list(builder *b)
 		name_col = b->f->width / 2;
 	line(b, 0, " verify · the CNN backpropagation notes, formula by formula",
 	     TR_TITLE);
-	if (m->message[0] != '\0')
-		line(b, 1, m->message, TR_MESSAGE);
+	if (m->message[0] != '\0') {
+		int extra = render_wrapped(b, 1, 2, m->message, TR_MESSAGE) - 1;
+		top += extra;
+		rows -= extra;
+	}
 	if ((int)m->list_cursor >= rows)
 		first = (int)m->list_cursor - rows + 1;
 	for (int i = 0; i < rows && (size_t)(first + i) < m->nlessons; i++) {
@@ -190,7 +365,7 @@ static void render_list(builder *b)
 		}
 		int cursor = k == m->list_cursor;
 		int right = b->f->width - 20;
-		begin(b, 2 + i, cursor ? TR_CURSOR : TR_NORMAL);
+		begin(b, top + i, cursor ? TR_CURSOR : TR_NORMAL);
 		add(b, cursor ? " ▸ " : "   ", TR_NORMAL);
 		add(b, e->name, TR_LABEL);
 		pad_to(b, name_col);
@@ -226,7 +401,11 @@ static void render_list(builder *b)
 		add(b, sel->lesson->source, TR_NORMAL);
 		end(b);
 	}
-	key_bar(b, " ↑↓ choose   Enter open   ? keys   q quit");
+	static const char *const keys[] = {"↑↓ choose", "Enter open", "? keys", "q quit",
+	                                   NULL};
+	static const char *const ascii[] = {"Up/Down choose", "Enter open", "? keys",
+	                                    "q quit", NULL};
+	key_bar(b, m->unicode ? keys : ascii);
 }
 
 /* ---- the lesson screen ----------------------------------------------------- */
@@ -304,74 +483,191 @@ static int panel_make(panel_text *t, const tui_model *m, const tui_panel *p)
 	return 0;
 }
 
-/* Lays the panels out from the first that keeps the cursor's on screen. */
+/* The panels first.. that fit in `width` columns: how many. */
+static size_t panels_fitting(const panel_text *texts, size_t n, size_t first, int width)
+{
+	int w = 0;
+	size_t i = first;
+	for (; i < n && w + texts[i].width <= width; i++)
+		w += texts[i].width + 3;
+	return i - first;
+}
+
+/*
+ * What is not shown, for the label row: "hidden: ← X, K · rows 2–7 of 9 ·
+ * D → (Tab)", or with counts for names when `counts` ("hidden: ← 2 · 1 →").
+ */
+static void hidden_note(dv_strbuf *s, const tui_model *m, size_t first, size_t shown,
+                        int row_off, int rows, int all_rows, int counts)
+{
+	size_t after = first + shown, parts = 0;
+	if (first == 0 && after >= m->npanels && rows >= all_rows)
+		return;
+	dv_strbuf_puts(s, "  hidden: ");
+	if (first > 0) {
+		dv_strbuf_puts(s, "← ");
+		if (counts)
+			dv_strbuf_printf(s, "%zu", first);
+		for (size_t i = 0; i < first && !counts; i++)
+			dv_strbuf_printf(s, "%s%s", i ? ", " : "", m->panels[i].label);
+		parts++;
+	}
+	if (rows < all_rows) {
+		dv_strbuf_printf(s, "%srows %d–%d of %d", parts ? " · " : "", row_off + 1,
+		                 row_off + rows, all_rows);
+		parts++;
+	}
+	if (after < m->npanels) {
+		dv_strbuf_puts(s, parts ? " · " : "");
+		if (counts)
+			dv_strbuf_printf(s, "%zu", m->npanels - after);
+		for (size_t i = after; i < m->npanels && !counts; i++)
+			dv_strbuf_printf(s, "%s%s", i > after ? ", " : "", m->panels[i].label);
+		dv_strbuf_puts(s, " →");
+	}
+	if (first > 0 || after < m->npanels)
+		dv_strbuf_puts(s, " (Tab)");
+}
+
+/*
+ * The first row shown when only `rows` of `all` fit: the cursor's row on
+ * screen, and as many of the rows lit for it as can be.
+ */
+static int first_row(const tui_model *m, size_t first, size_t shown, int rows, int all)
+{
+	int lo = (int)m->row, hi = (int)m->row, off;
+	if (rows >= all)
+		return 0;
+	for (size_t pi = first; pi < first + shown; pi++) {
+		const dv_mat *mat = m->panels[pi].num;
+		for (size_t r = 0; r < mat->rows; r++)
+			for (size_t c = 0; c < mat->cols; c++)
+				if (tui_cell_lit(m, pi, r, c)) {
+					/* only as far as the cursor's row stays */
+					if ((int)r < lo && hi - (int)r < rows)
+						lo = (int)r;
+					if ((int)r > hi && (int)r - lo < rows)
+						hi = (int)r;
+				}
+	}
+	off = lo - (rows - (hi - lo + 1)) / 2;
+	if (off + rows > all)
+		off = all - rows;
+	return off < 0 ? 0 : off;
+}
+
+/*
+ * Lays the panels out from the first that keeps the cursor's on screen, and
+ * says on the label row what does not fit: panels to either side, rows.
+ */
 static int render_panels(builder *b, int top, int max_rows)
 {
 	const tui_model *m = b->m;
 	panel_text texts[TUI_MAX_PANELS];
-	int x[TUI_MAX_PANELS], shown = 0, rows = 0;
-	size_t first = m->first_panel > m->panel ? m->panel : m->first_panel;
+	int x[TUI_MAX_PANELS], rows = 0, all_rows = 0, row_off = 0, reserve = 0, own_row = 0;
+	size_t first = m->first_panel > m->panel ? m->panel : m->first_panel, shown = 0;
+	char *note = NULL;
 
 	memset(texts, 0, sizeof texts);
 	for (size_t i = 0; i < m->npanels; i++)
-		if (panel_make(&texts[i], m, &m->panels[i]) != 0)
+		if (panel_make(&texts[i], m, &m->panels[i]) != 0) {
+			for (size_t k = 0; k < i; k++)
+				panel_free(&texts[k], dv_mat_len(m->panels[k].num));
 			return top;
-	/* move the window of panels right until the cursor's fits */
-	for (;;) {
-		int w = 0;
-		size_t i = first;
-		for (; i < m->npanels && w + texts[i].width <= b->f->width; i++)
-			w += texts[i].width + 3;
-		if (m->panel < i || first == m->panel)
-			break;
-		first++;
+		}
+	/* the note takes room on the label row: lay out again until it fits,
+	 * with counts for the names in the last rounds */
+	for (int round = 0; round < 6; round++) {
+		dv_strbuf s;
+		int width = b->f->width - reserve, cols;
+		first = m->first_panel > m->panel ? m->panel : m->first_panel;
+		/* move the window of panels right until the cursor's fits */
+		while (first < m->panel &&
+		       first + panels_fitting(texts, m->npanels, first, width) <= m->panel)
+			first++;
+		shown = panels_fitting(texts, m->npanels, first, width);
+		if (shown == 0)
+			shown = 1; /* the cursor's panel, cut at the edge */
+		all_rows = 0;
+		for (size_t i = first; i < first + shown; i++)
+			if ((int)m->panels[i].num->rows > all_rows)
+				all_rows = (int)m->panels[i].num->rows;
+		rows = all_rows > max_rows - 1 - own_row ? max_rows - 1 - own_row : all_rows;
+		if (rows < 1)
+			rows = 1;
+		row_off = first_row(m, first, shown, rows, all_rows);
+		free(note);
+		note = NULL;
+		dv_strbuf_init(&s);
+		hidden_note(&s, m, first, shown, row_off, rows, all_rows, round >= 3);
+		if (dv_strbuf_finish(&s, &note, NULL) != DV_OK)
+			note = NULL;
+		cols = note != NULL ? tui_text_cols(note) : 0;
+		{
+			int used = 0;
+			for (size_t i = first; i < first + shown; i++)
+				used += texts[i].width + 3;
+			if (own_row || used - 3 + cols <= b->f->width)
+				break;
+			if (shown == 1) {
+				/* one panel fills the row: the note gets a row of its own */
+				own_row = 1;
+				round--;
+				continue;
+			}
+		}
+		reserve = cols;
 	}
 	{
 		int w = 0;
-		for (size_t i = first;
-		     i < m->npanels && w + texts[i].width <= b->f->width; i++) {
-			x[shown++] = w;
-			w += texts[i].width + 3;
-			if ((int)m->panels[i].num->rows > rows)
-				rows = (int)m->panels[i].num->rows;
+		for (size_t k = 0; k < shown; k++) {
+			x[k] = w;
+			w += texts[first + k].width + 3;
 		}
 	}
-	if (rows > max_rows - 1)
-		rows = max_rows - 1;
 	for (int r = -1; r < rows; r++) {
+		int row = r < 0 ? r : r + row_off;
 		begin(b, top + 1 + r, TR_NORMAL);
-		for (int k = 0; k < shown; k++) {
-			size_t pi = first + (size_t)k;
+		for (size_t k = 0; k < shown; k++) {
+			size_t pi = first + k;
 			const tui_panel *p = &m->panels[pi];
 			const dv_mat *mat = p->num;
 			pad_to(b, x[k]);
-			if (r < 0) {
+			if (row < 0) {
 				add(b, p->label, pi == m->panel ? TR_LABEL : TR_DIM);
 				continue;
 			}
-			if ((size_t)r >= mat->rows)
+			if ((size_t)row >= mat->rows)
 				continue;
 			for (size_t c = 0; c < mat->cols; c++) {
-				const char *s = texts[pi].cell[(size_t)r * mat->cols + c];
+				const char *cs = texts[pi].cell[(size_t)row * mat->cols + c];
 				int cw = texts[pi].colw[c], at = x[k];
 				tui_role role = TR_NORMAL;
 				for (size_t j = 0; j < c; j++)
 					at += texts[pi].colw[j] + 2;
-				pad_to(b, at + cw - tui_text_cols(s));
-				if (pi == m->panel && (size_t)r == m->row && c == m->col)
+				pad_to(b, at + cw - tui_text_cols(cs));
+				if (pi == m->panel && (size_t)row == m->row && c == m->col)
 					role = TR_CURSOR;
-				else if (tui_cell_lit(m, pi, (size_t)r, c))
+				else if (tui_cell_lit(m, pi, (size_t)row, c))
 					role = TR_LIT;
-				add(b, s, role);
+				add(b, cs, role);
 			}
 		}
-		if (r < 0 && first + (size_t)shown < m->npanels)
-			add(b, "  Tab: more →", TR_DIM);
+		if (r < 0 && note != NULL && note[0] != '\0' && !own_row) {
+			pad_to(b, x[shown - 1] + texts[first + shown - 1].width);
+			add(b, note, TR_DIM);
+		}
 		end(b);
 	}
+	if (own_row) {
+		begin(b, top + 1 + rows, TR_DIM);
+		add(b, note != NULL ? note : "", TR_NORMAL);
+		end(b);
+	}
+	free(note);
 	for (size_t i = 0; i < m->npanels; i++)
 		panel_free(&texts[i], dv_mat_len(m->panels[i].num));
-	return top + 1 + rows;
+	return top + 1 + rows + own_row;
 }
 
 /* "a₁₁ = x₁₁k₂₂ + … = 23": the cursor's entry in full. */
@@ -405,62 +701,30 @@ static void render_detail(builder *b, int y)
 	free(text);
 }
 
-/* The step's text, wrapped to the width, from line `from` on. */
-static void render_body(builder *b, int top, int bottom)
+/*
+ * The step's text, wrapped to the width, scrolled by the model; `head`, if
+ * not NULL, comes first (a verdict too long for its own lines).
+ */
+static void render_body(builder *b, int top, int bottom, const char *verdict)
 {
 	const tui_model *m = b->m;
 	dv_text_opts o = {0, m->unicode, 0, 1, tui_exercise_state, m};
 	dv_strbuf s;
-	char *text = NULL, **lines = NULL;
-	size_t n = 0, cap = 0, skip;
+	char *text = NULL, **lines;
+	size_t n, skip;
+	wrapped w = {NULL, 0, 0};
 
 	dv_strbuf_init(&s);
+	if (verdict != NULL) {
+		dv_strbuf_puts(&s, verdict);
+		dv_strbuf_puts(&s, "\n\n");
+	}
 	dv_put_step(&s, m->result, m->step, &o);
 	if (dv_strbuf_finish(&s, &text, NULL) != DV_OK)
 		return;
-	/* wrap: continuation lines keep the indent of their first, plus two */
-	for (char *p = text; *p != '\0';) {
-		char *nl = strchr(p, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		size_t indent = strspn(p, " ");
-		int first = 1;
-		p[len] = '\0';
-		do {
-			int used, room = b->f->width - 1 - (first ? 0 : (int)indent + 2);
-			size_t take = fit(p, room > 8 ? room : 8, &used), brk = take;
-			char *piece;
-			if (p[take] != '\0') {
-				while (brk > 0 && p[brk] != ' ')
-					brk--;
-				if (brk > indent)
-					take = brk;
-			}
-			if (n == cap) {
-				char **grown = realloc(lines, (cap = cap ? cap * 2 : 64) *
-				                                      sizeof *lines);
-				if (grown == NULL)
-					break;
-				lines = grown;
-			}
-			piece = malloc(take + indent + 3);
-			if (piece == NULL)
-				break;
-			snprintf(piece, take + indent + 3, "%*s%.*s",
-			         first ? 0 : (int)indent + 2, "", (int)take, p);
-			lines[n++] = piece;
-			p += take;
-			while (*p == ' ' && !first)
-				p++;
-			if (first)
-				while (*p == ' ')
-					p++;
-			first = 0;
-		} while (*p != '\0');
-		if (nl != NULL)
-			p = nl + 1;
-		else
-			break;
-	}
+	wrap(&w, text, b->f->width);
+	lines = w.line;
+	n = w.n;
 	skip = m->scroll;
 	if (n > (size_t)(bottom - top) && skip > n - (size_t)(bottom - top))
 		skip = n - (size_t)(bottom - top);
@@ -498,10 +762,60 @@ static void render_body(builder *b, int top, int bottom)
 		add(b, "  … more below (PgDn)", TR_NORMAL);
 		end(b);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
+	wrapped_free(&w);
 	free(text);
+}
+
+/*
+ * The answer line: the prompt, the input with the cursor on its character
+ * (or past its end), all of it marked while it is selected.  A line longer
+ * than the room shows the part around the cursor, with "…" where it is cut.
+ */
+static void render_input(builder *b, int y)
+{
+	const tui_model *m = b->m;
+	const char *in = m->input;
+	size_t at = m->at <= strlen(in) ? m->at : strlen(in), from = 0, next;
+	int room;
+	char *head, *under, *tail;
+
+	begin(b, y, TR_NORMAL);
+	add(b, " answer ", TR_LABEL);
+	add(b, m->answering->ex_id, TR_LABEL);
+	add(b, "> ", TR_LABEL);
+	room = b->f->width - b->col - 2;
+	/* drop characters from the front until the cursor fits */
+	while (from < at) {
+		char *part = strndup(in + from, at - from);
+		int cols = part != NULL ? tui_text_cols(part) : 0;
+		free(part);
+		if (cols < room - 1)
+			break;
+		from++;
+		while (in[from] != '\0' && (((unsigned char)in[from]) & 0xC0) == 0x80)
+			from++;
+	}
+	if (from > 0)
+		add(b, "…", TR_DIM);
+	next = at;
+	if (in[next] != '\0')
+		next++;
+	while (in[next] != '\0' && (((unsigned char)in[next]) & 0xC0) == 0x80)
+		next++;
+	head = strndup(in + from, at - from);
+	under = strndup(in + at, next - at);
+	tail = strdup(in + next);
+	if (head != NULL && under != NULL && tail != NULL) {
+		tui_role text = m->selected ? TR_CURSOR : TR_NORMAL;
+		add(b, head, text);
+		/* past the end the cursor is a visible mark, not a blank */
+		add(b, under[0] != '\0' ? under : "_", TR_CURSOR);
+		add(b, tail, text);
+	}
+	free(head);
+	free(under);
+	free(tail);
+	end(b);
 }
 
 static void render_lesson(builder *b)
@@ -519,15 +833,15 @@ static void render_lesson(builder *b)
 	if (dv_strbuf_finish(&s, &title, NULL) == DV_OK)
 		line(b, 0, title, TR_TITLE);
 	free(title);
+	y = 2;
 	if (m->message[0] != '\0') {
-		line(b, 1, m->message, TR_MESSAGE);
+		y = 1 + render_wrapped(b, 1, 3, m->message, TR_MESSAGE);
 	} else {
 		begin(b, 1, TR_DIM);
 		add(b, m->numeric ? " numbers (s: symbols)" : " symbols (s: numbers)",
 		    TR_NORMAL);
 		end(b);
 	}
-	y = 2;
 	if (m->npanels > 0) {
 		y = render_panels(b, y, (b->f->height - 6) / 2);
 		render_detail(b, y);
@@ -539,65 +853,90 @@ static void render_lesson(builder *b)
 	end(b);
 	{
 		int bottom = b->f->height - 1;
+		const char *head = NULL;
 		if (m->typing) {
 			bottom--;
-			begin(b, bottom, TR_NORMAL);
-			add(b, " answer ", TR_LABEL);
-			add(b, m->answering->ex_id, TR_LABEL);
-			add(b, "> ", TR_LABEL);
-			add(b, m->input, TR_NORMAL);
-			add(b, "_", TR_CURSOR);
-			end(b);
+			render_input(b, bottom);
 		}
 		if (m->verdict != NULL) {
-			/* the last answer's verdict, over the step's text */
-			int lines = 1;
-			for (const char *c = m->verdict; *c != '\0'; c++)
-				lines += *c == '\n' && c[1] != '\0';
-			if (lines > 3)
-				lines = 3;
-			for (int i = 0; i < lines; i++) {
-				const char *start = m->verdict;
-				for (int k = 0; k < i; k++)
-					start = strchr(start, '\n') + 1;
-				{
-					size_t len = strcspn(start, "\n");
-					char *one = strndup(start, len);
-					if (one == NULL)
-						break;
-					begin(b, bottom - lines + i, TR_NORMAL);
-					add(b, " ", TR_NORMAL);
-					add(b, one, TR_MESSAGE);
-					end(b);
-					free(one);
-				}
+			/* the last answer's verdict, over the step's text, wrapped;
+			 * one too long for a third of the screen opens above the
+			 * text instead, where PgDn scrolls it */
+			wrapped w = {NULL, 0, 0};
+			int room = (b->f->height - 6) / 3, lines;
+			wrap(&w, m->verdict, b->f->width - 1);
+			lines = (int)w.n;
+			wrapped_free(&w);
+			if (lines <= room) {
+				render_wrapped(b, bottom - lines, lines, m->verdict, TR_MESSAGE);
+				bottom -= lines;
+			} else {
+				head = m->verdict;
 			}
-			bottom -= lines;
 		}
-		render_body(b, y + 1, bottom);
+		render_body(b, y + 1, bottom, head);
 	}
-	key_bar(b, m->typing ? " Enter mark it   ? then Enter: a hint   giveup: the "
-	                       "answer   Esc stop"
-	                     : " ←↑↓→ entry  Tab matrix  n/p step  a answer  s view  r "
-	                       "numbers  ? keys  q quit");
+	{
+		static const char *const typing[] = {
+		        "Enter mark it", "? hint", "giveup: the answer", "↑ earlier",
+		        "Ctrl-U clear", "Esc stop", NULL};
+		static const char *const moving[] = {
+		        "←↑↓→ entry", "Tab matrix", "n/p step", "a answer", "s view",
+		        "r numbers",  "? keys",     "q quit",   NULL};
+		static const char *const typing_ascii[] = {
+		        "Enter mark it", "? hint", "giveup: the answer", "Up earlier",
+		        "Ctrl-U clear", "Esc stop", NULL};
+		static const char *const moving_ascii[] = {
+		        "arrows entry", "Tab matrix", "n/p step", "a answer", "s view",
+		        "r numbers",    "? keys",     "q quit",   NULL};
+		if (m->unicode)
+			key_bar(b, m->typing ? typing : moving);
+		else
+			key_bar(b, m->typing ? typing_ascii : moving_ascii);
+	}
 }
 
 static void render_help(builder *b)
 {
-	int y = 2;
+	const tui_model *m = b->m;
+	int y = 2, rows = b->f->height - 4;
+	size_t n = 0, skip = m->help_scroll, k = 0;
+
 	line(b, 0, " verify · keys", TR_TITLE);
-	for (const tui_binding *k = tui_bindings; k->key != 0 && y < b->f->height - 1;
-	     k++) {
-		if (k->keys == NULL)
+	for (const tui_binding *kb = tui_bindings; kb->key != 0; kb++)
+		n += kb->keys != NULL;
+	/* never scrolled past the last screenful */
+	if (n <= (size_t)rows)
+		skip = 0;
+	else if (skip > n - (size_t)rows)
+		skip = n - (size_t)rows;
+	if (skip > 0) {
+		begin(b, 1, TR_DIM);
+		add(b, "  … more above (↑ PgUp)", TR_NORMAL);
+		end(b);
+	}
+	for (const tui_binding *kb = tui_bindings; kb->key != 0 && y < 2 + rows; kb++) {
+		if (kb->keys == NULL || k++ < skip)
 			continue;
 		begin(b, y++, TR_NORMAL);
 		add(b, "  ", TR_NORMAL);
-		add(b, k->keys, TR_LABEL);
+		add(b, kb->keys, TR_LABEL);
 		pad_to(b, 18);
-		add(b, k->help, TR_NORMAL);
+		add(b, kb->help, TR_NORMAL);
 		end(b);
 	}
-	key_bar(b, " any key: back   q quit");
+	if (skip + (size_t)rows < n) {
+		begin(b, 2 + rows, TR_DIM);
+		add(b, "  … more below (↓ PgDn)", TR_NORMAL);
+		end(b);
+	}
+	{
+		static const char *const keys[] = {"↑↓ scroll", "other keys: back", "q quit",
+		                                   NULL};
+		static const char *const ascii[] = {"Up/Down scroll", "other keys: back",
+		                                    "q quit", NULL};
+		key_bar(b, m->unicode ? keys : ascii);
+	}
 }
 
 int tui_render(tui_frame *f, const tui_model *m, int width, int height)
