@@ -709,6 +709,38 @@ START_TEST(test_counters_saturate)
 }
 END_TEST
 
+START_TEST(test_passing_only_within_gsl_estimate_is_told)
+{
+	/* three entries: one inside its rounding, one that needs GSL's own
+	 * estimate to hold, one that fails */
+	lesson_grad_row rows[3];
+	lesson_check c;
+	size_t first = 99;
+
+	memset(rows, 0, sizeof rows);
+	memset(&c, 0, sizeof c);
+	rows[0].verdict.verdict = DV_VERDICT_HOLDS;
+	rows[0].verdict.diff = 1e-15;
+	rows[0].numeric.rounding = 1e-14;
+	rows[1].verdict.verdict = DV_VERDICT_HOLDS;
+	rows[1].verdict.diff = 3e-9;
+	rows[1].numeric.rounding = 1e-12;
+	rows[1].analytic_bound = 1e-13;
+	rows[1].numeric.gsl_error = 4e-9;
+	rows[2].verdict.verdict = DV_VERDICT_FAILS;
+	rows[2].verdict.diff = 1.0;
+	c.rows = rows;
+	c.rows_r = 1;
+	c.rows_c = 3;
+	ck_assert_uint_eq(lesson_grad_within_estimate(&c, &first), 1);
+	ck_assert_uint_eq(first, 1);
+	rows[1].numeric.rounding = 1e-8; /* now its rounding covers it */
+	ck_assert_uint_eq(lesson_grad_within_estimate(&c, &first), 0);
+	c.rows = NULL;
+	ck_assert_uint_eq(lesson_grad_within_estimate(&c, &first), 0);
+}
+END_TEST
+
 static Suite *exercise_suite(void)
 {
 	Suite *s = suite_create("exercise");
@@ -730,6 +762,7 @@ static Suite *exercise_suite(void)
 	tcase_add_test(tc, test_every_lesson_has_exercises_and_each_can_be_answered);
 	tcase_add_test(tc, test_every_mistake_is_caught_named_and_repaired);
 	tcase_add_test(tc, test_naming_another_mistake);
+	tcase_add_test(tc, test_passing_only_within_gsl_estimate_is_told);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(pc, setup, teardown);
 	tcase_set_timeout(pc, 30);

@@ -28,19 +28,6 @@ static const sym_poly *poly_at(const dv_mat *m, size_t i)
 	return *(sym_poly *const *)dv_mat_at(m, i);
 }
 
-static void put_bmatrix(dv_strbuf *b, const dv_mat *m)
-{
-	dv_strbuf_puts(b, "\\begin{bmatrix}\n");
-	for (size_t i = 0; i < m->rows; i++) {
-		for (size_t j = 0; j < m->cols; j++) {
-			dv_strbuf_puts(b, j == 0 ? "" : " & ");
-			dv_put_entry(b, m, i * m->cols + j, SYM_LATEX, NULL);
-		}
-		dv_strbuf_puts(b, i + 1 < m->rows ? " \\\\\n" : "\n");
-	}
-	dv_strbuf_puts(b, "\\end{bmatrix}\n");
-}
-
 static void put_latex_matrix(dv_strbuf *b, const dv_mat *m, const char *name)
 {
 	dv_strbuf_puts(b, "$$\n");
@@ -49,7 +36,7 @@ static void put_latex_matrix(dv_strbuf *b, const dv_mat *m, const char *name)
 			dv_put_entry(b, m, 0, SYM_LATEX, NULL);
 			dv_strbuf_puts(b, "\n");
 		} else {
-			put_bmatrix(b, m);
+			dv_put_bmatrix(b, m, NULL);
 		}
 	} else {
 		dv_strbuf_puts(b, "\\begin{aligned}\n");

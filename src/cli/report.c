@@ -345,9 +345,56 @@ static void put_latex_label(dv_strbuf *b, const char *s)
 	dv_strbuf_put_mapped(b, s, map, sizeof map / sizeof map[0]);
 }
 
-static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
+/* "label = \begin{bmatrix} … \end{bmatrix}": m's entries, numbers or symbols. */
+static void md_bmatrix(dv_strbuf *b, const char *label, const dv_mat *m,
+                       const sym_latex_name *latex)
+{
+	dv_strbuf_printf(b, "%s = ", label);
+	dv_put_bmatrix(b, m, latex);
+}
+
+/* Past this many bytes a counterexample's entries are left to the JSON report. */
+#define MD_MAX_ENTRY 600
+
+/* "at (1,2): $L \neq R$", the entry where a verdict fails, in LaTeX. */
+static void md_counterexample(dv_strbuf *b, const lesson_verdict *v,
+                              const sym_latex_name *latex)
+{
+	const dv_check *c = &v->value.check;
+	const dv_mat *l = v->value.mat, *r = v->value.mat2;
+	dv_strbuf left, right;
+	size_t i;
+
+	if (v->value.kind != DV_V_CHECK || c->shape_differs ||
+	    c->verdict == DV_VERDICT_HOLDS || l == NULL || r == NULL)
+		return;
+	i = (c->row - 1) * l->cols + c->col - 1;
+	dv_strbuf_init(&left);
+	dv_strbuf_init(&right);
+	dv_put_entry(&left, l, i, SYM_LATEX, latex);
+	dv_put_entry(&right, r, i, SYM_LATEX, latex);
+	dv_strbuf_printf(b, " At (%zu,%zu)", c->row, c->col);
+	if (left.failed || right.failed || left.len + right.len > MD_MAX_ENTRY)
+		dv_strbuf_printf(b, " the sides are %zu and %zu characters long (the JSON "
+		                 "report gives them in full)",
+		                 left.len, right.len);
+	else
+		dv_strbuf_printf(b, ": $%s %s %s$", left.s, 
+		                 c->verdict == DV_VERDICT_FAILS ? "\\neq" : "\\approx",
+		                 right.s);
+	if (!c->exact && c->verdict == DV_VERDICT_FAILS)
+		dv_strbuf_printf(b, " (they differ by %.2g, more than the bound %.2g)",
+		                 c->at.diff, c->at.bound);
+	dv_strbuf_puts(b, ".");
+	dv_strbuf_free(&left);
+	dv_strbuf_free(&right);
+}
+
+static void md_check(dv_strbuf *b, const lesson_check *c, const lesson_result *r,
+                     int nested)
 {
 	const lesson_verdict *e = &c->exact, *n = &c->numeric;
+	const sym_latex_name *latex = r->lesson->latex;
 	dv_strbuf_printf(b, "%s %s**%s** `%s == %s`", nested ? "  -" : "-",
 	                 nested ? "" : (c->passed ? "✓ " : "✗ "),
 	                 nested ? "instead" : dv_check_kind_name(c->action->kind),
@@ -363,9 +410,39 @@ static void md_check(dv_strbuf *b, const lesson_check *c, int nested)
 	    !n->value.check.shape_differs)
 		dv_strbuf_printf(b, " (max difference %.2g, bound %.2g)",
 		                 n->value.check.max_abs, n->value.check.max_bound);
-	dv_strbuf_puts(b, ".\n");
+	dv_strbuf_puts(b, ".");
+	/* where it fails: the exact counterexample if there is one */
+	if (e->value.kind == DV_V_CHECK && !lesson_verdict_holds(e))
+		md_counterexample(b, e, latex);
+	else
+		md_counterexample(b, n, latex);
+	dv_strbuf_puts(b, "\n");
+	if (c->rows != NULL) {
+		/* the gradient check's summary, as the text's table ends */
+		const lesson_grad_row *w = &c->rows[c->worst];
+		size_t local = 0, whole = 0, precise = 0, count = c->rows_r * c->rows_c;
+		for (size_t i = 0; i < count; i++) {
+			if (c->rows[i].numeric.bits > 53)
+				precise++;
+			else if (c->rows[i].numeric.local)
+				local++;
+			else
+				whole++;
+		}
+		dv_strbuf_printf(b, "%s  - finite differences on the checked numbers (",
+		                 nested ? "  " : "");
+		dv_put_sizes(b, r, 1);
+		dv_strbuf_printf(b,
+		                 "; random, seed %lu): %zu %s (%zu local, %zu whole, "
+		                 "%zu at higher precision); worst (%zu,%zu): difference "
+		                 "%.2g, bound %.2g (GSL estimate %.2g).\n",
+		                 r->seed, count, count == 1 ? "entry" : "entries", local,
+		                 whole, precise,
+		                 c->worst / c->rows_c + 1, c->worst % c->rows_c + 1,
+		                 w->verdict.diff, w->verdict.bound, w->numeric.gsl_error);
+	}
 	if (c->instead != NULL)
-		md_check(b, c->instead, 1);
+		md_check(b, c->instead, r, 1);
 }
 
 /* A lesson's formula line (Unicode, as its author typed it) inside $$, as
@@ -465,7 +542,7 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				if (a->nlines > 0)
 					dv_strbuf_puts(&b, "\n");
 				if (it->check != NULL) {
-					md_check(&b, it->check, 0);
+					md_check(&b, it->check, r, 0);
 					dv_strbuf_puts(&b, "\n");
 				}
 				break;
@@ -480,34 +557,26 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				if (dv_strbuf_finish(&lb, &label, NULL) != DV_OK)
 					break;
 				dv_strbuf_puts(&b, "$$\n");
-				if (it->table != NULL) {
+				if (it->table != NULL && !dv_is_grid(it->table)) {
 					dv_strbuf_puts(&b, "\\begin{aligned}\n");
 					dv_put_table(&b, m, label, SYM_LATEX, l->latex,
 					             "");
 					dv_strbuf_puts(&b, "\\end{aligned}\n");
 				} else {
-					dv_strbuf_printf(&b, "%s = \\begin{bmatrix}\n",
-					                 label);
-					for (size_t x = 0; x < m->rows; x++) {
-						for (size_t y = 0; y < m->cols; y++) {
-							dv_strbuf_puts(&b,
-							               y ? " & " : "");
-							dv_put_entry(&b, m,
-							             x * m->cols + y,
-							             SYM_LATEX, NULL);
-						}
-						dv_strbuf_puts(&b, x + 1 < m->rows
-						                           ? " \\\\\n"
-						                           : "\n");
-					}
-					dv_strbuf_puts(&b, "\\end{bmatrix}\n");
+					md_bmatrix(&b, label, m, l->latex);
 				}
 				dv_strbuf_puts(&b, "$$\n\n");
+				if (it->table != NULL && it->numbers != NULL) {
+					/* and with the shown numbers, as the text has them */
+					dv_strbuf_puts(&b, "With the shown numbers:\n\n$$\n");
+					md_bmatrix(&b, label, it->numbers, NULL);
+					dv_strbuf_puts(&b, "$$\n\n");
+				}
 				free(label);
 				break;
 			}
 			default:
-				md_check(&b, it->check, 0);
+				md_check(&b, it->check, r, 0);
 				if (j + 1 == sr->nitems || sr->items[j + 1].check == NULL)
 					dv_strbuf_puts(&b, "\n");
 				break;

@@ -213,6 +213,19 @@ int lesson_verdict_holds(const lesson_verdict *v)
 	return lesson_verdict_of(v) == DV_VERDICT_HOLDS;
 }
 
+size_t lesson_grad_within_estimate(const lesson_check *c, size_t *first)
+{
+	size_t n = 0;
+	for (size_t i = 0; c->rows != NULL && i < c->rows_r * c->rows_c; i++) {
+		const lesson_grad_row *row = &c->rows[i];
+		if (row->verdict.verdict == DV_VERDICT_HOLDS &&
+		    row->verdict.diff > row->numeric.rounding + row->analytic_bound &&
+		    n++ == 0)
+			*first = i;
+	}
+	return n;
+}
+
 /*
  * Evaluates both sides in env and compares them into v.  A side whose
  * sizes do not fit (a 'valid' convolution with a kernel larger than its

@@ -49,6 +49,7 @@ dv_verdict lesson_verdict_of(const lesson_verdict *v);
 /* Whether it says the statement holds. */
 int lesson_verdict_holds(const lesson_verdict *v);
 
+
 /*
  * A gradcheck's row: one entry of the variable, the claimed gradient
  * against the finite differences, judged by dv_compare_numbers with the
@@ -71,6 +72,14 @@ typedef struct lesson_check {
 	size_t rows_r, rows_c, worst;
 	struct lesson_check *instead; /* refute: the corrected claim */
 } lesson_check;
+
+/*
+ * The entries of a gradient check that hold only because gsl_deriv_central's
+ * own error estimate is part of their bound (their difference is larger than
+ * the rounding of the differences and of the claim): how many, and into
+ * *first the first of them (row-major).  0 for a check without rows.
+ */
+size_t lesson_grad_within_estimate(const lesson_check *c, size_t *first);
 
 typedef struct lesson_item {
 	const lesson_action *action;

@@ -77,12 +77,15 @@ void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o)
 		dv_strbuf_puts(b, RESET);
 }
 
-/* "holds in every entry" / "fails at (1,2): left ≠ right" for one verdict. */
 /* A counterexample's entry is shortened past this many bytes. */
 #define MAX_ENTRY_TEXT 240
 
+/*
+ * "holds in every entry" / "fails at (1,2): left ≠ right" for one verdict;
+ * c, when not NULL, is the gradient check whose finite differences it is.
+ */
 static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
-                        const dv_text_opts *o, const char *indent)
+                        const dv_text_opts *o, const char *indent, const lesson_check *gc)
 {
 	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
 	const dv_check *c = &v->value.check;
@@ -116,6 +119,16 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 			dv_strbuf_printf(b,
 			                 "; decided at %u bits, where doubles could not",
 			                 v->precise.bits);
+		{
+			size_t first = 0, n = gc != NULL ? lesson_grad_within_estimate(gc, &first) : 0;
+			if (n > 0)
+				dv_strbuf_printf(
+				        b,
+				        "; %zu %s only within gsl_deriv_central's own "
+				        "error estimate, first (%zu,%zu)",
+				        n, n == 1 ? "entry holds" : "entries hold",
+				        first / gc->rows_c + 1, first % gc->rows_c + 1);
+		}
 		dv_strbuf_puts(b, ")\n");
 		return;
 	}
@@ -219,8 +232,8 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 	                 w->numeric.rounding + w->analytic_bound);
 }
 
-static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o,
-                      const char *indent, int nested)
+static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *r,
+                      const dv_text_opts *o, const char *indent, int nested)
 {
 	const lesson_action *a = c->action;
 	char sub[32];
@@ -242,12 +255,17 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o
 		dv_put_text(b, a->why, o->unicode);
 		dv_strbuf_puts(b, "\n");
 	}
-	put_verdict(b, &c->exact, "exact", o, sub);
+	put_verdict(b, &c->exact, "exact", o, sub, NULL);
 	put_verdict(b, &c->numeric,
 	            a->kind == LESSON_GRADCHECK ? "finite differences" : "numbers", o,
-	            sub);
-	if (c->rows != NULL)
+	            sub, c);
+	if (c->rows != NULL) {
+		/* the table is of the checked numbers, not the shown ones */
+		dv_strbuf_printf(b, "%son the checked numbers (", sub);
+		dv_put_sizes(b, r, 1);
+		dv_strbuf_printf(b, "; random, seed %lu), not the shown ones:\n", r->seed);
 		put_grad_rows(b, c, sub);
+	}
 	if (c->disagree)
 		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n",
 		                 sub);
@@ -259,7 +277,7 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o
 		                 c->expect_holds ? "hold" : "fail",
 		                 c->expect_holds ? "fails" : "holds");
 	if (c->instead != NULL) {
-		put_check(b, c->instead, o, sub, 1);
+		put_check(b, c->instead, r, o, sub, 1);
 		if (!c->instead->passed)
 			dv_strbuf_printf(
 			        b, "%s    the corrected form must hold, and does not\n",
@@ -267,8 +285,28 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const dv_text_opts *o
 	}
 }
 
+/* "the shown numbers:" and the declared matrices' numbers, side by side. */
+static void put_shown_inputs(dv_strbuf *b, const lesson_result *r)
+{
+	const dv_mat *mats[16];
+	const char *labels[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nsizes && n < 16; i++) {
+		const dv_mat *m = dv_env_lookup(r->shown, r->sizes[i].name);
+		if (m == NULL || !dv_mat_is_double(m))
+			continue;
+		mats[n] = m;
+		labels[n++] = r->sizes[i].name;
+	}
+	if (n == 0)
+		return;
+	dv_strbuf_puts(b, "    the shown numbers:\n");
+	dv_put_numbers_side(b, mats, labels, n, "      ");
+}
+
 static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r,
-                     const dv_text_opts *o)
+                     const dv_text_opts *o, int *inputs_shown)
 {
 	const lesson_action *a = it->action;
 	sym_style style = o->unicode ? SYM_UNICODE : SYM_ASCII;
@@ -317,6 +355,10 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		else if (it->no_table != NULL)
 			dv_strbuf_printf(b, "    (no table: %s)\n", it->no_table);
 		if (it->numbers != NULL) {
+			if (!*inputs_shown) {
+				put_shown_inputs(b, r);
+				*inputs_shown = 1;
+			}
 			dv_strbuf_printf(b, "    %s with the shown numbers:\n", label);
 			dv_put_numbers(b, it->numbers, "      ");
 		}
@@ -326,7 +368,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 	case LESSON_REFUTE:
 	case LESSON_GRADCHECK:
 		dv_strbuf_puts(b, "\n");
-		put_check(b, it->check, o, "  ", 0);
+		put_check(b, it->check, r, o, "  ", 0);
 		break;
 	case LESSON_EXERCISE: {
 		int state;
@@ -357,7 +399,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		if (it->check != NULL) {
 			/* a mistake of the catalogue, checked as a refute */
 			dv_strbuf_puts(b, "\n");
-			put_check(b, it->check, o, "  ", 0);
+			put_check(b, it->check, r, o, "  ", 0);
 		}
 		break;
 	}
@@ -367,8 +409,9 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step, const dv_text_opts *o)
 {
 	const lesson_step_result *sr = &r->steps[step];
+	int inputs_shown = 0;
 	for (size_t j = 0; j < sr->nitems; j++)
-		put_item(b, &sr->items[j], r, o);
+		put_item(b, &sr->items[j], r, o, &inputs_shown);
 }
 
 /* ---- answers to exercises ---- */

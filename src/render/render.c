@@ -108,6 +108,19 @@ void dv_put_entry_short(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style
 	dv_strbuf_free(&full);
 }
 
+void dv_put_bmatrix(dv_strbuf *b, const dv_mat *m, const sym_latex_name *latex)
+{
+	dv_strbuf_puts(b, "\\begin{bmatrix}\n");
+	for (size_t i = 0; i < m->rows; i++) {
+		for (size_t j = 0; j < m->cols; j++) {
+			dv_strbuf_puts(b, j == 0 ? "" : " & ");
+			dv_put_entry(b, m, i * m->cols + j, SYM_LATEX, latex);
+		}
+		dv_strbuf_puts(b, i + 1 < m->rows ? " \\\\\n" : "\n");
+	}
+	dv_strbuf_puts(b, "\\end{bmatrix}\n");
+}
+
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
                   const sym_latex_name *latex, const char *indent)
 {
@@ -197,28 +210,87 @@ void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style styl
 	free(width);
 }
 
-void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
+void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const *label,
+                         size_t n, const char *indent)
 {
-	size_t *width = calloc(m->cols, sizeof *width);
+	size_t **width = calloc(n ? n : 1, sizeof *width);
+	size_t *block = calloc(n ? n : 1, sizeof *block);
+	size_t rows = 0;
 	char buf[64];
 
-	if (width == NULL) {
+	if (width == NULL || block == NULL) {
+		free(width);
+		free(block);
 		b->failed = 1;
 		return;
 	}
-	for (size_t i = 0; i < dv_mat_len(m); i++) {
-		size_t w = (size_t)dv_format_entry(buf, sizeof buf, m, i);
-		if (w > width[i % m->cols])
-			width[i % m->cols] = w;
+	for (size_t k = 0; k < n; k++) {
+		if ((width[k] = calloc(m[k]->cols ? m[k]->cols : 1, sizeof **width)) == NULL) {
+			b->failed = 1;
+			goto out;
+		}
+		for (size_t i = 0; i < dv_mat_len(m[k]); i++) {
+			size_t w = (size_t)dv_format_entry(buf, sizeof buf, m[k], i);
+			if (w > width[k][i % m[k]->cols])
+				width[k][i % m[k]->cols] = w;
+		}
+		for (size_t j = 0; j < m[k]->cols; j++)
+			block[k] += width[k][j] + (j > 0 ? 2 : 0);
+		if (label != NULL && dv_text_width(label[k]) > block[k])
+			block[k] = dv_text_width(label[k]);
+		if (m[k]->rows > rows)
+			rows = m[k]->rows;
 	}
-	for (size_t i = 0; i < m->rows; i++) {
+	for (size_t i = label != NULL ? 0 : 1; i <= rows; i++) {
+		/* line 0 holds the labels; a line ends where its last entry does */
+		size_t len0 = b->len, keep;
 		dv_strbuf_puts(b, indent);
-		for (size_t j = 0; j < m->cols; j++) {
-			dv_format_entry(buf, sizeof buf, m, i * m->cols + j);
-			dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ", (int)width[j],
-			                 buf);
+		keep = b->len;
+		for (size_t k = 0; k < n; k++) {
+			size_t at = b->len;
+			if (k > 0)
+				dv_strbuf_puts(b, "    ");
+			if (i == 0) {
+				dv_strbuf_puts(b, label[k]);
+				for (size_t w = dv_text_width(label[k]); w < block[k]; w++)
+					dv_strbuf_puts(b, " ");
+				keep = at + (k > 0 ? 4 : 0) + strlen(label[k]);
+				continue;
+			}
+			for (size_t j = 0; j < m[k]->cols; j++) {
+				if (i > m[k]->rows) {
+					dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ",
+					                 (int)width[k][j], "");
+					continue;
+				}
+				dv_format_entry(buf, sizeof buf, m[k], (i - 1) * m[k]->cols + j);
+				dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ",
+				                 (int)width[k][j], buf);
+				keep = b->len;
+			}
+			{
+				size_t used = 0;
+				for (size_t j = 0; j < m[k]->cols; j++)
+					used += width[k][j] + (j > 0 ? 2 : 0);
+				for (; used < block[k]; used++)
+					dv_strbuf_puts(b, " ");
+			}
+		}
+		if (!b->failed && b->s != NULL) {
+			/* no trailing blanks */
+			b->len = keep > len0 ? keep : len0;
+			b->s[b->len] = '\0';
 		}
 		dv_strbuf_puts(b, "\n");
 	}
+out:
+	for (size_t k = 0; k < n; k++)
+		free(width[k]);
 	free(width);
+	free(block);
+}
+
+void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
+{
+	dv_put_numbers_side(b, &m, NULL, 1, indent);
 }

@@ -30,6 +30,8 @@ void dv_put_entry(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
  */
 void dv_put_entry_short(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style,
                         size_t max);
+/* m's entries (numbers as the text shows them, or symbols) as a LaTeX bmatrix. */
+void dv_put_bmatrix(dv_strbuf *b, const dv_mat *m, const sym_latex_name *latex);
 /* The index table of m, "name11 = ..." a line (LaTeX: aligned rows). */
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
                   const sym_latex_name *latex, const char *indent);
@@ -41,6 +43,12 @@ void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style styl
 
 /* A numeric matrix, columns aligned, each line after `indent`. */
 void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent);
+/*
+ * n numeric matrices side by side, each under its label (label NULL: no
+ * labels), four columns apart; lines carry no trailing blanks.
+ */
+void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const *label,
+                         size_t n, const char *indent);
 
 /* s as is, or with the lessons' math characters in ASCII (δ -> d, ∘ -> .*). */
 void dv_put_text(dv_strbuf *b, const char *s, int unicode);

@@ -45,13 +45,30 @@ $ verify --lesson conv-bias-grad --format json | grep -c '"passed":	true'
 > 4
 ? 0
 
-$ verify --lesson rot180 --format markdown | sed -n '1,2p;/^\\begin{aligned}/,/^\\end{aligned}/p' | head -6
+# A matrix of single entries is a bmatrix, not a line per entry; the
+# shown numbers follow it as another.
+$ verify --lesson rot180 --format markdown | sed -n '1,2p;/^K = \\begin{bmatrix}/,/^\\end{bmatrix}/p' | head -12
 > # Rotating the kernel by 180°
 > 
-> \begin{aligned}
-> K_{11} &= k_{11} \\
-> K_{12} &= k_{12} \\
-> K_{13} &= k_{13} \\
+> K = \begin{bmatrix}
+> k_{11} & k_{12} & k_{13} \\
+> k_{21} & k_{22} & k_{23} \\
+> k_{31} & k_{32} & k_{33}
+> \end{bmatrix}
+> K = \begin{bmatrix}
+> -3 & -5 & -1 \\
+> -1 & 4 & 5 \\
+> 4 & -5 & 3
+> \end{bmatrix}
+? 0
+
+# A failing check names its counterexample; a gradient check sums up its table.
+$ verify --lesson rot180 --format markdown | grep -F 'rot180(K) == K'"'"'`'
+> - ✓ **refute** `rot180(K) == K'` (the transpose instead of the rotation): fails exactly, fails on numbers. At (1,1): $k_{33} \neq k_{11}$.
+? 0
+
+$ verify --lesson pooling-delta --format markdown | grep -F 'finite differences on' | head -1
+>   - finite differences on the checked numbers (X 4x5, K 2x3, D 3x3, N 4x5; random, seed 1): 20 entries (20 local, 0 whole, 0 at higher precision); worst (4,4): difference 2.2e-16, bound 1.3e-14 (GSL estimate 1.1e-15).
 ? 0
 
 # Other sizes and seeds: the checks still come out as the lesson says.
