@@ -591,6 +591,31 @@ START_TEST(test_a_terminal_without_utf8_loses_nothing)
 }
 END_TEST
 
+START_TEST(test_numbers_view_substitutes_the_shown_numbers)
+{
+	open_lesson("pooling-delta");
+	press('2');
+	press('s');
+	ck_assert(m->numeric);
+	press(TUI_KEY_RIGHT);
+	press(TUI_KEY_DOWN);
+	/* every product with its numbers, so that the sum can be checked by hand */
+	expect_on_screen("∂E/∂x₂₂ = δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂ = (5)(-4) + (-4)(0) + "
+	                 "(-3)(4) + (-5)(2) = -42",
+	                 120, 40);
+	/* a single product, and in ASCII */
+	press(TUI_KEY_UP);
+	press(TUI_KEY_LEFT);
+	expect_on_screen("∂E/∂x₁₁ = δ₁₁k₂₂ = (5)(2) = 10", 80, 24);
+	m->unicode = 0;
+	expect_on_screen("dE/dx11 = d11*k22 = (5)*(2) = 10", 80, 24);
+	/* the symbols view keeps the sum alone */
+	m->unicode = 1;
+	press('s');
+	expect_on_screen("∂E/∂x₁₁ = δ₁₁k₂₂ = 10", 80, 24);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -612,6 +637,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
 	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
+	tcase_add_test(tc, test_numbers_view_substitutes_the_shown_numbers);
 	tcase_add_test(tc, test_nothing_is_hidden_without_a_word);
 	tcase_add_test(tc, test_messages_and_verdicts_wrap);
 	tcase_add_test(tc, test_the_key_list_scrolls_at_the_smallest_size);

@@ -563,3 +563,44 @@ int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int
 	}
 	return -1;
 }
+
+/* ---- an entry with the shown numbers in place of its symbols ---- */
+
+/* The shown number of a lesson's symbol (x₂₃: X's entry (2,3)). */
+static int shown_value(const void *ctx, const sym_atom *a, double *v)
+{
+	const lesson_result *r = ctx;
+	const lesson *l = r->lesson;
+
+	for (size_t i = 0; i < l->nvars; i++) {
+		const lesson_var *var = &l->vars[i];
+		const dv_mat *m;
+		size_t at;
+		if (var->sym == NULL || strcmp(var->sym, a->name) != 0)
+			continue;
+		m = dv_env_lookup(r->shown, var->name);
+		if (m == NULL || !dv_mat_is_double(m))
+			return 0;
+		if (a->kind == SYM_SCALAR) {
+			if (!dv_mat_is_scalar(m))
+				return 0;
+			at = 0;
+		} else {
+			if (a->row < 1 || a->col < 1 || a->row > m->rows || a->col > m->cols)
+				return 0;
+			at = (a->row - 1) * m->cols + a->col - 1;
+		}
+		*v = dv_mat_get(m, at);
+		return 1;
+	}
+	return 0;
+}
+
+void dv_put_with_numbers(dv_strbuf *b, const lesson_result *r, const dv_mat *sym, size_t i,
+                         int unicode)
+{
+	sym_print_opts o = {unicode ? SYM_UNICODE : SYM_ASCII, NULL, NULL};
+	sym_values vals = {shown_value, r};
+	sym_poly_print_values(b, *(sym_poly *const *)dv_mat_at(sym, i),
+	                      lesson_result_symbols(r), &o, &vals);
+}

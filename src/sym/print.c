@@ -224,12 +224,28 @@ static const char *act_text(const sym_atom *a, sym_style style)
 	return a->name;
 }
 
+static void print_poly(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
+                       const sym_print_opts *o, const sym_values *vals);
+
+/* A number in place of a symbol: "(-4)", or bare where it stands alone. */
+static void put_value(dv_strbuf *b, double v, int bare)
+{
+	if (v == 0.0)
+		v = 0.0; /* no "-0" */
+	dv_strbuf_printf(b, bare ? "%.6g" : "(%.6g)", v);
+}
+
 static void put_atom(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
-                     const sym_print_opts *o)
+                     const sym_print_opts *o, const sym_values *vals, int bare)
 {
 	const sym_atom *a = sym_ctx_atom(ctx, id);
 	const struct greek *g;
+	double v;
 
+	if (vals != NULL && a->kind != SYM_APPLY && vals->value(vals->ctx, a, &v)) {
+		put_value(b, v, bare);
+		return;
+	}
 	switch (a->kind) {
 	case SYM_ENTRY:
 		sym_entry_print(b, a->name, a->row, a->col, o);
@@ -246,7 +262,7 @@ static void put_atom(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
 		for (uint32_t i = 0; i < a->deriv; i++)
 			dv_strbuf_puts(b, o->style == SYM_UNICODE ? "\xe2\x80\xb2" : "'");
 		dv_strbuf_puts(b, o->style == SYM_LATEX ? "\\left(" : "(");
-		sym_poly_print(b, a->arg, ctx, o);
+		print_poly(b, a->arg, ctx, o, vals);
 		dv_strbuf_puts(b, o->style == SYM_LATEX ? "\\right)" : ")");
 		break;
 	}
@@ -284,7 +300,7 @@ static void put_rat(dv_strbuf *b, sym_rat r, sym_style style, int alone)
 }
 
 static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
-                     const sym_print_opts *o)
+                     const sym_print_opts *o, const sym_values *vals, int alone)
 {
 	const sym_term *t = s->t;
 	sym_rat mag = {t->c.num < 0 ? -t->c.num : t->c.num, t->c.den};
@@ -309,7 +325,10 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 		}
 		if (o->style == SYM_LATEX && ends_with_letter(b))
 			dv_strbuf_puts(b, " ");
-		put_atom(b, ctx, s->atom[i], o);
+		/* a number alone (the whole polynomial is that one symbol) needs
+		 * no parentheses */
+		put_atom(b, ctx, s->atom[i], o, vals,
+		         alone && t->deg == 1 && mag.num == 1 && mag.den == 1);
 		if (e > 1) {
 			if (o->style == SYM_UNICODE)
 				put_digits(b, e, sup_digit);
@@ -324,6 +343,18 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 
 void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
                     const sym_print_opts *o)
+{
+	print_poly(b, p, ctx, o, NULL);
+}
+
+void sym_poly_print_values(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
+                           const sym_print_opts *o, const sym_values *vals)
+{
+	print_poly(b, p, ctx, o, vals);
+}
+
+static void print_poly(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
+                       const sym_print_opts *o, const sym_values *vals)
 {
 	order_ctx oc = {ctx, o};
 	size_t n = sym_poly_len(p);
@@ -352,7 +383,7 @@ void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
 			dv_strbuf_puts(b, neg ? "-" : "");
 		else
 			dv_strbuf_puts(b, neg ? " - " : " + ");
-		put_term(b, ctx, &v[i], o);
+		put_term(b, ctx, &v[i], o, vals, n == 1 && v[i].t->c.num > 0);
 	}
 	free(v);
 	free(tmp);

@@ -36,6 +36,19 @@ typedef struct sym_print_opts {
 /* Appends p to b. */
 void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
                     const sym_print_opts *o);
+/*
+ * Numbers in place of symbols: value() gives the number of a matrix entry
+ * or scalar atom (returns 1), or keeps the symbol (returns 0).
+ */
+typedef struct sym_values {
+	int (*value)(const void *ctx, const sym_atom *a, double *v);
+	const void *ctx;
+} sym_values;
+
+/* p as sym_poly_print writes it, with each known symbol its number in
+ * parentheses: δ₁₂k₁₁ + δ₂₂k₂₁ as (-4)(-4) + (-5)(4). */
+void sym_poly_print_values(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
+                           const sym_print_opts *o, const sym_values *vals);
 /* p as a new string (the caller frees it). */
 int sym_poly_format(char **out, const sym_poly *p, const sym_ctx *ctx,
                     const sym_print_opts *o, dv_diag *d);

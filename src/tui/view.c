@@ -670,9 +670,10 @@ static int render_panels(builder *b, int top, int max_rows)
 	return top + 1 + rows + own_row;
 }
 
-/* "a₁₁ = x₁₁k₂₂ + … = 23": the cursor's entry in full. */
-static void render_detail(builder *b, int y)
+/* "a₁₁ = x₁₁k₂₂ + … = 23": the cursor's entry in full; the lines it takes. */
+static int render_detail(builder *b, int y)
 {
+	int lines;
 	const tui_model *m = b->m;
 	const tui_panel *p = &m->panels[m->panel];
 	size_t i = m->row * p->num->cols + m->col;
@@ -688,17 +689,22 @@ static void render_detail(builder *b, int y)
 		if (p->sym != NULL) {
 			dv_strbuf_puts(&s, " = ");
 			dv_put_entry(&s, p->sym, i, style_of(m), NULL);
+			/* the numbers view: the same sum with the shown numbers, to
+			 * check by hand */
+			if (m->numeric && !dv_mat_is_double(p->sym)) {
+				dv_strbuf_puts(&s, " = ");
+				dv_put_with_numbers(&s, m->result, p->sym, i, m->unicode);
+			}
 		}
 	}
 	dv_format_entry(num, sizeof num, p->num, i);
 	dv_strbuf_printf(&s, " = %s", num);
 	if (dv_strbuf_finish(&s, &text, NULL) != DV_OK)
-		return;
-	begin(b, y, TR_NORMAL);
-	add(b, " ", TR_NORMAL);
-	add(b, text, TR_LABEL);
-	end(b);
+		return 1;
+	/* two lines at most: a longer sum ends in "…" */
+	lines = render_wrapped(b, y, 2, text, TR_LABEL);
 	free(text);
+	return lines > 0 ? lines : 1;
 }
 
 /*
@@ -844,8 +850,7 @@ static void render_lesson(builder *b)
 	}
 	if (m->npanels > 0) {
 		y = render_panels(b, y, (b->f->height - 6) / 2);
-		render_detail(b, y);
-		y++;
+		y += render_detail(b, y);
 	}
 	begin(b, y, TR_DIM);
 	for (int i = 0; i < b->f->width; i++)
