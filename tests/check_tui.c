@@ -616,6 +616,23 @@ START_TEST(test_numbers_view_substitutes_the_shown_numbers)
 }
 END_TEST
 
+START_TEST(test_prose_follows_the_sizes)
+{
+	open_lesson("pooling-delta");
+	press('2');
+	expect_on_screen("a line for each entry of x, nine here", 120, 40);
+	press('>');
+	ck_assert_str_eq(m->message, "X is 4x4 now");
+	expect_on_screen("a line for each entry of x, sixteen here", 120, 40);
+	press('<');
+	expect_on_screen("a line for each entry of x, nine here", 120, 40);
+	/* a size the lesson cannot take leaves it, and its prose, as it was */
+	press('<');
+	ck_assert_msg(strncmp(m->message, "X cannot be 2x2 here", 20) == 0, "%s", m->message);
+	expect_on_screen("a line for each entry of x, nine here", 120, 40);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -637,6 +654,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
 	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
+	tcase_add_test(tc, test_prose_follows_the_sizes);
 	tcase_add_test(tc, test_numbers_view_substitutes_the_shown_numbers);
 	tcase_add_test(tc, test_nothing_is_hidden_without_a_word);
 	tcase_add_test(tc, test_messages_and_verdicts_wrap);

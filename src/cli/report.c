@@ -264,7 +264,7 @@ cJSON *dv_report_json(const lesson_result *r)
 			cJSON_AddStringToObject(item, "kind",
 			                        item_kind(it->action->kind));
 			if (it->check == NULL && it->action->kind <= LESSON_FORMULA)
-				cJSON_AddStringToObject(item, "text", it->action->text);
+				cJSON_AddStringToObject(item, "text", lesson_item_text(it));
 			if (it->action->label != NULL)
 				cJSON_AddStringToObject(item, "label", it->action->label);
 			if (it->action->ex_id != NULL) {
@@ -525,7 +525,7 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 				dv_strbuf_printf(&b, "> *%s*\n\n", a->text);
 				break;
 			case LESSON_TEXT:
-				dv_strbuf_printf(&b, "%s\n\n", a->text);
+				dv_strbuf_printf(&b, "%s\n\n", lesson_item_text(it));
 				break;
 			case LESSON_FORMULA:
 				dv_strbuf_puts(&b, "$$\n");

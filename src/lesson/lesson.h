@@ -160,4 +160,20 @@ size_t lesson_count_checks(const lesson *l);
 /* The exercise `id` of l, or NULL. */
 const lesson_action *lesson_find_exercise(const lesson *l, const char *id);
 
+/*
+ * A text line may hold numbers that follow the sizes: "{{rows(X) * cols(X)}}"
+ * is the value of the expression at the shown sizes, "{{… in words}}" the
+ * same written out ("nine", "twenty-five"; digits from 100 on).
+ */
+typedef struct lesson_slot {
+	const char *start, *end; /* the slot, "{{" to past "}}" */
+	const char *expr;        /* the expression inside, and its length */
+	size_t expr_len;
+	int words; /* "in words" */
+} lesson_slot;
+
+/* The first slot at or after s: 1, 0 if there is none, -1 for a "{{" not
+ * closed on its line (slot->start is where). */
+int lesson_next_slot(const char *s, lesson_slot *slot);
+
 #endif

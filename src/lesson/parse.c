@@ -832,6 +832,55 @@ static void missing_instead(lp *p)
 	p->refute = NULL;
 }
 
+int lesson_next_slot(const char *s, lesson_slot *slot)
+{
+	const char *open = strstr(s, "{{"), *close, *e;
+	static const char words[] = " in words";
+
+	if (open == NULL)
+		return 0;
+	slot->start = open;
+	if ((close = strstr(open + 2, "}}")) == NULL)
+		return -1;
+	slot->end = close + 2;
+	slot->expr = open + 2;
+	e = close;
+	while (e > slot->expr && is_blank(e[-1]))
+		e--;
+	slot->words = (size_t)(e - slot->expr) >= sizeof words - 1 &&
+	              strncmp(e - (sizeof words - 1), words, sizeof words - 1) == 0;
+	if (slot->words)
+		e -= sizeof words - 1;
+	slot->expr_len = (size_t)(e - slot->expr);
+	return 1;
+}
+
+/* The slots of a text line parse as expressions (evaluated when it runs). */
+static void parse_text_slots(lp *p, const char *arg)
+{
+	lesson_slot slot;
+	int found;
+
+	for (const char *s = arg; (found = lesson_next_slot(s, &slot)) != 0; s = slot.end) {
+		char *expr;
+		dv_node *n = NULL;
+		dv_diag d;
+		if (found < 0) {
+			error_at(p, column_of(p, slot.start),
+			         "'{{' without its '}}' (a number of the text is "
+			         "written {{EXPR}} or {{EXPR in words}})");
+			return;
+		}
+		if ((expr = dup_n(p, slot.expr, slot.expr_len)) == NULL)
+			return;
+		dv_diag_clear(&d);
+		if (dv_parse_at(&n, expr, p->line, column_of(p, slot.expr), &d) != DV_OK)
+			error_at(p, d.column, "%s", d.message);
+		dv_node_free(n);
+		free(expr);
+	}
+}
+
 static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 {
 	static const struct {
@@ -1021,6 +1070,9 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 			break;
 		case LESSON_EXERCISE:
 			parse_exercise(p, a, arg);
+			break;
+		case LESSON_TEXT:
+			parse_text_slots(p, arg);
 			break;
 		default:
 			break;

@@ -46,6 +46,7 @@ void lesson_result_free(lesson_result *r)
 			dv_mat_free(it->table);
 			dv_mat_free(it->numbers);
 			free(it->no_table);
+			free(it->text);
 			lesson_check_free(it->check);
 		}
 		free(r->steps[i].items);
@@ -385,12 +386,90 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	return DV_OK;
 }
 
+const char *lesson_item_text(const lesson_item *it)
+{
+	return it->text != NULL ? it->text : it->action->text;
+}
+
+/* n written out for prose: "nine", "twenty-five"; digits from 100 on. */
+static void put_count(dv_strbuf *b, double v, int words)
+{
+	static const char *const ones[] = {
+	        "zero",    "one",     "two",       "three",    "four",
+	        "five",    "six",     "seven",     "eight",    "nine",
+	        "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+	        "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+	static const char *const tens[] = {"twenty", "thirty",  "forty",
+	                                   "fifty",  "sixty",   "seventy",
+	                                   "eighty", "ninety"};
+	if (words && v >= 0 && v < 100 && v == floor(v)) {
+		int n = (int)v;
+		if (n < 20)
+			dv_strbuf_puts(b, ones[n]);
+		else if (n % 10 == 0)
+			dv_strbuf_puts(b, tens[n / 10 - 2]);
+		else
+			dv_strbuf_printf(b, "%s-%s", tens[n / 10 - 2], ones[n % 10]);
+	} else if (v == floor(v) && fabs(v) < 1e15)
+		dv_strbuf_printf(b, "%.0f", v);
+	else
+		dv_strbuf_printf(b, "%.6g", v);
+}
+
+/* A text's {{…}} slots, each the value of its expression at the shown sizes. */
+static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r, dv_diag *d)
+{
+	dv_strbuf b;
+	lesson_slot slot;
+	const char *s = a->text;
+	int found;
+
+	if (strstr(s, "{{") == NULL)
+		return DV_OK;
+	dv_strbuf_init(&b);
+	while ((found = lesson_next_slot(s, &slot)) > 0) {
+		dv_node *n = NULL;
+		dv_mat *v = NULL;
+		char *expr = strndup(slot.expr, slot.expr_len);
+		int rc;
+		dv_strbuf_putn(&b, s, (size_t)(slot.start - s));
+		if (expr == NULL) {
+			dv_strbuf_free(&b);
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		}
+		rc = dv_parse_at(&n, expr, a->line,
+		                 a->column + (int)(slot.expr - a->text), d);
+		free(expr);
+		if (rc == DV_OK)
+			rc = lesson_eval(&v, n, r->shown, d);
+		dv_node_free(n);
+		if (rc == DV_OK && (!dv_mat_is_scalar(v) || !dv_mat_is_double(v)))
+			rc = dv_fail_at(d, DV_E_SHAPE, a->line,
+			                a->column + (int)(slot.expr - a->text),
+			                "a number of the text must be one number, not a "
+			                "%zux%zu matrix",
+			                v->rows, v->cols);
+		if (rc != DV_OK) {
+			dv_mat_free(v);
+			dv_strbuf_free(&b);
+			return rc;
+		}
+		put_count(&b, dv_mat_get(v, 0), slot.words);
+		dv_mat_free(v);
+		s = slot.end;
+	}
+	dv_strbuf_puts(&b, s);
+	return dv_strbuf_finish(&b, &it->text, d);
+}
+
 static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, dv_diag *d)
 {
 	int rc;
 
 	it->action = a;
 	switch (a->kind) {
+	case LESSON_TEXT:
+		return fill_text(it, a, r, d);
 	case LESSON_SHOW:
 		if (r->skip_checks)
 			return DV_OK;

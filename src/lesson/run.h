@@ -86,6 +86,7 @@ typedef struct lesson_item {
 	dv_mat *table;   /* show: the symbolic matrix (NULL if it has none) */
 	char *no_table;  /* why there is no table */
 	dv_mat *numbers; /* show, numbers: at the shown sizes */
+	char *text;      /* text with {{…}} numbers: as it reads at these sizes */
 	lesson_check *check;
 } lesson_item;
 
@@ -124,6 +125,9 @@ void lesson_result_free(lesson_result *r);
 
 /* Evaluates n in env (one of a result's) to a matrix: a string is an error. */
 int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d);
+
+/* What a step's item says: its text with the {{…}} numbers filled in. */
+const char *lesson_item_text(const lesson_item *it);
 
 /* Decides one claim, refute or gradcheck of a lesson that ran. */
 int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,

@@ -323,7 +323,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		/* fall through */
 	case LESSON_TEXT:
 		dv_strbuf_puts(b, "  ");
-		dv_put_text(b, a->text, o->unicode);
+		dv_put_text(b, lesson_item_text(it), o->unicode);
 		dv_strbuf_puts(b, "\n");
 		break;
 	case LESSON_EN:

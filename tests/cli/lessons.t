@@ -316,6 +316,33 @@ $ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LES
 > LESSONS/pooling-delta.lesson:12:19: error: conv: the 2x3 kernel is larger than the 2x2 input in 'valid' mode (use 'full') (at the checked sizes: X 2x2 K 2x3; --size NAME=RxC sets both)
 ? 0
 
+# Prose follows the sizes: {{EXPR}} and {{EXPR in words}} in a text line.
+$ verify --lesson pooling-delta | grep -o 'a line for each entry of x, [a-z]* here'
+> a line for each entry of x, nine here
+? 0
+$ verify --lesson pooling-delta --size X=4x4 | grep -o 'a line for each entry of x, [a-z]* here'
+> a line for each entry of x, sixteen here
+? 0
+$ verify --lesson pooling-delta --size X=5x5 --format json | grep -o 'every one of the [a-z-]* lines'
+> every one of the twenty-five lines
+? 0
+$ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3\nstep s\ntext {{rows(X)}} rows, {{cols(X) in words}} columns, {{sum(X .* 0) + 1.5}}\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson | grep rows
+>   2 rows, three columns, 1.5
+? 0
+$ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3\nstep s\ntext {{rows(X) +}} and {{cols(X)\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson
+! slots.lesson:5:17: error: expected a number, a name, '(' or '[' but found end of input
+!   text {{rows(X) +}} and {{cols(X)
+!                   ^
+! slots.lesson:5:24: error: '{{' without its '}}' (a number of the text is written {{EXPR}} or {{EXPR in words}})
+!   text {{rows(X) +}} and {{cols(X)
+!                          ^
+? 2
+$ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3\nstep s\ntext {{X}}\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson
+! slots.lesson:5:8: error: a number of the text must be one number, not a 2x3 matrix
+!   text {{X}}
+!          ^
+? 2
+
 # The man page names every command and option that --help names.
 $ for w in $(verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u) tutor eval notes exercise drill check grade progress reset; do grep -q -- "$(printf '%s' "$w" | sed 's/-/\\\\-/g')" "$TESTS/../docs/verify.1" || echo "missing: $w"; done; echo checked
 > checked
