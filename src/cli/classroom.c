@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <readline/history.h>
+#include <readline/readline.h>
 
 #include "cli/args.h"
 #include "cli/notes.h"
@@ -25,6 +27,8 @@
 
 /* Largest file of answers read: a class's answers are short texts. */
 #define MAX_ANSWERS_BYTES (64 * 1024)
+/* Answers a lesson's history keeps, the newest. */
+#define MAX_HISTORY 500
 
 unsigned long student_seed(const char *id)
 {
@@ -294,7 +298,83 @@ typedef struct practice {
 	int unicode, interactive, unsaved;
 	char *line;
 	size_t cap;
+	const char *student;
+	/* at a terminal, GNU Readline edits the line and keeps a history per
+	 * lesson; history[0] == '\0' when it is not kept */
+	char history[4200];
+	char history_of[64];
 } practice;
+
+/*
+ * The line editor's history for lesson `name`, read from the state folder
+ * (at a terminal only; a history that cannot be kept is not an error).
+ */
+static void practice_history(practice *pr, const char *name)
+{
+	dv_diag d;
+
+	if (!pr->interactive || strcmp(pr->history_of, name) == 0)
+		return;
+	snprintf(pr->history_of, sizeof pr->history_of, "%s", name);
+	clear_history();
+	dv_diag_clear(&d);
+	if (progress_history_path(pr->history, sizeof pr->history, pr->student, name, &d) !=
+	    DV_OK) {
+		pr->history[0] = '\0';
+		return;
+	}
+	/* a missing file is an empty history, made now: Readline appends only
+	 * to a file that is there */
+	errno = 0;
+	if (read_history(pr->history) != 0 &&
+	    (errno != ENOENT || write_history(pr->history) != 0))
+		pr->history[0] = '\0';
+}
+
+/*
+ * One answer into pr->line, without its newline: through Readline at a
+ * terminal, as a plain line from a pipe.  -1 at the end of the input.
+ */
+static ssize_t read_answer(practice *pr)
+{
+	ssize_t n;
+
+	if (pr->interactive) {
+		char *got = readline("answer> ");
+		size_t len;
+		if (got == NULL)
+			return -1;
+		len = strlen(got);
+		if (len + 1 > pr->cap) {
+			char *grown = realloc(pr->line, len + 1);
+			if (grown == NULL) {
+				free(got);
+				return -1;
+			}
+			pr->line = grown;
+			pr->cap = len + 1;
+		}
+		memcpy(pr->line, got, len + 1);
+		free(got);
+		if (len > 0 && len <= MAX_ANSWERS_BYTES) {
+			HIST_ENTRY *last = history_length > 0
+			                           ? history_get(history_base + history_length - 1)
+			                           : NULL;
+			if (last == NULL || strcmp(last->line, pr->line) != 0) {
+				add_history(pr->line);
+				if (pr->history[0] != '\0' &&
+				    (append_history(1, pr->history) != 0 ||
+				     history_truncate_file(pr->history, MAX_HISTORY) != 0))
+					pr->history[0] = '\0'; /* not kept: no error for it */
+			}
+		}
+		return (ssize_t)len;
+	}
+	n = getline(&pr->line, &pr->cap, stdin);
+	while (n > 0 && (pr->line[n - 1] == '\n' || pr->line[n - 1] == '\r'))
+		pr->line[--n] = '\0';
+	return n;
+}
 
 /*
  * Progress that cannot be read: practise all the same, unsaved.  Returns
@@ -307,7 +387,8 @@ static int practice_open(practice *pr, const char *student)
 
 	memset(pr, 0, sizeof *pr);
 	pr->unicode = utf8_terminal();
-	pr->interactive = isatty(STDIN_FILENO);
+	pr->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	pr->student = student;
 	dv_diag_clear(&d);
 	if (progress_load(&pr->pg, student, &kept, &d) != DV_OK) {
 		fprintf(stderr,
@@ -352,17 +433,12 @@ static int practise(practice *pr, lesson *l, lesson_result *r, const lesson_acti
 	while (!done && rc == EXIT_OK) {
 		ssize_t n;
 		lesson_answer a;
-		if (pr->interactive) {
-			fputs("answer> ", stdout);
-			fflush(stdout);
-		}
-		n = getline(&pr->line, &pr->cap, stdin);
+		practice_history(pr, l->name);
+		n = read_answer(pr);
 		if (n < 0) {
 			*eof = 1;
 			break;
 		}
-		while (n > 0 && (pr->line[n - 1] == '\n' || pr->line[n - 1] == '\r'))
-			pr->line[--n] = '\0';
 		if ((size_t)n > MAX_ANSWERS_BYTES) {
 			printf("%s the answer is longer than an answer can be (64 KB)\n",
 			       pr->unicode ? "✗" : "FAIL");

@@ -443,3 +443,31 @@ size_t progress_reset(progress *p, const char *lesson)
 	p->n = w;
 	return gone;
 }
+
+int progress_history_path(char *buf, size_t size, const char *student, const char *lesson,
+                          dv_diag *d)
+{
+	char dir[4096];
+	int rc;
+
+	if (student != NULL && !progress_valid_student(student))
+		return dv_fail(d, DV_E_USAGE, "'%s' cannot name a student", student);
+	/* lesson names are lower-case letters, digits and '-': no path in them */
+	for (const char *c = lesson; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return dv_fail(d, DV_E_USAGE, "'%s' cannot name a lesson's history",
+			               lesson);
+	if ((rc = state_dir(dir, sizeof dir, d)) != DV_OK)
+		return rc;
+	if (student != NULL)
+		snprintf(buf, size, "%s/history-%s", dir, student);
+	else
+		snprintf(buf, size, "%s/history", dir);
+	if ((rc = make_dirs(buf, d)) != DV_OK)
+		return rc;
+	if (strlen(buf) + strlen(lesson) + 2 > size)
+		return dv_fail(d, DV_E_IO, "the state folder's path is too long");
+	strcat(buf, "/");
+	strcat(buf, lesson);
+	return DV_OK;
+}

@@ -59,6 +59,14 @@ int progress_load(progress **out, const char *student, char **kept_aside, dv_dia
 int progress_save(progress *p, dv_diag *d);
 void progress_free(progress *p);
 
+/*
+ * Where the answers typed at a terminal for `lesson` are kept, for the line
+ * editor's history: history/LESSON (history-ID/LESSON for a student) in the
+ * same folder, which is made if it is missing.
+ */
+int progress_history_path(char *buf, size_t size, const char *student, const char *lesson,
+                          dv_diag *d);
+
 /* The record of one exercise, made if new. */
 progress_item *progress_get(progress *p, const char *lesson, const char *id, dv_diag *d);
 /* Forgets everything about a lesson; returns how many records went. */
