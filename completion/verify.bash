@@ -1,5 +1,6 @@
 # Bash completion of verify: commands, options, lesson names (from
-# verify --list) and, after --answers or a grade's lesson, files.
+# verify --list), exercise ids (verify exercise LESSON --list) and, after
+# --answers or a grade's lesson, files.
 # Installed by cmake --install; zsh loads it through bashcompinit
 # (completion/_verify).
 _verify()
@@ -39,9 +40,14 @@ _verify()
 		COMPREPLY=($(compgen -W "$commands $options" -- "$cur"))
 		return
 	fi
+	# exercise LESSON ID: the lesson's exercise ids
+	if [ "${COMP_WORDS[1]}" = exercise ] && [ "$COMP_CWORD" -eq 3 ] && [ "${cur#-}" = "$cur" ]; then
+		COMPREPLY=($(compgen -W "$(verify exercise "${COMP_WORDS[2]}" --list 2>/dev/null | awk '{print $1}')" -- "$cur"))
+		return
+	fi
 	case ${COMP_WORDS[1]} in
 	eval) COMPREPLY=($(compgen -W "--let --symbolic --seed --student --format --name --ascii" -- "$cur")) ;;
-	exercise) COMPREPLY=($(compgen -W "--student --lesson-file" -- "$cur")) ;;
+	exercise) COMPREPLY=($(compgen -W "--student --lesson-file --list" -- "$cur")) ;;
 	drill) COMPREPLY=($(compgen -W "--student --seed --count" -- "$cur")) ;;
 	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
 	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context" -- "$cur")) ;;

@@ -48,6 +48,8 @@ typedef struct common_args {
 	const char *dir;     /* grade */
 	int json, csv, yes;
 	const char *lesson_file; /* --lesson-file PATH instead of a name */
+	const char *exercise;    /* exercise LESSON ID: that one only */
+	int list;                /* exercise LESSON --list: the ids */
 } common_args;
 
 /* A lesson to mark answers on: found by name, run at a seed. */
@@ -208,6 +210,21 @@ static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex
 	}
 }
 
+/* The exercise id of m nearest to a mistyped id, or NULL. */
+static const char *nearest_exercise(const marking *m, const char *id)
+{
+	const char *near = NULL;
+	size_t best = 3;
+	for (size_t e = 0; e < m->nex; e++) {
+		size_t dist = dv_edit_distance(id, m->ex[e]->ex_id);
+		if (dist < best && dist < strlen(id)) {
+			best = dist;
+			near = m->ex[e]->ex_id;
+		}
+	}
+	return near;
+}
+
 /* ---- verify exercise -------------------------------------------------------- */
 
 static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
@@ -258,8 +275,12 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 				                           : "text or json");
 		} else if (strcmp(argv[i], "--yes") == 0) {
 			ca->yes = 1;
-		} else if (ca->lesson == NULL) {
+		} else if (strcmp(argv[i], "--list") == 0) {
+			ca->list = 1;
+		} else if (ca->lesson == NULL && ca->lesson_file == NULL) {
 			ca->lesson = argv[i];
+		} else if (strcmp(cmd, "exercise") == 0 && ca->exercise == NULL) {
+			ca->exercise = argv[i];
 		} else if (strcmp(cmd, "grade") == 0 && ca->dir == NULL) {
 			ca->dir = argv[i];
 		} else if (strcmp(cmd, "check") == 0 && ca->answers == NULL) {
@@ -500,18 +521,50 @@ static int practise(practice *pr, lesson *l, lesson_result *r, const lesson_acti
 int cmd_exercise(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--seed", "--lesson-file",
-	                                      NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
+	                                      "--list", NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0};
 	practice pr;
 	marking m;
 	dv_strbuf b;
 	dv_diag d;
+	size_t only = SIZE_MAX;
 	int rc;
 
 	if ((rc = parse_common(&ca, argc, argv, "exercise", allowed)) != EXIT_OK)
 		return rc;
 	if ((rc = marking_open(&m, &ca, ca.seed, 0)) != EXIT_OK)
 		return rc;
+	if (ca.list) {
+		/* the ids, one a line, with the question: for completion too */
+		for (size_t k = 0; k < m.nex; k++) {
+			dv_strbuf_printf(&b, "%-14s ", m.ex[k]->ex_id);
+			dv_put_text(&b, m.ex[k]->ask, utf8_terminal());
+			dv_strbuf_puts(&b, "\n");
+		}
+		emit(stdout, &b);
+		marking_free(&m);
+		return EXIT_OK;
+	}
+	if (ca.exercise != NULL) {
+		for (only = 0; only < m.nex && strcmp(m.ex[only]->ex_id, ca.exercise) != 0;
+		     only++)
+			;
+		if (only == m.nex) {
+			const char *found = nearest_exercise(&m, ca.exercise);
+			char name[64], near[64];
+			snprintf(name, sizeof name, "%s", m.lesson->name);
+			snprintf(near, sizeof near, "%s", found != NULL ? found : "");
+			marking_free(&m);
+			if (found != NULL)
+				return usage_error("the lesson %s has no exercise '%s' (did "
+				                   "you mean '%s'? verify exercise %s --list "
+				                   "shows them)",
+				                   name, ca.exercise, near, name);
+			return usage_error("the lesson %s has no exercise '%s' (verify "
+			                   "exercise %s --list shows them)",
+			                   name, ca.exercise, name);
+		}
+	}
 	if ((rc = practice_open(&pr, ca.student)) != EXIT_OK) {
 		marking_free(&m);
 		return rc;
@@ -527,8 +580,11 @@ int cmd_exercise(int argc, char **argv)
 	emit(stdout, &b);
 	for (size_t k = 0; k < m.nex && rc == EXIT_OK; k++) {
 		const lesson_action *ex = m.ex[k];
-		progress_item *it = progress_get(pr.pg, m.lesson->name, ex->ex_id, &d);
+		progress_item *it;
 		int eof = 0;
+		if (only != SIZE_MAX && k != only)
+			continue;
+		it = progress_get(pr.pg, m.lesson->name, ex->ex_id, &d);
 		if (it == NULL) {
 			fprintf(stderr, "verify: error: %s\n", d.message);
 			rc = EXIT_USAGE;
@@ -551,9 +607,20 @@ int cmd_exercise(int argc, char **argv)
 			        progress_get(pr.pg, m.lesson->name, m.ex[k]->ex_id, &d);
 			total += it != NULL && it->solved;
 		}
-		printf("\n%s: %zu of %zu exercises solved\n", m.lesson->name, total,
-		       m.nex);
-		rc = total == m.nex ? EXIT_OK : EXIT_CHECK;
+		if (only != SIZE_MAX) {
+			/* one exercise asked for: its own outcome */
+			progress_item *it =
+			        progress_get(pr.pg, m.lesson->name, m.ex[only]->ex_id, &d);
+			int solved = it != NULL && it->solved;
+			printf("\n%s: %s %s (%zu of %zu exercises solved)\n", m.lesson->name,
+			       m.ex[only]->ex_id, solved ? "solved" : "not solved", total,
+			       m.nex);
+			rc = solved ? EXIT_OK : EXIT_CHECK;
+		} else {
+			printf("\n%s: %zu of %zu exercises solved\n", m.lesson->name, total,
+			       m.nex);
+			rc = total == m.nex ? EXIT_OK : EXIT_CHECK;
+		}
 	}
 	practice_close(&pr);
 	marking_free(&m);
@@ -920,16 +987,7 @@ static int answers_read(answers *out, const char *path, const marking *m, char *
 				;
 			if (k == m->nex) {
 				char part[300];
-				const char *near = NULL;
-				size_t best = 3;
-				for (size_t e = 0; e < m->nex; e++) {
-					size_t dist =
-					        dv_edit_distance(id, m->ex[e]->ex_id);
-					if (dist < best && dist < strlen(id)) {
-						best = dist;
-						near = m->ex[e]->ex_id;
-					}
-				}
+				const char *near = nearest_exercise(m, id);
 				if (near != NULL)
 					snprintf(part, sizeof part,
 					         "%s:%d: the lesson %s has no exercise "
@@ -1043,7 +1101,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student",     "--seed",   "--answers",
 	                                      "--lesson-file", "--format", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0};
 	char why[512];
 	answers a;
 	marking m;
@@ -1396,7 +1454,7 @@ static int grade_notes(int argc, char **argv)
 int cmd_grade(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--format", "--lesson-file", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0, NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0, NULL, NULL, 0};
 	submission *subs = NULL;
 	size_t nsubs = 0;
 	cJSON *root = NULL, *students = NULL;
@@ -1551,7 +1609,7 @@ int cmd_progress(int argc, char **argv)
 int cmd_reset(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--yes", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL};
+	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0};
 	progress *pg = NULL;
 	size_t gone;
 	dv_diag d;

@@ -281,3 +281,25 @@ $ verify grade --notes
 ! verify: error: --notes needs the folder of the class's notes
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
+
+# One exercise by its id; --list gives the ids; a typo is told the near one.
+$ verify exercise pooling-delta --list | awk '{print $1, $2, $3}'
+> dx22 Write ∂E/∂x₂₂
+> full Write the
+> valid One line
+? 0
+$ cd "$(mktemp -d)" && echo "xcorr(D, K, 'full')" | XDG_STATE_HOME=$PWD verify exercise pooling-delta full | tail -1
+> pooling-delta: full solved (1 of 3 exercises solved)
+? 0
+$ cd "$(mktemp -d)" && echo "conv2(D, K, 'full')" | XDG_STATE_HOME=$PWD verify exercise pooling-delta full > out; r=$?; tail -1 out; exit $r
+> pooling-delta: full not solved (0 of 3 exercises solved)
+? 1
+$ verify exercise pooling-delta ful </dev/null
+! verify: error: the lesson pooling-delta has no exercise 'ful' (did you mean 'full'? verify exercise pooling-delta --list shows them)
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
+$ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify exercise pooling-delta ""); COMP_CWORD=3; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify exercise pooling-delta v); COMP_CWORD=3; _verify; echo "${COMPREPLY[*]}"
+> dx22 full valid
+> valid
+? 0
+
