@@ -52,7 +52,7 @@ _verify()
 	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
 	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context" -- "$cur")) ;;
 	notes) COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -W "--context --format --seed --no-color" -- "$cur")) ;;
-	tutor) COMPREPLY=($(compgen -W "$(lessons) --notes --context --seed --student" -- "$cur")) ;;
+	tutor) COMPREPLY=($(compgen -W "$(lessons) --notes --context --lesson-file --seed --student" -- "$cur")) ;;
 	progress) COMPREPLY=($(compgen -W "--student" -- "$cur")) ;;
 	reset) COMPREPLY=($(compgen -W "--student --yes" -- "$cur")) ;;
 	*) COMPREPLY=($(compgen -W "$options" -- "$cur")) ;;

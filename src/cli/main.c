@@ -32,7 +32,8 @@
 /* Exit statuses: every check as expected / a check came out otherwise / bad input. */
 
 static const char usage_text[] =
-        "usage: verify [tutor [LESSON | --notes FILE.md] [--seed N | --student ID]]   (the tutorial)\n"
+        "usage: verify [tutor [LESSON | --lesson-file PATH | --notes FILE.md]\n"
+        "                     [--seed N | --student ID]]   (the tutorial)\n"
         "       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
         "              [--seed N] [--size NAME=RxC]... [--format "
         "text|json|tap|markdown]\n"
@@ -94,7 +95,7 @@ static void print_help(void)
 	      "  grade --notes DIR [--context FILE] [--format csv|json]\n"
 	      "                   grade a class's derivations in Markdown, formula by\n"
 	      "                   formula (one file a student)\n"
-	      "                   (exercise, check and grade take --lesson-file PATH\n"
+	      "                   (tutor, exercise, check and grade take --lesson-file\n"
 	      "                   for a lesson of one's own instead of LESSON)\n"
 	      "  progress [--student ID]     what has been solved\n"
 	      "  reset LESSON [--student ID] [--yes]   start a lesson's exercises over\n"
@@ -635,6 +636,7 @@ out:
 static int cmd_tutor(int argc, char **argv, int first)
 {
 	const char *name = NULL, *student = NULL, *notes = NULL, *context = NULL;
+	const char *file = NULL;
 	unsigned long seed = 1;
 	dv_diag d;
 	int rc;
@@ -661,6 +663,9 @@ static int cmd_tutor(int argc, char **argv, int first)
 		} else if ((r = option_value("--context", argc, argv, &i, &context)) != 0) {
 			if (r < 0)
 				return usage_error("--context needs a file");
+		} else if ((r = option_value("--lesson-file", argc, argv, &i, &file)) != 0) {
+			if (r < 0)
+				return usage_error("--lesson-file needs a path");
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option '%s'", argv[i]);
 		} else if (name == NULL) {
@@ -670,8 +675,9 @@ static int cmd_tutor(int argc, char **argv, int first)
 			                   argv[i]);
 		}
 	}
-	if (notes != NULL && name != NULL)
-		return usage_error("tutor takes a lesson or --notes FILE.md, not both");
+	if ((notes != NULL) + (name != NULL) + (file != NULL) > 1)
+		return usage_error("tutor takes one of a lesson, --lesson-file PATH and "
+		                   "--notes FILE.md");
 	if (context != NULL && notes == NULL)
 		return usage_error("--context belongs with --notes FILE.md");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -682,13 +688,41 @@ static int cmd_tutor(int argc, char **argv, int first)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
+	if (file != NULL) {
+		/* a teacher's own lesson, opened at once */
+		lesson_entry *one = calloc(1, sizeof *one);
+		lesson_errors errs;
+		if (one == NULL) {
+			fputs("verify: error: out of memory\n", stderr);
+			return EXIT_USAGE;
+		}
+		if (lesson_load(&one->lesson, file, &errs) != DV_OK) {
+			print_lesson_errors(file, &errs);
+			free(one);
+			return EXIT_USAGE;
+		}
+		one->name = strdup(one->lesson->name);
+		one->path = strdup(file);
+		if (one->name == NULL || one->path == NULL) {
+			lesson_library_free(one, 1);
+			fputs("verify: error: out of memory\n", stderr);
+			return EXIT_USAGE;
+		}
+		if (tui_run_lessons(one, 1, one->name, student, seed, utf8_terminal(), &d) !=
+		    DV_OK) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
 	if (notes != NULL) {
 		/* the notes, checked, as lessons: the tutorial shows them */
 		lesson_entry *list = NULL;
 		size_t n = 0;
 		if ((rc = notes_tutor_lessons(&list, &n, notes, context, seed)) != EXIT_OK)
 			return rc;
-		if (tui_run_lessons(list, n, student, seed, utf8_terminal(), &d) != DV_OK) {
+		if (tui_run_lessons(list, n, NULL, student, seed, utf8_terminal(), &d) !=
+		    DV_OK) {
 			fprintf(stderr, "verify: error: %s\n", d.message);
 			return EXIT_USAGE;
 		}

@@ -149,14 +149,14 @@ int tui_run(const char *name, const char *student, unsigned long seed, int unico
 	return run_model(m, name, student, d);
 }
 
-int tui_run_lessons(lesson_entry *lessons, size_t n, const char *student,
-                    unsigned long seed, int unicode, dv_diag *d)
+int tui_run_lessons(lesson_entry *lessons, size_t n, const char *open,
+                    const char *student, unsigned long seed, int unicode, dv_diag *d)
 {
 	tui_model *m = NULL;
 	int rc = tui_model_with(&m, lessons, n, unicode, seed, d);
 	if (rc != DV_OK)
 		return rc;
-	return run_model(m, NULL, student, d);
+	return run_model(m, open, student, d);
 }
 
 /* Runs the tutorial over m, which it frees. */

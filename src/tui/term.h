@@ -17,9 +17,10 @@
 int tui_run(const char *name, const char *student, unsigned long seed, int unicode,
 	    dv_diag *d);
 
-/* The same over the lessons handed over (they are freed): verify tutor
- * --notes FILE.md, the notes as lessons. */
-int tui_run_lessons(lesson_entry *lessons, size_t n, const char *student,
-                    unsigned long seed, int unicode, dv_diag *d);
+/* The same over the lessons handed over (they are freed), lesson `open`
+ * shown first if not NULL: verify tutor --notes FILE.md (the notes as
+ * lessons) and --lesson-file PATH. */
+int tui_run_lessons(lesson_entry *lessons, size_t n, const char *open,
+                    const char *student, unsigned long seed, int unicode, dv_diag *d);
 
 #endif

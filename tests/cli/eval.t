@@ -125,7 +125,7 @@ $ verify --version
 ? 0
 
 $ verify --help | head -1
-> usage: verify [tutor [LESSON | --notes FILE.md] [--seed N | --student ID]]   (the tutorial)
+> usage: verify [tutor [LESSON | --lesson-file PATH | --notes FILE.md]
 ? 0
 
 # A student's numbers come from the id.

@@ -115,7 +115,7 @@ $ verify tutor --notes
 ? 2
 
 $ verify tutor rot180 --notes a.md
-! verify: error: tutor takes a lesson or --notes FILE.md, not both
+! verify: error: tutor takes one of a lesson, --lesson-file PATH and --notes FILE.md
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
