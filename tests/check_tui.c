@@ -499,14 +499,17 @@ START_TEST(test_nothing_is_hidden_without_a_word)
 {
 	open_lesson("pooling-delta");
 	press('2');
-	/* at 64 columns the step's table leaves no room for the inputs */
-	expect_on_screen("hidden: ← X, K, D, N (Tab)", 64, 20);
+	/* at 64 columns the step's table leaves room for one input: the one
+	 * its entry lights (δ₁₁ of δ₁₁k₂₂), and the others are named */
+	expect_on_screen("D          ∂E/∂x                      hidden: ← X, K, N (Tab)", 64, 20);
+	ck_assert(tui_cell_lit(m, panel("D"), 0, 0));
 	{
 		char *wide = screen_text(80, 24);
 		ck_assert_msg(strstr(wide, "hidden:") == NULL, "%s", wide);
 		free(wide);
 	}
 	press(TUI_KEY_BTAB);
+	ck_assert_str_eq(m->panels[m->panel].label, "N");
 	expect_on_screen("hidden: ← X · ∂E/∂x → (Tab)", 64, 20);
 	/* a matrix taller than its rows: which rows, and the cursor's stays */
 	open_lesson("forward-conv");

@@ -483,33 +483,82 @@ static int panel_make(panel_text *t, const tui_model *m, const tui_panel *p)
 	return 0;
 }
 
-/* The panels first.. that fit in `width` columns: how many. */
-static size_t panels_fitting(const panel_text *texts, size_t n, size_t first, int width)
+/* Whether any entry of panel p lights up for the cursor. */
+static int panel_lit(const tui_model *m, size_t p)
 {
-	int w = 0;
-	size_t i = first;
-	for (; i < n && w + texts[i].width <= width; i++)
-		w += texts[i].width + 3;
-	return i - first;
+	const dv_mat *mat = m->panels[p].num;
+	for (size_t r = 0; r < mat->rows; r++)
+		for (size_t c = 0; c < mat->cols; c++)
+			if (tui_cell_lit(m, p, r, c))
+				return 1;
+	return 0;
+}
+
+/*
+ * The panels shown in `width` columns, in their order, into idx: all that
+ * fit; else the cursor's, then those it lights, then the others, nearest
+ * first.  Returns how many.
+ */
+static size_t choose_panels(const tui_model *m, const panel_text *texts, int width,
+                            const unsigned char *lit, size_t *idx)
+{
+	unsigned char on[TUI_MAX_PANELS];
+	size_t n = 0;
+	int used = -3;
+
+	memset(on, 0, sizeof on);
+	for (size_t i = 0; i < m->npanels; i++)
+		used += texts[i].width + 3;
+	if (used <= width) {
+		memset(on, 1, m->npanels);
+	} else {
+		on[m->panel] = 1;
+		used = texts[m->panel].width;
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t dist = 1; dist < m->npanels; dist++)
+				for (int side = -1; side <= 1; side += 2) {
+					size_t p = side < 0 ? m->panel - dist : m->panel + dist;
+					if ((side < 0 && dist > m->panel) || p >= m->npanels ||
+					    on[p] || (pass == 0 && !lit[p]))
+						continue;
+					if (used + 3 + texts[p].width <= width) {
+						on[p] = 1;
+						used += 3 + texts[p].width;
+					}
+				}
+	}
+	for (size_t i = 0; i < m->npanels; i++)
+		if (on[i])
+			idx[n++] = i;
+	return n;
 }
 
 /*
  * What is not shown, for the label row: "hidden: ← X, K · rows 2–7 of 9 ·
  * D → (Tab)", or with counts for names when `counts` ("hidden: ← 2 · 1 →").
  */
-static void hidden_note(dv_strbuf *s, const tui_model *m, size_t first, size_t shown,
+static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, size_t shown,
                         int row_off, int rows, int all_rows, int counts)
 {
-	size_t after = first + shown, parts = 0;
-	if (first == 0 && after >= m->npanels && rows >= all_rows)
+	unsigned char on[TUI_MAX_PANELS];
+	size_t left = 0, right = 0, k, parts = 0;
+
+	memset(on, 0, sizeof on);
+	for (k = 0; k < shown; k++)
+		on[idx[k]] = 1;
+	for (size_t i = 0; i < m->npanels; i++)
+		if (!on[i])
+			*(i < m->panel ? &left : &right) += 1;
+	if (left == 0 && right == 0 && rows >= all_rows)
 		return;
 	dv_strbuf_puts(s, "  hidden: ");
-	if (first > 0) {
+	if (left > 0) {
 		dv_strbuf_puts(s, "← ");
 		if (counts)
-			dv_strbuf_printf(s, "%zu", first);
-		for (size_t i = 0; i < first && !counts; i++)
-			dv_strbuf_printf(s, "%s%s", i ? ", " : "", m->panels[i].label);
+			dv_strbuf_printf(s, "%zu", left);
+		for (size_t i = 0, n = 0; i < m->panel && !counts; i++)
+			if (!on[i])
+				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "", m->panels[i].label);
 		parts++;
 	}
 	if (rows < all_rows) {
@@ -517,15 +566,16 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, size_t first, size_t s
 		                 row_off + rows, all_rows);
 		parts++;
 	}
-	if (after < m->npanels) {
+	if (right > 0) {
 		dv_strbuf_puts(s, parts ? " · " : "");
 		if (counts)
-			dv_strbuf_printf(s, "%zu", m->npanels - after);
-		for (size_t i = after; i < m->npanels && !counts; i++)
-			dv_strbuf_printf(s, "%s%s", i > after ? ", " : "", m->panels[i].label);
+			dv_strbuf_printf(s, "%zu", right);
+		for (size_t i = m->panel + 1, n = 0; i < m->npanels && !counts; i++)
+			if (!on[i])
+				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "", m->panels[i].label);
 		dv_strbuf_puts(s, " →");
 	}
-	if (first > 0 || after < m->npanels)
+	if (left > 0 || right > 0)
 		dv_strbuf_puts(s, " (Tab)");
 }
 
@@ -533,12 +583,13 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, size_t first, size_t s
  * The first row shown when only `rows` of `all` fit: the cursor's row on
  * screen, and as many of the rows lit for it as can be.
  */
-static int first_row(const tui_model *m, size_t first, size_t shown, int rows, int all)
+static int first_row(const tui_model *m, const size_t *idx, size_t shown, int rows, int all)
 {
 	int lo = (int)m->row, hi = (int)m->row, off;
 	if (rows >= all)
 		return 0;
-	for (size_t pi = first; pi < first + shown; pi++) {
+	for (size_t k = 0; k < shown; k++) {
+		size_t pi = idx[k];
 		const dv_mat *mat = m->panels[pi].num;
 		for (size_t r = 0; r < mat->rows; r++)
 			for (size_t c = 0; c < mat->cols; c++)
@@ -557,64 +608,58 @@ static int first_row(const tui_model *m, size_t first, size_t shown, int rows, i
 }
 
 /*
- * Lays the panels out from the first that keeps the cursor's on screen, and
- * says on the label row what does not fit: panels to either side, rows.
+ * Lays the panels out so that the cursor's and those it lights are on
+ * screen, and says on the label row what does not fit: panels to either
+ * side, rows.
  */
 static int render_panels(builder *b, int top, int max_rows)
 {
 	const tui_model *m = b->m;
 	panel_text texts[TUI_MAX_PANELS];
+	unsigned char lit[TUI_MAX_PANELS];
+	size_t idx[TUI_MAX_PANELS], shown = 0;
 	int x[TUI_MAX_PANELS], rows = 0, all_rows = 0, row_off = 0, reserve = 0, own_row = 0;
-	size_t first = m->first_panel > m->panel ? m->panel : m->first_panel, shown = 0;
 	char *note = NULL;
 
 	memset(texts, 0, sizeof texts);
-	for (size_t i = 0; i < m->npanels; i++)
+	for (size_t i = 0; i < m->npanels; i++) {
 		if (panel_make(&texts[i], m, &m->panels[i]) != 0) {
 			for (size_t k = 0; k < i; k++)
 				panel_free(&texts[k], dv_mat_len(m->panels[k].num));
 			return top;
 		}
+		lit[i] = i != m->panel && panel_lit(m, i);
+	}
 	/* the note takes room on the label row: lay out again until it fits,
 	 * with counts for the names in the last rounds */
 	for (int round = 0; round < 6; round++) {
 		dv_strbuf s;
-		int width = b->f->width - reserve, cols;
-		first = m->first_panel > m->panel ? m->panel : m->first_panel;
-		/* move the window of panels right until the cursor's fits */
-		while (first < m->panel &&
-		       first + panels_fitting(texts, m->npanels, first, width) <= m->panel)
-			first++;
-		shown = panels_fitting(texts, m->npanels, first, width);
-		if (shown == 0)
-			shown = 1; /* the cursor's panel, cut at the edge */
+		int cols, used = -3;
+		shown = choose_panels(m, texts, b->f->width - reserve, lit, idx);
 		all_rows = 0;
-		for (size_t i = first; i < first + shown; i++)
-			if ((int)m->panels[i].num->rows > all_rows)
-				all_rows = (int)m->panels[i].num->rows;
+		for (size_t k = 0; k < shown; k++)
+			if ((int)m->panels[idx[k]].num->rows > all_rows)
+				all_rows = (int)m->panels[idx[k]].num->rows;
 		rows = all_rows > max_rows - 1 - own_row ? max_rows - 1 - own_row : all_rows;
 		if (rows < 1)
 			rows = 1;
-		row_off = first_row(m, first, shown, rows, all_rows);
+		row_off = first_row(m, idx, shown, rows, all_rows);
 		free(note);
 		note = NULL;
 		dv_strbuf_init(&s);
-		hidden_note(&s, m, first, shown, row_off, rows, all_rows, round >= 3);
+		hidden_note(&s, m, idx, shown, row_off, rows, all_rows, round >= 3);
 		if (dv_strbuf_finish(&s, &note, NULL) != DV_OK)
 			note = NULL;
 		cols = note != NULL ? tui_text_cols(note) : 0;
-		{
-			int used = 0;
-			for (size_t i = first; i < first + shown; i++)
-				used += texts[i].width + 3;
-			if (own_row || used - 3 + cols <= b->f->width)
-				break;
-			if (shown == 1) {
-				/* one panel fills the row: the note gets a row of its own */
-				own_row = 1;
-				round--;
-				continue;
-			}
+		for (size_t k = 0; k < shown; k++)
+			used += texts[idx[k]].width + 3;
+		if (own_row || used + cols <= b->f->width)
+			break;
+		if (shown == 1) {
+			/* one panel fills the row: the note gets a row of its own */
+			own_row = 1;
+			round--;
+			continue;
 		}
 		reserve = cols;
 	}
@@ -622,14 +667,14 @@ static int render_panels(builder *b, int top, int max_rows)
 		int w = 0;
 		for (size_t k = 0; k < shown; k++) {
 			x[k] = w;
-			w += texts[first + k].width + 3;
+			w += texts[idx[k]].width + 3;
 		}
 	}
 	for (int r = -1; r < rows; r++) {
 		int row = r < 0 ? r : r + row_off;
 		begin(b, top + 1 + r, TR_NORMAL);
 		for (size_t k = 0; k < shown; k++) {
-			size_t pi = first + k;
+			size_t pi = idx[k];
 			const tui_panel *p = &m->panels[pi];
 			const dv_mat *mat = p->num;
 			pad_to(b, x[k]);
@@ -654,7 +699,7 @@ static int render_panels(builder *b, int top, int max_rows)
 			}
 		}
 		if (r < 0 && note != NULL && note[0] != '\0' && !own_row) {
-			pad_to(b, x[shown - 1] + texts[first + shown - 1].width);
+			pad_to(b, x[shown - 1] + texts[idx[shown - 1]].width);
 			add(b, note, TR_DIM);
 		}
 		end(b);
