@@ -588,6 +588,9 @@ START_TEST(test_a_terminal_without_utf8_loses_nothing)
 			ck_assert_msg((unsigned char)*c < 0x80, "not ASCII at '%.12s':\n%s", c, s);
 		free(s);
 	}
+	/* a formula line's ∗ is a '*', not a blank */
+	open_lesson("maps");
+	expect_on_screen("a1 = x1 * K11 + x2 * K21,  a2 = x2 * K22", 120, 40);
 	m->screen = TUI_LIST;
 	expect_on_screen("q quit", 64, 20);
 	expect_on_screen("Up/Down choose", 80, 24);

@@ -355,7 +355,7 @@ static void render_list(builder *b)
 		tui_progress pr = tui_lesson_progress(m, k);
 		const char *status =
 		        e->lesson == NULL ? "cannot be read" : progress_text(pr);
-		char part[32];
+		char part[64];
 		size_t solved, nex;
 		tui_lesson_solved(m, k, &solved, &nex);
 		if (e->lesson != NULL && pr != TUI_EXERCISES_DONE && solved > 0) {
