@@ -489,8 +489,8 @@ static void expect_words_on_screen(const char *text, int width, int height)
 	for (char *w = strtok_r(copy, " \n", &save); w != NULL;
 	     w = strtok_r(NULL, " \n", &save))
 		ck_assert_msg(strstr(screen, w) != NULL,
-		              "'%s' of '%s' is not on the %dx%d screen:\n%s", w, text, width,
-		              height, screen);
+		              "'%s' of '%s' is not on the %dx%d screen:\n%s", w, text,
+		              width, height, screen);
 	free(copy);
 	free(screen);
 }
@@ -501,7 +501,8 @@ START_TEST(test_nothing_is_hidden_without_a_word)
 	press('2');
 	/* at 64 columns the step's table leaves room for one input: the one
 	 * its entry lights (δ₁₁ of δ₁₁k₂₂), and the others are named */
-	expect_on_screen("D          ∂E/∂x                      hidden: ← X, K, N (Tab)", 64, 20);
+	expect_on_screen("D          ∂E/∂x                      hidden: ← X, K, N (Tab)",
+	                 64, 20);
 	ck_assert(tui_cell_lit(m, panel("D"), 0, 0));
 	{
 		char *wide = screen_text(80, 24);
@@ -585,7 +586,8 @@ START_TEST(test_a_terminal_without_utf8_loses_nothing)
 	{
 		char *s = screen_text(64, 20);
 		for (const char *c = s; *c != '\0'; c++)
-			ck_assert_msg((unsigned char)*c < 0x80, "not ASCII at '%.12s':\n%s", c, s);
+			ck_assert_msg((unsigned char)*c < 0x80,
+			              "not ASCII at '%.12s':\n%s", c, s);
 		free(s);
 	}
 	/* a formula line's ∗ is a '*', not a blank */
@@ -606,9 +608,10 @@ START_TEST(test_numbers_view_substitutes_the_shown_numbers)
 	press(TUI_KEY_RIGHT);
 	press(TUI_KEY_DOWN);
 	/* every product with its numbers, so that the sum can be checked by hand */
-	expect_on_screen("∂E/∂x₂₂ = δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂ = (5)(-4) + (-4)(0) + "
-	                 "(-3)(4) + (-5)(2) = -42",
-	                 120, 40);
+	expect_on_screen(
+	        "∂E/∂x₂₂ = δ₁₁k₁₁ + δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂ = (5)(-4) + (-4)(0) + "
+	        "(-3)(4) + (-5)(2) = -42",
+	        120, 40);
 	/* a single product, and in ASCII */
 	press(TUI_KEY_UP);
 	press(TUI_KEY_LEFT);
@@ -634,7 +637,8 @@ START_TEST(test_prose_follows_the_sizes)
 	expect_on_screen("a line for each entry of x, nine here", 120, 40);
 	/* a size the lesson cannot take leaves it, and its prose, as it was */
 	press('<');
-	ck_assert_msg(strncmp(m->message, "X cannot be 2x2 here", 20) == 0, "%s", m->message);
+	ck_assert_msg(strncmp(m->message, "X cannot be 2x2 here", 20) == 0, "%s",
+	              m->message);
 	expect_on_screen("a line for each entry of x, nine here", 120, 40);
 }
 END_TEST

@@ -26,7 +26,9 @@ void dv_diag_clear(dv_diag *d)
 	d->message[0] = '\0';
 }
 
-static void diag_vset(dv_diag *d, int code, const char *fmt, va_list ap)
+/* fmt is each caller's own literal, checked at the caller (format 3, 0) */
+__attribute__((format(printf, 3, 0))) static void diag_vset(dv_diag *d, int code,
+                                                            const char *fmt, va_list ap)
 {
 	/* a new error has no position until someone locates it */
 	d->line = 0;

@@ -455,8 +455,8 @@ int progress_history_path(char *buf, size_t size, const char *student, const cha
 	/* lesson names are lower-case letters, digits and '-': no path in them */
 	for (const char *c = lesson; *c != '\0'; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
-			return dv_fail(d, DV_E_USAGE, "'%s' cannot name a lesson's history",
-			               lesson);
+			return dv_fail(d, DV_E_USAGE,
+			               "'%s' cannot name a lesson's history", lesson);
 	if ((rc = state_dir(dir, sizeof dir, d)) != DV_OK)
 		return rc;
 	if (student != NULL)

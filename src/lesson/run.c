@@ -399,9 +399,8 @@ static void put_count(dv_strbuf *b, double v, int words)
 	        "five",    "six",     "seven",     "eight",    "nine",
 	        "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
 	        "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
-	static const char *const tens[] = {"twenty", "thirty",  "forty",
-	                                   "fifty",  "sixty",   "seventy",
-	                                   "eighty", "ninety"};
+	static const char *const tens[] = {"twenty", "thirty",  "forty",  "fifty",
+	                                   "sixty",  "seventy", "eighty", "ninety"};
 	if (words && v >= 0 && v < 100 && v == floor(v)) {
 		int n = (int)v;
 		if (n < 20)
@@ -417,7 +416,8 @@ static void put_count(dv_strbuf *b, double v, int words)
 }
 
 /* A text's {{…}} slots, each the value of its expression at the shown sizes. */
-static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r, dv_diag *d)
+static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
+                     dv_diag *d)
 {
 	dv_strbuf b;
 	lesson_slot slot;

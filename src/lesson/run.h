@@ -49,7 +49,6 @@ dv_verdict lesson_verdict_of(const lesson_verdict *v);
 /* Whether it says the statement holds. */
 int lesson_verdict_holds(const lesson_verdict *v);
 
-
 /*
  * A gradcheck's row: one entry of the variable, the claimed gradient
  * against the finite differences, judged by dv_compare_numbers with the

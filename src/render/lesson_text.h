@@ -42,7 +42,7 @@ int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int
  * Entry i of the symbolic matrix sym with the lesson's shown numbers in
  * place of its symbols: (-4)(-4) + (-5)(4) for δ₁₂k₁₁ + δ₂₂k₂₁.
  */
-void dv_put_with_numbers(dv_strbuf *b, const lesson_result *r, const dv_mat *sym, size_t i,
-                         int unicode);
+void dv_put_with_numbers(dv_strbuf *b, const lesson_result *r, const dv_mat *sym,
+                         size_t i, int unicode);
 
 #endif

@@ -225,7 +225,8 @@ void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
-		if ((width[k] = calloc(m[k]->cols ? m[k]->cols : 1, sizeof **width)) == NULL) {
+		if ((width[k] = calloc(m[k]->cols ? m[k]->cols : 1, sizeof **width)) ==
+		    NULL) {
 			b->failed = 1;
 			goto out;
 		}
@@ -252,7 +253,8 @@ void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const
 				dv_strbuf_puts(b, "    ");
 			if (i == 0) {
 				dv_strbuf_puts(b, label[k]);
-				for (size_t w = dv_text_width(label[k]); w < block[k]; w++)
+				for (size_t w = dv_text_width(label[k]); w < block[k];
+				     w++)
 					dv_strbuf_puts(b, " ");
 				keep = at + (k > 0 ? 4 : 0) + strlen(label[k]);
 				continue;
@@ -263,7 +265,8 @@ void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const
 					                 (int)width[k][j], "");
 					continue;
 				}
-				dv_format_entry(buf, sizeof buf, m[k], (i - 1) * m[k]->cols + j);
+				dv_format_entry(buf, sizeof buf, m[k],
+				                (i - 1) * m[k]->cols + j);
 				dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ",
 				                 (int)width[k][j], buf);
 				keep = b->len;

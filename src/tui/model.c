@@ -455,7 +455,8 @@ static void insert(tui_model *m, unsigned c)
 		u[k++] = (char)(0x80 | (c & 0x3F));
 	}
 	if (n + k >= sizeof m->input) {
-		snprintf(m->message, sizeof m->message, "the answer is as long as it can be");
+		snprintf(m->message, sizeof m->message,
+		         "the answer is as long as it can be");
 		return;
 	}
 	memmove(m->input + m->at + k, m->input + m->at, n - m->at + 1);
@@ -481,7 +482,8 @@ static void remember(tui_model *m, const char *text)
 		return; /* a history is a convenience: without it, answering goes on */
 	if (m->nhistory == TUI_HISTORY) {
 		free(m->history[0]);
-		memmove(m->history, m->history + 1, (TUI_HISTORY - 1) * sizeof *m->history);
+		memmove(m->history, m->history + 1,
+		        (TUI_HISTORY - 1) * sizeof *m->history);
 		m->nhistory--;
 	}
 	m->history[m->nhistory++] = copy;
@@ -701,7 +703,8 @@ static int typing_key(tui_model *m, int key)
 	case TUI_KEY_PGUP:
 	case TUI_KEY_PGDN:
 		/* the step's text scrolls while the answer waits */
-		return tui_apply(m, key == TUI_KEY_PGUP ? TA_SCROLL_UP : TA_SCROLL_DOWN, 0);
+		return tui_apply(m, key == TUI_KEY_PGUP ? TA_SCROLL_UP : TA_SCROLL_DOWN,
+		                 0);
 	default:
 		break;
 	}
@@ -783,10 +786,12 @@ static void help_scroll(tui_model *m, long by)
 	for (const tui_binding *b = tui_bindings; b->key != 0; b++)
 		n += b->keys != NULL;
 	if (by < 0)
-		m->help_scroll = m->help_scroll > (size_t)-by ? m->help_scroll - (size_t)-by : 0;
+		m->help_scroll =
+		        m->help_scroll > (size_t)-by ? m->help_scroll - (size_t)-by : 0;
 	else
-		m->help_scroll = m->help_scroll + (size_t)by < n ? m->help_scroll + (size_t)by
-		                                                 : n - 1;
+		m->help_scroll = m->help_scroll + (size_t)by < n
+		                         ? m->help_scroll + (size_t)by
+		                         : n - 1;
 }
 
 int tui_apply(tui_model *m, tui_action a, int arg)

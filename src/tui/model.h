@@ -120,7 +120,7 @@ typedef struct tui_model {
 	lesson_result *result;
 	size_t step, scroll;
 	size_t help_scroll; /* the first key the list of keys shows */
-	int numeric; /* panels show numbers instead of symbols */
+	int numeric;        /* panels show numbers instead of symbols */
 	unsigned long seed;
 	lesson_size sizes[2]; /* the input's and the kernel's, when changed */
 	size_t nsizes;
@@ -141,8 +141,8 @@ typedef struct tui_model {
 	char *history[TUI_HISTORY];
 	size_t nhistory, recalled; /* recalled == nhistory: the line being typed */
 	char draft[512];           /* that line, while an earlier one is shown */
-	char *verdict;          /* what the last answer, hint or give-up said */
-	struct progress *saved; /* NULL: progress cannot be kept */
+	char *verdict;             /* what the last answer, hint or give-up said */
+	struct progress *saved;    /* NULL: progress cannot be kept */
 
 	int unicode;
 	int quit;

@@ -259,7 +259,8 @@ static void wrap(wrapped *w, const char *source, int width)
 					take = brk;
 			}
 			if (take == 0 && *p != '\0')
-				take = 1; /* a character wider than the room: never stall */
+				take = 1; /* a character wider than the room: never stall
+				           */
 			piece = malloc(take + indent + 3);
 			if (piece != NULL)
 				snprintf(piece, take + indent + 3, "%*s%.*s",
@@ -517,9 +518,11 @@ static size_t choose_panels(const tui_model *m, const panel_text *texts, int wid
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t dist = 1; dist < m->npanels; dist++)
 				for (int side = -1; side <= 1; side += 2) {
-					size_t p = side < 0 ? m->panel - dist : m->panel + dist;
-					if ((side < 0 && dist > m->panel) || p >= m->npanels ||
-					    on[p] || (pass == 0 && !lit[p]))
+					size_t p = side < 0 ? m->panel - dist
+					                    : m->panel + dist;
+					if ((side < 0 && dist > m->panel) ||
+					    p >= m->npanels || on[p] ||
+					    (pass == 0 && !lit[p]))
 						continue;
 					if (used + 3 + texts[p].width <= width) {
 						on[p] = 1;
@@ -558,7 +561,8 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, siz
 			dv_strbuf_printf(s, "%zu", left);
 		for (size_t i = 0, n = 0; i < m->panel && !counts; i++)
 			if (!on[i])
-				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "", m->panels[i].label);
+				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "",
+				                 m->panels[i].label);
 		parts++;
 	}
 	if (rows < all_rows) {
@@ -572,7 +576,8 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, siz
 			dv_strbuf_printf(s, "%zu", right);
 		for (size_t i = m->panel + 1, n = 0; i < m->npanels && !counts; i++)
 			if (!on[i])
-				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "", m->panels[i].label);
+				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "",
+				                 m->panels[i].label);
 		dv_strbuf_puts(s, " →");
 	}
 	if (left > 0 || right > 0)
@@ -583,7 +588,8 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, siz
  * The first row shown when only `rows` of `all` fit: the cursor's row on
  * screen, and as many of the rows lit for it as can be.
  */
-static int first_row(const tui_model *m, const size_t *idx, size_t shown, int rows, int all)
+static int first_row(const tui_model *m, const size_t *idx, size_t shown, int rows,
+                     int all)
 {
 	int lo = (int)m->row, hi = (int)m->row, off;
 	if (rows >= all)
@@ -618,7 +624,8 @@ static int render_panels(builder *b, int top, int max_rows)
 	panel_text texts[TUI_MAX_PANELS];
 	unsigned char lit[TUI_MAX_PANELS];
 	size_t idx[TUI_MAX_PANELS], shown = 0;
-	int x[TUI_MAX_PANELS], rows = 0, all_rows = 0, row_off = 0, reserve = 0, own_row = 0;
+	int x[TUI_MAX_PANELS], rows = 0, all_rows = 0, row_off = 0, reserve = 0,
+	                       own_row = 0;
 	char *note = NULL;
 
 	memset(texts, 0, sizeof texts);
@@ -640,7 +647,8 @@ static int render_panels(builder *b, int top, int max_rows)
 		for (size_t k = 0; k < shown; k++)
 			if ((int)m->panels[idx[k]].num->rows > all_rows)
 				all_rows = (int)m->panels[idx[k]].num->rows;
-		rows = all_rows > max_rows - 1 - own_row ? max_rows - 1 - own_row : all_rows;
+		rows = all_rows > max_rows - 1 - own_row ? max_rows - 1 - own_row
+		                                         : all_rows;
 		if (rows < 1)
 			rows = 1;
 		row_off = first_row(m, idx, shown, rows, all_rows);
@@ -685,13 +693,15 @@ static int render_panels(builder *b, int top, int max_rows)
 			if ((size_t)row >= mat->rows)
 				continue;
 			for (size_t c = 0; c < mat->cols; c++) {
-				const char *cs = texts[pi].cell[(size_t)row * mat->cols + c];
+				const char *cs =
+				        texts[pi].cell[(size_t)row * mat->cols + c];
 				int cw = texts[pi].colw[c], at = x[k];
 				tui_role role = TR_NORMAL;
 				for (size_t j = 0; j < c; j++)
 					at += texts[pi].colw[j] + 2;
 				pad_to(b, at + cw - tui_text_cols(cs));
-				if (pi == m->panel && (size_t)row == m->row && c == m->col)
+				if (pi == m->panel && (size_t)row == m->row &&
+				    c == m->col)
 					role = TR_CURSOR;
 				else if (tui_cell_lit(m, pi, (size_t)row, c))
 					role = TR_LIT;
@@ -918,7 +928,8 @@ static void render_lesson(builder *b)
 			lines = (int)w.n;
 			wrapped_free(&w);
 			if (lines <= room) {
-				render_wrapped(b, bottom - lines, lines, m->verdict, TR_MESSAGE);
+				render_wrapped(b, bottom - lines, lines, m->verdict,
+				               TR_MESSAGE);
 				bottom -= lines;
 			} else {
 				head = m->verdict;
@@ -927,15 +938,23 @@ static void render_lesson(builder *b)
 		render_body(b, y + 1, bottom, head);
 	}
 	{
-		static const char *const typing[] = {
-		        "Enter mark it", "? hint", "giveup: the answer", "↑ earlier",
-		        "Ctrl-U clear", "Esc stop", NULL};
+		static const char *const typing[] = {"Enter mark it",
+		                                     "? hint",
+		                                     "giveup: the answer",
+		                                     "↑ earlier",
+		                                     "Ctrl-U clear",
+		                                     "Esc stop",
+		                                     NULL};
 		static const char *const moving[] = {
 		        "←↑↓→ entry", "Tab matrix", "n/p step", "a answer", "s view",
 		        "r numbers",  "? keys",     "q quit",   NULL};
-		static const char *const typing_ascii[] = {
-		        "Enter mark it", "? hint", "giveup: the answer", "Up earlier",
-		        "Ctrl-U clear", "Esc stop", NULL};
+		static const char *const typing_ascii[] = {"Enter mark it",
+		                                           "? hint",
+		                                           "giveup: the answer",
+		                                           "Up earlier",
+		                                           "Ctrl-U clear",
+		                                           "Esc stop",
+		                                           NULL};
 		static const char *const moving_ascii[] = {
 		        "arrows entry", "Tab matrix", "n/p step", "a answer", "s view",
 		        "r numbers",    "? keys",     "q quit",   NULL};
@@ -981,8 +1000,8 @@ static void render_help(builder *b)
 		end(b);
 	}
 	{
-		static const char *const keys[] = {"↑↓ scroll", "other keys: back", "q quit",
-		                                   NULL};
+		static const char *const keys[] = {"↑↓ scroll", "other keys: back",
+		                                   "q quit", NULL};
 		static const char *const ascii[] = {"Up/Down scroll", "other keys: back",
 		                                    "q quit", NULL};
 		key_bar(b, m->unicode ? keys : ascii);
