@@ -18,6 +18,9 @@ static const struct greek {
 
 static const struct greek *find_greek(const char *name)
 {
+	/* most names are one Latin letter: x, k, n */
+	if (strchr("dabgelst", name[0]) == NULL || name[0] == '\0')
+		return NULL;
 	for (size_t i = 0; i < sizeof greek / sizeof greek[0]; i++)
 		if (strcmp(greek[i].name, name) == 0)
 			return &greek[i];
@@ -139,34 +142,36 @@ static const char *const sup_digit[] = {
         "\xe2\x81\xb0", "\xc2\xb9",     "\xc2\xb2",     "\xc2\xb3",     "\xe2\x81\xb4",
         "\xe2\x81\xb5", "\xe2\x81\xb6", "\xe2\x81\xb7", "\xe2\x81\xb8", "\xe2\x81\xb9"};
 
+static const char *const plain_digit[] = {"0", "1", "2", "3", "4",
+                                          "5", "6", "7", "8", "9"};
+
+/* v in decimal, each digit as digits[] spells it (printing tables is hot:
+ * no printf here) */
 static void put_digits(dv_strbuf *b, size_t v, const char *const *digits)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%zu", v);
-	for (int i = 0; i < n; i++)
-		dv_strbuf_puts(b, digits[buf[i] - '0']);
+	char buf[24];
+	size_t n = 0;
+	do {
+		buf[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (n > 0)
+		dv_strbuf_puts(b, digits[buf[--n] - '0']);
 }
 
 static void put_indices(dv_strbuf *b, size_t row, size_t col, sym_style style)
 {
 	int wide = row >= 10 || col >= 10;
-	switch (style) {
-	case SYM_ASCII:
-		if (wide)
-			dv_strbuf_printf(b, "_{%zu,%zu}", row, col);
-		else
-			dv_strbuf_printf(b, "%zu%zu", row, col);
-		break;
-	case SYM_UNICODE:
-		put_digits(b, row, sub_digit);
-		if (wide)
-			dv_strbuf_puts(b, ",");
-		put_digits(b, col, sub_digit);
-		break;
-	case SYM_LATEX:
-		dv_strbuf_printf(b, wide ? "%zu,%zu" : "%zu%zu", row, col);
-		break;
-	}
+	const char *const *digits = style == SYM_UNICODE ? sub_digit : plain_digit;
+
+	if (style == SYM_ASCII && wide)
+		dv_strbuf_puts(b, "_{");
+	put_digits(b, row, digits);
+	if (wide)
+		dv_strbuf_puts(b, ",");
+	put_digits(b, col, digits);
+	if (style == SYM_ASCII && wide)
+		dv_strbuf_puts(b, "}");
 }
 
 void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
@@ -224,8 +229,21 @@ static const char *act_text(const sym_atom *a, sym_style style)
 	return a->name;
 }
 
+/*
+ * The f(...) atoms one print has written, each kept as text: a network's
+ * entries nest the same arguments many times over, and each is spelled
+ * once.
+ */
+#define APPLY_CACHE 64
+typedef struct apply_cache {
+	uint32_t id[APPLY_CACHE];
+	char *text[APPLY_CACHE];
+	size_t len[APPLY_CACHE], n;
+} apply_cache;
+
 static void print_poly(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
-                       const sym_print_opts *o, const sym_values *vals);
+                       const sym_print_opts *o, const sym_values *vals,
+                       apply_cache *cache);
 
 /* A number in place of a symbol: "(-4)", or bare where it stands alone. */
 static void put_value(dv_strbuf *b, double v, int bare)
@@ -235,8 +253,42 @@ static void put_value(dv_strbuf *b, double v, int bare)
 	dv_strbuf_printf(b, bare ? "%.6g" : "(%.6g)", v);
 }
 
+static void put_apply(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
+                      const sym_print_opts *o, const sym_values *vals, apply_cache *cache)
+{
+	const sym_atom *a = sym_ctx_atom(ctx, id);
+	dv_strbuf t;
+
+	for (size_t k = 0; k < cache->n; k++)
+		if (cache->id[k] == id) {
+			dv_strbuf_putn(b, cache->text[k], cache->len[k]);
+			return;
+		}
+	dv_strbuf_init(&t);
+	dv_strbuf_puts(&t, act_text(a, o->style));
+	for (uint32_t i = 0; i < a->deriv; i++)
+		dv_strbuf_puts(&t, o->style == SYM_UNICODE ? "\xe2\x80\xb2" : "'");
+	dv_strbuf_puts(&t, o->style == SYM_LATEX ? "\\left(" : "(");
+	print_poly(&t, a->arg, ctx, o, vals, cache);
+	dv_strbuf_puts(&t, o->style == SYM_LATEX ? "\\right)" : ")");
+	if (t.failed || t.s == NULL) {
+		b->failed = 1;
+		dv_strbuf_free(&t);
+		return;
+	}
+	dv_strbuf_putn(b, t.s, t.len);
+	if (cache->n < APPLY_CACHE) {
+		cache->id[cache->n] = id;
+		cache->text[cache->n] = t.s;
+		cache->len[cache->n++] = t.len;
+	} else {
+		dv_strbuf_free(&t);
+	}
+}
+
 static void put_atom(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
-                     const sym_print_opts *o, const sym_values *vals, int bare)
+                     const sym_print_opts *o, const sym_values *vals, apply_cache *cache,
+                     int bare)
 {
 	const sym_atom *a = sym_ctx_atom(ctx, id);
 	const struct greek *g;
@@ -258,12 +310,7 @@ static void put_atom(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
 			dv_strbuf_puts(b, a->name);
 		break;
 	case SYM_APPLY:
-		dv_strbuf_puts(b, act_text(a, o->style));
-		for (uint32_t i = 0; i < a->deriv; i++)
-			dv_strbuf_puts(b, o->style == SYM_UNICODE ? "\xe2\x80\xb2" : "'");
-		dv_strbuf_puts(b, o->style == SYM_LATEX ? "\\left(" : "(");
-		print_poly(b, a->arg, ctx, o, vals);
-		dv_strbuf_puts(b, o->style == SYM_LATEX ? "\\right)" : ")");
+		put_apply(b, ctx, id, o, vals, cache);
 		break;
 	}
 }
@@ -300,7 +347,8 @@ static void put_rat(dv_strbuf *b, sym_rat r, sym_style style, int alone)
 }
 
 static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
-                     const sym_print_opts *o, const sym_values *vals, int alone)
+                     const sym_print_opts *o, const sym_values *vals, apply_cache *cache,
+                     int alone)
 {
 	const sym_term *t = s->t;
 	sym_rat mag = {t->c.num < 0 ? -t->c.num : t->c.num, t->c.den};
@@ -327,7 +375,7 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 			dv_strbuf_puts(b, " ");
 		/* a number alone (the whole polynomial is that one symbol) needs
 		 * no parentheses */
-		put_atom(b, ctx, s->atom[i], o, vals,
+		put_atom(b, ctx, s->atom[i], o, vals, cache,
 		         alone && t->deg == 1 && mag.num == 1 && mag.den == 1);
 		if (e > 1) {
 			if (o->style == SYM_UNICODE)
@@ -341,20 +389,25 @@ static void put_term(dv_strbuf *b, const sym_ctx *ctx, const shown *s,
 	}
 }
 
-void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
-                    const sym_print_opts *o)
-{
-	print_poly(b, p, ctx, o, NULL);
-}
-
 void sym_poly_print_values(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
                            const sym_print_opts *o, const sym_values *vals)
 {
-	print_poly(b, p, ctx, o, vals);
+	apply_cache cache;
+	cache.n = 0;
+	print_poly(b, p, ctx, o, vals, &cache);
+	for (size_t k = 0; k < cache.n; k++)
+		free(cache.text[k]);
+}
+
+void sym_poly_print(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
+                    const sym_print_opts *o)
+{
+	sym_poly_print_values(b, p, ctx, o, NULL);
 }
 
 static void print_poly(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
-                       const sym_print_opts *o, const sym_values *vals)
+                       const sym_print_opts *o, const sym_values *vals,
+                       apply_cache *cache)
 {
 	order_ctx oc = {ctx, o};
 	size_t n = sym_poly_len(p);
@@ -383,7 +436,7 @@ static void print_poly(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
 			dv_strbuf_puts(b, neg ? "-" : "");
 		else
 			dv_strbuf_puts(b, neg ? " - " : " + ");
-		put_term(b, ctx, &v[i], o, vals, n == 1 && v[i].t->c.num > 0);
+		put_term(b, ctx, &v[i], o, vals, cache, n == 1 && v[i].t->c.num > 0);
 	}
 	free(v);
 	free(tmp);
