@@ -463,8 +463,12 @@ static int cmd_list(void)
 	return status;
 }
 
-/* Runs the lessons at paths and reports them; returns the exit status. */
-static int run_lessons(char **paths, size_t n, const lesson_args *la)
+/*
+ * Runs the lessons at paths and reports them; returns the exit status.
+ * given[i], if not NULL, is lesson i already read (taken): --all has read
+ * every lesson to put them in order.
+ */
+static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **given)
 {
 	lesson **ls = calloc(n, sizeof *ls);
 	lesson_result **rs = calloc(n, sizeof *rs);
@@ -484,7 +488,10 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la)
 		lesson_errors errs;
 		dv_diag d;
 		dv_diag_clear(&d);
-		if (lesson_load(&ls[i], paths[i], &errs) != DV_OK) {
+		if (given != NULL && given[i] != NULL) {
+			ls[i] = given[i];
+			given[i] = NULL;
+		} else if (lesson_load(&ls[i], paths[i], &errs) != DV_OK) {
 			print_lesson_errors(paths[i], &errs);
 			status = EXIT_USAGE;
 			break;
@@ -563,6 +570,7 @@ static int cmd_lessons(int argc, char **argv)
 	lesson_args la = {MODE_NONE, NULL, NULL, 0, 1, NULL, 0, DV_FORMAT_TEXT, 0};
 	char **names = calloc((size_t)argc, sizeof *names);
 	char **paths = NULL;
+	lesson **given = NULL;
 	size_t npaths = 0;
 	lesson_entry *list = NULL;
 	size_t nlist = 0;
@@ -597,10 +605,16 @@ static int cmd_lessons(int argc, char **argv)
 			goto out;
 		}
 		paths = calloc(nlist, sizeof *paths);
-		if (paths == NULL)
+		given = calloc(nlist, sizeof *given);
+		if (paths == NULL || given == NULL)
 			goto out;
-		for (size_t i = 0; i < nlist; i++)
+		for (size_t i = 0; i < nlist; i++) {
+			/* read once: the list's own parse is run (one with errors is
+			 * read again, to report them) */
+			given[npaths] = list[i].lesson;
+			list[i].lesson = NULL;
 			paths[npaths++] = strdup(list[i].path);
+		}
 	} else {
 		char *path = NULL;
 		if (la.mode == MODE_LESSON &&
@@ -620,11 +634,15 @@ static int cmd_lessons(int argc, char **argv)
 			fputs("verify: error: out of memory\n", stderr);
 			goto out;
 		}
-	status = run_lessons(paths, npaths, &la);
+	status = run_lessons(paths, npaths, &la, given);
 out:
-	for (size_t i = 0; i < npaths; i++)
+	for (size_t i = 0; i < npaths; i++) {
 		free(paths[i]);
+		if (given != NULL)
+			lesson_free(given[i]); /* those not run: an earlier one failed */
+	}
 	free(paths);
+	free(given);
 	lesson_library_free(list, nlist);
 	for (size_t i = 0; i < la.nsizes; i++)
 		free(names[i]);
