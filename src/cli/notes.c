@@ -404,6 +404,21 @@ static char *render_json(const notes_report *r)
  * checks them: EXIT_OK with the report and the file's text, or the exit
  * status after an error message.
  */
+/*
+ * The file at path as text: NULL with *why set when it cannot be read or is
+ * not text (a NUL byte: a binary file, which has no formulas to read).
+ */
+static char *read_notes_text(const char *path, size_t *len, const char **why)
+{
+	char *text = read_all(path, len, why);
+	if (text != NULL && memchr(text, '\0', *len) != NULL) {
+		free(text);
+		*why = "not text (it holds a NUL byte)";
+		return NULL;
+	}
+	return text;
+}
+
 static int check_file(notes_report **r, char **text, size_t *len, const char *path,
                       const char *context_path, unsigned long seed)
 {
@@ -413,7 +428,7 @@ static int check_file(notes_report **r, char **text, size_t *len, const char *pa
 	dv_diag d;
 
 	*r = NULL;
-	if ((*text = read_all(path, len, &why)) == NULL) {
+	if ((*text = read_notes_text(path, len, &why)) == NULL) {
 		fprintf(stderr, "verify: error: %s: %s\n", path,
 		        why != NULL ? why : strerror(errno));
 		return EXIT_USAGE;
@@ -452,13 +467,8 @@ int notes_check_quietly(notes_report **r, const char *path, const char *context,
 
 	*r = NULL;
 	why[0] = '\0';
-	if ((text = read_all(path, &len, &reason)) == NULL) {
+	if ((text = read_notes_text(path, &len, &reason)) == NULL) {
 		snprintf(why, size, "%s", reason != NULL ? reason : strerror(errno));
-		return -1;
-	}
-	if (memchr(text, '\0', len) != NULL) {
-		free(text);
-		snprintf(why, size, "not text (it holds a NUL byte)");
 		return -1;
 	}
 	o.seed = seed;
@@ -484,19 +494,10 @@ char *notes_read_context(const char *path)
 {
 	const char *why;
 	size_t len = 0;
-	char *text = read_all(path, &len, &why);
-	if (text == NULL) {
+	char *text = read_notes_text(path, &len, &why);
+	if (text == NULL)
 		fprintf(stderr, "verify: error: %s: %s\n", path,
 		        why != NULL ? why : strerror(errno));
-		return NULL;
-	}
-	if (memchr(text, '\0', len) != NULL) {
-		fprintf(stderr, "verify: error: %s: the context is not text (it holds a NUL "
-		                "byte)\n",
-		        path);
-		free(text);
-		return NULL;
-	}
 	return text;
 }
 

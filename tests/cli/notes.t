@@ -149,9 +149,10 @@ $ printf '$$ a_{11} = %s x_{11} %s $$\n' "$(printf '(%.0s' $(seq 300))" "$(print
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
-$ head -c 30000 /bin/sh | verify notes - | tail -1 | grep -c 'formulas:'
-> 1
-? 0
+# A binary on standard input is not notes: one error, exit 2.
+$ head -c 30000 /bin/sh | verify notes -
+! verify: error: -: not text (it holds a NUL byte)
+? 2
 
 # A 10 MB file: read whole, its one formula found at its line.
 $ { yes 'Some prose about $x$ and a_{11} in a long lecture, with *emphasis* and `code`.' | head -c 10000000; printf '\n\n$$\nA = B\n$$\n'; } | verify notes - | tail -2
@@ -186,3 +187,11 @@ $ f=$(mktemp); printf 'scene mine\nmatrix X = 3x3\n' > "$f"; verify notes "$TEST
 >   matrix X = 3x3
 >   ^
 ? 0
+
+# A file that is not text (a NUL byte: a binary) is an error, as a context is.
+$ cd "$(mktemp -d)" && printf 'a\000b $x = 1$\n' > bin.md && verify notes bin.md
+! verify: error: bin.md: not text (it holds a NUL byte)
+? 2
+$ cd "$(mktemp -d)" && printf 'a\000b\n' > ctx.txt && printf '$x$\n' > n.md && verify notes n.md --context ctx.txt
+! verify: error: ctx.txt: not text (it holds a NUL byte)
+? 2
