@@ -73,6 +73,10 @@ START_TEST(test_products_fractions_sums_and_calls)
 	ck_reads("f'(net_i^l) \\circ conv2(\\delta, rot180(K), 'full')",
 	         "(circ (call f' (sym net _i ^l)) (call conv2 delta (call rot180 K) full))");
 	ck_reads("\\beta \\cdot down(X)", "(cdot beta (call down X))");
+	/* the builtins past the notes are functions too */
+	ck_reads("unpool(\\delta, X, 2) + exp(a) - log(b) + dilate(D, 2) + crop(A, 1)",
+	         "(add (add (sub (add (call unpool delta X 2) (call exp a)) (call log b)) "
+	         "(call dilate D 2)) (call crop A 1))");
 	ck_reads("\\left( a + b \\right) c", "(juxt (group (add a b)) c)");
 	/* a parenthesis the notes leave open is closed by the brace around it */
 	ck_reads("\\frac{\\partial E}{\\partial ( (K)_{r,s} }",

@@ -626,7 +626,7 @@ static int is_function_word(const char *s, size_t n)
 	        "f",      "up",     "down",    "conv",  "conv2",   "xcorr",     "rot180",
 	        "sum",    "sigmoid", "tanh",   "relu",  "pad",     "fliplr",    "flipud",
 	        "kron",   "transpose", "filter2", "corr", "correlate", "rot", "g",
-	        "crop",   "dilate",
+	        "crop",   "dilate", "unpool",  "exp",   "log",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
