@@ -322,8 +322,8 @@ START_TEST(test_deep_and_long_input_is_refused_or_read)
 		ck_assert_int_eq(dv_eval_string(&m, "sym(64, 64, 'y')", env, &d), DV_OK);
 		ck_assert_int_eq(dv_env_bind(env, "Y", m.mat, &d), DV_OK);
 		ck_assert_int_eq(dv_eval_string(&m, "Y * (Y * Y)", env, &d), DV_E_LIMIT);
-		ck_assert(strstr(d.message, "more than 262144 terms (each entry and each product counts; the limit)") !=
-		          NULL);
+		ck_assert(strstr(d.message, "more than 262144 terms (each entry and each "
+		                            "product counts; the limit)") != NULL);
 		ck_assert_int_eq(
 		        dv_eval_string(&m, "sum(kron(sym(32, 32, 'a'), Y))", env, &d),
 		        DV_E_LIMIT);
@@ -382,6 +382,93 @@ START_TEST(test_strings_keep_doubled_quotes)
 }
 END_TEST
 
+/*
+ * Plans are kept by operation and shapes: whatever was evaluated before in
+ * the same environment, every result is the one a fresh environment gives
+ * (options, counts and numbers that choose terms are part of what keeps a
+ * plan apart, or it is not kept).
+ */
+START_TEST(test_kept_plans_never_change_a_result)
+{
+	static const char *const exprs[] = {"conv(Y, K)",
+	                                    "conv(Y, K, 'full')",
+	                                    "xcorr(Y, K, 'full')",
+	                                    "conv(Y, K, 'valid', 'stride', 2)",
+	                                    "conv(Y, K, 'valid', 'stride', 3)",
+	                                    "conv(Y, K, 'same', 'pad', 1)",
+	                                    "pad(Y, 1)",
+	                                    "pad(Y, 2)",
+	                                    "pad(Y, 1, 2)",
+	                                    "crop(Y, 1)",
+	                                    "crop(Y, 2, 1)",
+	                                    "entry(Y, 1, 2)",
+	                                    "entry(Y, 2, 1)",
+	                                    "down(Y, 3, 'max')",
+	                                    "down(Z, 3, 'max')",
+	                                    "down(Y, 3, 'max', 'stride', 2)",
+	                                    "down(Y, 3)",
+	                                    "down(Y, 3, 'mean')",
+	                                    "unpool(ones(3, 3), Y, 3)",
+	                                    "unpool(ones(3, 3), Z, 3)",
+	                                    "up(Y, 2)",
+	                                    "dilate(Y, 2)",
+	                                    "dilate(Y, 3)",
+	                                    "Y + Z",
+	                                    "Y - Z",
+	                                    "Y .* Z",
+	                                    "Y * Z",
+	                                    "Z * Y",
+	                                    "Y + 1",
+	                                    "2 * Y",
+	                                    "rot180(Y)",
+	                                    "Y'",
+	                                    "fliplr(Y)",
+	                                    "kron(Y, K)",
+	                                    "sum(Y)"};
+	size_t n = sizeof exprs / sizeof exprs[0];
+	double y[81], z[81];
+	for (int i = 0; i < 81; i++) {
+		y[i] = (i * 37) % 19 - 9;
+		z[i] = (i * 11) % 23 - 11;
+	}
+	bind("Y", 9, 9, y);
+	bind("Z", 9, 9, z);
+	/* twice through, the second time backwards: every plan kept is met
+	 * again after others of the same operation */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < n; k++) {
+			const char *src = exprs[pass == 0 ? k : n - 1 - k];
+			dv_env *fresh = NULL;
+			dv_value want;
+			dv_mat *got = ev(src);
+			ck_assert_int_eq(dv_env_new(&fresh, 1, &d), DV_OK);
+			ck_assert_int_eq(dv_env_bind(fresh, "Y", tu_mat(9, 9, y), &d),
+			                 DV_OK);
+			ck_assert_int_eq(dv_env_bind(fresh, "Z", tu_mat(9, 9, z), &d),
+			                 DV_OK);
+			ck_assert_int_eq(
+			        dv_env_bind(fresh, "K",
+			                    tu_mat(2, 2, (const double[]){1, 2, 3, 4}),
+			                    &d),
+			        DV_OK);
+			ck_assert_msg(dv_eval_string(&want, src, fresh, &d) == DV_OK,
+			              "%s: %s", src, d.message);
+			ck_assert_msg(got->rows == want.mat->rows &&
+			                      got->cols == want.mat->cols,
+			              "%s: %zux%zu, fresh %zux%zu", src, got->rows,
+			              got->cols, want.mat->rows, want.mat->cols);
+			for (size_t i = 0; i < dv_mat_len(got); i++)
+				ck_assert_msg(
+				        dv_mat_get(got, i) == dv_mat_get(want.mat, i),
+				        "%s: entry %zu is %g, fresh %g", src, i,
+				        dv_mat_get(got, i), dv_mat_get(want.mat, i));
+			dv_mat_free(got);
+			dv_value_clear(&want);
+			dv_env_free(fresh);
+		}
+}
+END_TEST
+
 static Suite *expr_suite(void)
 {
 	Suite *s = suite_create("expr");
@@ -397,6 +484,7 @@ static Suite *expr_suite(void)
 	tcase_add_test(tc, test_names_cannot_shadow_functions);
 	tcase_add_test(tc, test_deep_and_long_input_is_refused_or_read);
 	tcase_add_test(tc, test_strings_keep_doubled_quotes);
+	tcase_add_test(tc, test_kept_plans_never_change_a_result);
 	suite_add_tcase(s, tc);
 	return s;
 }

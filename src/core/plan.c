@@ -32,11 +32,17 @@ const char *dv_pool_name(dv_pool pool)
 
 void dv_plan_free(dv_plan *p)
 {
-	if (p == NULL)
+	if (p == NULL || --p->owners > 0)
 		return;
 	free(p->start);
 	free(p->terms);
 	free(p);
+}
+
+dv_plan *dv_plan_share(dv_plan *p)
+{
+	p->owners++;
+	return p;
 }
 
 /*
@@ -63,6 +69,7 @@ static int plan_begin(dv_plan **out, size_t rows, size_t cols, size_t a_len, siz
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	p->owners = 1;
 	p->rows = rows;
 	p->cols = cols;
 	p->a_len = a_len;

@@ -12,7 +12,9 @@
  * the "which entries feed this one" relation all come from the same plan.
  *
  * Ownership: a builder hands out a plan freed with dv_plan_free.  Callers
- * read the fields; only this module writes them.
+ * read the fields; only this module writes them.  A plan is never changed
+ * after it is built, so it can be shared: dv_plan_share counts another
+ * owner, and dv_plan_free frees it when the last one lets go.
  */
 #ifndef DV_PLAN_H
 #define DV_PLAN_H
@@ -50,6 +52,7 @@ typedef struct dv_plan {
 	size_t nterms, cap;
 	dv_coef coefs[DV_PLAN_MAX_COEFS];
 	size_t ncoefs;
+	size_t owners; /* dv_plan_share and dv_plan_free count them */
 } dv_plan;
 
 typedef enum dv_mode { DV_MODE_VALID, DV_MODE_FULL, DV_MODE_SAME } dv_mode;
@@ -77,6 +80,8 @@ typedef enum dv_pool { DV_POOL_SUM, DV_POOL_MEAN, DV_POOL_MAX } dv_pool;
 const char *dv_pool_name(dv_pool pool);
 
 void dv_plan_free(dv_plan *p);
+/* p, with one more owner (each frees it once). */
+dv_plan *dv_plan_share(dv_plan *p);
 
 /* Left operand x (xr x xc), right operand the kernel (kr x kc). */
 int dv_plan_window(dv_plan **out, size_t xr, size_t xc, size_t kr, size_t kc,

@@ -32,9 +32,37 @@ typedef struct binding {
 /* How deep definitions may use each other; deeper is taken for a loop. */
 #define MAX_DEFINE_DEPTH 64
 
+/*
+ * Plans already built, by operation and shapes: a lesson's claims and a
+ * gradient check's two sides convolve the same shapes many times.  A plan
+ * that depends on numbers (max pooling) is never kept.  At most PLAN_CACHE
+ * plans and PLAN_CACHE_TERMS terms are kept; the oldest goes first.
+ */
+#define PLAN_CACHE 32
+#define PLAN_CACHE_TERMS ((size_t)1 << 22)
+/* A plan smaller than this is built again: building it costs less than
+ * looking for it. */
+#define PLAN_CACHE_MIN_ENTRIES 64
+/*
+ * What a plan is built from: the operation, then for each argument its
+ * kind, shape and, for a 1 x 1 number, its bits, or for an option its
+ * first bytes (options are short words).
+ */
+#define PLAN_KEY_ARGS 8
+typedef struct plan_key {
+	uint64_t w[2 + 4 * PLAN_KEY_ARGS];
+} plan_key;
+
+typedef struct plan_cache {
+	plan_key key[PLAN_CACHE]; /* oldest first */
+	dv_plan *plan[PLAN_CACHE];
+	size_t n, terms;
+} plan_cache;
+
 struct dv_env {
 	binding *vars;
 	size_t nvars;
+	plan_cache plans;
 	gsl_rng *rng;
 	sym_ctx *symbols;        /* made on first use */
 	dv_act f_is;             /* DV_ACT_ABSTRACT: f has no numbers */
@@ -94,9 +122,41 @@ void dv_env_free(dv_env *env)
 		dv_mat_free(env->vars[i].mat);
 	}
 	free(env->vars);
+	for (size_t i = 0; i < env->plans.n; i++)
+		dv_plan_free(env->plans.plan[i]);
 	gsl_rng_free(env->rng);
 	sym_ctx_free(env->symbols);
 	free(env);
+}
+
+/* The plan kept under key, shared (NULL when there is none). */
+static dv_plan *cache_find(dv_env *env, const plan_key *key)
+{
+	for (size_t i = 0; env != NULL && i < env->plans.n; i++)
+		if (memcmp(&env->plans.key[i], key, sizeof *key) == 0)
+			return dv_plan_share(env->plans.plan[i]);
+	return NULL;
+}
+
+/* Keeps p (shared) under key; a plan that cannot be kept is only not kept. */
+static void cache_keep(dv_env *env, const plan_key *key, dv_plan *p)
+{
+	plan_cache *c;
+
+	if (env == NULL || p->nterms > PLAN_CACHE_TERMS / 4)
+		return;
+	c = &env->plans;
+	/* kept oldest first: the oldest go until both limits hold */
+	while (c->n > 0 && (c->n == PLAN_CACHE || c->terms + p->nterms > PLAN_CACHE_TERMS)) {
+		c->terms -= c->plan[0]->nterms;
+		dv_plan_free(c->plan[0]);
+		c->n--;
+		memmove(&c->key[0], &c->key[1], c->n * sizeof *c->key);
+		memmove(&c->plan[0], &c->plan[1], c->n * sizeof *c->plan);
+	}
+	c->key[c->n] = *key;
+	c->plan[c->n++] = dv_plan_share(p);
+	c->terms += p->nterms;
 }
 
 static int valid_name(const char *s)
@@ -635,9 +695,8 @@ static int fn_planned(dv_value *out, dv_value *args, size_t nargs, const dv_node
 	dv_plan *p = NULL;
 	dv_mat *m = NULL;
 	int by_numbers = 0;
-	int rc = dv_eval_call_plan(&p, &by_numbers, call, args, nargs, d);
+	int rc = dv_eval_call_plan(&p, &by_numbers, call, args, nargs, env, d);
 
-	(void)env;
 	if (rc == DV_OK)
 		rc = dv_op_run(&m, p, args[0].mat, p->b_len != 0 ? args[1].mat : NULL, d);
 	dv_plan_free(p);
@@ -1016,16 +1075,64 @@ static const builtin *find_builtin(const char *name)
 	return NULL;
 }
 
+/*
+ * What a plan of the call is built from, as a key: the function, the
+ * arguments' shapes, the numbers of its 1 x 1 arguments (counts, strides)
+ * and its options.  0 when it has none to be kept under.
+ */
+static int key_of(plan_key *k, uint64_t op, const dv_value *args, size_t nargs)
+{
+	size_t big = 0;
+
+	memset(k, 0, sizeof *k);
+	if (nargs > PLAN_KEY_ARGS)
+		return 0;
+	k->w[0] = op;
+	k->w[1] = nargs;
+	for (size_t i = 0; i < nargs; i++) {
+		const dv_value *v = &args[i];
+		uint64_t *w = &k->w[2 + 4 * i];
+		double x, bound;
+		w[0] = (uint64_t)v->kind;
+		if (v->kind == DV_V_STR) {
+			size_t len = strlen(v->str);
+			if (len > 2 * sizeof(uint64_t))
+				return 0;
+			memcpy(&w[1], v->str, len);
+		} else if (v->kind == DV_V_MAT) {
+			w[1] = v->mat->rows;
+			w[2] = v->mat->cols;
+			if (dv_mat_len(v->mat) > big)
+				big = dv_mat_len(v->mat);
+			if (dv_mat_is_scalar(v->mat) && dv_mat_scalar_number(v->mat, &x, &bound)) {
+				w[0] |= 1u << 8; /* the number is part of it */
+				memcpy(&w[3], &x, sizeof x);
+			}
+		} else {
+			return 0;
+		}
+	}
+	return big >= PLAN_CACHE_MIN_ENTRIES;
+}
+
 int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_value *args,
-                      size_t nargs, dv_diag *d)
+                      size_t nargs, dv_env *env, dv_diag *d)
 {
 	const builtin *b = builtin_of(call);
+	plan_key key;
+	int rc, keyed;
 
 	*out = NULL;
 	*by_numbers = 0;
 	if (b == NULL || b->plan == NULL)
 		return DV_OK;
-	return b->plan(out, by_numbers, args, nargs, call, b->param, d);
+	keyed = env != NULL && key_of(&key, (uint64_t)(b - builtins), args, nargs);
+	if (keyed && (*out = cache_find(env, &key)) != NULL)
+		return DV_OK;
+	rc = b->plan(out, by_numbers, args, nargs, call, b->param, d);
+	if (rc == DV_OK && keyed && *by_numbers == DV_BY_SHAPES)
+		cache_keep(env, &key, *out);
+	return rc;
 }
 
 int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
@@ -1359,10 +1466,9 @@ static int power(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_tok_kind op,
 	return dv_op_power(out, a, (unsigned)e, d);
 }
 
-int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const dv_mat *r,
-                        dv_diag *d)
+static int build_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l,
+                             const dv_mat *r, dv_diag *d)
 {
-	*out = NULL;
 	switch (n->op) {
 	case DV_T_PLUS:
 	case DV_T_MINUS:
@@ -1376,6 +1482,31 @@ int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const 
 	default:
 		return DV_OK;
 	}
+}
+
+int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const dv_mat *r,
+                        dv_env *env, dv_diag *d)
+{
+	/* an operator's key: its token after the builtins, its operands' shapes */
+	dv_value args[2] = {{DV_V_MAT, (dv_mat *)l, NULL, NULL, {0}},
+	                    {DV_V_MAT, (dv_mat *)r, NULL, NULL, {0}}};
+	plan_key key;
+	int rc, keyed;
+
+	*out = NULL;
+	keyed = env != NULL && key_of(&key, NBUILTINS + (uint64_t)n->op, args, 2);
+	if (keyed) {
+		/* the numbers of a 1 x 1 operand do not make an operator's plan */
+		key.w[2] &= ~(uint64_t)(1u << 8);
+		key.w[6] &= ~(uint64_t)(1u << 8);
+		key.w[5] = key.w[9] = 0;
+	}
+	if (keyed && (*out = cache_find(env, &key)) != NULL)
+		return DV_OK;
+	rc = build_binary_plan(out, n, l, r, d);
+	if (rc == DV_OK && keyed && *out != NULL)
+		cache_keep(env, &key, *out);
+	return rc;
 }
 
 static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
@@ -1394,7 +1525,7 @@ static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	if ((rc = dv_eval(&r, n->kids[1], env, d)) != DV_OK ||
 	    (rc = need_mat(&r, n->kids[1], what, d)) != DV_OK)
 		goto out;
-	if ((rc = dv_eval_binary_plan(&p, n, l.mat, r.mat, d)) == DV_OK && p != NULL)
+	if ((rc = dv_eval_binary_plan(&p, n, l.mat, r.mat, env, d)) == DV_OK && p != NULL)
 		rc = dv_op_run(&m, p, l.mat, r.mat, d);
 	else if (rc == DV_OK && n->op == DV_T_SLASH)
 		rc = divide(&m, l.mat, r.mat, d);

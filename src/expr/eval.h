@@ -81,7 +81,10 @@ int dv_eval_string(dv_value *out, const char *src, dv_env *env, dv_diag *d);
  *
  * the plan of a call with these argument values (NULL when the function is
  * not a plan-based operation; *by_numbers, one of the DV_BY_ below, says
- * whether numbers chose its terms, as max pooling's);
+ * whether numbers chose its terms, as max pooling's); a plan of shapes
+ * alone is kept in env (if not NULL) and shared the next time the same
+ * operation meets the same shapes: the caller frees its share with
+ * dv_plan_free;
  */
 enum {
 	DV_BY_SHAPES = 0,        /* the operands' shapes only */
@@ -90,10 +93,10 @@ enum {
 	                            (unpool: X picks where D goes) */
 };
 int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_value *args,
-                      size_t nargs, dv_diag *d);
+                      size_t nargs, dv_env *env, dv_diag *d);
 /* the plan of a binary operator (NULL for '/', '^' and '.^'); */
 int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const dv_mat *r,
-                        dv_diag *d);
+                        dv_env *env, dv_diag *d);
 /* whether a call is an activation, and which (f as the lesson says); */
 int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
                             int *deriv);

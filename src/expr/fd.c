@@ -401,7 +401,7 @@ static int build_binary(gnode **out, graph *g, const dv_node *n, int depth)
 		                   (long long)fabs(v), g->d);
 		return rc != DV_OK ? rc : add_plan(out, g, n, p, l, NULL);
 	}
-	if ((rc = dv_eval_binary_plan(&p, n, l->value, r->value, g->d)) != DV_OK)
+	if ((rc = dv_eval_binary_plan(&p, n, l->value, r->value, g->env, g->d)) != DV_OK)
 		return rc;
 	if (p == NULL)
 		return add_whole(out, g, n);
@@ -455,7 +455,7 @@ static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
 		}
 	}
 	if (rc == DV_OK)
-		rc = dv_eval_call_plan(&p, &by_numbers, n, args, n->nkids, g->d);
+		rc = dv_eval_call_plan(&p, &by_numbers, n, args, n->nkids, g->env, g->d);
 	if (rc == DV_OK && p != NULL && by_numbers == DV_BY_OWN_NUMBERS && kids[0] != NULL) {
 		/* max pooling: the window's largest entry, followed entry by entry */
 		dv_mat *v = NULL;
