@@ -556,13 +556,23 @@ END_TEST
 START_TEST(test_the_key_list_scrolls_at_the_smallest_size)
 {
 	open_lesson("forward-conv");
+	tui_model_resize(m, 64, 20);
 	press('?');
 	ck_assert_int_eq(m->screen, TUI_HELP);
 	expect_on_screen("… more below (↓ PgDn)", 64, 20);
 	for (int i = 0; i < 40; i++)
 		press(TUI_KEY_DOWN);
 	expect_on_screen("q               quit", 64, 20);
+	/* the answer line's keys are in the list too */
+	expect_on_screen("Ctrl-W          delete the word before the cursor", 64, 20);
 	expect_on_screen("… more above (↑ PgUp)", 64, 20);
+	/* scrolled no further than the last screenful: one Up moves it */
+	{
+		size_t at = m->help_scroll;
+		press(TUI_KEY_UP);
+		ck_assert_uint_eq(m->help_scroll, at - 1);
+		ck_assert_uint_eq(at, tui_help_lines() - 16);
+	}
 	press(TUI_KEY_PGUP);
 	press(TUI_KEY_PGUP);
 	press(TUI_KEY_PGUP);

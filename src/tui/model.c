@@ -61,6 +61,25 @@ const tui_binding tui_bindings[] = {
         {0, 0, TA_NONE, NULL, NULL},
 };
 
+const char *const tui_answer_keys[][2] = {
+        {"← → Home End", "answering: move (also Ctrl-A, Ctrl-E)"},
+        {"Ctrl-U Ctrl-K", "delete before the cursor, after it"},
+        {"Ctrl-W", "delete the word before the cursor"},
+        {"↑ ↓", "earlier answers of this session"},
+        {"?", "a hint at once"},
+        {NULL, NULL},
+};
+
+size_t tui_help_lines(void)
+{
+	size_t n = 0;
+	for (const tui_binding *b = tui_bindings; b->key != 0; b++)
+		n += b->keys != NULL;
+	for (size_t i = 0; tui_answer_keys[i][0] != NULL; i++)
+		n++;
+	return n;
+}
+
 tui_action tui_key_action(tui_screen screen, int key, int *arg)
 {
 	*arg = 0;
@@ -780,11 +799,18 @@ static int move_cursor(tui_model *m, tui_action a)
 }
 
 /* Scrolls the list of keys by `by` lines, within the list. */
+void tui_model_resize(tui_model *m, int width, int height)
+{
+	(void)width;
+	m->height = height;
+}
+
 static void help_scroll(tui_model *m, long by)
 {
-	size_t n = 0;
-	for (const tui_binding *b = tui_bindings; b->key != 0; b++)
-		n += b->keys != NULL;
+	/* no further than the last screenful: as far as the view goes */
+	size_t n = tui_help_lines();
+	long shown = (m->height > TUI_MIN_HEIGHT ? m->height : TUI_MIN_HEIGHT) - 4;
+	n = n > (size_t)shown ? n - (size_t)shown + 1 : 1;
 	if (by < 0)
 		m->help_scroll =
 		        m->help_scroll > (size_t)-by ? m->help_scroll - (size_t)-by : 0;

@@ -18,6 +18,10 @@
 #include "lesson/library.h"
 #include "lesson/run.h"
 
+/* The smallest screen the tutorial draws on. */
+#define TUI_MIN_WIDTH 64
+#define TUI_MIN_HEIGHT 20
+
 /* Keys beyond Unicode characters, as the terminal layer reports them. */
 enum {
 	TUI_KEY_UP = 0x110000,
@@ -88,6 +92,12 @@ typedef struct tui_binding {
 /* The bindings, ended by one whose key is 0. */
 extern const tui_binding tui_bindings[];
 
+/* The answer line's keys, for the list of keys: {keys, help}, ended by NULL. */
+extern const char *const tui_answer_keys[][2];
+
+/* How many lines the list of keys has (bindings and answer keys). */
+size_t tui_help_lines(void);
+
 /* What key does on screen (TA_NONE if nothing); *arg gets a step number. */
 tui_action tui_key_action(tui_screen screen, int key, int *arg);
 
@@ -120,6 +130,7 @@ typedef struct tui_model {
 	lesson_result *result;
 	size_t step, scroll;
 	size_t help_scroll; /* the first key the list of keys shows */
+	int height;         /* the screen's lines, as the terminal last said */
 	int numeric;        /* panels show numbers instead of symbols */
 	unsigned long seed;
 	lesson_size sizes[2]; /* the input's and the kernel's, when changed */
@@ -162,6 +173,9 @@ int tui_model_use_student(tui_model *m, const char *student, dv_diag *d);
 
 /* Opens lesson `name` directly (verify tutor NAME). */
 int tui_open_named(tui_model *m, const char *name, dv_diag *d);
+
+/* The screen is width x height now: scrolling stops where the view does. */
+void tui_model_resize(tui_model *m, int width, int height);
 
 /* Applies an action; returns TUI_REDRAW when the screen must change. */
 int tui_apply(tui_model *m, tui_action a, int arg);

@@ -140,7 +140,7 @@ static int map_key(int kind, wint_t ch)
 static int run_model(tui_model *m, const char *name, const char *student, dv_diag *d);
 
 int tui_run(const char *name, const char *student, unsigned long seed, int unicode,
-	    dv_diag *d)
+            dv_diag *d)
 {
 	tui_model *m = NULL;
 	int rc = tui_model_new(&m, unicode, seed, d);
@@ -207,6 +207,7 @@ static int run_model(tui_model *m, const char *name, const char *student, dv_dia
 		int kind, key;
 		if (redraw) {
 			tui_frame f;
+			tui_model_resize(m, COLS, LINES);
 			if (tui_render(&f, m, COLS, LINES) == DV_OK) {
 				for (int y = 0; y < f.height; y++)
 					if (prev.lines == NULL || prev.width != f.width ||

@@ -965,15 +965,27 @@ static void render_lesson(builder *b)
 	}
 }
 
+/* One line of the list of keys, if it is among those shown. */
+static void help_line(builder *b, int *y, size_t *k, size_t skip, int last,
+                      const char *keys, const char *help)
+{
+	if ((*k)++ < skip || *y >= last)
+		return;
+	begin(b, (*y)++, TR_NORMAL);
+	add(b, "  ", TR_NORMAL);
+	add(b, keys, TR_LABEL);
+	pad_to(b, 18);
+	add(b, help, TR_NORMAL);
+	end(b);
+}
+
 static void render_help(builder *b)
 {
 	const tui_model *m = b->m;
 	int y = 2, rows = b->f->height - 4;
-	size_t n = 0, skip = m->help_scroll, k = 0;
+	size_t n = tui_help_lines(), skip = m->help_scroll, k = 0;
 
 	line(b, 0, " verify · keys", TR_TITLE);
-	for (const tui_binding *kb = tui_bindings; kb->key != 0; kb++)
-		n += kb->keys != NULL;
 	/* never scrolled past the last screenful */
 	if (n <= (size_t)rows)
 		skip = 0;
@@ -984,16 +996,12 @@ static void render_help(builder *b)
 		add(b, "  … more above (↑ PgUp)", TR_NORMAL);
 		end(b);
 	}
-	for (const tui_binding *kb = tui_bindings; kb->key != 0 && y < 2 + rows; kb++) {
-		if (kb->keys == NULL || k++ < skip)
-			continue;
-		begin(b, y++, TR_NORMAL);
-		add(b, "  ", TR_NORMAL);
-		add(b, kb->keys, TR_LABEL);
-		pad_to(b, 18);
-		add(b, kb->help, TR_NORMAL);
-		end(b);
-	}
+	for (const tui_binding *kb = tui_bindings; kb->key != 0; kb++)
+		if (kb->keys != NULL)
+			help_line(b, &y, &k, skip, 2 + rows, kb->keys, kb->help);
+	for (size_t i = 0; tui_answer_keys[i][0] != NULL; i++)
+		help_line(b, &y, &k, skip, 2 + rows, tui_answer_keys[i][0],
+		          tui_answer_keys[i][1]);
 	if (skip + (size_t)rows < n) {
 		begin(b, 2 + rows, TR_DIM);
 		add(b, "  … more below (↓ PgDn)", TR_NORMAL);

@@ -11,9 +11,8 @@
 
 #include "tui/model.h"
 
-/* The smallest screen the tutorial draws on. */
-#define TUI_MIN_WIDTH 64
-#define TUI_MIN_HEIGHT 20
+/* The smallest screen the tutorial draws on: TUI_MIN_WIDTH x TUI_MIN_HEIGHT
+ * (model.h). */
 
 /* Colours are named by role; the terminal layer maps them. */
 typedef enum tui_role {
