@@ -39,7 +39,7 @@ typedef struct binding {
  * plans and PLAN_CACHE_TERMS terms are kept; the oldest goes first.
  */
 #define PLAN_CACHE 32
-#define PLAN_CACHE_TERMS ((size_t)1 << 22)
+#define PLAN_CACHE_TERMS ((size_t)1 << 20)
 /* A plan smaller than this is built again: building it costs less than
  * looking for it. */
 #define PLAN_CACHE_MIN_ENTRIES 64
