@@ -439,6 +439,21 @@ START_TEST(test_answer_line_edits_like_a_shell)
 	l = answer_line();
 	ck_assert_str_eq(l, " answer dx22> δ₁₁₂₂");
 	free(l);
+	/* a line longer than the room shows its end, where the cursor is */
+	tui_key(m, TUI_KEY_END);
+	type(" + δ₂₂k₂₂ + δ₂₂k₂₂ + δ₂₂k₂₂ + δ₂₂k₂₂ + δ₂₂k₂₂ + δ₂₂k₂₂ + δ₂₂k₂₂ + δ₂₂k₂₂");
+	l = answer_line();
+	ck_assert_msg(strncmp(l, " answer dx22> …", strlen(" answer dx22> …")) == 0, "%s",
+	              l);
+	ck_assert_msg(strcmp(l + strlen(l) - strlen("δ₂₂k₂₂_"), "δ₂₂k₂₂_") == 0, "%s", l);
+	ck_assert_int_le(tui_text_cols(l), 80);
+	free(l);
+	for (int i = 0; i < 8; i++)
+		tui_key(m, TUI_CTRL_W), tui_key(m, TUI_CTRL_W);
+	ck_assert_str_eq(m->input, "δ₁₁₂₂ "); /* as a shell's Ctrl-W leaves it */
+	tui_key(m, TUI_KEY_BACKSPACE);
+	tui_key(m, TUI_KEY_LEFT);
+	tui_key(m, TUI_KEY_LEFT);
 	/* Ctrl-U deletes what is before the cursor only */
 	tui_key(m, TUI_CTRL_U);
 	ck_assert_str_eq(m->input, "₂₂");

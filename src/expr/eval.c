@@ -147,7 +147,8 @@ static void cache_keep(dv_env *env, const plan_key *key, dv_plan *p)
 		return;
 	c = &env->plans;
 	/* kept oldest first: the oldest go until both limits hold */
-	while (c->n > 0 && (c->n == PLAN_CACHE || c->terms + p->nterms > PLAN_CACHE_TERMS)) {
+	while (c->n > 0 &&
+	       (c->n == PLAN_CACHE || c->terms + p->nterms > PLAN_CACHE_TERMS)) {
 		c->terms -= c->plan[0]->nterms;
 		dv_plan_free(c->plan[0]);
 		c->n--;
@@ -518,16 +519,17 @@ static int plan_frame(dv_plan **out, int *by_numbers, dv_value *args, size_t nar
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK)
 		return rc;
 	if (nargs == 4)
-		return dv_fail_at(d, DV_E_ARGS, call->line, call->column,
-		                  "expected 2, 3 or 5 arguments, (A, n [, m]) or (A, top, "
-		                  "bottom, left, right), but found 4");
+		return dv_fail_at(
+		        d, DV_E_ARGS, call->line, call->column,
+		        "expected 2, 3 or 5 arguments, (A, n [, m]) or (A, top, "
+		        "bottom, left, right), but found 4");
 	for (size_t k = 1; k < nargs; k++) {
 		const char *w = nargs == 5 ? what[param][k - 1]
 		                : k == 1   ? (param ? "the rows to crop" : "the padding")
 		                           : (param ? "the columns to crop"
 		                                    : "the padding of the columns");
-		if ((rc = need_count(&n[k - 1], &args[k], call->kids[k], w, 0, 1024, d)) !=
-		    DV_OK)
+		if ((rc = need_count(&n[k - 1], &args[k], call->kids[k], w, 0, 1024,
+		                     d)) != DV_OK)
 			return rc;
 	}
 	if (nargs == 5) {
@@ -569,8 +571,8 @@ static int plan_entry(dv_plan **out, int *by_numbers, dv_value *args, size_t nar
 	(void)param;
 	(void)nargs;
 	if ((rc = need_mat(&args[0], call->kids[0], "the argument", d)) != DV_OK ||
-	    (rc = need_count(&i, &args[1], call->kids[1], "the row", 1, SIZE_MAX / 2, d)) !=
-	            DV_OK ||
+	    (rc = need_count(&i, &args[1], call->kids[1], "the row", 1, SIZE_MAX / 2,
+	                     d)) != DV_OK ||
 	    (rc = need_count(&j, &args[2], call->kids[2], "the column", 1, SIZE_MAX / 2,
 	                     d)) != DV_OK)
 		return rc;
@@ -595,11 +597,13 @@ static int pool_stride(size_t *s, dv_value *args, size_t nargs, size_t k,
 	if (args[k].kind != DV_V_STR || strcmp(args[k].str, "stride") != 0) {
 		char found[96];
 		describe_value(&args[k], found, sizeof found);
-		return dv_fail_at(d, DV_E_ARGS, call->kids[k]->line, call->kids[k]->column,
+		return dv_fail_at(d, DV_E_ARGS, call->kids[k]->line,
+		                  call->kids[k]->column,
 		                  "expected the option 'stride' but found %s", found);
 	}
 	if (k + 2 != nargs)
-		return dv_fail_at(d, DV_E_ARGS, call->kids[k]->line, call->kids[k]->column,
+		return dv_fail_at(d, DV_E_ARGS, call->kids[k]->line,
+		                  call->kids[k]->column,
 		                  "the option 'stride' needs one number after it");
 	rc = need_count(s, &args[k + 1], call->kids[k + 1], "the stride", 1, 1024, d);
 	return rc;
@@ -617,7 +621,8 @@ static int plan_pool(dv_plan **out, int *by_numbers, dv_value *args, size_t narg
 	    (rc = need_count(&n, &args[1], call->kids[1], "the block size", 1, 1024,
 	                     d)) != DV_OK)
 		return rc;
-	if (nargs > 2 && (args[2].kind != DV_V_STR || strcmp(args[2].str, "stride") != 0)) {
+	if (nargs > 2 &&
+	    (args[2].kind != DV_V_STR || strcmp(args[2].str, "stride") != 0)) {
 		const dv_node *at = call->kids[2];
 		const char *what = down ? "'sum', 'mean' or 'max'" : "'sum' or 'mean'";
 		if ((rc = need_string(&args[2], at, what, d)) != DV_OK)
@@ -662,13 +667,13 @@ static int plan_unpool(dv_plan **out, int *by_numbers, dv_value *args, size_t na
 	}
 	if ((rc = need_mat(&args[0], call->kids[0], "the delta", d)) != DV_OK ||
 	    (rc = need_mat(&args[1], call->kids[1], "the pooled input", d)) != DV_OK ||
-	    (rc = need_count(&n, &args[2], call->kids[2], "the block size", 1, 1024, d)) !=
-	            DV_OK ||
+	    (rc = need_count(&n, &args[2], call->kids[2], "the block size", 1, 1024,
+	                     d)) != DV_OK ||
 	    (rc = pool_stride(&s, args, nargs, 3, call, d)) != DV_OK)
 		return rc;
 	*by_numbers = DV_BY_OTHER_NUMBERS;
-	return dv_plan_unpool(out, args[0].mat->rows, args[0].mat->cols, args[1].mat, n, s,
-	                      assign, d);
+	return dv_plan_unpool(out, args[0].mat->rows, args[0].mat->cols, args[1].mat, n,
+	                      s, assign, d);
 }
 
 enum { BI_KRON, BI_HADAMARD };
@@ -949,14 +954,14 @@ static const builtin builtins[] = {
          fn_planned,
          1,
          plan_frame},
-        {{"dilate", "dilate(A, s)",
-          "A with s - 1 zeros between neighbouring entries"},
+        {{"dilate", "dilate(A, s)", "A with s - 1 zeros between neighbouring entries"},
          2,
          2,
          fn_planned,
          0,
          plan_dilate},
-        {{"entry", "entry(A, i, j)", "the entry in row i, column j of A (1-based), as A(i, j)"},
+        {{"entry", "entry(A, i, j)",
+          "the entry in row i, column j of A (1-based), as A(i, j)"},
          3,
          3,
          fn_planned,
@@ -1006,8 +1011,9 @@ static const builtin builtins[] = {
          fn_activation,
          DV_ACT_EXP * 2,
          NULL},
-        {{"log", "log(X)", "the natural logarithm of each entry, which must be positive "
-                           "(numbers only)"},
+        {{"log", "log(X)",
+          "the natural logarithm of each entry, which must be positive "
+          "(numbers only)"},
          1,
          1,
          fn_activation,
@@ -1077,10 +1083,11 @@ static const builtin *find_builtin(const char *name)
 
 /*
  * What a plan of the call is built from, as a key: the function, the
- * arguments' shapes, the numbers of its 1 x 1 arguments (counts, strides)
- * and its options.  0 when it has none to be kept under.
+ * arguments' shapes, the numbers of its 1 x 1 arguments (counts, strides;
+ * when `numbers`) and its options.  0 when it has none to be kept under.
  */
-static int key_of(plan_key *k, uint64_t op, const dv_value *args, size_t nargs)
+static int key_of(plan_key *k, uint64_t op, const dv_value *args, size_t nargs,
+                  int numbers)
 {
 	size_t big = 0;
 
@@ -1104,7 +1111,8 @@ static int key_of(plan_key *k, uint64_t op, const dv_value *args, size_t nargs)
 			w[2] = v->mat->cols;
 			if (dv_mat_len(v->mat) > big)
 				big = dv_mat_len(v->mat);
-			if (dv_mat_is_scalar(v->mat) && dv_mat_scalar_number(v->mat, &x, &bound)) {
+			if (numbers && dv_mat_is_scalar(v->mat) &&
+			    dv_mat_scalar_number(v->mat, &x, &bound)) {
 				w[0] |= 1u << 8; /* the number is part of it */
 				memcpy(&w[3], &x, sizeof x);
 			}
@@ -1126,7 +1134,7 @@ int dv_eval_call_plan(dv_plan **out, int *by_numbers, const dv_node *call, dv_va
 	*by_numbers = 0;
 	if (b == NULL || b->plan == NULL)
 		return DV_OK;
-	keyed = env != NULL && key_of(&key, (uint64_t)(b - builtins), args, nargs);
+	keyed = env != NULL && key_of(&key, (uint64_t)(b - builtins), args, nargs, 1);
 	if (keyed && (*out = cache_find(env, &key)) != NULL)
 		return DV_OK;
 	rc = b->plan(out, by_numbers, args, nargs, call, b->param, d);
@@ -1494,13 +1502,8 @@ int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const 
 	int rc, keyed;
 
 	*out = NULL;
-	keyed = env != NULL && key_of(&key, NBUILTINS + (uint64_t)n->op, args, 2);
-	if (keyed) {
-		/* the numbers of a 1 x 1 operand do not make an operator's plan */
-		key.w[2] &= ~(uint64_t)(1u << 8);
-		key.w[6] &= ~(uint64_t)(1u << 8);
-		key.w[5] = key.w[9] = 0;
-	}
+	/* the numbers of a 1 x 1 operand do not make an operator's plan */
+	keyed = env != NULL && key_of(&key, NBUILTINS + (uint64_t)n->op, args, 2, 0);
 	if (keyed && (*out = cache_find(env, &key)) != NULL)
 		return DV_OK;
 	rc = build_binary_plan(out, n, l, r, d);

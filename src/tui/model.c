@@ -426,7 +426,7 @@ static int is_continuation(char c)
 	return (((unsigned char)c) & 0xC0) == 0x80;
 }
 
-/* The start of the character before byte i, and the end of the one at i. */
+/* The start of the character before byte i (tui_char_after: the end of the one at i). */
 static size_t char_before(const char *s, size_t i)
 {
 	if (i > 0)
@@ -436,7 +436,7 @@ static size_t char_before(const char *s, size_t i)
 	return i;
 }
 
-static size_t char_after(const char *s, size_t i)
+size_t tui_char_after(const char *s, size_t i)
 {
 	if (s[i] != '\0')
 		i++;
@@ -684,13 +684,13 @@ static int typing_key(tui_model *m, int key)
 			cut(m, char_before(m->input, m->at), m->at);
 		return TUI_REDRAW;
 	case TUI_KEY_DELETE:
-		cut(m, m->at, char_after(m->input, m->at));
+		cut(m, m->at, tui_char_after(m->input, m->at));
 		return TUI_REDRAW;
 	case TUI_KEY_LEFT:
 		m->at = char_before(m->input, m->at);
 		return TUI_REDRAW;
 	case TUI_KEY_RIGHT:
-		m->at = char_after(m->input, m->at);
+		m->at = tui_char_after(m->input, m->at);
 		return TUI_REDRAW;
 	case TUI_KEY_HOME:
 	case TUI_CTRL_A:

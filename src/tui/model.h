@@ -180,6 +180,9 @@ void tui_model_resize(tui_model *m, int width, int height);
 /* Applies an action; returns TUI_REDRAW when the screen must change. */
 int tui_apply(tui_model *m, tui_action a, int arg);
 
+/* Where the UTF-8 character at byte i of s ends (i itself at the end). */
+size_t tui_char_after(const char *s, size_t i);
+
 /* A key as the student pressed it: an action, or typing into an answer. */
 int tui_key(tui_model *m, int key);
 

@@ -169,33 +169,44 @@ static void line(builder *b, int y, const char *s, tui_role role)
 	end(b);
 }
 
+/* A key of a key bar: how it reads, and in ASCII (NULL: the same). */
+typedef struct bar_key {
+	const char *text, *ascii;
+} bar_key;
+
+static const char *key_text(const builder *b, const bar_key *k)
+{
+	return b->m->unicode || k->ascii == NULL ? k->text : k->ascii;
+}
+
 /*
- * The keys of the screen, on the last line: the list ends with NULL, and
- * its last key (how to leave) is always shown; the others are shown in
- * order while they fit.
+ * The keys of the screen, on the last line: the list ends with a NULL
+ * text, and its last key (how to leave) is always shown; the others are
+ * shown in order while they fit.
  */
-static void key_bar(builder *b, const char *const *keys)
+static void key_bar(builder *b, const bar_key *keys)
 {
 	size_t n = 0;
 	int last;
 
-	while (keys[n] != NULL)
+	while (keys[n].text != NULL)
 		n++;
 	begin(b, b->f->height - 1, TR_KEYS);
 	if (n == 0) {
 		end(b);
 		return;
 	}
-	last = shown_cols(b, keys[n - 1]) + 1;
+	last = shown_cols(b, key_text(b, &keys[n - 1])) + 1;
 	for (size_t i = 0; i + 1 < n; i++) {
-		if (b->col + 1 + shown_cols(b, keys[i]) + 2 + last > b->f->width)
+		if (b->col + 1 + shown_cols(b, key_text(b, &keys[i])) + 2 + last >
+		    b->f->width)
 			break;
 		add(b, " ", TR_NORMAL);
-		add(b, keys[i], TR_NORMAL);
+		add(b, key_text(b, &keys[i]), TR_NORMAL);
 		add(b, " ", TR_NORMAL);
 	}
 	add(b, " ", TR_NORMAL);
-	add(b, keys[n - 1], TR_NORMAL);
+	add(b, key_text(b, &keys[n - 1]), TR_NORMAL);
 	end(b);
 }
 
@@ -402,11 +413,12 @@ static void render_list(builder *b)
 		add(b, sel->lesson->source, TR_NORMAL);
 		end(b);
 	}
-	static const char *const keys[] = {"↑↓ choose", "Enter open", "? keys", "q quit",
-	                                   NULL};
-	static const char *const ascii[] = {"Up/Down choose", "Enter open", "? keys",
-	                                    "q quit", NULL};
-	key_bar(b, m->unicode ? keys : ascii);
+	static const bar_key keys[] = {{"↑↓ choose", "Up/Down choose"},
+	                               {"Enter open", NULL},
+	                               {"? keys", NULL},
+	                               {"q quit", NULL},
+	                               {NULL, NULL}};
+	key_bar(b, keys);
 }
 
 /* ---- the lesson screen ----------------------------------------------------- */
@@ -415,6 +427,8 @@ typedef struct panel_text {
 	char **cell;
 	int *colw;
 	int width;
+	unsigned char *lit; /* per entry: it lights up for the cursor */
+	int any_lit;
 } panel_text;
 
 static sym_style style_of(const tui_model *m)
@@ -452,6 +466,7 @@ static void panel_free(panel_text *t, size_t n)
 		free(t->cell[i]);
 	free(t->cell);
 	free(t->colw);
+	free(t->lit);
 }
 
 static int panel_make(panel_text *t, const tui_model *m, const tui_panel *p)
@@ -461,7 +476,9 @@ static int panel_make(panel_text *t, const tui_model *m, const tui_panel *p)
 
 	t->cell = calloc(n, sizeof *t->cell);
 	t->colw = calloc(mat->cols, sizeof *t->colw);
-	if (t->cell == NULL || t->colw == NULL) {
+	t->lit = calloc(n ? n : 1, 1);
+	t->any_lit = 0;
+	if (t->cell == NULL || t->colw == NULL || t->lit == NULL) {
 		panel_free(t, 0);
 		return -1;
 	}
@@ -472,6 +489,10 @@ static int panel_make(panel_text *t, const tui_model *m, const tui_panel *p)
 			panel_free(t, i);
 			return -1;
 		}
+		/* worked out once per screen: the layout and the drawing ask */
+		t->lit[i] = (unsigned char)tui_cell_lit(m, (size_t)(p - m->panels),
+		                                        i / mat->cols, i % mat->cols);
+		t->any_lit |= t->lit[i];
 		w = tui_text_cols(t->cell[i]);
 		if (w > t->colw[i % mat->cols])
 			t->colw[i % mat->cols] = w;
@@ -481,17 +502,6 @@ static int panel_make(panel_text *t, const tui_model *m, const tui_panel *p)
 		t->width += t->colw[j] + (j > 0 ? 2 : 0);
 	if (tui_text_cols(p->label) > t->width)
 		t->width = tui_text_cols(p->label);
-	return 0;
-}
-
-/* Whether any entry of panel p lights up for the cursor. */
-static int panel_lit(const tui_model *m, size_t p)
-{
-	const dv_mat *mat = m->panels[p].num;
-	for (size_t r = 0; r < mat->rows; r++)
-		for (size_t c = 0; c < mat->cols; c++)
-			if (tui_cell_lit(m, p, r, c))
-				return 1;
 	return 0;
 }
 
@@ -588,8 +598,8 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, siz
  * The first row shown when only `rows` of `all` fit: the cursor's row on
  * screen, and as many of the rows lit for it as can be.
  */
-static int first_row(const tui_model *m, const size_t *idx, size_t shown, int rows,
-                     int all)
+static int first_row(const tui_model *m, const panel_text *texts, const size_t *idx,
+                     size_t shown, int rows, int all)
 {
 	int lo = (int)m->row, hi = (int)m->row, off;
 	if (rows >= all)
@@ -599,7 +609,7 @@ static int first_row(const tui_model *m, const size_t *idx, size_t shown, int ro
 		const dv_mat *mat = m->panels[pi].num;
 		for (size_t r = 0; r < mat->rows; r++)
 			for (size_t c = 0; c < mat->cols; c++)
-				if (tui_cell_lit(m, pi, r, c)) {
+				if (texts[pi].lit[r * mat->cols + c]) {
 					/* only as far as the cursor's row stays */
 					if ((int)r < lo && hi - (int)r < rows)
 						lo = (int)r;
@@ -635,7 +645,7 @@ static int render_panels(builder *b, int top, int max_rows)
 				panel_free(&texts[k], dv_mat_len(m->panels[k].num));
 			return top;
 		}
-		lit[i] = i != m->panel && panel_lit(m, i);
+		lit[i] = i != m->panel && texts[i].any_lit;
 	}
 	/* the note takes room on the label row: lay out again until it fits,
 	 * with counts for the names in the last rounds */
@@ -651,7 +661,7 @@ static int render_panels(builder *b, int top, int max_rows)
 		                                         : all_rows;
 		if (rows < 1)
 			rows = 1;
-		row_off = first_row(m, idx, shown, rows, all_rows);
+		row_off = first_row(m, texts, idx, shown, rows, all_rows);
 		free(note);
 		note = NULL;
 		dv_strbuf_init(&s);
@@ -703,7 +713,7 @@ static int render_panels(builder *b, int top, int max_rows)
 				if (pi == m->panel && (size_t)row == m->row &&
 				    c == m->col)
 					role = TR_CURSOR;
-				else if (tui_cell_lit(m, pi, (size_t)row, c))
+				else if (texts[pi].lit[(size_t)row * mat->cols + c])
 					role = TR_LIT;
 				add(b, cs, role);
 			}
@@ -837,7 +847,7 @@ static void render_input(builder *b, int y)
 	const tui_model *m = b->m;
 	const char *in = m->input;
 	size_t at = m->at <= strlen(in) ? m->at : strlen(in), from = 0, next;
-	int room;
+	int room, cols;
 	char *head, *under, *tail;
 
 	begin(b, y, TR_NORMAL);
@@ -846,23 +856,20 @@ static void render_input(builder *b, int y)
 	add(b, "> ", TR_LABEL);
 	room = b->f->width - b->col - 2;
 	/* drop characters from the front until the cursor fits */
-	while (from < at) {
-		char *part = strndup(in + from, at - from);
-		int cols = part != NULL ? tui_text_cols(part) : 0;
-		free(part);
-		if (cols < room - 1)
-			break;
-		from++;
-		while (in[from] != '\0' && (((unsigned char)in[from]) & 0xC0) == 0x80)
-			from++;
+	head = strndup(in, at);
+	cols = head != NULL ? tui_text_cols(head) : 0;
+	free(head);
+	while (from < at && cols >= room - 1) {
+		char one[8] = "";
+		size_t end = tui_char_after(in, from);
+		if (end - from < sizeof one)
+			memcpy(one, in + from, end - from);
+		cols -= tui_text_cols(one);
+		from = end;
 	}
 	if (from > 0)
 		add(b, "…", TR_DIM);
-	next = at;
-	if (in[next] != '\0')
-		next++;
-	while (in[next] != '\0' && (((unsigned char)in[next]) & 0xC0) == 0x80)
-		next++;
+	next = tui_char_after(in, at);
 	head = strndup(in + from, at - from);
 	under = strndup(in + at, next - at);
 	tail = strdup(in + next);
@@ -938,30 +945,23 @@ static void render_lesson(builder *b)
 		render_body(b, y + 1, bottom, head);
 	}
 	{
-		static const char *const typing[] = {"Enter mark it",
-		                                     "? hint",
-		                                     "giveup: the answer",
-		                                     "↑ earlier",
-		                                     "Ctrl-U clear",
-		                                     "Esc stop",
-		                                     NULL};
-		static const char *const moving[] = {
-		        "←↑↓→ entry", "Tab matrix", "n/p step", "a answer", "s view",
-		        "r numbers",  "? keys",     "q quit",   NULL};
-		static const char *const typing_ascii[] = {"Enter mark it",
-		                                           "? hint",
-		                                           "giveup: the answer",
-		                                           "Up earlier",
-		                                           "Ctrl-U clear",
-		                                           "Esc stop",
-		                                           NULL};
-		static const char *const moving_ascii[] = {
-		        "arrows entry", "Tab matrix", "n/p step", "a answer", "s view",
-		        "r numbers",    "? keys",     "q quit",   NULL};
-		if (m->unicode)
-			key_bar(b, m->typing ? typing : moving);
-		else
-			key_bar(b, m->typing ? typing_ascii : moving_ascii);
+		static const bar_key typing[] = {{"Enter mark it", NULL},
+		                                 {"? hint", NULL},
+		                                 {"giveup: the answer", NULL},
+		                                 {"↑ earlier", "Up earlier"},
+		                                 {"Ctrl-U clear", NULL},
+		                                 {"Esc stop", NULL},
+		                                 {NULL, NULL}};
+		static const bar_key moving[] = {{"←↑↓→ entry", "arrows entry"},
+		                                 {"Tab matrix", NULL},
+		                                 {"n/p step", NULL},
+		                                 {"a answer", NULL},
+		                                 {"s view", NULL},
+		                                 {"r numbers", NULL},
+		                                 {"? keys", NULL},
+		                                 {"q quit", NULL},
+		                                 {NULL, NULL}};
+		key_bar(b, m->typing ? typing : moving);
 	}
 }
 
@@ -1008,11 +1008,11 @@ static void render_help(builder *b)
 		end(b);
 	}
 	{
-		static const char *const keys[] = {"↑↓ scroll", "other keys: back",
-		                                   "q quit", NULL};
-		static const char *const ascii[] = {"Up/Down scroll", "other keys: back",
-		                                    "q quit", NULL};
-		key_bar(b, m->unicode ? keys : ascii);
+		static const bar_key keys[] = {{"↑↓ scroll", "Up/Down scroll"},
+		                               {"other keys: back", NULL},
+		                               {"q quit", NULL},
+		                               {NULL, NULL}};
+		key_bar(b, keys);
 	}
 }
 
