@@ -420,15 +420,13 @@ static void md_check(dv_strbuf *b, const lesson_check *c, const lesson_result *r
 	if (c->rows != NULL) {
 		/* the gradient check's summary, as the text's table ends */
 		const lesson_grad_row *w = &c->rows[c->worst];
-		size_t local = 0, whole = 0, precise = 0, count = c->rows_r * c->rows_c;
-		for (size_t i = 0; i < count; i++) {
-			if (c->rows[i].numeric.bits > 53)
-				precise++;
-			else if (c->rows[i].numeric.local)
-				local++;
-			else
-				whole++;
-		}
+		size_t by[3] = {0, 0, 0}, count = c->rows_r * c->rows_c;
+		size_t local, whole, precise;
+		for (size_t i = 0; i < count; i++)
+			by[lesson_grad_row_by(&c->rows[i])]++;
+		local = by[LESSON_BY_LOCAL];
+		whole = by[LESSON_BY_WHOLE];
+		precise = by[LESSON_BY_MPFR];
 		dv_strbuf_printf(b, "%s  - finite differences on the checked numbers (",
 		                 nested ? "  " : "");
 		dv_put_sizes(b, r, 1);

@@ -214,6 +214,13 @@ int lesson_verdict_holds(const lesson_verdict *v)
 	return lesson_verdict_of(v) == DV_VERDICT_HOLDS;
 }
 
+lesson_by lesson_grad_row_by(const lesson_grad_row *row)
+{
+	if (row->numeric.bits > 53)
+		return LESSON_BY_MPFR;
+	return row->numeric.local ? LESSON_BY_LOCAL : LESSON_BY_WHOLE;
+}
+
 size_t lesson_grad_within_estimate(const lesson_check *c, size_t *first)
 {
 	size_t n = 0;

@@ -80,6 +80,14 @@ typedef struct lesson_check {
  */
 size_t lesson_grad_within_estimate(const lesson_check *c, size_t *first);
 
+/* Which differences decided a gradient check's row. */
+typedef enum lesson_by {
+	LESSON_BY_LOCAL, /* doubles, only the terms the entry feeds */
+	LESSON_BY_WHOLE, /* doubles, a part of the loss evaluated whole */
+	LESSON_BY_MPFR,  /* MPFR, where doubles could not decide */
+} lesson_by;
+lesson_by lesson_grad_row_by(const lesson_grad_row *row);
+
 typedef struct lesson_item {
 	const lesson_action *action;
 	dv_mat *table;   /* show: the symbolic matrix (NULL if it has none) */

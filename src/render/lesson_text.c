@@ -180,10 +180,11 @@ static const char *row_mark(const lesson_grad_row *row)
 /* Which differences decided a row: local doubles, whole doubles, MPFR. */
 static void row_by(char *buf, size_t size, const lesson_grad_row *row)
 {
-	if (row->numeric.bits > 53)
+	lesson_by by = lesson_grad_row_by(row);
+	if (by == LESSON_BY_MPFR)
 		snprintf(buf, size, "mpfr%u", row->numeric.bits);
 	else
-		snprintf(buf, size, "%s", row->numeric.local ? "local" : "whole");
+		snprintf(buf, size, "%s", by == LESSON_BY_LOCAL ? "local" : "whole");
 }
 
 static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *indent)
