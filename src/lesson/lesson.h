@@ -91,6 +91,8 @@ typedef struct lesson_action {
 	dv_node *expr;      /* show, numbers */
 	dv_node *lhs, *rhs; /* claim, refute, gradcheck */
 	char *lhs_text, *rhs_text;
+	dv_node **slots; /* text: the {{...}} expressions, in order */
+	size_t nslots;
 	char *why;                     /* refute: whose statement it is, why it fails */
 	struct lesson_action *instead; /* refute: the corrected claim */
 	const char *wrt;               /* gradcheck: the variable (in lhs) */

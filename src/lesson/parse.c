@@ -855,8 +855,8 @@ int lesson_next_slot(const char *s, lesson_slot *slot)
 	return 1;
 }
 
-/* The slots of a text line parse as expressions (evaluated when it runs). */
-static void parse_text_slots(lp *p, const char *arg)
+/* The slots of a text line, parsed once into a->slots (evaluated each run). */
+static void parse_text_slots(lp *p, lesson_action *a, const char *arg)
 {
 	lesson_slot slot;
 	int found;
@@ -874,9 +874,20 @@ static void parse_text_slots(lp *p, const char *arg)
 		if ((expr = dup_n(p, slot.expr, slot.expr_len)) == NULL)
 			return;
 		dv_diag_clear(&d);
-		if (dv_parse_at(&n, expr, p->line, column_of(p, slot.expr), &d) != DV_OK)
+		if (dv_parse_at(&n, expr, p->line, column_of(p, slot.expr), &d) != DV_OK) {
 			error_at(p, d.column, "%s", d.message);
-		dv_node_free(n);
+		} else {
+			/* kept, to be evaluated each time the lesson runs */
+			dv_node **grown = realloc(a->slots, (a->nslots + 1) * sizeof *grown);
+			if (grown == NULL) {
+				dv_node_free(n);
+				free(expr);
+				error_at(p, 1, "out of memory");
+				return;
+			}
+			a->slots = grown;
+			a->slots[a->nslots++] = n;
+		}
 		free(expr);
 	}
 }
@@ -1072,7 +1083,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 			parse_exercise(p, a, arg);
 			break;
 		case LESSON_TEXT:
-			parse_text_slots(p, arg);
+			parse_text_slots(p, a, arg);
 			break;
 		default:
 			break;
@@ -1257,6 +1268,9 @@ static void free_action(lesson_action *a)
 	dv_node_free(a->rhs);
 	free(a->lhs_text);
 	free(a->rhs_text);
+	for (size_t i = 0; i < a->nslots; i++)
+		dv_node_free(a->slots[i]);
+	free(a->slots);
 	free(a->why);
 	free(a->ex_id);
 	dv_node_free(a->target);

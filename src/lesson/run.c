@@ -429,27 +429,17 @@ static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
 	dv_strbuf b;
 	lesson_slot slot;
 	const char *s = a->text;
-	int found;
+	size_t k = 0;
 
-	if (strstr(s, "{{") == NULL)
+	if (a->nslots == 0)
 		return DV_OK;
 	dv_strbuf_init(&b);
-	while ((found = lesson_next_slot(s, &slot)) > 0) {
-		dv_node *n = NULL;
+	/* the slots of the text, each with the tree the lesson was read with */
+	while (k < a->nslots && lesson_next_slot(s, &slot) > 0) {
 		dv_mat *v = NULL;
-		char *expr = strndup(slot.expr, slot.expr_len);
 		int rc;
 		dv_strbuf_putn(&b, s, (size_t)(slot.start - s));
-		if (expr == NULL) {
-			dv_strbuf_free(&b);
-			return dv_fail(d, DV_E_NOMEM, "out of memory");
-		}
-		rc = dv_parse_at(&n, expr, a->line,
-		                 a->column + (int)(slot.expr - a->text), d);
-		free(expr);
-		if (rc == DV_OK)
-			rc = lesson_eval(&v, n, r->shown, d);
-		dv_node_free(n);
+		rc = lesson_eval(&v, a->slots[k++], r->shown, d);
 		if (rc == DV_OK && (!dv_mat_is_scalar(v) || !dv_mat_is_double(v)))
 			rc = dv_fail_at(d, DV_E_SHAPE, a->line,
 			                a->column + (int)(slot.expr - a->text),
