@@ -9,6 +9,7 @@
 #include <gsl/gsl_deriv.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include <mpfr.h>
 
 #include "core/ops.h"
 #include "core/plan.h"
@@ -579,6 +580,99 @@ START_TEST(test_activation_derivatives_match_gsl_deriv_central)
 }
 END_TEST
 
+/* s(x + dx) - s(x) in 256-bit arithmetic, x + dx formed exactly. */
+static double sigmoid_change_exact(double x, double dx)
+{
+	mpfr_t y, sy, sx;
+	double r;
+	mpfr_inits2(256, y, sy, sx, (mpfr_ptr)0);
+	mpfr_set_d(y, x, MPFR_RNDN);
+	mpfr_add_d(y, y, dx, MPFR_RNDN);
+	/* s(t) = 1 / (1 + e^-t) */
+	mpfr_neg(sy, y, MPFR_RNDN);
+	mpfr_exp(sy, sy, MPFR_RNDN);
+	mpfr_add_ui(sy, sy, 1, MPFR_RNDN);
+	mpfr_ui_div(sy, 1, sy, MPFR_RNDN);
+	mpfr_set_d(sx, -x, MPFR_RNDN);
+	mpfr_exp(sx, sx, MPFR_RNDN);
+	mpfr_add_ui(sx, sx, 1, MPFR_RNDN);
+	mpfr_ui_div(sx, 1, sx, MPFR_RNDN);
+	mpfr_sub(sy, sy, sx, MPFR_RNDN);
+	r = mpfr_get_d(sy, MPFR_RNDN);
+	mpfr_clears(y, sy, sx, (mpfr_ptr)0);
+	return r;
+}
+
+/*
+ * The change of sigmoid, which finite differences are built from, is
+ * within the rounding the verdicts charge it, (10 + |x| + |x + dx|) units
+ * of 2^-53 (fd.c, smooth_bound): for the tiny steps of finite
+ * differences, on both sides of the step where it stops calling expm1,
+ * and for ordinary ones.
+ */
+START_TEST(test_sigmoid_changes_are_within_their_bound)
+{
+	static const double xs[] = {-40, -7.5, -1, -0.3, 0, 1e-3, 0.7, 2, 12, 35};
+	static const double dxs[] = {1e-14,     1e-10,     3e-9,          0x1p-27,
+	                             0x1.0000000000001p-27, 0x1.fffffffffffffp-28,
+	                             1e-7,      1e-5,      0.01,          0.5};
+	const double u = 0x1p-53;
+	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+		dv_act_aux aux = dv_act_change_aux(DV_ACT_SIGMOID, xs[i]);
+		for (size_t j = 0; j < sizeof dxs / sizeof dxs[0]; j++) {
+			for (int sign = -1; sign <= 1; sign += 2) {
+				double x = xs[i], dx = sign * dxs[j];
+				double lanes[2] = {dx, -dx}, out[2];
+				double want = sigmoid_change_exact(x, dx);
+				double got = dv_act_change_at(DV_ACT_SIGMOID, x, &aux, dx);
+				double allowed = (10.0 + fabs(x) + fabs(x + dx)) * u * fabs(want);
+				ck_assert_msg(fabs(got - want) <= allowed,
+				              "s(%g + %a) - s(%g): %.17g, exactly %.17g", x, dx, x,
+				              got, want);
+				/* the lanes of finite differences are the same numbers */
+				dv_act_change_lanes(DV_ACT_SIGMOID, x, &aux, lanes, out, 2);
+				ck_assert(out[0] == got);
+				ck_assert(out[1] == dv_act_change_at(DV_ACT_SIGMOID, x, &aux, -dx));
+			}
+		}
+	}
+}
+END_TEST
+
+/*
+ * Exact operands (given or random numbers) take a shorter loop than those
+ * carrying bounds: the numbers and scales must be the same, bit for bit,
+ * and the bounds differ only by what the carried bound adds.
+ */
+START_TEST(test_exact_operands_give_the_numbers_bounded_ones_do)
+{
+	static const dv_mode modes[] = {DV_MODE_VALID, DV_MODE_FULL, DV_MODE_SAME};
+	for (size_t m = 0; m < 3; m++) {
+		dv_mat *x = random_mat(9, 7), *k = random_mat(3, 4), *bx = NULL;
+		dv_mat *exact, *bounded;
+		ck_assert_int_eq(dv_mat_copy(&bx, x, &d), DV_OK);
+		ck_assert_int_eq(dv_mat_track(bx, &d), DV_OK);
+		bx->bound[4] = 1e-300; /* no longer exact: the long way */
+		exact = window(x, k, modes[m], 1, 1, 0);
+		bounded = window(bx, k, modes[m], 1, 1, 0);
+		for (size_t i = 0; i < dv_mat_len(exact); i++) {
+			ck_assert(dv_mat_get(exact, i) == dv_mat_get(bounded, i));
+			ck_assert(dv_mat_scale_at(exact, i) == dv_mat_scale_at(bounded, i));
+			ck_assert(dv_mat_bound_at(exact, i) <= dv_mat_bound_at(bounded, i));
+			ck_assert(dv_mat_bound_at(bounded, i) <=
+			          dv_mat_bound_at(exact, i) + 1e-290);
+			/* and the bound covers the rounding: it is not zero */
+			ck_assert(dv_mat_bound_at(exact, i) > 0.0);
+		}
+		dv_mat_free(x);
+		dv_mat_free(k);
+		dv_mat_free(bx);
+		dv_mat_free(exact);
+		dv_mat_free(bounded);
+	}
+}
+END_TEST
+
 START_TEST(test_limits_refuse_before_allocating)
 {
 	dv_mat *m = NULL;
@@ -622,6 +716,8 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_matmul_matches_gsl_blas);
 	tcase_add_test(tc, test_add_broadcasts_scalars_and_checks_sizes);
 	tcase_add_test(tc, test_activation_derivatives_match_gsl_deriv_central);
+	tcase_add_test(tc, test_sigmoid_changes_are_within_their_bound);
+	tcase_add_test(tc, test_exact_operands_give_the_numbers_bounded_ones_do);
 	tcase_add_test(tc, test_limits_refuse_before_allocating);
 	suite_add_tcase(s, tc);
 	return s;

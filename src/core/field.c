@@ -154,21 +154,29 @@ dv_act_aux dv_act_change_aux(dv_act act, double x)
 	return a;
 }
 
+/*
+ * s(y) - s(x) = s(y) (1 - s(x)) (1 - e^(x - y)), y = x + dx, and
+ * e^-y = e^-x (1 + expm1(-dx)): one expm1, and x + dx is never rounded.
+ * For the tiny steps of finite differences, expm1(-dx) is -dx + dx^2/2 to
+ * within dx^3/6, under an eighth of an ulp for |dx| <= 2^-27; adding the
+ * two rounds once (the square's own rounding is below 2^-27 ulp): within
+ * 0.7 ulp in all, closer than the library's expm1 promises, without its
+ * call.
+ */
+static inline double sigmoid_change(const dv_act_aux *aux, double dx)
+{
+	double em = fabs(dx) <= 0x1p-27 ? (0.5 * dx) * dx - dx : expm1(-dx);
+	double sy = 1.0 / (1.0 + aux->b * (1.0 + em));
+	return sy * aux->a * -em;
+}
+
 double dv_act_change_at(dv_act act, double x, const dv_act_aux *aux, double dx)
 {
 	switch (act) {
 	case DV_ACT_IDENTITY:
 		return dx;
-	case DV_ACT_SIGMOID: {
-		/*
-		 * s(y) - s(x) = s(y) (1 - s(x)) (1 - e^(x - y)), y = x + dx,
-		 * and e^-y = e^-x (1 + expm1(-dx)): one expm1, and x + dx is
-		 * never rounded.
-		 */
-		double em = expm1(-dx);
-		double sy = 1.0 / (1.0 + aux->b * (1.0 + em));
-		return sy * aux->a * -em;
-	}
+	case DV_ACT_SIGMOID:
+		return sigmoid_change(aux, dx);
 	case DV_ACT_TANH:
 		/* tanh y - tanh x = sinh(y - x) / (cosh y cosh x) */
 		return sinh(dx) * sech(x + dx) * aux->a;
@@ -189,6 +197,18 @@ double dv_act_change_at(dv_act act, double x, const dv_act_aux *aux, double dx)
 		break;
 	}
 	return NAN;
+}
+
+void dv_act_change_lanes(dv_act act, double x, const dv_act_aux *aux, const double *dx,
+                         double *out, size_t n)
+{
+	if (act == DV_ACT_SIGMOID) {
+		for (size_t l = 0; l < n; l++)
+			out[l] = sigmoid_change(aux, dx[l]);
+		return;
+	}
+	for (size_t l = 0; l < n; l++)
+		out[l] = dv_act_change_at(act, x, aux, dx[l]);
 }
 
 double dv_act_change(dv_act act, double x, double dx)

@@ -113,6 +113,9 @@ typedef struct dv_act_aux {
 } dv_act_aux;
 dv_act_aux dv_act_change_aux(dv_act act, double x);
 double dv_act_change_at(dv_act act, double x, const dv_act_aux *aux, double dx);
+/* dv_act_change_at at each of n changes dx[], into out[]. */
+void dv_act_change_lanes(dv_act act, double x, const dv_act_aux *aux, const double *dx,
+                         double *out, size_t n);
 /* The order-th derivative (0 to 2), NAN past that or for DV_ACT_ABSTRACT. */
 double dv_act_diff(dv_act act, unsigned order, double x);
 

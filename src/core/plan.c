@@ -799,6 +799,59 @@ static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_ma
 	}
 }
 
+/*
+ * Whether every entry of m is exact and finite: bound 0 and scale its own
+ * size, as given and random numbers are (NULL, an absent operand, is).
+ */
+static int exact_operand(const dv_mat *m)
+{
+	const double *v;
+
+	if (m == NULL)
+		return 1;
+	v = m->data;
+	for (size_t i = 0; i < dv_mat_len(m); i++)
+		if (!isfinite(v[i]) || dv_mat_bound_at(m, i) != 0.0 ||
+		    dv_mat_scale_at(m, i) != fabs(v[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * run_double over exact operands: nothing to carry, and each term's scale
+ * |c| |x| |y| is its product's own size, rounded alike, so the scale is
+ * the sum of |terms|.  The same numbers run_double gives, bit for bit, at
+ * a fraction of its work; a plan runs over many more terms than its
+ * operands have entries, so looking first pays.
+ */
+static void run_exact(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_mat *b)
+{
+	const double *av = a->data, *bv = b != NULL ? b->data : NULL;
+	const dv_term *terms = p->terms;
+	const size_t *start = p->start;
+	double *out = r->data, *bound = r->bound, *scale = r->scale;
+	size_t n = p->rows * p->cols;
+
+	for (size_t o = 0; o < n; o++) {
+		double acc = 0.0, mag = 0.0;
+		size_t k = start[o + 1] - start[o];
+		for (size_t t = start[o]; t < start[o + 1]; t++) {
+			const dv_term *term = &terms[t];
+			double v = p->coefs[term->c].value;
+			if (term->a >= 0)
+				v *= av[term->a];
+			if (term->b >= 0)
+				v *= bv[term->b];
+			acc += v;
+			mag += fabs(v);
+		}
+		out[o] = acc;
+		bound[o] = dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
+		           (double)(3 * k) * DV_UNDERFLOW;
+		scale[o] = mag * (1.0 + dv_gamma(2 * k + 2));
+	}
+}
+
 int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b,
                 dv_diag *d)
 {
@@ -819,7 +872,10 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 			dv_mat_free(r);
 			return rc;
 		}
-		run_double(p, r, a, b);
+		if (exact_operand(a) && exact_operand(b))
+			run_exact(p, r, a, b);
+		else
+			run_double(p, r, a, b);
 		*out = r;
 		return DV_OK;
 	}

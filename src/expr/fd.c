@@ -34,7 +34,8 @@
 /*
  * Bounds are carried in the two outer lanes, +-h, only: the inner points
  * are nearer, and a change's rounding bound grows with the size of its
- * terms, so the outer lanes' bound covers them.
+ * terms, so the outer lanes' bound covers them (a part evaluated whole
+ * gives its outer lane the larger bound of the two).
  */
 #define BOUNDED_LANES ((size_t)2)
 
@@ -63,14 +64,19 @@ typedef enum gkind {
 
 /*
  * The change of one entry of a node when the variable's entry moves, lane
- * by lane: v at the lane's step, e its rounding bound, s its scale, m the
- * sum of |terms| it was added from; k counts those terms (the same in
- * every lane).
+ * by lane: v at the lane's step; in the bounded lanes, e its rounding
+ * bound, s its scale, m the sum of |terms| it was added from; k counts
+ * those terms (the same in every lane).  An inner lane is the outer lane
+ * of the same sign halved (lane l and lane l - BOUNDED_LANES): where its
+ * bound is needed, to see a kink, the outer lane's is taken.
  */
 typedef struct delta {
-	double v[LANES], e[LANES], s[LANES], m[LANES];
+	double v[LANES], e[BOUNDED_LANES], s[BOUNDED_LANES], m[BOUNDED_LANES];
 	size_t k;
 } delta;
+
+/* The bounded lane whose bound covers lane l. */
+#define OUTER(l) ((l) % BOUNDED_LANES)
 
 typedef struct gnode gnode;
 struct gnode {
@@ -98,6 +104,15 @@ struct gnode {
 	delta *d;
 	gidx *slot, *changed;
 	size_t nchanged;
+	/*
+	 * This evaluation's changes are linear in the step: lane 1 is lane 0
+	 * negated, lanes 2 and 3 lane 0 halved, exactly as they would be
+	 * computed (rounding to nearest is symmetric, and halving commutes
+	 * with it away from underflow, where the derived lanes are closer to
+	 * the truth than computed ones: half the outer lane's error).  Such a
+	 * node's users compute lane 0 alone and derive the rest.
+	 */
+	int lin;
 };
 
 typedef struct graph {
@@ -172,7 +187,7 @@ static int add_node(gnode **out, graph *g, gkind kind, const dv_node *src, dv_ma
 		len = dv_mat_len(v);
 		/* room for every entry, but only what is touched is ever
 		 * written, so the pages past it are never brought in */
-		n->d = malloc(len * sizeof *n->d);
+		n->d = calloc(len, sizeof *n->d);
 		n->slot = calloc(len, sizeof *n->slot);
 		n->changed = malloc(len * sizeof *n->changed);
 		if (n->d == NULL || n->slot == NULL || n->changed == NULL)
@@ -543,9 +558,10 @@ static int build(gnode **out, graph *g, const dv_node *n, int depth)
 
 /*
  * Entry o's change record, new and zero when o has not changed yet in this
- * evaluation.
+ * evaluation (the records past the last in use are kept zero: reset clears
+ * those it used, together).
  */
-static delta *touch(gnode *n, size_t o)
+static inline delta *touch(gnode *n, size_t o)
 {
 	gidx c = n->slot[o];
 
@@ -553,7 +569,6 @@ static delta *touch(gnode *n, size_t o)
 		c = (gidx)++n->nchanged;
 		n->slot[o] = c;
 		n->changed[c - 1] = (gidx)o;
-		memset(&n->d[c - 1], 0, sizeof n->d[c - 1]);
 	}
 	return &n->d[c - 1];
 }
@@ -570,6 +585,7 @@ static void reset(gnode *n)
 {
 	for (size_t c = 0; c < n->nchanged; c++)
 		n->slot[n->changed[c]] = 0;
+	memset(n->d, 0, n->nchanged * sizeof *n->d);
 	n->nchanged = 0;
 }
 
@@ -590,8 +606,8 @@ static side side_of(const gnode *k, int32_t i, size_t l)
 	r.s = dv_mat_scale_at(k->value, (size_t)i);
 	if ((d = moved(k, (size_t)i)) != NULL) {
 		r.dv = d->v[l];
-		r.de = d->e[l];
-		r.ds = d->s[l];
+		r.de = d->e[OUTER(l)];
+		r.ds = d->s[OUTER(l)];
 	}
 	return r;
 }
@@ -609,6 +625,8 @@ static void add_term(gnode *n, const dv_term *t)
 	for (size_t l = 0; l < LANES; l++) {
 		side x = side_of(n->kid[0], t->a, l), y = side_of(n->kid[1], t->b, l);
 		o->v[l] += c * (x.dv * (y.v + y.dv) + x.v * y.dv);
+		if (l >= BOUNDED_LANES)
+			continue;
 		o->m[l] += ac * (fabs(x.dv) * (fabs(y.v) + fabs(y.dv)) +
 		                 fabs(x.v) * fabs(y.dv));
 		o->e[l] += ac * (x.de * (fabs(y.v) + fabs(y.dv) + y.e + y.de) +
@@ -620,9 +638,14 @@ static void add_term(gnode *n, const dv_term *t)
 
 /*
  * The common case of one moving operand: c x dy for the moving y (or
- * c dx y), the same bounds as add_term with the other's change zero.
+ * c dx y), the same bounds as add_term with the other's change zero, in
+ * the first `lanes` lanes and the first `bounded` bounded ones.  Always
+ * called with constant lane counts, so that each copy's lane loops unroll.
  */
-static void change_one_side(gnode *n, int s)
+#ifdef __GNUC__
+__attribute__((always_inline))
+#endif
+static inline void one_side_lanes(gnode *n, int s, const size_t lanes, const size_t bounded)
 {
 	const gnode *k = n->kid[s], *other = n->kid[1 - s];
 	const dv_plan *p = n->plan;
@@ -635,6 +658,7 @@ static void change_one_side(gnode *n, int s)
 	const dv_coef *coefs = p->coefs;
 	const dv_mat *ov = other != NULL ? other->value : NULL;
 	const double *xv = ov != NULL ? (const double *)ov->data : NULL;
+	const double *xe = ov != NULL ? ov->bound : NULL, *xs = ov != NULL ? ov->scale : NULL;
 
 	for (size_t c = 0; c < knchanged; c++) {
 		size_t i = kchanged[c];
@@ -644,23 +668,48 @@ static void change_one_side(gnode *n, int s)
 			const dv_term *term = &terms[t];
 			int32_t oi = s == 0 ? term->b : term->a;
 			double coef = coefs[term->c].value, ac = fabs(coef);
-			double x = 1.0, ex = 0.0, sx = 1.0;
+			double x = 1.0, ax = 1.0, ex = 0.0, sx = 1.0;
 			delta *o = touch(n, term_out[t]);
 			if (xv != NULL && oi >= 0) {
 				x = xv[oi];
-				ex = dv_mat_bound_at(ov, (size_t)oi);
-				sx = dv_mat_scale_at(ov, (size_t)oi);
+				ax = fabs(x);
+				ex = xe != NULL ? xe[oi] : 0.0;
+				sx = xs != NULL ? xs[oi] : ax;
 			}
 			o->k++;
-			for (size_t l = 0; l < LANES; l++)
+			for (size_t l = 0; l < lanes; l++)
 				o->v[l] += coef * x * dy->v[l];
-			for (size_t l = 0; l < BOUNDED_LANES; l++) {
+			for (size_t l = 0; l < bounded; l++) {
 				double ady = fabs(dy->v[l]);
-				o->m[l] += ac * fabs(x) * ady;
-				o->e[l] += ac * (ex * (ady + dy->e[l]) + fabs(x) * dy->e[l]);
+				o->m[l] += ac * ax * ady;
+				o->e[l] += ac * (ex * (ady + dy->e[l]) + ax * dy->e[l]);
 				o->s[l] += ac * sx * dy->s[l];
 			}
 		}
+	}
+}
+
+static void change_one_side(gnode *n, int s)
+{
+	/* a linear node of linear changes: lane 0 alone, the rest derived */
+	n->lin = n->kid[s]->lin;
+	if (n->lin)
+		one_side_lanes(n, s, 1, 1);
+	else
+		one_side_lanes(n, s, LANES, BOUNDED_LANES);
+}
+
+/* The lanes a linear node's lane 0 stands for (see gnode.lin). */
+static void derive_lanes(gnode *n)
+{
+	for (size_t c = 0; c < n->nchanged; c++) {
+		delta *o = &n->d[c];
+		o->v[1] = -o->v[0];
+		o->v[2] = 0.5 * o->v[0];
+		o->v[3] = -o->v[2];
+		o->e[1] = o->e[0];
+		o->m[1] = o->m[0];
+		o->s[1] = o->s[0];
 	}
 }
 
@@ -669,6 +718,7 @@ static void change_plan(gnode *n)
 	int moving0 = n->kid[0]->kind != G_CONST;
 	int moving1 = n->kid[1] != NULL && n->kid[1]->kind != G_CONST;
 
+	n->lin = 0;
 	if (moving0 != moving1) {
 		change_one_side(n, moving0 ? 0 : 1);
 	} else {
@@ -704,9 +754,11 @@ static void change_plan(gnode *n)
 			carry = dv_gamma(last + 6);
 			under = (double)(6 * last) * DV_UNDERFLOW;
 		}
-		for (size_t l = 0; l < BOUNDED_LANES; l++)
+		for (size_t l = 0; l < (n->lin ? 1 : BOUNDED_LANES); l++)
 			o->e[l] = o->e[l] * grow + carry * o->m[l] + under;
 	}
+	if (n->lin)
+		derive_lanes(n);
 }
 
 /* fmax, inline: the library's is a call, and this is the innermost loop */
@@ -741,14 +793,18 @@ static void change_relu(graph *g, gnode *n, size_t i, double x, double ex,
 	const double u = DV_UNIT_ROUNDOFF;
 
 	for (size_t l = 0; l < LANES; l++) {
-		double dx = dx_of->v[l], edx = dx_of->e[l], y = x + dx;
+		double dx = dx_of->v[l], edx = dx_of->e[OUTER(l)], y = x + dx;
 		double reach = ex + edx + u * fabs(y);
 		double dv, de;
 		int same_side = (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
 		if (!same_side)
 			g->kinked = 1;
-		if (l >= BOUNDED_LANES && !n->deriv) {
-			o->v[l] = dv_act_change_at(n->act, x, &n->aux[i], dx);
+		if (l >= BOUNDED_LANES) {
+			/* an inner lane: the value alone */
+			o->v[l] = !n->deriv  ? dv_act_change_at(n->act, x, &n->aux[i], dx)
+			          : same_side ? 0.0
+			                      : dv_act_derivative(n->act, y) -
+			                                dv_act_derivative(n->act, x);
 			continue;
 		}
 		if (same_side) {
@@ -788,18 +844,16 @@ static void change_act(graph *g, gnode *n)
 			change_relu(g, n, i, x, ex, dx, o);
 			continue;
 		}
-		for (size_t l = 0; l < LANES; l++) {
-			if (l >= BOUNDED_LANES && !n->deriv) {
-				/* an inner lane: the value alone */
-				o->v[l] = dv_act_change_at(n->act, x, aux, dx->v[l]);
-				continue;
-			}
-			o->v[l] = n->deriv ? dv_act_derivative(n->act, x + dx->v[l]) -
-			                             dv_act_derivative(n->act, x)
-			                   : dv_act_change_at(n->act, x, aux, dx->v[l]);
+		if (n->deriv)
+			for (size_t l = 0; l < LANES; l++)
+				o->v[l] = dv_act_derivative(n->act, x + dx->v[l]) -
+				          dv_act_derivative(n->act, x);
+		else
+			dv_act_change_lanes(n->act, x, aux, dx->v, o->v, LANES);
+		/* the inner lanes carry their values alone */
+		for (size_t l = 0; l < BOUNDED_LANES; l++)
 			smooth_bound(n, lip, lip2, x, ex, dx->v[l], dx->e[l], dx->s[l], o->v[l],
 			             &o->e[l], &o->s[l]);
-		}
 	}
 }
 
@@ -815,7 +869,7 @@ static void change_pow(gnode *n)
 		double x = dv_mat_get(k->value, i), ex = dv_mat_bound_at(k->value, i);
 		delta *o = touch(n, i);
 		for (size_t l = 0; l < LANES; l++) {
-			double dx = d->v[l], edx = d->e[l], y = x + dx;
+			double dx = d->v[l], edx = d->e[OUTER(l)], y = x + dx;
 			double sum = 0.0, sum_abs = 0.0,
 			       m = fmax(fabs(x), fabs(y)) + ex + edx;
 			double dv = 0.0, de = 0.0;
@@ -835,8 +889,10 @@ static void change_pow(gnode *n)
 					      (fabs(dx) + edx) * (1.0 + dv_gamma(p + 2));
 			}
 			o->v[l] = dv;
-			o->e[l] = de;
-			o->s[l] = fmax(fabs(dv), d->s[l] * sum_abs);
+			if (l < BOUNDED_LANES) {
+				o->e[l] = de;
+				o->s[l] = fmax(fabs(dv), d->s[l] * sum_abs);
+			}
 		}
 	}
 }
@@ -865,7 +921,8 @@ static void max_window(graph *g, gnode *n, size_t o)
 				const delta *de = moved(k, e);
 				double m = dv_mat_get(k->value, e) + (de != NULL ? de->v[l] : 0.0);
 				reach = fmax(reach, dv_mat_bound_at(k->value, e) +
-				                            (de != NULL ? de->e[l] + fabs(de->v[l])
+				                            (de != NULL ? de->e[OUTER(l)] +
+				                                                  fabs(de->v[l])
 				                                        : 0.0));
 				if (m > top) {
 					top = m;
@@ -876,7 +933,8 @@ static void max_window(graph *g, gnode *n, size_t o)
 		if (best != was) {
 			g->kinked = 1;
 			out->v[l] = top - dv_mat_get(k->value, was);
-			out->e[l] = INFINITY;
+			if (l < BOUNDED_LANES)
+				out->e[l] = INFINITY;
 		} else {
 			/* a runner-up within the bounds could be the largest */
 			for (size_t u = 0; u < p; u++)
@@ -889,9 +947,11 @@ static void max_window(graph *g, gnode *n, size_t o)
 						g->kinked = 1;
 				}
 			out->v[l] = dwas != NULL ? dwas->v[l] : 0.0;
-			out->e[l] = dwas != NULL ? dwas->e[l] : 0.0;
+			if (l < BOUNDED_LANES)
+				out->e[l] = dwas != NULL ? dwas->e[l] : 0.0;
 		}
-		out->s[l] = dwas != NULL ? dwas->s[l] : fabs(out->v[l]);
+		if (l < BOUNDED_LANES)
+			out->s[l] = dwas != NULL ? dwas->s[l] : fabs(out->v[l]);
 	}
 }
 
@@ -944,13 +1004,20 @@ static int change_whole(gnode *n, graph *g, size_t j, const double *steps)
 		for (size_t o = 0; o < dv_mat_len(v); o++) {
 			delta *r = &n->d[n->slot[o] - 1];
 			double dv = dv_mat_get(v, o) - dv_mat_get(n->value, o);
+			double e = (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
+			                   (1.0 + dv_gamma(2)) +
+			           DV_UNIT_ROUNDOFF * fabs(dv);
 			r->v[l] = dv;
-			r->e[l] =
-			        (dv_mat_bound_at(v, o) + dv_mat_bound_at(n->value, o)) *
-			                (1.0 + dv_gamma(2)) +
-			        DV_UNIT_ROUNDOFF * fabs(dv);
+			/*
+			 * A value's bound is not smaller at the smaller step: the
+			 * outer lane takes the larger of its own and its inner
+			 * lane's (lanes 0 and 1 come first).
+			 */
+			if (l < BOUNDED_LANES || !(e <= r->e[OUTER(l)]))
+				r->e[OUTER(l)] = e;
 			/* the change is all there is to judge against */
-			r->s[l] = fabs(dv);
+			if (l < BOUNDED_LANES)
+				r->s[l] = fabs(dv);
 		}
 		dv_mat_free(v);
 	}
@@ -959,7 +1026,8 @@ static int change_whole(gnode *n, graph *g, size_t j, const double *steps)
 
 /*
  * The loss's change when entry j of the variable moves by each of steps[],
- * into dv[], de[] (its rounding bound) and ds[] (its scale).
+ * into dv[], and in the bounded lanes de[] (its rounding bound) and ds[]
+ * (its scale).
  */
 static int change(graph *g, size_t j, const double *steps, double *dv, double *de,
                   double *ds)
@@ -977,10 +1045,12 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 		case G_VAR:
 			/* the steps themselves are exact: GSL's points 0 +- h, +- h/2 */
 			x = touch(n, j);
-			for (size_t l = 0; l < LANES; l++) {
+			for (size_t l = 0; l < LANES; l++)
 				x->v[l] = steps[l];
+			for (size_t l = 0; l < BOUNDED_LANES; l++)
 				x->s[l] = fabs(steps[l]);
-			}
+			n->lin = steps[1] == -steps[0] && steps[2] == 0.5 * steps[0] &&
+			         steps[3] == -steps[2];
 			break;
 		case G_PLAN:
 			change_plan(n);
@@ -1000,8 +1070,9 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 		}
 	}
 	top = moved(root, 0);
-	for (size_t l = 0; l < LANES; l++) {
+	for (size_t l = 0; l < LANES; l++)
 		dv[l] = top != NULL ? top->v[l] : 0.0;
+	for (size_t l = 0; l < BOUNDED_LANES; l++) {
 		de[l] = top != NULL ? top->e[l] : 0.0;
 		ds[l] = top != NULL ? top->s[l] : 0.0;
 	}
@@ -1034,7 +1105,7 @@ typedef struct fd_call {
 static double fd_change(double t, void *p)
 {
 	fd_call *fc = p;
-	double de[LANES], ds[LANES];
+	double de[BOUNDED_LANES], ds[BOUNDED_LANES];
 
 	if (fc->rc != DV_OK)
 		return NAN;
@@ -1076,7 +1147,7 @@ static int refine(dv_fd_entry *e, graph *g, const dv_node *loss, size_t j, doubl
 	for (size_t k = 0; k < sizeof ladder / sizeof ladder[0]; k++) {
 		double step = dv_fd_refine_step(x0, ladder[k]);
 		double steps[LANES] = {step, -step, step / 2, -step / 2};
-		double dv[LANES], de[LANES], ds[LANES];
+		double dv[LANES], de[BOUNDED_LANES], ds[BOUNDED_LANES];
 		dv_fd_entry next = *e;
 		dv_diag local;
 		int rc;
