@@ -673,6 +673,89 @@ START_TEST(test_exact_operands_give_the_numbers_bounded_ones_do)
 }
 END_TEST
 
+/* outer run over the result of inner run over a and b. */
+static dv_mat *in_turn(const dv_plan *outer, const dv_plan *inner, const dv_mat *a,
+                       const dv_mat *b)
+{
+	dv_mat *mid = NULL, *out = NULL;
+	ck_assert_int_eq(dv_op_run(&mid, inner, a, b, &d), DV_OK);
+	ck_assert_int_eq(dv_op_run(&out, outer, mid, NULL, &d), DV_OK);
+	dv_mat_free(mid);
+	return out;
+}
+
+/*
+ * A composed plan is its two plans in turn: the same numbers, to within
+ * the bounds of both ways of computing them, with coefficients multiplied
+ * (the mean's 1/4 after a third: 1/12), and never more terms than the
+ * inner plan has; an outer plan that uses an entry twice is not composed.
+ */
+START_TEST(test_composed_plans_are_their_plans_in_turn)
+{
+	dv_mat *x = random_mat(6, 8), *dm = random_mat(6, 8);
+	dv_plan *had = NULL, *third = NULL, *mean = NULL, *sum = NULL;
+	dv_plan *p = NULL;
+	struct {
+		const dv_plan *outer, *inner;
+		const dv_mat *b;
+	} cases[3];
+	ck_assert_int_eq(dv_plan_hadamard(&had, 6, 8, 6, 8, &d), DV_OK);
+	ck_assert_int_eq(dv_plan_scale(&third, 6, 8, 1, 3, &d), DV_OK);
+	ck_assert_int_eq(dv_plan_down(&mean, 6, 8, 2, 0, DV_POOL_MEAN, &d), DV_OK);
+	ck_assert_int_eq(dv_plan_sum(&sum, 6, 8, &d), DV_OK);
+	cases[0].outer = sum, cases[0].inner = had, cases[0].b = dm;
+	cases[1].outer = mean, cases[1].inner = third, cases[1].b = NULL;
+	cases[2].outer = mean, cases[2].inner = had, cases[2].b = dm;
+	for (size_t i = 0; i < 3; i++) {
+		dv_mat *two = in_turn(cases[i].outer, cases[i].inner, x, cases[i].b);
+		dv_mat *one = NULL;
+		ck_assert_int_eq(dv_plan_compose(&p, cases[i].outer, cases[i].inner, &d),
+		                 DV_OK);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_le(p->nterms, cases[i].inner->nterms);
+		ck_assert_int_eq(dv_op_run(&one, p, x, cases[i].b, &d), DV_OK);
+		ck_assert_uint_eq(one->rows, two->rows);
+		ck_assert_uint_eq(one->cols, two->cols);
+		for (size_t e = 0; e < dv_mat_len(one); e++)
+			ck_assert_msg(fabs(dv_mat_get(one, e) - dv_mat_get(two, e)) <=
+			                      dv_mat_bound_at(one, e) + dv_mat_bound_at(two, e),
+			              "case %zu entry %zu: %.17g and %.17g", i, e,
+			              dv_mat_get(one, e), dv_mat_get(two, e));
+		if (i == 1) {
+			ck_assert_uint_eq(p->ncoefs, 1);
+			ck_assert(p->coefs[0].num == 1 && p->coefs[0].den == 12);
+		}
+		dv_plan_free(p);
+		dv_mat_free(one);
+		dv_mat_free(two);
+	}
+	{
+		/* up copies each entry into four: not composed after anything */
+		dv_plan *up34 = NULL, *scale34 = NULL;
+		ck_assert_int_eq(dv_plan_up(&up34, 3, 4, 2, DV_POOL_SUM, &d), DV_OK);
+		ck_assert_int_eq(dv_plan_scale(&scale34, 3, 4, 2, 1, &d), DV_OK);
+		ck_assert_int_eq(dv_plan_compose(&p, up34, scale34, &d), DV_OK);
+		ck_assert_ptr_null(p);
+		/* but a sum after it takes each of its entries once */
+		ck_assert_int_eq(dv_plan_compose(&p, sum, up34, &d), DV_OK);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(p->nterms, up34->nterms);
+		dv_plan_free(p);
+		/* shapes that do not meet */
+		ck_assert_int_eq(dv_plan_compose(&p, sum, scale34, &d), DV_OK);
+		ck_assert_ptr_null(p);
+		dv_plan_free(up34);
+		dv_plan_free(scale34);
+	}
+	dv_plan_free(had);
+	dv_plan_free(third);
+	dv_plan_free(mean);
+	dv_plan_free(sum);
+	dv_mat_free(x);
+	dv_mat_free(dm);
+}
+END_TEST
+
 START_TEST(test_limits_refuse_before_allocating)
 {
 	dv_mat *m = NULL;
@@ -718,6 +801,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_activation_derivatives_match_gsl_deriv_central);
 	tcase_add_test(tc, test_sigmoid_changes_are_within_their_bound);
 	tcase_add_test(tc, test_exact_operands_give_the_numbers_bounded_ones_do);
+	tcase_add_test(tc, test_composed_plans_are_their_plans_in_turn);
 	tcase_add_test(tc, test_limits_refuse_before_allocating);
 	suite_add_tcase(s, tc);
 	return s;

@@ -97,8 +97,11 @@ static long long gcd_ll(long long a, long long b)
 	return a;
 }
 
-/* The index of coefficient num/den (den > 0) in p, added if new. */
-static int32_t plan_coef(dv_plan *p, long long num, long long den)
+/*
+ * The index of coefficient num/den (den > 0) in p, added if new; -1 when
+ * it is new and p has DV_PLAN_MAX_COEFS already.
+ */
+static int32_t plan_coef_try(dv_plan *p, long long num, long long den)
 {
 	long long g = gcd_ll(num, den);
 	if (g > 1) {
@@ -108,9 +111,18 @@ static int32_t plan_coef(dv_plan *p, long long num, long long den)
 	for (size_t i = 0; i < p->ncoefs; i++)
 		if (p->coefs[i].num == num && p->coefs[i].den == den)
 			return (int32_t)i;
-	assert(p->ncoefs < DV_PLAN_MAX_COEFS);
+	if (p->ncoefs == DV_PLAN_MAX_COEFS)
+		return -1;
 	p->coefs[p->ncoefs] = (dv_coef){num, den, (double)num / (double)den};
 	return (int32_t)p->ncoefs++;
+}
+
+/* The same for the builders, which never need more. */
+static int32_t plan_coef(dv_plan *p, long long num, long long den)
+{
+	int32_t c = plan_coef_try(p, num, den);
+	assert(c >= 0);
+	return c;
 }
 
 static void plan_term(dv_plan *p, int32_t c, long a, long b)
@@ -596,6 +608,75 @@ int dv_plan_scale(dv_plan **out, size_t rows, size_t cols, long long num, long l
 		plan_close(p, i);
 	}
 	*out = p;
+	return DV_OK;
+}
+
+/* c1 c2 as a coefficient of p: -1 when it does not fit or p has no room. */
+static int32_t product_coef(dv_plan *p, const dv_coef *c1, const dv_coef *c2)
+{
+	long long num, den;
+
+	if (__builtin_mul_overflow(c1->num, c2->num, &num) ||
+	    __builtin_mul_overflow(c1->den, c2->den, &den))
+		return -1;
+	return plan_coef_try(p, num, den);
+}
+
+int dv_plan_compose(dv_plan **out, const dv_plan *outer, const dv_plan *inner, dv_diag *d)
+{
+	size_t mid = inner->rows * inner->cols, total = 0, entries;
+	unsigned char *used;
+	dv_plan *p = NULL;
+	int rc;
+
+	*out = NULL;
+	if (outer->b_len != 0 || outer->a_len != mid)
+		return DV_OK;
+	if ((used = calloc(mid ? mid : 1, 1)) == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	for (size_t t = 0; t < outer->nterms; t++) {
+		int32_t m = outer->terms[t].a;
+		if (m < 0) {
+			total++;
+			continue;
+		}
+		if (used[m]++ != 0) {
+			free(used); /* an entry used twice: more terms, not fewer */
+			return DV_OK;
+		}
+		total += inner->start[m + 1] - inner->start[m];
+	}
+	free(used);
+	entries = outer->rows * outer->cols;
+	rc = plan_begin(&p, outer->rows, outer->cols, inner->a_len, inner->b_len,
+	                entries ? (total + entries - 1) / entries : 0, d);
+	if (rc != DV_OK)
+		return rc;
+	for (size_t o = 0; o < entries; o++) {
+		for (size_t t = outer->start[o]; t < outer->start[o + 1]; t++) {
+			const dv_term *ot = &outer->terms[t];
+			const dv_coef *oc = &outer->coefs[ot->c];
+			if (ot->a < 0) {
+				int32_t c = product_coef(p, oc, &(dv_coef){1, 1, 1.0});
+				if (c < 0)
+					goto not_done;
+				plan_term(p, c, -1, -1);
+				continue;
+			}
+			for (size_t u = inner->start[ot->a]; u < inner->start[ot->a + 1]; u++) {
+				const dv_term *it = &inner->terms[u];
+				int32_t c = product_coef(p, oc, &inner->coefs[it->c]);
+				if (c < 0)
+					goto not_done;
+				plan_term(p, c, it->a, it->b);
+			}
+		}
+		plan_close(p, o);
+	}
+	*out = p;
+	return DV_OK;
+not_done:
+	dv_plan_free(p);
 	return DV_OK;
 }
 

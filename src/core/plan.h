@@ -119,6 +119,16 @@ int dv_plan_scale(dv_plan **out, size_t rows, size_t cols, long long num, long l
                   dv_diag *d);
 /* The sum of all entries, as a 1 x 1 result. */
 int dv_plan_sum(dv_plan **out, size_t rows, size_t cols, dv_diag *d);
+/*
+ * outer after inner, as one plan over inner's operands: its terms are
+ * outer's coefficients times inner's terms.  Only for an outer of one
+ * operand that takes each entry of inner's result at most once, so that
+ * the plan has no more terms than the two together; *out is NULL (and
+ * DV_OK returned) when it is not done that way, or its coefficients would
+ * not fit.  Over exact numbers the result is the two plans' result up to
+ * the roundings in between, within the composed plan's own bound.
+ */
+int dv_plan_compose(dv_plan **out, const dv_plan *outer, const dv_plan *inner, dv_diag *d);
 
 /* Two operands, A (ar x ac) and B (br x bc). */
 int dv_plan_kron(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv_diag *d);

@@ -323,15 +323,45 @@ static int index_operand(gnode *n, int s, dv_diag *d)
 	return DV_OK;
 }
 
+/* Whether exactly one operand of plan node n moves. */
+static int one_side_moves(const gnode *n)
+{
+	int moving0 = n->kid[0]->kind != G_CONST;
+	int moving1 = n->kid[1] != NULL && n->kid[1]->kind != G_CONST;
+	return moving0 != moving1;
+}
+
 /* A plan node over operands a and b (b NULL for one); p is taken. */
 static int add_plan(gnode **out, graph *g, const dv_node *src, dv_plan *p, gnode *a,
                     gnode *b)
 {
 	dv_mat *v = NULL;
 	gnode *n;
-	int rc = dv_op_run(&v, p, a->value, b != NULL ? b->value : NULL, g->d);
+	int rc;
 
 	*out = NULL;
+	/*
+	 * A plan of one operand over a plan node just added (each node has
+	 * one user: the graph is a tree) becomes one plan over that node's
+	 * operands when it can: sum(D .* A) walks D .* A's terms once, not
+	 * those and then the sum's.  The composed plan's result is bounded
+	 * as any plan's is.
+	 */
+	if (b == NULL && a->kind == G_PLAN && a == g->nodes[g->n - 1] && one_side_moves(a)) {
+		dv_plan *q = NULL;
+		if ((rc = dv_plan_compose(&q, p, a->plan, g->d)) != DV_OK) {
+			dv_plan_free(p);
+			return rc;
+		}
+		if (q != NULL) {
+			gnode *k0 = a->kid[0], *k1 = a->kid[1];
+			g->n--;
+			gnode_free(a);
+			dv_plan_free(p);
+			return add_plan(out, g, src, q, k0, k1);
+		}
+	}
+	rc = dv_op_run(&v, p, a->value, b != NULL ? b->value : NULL, g->d);
 	if (rc != DV_OK || (rc = add_node(&n, g, G_PLAN, src, v)) != DV_OK) {
 		dv_plan_free(p);
 		return rc;
@@ -715,12 +745,9 @@ static void derive_lanes(gnode *n)
 
 static void change_plan(gnode *n)
 {
-	int moving0 = n->kid[0]->kind != G_CONST;
-	int moving1 = n->kid[1] != NULL && n->kid[1]->kind != G_CONST;
-
 	n->lin = 0;
-	if (moving0 != moving1) {
-		change_one_side(n, moving0 ? 0 : 1);
+	if (one_side_moves(n)) {
+		change_one_side(n, n->kid[0]->kind != G_CONST ? 0 : 1);
 	} else {
 		for (int s = 0; s < 2; s++) {
 			const gnode *k = n->kid[s];
