@@ -8,7 +8,9 @@
 #include <gsl/gsl_errno.h>
 
 #include "expr/eval.h"
+#include "expr/fd.h"
 #include "expr/parser.h"
+#include "expr/precise.h"
 #include "testutil.h"
 
 static dv_diag d;
@@ -388,6 +390,80 @@ END_TEST
  * (options, counts and numbers that choose terms are part of what keeps a
  * plan apart, or it is not kept).
  */
+/*
+ * A definition's value is kept between uses, and must never be one worked
+ * out from numbers that have changed since: a new binding, f given its
+ * meaning, numbers changed in place (as finite differences do), and a
+ * definition that makes random numbers is made anew each time.
+ */
+START_TEST(test_kept_definitions_follow_what_they_use)
+{
+	dv_node *y = NULL, *r = NULL, *a = NULL, *loss = NULL;
+	dv_mat *g = NULL, *m, *first;
+	dv_fd_entry e = {0};
+	double *x;
+
+	ck_assert_int_eq(dv_parse(&y, "2 * X", &d), DV_OK);
+	ck_assert_int_eq(dv_parse(&r, "rand(1, 1)", &d), DV_OK);
+	ck_assert_int_eq(dv_parse(&a, "f(Y)", &d), DV_OK);
+	ck_assert_int_eq(dv_parse(&loss, "sum(exp(Y / 9))", &d), DV_OK);
+	ck_assert_int_eq(dv_env_define(env, "Y", y, &d), DV_OK);
+	ck_assert_int_eq(dv_env_define(env, "R", r, &d), DV_OK);
+	ck_assert_int_eq(dv_env_define(env, "A", a, &d), DV_OK);
+	expect("sum(Y)", 1, 1, (const double[]){90});
+	expect("sum(Y)", 1, 1, (const double[]){90});
+	bind("X", 1, 2, (const double[]){1, 2});
+	expect("Y", 1, 2, (const double[]){2, 4});
+	/* numbers changed in place, then said so */
+	x = (double *)dv_env_lookup_mut(env, "X")->data;
+	x[1] = 5;
+	dv_env_changed(env);
+	expect("Y", 1, 2, (const double[]){2, 10});
+	/* f: abstract, then sigmoid, then tanh */
+	{
+		dv_value v;
+		ck_assert_int_ne(dv_eval_string(&v, "A", env, &d), DV_OK);
+	}
+	dv_env_set_f(env, DV_ACT_SIGMOID);
+	{
+		const double want[] = {1 / (1 + exp(-2.0)), 1 / (1 + exp(-10.0))};
+		expect("A", 1, 2, want);
+	}
+	dv_env_set_f(env, DV_ACT_TANH);
+	{
+		const double want[] = {tanh(2.0), tanh(10.0)};
+		expect("A", 1, 2, want);
+	}
+	/* random numbers: a new draw at every use */
+	first = ev("R");
+	m = ev("R");
+	ck_assert(dv_mat_get(first, 0) != dv_mat_get(m, 0));
+	dv_mat_free(first);
+	dv_mat_free(m);
+	/* exp is differenced whole, through Y: d/dx sum(exp(2x/9)) = 2/9 exp(2x/9) */
+	{
+		const double want[] = {2.0 / 9 * exp(2.0 / 9), 2.0 / 9 * exp(10.0 / 9)};
+		dv_fd_entry *rows = NULL;
+		ck_assert_int_eq(dv_fd_grad(&g, &rows, loss, "X", env, &d), DV_OK);
+		tu_assert_mat(g, 1, 2, want, 1e-9);
+		/* decided by the doubles themselves, not rescued by MPFR */
+		ck_assert_uint_eq(rows[0].bits, 53);
+		ck_assert_uint_eq(rows[1].bits, 53);
+		free(rows);
+	}
+	dv_mat_free(g);
+	ck_assert_int_eq(dv_fd_refine(&e, loss, "X", 1, env, 128, &d), DV_OK);
+	ck_assert_double_eq_tol(e.value, 2.0 / 9 * exp(10.0 / 9), 1e-12);
+	expect("Y", 1, 2, (const double[]){2, 10});
+	dv_env_free(env);
+	env = NULL;
+	dv_node_free(y);
+	dv_node_free(r);
+	dv_node_free(a);
+	dv_node_free(loss);
+}
+END_TEST
+
 START_TEST(test_kept_plans_never_change_a_result)
 {
 	static const char *const exprs[] = {"conv(Y, K)",
@@ -485,6 +561,7 @@ static Suite *expr_suite(void)
 	tcase_add_test(tc, test_deep_and_long_input_is_refused_or_read);
 	tcase_add_test(tc, test_strings_keep_doubled_quotes);
 	tcase_add_test(tc, test_kept_plans_never_change_a_result);
+	tcase_add_test(tc, test_kept_definitions_follow_what_they_use);
 	suite_add_tcase(s, tc);
 	return s;
 }

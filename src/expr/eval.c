@@ -27,6 +27,8 @@ typedef struct binding {
 	char *name;
 	dv_mat *mat;
 	const dv_node *def; /* a definition instead of a matrix */
+	dv_mat *value;      /* the definition's value, worked out at era */
+	unsigned long era;
 } binding;
 
 /* How deep definitions may use each other; deeper is taken for a loop. */
@@ -69,6 +71,13 @@ struct dv_env {
 	int depth;               /* definitions being evaluated */
 	int stack;               /* dv_eval calls open */
 	const dv_field *numbers; /* the field of its numbers: double, or MPFR's */
+	/*
+	 * Counts the changes of what a definition's value may depend on (a
+	 * binding, f, numbers changed in place): a value kept at an earlier
+	 * era is out of date.  draws counts the random matrices made, so that
+	 * a definition that makes one is evaluated anew every time.
+	 */
+	unsigned long era, draws;
 };
 
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
@@ -120,6 +129,7 @@ void dv_env_free(dv_env *env)
 	for (size_t i = 0; i < env->nvars; i++) {
 		free(env->vars[i].name);
 		dv_mat_free(env->vars[i].mat);
+		dv_mat_free(env->vars[i].value);
 	}
 	free(env->vars);
 	for (size_t i = 0; i < env->plans.n; i++)
@@ -180,6 +190,7 @@ static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def
 	binding *b;
 	char *copy;
 
+	env->era++;
 	if (!valid_name(name)) {
 		dv_mat_free(m);
 		return dv_fail(d, DV_E_ARGS,
@@ -210,7 +221,7 @@ static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	env->vars = b;
-	env->vars[env->nvars++] = (binding){copy, m, def};
+	env->vars[env->nvars++] = (binding){copy, m, def, NULL, 0};
 	return DV_OK;
 }
 
@@ -273,22 +284,31 @@ gsl_rng *dv_env_rng(dv_env *env)
 void dv_env_set_f(dv_env *env, dv_act act)
 {
 	env->f_is = act;
+	env->era++;
 }
 
-dv_mat *dv_env_lookup_mut(dv_env *env, const char *name)
+void dv_env_changed(dv_env *env)
 {
-	for (size_t i = 0; i < env->nvars; i++)
-		if (strcmp(env->vars[i].name, name) == 0)
-			return env->vars[i].mat;
-	return NULL;
+	env->era++;
 }
 
-static const binding *find_binding(const dv_env *env, const char *name)
+static binding *binding_named(dv_env *env, const char *name)
 {
 	for (size_t i = 0; i < env->nvars; i++)
 		if (strcmp(env->vars[i].name, name) == 0)
 			return &env->vars[i];
 	return NULL;
+}
+
+dv_mat *dv_env_lookup_mut(dv_env *env, const char *name)
+{
+	binding *b = binding_named(env, name);
+	return b != NULL ? b->mat : NULL;
+}
+
+static const binding *find_binding(const dv_env *env, const char *name)
+{
+	return binding_named((dv_env *)env, name);
 }
 
 const dv_mat *dv_env_lookup(const dv_env *env, const char *name)
@@ -331,6 +351,7 @@ int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
 			return rc;
 		dv_mat_free(b->mat);
 		b->mat = m;
+		env->era++;
 		return DV_OK;
 	}
 	return dv_fail(d, DV_E_NAME, "unknown name '%s'", name);
@@ -862,6 +883,7 @@ static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	if (self->param == MK_RAND || self->param == MK_RANDN) {
 		if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK)
 			return rc;
+		env->draws++;
 		rc = dv_mat_random(&m, env->rng, rows, cols, self->param == MK_RANDN, d);
 		return give_mat(out, m, rc);
 	}
@@ -1257,18 +1279,32 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 
 static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
-	const binding *b = find_binding(env, n->text);
+	binding *b = binding_named(env, n->text);
 	const char *hint;
 	dv_mat *copy = NULL;
 	int rc;
 
 	if (b != NULL && b->def != NULL) {
+		unsigned long era = env->era, draws = env->draws;
+		if (b->value != NULL && b->era == era) {
+			rc = dv_mat_copy(&copy, b->value, d);
+			return give_mat(out, copy, rc);
+		}
 		if (env->depth >= MAX_DEFINE_DEPTH)
 			return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
 			                  "the definition of '%s' uses itself", n->text);
 		env->depth++;
 		rc = dv_eval(out, b->def, env, d);
 		env->depth--;
+		/* kept for the next use while nothing it depends on changes; a
+		 * value that cannot be kept is only worked out again */
+		if (rc == DV_OK && out->kind == DV_V_MAT && env->era == era &&
+		    env->draws == draws && (b = binding_named(env, n->text)) != NULL &&
+		    dv_mat_copy(&copy, out->mat, NULL) == DV_OK) {
+			dv_mat_free(b->value);
+			b->value = copy;
+			b->era = era;
+		}
 		return rc;
 	}
 	if (b != NULL) {

@@ -54,8 +54,13 @@ int dv_env_bind(dv_env *env, const char *name, dv_mat *m, dv_diag *d);
 int dv_env_define(dv_env *env, const char *name, const dv_node *tree, dv_diag *d);
 /* The matrix bound to name, or NULL (also for a definition); borrowed. */
 const dv_mat *dv_env_lookup(const dv_env *env, const char *name);
-/* The same, writable: numbers changed in place are seen by later evaluations. */
+/*
+ * The same, writable.  After numbers are changed in place, call
+ * dv_env_changed before evaluating again: definitions' values are kept
+ * until something they depend on changes.
+ */
 dv_mat *dv_env_lookup_mut(dv_env *env, const char *name);
+void dv_env_changed(dv_env *env);
 /* The random numbers of env (rand, randn); borrowed. */
 gsl_rng *dv_env_rng(dv_env *env);
 /* What the notes' abstract f means on numbers (by default it has none). */

@@ -1016,8 +1016,10 @@ static int change_whole(gnode *n, graph *g, size_t j, const double *steps)
 		dv_mat *v = NULL;
 		int rc;
 		*entry = x0 + steps[l];
+		dv_env_changed(g->env);
 		rc = eval_mat(&v, n->src, g);
 		*entry = x0;
+		dv_env_changed(g->env);
 		if (rc != DV_OK)
 			return rc;
 		if (v->rows != n->value->rows || v->cols != n->value->cols ||

@@ -82,13 +82,16 @@ static int loss_at(mpfr_t out, double *rad, const dv_node *loss, dv_mat *x, size
 	if (mpfr_add_d(b->mid, b->mid, t, MPFR_RNDN) != 0) {
 		/* the step must be the one divided by (see dv_fd_refine) */
 		mpfr_set_d(b->mid, x0, MPFR_RNDN);
+		dv_env_changed(env);
 		return dv_fail(d, DV_E_NUMERIC,
 		               "the entry %.3g is too small for an exact step at this "
 		               "precision",
 		               x0);
 	}
+	dv_env_changed(env);
 	rc = dv_eval_mat(&e, loss, env, d);
 	mpfr_set_d(b->mid, x0, MPFR_RNDN);
+	dv_env_changed(env);
 	if (rc != DV_OK)
 		return rc;
 	if (!dv_mat_is_scalar(e) || dv_mat_is_double(e) || !dv_mat_is_numeric(e)) {
