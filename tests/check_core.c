@@ -580,26 +580,38 @@ START_TEST(test_activation_derivatives_match_gsl_deriv_central)
 }
 END_TEST
 
-/* s(x + dx) - s(x) in 256-bit arithmetic, x + dx formed exactly. */
-static double sigmoid_change_exact(double x, double dx)
+/* act(x + dx) - act(x) in 256-bit arithmetic, x + dx formed exactly. */
+static double change_exact(dv_act act, double x, double dx)
 {
-	mpfr_t y, sy, sx;
+	mpfr_t y, fy, fx;
 	double r;
-	mpfr_inits2(256, y, sy, sx, (mpfr_ptr)0);
+	mpfr_inits2(256, y, fy, fx, (mpfr_ptr)0);
 	mpfr_set_d(y, x, MPFR_RNDN);
 	mpfr_add_d(y, y, dx, MPFR_RNDN);
-	/* s(t) = 1 / (1 + e^-t) */
-	mpfr_neg(sy, y, MPFR_RNDN);
-	mpfr_exp(sy, sy, MPFR_RNDN);
-	mpfr_add_ui(sy, sy, 1, MPFR_RNDN);
-	mpfr_ui_div(sy, 1, sy, MPFR_RNDN);
-	mpfr_set_d(sx, -x, MPFR_RNDN);
-	mpfr_exp(sx, sx, MPFR_RNDN);
-	mpfr_add_ui(sx, sx, 1, MPFR_RNDN);
-	mpfr_ui_div(sx, 1, sx, MPFR_RNDN);
-	mpfr_sub(sy, sy, sx, MPFR_RNDN);
-	r = mpfr_get_d(sy, MPFR_RNDN);
-	mpfr_clears(y, sy, sx, (mpfr_ptr)0);
+	mpfr_set_d(fx, x, MPFR_RNDN);
+	if (act == DV_ACT_SIGMOID) {
+		/* s(t) = 1 / (1 + e^-t) */
+		mpfr_neg(fy, y, MPFR_RNDN);
+		mpfr_exp(fy, fy, MPFR_RNDN);
+		mpfr_add_ui(fy, fy, 1, MPFR_RNDN);
+		mpfr_ui_div(fy, 1, fy, MPFR_RNDN);
+		mpfr_neg(fx, fx, MPFR_RNDN);
+		mpfr_exp(fx, fx, MPFR_RNDN);
+		mpfr_add_ui(fx, fx, 1, MPFR_RNDN);
+		mpfr_ui_div(fx, 1, fx, MPFR_RNDN);
+	} else if (act == DV_ACT_EXP) {
+		mpfr_exp(fy, y, MPFR_RNDN);
+		mpfr_exp(fx, fx, MPFR_RNDN);
+	} else if (act == DV_ACT_LOG) {
+		mpfr_log(fy, y, MPFR_RNDN);
+		mpfr_log(fx, fx, MPFR_RNDN);
+	} else {
+		mpfr_ui_div(fy, 1, y, MPFR_RNDN);
+		mpfr_ui_div(fx, 1, fx, MPFR_RNDN);
+	}
+	mpfr_sub(fy, fy, fx, MPFR_RNDN);
+	r = mpfr_get_d(fy, MPFR_RNDN);
+	mpfr_clears(y, fy, fx, (mpfr_ptr)0);
 	return r;
 }
 
@@ -623,7 +635,7 @@ START_TEST(test_sigmoid_changes_are_within_their_bound)
 			for (int sign = -1; sign <= 1; sign += 2) {
 				double x = xs[i], dx = sign * dxs[j];
 				double lanes[2] = {dx, -dx}, out[2];
-				double want = sigmoid_change_exact(x, dx);
+				double want = change_exact(DV_ACT_SIGMOID, x, dx);
 				double got = dv_act_change_at(DV_ACT_SIGMOID, x, &aux, dx);
 				double allowed = (10.0 + fabs(x) + fabs(x + dx)) * u * fabs(want);
 				ck_assert_msg(fabs(got - want) <= allowed,
@@ -636,6 +648,44 @@ START_TEST(test_sigmoid_changes_are_within_their_bound)
 			}
 		}
 	}
+}
+END_TEST
+
+/*
+ * The changes of exp, log and 1/x that finite differences are built from
+ * (a division's 1/b too) are within the rounding fd.c charges them: ten
+ * units of 2^-53 of the change, and for log the rounding of dx / x inside
+ * log1p, 2 u |dx| / min(x, x + dx).
+ */
+START_TEST(test_exp_log_recip_changes_are_within_their_bound)
+{
+	static const double xs[] = {-30, -5, -1, -1e-3, 1e-6, 1e-3, 0.1, 0.7, 1,
+	                            2.5, 20,  600, 1e3, 1e8};
+	static const double dxs[] = {1e-14, 1e-10, 0x1p-27, 1e-7, 1e-5, 0.01, 0.5};
+	static const dv_act acts[] = {DV_ACT_EXP, DV_ACT_LOG, DV_ACT_RECIP};
+	const double u = 0x1p-53;
+	for (size_t a = 0; a < 3; a++)
+		for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+			for (size_t j = 0; j < sizeof dxs / sizeof dxs[0]; j++)
+				for (int sign = -1; sign <= 1; sign += 2) {
+					dv_act act = acts[a];
+					double x = xs[i], dx = sign * dxs[j], y = x + dx;
+					dv_act_aux aux = dv_act_change_aux(act, x);
+					double want, got, allowed;
+					if ((act == DV_ACT_LOG && !(x > 0 && y > 0)) ||
+					    (act == DV_ACT_RECIP && !(x * y > 0)) ||
+					    (act == DV_ACT_EXP && x > 700))
+						continue;
+					want = change_exact(act, x, dx);
+					got = dv_act_change_at(act, x, &aux, dx);
+					allowed = 10.0 * u * fabs(want);
+					if (act == DV_ACT_LOG)
+						allowed += 2.0 * u * fabs(dx) / fmin(x, y);
+					ck_assert_msg(fabs(got - want) <= allowed,
+					              "%s(%g + %a) - %s(%g): %.17g, exactly %.17g",
+					              dv_act_name(act), x, dx, dv_act_name(act), x,
+					              got, want);
+				}
 }
 END_TEST
 
@@ -800,6 +850,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_add_broadcasts_scalars_and_checks_sizes);
 	tcase_add_test(tc, test_activation_derivatives_match_gsl_deriv_central);
 	tcase_add_test(tc, test_sigmoid_changes_are_within_their_bound);
+	tcase_add_test(tc, test_exp_log_recip_changes_are_within_their_bound);
 	tcase_add_test(tc, test_exact_operands_give_the_numbers_bounded_ones_do);
 	tcase_add_test(tc, test_composed_plans_are_their_plans_in_turn);
 	tcase_add_test(tc, test_limits_refuse_before_allocating);

@@ -180,6 +180,22 @@ START_TEST(test_bounds_cover_the_rounding)
 }
 END_TEST
 
+/* Every entry of grad(loss, X) differenced locally, by the doubles alone. */
+static void expect_local(const char *loss_src)
+{
+	dv_node *loss = NULL;
+	dv_mat *g = NULL;
+	dv_fd_entry *e = NULL;
+	ck_assert_int_eq(dv_parse(&loss, loss_src, &d), DV_OK);
+	ck_assert_msg(dv_fd_grad(&g, &e, loss, "X", env, &d) == DV_OK, "%s: %s",
+	              loss_src, d.message);
+	for (size_t i = 0; i < dv_mat_len(g); i++)
+		ck_assert_msg(e[i].local && e[i].bits == 53, "%s: entry %zu", loss_src, i);
+	dv_mat_free(g);
+	free(e);
+	dv_node_free(loss);
+}
+
 START_TEST(test_differences_are_local_where_plans_reach)
 {
 	dv_node *loss = NULL;
@@ -194,19 +210,13 @@ START_TEST(test_differences_are_local_where_plans_reach)
 	free(e);
 	dv_node_free(loss);
 	/* max pooling follows each block's largest entry locally too */
-	ck_assert_int_eq(dv_parse(&loss, "sum(down(X, 2, 'max') .^ 2)", &d), DV_OK);
 	with_seed(3);
 	{
 		dv_value v;
 		ck_assert_int_eq(dv_eval_string(&v, "randn(4, 6)", env, &d), DV_OK);
 		ck_assert_int_eq(dv_env_bind(env, "X", v.mat, &d), DV_OK);
 	}
-	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
-	for (size_t i = 0; i < dv_mat_len(g); i++)
-		ck_assert_msg(e[i].local && e[i].bits == 53, "entry %zu", i);
-	dv_mat_free(g);
-	free(e);
-	dv_node_free(loss);
+	expect_local("sum(down(X, 2, 'max') .^ 2)");
 	/* a matrix literal of the variable has no plan: differenced whole */
 	ck_assert_int_eq(dv_parse(&loss, "sum([X; X] .* [X; X])", &d), DV_OK);
 	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
@@ -214,6 +224,30 @@ START_TEST(test_differences_are_local_where_plans_reach)
 	dv_mat_free(g);
 	free(e);
 	dv_node_free(loss);
+}
+END_TEST
+
+/*
+ * Softmax with cross-entropy: exp, log and a division by a moving sum are
+ * differenced locally too, by the doubles alone, and judged as tightly as
+ * any plan: a 1e-5 relative error fails, a constant added changes nothing.
+ */
+START_TEST(test_softmax_is_differenced_locally)
+{
+	expect_local("-sum(ones(5, 6) .* log(exp(X) / sum(exp(X)))) / 30");
+	expect("equal(grad(-sum(ones(5, 6) .* log(exp(X) / sum(exp(X)))) / 30, X), "
+	       "exp(X) / sum(exp(X)) - ones(5, 6) / 30)",
+	       DV_VERDICT_HOLDS);
+	expect("equal(grad(1e6 - sum(ones(5, 6) .* log(exp(X) / sum(exp(X)))) / 30, X), "
+	       "exp(X) / sum(exp(X)) - ones(5, 6) / 30)",
+	       DV_VERDICT_HOLDS);
+	expect("equal(grad(-sum(ones(5, 6) .* log(exp(X) / sum(exp(X)))) / 30, X), "
+	       "(1 + 1e-5) * exp(X) / sum(exp(X)) - ones(5, 6) / 30)",
+	       DV_VERDICT_FAILS);
+	/* keeping f' (the classic mistake) fails */
+	expect("equal(grad(-sum(ones(5, 6) .* log(exp(X) / sum(exp(X)))) / 30, X), "
+	       "(exp(X) / sum(exp(X)) - ones(5, 6) / 30) .* (exp(X) / sum(exp(X))))",
+	       DV_VERDICT_FAILS);
 }
 END_TEST
 
@@ -290,6 +324,7 @@ int main(void)
 	tcase_add_test(tc, test_overflow_is_never_a_pass);
 	tcase_add_test(tc, test_bounds_cover_the_rounding);
 	tcase_add_test(tc, test_differences_are_local_where_plans_reach);
+	tcase_add_test(tc, test_softmax_is_differenced_locally);
 	tcase_add_test(tc, test_activation_derivatives_are_exact_on_symbols);
 	tcase_add_test(tc, test_kinks_are_never_a_verdict_by_accident);
 	suite_add_tcase(s, tc);

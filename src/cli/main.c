@@ -5,6 +5,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,11 @@ static void add_let_hint(dv_diag *d)
 	         name);
 }
 
+/* Why a number may have no error bound. */
+#define UNBOUNDED_WHY                                                          \
+	"a kink of relu or max pooling, a pole or an overflow lies within the " \
+	"finite-difference step"
+
 static int cmd_eval(int argc, char **argv)
 {
 	eval_args ea = {NULL, NULL, 0, 1, 0, {DV_FORMAT_TEXT, SYM_UNICODE, "a", NULL}};
@@ -289,6 +295,27 @@ static int cmd_eval(int argc, char **argv)
 	if (dv_print_value(stdout, &result, &ea.print) != DV_OK) {
 		fputs("verify: error: out of memory\n", stderr);
 		goto out;
+	}
+	if (result.kind == DV_V_MAT && dv_mat_is_double(result.mat)) {
+		/* numbers printed without a bound behind them say so */
+		size_t n = 0, first = 0;
+		for (size_t i = dv_mat_len(result.mat); i-- > 0;)
+			if (!isfinite(dv_mat_bound_at(result.mat, i))) {
+				n++;
+				first = i;
+			}
+		if (n == 1)
+			fprintf(stderr,
+			        "verify: note: entry (%zu,%zu) has no error bound (%s): it "
+			        "is not to be trusted\n",
+			        first / result.mat->cols + 1, first % result.mat->cols + 1,
+			        UNBOUNDED_WHY);
+		else if (n > 1)
+			fprintf(stderr,
+			        "verify: note: %zu entries, the first (%zu,%zu), have no "
+			        "error bound (%s): they are not to be trusted\n",
+			        n, first / result.mat->cols + 1,
+			        first % result.mat->cols + 1, UNBOUNDED_WHY);
 	}
 	status = result.kind == DV_V_CHECK && !result.check.holds ? EXIT_CHECK : EXIT_OK;
 out:

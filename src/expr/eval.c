@@ -1179,6 +1179,12 @@ int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
 	return 1;
 }
 
+int dv_eval_call_is_shape(const dv_node *call)
+{
+	const builtin *b = builtin_of(call);
+	return b != NULL && b->fn == fn_shape;
+}
+
 const dv_node *dv_env_definition(const dv_env *env, const char *name)
 {
 	const binding *b = find_binding(env, name);

@@ -105,6 +105,8 @@ int dv_eval_binary_plan(dv_plan **out, const dv_node *n, const dv_mat *l, const 
 /* whether a call is an activation, and which (f as the lesson says); */
 int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
                             int *deriv);
+/* whether a call's value depends on its argument's shape alone (rows, cols); */
+int dv_eval_call_is_shape(const dv_node *call);
 /* the tree a name is defined by, or NULL. */
 const dv_node *dv_env_definition(const dv_env *env, const char *name);
 

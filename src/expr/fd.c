@@ -123,9 +123,31 @@ typedef struct graph {
 	dv_mat *x;  /* the environment's own numbers of var */
 	int whole;  /* some node is evaluated whole */
 	int rough;  /* a node evaluated whole has a kink (relu, max) inside */
-	int kinked; /* the last change crossed a kink of relu or max pooling */
+	int kinked; /* the last change crossed a kink or a pole: FD_KINK, FD_POLE */
 	dv_diag *d;
+	/* whether each definition met so far uses the variable */
+	struct moves {
+		const dv_node *def;
+		int moves;
+	} *moves;
+	size_t nmoves, capmoves;
 } graph;
+
+/* What the last change crossed, where a derivative may not exist. */
+enum { FD_KINK = 1, FD_POLE = 2 };
+
+/* Why an entry whose change crossed `kinked` is not trusted. */
+static const char *kink_why(int kinked, int smallest)
+{
+	if (kinked & FD_POLE)
+		return smallest ? "a pole of 1/x or the end of log's domain lies "
+		                  "within even the smallest step"
+		                : "a pole of 1/x or the end of log's domain lies "
+		                  "within the step";
+	return smallest ? "a kink of relu or max pooling lies within even the "
+	                  "smallest step"
+	                : "a kink of relu or max pooling lies within the step";
+}
 
 static void gnode_free(gnode *g)
 {
@@ -150,6 +172,7 @@ static void graph_clear(graph *g)
 	for (size_t i = 0; i < g->n; i++)
 		gnode_free(g->nodes[i]);
 	free(g->nodes);
+	free(g->moves);
 }
 
 /* A node with value v (taken), added after its operands. */
@@ -197,18 +220,40 @@ static int add_node(gnode **out, graph *g, gkind kind, const dv_node *src, dv_ma
 	return DV_OK;
 }
 
-/* Whether n uses the variable, through definitions too. */
-static int depends(const graph *g, const dv_node *n, int depth)
+/*
+ * Whether n uses the variable's numbers, through definitions too (rows and
+ * cols use only its shape, which does not move).  What each definition
+ * does is kept: the builder asks at every level of the tree.
+ */
+static int depends(graph *g, const dv_node *n, int depth)
 {
 	if (depth > MAX_DEPTH)
 		return 1; /* the evaluator reports the loop */
 	if (n->kind == DV_N_NAME) {
 		const dv_node *def;
+		int moves;
 		if (strcmp(n->text, g->var) == 0)
 			return 1;
-		def = dv_env_definition(g->env, n->text);
-		return def != NULL && depends(g, def, depth + 1);
+		if ((def = dv_env_definition(g->env, n->text)) == NULL)
+			return 0;
+		for (size_t i = 0; i < g->nmoves; i++)
+			if (g->moves[i].def == def)
+				return g->moves[i].moves;
+		moves = depends(g, def, depth + 1);
+		if (g->nmoves == g->capmoves && g->capmoves < SIZE_MAX / (4 * sizeof *g->moves)) {
+			size_t cap = g->capmoves ? 2 * g->capmoves : 16;
+			struct moves *m = realloc(g->moves, cap * sizeof *m);
+			if (m != NULL) {
+				g->moves = m;
+				g->capmoves = cap;
+			}
+		}
+		if (g->nmoves < g->capmoves)
+			g->moves[g->nmoves++] = (struct moves){def, moves};
+		return moves;
 	}
+	if (n->kind == DV_N_CALL && dv_eval_call_is_shape(n))
+		return 0;
 	for (size_t i = 0; i < n->nkids; i++)
 		if (depends(g, n->kids[i], depth))
 			return 1;
@@ -385,6 +430,27 @@ static int add_plan(gnode **out, graph *g, const dv_node *src, dv_plan *p, gnode
 
 static int build(gnode **out, graph *g, const dv_node *n, int depth);
 
+/* act (or its derivative) applied to each entry of node k. */
+static int add_act(gnode **out, graph *g, const dv_node *src, gnode *k, dv_act act,
+                   int deriv)
+{
+	dv_mat *v = NULL;
+	int rc;
+
+	if ((rc = dv_op_activate(&v, k->value, act, deriv, g->d)) != DV_OK ||
+	    (rc = add_node(out, g, G_ACT, src, v)) != DV_OK)
+		return rc;
+	(*out)->kid[0] = k;
+	(*out)->act = act;
+	(*out)->deriv = deriv;
+	(*out)->aux = malloc(dv_mat_len(v) * sizeof *(*out)->aux);
+	if ((*out)->aux == NULL)
+		return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < dv_mat_len(v); i++)
+		(*out)->aux[i] = dv_act_change_aux(act, dv_mat_get(k->value, i));
+	return DV_OK;
+}
+
 static int build_const(gnode **out, graph *g, const dv_node *n)
 {
 	dv_mat *v = NULL;
@@ -435,16 +501,23 @@ static int build_binary(gnode **out, graph *g, const dv_node *n, int depth)
 	    (rc = build(&r, g, n->kids[1], depth)) != DV_OK)
 		return rc;
 	if (n->op == DV_T_SLASH) {
-		/* by a whole number that does not move: the evaluator's 1/n scale */
-		double v = r->kind == G_CONST && dv_mat_is_scalar(r->value)
-		                   ? dv_mat_get(r->value, 0)
-		                   : 0.0;
-		if (v == 0.0 || v != floor(v) || fabs(v) > 9007199254740992.0 ||
-		    dv_mat_bound_at(r->value, 0) != 0.0)
-			return add_whole(out, g, n);
-		rc = dv_plan_scale(&p, l->value->rows, l->value->cols, v > 0 ? 1 : -1,
-		                   (long long)fabs(v), g->d);
-		return rc != DV_OK ? rc : add_plan(out, g, n, p, l, NULL);
+		/* as the evaluator divides: by a whole number that does not move,
+		 * its exact 1/n scale; by any other number b, (1/b) * A */
+		double v = dv_mat_is_scalar(r->value) ? dv_mat_get(r->value, 0) : 0.0;
+		gnode *inv = NULL;
+		if (v == 0.0)
+			return add_whole(out, g, n); /* the evaluator says why not */
+		if (r->kind == G_CONST && v == floor(v) && fabs(v) <= 9007199254740992.0 &&
+		    dv_mat_bound_at(r->value, 0) == 0.0) {
+			rc = dv_plan_scale(&p, l->value->rows, l->value->cols,
+			                   v > 0 ? 1 : -1, (long long)fabs(v), g->d);
+			return rc != DV_OK ? rc : add_plan(out, g, n, p, l, NULL);
+		}
+		if ((rc = add_act(&inv, g, n, r, DV_ACT_RECIP, 0)) != DV_OK ||
+		    (rc = dv_plan_matmul(&p, 1, 1, l->value->rows, l->value->cols,
+		                         g->d)) != DV_OK)
+			return rc;
+		return add_plan(out, g, n, p, inv, l);
 	}
 	if ((rc = dv_eval_binary_plan(&p, n, l->value, r->value, g->env, g->d)) != DV_OK)
 		return rc;
@@ -461,26 +534,12 @@ static int build_call(gnode **out, graph *g, const dv_node *n, int depth)
 	dv_act act;
 	int deriv, by_numbers = 0, rc = DV_OK;
 
-	/* exp and log have no Lipschitz constant over the whole line, which
-	 * the change of an activation node is bounded with: they are
-	 * evaluated whole */
 	if (dv_eval_call_activation(n, g->env, &act, &deriv) && n->nkids == 1 &&
-	    act != DV_ACT_ABSTRACT && act != DV_ACT_EXP && act != DV_ACT_LOG) {
+	    act != DV_ACT_ABSTRACT) {
 		gnode *k = NULL;
-		dv_mat *v = NULL;
-		if ((rc = build(&k, g, n->kids[0], depth)) != DV_OK ||
-		    (rc = dv_op_activate(&v, k->value, act, deriv, g->d)) != DV_OK ||
-		    (rc = add_node(out, g, G_ACT, n, v)) != DV_OK)
+		if ((rc = build(&k, g, n->kids[0], depth)) != DV_OK)
 			return rc;
-		(*out)->kid[0] = k;
-		(*out)->act = act;
-		(*out)->deriv = deriv;
-		(*out)->aux = malloc(dv_mat_len(v) * sizeof *(*out)->aux);
-		if ((*out)->aux == NULL)
-			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
-		for (size_t i = 0; i < dv_mat_len(v); i++)
-			(*out)->aux[i] = dv_act_change_aux(act, dv_mat_get(k->value, i));
-		return DV_OK;
+		return add_act(out, g, n, k, act, deriv);
 	}
 	args = calloc(n->nkids ? n->nkids : 1, sizeof *args);
 	kids = calloc(n->nkids ? n->nkids : 1, sizeof *kids);
@@ -825,7 +884,7 @@ static void change_relu(graph *g, gnode *n, size_t i, double x, double ex,
 		double dv, de;
 		int same_side = (x - ex > 0 && y - reach > 0) || (x + ex <= 0 && y + reach <= 0);
 		if (!same_side)
-			g->kinked = 1;
+			g->kinked |= FD_KINK;
 		if (l >= BOUNDED_LANES) {
 			/* an inner lane: the value alone */
 			o->v[l] = !n->deriv  ? dv_act_change_at(n->act, x, &n->aux[i], dx)
@@ -861,6 +920,10 @@ static void change_act(graph *g, gnode *n)
 	const size_t knchanged = k->nchanged;
 	const double *xv = k->value->data;
 
+	/* exp, log and 1/x have no constant over the whole line: theirs is
+	 * taken over what each move reaches */
+	const int near = !isfinite(lip);
+
 	for (size_t c = 0; c < knchanged; c++) {
 		size_t i = kchanged[c];
 		const delta *dx = &k->d[c];
@@ -878,9 +941,30 @@ static void change_act(graph *g, gnode *n)
 		else
 			dv_act_change_lanes(n->act, x, aux, dx->v, o->v, LANES);
 		/* the inner lanes carry their values alone */
-		for (size_t l = 0; l < BOUNDED_LANES; l++)
-			smooth_bound(n, lip, lip2, x, ex, dx->v[l], dx->e[l], dx->s[l], o->v[l],
+		for (size_t l = 0; l < BOUNDED_LANES; l++) {
+			double l1 = lip, l2 = lip2;
+			if (near) {
+				double r = ex + fabs(dx->v[l]) + dx->e[l];
+				l1 = dv_act_lipschitz_near(n->act, n->deriv, x, r);
+				l2 = dv_act_lipschitz_near(n->act, 1, x, r);
+				if (!isfinite(l1) || !isfinite(l2)) {
+					/* 0 is within reach: no derivative to follow */
+					g->kinked |= FD_POLE;
+					o->e[l] = INFINITY;
+					o->s[l] = INFINITY;
+					continue;
+				}
+			}
+			smooth_bound(n, l1, l2, x, ex, dx->v[l], dx->e[l], dx->s[l], o->v[l],
 			             &o->e[l], &o->s[l]);
+			/*
+			 * log1p(dx / x) rounds dx / x first: that moves the
+			 * result by up to u |dx| / min(x, x + dx), and l1 is at
+			 * least 1 / min(x, x + dx)
+			 */
+			if (n->act == DV_ACT_LOG)
+				o->e[l] += 2.0 * DV_UNIT_ROUNDOFF * fabs(dx->v[l]) * l1;
+		}
 	}
 }
 
@@ -958,7 +1042,7 @@ static void max_window(graph *g, gnode *n, size_t o)
 			}
 		}
 		if (best != was) {
-			g->kinked = 1;
+			g->kinked |= FD_KINK;
 			out->v[l] = top - dv_mat_get(k->value, was);
 			if (l < BOUNDED_LANES)
 				out->e[l] = INFINITY;
@@ -971,7 +1055,7 @@ static void max_window(graph *g, gnode *n, size_t o)
 					double m = dv_mat_get(k->value, e) +
 					           (de != NULL ? de->v[l] : 0.0);
 					if (e != best && top - m <= 2.0 * reach)
-						g->kinked = 1;
+						g->kinked |= FD_KINK;
 				}
 			out->v[l] = dwas != NULL ? dwas->v[l] : 0.0;
 			if (l < BOUNDED_LANES)
@@ -1186,8 +1270,7 @@ static int refine(dv_fd_entry *e, graph *g, const dv_node *loss, size_t j, doubl
 		if ((rc = change(g, j, steps, dv, de, ds)) != DV_OK)
 			return rc;
 		if (g->kinked) {
-			e->why = "a kink of relu or max pooling lies within even the "
-			         "smallest step";
+			e->why = kink_why(g->kinked, 1);
 			return DV_OK;
 		}
 		dv_diag_clear(&local);
@@ -1285,8 +1368,8 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 			rc = fc.rc;
 			break;
 		}
-		if (status != GSL_SUCCESS || !isfinite(e->value) ||
-		    !isfinite(fc.min_step)) {
+		if (!g.kinked && (status != GSL_SUCCESS || !isfinite(e->value) ||
+		                  !isfinite(fc.min_step))) {
 			rc = dv_fail(d, DV_E_NUMERIC,
 			             "finite differences failed at entry (%zu,%zu) of %s",
 			             j / g.x->cols + 1, j % g.x->cols + 1, var);
@@ -1305,11 +1388,19 @@ int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const 
 		e->local = !g.whole;
 		e->bits = 53;
 		if (g.kinked || g.rough) {
-			/* GSL's estimate means nothing across a kink */
+			/* GSL's estimate means nothing across a kink or a pole
+			 * (where the changes need not even be finite) */
 			e->bound = INFINITY;
-			e->why = g.kinked ? "a kink of relu or max pooling lies within "
-			                    "the step"
+			e->why = g.kinked ? kink_why(g.kinked, 0)
 			                  : "a part differenced whole may have a kink";
+			if (!isfinite(e->value))
+				e->value = 0.0;
+			if (!isfinite(e->scale))
+				e->scale = 0.0;
+			if (!isfinite(e->gsl_error))
+				e->gsl_error = INFINITY;
+			if (!isfinite(e->rounding))
+				e->rounding = INFINITY;
 		}
 		e->scale = fmax(e->scale, fabs(e->value));
 	}

@@ -155,7 +155,28 @@ $ verify eval "exp(sym(1, 2, 'x'))"
 ? 2
 
 $ verify eval "equal(grad(-sum(T .* log(exp(N) / sum(exp(N)))), N), exp(N) / sum(exp(N)) * sum(T) - T)" --let N='randn(1,7)' --let T='randn(1,7)'
-> holds: the two sides agree in every entry (1x7; max difference 5.9e-11, within their error bound 1.11e-06)
+> holds: the two sides agree in every entry (1x7; max difference 4.44e-16, within their error bound 1.39e-13)
+? 0
+
+# A pole within the finite-difference step: 1/x at 1e-12 with a step of
+# 1e-5 would difference across it (and once said 0); the entry is taken
+# again over MPFR with a step that misses it.
+$ verify eval "equal(grad(1 / X, X), 0)" --let X=1e-12
+> fails at (1,1):
+>   left:  -1e+24
+>   right: 0
+>   they differ by 1e+24, more than their error bound 1.11e+08
+? 1
+
+$ verify eval "equal(grad(1 / X, X), -1 / X^2)" --let X=1e-12
+> holds: the two sides agree in every entry (1x1; max difference 1.34e+08, within their error bound 2.33e+09)
+? 0
+
+# log at 1e-300: even MPFR's smallest step reaches past 0, and the number
+# printed says it has no bound.
+$ verify eval "grad(sum(log(X)), X)" --let X='[1e-300 2]'
+> 0  0.5
+! verify: note: entry (1,1) has no error bound (a kink of relu or max pooling, a pole or an overflow lies within the finite-difference step): it is not to be trusted
 ? 0
 
 # maps: several input and output maps declared in one line each, and a
