@@ -273,28 +273,44 @@ int main(int argc, char **argv)
 	       "memory\n",
 	       runs);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const bench_case *c = &cases[i];
-		double *ms = calloc((size_t)runs, sizeof *ms), peak = 0;
-		if (ms == NULL)
-			return 2;
-		for (int r = 0; r < runs; r++) {
-			double mb;
-			if (run_once(argv[1], self, c, &ms[r], &mb) != 0) {
-				fprintf(stderr, "bench: %s: the command failed\n",
-				        c->what);
-				failed = 1;
-				break;
+		/*
+		 * A case followed by its C loop runs in turns with it, so that
+		 * the ratio of the two is measured side by side on the same
+		 * machine state (this machine's speed drifts from run to run).
+		 */
+		const bench_case *c[2] = {&cases[i], NULL};
+		size_t nc = 1;
+		double *ms[2] = {NULL, NULL}, peak[2] = {0, 0};
+		if (i + 1 < sizeof cases / sizeof cases[0] && cases[i + 1].local_loop)
+			c[nc++] = &cases[++i];
+		for (size_t k = 0; k < nc; k++)
+			if ((ms[k] = calloc((size_t)runs, sizeof *ms[k])) == NULL)
+				return 2;
+		for (int r = 0; r < runs && !failed; r++)
+			for (size_t k = 0; k < nc; k++) {
+				double mb;
+				if (run_once(argv[1], self, c[k], &ms[k][r], &mb) != 0) {
+					fprintf(stderr, "bench: %s: the command failed\n",
+					        c[k]->what);
+					failed = 1;
+					break;
+				}
+				if (mb > peak[k])
+					peak[k] = mb;
 			}
-			if (mb > peak)
-				peak = mb;
+		for (size_t k = 0; k < nc; k++) {
+			qsort(ms[k], (size_t)runs, sizeof *ms[k], cmp_double);
+			printf("%s\n  %.1f ms median, %.1f ms max (target < %.0f ms); %.1f "
+			       "MB peak (target < %.0f MB)\n",
+			       c[k]->what, ms[k][runs / 2], ms[k][runs - 1], c[k]->target_ms,
+			       peak[k], c[k]->target_mb);
 		}
-		qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-		printf("%s\n  %.1f ms median, %.1f ms max (target < %.0f ms); %.1f MB "
-		       "peak "
-		       "(target < %.0f MB)\n",
-		       c->what, ms[runs / 2], ms[runs - 1], c->target_ms, peak,
-		       c->target_mb);
-		free(ms);
+		if (nc == 2)
+			printf("  verify takes %.2f times the C loop's time, median of "
+			       "each (target < 3)\n",
+			       ms[0][runs / 2] / ms[1][runs / 2]);
+		free(ms[0]);
+		free(ms[1]);
 	}
 	remove_submissions();
 	return failed;

@@ -59,18 +59,27 @@ void dv_strbuf_puts(dv_strbuf *b, const char *s)
 void dv_strbuf_printf(dv_strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
+	/* formatted once into the room there is; again only when it was short */
+	if (b->failed || grow(b, 63) != 0)
+		return;
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->s + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || grow(b, (size_t)n) != 0) {
+	if (n < 0) {
 		b->failed = 1;
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		if (grow(b, (size_t)n) != 0)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

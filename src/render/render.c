@@ -210,28 +210,44 @@ void dv_put_grid(dv_strbuf *b, const dv_mat *m, const char *name, sym_style styl
 	free(width);
 }
 
+/* n blanks. */
+static void put_blanks(dv_strbuf *b, size_t n)
+{
+	static const char blanks[] = "                                ";
+	for (; n >= sizeof blanks - 1; n -= sizeof blanks - 1)
+		dv_strbuf_putn(b, blanks, sizeof blanks - 1);
+	dv_strbuf_putn(b, blanks, n);
+}
+
+/* Room for one entry as dv_format_entry writes it ("%.6g": at most 13). */
+#define CELL 32
+
 void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const *label,
                          size_t n, const char *indent)
 {
 	size_t **width = calloc(n ? n : 1, sizeof *width);
 	size_t *block = calloc(n ? n : 1, sizeof *block);
+	char (**cell)[CELL] = calloc(n ? n : 1, sizeof *cell);
 	size_t rows = 0;
-	char buf[64];
 
-	if (width == NULL || block == NULL) {
+	if (width == NULL || block == NULL || cell == NULL) {
 		free(width);
 		free(block);
+		free(cell);
 		b->failed = 1;
 		return;
 	}
+	/* each entry formatted once: for the widths, then printed */
 	for (size_t k = 0; k < n; k++) {
+		size_t len = dv_mat_len(m[k]);
 		if ((width[k] = calloc(m[k]->cols ? m[k]->cols : 1, sizeof **width)) ==
-		    NULL) {
+		            NULL ||
+		    (cell[k] = malloc((len ? len : 1) * sizeof *cell[k])) == NULL) {
 			b->failed = 1;
 			goto out;
 		}
-		for (size_t i = 0; i < dv_mat_len(m[k]); i++) {
-			size_t w = (size_t)dv_format_entry(buf, sizeof buf, m[k], i);
+		for (size_t i = 0; i < len; i++) {
+			size_t w = (size_t)dv_format_entry(cell[k][i], CELL, m[k], i);
 			if (w > width[k][i % m[k]->cols])
 				width[k][i % m[k]->cols] = w;
 		}
@@ -252,31 +268,27 @@ void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const
 			if (k > 0)
 				dv_strbuf_puts(b, "    ");
 			if (i == 0) {
+				size_t w = dv_text_width(label[k]);
 				dv_strbuf_puts(b, label[k]);
-				for (size_t w = dv_text_width(label[k]); w < block[k];
-				     w++)
-					dv_strbuf_puts(b, " ");
+				put_blanks(b, block[k] > w ? block[k] - w : 0);
 				keep = at + (k > 0 ? 4 : 0) + strlen(label[k]);
 				continue;
 			}
 			for (size_t j = 0; j < m[k]->cols; j++) {
-				if (i > m[k]->rows) {
-					dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ",
-					                 (int)width[k][j], "");
-					continue;
-				}
-				dv_format_entry(buf, sizeof buf, m[k],
-				                (i - 1) * m[k]->cols + j);
-				dv_strbuf_printf(b, "%s%*s", j == 0 ? "" : "  ",
-				                 (int)width[k][j], buf);
-				keep = b->len;
+				const char *t = i > m[k]->rows ? ""
+				                               : cell[k][(i - 1) * m[k]->cols + j];
+				size_t tl = strlen(t);
+				put_blanks(b, (j == 0 ? 0 : 2) +
+				                      (width[k][j] > tl ? width[k][j] - tl : 0));
+				dv_strbuf_putn(b, t, tl);
+				if (i <= m[k]->rows)
+					keep = b->len;
 			}
 			{
 				size_t used = 0;
 				for (size_t j = 0; j < m[k]->cols; j++)
 					used += width[k][j] + (j > 0 ? 2 : 0);
-				for (; used < block[k]; used++)
-					dv_strbuf_puts(b, " ");
+				put_blanks(b, block[k] > used ? block[k] - used : 0);
 			}
 		}
 		if (!b->failed && b->s != NULL) {
@@ -287,10 +299,13 @@ void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const
 		dv_strbuf_puts(b, "\n");
 	}
 out:
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		free(width[k]);
+		free(cell[k]);
+	}
 	free(width);
 	free(block);
+	free(cell);
 }
 
 void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
