@@ -251,6 +251,72 @@ START_TEST(test_softmax_is_differenced_locally)
 }
 END_TEST
 
+/* grad(loss, X) at the current numbers, compared bit for bit with want. */
+static void same_grad(const dv_node *loss, const dv_mat *want, const dv_fd_entry *want_e)
+{
+	dv_mat *g = NULL;
+	dv_fd_entry *e = NULL;
+	ck_assert_int_eq(dv_fd_grad(&g, &e, loss, "X", env, &d), DV_OK);
+	ck_assert(g->rows == want->rows && g->cols == want->cols);
+	for (size_t i = 0; i < dv_mat_len(g); i++) {
+		ck_assert(dv_mat_get(g, i) == dv_mat_get(want, i));
+		ck_assert(dv_mat_bound_at(g, i) == dv_mat_bound_at(want, i));
+		ck_assert(e[i].value == want_e[i].value && e[i].bound == want_e[i].bound &&
+		          e[i].local == want_e[i].local && e[i].bits == want_e[i].bits);
+	}
+	dv_mat_free(g);
+	free(e);
+}
+
+/*
+ * The gradient of a definition is kept with it: asked again it is the same
+ * to the bit, and after X or f changes it is the gradient at the new
+ * numbers, the same as one worked out afresh from the definition's tree.
+ */
+START_TEST(test_kept_gradients_follow_what_they_use)
+{
+	dv_node *body = NULL, *name = NULL, *whole = NULL, *wname = NULL;
+	dv_mat *g = NULL;
+	dv_fd_entry *e = NULL;
+	dv_value v;
+
+	ck_assert_int_eq(dv_parse(&body, "sum(D .* f(conv(X, K)))", &d), DV_OK);
+	ck_assert_int_eq(dv_parse(&name, "E", &d), DV_OK);
+	ck_assert_int_eq(dv_env_define(env, "E", body, &d), DV_OK);
+	dv_env_set_f(env, DV_ACT_SIGMOID);
+	for (int change = 0; change < 3; change++) {
+		if (change == 1) {
+			ck_assert_int_eq(dv_eval_string(&v, "2 * X", env, &d), DV_OK);
+			ck_assert_int_eq(dv_env_bind(env, "X", v.mat, &d), DV_OK);
+		} else if (change == 2) {
+			dv_env_set_f(env, DV_ACT_TANH);
+		}
+		/* afresh from the tree, which is not a name and is not kept */
+		ck_assert_int_eq(dv_fd_grad(&g, &e, body, "X", env, &d), DV_OK);
+		same_grad(name, g, e); /* worked out, then kept */
+		same_grad(name, g, e); /* kept */
+		dv_mat_free(g);
+		free(e);
+	}
+	/* a part differenced whole changes X in place: never kept, always right */
+	ck_assert_int_eq(dv_parse(&whole, "sum([X; X] .* [X; X])", &d), DV_OK);
+	ck_assert_int_eq(dv_parse(&wname, "W", &d), DV_OK);
+	ck_assert_int_eq(dv_env_define(env, "W", whole, &d), DV_OK);
+	ck_assert_int_eq(dv_fd_grad(&g, &e, whole, "X", env, &d), DV_OK);
+	ck_assert(!e[0].local);
+	same_grad(wname, g, e);
+	same_grad(wname, g, e);
+	dv_mat_free(g);
+	free(e);
+	dv_env_free(env);
+	env = NULL;
+	dv_node_free(body);
+	dv_node_free(name);
+	dv_node_free(whole);
+	dv_node_free(wname);
+}
+END_TEST
+
 /* Doubles that cannot decide hand the check to MPFR; a kink never passes. */
 START_TEST(test_kinks_are_never_a_verdict_by_accident)
 {
@@ -325,6 +391,7 @@ int main(void)
 	tcase_add_test(tc, test_bounds_cover_the_rounding);
 	tcase_add_test(tc, test_differences_are_local_where_plans_reach);
 	tcase_add_test(tc, test_softmax_is_differenced_locally);
+	tcase_add_test(tc, test_kept_gradients_follow_what_they_use);
 	tcase_add_test(tc, test_activation_derivatives_are_exact_on_symbols);
 	tcase_add_test(tc, test_kinks_are_never_a_verdict_by_accident);
 	suite_add_tcase(s, tc);

@@ -29,7 +29,16 @@ typedef struct binding {
 	const dv_node *def; /* a definition instead of a matrix */
 	dv_mat *value;      /* the definition's value, worked out at era */
 	unsigned long era;
+	struct kept *kept; /* what else was worked out from it (dv_env_keep) */
 } binding;
+
+typedef struct kept {
+	char *key;
+	unsigned long era;
+	void *data;
+	void (*free_data)(void *);
+	struct kept *next;
+} kept;
 
 /* How deep definitions may use each other; deeper is taken for a loop. */
 #define MAX_DEFINE_DEPTH 64
@@ -73,11 +82,11 @@ struct dv_env {
 	const dv_field *numbers; /* the field of its numbers: double, or MPFR's */
 	/*
 	 * Counts the changes of what a definition's value may depend on (a
-	 * binding, f, numbers changed in place): a value kept at an earlier
-	 * era is out of date.  draws counts the random matrices made, so that
-	 * a definition that makes one is evaluated anew every time.
+	 * binding, f, numbers changed in place, random numbers drawn): a
+	 * value kept at an earlier era is out of date, and a definition that
+	 * draws random numbers is never kept, as drawing moves the era on.
 	 */
-	unsigned long era, draws;
+	unsigned long era;
 };
 
 typedef int (*builtin_fn)(dv_value *out, dv_value *args, size_t nargs,
@@ -130,6 +139,12 @@ void dv_env_free(dv_env *env)
 		free(env->vars[i].name);
 		dv_mat_free(env->vars[i].mat);
 		dv_mat_free(env->vars[i].value);
+		for (kept *k = env->vars[i].kept, *next; k != NULL; k = next) {
+			next = k->next;
+			k->free_data(k->data);
+			free(k->key);
+			free(k);
+		}
 	}
 	free(env->vars);
 	for (size_t i = 0; i < env->plans.n; i++)
@@ -221,7 +236,7 @@ static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	env->vars = b;
-	env->vars[env->nvars++] = (binding){copy, m, def, NULL, 0};
+	env->vars[env->nvars++] = (binding){copy, m, def, NULL, 0, NULL};
 	return DV_OK;
 }
 
@@ -292,6 +307,11 @@ void dv_env_changed(dv_env *env)
 	env->era++;
 }
 
+unsigned long dv_env_era(const dv_env *env)
+{
+	return env->era;
+}
+
 static binding *binding_named(dv_env *env, const char *name)
 {
 	for (size_t i = 0; i < env->nvars; i++)
@@ -309,6 +329,44 @@ dv_mat *dv_env_lookup_mut(dv_env *env, const char *name)
 static const binding *find_binding(const dv_env *env, const char *name)
 {
 	return binding_named((dv_env *)env, name);
+}
+
+void dv_env_keep(dv_env *env, const char *name, const char *key, unsigned long era,
+                 void *data, void (*free_data)(void *))
+{
+	binding *b = binding_named(env, name);
+	kept *k;
+
+	if (b == NULL || b->def == NULL || era != env->era) {
+		free_data(data);
+		return;
+	}
+	for (k = b->kept; k != NULL; k = k->next)
+		if (strcmp(k->key, key) == 0)
+			break;
+	if (k == NULL) {
+		if ((k = calloc(1, sizeof *k)) == NULL || (k->key = strdup(key)) == NULL) {
+			free(k);
+			free_data(data); /* only not kept */
+			return;
+		}
+		k->next = b->kept;
+		b->kept = k;
+	} else {
+		k->free_data(k->data);
+	}
+	k->era = era;
+	k->data = data;
+	k->free_data = free_data;
+}
+
+const void *dv_env_kept(const dv_env *env, const char *name, const char *key)
+{
+	const binding *b = find_binding(env, name);
+	for (const kept *k = b != NULL ? b->kept : NULL; k != NULL; k = k->next)
+		if (strcmp(k->key, key) == 0)
+			return k->era == env->era ? k->data : NULL;
+	return NULL;
 }
 
 const dv_mat *dv_env_lookup(const dv_env *env, const char *name)
@@ -883,7 +941,7 @@ static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 	if (self->param == MK_RAND || self->param == MK_RANDN) {
 		if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK)
 			return rc;
-		env->draws++;
+		env->era++;
 		rc = dv_mat_random(&m, env->rng, rows, cols, self->param == MK_RANDN, d);
 		return give_mat(out, m, rc);
 	}
@@ -1291,7 +1349,7 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	int rc;
 
 	if (b != NULL && b->def != NULL) {
-		unsigned long era = env->era, draws = env->draws;
+		unsigned long era = env->era;
 		if (b->value != NULL && b->era == era) {
 			rc = dv_mat_copy(&copy, b->value, d);
 			return give_mat(out, copy, rc);
@@ -1305,7 +1363,7 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		/* kept for the next use while nothing it depends on changes; a
 		 * value that cannot be kept is only worked out again */
 		if (rc == DV_OK && out->kind == DV_V_MAT && env->era == era &&
-		    env->draws == draws && (b = binding_named(env, n->text)) != NULL &&
+		    (b = binding_named(env, n->text)) != NULL &&
 		    dv_mat_copy(&copy, out->mat, NULL) == DV_OK) {
 			dv_mat_free(b->value);
 			b->value = copy;

@@ -61,6 +61,22 @@ const dv_mat *dv_env_lookup(const dv_env *env, const char *name);
  */
 dv_mat *dv_env_lookup_mut(dv_env *env, const char *name);
 void dv_env_changed(dv_env *env);
+/*
+ * The era of env: it moves on whenever anything a definition's value may
+ * depend on changes (a binding, f, numbers changed in place, random
+ * numbers drawn).
+ */
+unsigned long dv_env_era(const dv_env *env);
+/*
+ * Something worked out from the definition `name` at era (finite
+ * differences of it, under the variable's name as key), kept with it
+ * until the era moves on, as its value is.  dv_env_keep takes data, freed
+ * with free_data (at once when it cannot be kept: era is past, or name is
+ * not a definition); dv_env_kept returns it, borrowed, or NULL.
+ */
+void dv_env_keep(dv_env *env, const char *name, const char *key, unsigned long era,
+                 void *data, void (*free_data)(void *));
+const void *dv_env_kept(const dv_env *env, const char *name, const char *key);
 /* The random numbers of env (rand, randn); borrowed. */
 gsl_rng *dv_env_rng(dv_env *env);
 /* What the notes' abstract f means on numbers (by default it has none). */

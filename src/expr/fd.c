@@ -1290,8 +1290,8 @@ static int refine(dv_fd_entry *e, graph *g, const dv_node *loss, size_t j, doubl
 	return DV_OK;
 }
 
-int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const char *var,
-               dv_env *env, dv_diag *d)
+static int fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss,
+                   const char *var, dv_env *env, dv_diag *d)
 {
 	graph g = {0};
 	gnode *root = NULL;
@@ -1432,6 +1432,78 @@ out:
 		return rc;
 	}
 	*grad = out;
+	if (entries != NULL)
+		*entries = rows;
+	else
+		free(rows);
+	return DV_OK;
+}
+
+/* A gradient kept with the definition it differences (dv_env_keep). */
+typedef struct fd_kept {
+	dv_mat *grad;
+	dv_fd_entry *entries;
+} fd_kept;
+
+static void fd_kept_free(void *p)
+{
+	fd_kept *k = p;
+	dv_mat_free(k->grad);
+	free(k->entries);
+	free(k);
+}
+
+/* A copy of a gradient and its entries, into grad and entries (which may be NULL). */
+static int copy_grad(dv_mat **grad, dv_fd_entry **entries, const dv_mat *from,
+                     const dv_fd_entry *from_rows, dv_diag *d)
+{
+	size_t n = dv_mat_len(from);
+	int rc = dv_mat_copy(grad, from, d);
+
+	if (rc != DV_OK || entries == NULL)
+		return rc;
+	if ((*entries = malloc(n * sizeof **entries)) == NULL) {
+		dv_mat_free(*grad);
+		*grad = NULL;
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	memcpy(*entries, from_rows, n * sizeof **entries);
+	return DV_OK;
+}
+
+/*
+ * A lesson asks for the same gradient of its loss many times (a claim, its
+ * gradient check, a refutation and what should be instead): the gradient
+ * of a definition is kept with it while nothing it depends on changes.
+ * A loss with a part differenced whole moves the era on (its numbers are
+ * changed in place), and is worked out every time.
+ */
+int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const char *var,
+               dv_env *env, dv_diag *d)
+{
+	const char *name = loss->kind == DV_N_NAME &&
+	                                   dv_env_definition(env, loss->text) != NULL
+	                           ? loss->text
+	                           : NULL;
+	unsigned long era = dv_env_era(env);
+	dv_fd_entry *rows = NULL;
+	const fd_kept *was;
+	fd_kept *k;
+	int rc;
+
+	if (entries != NULL)
+		*entries = NULL;
+	if (name != NULL && (was = dv_env_kept(env, name, var)) != NULL)
+		return copy_grad(grad, entries, was->grad, was->entries, d);
+	if ((rc = fd_grad(grad, &rows, loss, var, env, d)) != DV_OK)
+		return rc;
+	/* kept as a copy; one that cannot be made is only not kept */
+	if (name != NULL && dv_env_era(env) == era && (k = calloc(1, sizeof *k)) != NULL) {
+		if (copy_grad(&k->grad, &k->entries, *grad, rows, NULL) == DV_OK)
+			dv_env_keep(env, name, var, era, k, fd_kept_free);
+		else
+			free(k);
+	}
 	if (entries != NULL)
 		*entries = rows;
 	else
