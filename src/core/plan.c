@@ -127,8 +127,18 @@ static int32_t plan_coef(dv_plan *p, long long num, long long den)
 
 static void plan_term(dv_plan *p, int32_t c, long a, long b)
 {
+	dv_term *t;
+
 	assert(p->nterms < p->cap);
-	p->terms[p->nterms++] = (dv_term){(int32_t)a, (int32_t)b, c};
+	assert(b >= -1 && b < (long)DV_MAX_ENTRIES && c >= 0 && c < DV_PLAN_MAX_COEFS);
+	t = &p->terms[p->nterms++];
+	t->a = (int32_t)a;
+	/* the ranges are asserted above and in plan.h; -Wconversion cannot see them */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+	t->b = (int)b;
+	t->c = (unsigned)c;
+#pragma GCC diagnostic pop
 }
 
 /* Closes result entry o: its terms are those added since the last close. */

@@ -39,10 +39,17 @@ int dv_plan_too_symbolic(dv_diag *d);
 #define DV_MAX_TERMS ((size_t)1 << 24)
 #define DV_PLAN_MAX_COEFS 8
 
+/*
+ * Eight bytes, not twelve: a 64x64 convolution has 90,000 terms, and their
+ * pages, new to the process, cost more than anything done with them.
+ */
 typedef struct dv_term {
-	int32_t a, b; /* entry of the left / right operand, -1 for none */
-	int32_t c;    /* index into the plan's coefficients */
+	int32_t a;        /* entry of the left operand, -1 for none */
+	signed int b : 28; /* entry of the right operand, -1 for none */
+	unsigned c : 4;    /* index into the plan's coefficients */
 } dv_term;
+_Static_assert(DV_MAX_ENTRIES < ((size_t)1 << 27) && DV_PLAN_MAX_COEFS <= 16,
+               "dv_term's fields hold every entry and coefficient index");
 
 typedef struct dv_plan {
 	size_t rows, cols;   /* shape of the result */
