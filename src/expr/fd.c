@@ -52,6 +52,21 @@ typedef uint32_t gidx;
 _Static_assert(DV_MAX_TERMS < UINT32_MAX && DV_MAX_ENTRIES < UINT32_MAX,
                "plan indices fit in 32 bits");
 
+/*
+ * A term as the moving operand of a one-sided plan node sees it: the
+ * output it adds to, and in `at` the other operand's entry plus one (0 for
+ * none) above the coefficient's index.  The moving loop reads these in
+ * order, one record a term, where the term itself and its output lie
+ * anywhere in two tables.
+ */
+typedef struct feed {
+	gidx out, at;
+} feed;
+#define FEED_COEF_BITS 3
+_Static_assert(DV_PLAN_MAX_COEFS <= (1 << FEED_COEF_BITS) &&
+                       DV_MAX_ENTRIES < (UINT32_MAX >> FEED_COEF_BITS),
+               "a feed's fields hold every entry and coefficient index");
+
 typedef enum gkind {
 	G_CONST, /* does not depend on the variable */
 	G_VAR,   /* the variable itself */
@@ -85,9 +100,14 @@ struct gnode {
 	dv_mat *value; /* at the unmoved variable, with bounds */
 	gnode *kid[2];
 	dv_plan *plan;
-	/* G_PLAN: for operand s, entry i feeds the terms rterm[s][rstart[s][i]..] */
+	/*
+	 * G_PLAN: for operand s, entry i feeds the terms rterm[s][rstart[s][i]..]
+	 * and term_out[t] is the output of term t; where only operand s moves,
+	 * feeds[rstart[s][i]..] stand for both.
+	 */
 	gidx *rstart[2], *rterm[2];
-	gidx *term_out; /* the output each term belongs to */
+	gidx *term_out;
+	feed *feeds;
 	dv_act act;
 	int deriv;
 	unsigned power;
@@ -160,6 +180,7 @@ static void gnode_free(gnode *g)
 		free(g->rterm[s]);
 	}
 	free(g->term_out);
+	free(g->feeds);
 	free(g->aux);
 	free(g->d);
 	free(g->slot);
@@ -338,17 +359,22 @@ static int add_whole(gnode **out, graph *g, const dv_node *n)
 
 /*
  * Which terms each entry of operand s feeds, as lists by entry: the
- * relation "which entries feed this one" read backwards.
+ * relation "which entries feed this one" read backwards.  Where s moves
+ * alone, the lists are of feeds (n->feeds), else of term indices.
  */
-static int index_operand(gnode *n, int s, dv_diag *d)
+static int index_operand(gnode *n, int s, int alone, dv_diag *d)
 {
 	const dv_plan *p = n->plan;
-	size_t len = s == 0 ? p->a_len : p->b_len, *fill;
+	size_t len = s == 0 ? p->a_len : p->b_len, *fill, nt = p->nterms ? p->nterms : 1;
 
 	n->rstart[s] = calloc(len + 1, sizeof *n->rstart[s]);
-	n->rterm[s] = malloc((p->nterms ? p->nterms : 1) * sizeof *n->rterm[s]);
+	if (alone)
+		n->feeds = malloc(nt * sizeof *n->feeds);
+	else
+		n->rterm[s] = malloc(nt * sizeof *n->rterm[s]);
 	fill = calloc(len + 1, sizeof *fill);
-	if (n->rstart[s] == NULL || n->rterm[s] == NULL || fill == NULL) {
+	if (n->rstart[s] == NULL || (alone ? n->feeds == NULL : n->rterm[s] == NULL) ||
+	    fill == NULL) {
 		free(fill);
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
@@ -359,11 +385,20 @@ static int index_operand(gnode *n, int s, dv_diag *d)
 	}
 	for (size_t i = 0; i < len; i++)
 		n->rstart[s][i + 1] += n->rstart[s][i];
-	for (size_t t = 0; t < p->nterms; t++) {
-		int32_t e = s == 0 ? p->terms[t].a : p->terms[t].b;
-		if (e >= 0)
-			n->rterm[s][n->rstart[s][e] + fill[e]++] = (gidx)t;
-	}
+	for (size_t o = 0, t = 0; o < p->rows * p->cols; o++)
+		for (; t < p->start[o + 1]; t++) {
+			const dv_term *term = &p->terms[t];
+			int32_t e = s == 0 ? term->a : term->b, other = s == 0 ? term->b : term->a;
+			if (e < 0)
+				continue;
+			size_t r = n->rstart[s][e] + fill[e]++;
+			if (!alone) {
+				n->rterm[s][r] = (gidx)t;
+				continue;
+			}
+			n->feeds[r].out = (gidx)o;
+			n->feeds[r].at = (gidx)(other + 1) << FEED_COEF_BITS | (gidx)term->c;
+		}
 	free(fill);
 	return DV_OK;
 }
@@ -414,15 +449,18 @@ static int add_plan(gnode **out, graph *g, const dv_node *src, dv_plan *p, gnode
 	n->plan = p;
 	n->kid[0] = a;
 	n->kid[1] = b;
-	n->term_out = malloc((p->nterms ? p->nterms : 1) * sizeof *n->term_out);
-	if (n->term_out == NULL)
-		return dv_fail(g->d, DV_E_NOMEM, "out of memory");
-	for (size_t o = 0; o < p->rows * p->cols; o++)
-		for (size_t t = p->start[o]; t < p->start[o + 1]; t++)
-			n->term_out[t] = (gidx)o;
+	const int alone = one_side_moves(n);
+	if (!alone) {
+		n->term_out = malloc((p->nterms ? p->nterms : 1) * sizeof *n->term_out);
+		if (n->term_out == NULL)
+			return dv_fail(g->d, DV_E_NOMEM, "out of memory");
+		for (size_t o = 0; o < p->rows * p->cols; o++)
+			for (size_t t = p->start[o]; t < p->start[o + 1]; t++)
+				n->term_out[t] = (gidx)o;
+	}
 	for (int s = 0; s < 2; s++)
 		if (n->kid[s] != NULL && n->kid[s]->kind != G_CONST &&
-		    (rc = index_operand(n, s, g->d)) != DV_OK)
+		    (rc = index_operand(n, s, alone, g->d)) != DV_OK)
 			return rc;
 	*out = n;
 	return DV_OK;
@@ -739,11 +777,11 @@ static inline void one_side_lanes(gnode *n, int s, const size_t lanes, const siz
 	const gnode *k = n->kid[s], *other = n->kid[1 - s];
 	const dv_plan *p = n->plan;
 	/* locals, so that the stores below cannot make the compiler reload them */
-	const gidx *rstart = n->rstart[s], *rterm = n->rterm[s], *term_out = n->term_out;
+	const gidx *rstart = n->rstart[s];
+	const feed *feeds = n->feeds;
 	const gidx *kchanged = k->changed;
 	const delta *kd = k->d;
 	const size_t knchanged = k->nchanged;
-	const dv_term *terms = p->terms;
 	const dv_coef *coefs = p->coefs;
 	const dv_mat *ov = other != NULL ? other->value : NULL;
 	const double *xv = ov != NULL ? (const double *)ov->data : NULL;
@@ -753,13 +791,14 @@ static inline void one_side_lanes(gnode *n, int s, const size_t lanes, const siz
 		size_t i = kchanged[c];
 		const delta *dy = &kd[c];
 		for (size_t r = rstart[i]; r < rstart[i + 1]; r++) {
-			size_t t = rterm[r];
-			const dv_term *term = &terms[t];
-			int32_t oi = s == 0 ? term->b : term->a;
-			double coef = coefs[term->c].value, ac = fabs(coef);
+			const feed *f = &feeds[r];
+			size_t at = f->at >> FEED_COEF_BITS;
+			double coef = coefs[f->at & ((1u << FEED_COEF_BITS) - 1)].value,
+			       ac = fabs(coef);
 			double x = 1.0, ax = 1.0, ex = 0.0, sx = 1.0;
-			delta *o = touch(n, term_out[t]);
-			if (xv != NULL && oi >= 0) {
+			delta *o = touch(n, f->out);
+			if (xv != NULL && at > 0) {
+				size_t oi = at - 1;
 				x = xv[oi];
 				ax = fabs(x);
 				ex = xe != NULL ? xe[oi] : 0.0;
