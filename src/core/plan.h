@@ -40,8 +40,9 @@ int dv_plan_too_symbolic(dv_diag *d);
 #define DV_PLAN_MAX_COEFS 8
 
 /*
- * Eight bytes, not twelve: a 64x64 convolution has 90,000 terms, and their
- * pages, new to the process, cost more than anything done with them.
+ * Eight bytes, not twelve: a 64x64 convolution has 90,000 terms, and
+ * bringing their pages into memory is a good part of a gradient check's
+ * time (README, Performance).
  */
 typedef struct dv_term {
 	int32_t a;        /* entry of the left operand, -1 for none */
