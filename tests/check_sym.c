@@ -509,6 +509,69 @@ START_TEST(test_symbolic_refusals)
 }
 END_TEST
 
+/* In an exact environment a literal is a rational as written, and
+ * arithmetic on constants never rounds. */
+START_TEST(test_exact_constants_never_round)
+{
+	static const struct {
+		const char *src, *want;
+	} cases[] = {
+	        {"b + (2^60 + 1 - 2^60)", "1 + b"},
+	        {"b + (0.1 + 0.2 - 0.3)", "b"},
+	        {"b / 3 + 1/3", "1/3 + 1/3*b"},
+	        {"b * 0.1", "1/10*b"},
+	        {"b / 0.1", "10*b"},
+	        {"b * 2.5e-3", "1/400*b"},
+	};
+	ck_assert_int_eq(dv_env_make_exact(env, &d), DV_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect_table(cases[i].src, SYM_ASCII, &cases[i].want, 1);
+	/* the false claim is refuted, the true one holds */
+	expect_check("equal(X + (2^60 + 1 - 2^60), X)", 0);
+	expect_check("equal(X + (0.1 + 0.2 - 0.3), X)", 1);
+	/* what would need an irrational is not decided exactly */
+	{
+		dv_value v;
+		ck_assert_int_ne(dv_eval_string(&v, "exp(2) + X", env, &d), DV_OK);
+		ck_assert_int_eq(d.code, DV_E_SYMBOLIC);
+		ck_assert_int_ne(dv_eval_string(&v, "X + 1e-30", env, &d), DV_OK);
+		ck_assert_int_eq(d.code, DV_E_SYMBOLIC);
+	}
+}
+END_TEST
+
+/* Polynomials in sigmoid and tanh that differ are not taken to differ as
+ * functions unless their arguments are independent. */
+START_TEST(test_sigmoid_identities_are_not_refuted_exactly)
+{
+	static const struct {
+		const char *src;
+		dv_verdict verdict;
+	} cases[] = {
+	        {"equal(sigmoid(-X), 1 - sigmoid(X))", DV_VERDICT_INCONCLUSIVE},
+	        {"equal(sigmoid(2*X), (1 + tanh(X)) / 2)", DV_VERDICT_INCONCLUSIVE},
+	        {"equal(tanh(-X), -tanh(X))", DV_VERDICT_INCONCLUSIVE},
+	        {"equal(sigmoid(0) + X, 0.5 + X)", DV_VERDICT_INCONCLUSIVE},
+	        {"equal(relu(X) - relu(-X), X)", DV_VERDICT_INCONCLUSIVE},
+	        /* independent arguments: a difference is a difference */
+	        {"equal(sigmoid(X), sigmoid(X)')", DV_VERDICT_FAILS},
+	        {"equal(sigmoid(X), tanh(X))", DV_VERDICT_INCONCLUSIVE},
+	        {"equal(sigmoid(beta), sigmoid(b))", DV_VERDICT_FAILS},
+	        {"equal(f(X), f(-X))", DV_VERDICT_FAILS},
+	        {"equal(dsigmoid(X), sigmoid(X) .* (1 - sigmoid(X)))", DV_VERDICT_HOLDS},
+	};
+	ck_assert_int_eq(dv_env_make_exact(env, &d), DV_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		dv_value v = ev(cases[i].src);
+		ck_assert_int_eq(v.kind, DV_V_CHECK);
+		ck_assert_msg(v.check.verdict == cases[i].verdict, "%s: %s, not %s",
+		              cases[i].src, dv_verdict_name(v.check.verdict),
+		              dv_verdict_name(cases[i].verdict));
+		dv_value_clear(&v);
+	}
+}
+END_TEST
+
 static Suite *sym_suite(void)
 {
 	Suite *s = suite_create("sym");
@@ -539,6 +602,8 @@ static Suite *sym_suite(void)
 	tcase_add_test(engine, test_printers_powers_fractions_and_wide_indices);
 	tcase_add_test(engine, test_symbols_and_numbers_agree);
 	tcase_add_test(engine, test_symbolic_refusals);
+	tcase_add_test(engine, test_exact_constants_never_round);
+	tcase_add_test(engine, test_sigmoid_identities_are_not_refuted_exactly);
 	suite_add_tcase(s, engine);
 	return s;
 }

@@ -280,6 +280,10 @@ static int cmd_eval(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (ea.symbolic && dv_env_make_exact(env, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", d.message);
+		goto out;
+	}
 	if (dv_eval_string(&result, ea.expr, env, &d) != DV_OK) {
 		add_let_hint(&d);
 		dv_print_diag(stderr, "expression", ea.expr, &d);

@@ -77,6 +77,12 @@ struct dv_field {
 	 * before it is done.  NULL: every element is one.
 	 */
 	size_t (*weight)(const dv_field *f, const void *e);
+	/*
+	 * Exact fields (polynomials): whether e is a constant, and which, as
+	 * a rational whose parts fit a long long (c->value its nearest
+	 * double).  NULL: no element is a known constant.
+	 */
+	int (*constant)(const dv_field *f, const void *e, dv_coef *c);
 };
 
 extern const dv_field dv_field_double;

@@ -111,8 +111,20 @@ int dv_mat_scalar_number(const dv_mat *m, double *v, double *bound)
 {
 	const dv_ball *b;
 
-	if (!dv_mat_is_scalar(m) || !dv_mat_is_numeric(m))
+	if (!dv_mat_is_scalar(m))
 		return 0;
+	if (!dv_mat_is_numeric(m)) {
+		/* an exact constant (a polynomial of no atom) */
+		dv_coef c;
+		if (m->field->constant == NULL || !m->field->constant(m->field, m->data, &c))
+			return 0;
+		*v = c.value;
+		*bound = (double)c.num == c.num && (double)c.den == c.den &&
+		                         *v * (double)c.den == (double)c.num
+		                 ? 0.0
+		                 : DV_UNIT_ROUNDOFF * fabs(*v);
+		return 1;
+	}
 	if (dv_mat_is_double(m)) {
 		*v = dv_mat_get(m, 0);
 		*bound = dv_mat_bound_at(m, 0);

@@ -75,9 +75,9 @@ static inline int dv_mat_is_numeric(const dv_mat *m)
 }
 
 /*
- * A 1 x 1 matrix of numbers (of any numeric field) as a double: 1 with *v
- * and *bound (its error bound, with the rounding to double), 0 for
- * anything else.
+ * A 1 x 1 matrix of numbers (of any numeric field, or an exact constant:
+ * a polynomial without atoms) as a double: 1 with *v and *bound (its
+ * error bound, with the rounding to double), 0 for anything else.
  */
 int dv_mat_scalar_number(const dv_mat *m, double *v, double *bound);
 

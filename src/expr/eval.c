@@ -1,5 +1,6 @@
 #include "expr/eval.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,11 @@ struct dv_env {
 	int depth;               /* definitions being evaluated */
 	int stack;               /* dv_eval calls open */
 	const dv_field *numbers; /* the field of its numbers: double, or MPFR's */
+	/*
+	 * The polynomial field in which literals are exact constants (0.1 is
+	 * 1/10), or NULL: numbers are doubles.
+	 */
+	const dv_field *exact;
 	/*
 	 * Counts the changes of what a definition's value may depend on (a
 	 * binding, f, numbers changed in place, random numbers drawn): a
@@ -382,6 +388,21 @@ int dv_env_symbols(sym_ctx **out, dv_env *env, dv_diag *d)
 		return rc;
 	*out = env->symbols;
 	return DV_OK;
+}
+
+void dv_env_set_exact(dv_env *env, const dv_field *poly)
+{
+	env->exact = poly;
+	env->era++;
+}
+
+int dv_env_make_exact(dv_env *env, dv_diag *d)
+{
+	sym_ctx *ctx;
+	int rc = dv_env_symbols(&ctx, env, d);
+	if (rc == DV_OK)
+		dv_env_set_exact(env, sym_ctx_field(ctx));
+	return rc;
 }
 
 int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
@@ -1538,6 +1559,20 @@ static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 		return dv_fail(d, DV_E_SHAPE,
 		               "the divisor must be a number but is a %zux%zu matrix",
 		               b->rows, b->cols);
+	if (b->field->constant != NULL) {
+		/* an exact constant p/q: a / (p/q) is (q/p) a, exactly */
+		dv_coef c;
+		if (!b->field->constant(b->field, b->data, &c))
+			return dv_fail(d, DV_E_ARGS,
+			               "the divisor must be a number, not symbolic");
+		if (c.num == 0)
+			return dv_fail(d, DV_E_DOMAIN, "division by zero");
+		if (c.num == LLONG_MIN)
+			return dv_fail(d, DV_E_LIMIT,
+			               "a coefficient grew beyond 64 bits");
+		return dv_op_scale(out, a, c.num > 0 ? c.den : -c.den,
+		                   c.num > 0 ? c.num : -c.num, d);
+	}
 	if (!dv_mat_scalar_number(b, &v, &ev))
 		return dv_fail(d, DV_E_ARGS,
 		               "the divisor must be a number, not symbolic");
@@ -1683,7 +1718,14 @@ static int eval_node(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	switch (n->kind) {
 	case DV_N_NUM:
 		/* a literal is exact in whatever field the numbers are in */
-		if (env->numbers == &dv_field_double)
+		if (env->exact != NULL) {
+			/* as written: 0.1 is 1/10, not the double nearest it */
+			sym_rat c;
+			if ((rc = sym_rat_from_text(&c, n->text, d)) != DV_OK)
+				dv_diag_locate(d, n->line, n->column);
+			else if ((rc = dv_mat_new(&m, env->exact, 1, 1, d)) == DV_OK)
+				rc = sym_poly_const((sym_poly **)m->data, c, d);
+		} else if (env->numbers == &dv_field_double)
 			rc = dv_mat_from_doubles(&m, 1, 1, &n->number, d);
 		else if ((rc = dv_mat_new(&m, env->numbers, 1, 1, d)) == DV_OK)
 			rc = env->numbers->from_double(env->numbers, dv_mat_at(m, 0),

@@ -86,6 +86,13 @@ void dv_env_set_f(dv_env *env, dv_act act);
  * size, named by the name in lower case (X becomes x11, x12, ...).
  */
 int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d);
+/*
+ * Makes env exact: its literals are constants of the polynomial field poly
+ * (as written: 0.1 is 1/10), so arithmetic on them is exact and no double
+ * enters a symbolic result.  dv_env_make_exact uses env's own symbols.
+ */
+void dv_env_set_exact(dv_env *env, const dv_field *poly);
+int dv_env_make_exact(dv_env *env, dv_diag *d);
 /* The symbol table of env, made on first use; borrowed. */
 int dv_env_symbols(sym_ctx **out, dv_env *env, dv_diag *d);
 

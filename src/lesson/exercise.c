@@ -55,6 +55,8 @@ static int answer_env(dv_env **out, lesson_result *r, dv_diag *d)
 	*out = NULL;
 	if (rc == DV_OK)
 		rc = dv_env_symbols(&ctx, r->symbols, d);
+	if (rc == DV_OK)
+		dv_env_set_exact(env, sym_ctx_field(ctx));
 	for (size_t i = 0; rc == DV_OK && i < sym_ctx_atoms(ctx); i++) {
 		const sym_atom *a = sym_ctx_atom(ctx, (uint32_t)i);
 		char name[64];
@@ -184,6 +186,13 @@ static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *e
 	                                  (ex->ex_row - 1) * want->cols + ex->ex_col - 1);
 	g = *(sym_poly *const *)conv->data;
 	a->correct = sym_poly_equal(w, g);
+	if (!a->correct && !sym_ctx_surely_differ(sym_field_ctx(want->field), w, g)) {
+		dv_fail(&a->problem, DV_E_SYMBOLIC,
+		        "it differs from the key as a polynomial, but sigmoid and tanh "
+		        "satisfy identities a polynomial does not show; write it with "
+		        "the same sigmoid and tanh terms as the table");
+		goto out;
+	}
 	if (!a->correct && (rc = terms_not_in(&a->missing, w, g, d)) == DV_OK)
 		rc = terms_not_in(&a->extra, g, w, d);
 out:
@@ -439,6 +448,9 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 	}
 	if (rc == DV_E_NOMEM)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	if (rc == DV_OK && out->problem.code == DV_E_SYMBOLIC)
+		/* read, but past what exact arithmetic holds (1e-30) */
+		out->undecided = 1;
 	if (rc != DV_OK) {
 		/*
 		 * The lesson ran, so what fails here fails on the student's

@@ -366,7 +366,9 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	} else if (c->exact.unevaluable) {
 		exact_holds = 0;
 	} else if (c->exact.value.check.exact) {
-		exact_holds = c->exact.value.check.holds;
+		/* an exact inconclusive (sigmoid's identities) leaves it to numbers */
+		if (c->exact.value.check.verdict != DV_VERDICT_INCONCLUSIVE)
+			exact_holds = c->exact.value.check.holds;
 	} else {
 		/* both sides came out as plain numbers: no symbols in it */
 		verdict_clear(&c->exact);
@@ -554,6 +556,7 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 	}
 	/* the shown numbers get a stream of their own, apart from the checks' */
 	if ((rc = dv_env_new(&r->symbols, o->seed, d)) != DV_OK ||
+	    (rc = dv_env_make_exact(r->symbols, d)) != DV_OK ||
 	    (rc = dv_env_new(&r->shown, o->seed ^ 0x5eed5eedUL, d)) != DV_OK ||
 	    (rc = dv_env_new(&r->checked, o->seed, d)) != DV_OK)
 		goto fail;

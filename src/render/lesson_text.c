@@ -158,6 +158,10 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 		                 bound, c->at.bound, DV_RESOLUTION, c->at.scale,
 		                 v->precise.bits ? "at every precision tried"
 		                                 : "in double precision");
+	if (c->exact && c->verdict == DV_VERDICT_INCONCLUSIVE)
+		dv_strbuf_puts(b, " (as polynomials; sigmoid and tanh satisfy identities "
+		                  "a polynomial in them does not show, so the numbers "
+		                  "decide)");
 	if (!c->exact && c->verdict == DV_VERDICT_INCONCLUSIVE &&
 	    v->precise.why[0] != '\0')
 		dv_strbuf_printf(b, "; higher precision could not be used: %s",

@@ -433,6 +433,18 @@ static int poly_from_double(const dv_field *f, void *dst, double v, dv_diag *d)
 	return rc == DV_OK ? poly_set(dst, p) : rc;
 }
 
+static int poly_constant(const dv_field *f, const void *e, dv_coef *c)
+{
+	sym_rat r;
+	(void)f;
+	if (!sym_poly_is_const(value(e), &r))
+		return 0;
+	c->num = r.num;
+	c->den = r.den;
+	c->value = (double)r.num / (double)r.den;
+	return 1;
+}
+
 static size_t poly_weight(const dv_field *f, const void *e)
 {
 	(void)f;
@@ -451,4 +463,151 @@ static const dv_field poly_field_template = {
         .from_double = poly_from_double,
         .exact = 1,
         .weight = poly_weight,
+        .constant = poly_constant,
 };
+
+/* ---- whether a polynomial's atoms can be told apart ---------------------- */
+
+typedef struct arg_term {
+	const sym_term *t;
+	size_t row;
+} arg_term;
+
+static int arg_term_cmp(const void *a, const void *b)
+{
+	return sym_monomial_cmp(((const arg_term *)a)->t, ((const arg_term *)b)->t);
+}
+
+/*
+ * Whether the n polynomials args[] are linearly independent over the
+ * rationals once their constant terms are dropped: Gaussian elimination
+ * on their coefficients, monomial by monomial.  0 also when the work
+ * would be large or a coefficient outgrows 64 bits (not known: not sure).
+ */
+static int independent(const sym_poly *const *args, size_t n)
+{
+	arg_term *all = NULL;
+	sym_rat *m = NULL;
+	size_t nterms = 0, ncols = 0, rank = 0;
+	int ok = 0;
+
+	for (size_t i = 0; i < n; i++)
+		nterms += sym_poly_len(args[i]);
+	if (n == 0)
+		return 1;
+	if (nterms == 0 || (all = calloc(nterms, sizeof *all)) == NULL)
+		return 0;
+	nterms = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < sym_poly_len(args[i]); k++)
+			if (args[i]->t[k].deg > 0)
+				all[nterms++] = (arg_term){&args[i]->t[k], i};
+	qsort(all, nterms, sizeof *all, arg_term_cmp);
+	for (size_t k = 0; k < nterms; k++)
+		if (k == 0 || arg_term_cmp(&all[k - 1], &all[k]) != 0)
+			ncols++;
+	if (ncols < n || n * ncols > ((size_t)1 << 22) ||
+	    (m = calloc(n * ncols, sizeof *m)) == NULL)
+		goto out;
+	for (size_t i = 0; i < n * ncols; i++)
+		m[i] = (sym_rat){0, 1};
+	for (size_t k = 0, col = 0; k < nterms; k++) {
+		if (k > 0 && arg_term_cmp(&all[k - 1], &all[k]) != 0)
+			col++;
+		m[all[k].row * ncols + col] = all[k].t->c;
+	}
+	for (size_t col = 0; col < ncols && rank < n; col++) {
+		size_t p = rank;
+		while (p < n && m[p * ncols + col].num == 0)
+			p++;
+		if (p == n)
+			continue;
+		for (size_t c = 0; c < ncols; c++) {
+			sym_rat t = m[p * ncols + c];
+			m[p * ncols + c] = m[rank * ncols + c];
+			m[rank * ncols + c] = t;
+		}
+		for (size_t r = rank + 1; r < n; r++) {
+			sym_rat f = m[r * ncols + col], q;
+			if (f.num == 0)
+				continue;
+			/* row r -= (f / pivot) row rank */
+			if (sym_rat_mul(&q, f, (sym_rat){m[rank * ncols + col].den,
+			                                  m[rank * ncols + col].num},
+			                NULL) != DV_OK)
+				goto out;
+			if (q.den < 0)
+				q = (sym_rat){-q.num, -q.den};
+			for (size_t c = col; c < ncols; c++) {
+				sym_rat prod;
+				if (sym_rat_mul(&prod, q, m[rank * ncols + c], NULL) != DV_OK)
+					goto out;
+				prod.num = -prod.num;
+				if (sym_rat_add(&m[r * ncols + c], m[r * ncols + c], prod,
+				                NULL) != DV_OK)
+					goto out;
+			}
+		}
+		rank++;
+	}
+	ok = rank == n;
+out:
+	free(all);
+	free(m);
+	return ok;
+}
+
+static int note_atom(uint32_t *seen, size_t *nseen, size_t cap, uint32_t id)
+{
+	for (size_t i = 0; i < *nseen; i++)
+		if (seen[i] == id)
+			return 1;
+	if (*nseen == cap)
+		return 0;
+	seen[(*nseen)++] = id;
+	return 1;
+}
+
+int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b)
+{
+	enum { CAP = 4096 };
+	uint32_t *seen = malloc(CAP * sizeof *seen);
+	const sym_poly **args = malloc(CAP * sizeof *args);
+	size_t nseen = 0, nargs = 0, nconst = 0;
+	const sym_poly *both[2] = {a, b};
+	int sure = seen != NULL && args != NULL;
+
+	for (size_t s = 0; s < 2 && sure; s++)
+		for (size_t k = 0; k < sym_poly_len(both[s]) && sure; k++)
+			for (uint32_t j = 0; j < both[s]->t[k].deg && sure; j++)
+				sure = note_atom(seen, &nseen, CAP, both[s]->t[k].atom[j]);
+	for (size_t i = 0; i < nseen && sure; i++) {
+		const sym_atom *at = &ctx->atoms[seen[i]];
+		sym_rat c;
+		if (at->kind != SYM_APPLY || at->act == DV_ACT_ABSTRACT)
+			continue; /* entries, scalars and the notes' f are free */
+		if (at->act != DV_ACT_SIGMOID && at->act != DV_ACT_TANH) {
+			sure = 0; /* relu(x) - relu(-x) = x, and the like */
+			break;
+		}
+		/* s(p) and t(p) are rational in e^p and e^2p: what matters is
+		 * whether the exponents are rationally independent */
+		for (size_t k = 0; k < sym_poly_len(at->arg) && sure; k++)
+			for (uint32_t j = 0; j < at->arg->t[k].deg && sure; j++)
+				sure = ctx->atoms[at->arg->t[k].atom[j]].kind != SYM_APPLY;
+		if (!sure)
+			break;
+		if (sym_poly_is_const(at->arg, &c)) {
+			/* e^r is transcendental for a rational r other than 0
+			 * (Lindemann), but two such are related */
+			sure = c.num != 0 && ++nconst == 1;
+			continue;
+		}
+		args[nargs++] = at->arg;
+	}
+	if (sure)
+		sure = independent(args, nargs);
+	free(seen);
+	free(args);
+	return sure;
+}

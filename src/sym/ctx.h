@@ -68,6 +68,18 @@ int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
                  const sym_poly *arg, dv_diag *d);
 
 /*
+ * Whether two polynomials that differ as polynomials surely differ as
+ * functions of their atoms: so when the atoms are algebraically
+ * independent.  Entries, scalars and the notes' abstract f always are;
+ * sigmoid and tanh atoms (rational functions of e^p) are when their
+ * arguments' non-constant parts are rationally independent (Ax), at most
+ * one has a constant argument and that constant is not 0; relu's atoms
+ * are not (relu(x) - relu(-x) = x).  0 when not sure: sigmoid(-x) and
+ * 1 - sigmoid(x) differ as polynomials and are equal as functions.
+ */
+int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b);
+
+/*
  * A rows x cols matrix of atoms named `name` (a 1 x 1 one is the scalar
  * `name`).  The name must be letters only, and each name makes one matrix:
  * asking for it again is an error, so that two matrices never share atoms.

@@ -83,8 +83,11 @@ static int rat_from_decimal(sym_rat *out, const char *s)
 		if (num > ((wide)1 << 100))
 			return -1;
 	}
-	if (*s == 'e' || *s == 'E')
-		exp10 += atoi(s + 1);
+	if (*s == 'e' || *s == 'E') {
+		/* clamped: a longer exponent cannot fit either way */
+		long e = strtol(s + 1, NULL, 10);
+		exp10 += e > 400 ? 400 : e < -400 ? -400 : (int)e;
+	}
 	for (; exp10 > 0; exp10--)
 		if ((num *= 10) > ((wide)1 << 100))
 			return -1;
@@ -92,6 +95,16 @@ static int rat_from_decimal(sym_rat *out, const char *s)
 		if ((den *= 10) > ((wide)1 << 100))
 			return -1;
 	return rat_make(out, neg ? -num : num, den, NULL) == DV_OK ? 0 : -1;
+}
+
+int sym_rat_from_text(sym_rat *out, const char *text, dv_diag *d)
+{
+	if (rat_from_decimal(out, text) == 0)
+		return DV_OK;
+	return dv_fail(d, DV_E_SYMBOLIC,
+	               "the number %s has no exact form within 64 bits (exact "
+	               "arithmetic keeps fractions of 64-bit integers)",
+	               text);
 }
 
 int sym_rat_from_double(sym_rat *out, double v, dv_diag *d)

@@ -43,6 +43,8 @@ typedef struct sym_poly {
 /* Rational arithmetic; fails with DV_E_LIMIT past 64 bits. */
 int sym_rat_mul(sym_rat *out, sym_rat a, sym_rat b, dv_diag *d);
 int sym_rat_add(sym_rat *out, sym_rat a, sym_rat b, dv_diag *d);
+/* The number as written ("0.1", "2.5e-3"), exactly: 0.1 is 1/10. */
+int sym_rat_from_text(sym_rat *out, const char *text, dv_diag *d);
 /* The exact value of a finite double, as the shortest decimal that reads
  * back as it (0.1 is 1/10), or exactly when that does not fit. */
 int sym_rat_from_double(sym_rat *out, double v, dv_diag *d);

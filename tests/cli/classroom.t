@@ -145,7 +145,7 @@ $ d=$(mktemp -d); printf 'dx22: 1e-30\n' > "$d/alice.txt"; printf 'dx22: 3^40\n'
 > carol,,1,,1,
 ? 0
 $ d=$(mktemp -d); printf 'dx22: 1e-30\nfull: xcorr(D, K, '"'"'full'"'"')\n' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt"
-> dx22: ✗ the answer cannot be decided: 1.0000000000000001e-30 has no exact form within 64 bits
+> dx22: ✗ the answer cannot be decided: the number 1e-30 has no exact form within 64 bits (exact arithmetic keeps fractions of 64-bit integers)
 > full: ✓ right
 > - valid: not answered
 > pooling-delta: 1 of 3 right

@@ -167,3 +167,18 @@ $ verify eval --symbolic 'rand(955) + sum(X)' --let X='[1 2]'
 !   rand(955) + sum(X)
 !             ^
 ? 2
+
+# Exact means exact: constants are rationals as written, never doubles.
+$ verify eval --symbolic "sym(1,1,'x') + (2^60 + 1 - 2^60)"
+> 1 + x
+? 0
+
+$ verify eval --symbolic "sym(1,1,'x') + (0.1 + 0.2 - 0.3)"
+> x
+? 0
+
+$ verify eval --symbolic "exp(2) + sym(1,1,'x')"
+! expression:1:1: error: exp: no exact symbolic form of exp here (the canonical form holds polynomials of sigmoid and tanh); use numbers
+!   exp(2) + sym(1,1,'x')
+!   ^
+? 2
