@@ -244,8 +244,191 @@ out:
 }
 
 /* Holds lhs == rhs_text to the lesson's standard (exact and numeric). */
-static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
-                         const char *rhs_text)
+/* ---- an answer must answer ------------------------------------------- */
+
+static long def_index(const lesson *l, const char *name)
+{
+	for (size_t i = 0; i < l->ndefs; i++)
+		if (strcmp(l->defs[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int is_grad(const dv_node *n)
+{
+	return n->kind == DV_N_CALL && strcmp(n->text, "grad") == 0;
+}
+
+/* Marks in bad[] the definitions that the names of n (a tree) name. */
+static void mark_names(unsigned char *bad, const lesson *l, const dv_node *n)
+{
+	long i;
+	if (n->kind == DV_N_NAME && (i = def_index(l, n->text)) >= 0)
+		bad[i] = 1;
+	for (size_t k = 0; k < n->nkids; k++)
+		mark_names(bad, l, n->kids[k]);
+}
+
+/* The quantities grad differentiates in n (its first arguments). */
+static void mark_differentiated(unsigned char *bad, const lesson *l, const dv_node *n)
+{
+	if (is_grad(n) && n->nkids > 0)
+		mark_names(bad, l, n->kids[0]);
+	for (size_t k = 0; k < n->nkids; k++)
+		mark_differentiated(bad, l, n->kids[k]);
+}
+
+/* Whether n calls grad or names a definition marked in bad[]. */
+static int computes(const dv_node *n, const lesson *l, const unsigned char *bad)
+{
+	long i;
+	if (is_grad(n))
+		return 1;
+	if (n->kind == DV_N_NAME && (i = def_index(l, n->text)) >= 0 && bad[i])
+		return 1;
+	for (size_t k = 0; k < n->nkids; k++)
+		if (computes(n->kids[k], l, bad))
+			return 1;
+	return 0;
+}
+
+/* Whether the list " D, K," holds name. */
+static int listed(const dv_strbuf *list, const char *name)
+{
+	char key[72];
+	snprintf(key, sizeof key, " %s,", name);
+	return list->s != NULL && strstr(list->s, key) != NULL;
+}
+
+/* The names of n that a student writes with (matrices, scalars and the
+ * definitions not in bad[]), each once, as " D, K,". */
+static void put_names(dv_strbuf *b, size_t *count, const dv_node *n, const lesson *l,
+                      const unsigned char *bad)
+{
+	if (n->kind == DV_N_NAME && !dv_eval_is_function(n->text)) {
+		long i = def_index(l, n->text);
+		if ((i < 0 || !bad[i]) && !listed(b, n->text)) {
+			dv_strbuf_printf(b, " %s,", n->text);
+			(*count)++;
+		}
+	}
+	for (size_t k = 0; k < n->nkids; k++)
+		put_names(b, count, n->kids[k], l, bad);
+}
+
+/* "D and K", "D, K and T" from " D, K, T," */
+static void put_list(dv_strbuf *out, const char *list, size_t count)
+{
+	size_t k = 0;
+	for (const char *p = list; *p != '\0'; k++) {
+		const char *end = strchr(p + 1, ',');
+		if (k > 0)
+			dv_strbuf_puts(out, k + 1 == count ? " and " : ", ");
+		dv_strbuf_printf(out, "%.*s", (int)(end - p - 1), p + 1);
+		p = end + 1;
+	}
+}
+
+/* What the exercise asks for, in words: ∂E/∂X, or its expression. */
+static void put_asked(dv_strbuf *b, const dv_node *target, const char *fallback)
+{
+	if (is_grad(target) && target->nkids == 2 && target->kids[0]->kind == DV_N_NAME &&
+	    target->kids[1]->kind == DV_N_NAME)
+		dv_strbuf_printf(b, "\xe2\x88\x82%s/\xe2\x88\x82%s",
+		                 target->kids[0]->text, target->kids[1]->text);
+	else
+		dv_strbuf_puts(b, fallback != NULL ? fallback : "the answer");
+}
+
+/* The first part of the answer n that may not be in it, said in msg. */
+static int find_offender(dv_strbuf *msg, const dv_node *n, const lesson *l,
+                         const unsigned char *bad, const dv_strbuf *allowed,
+                         int only_allowed)
+{
+	long i;
+	if (is_grad(n)) {
+		dv_strbuf_puts(msg, "grad(\xe2\x80\xa6) computes it for you: ");
+		return 1;
+	}
+	if (n->kind == DV_N_NAME && only_allowed && !dv_eval_is_function(n->text) &&
+	    !listed(allowed, n->text)) {
+		dv_strbuf_printf(msg, "this answer may not use %s: ", n->text);
+		return 1;
+	}
+	if (n->kind == DV_N_NAME && (i = def_index(l, n->text)) >= 0 && bad[i]) {
+		dv_strbuf_printf(msg,
+		                 bad[i] == 1 ? "%s is the quantity being differentiated: "
+		                             : "%s computes the answer for you (its "
+		                               "definition uses grad or the quantity): ",
+		                 n->text);
+		return 1;
+	}
+	for (size_t k = 0; k < n->nkids; k++)
+		if (find_offender(msg, n->kids[k], l, bad, allowed, only_allowed))
+			return 1;
+	return 0;
+}
+
+/*
+ * Refuses an answer that does not answer: one that calls grad, names the
+ * quantity asked (E in grad(E, X)) or a definition that computes it, or,
+ * when the exercise lists the names it allows, any other name.  Returns 1
+ * and fills a->problem when refused.
+ */
+static int refuse_unanswering(lesson_answer *a, const lesson_result *r,
+                              const lesson_action *ex, const dv_node *target,
+                              const char *asked, const dv_node *answer)
+{
+	const lesson *l = r->lesson;
+	unsigned char *bad = calloc(l->ndefs + 1, 1);
+	dv_strbuf names, msg;
+	size_t count = 0;
+	int grew = 1, refused = 0;
+
+	dv_strbuf_init(&names);
+	dv_strbuf_init(&msg);
+	if (bad == NULL) {
+		dv_fail(&a->problem, DV_E_NOMEM, "out of memory");
+		return 1;
+	}
+	/* the quantity asked, and every definition that reaches it or grad */
+	mark_differentiated(bad, l, target);
+	if (target->kind == DV_N_NAME && def_index(l, target->text) >= 0)
+		bad[def_index(l, target->text)] = 1;
+	while (grew) {
+		grew = 0;
+		for (size_t i = 0; i < l->ndefs; i++)
+			if (!bad[i] && computes(l->defs[i].tree, l, bad))
+				bad[i] = 2, grew = 1;
+	}
+	/* the names to write it with */
+	for (size_t i = 0; i < ex->nallow; i++, count++)
+		dv_strbuf_printf(&names, " %s,", ex->allow[i]);
+	if (ex->nallow == 0 && ex->fix != NULL)
+		put_names(&names, &count, ex->fix, l, bad);
+	if (find_offender(&msg, answer, l, bad, &names, ex->nallow > 0)) {
+		dv_strbuf_puts(&msg, "write ");
+		put_asked(&msg, target, asked);
+		if (count > 0) {
+			dv_strbuf_puts(&msg, " with ");
+			put_list(&msg, names.s, count);
+		}
+		dv_strbuf_puts(&msg, " yourself");
+		if (msg.failed)
+			dv_fail(&a->problem, DV_E_NOMEM, "out of memory");
+		else
+			dv_fail(&a->problem, DV_E_ARGS, "%s", msg.s);
+		a->refused = 1;
+		refused = 1;
+	}
+	free(bad);
+	dv_strbuf_free(&names);
+	dv_strbuf_free(&msg);
+	return refused;
+}
+
+static int mark_identity(lesson_answer *a, lesson_result *r, const lesson_action *ex,
+                         const dv_node *lhs, const char *asked, const char *rhs_text)
 {
 	lesson_action claim;
 	char *src = NULL;
@@ -261,6 +444,10 @@ static int mark_identity(lesson_answer *a, lesson_result *r, const dv_node *lhs,
 		return DV_OK;
 	}
 	free(src);
+	if (ex != NULL && refuse_unanswering(a, r, ex, lhs, asked, claim.rhs)) {
+		dv_node_free(claim.rhs);
+		return a->problem.code == DV_E_NOMEM ? DV_E_NOMEM : DV_OK;
+	}
 	claim.lhs = (dv_node *)lhs;
 	claim.lhs_text = "";
 	claim.rhs_text = "";
@@ -305,6 +492,7 @@ int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_acti
 static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action *ex,
                          const char *text, dv_diag *d)
 {
+	char asked[64];
 	char *end;
 	unsigned long n;
 	int rc;
@@ -335,7 +523,8 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 	}
 	if (n != a->line_wrong)
 		return DV_OK; /* the wrong line: nothing more to mark */
-	return mark_identity(a, r, ex->lines[n - 1].lhs, end);
+	snprintf(asked, sizeof asked, "the right side of line %lu", n);
+	return mark_identity(a, r, ex, ex->lines[n - 1].lhs, asked, end);
 }
 
 /*
@@ -401,7 +590,7 @@ static int mark_mistake(lesson_answer *a, lesson_result *r, const lesson_action 
 			    other->ex_kind != EXERCISE_MISTAKE || other == ex ||
 			    !has_name(other, key))
 				continue;
-			rc = mark_identity(a, r, ex->lines[0].lhs, other->fix_text);
+			rc = mark_identity(a, r, NULL, ex->lines[0].lhs, NULL, other->fix_text);
 			a->named = other;
 			if (a->problem.code != DV_OK) {
 				/* its repair does not even apply here: simply wrong */
@@ -412,7 +601,7 @@ static int mark_mistake(lesson_answer *a, lesson_result *r, const lesson_action 
 			}
 			return rc;
 		}
-	return mark_identity(a, r, ex->lines[0].lhs, text);
+	return mark_identity(a, r, ex, ex->lines[0].lhs, "the step's right side", text);
 }
 
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
@@ -437,7 +626,7 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		rc = mark_numbers(out, r, ex, text, &local);
 		break;
 	case EXERCISE_FORM:
-		rc = mark_identity(out, r, ex->target, text);
+		rc = mark_identity(out, r, ex, ex->target, ex->target_text, text);
 		break;
 	case EXERCISE_DIAGNOSE:
 		rc = mark_diagnose(out, r, ex, text, &local);

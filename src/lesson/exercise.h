@@ -27,6 +27,8 @@ typedef struct lesson_answer {
 	int correct;
 	dv_diag problem; /* code != DV_OK: the answer could not be read, and why */
 	int undecided;   /* ... it was read, but cannot be decided (problem says why) */
+	int refused;     /* ... it was read, but does not answer: it uses grad, or
+	                    the quantity asked (problem says what to write) */
 	/* entry: terms the answer lacks and terms it should not have (a wrong
 	 * coefficient counts as both) */
 	sym_poly *missing, *extra;

@@ -113,6 +113,10 @@ typedef struct lesson_action {
 	dv_node *fix; /* diagnose, mistake: the right side the wrong line needs;
 	                 form: a model answer (optional) */
 	char *fix_text;
+	/* the names an answer may use (`allow D K`); none listed: any but
+	 * grad, the quantity asked and what computes it (exercise.c) */
+	char **allow;
+	size_t nallow;
 	/* mistake: the names a student may call it by, the first its title */
 	char **names;
 	size_t nnames;

@@ -1,5 +1,6 @@
 #include "lesson/lesson.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -706,6 +707,28 @@ static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char
 			         "exercise");
 		else
 			e->tolerance = t;
+	} else if (strcmp(kw, "allow") == 0) {
+		/* the names an answer may use, separated by spaces or commas */
+		const char *q = arg;
+		while (*q != '\0') {
+			char word[64];
+			size_t n = 0;
+			while (*q == ' ' || *q == ',' || *q == '\t')
+				q++;
+			if (*q == '\0')
+				break;
+			if (!isalpha((unsigned char)*q) && *q != '_') {
+				error_at(p, column_of(p, q),
+				         "expected the name of a matrix, a scalar or a "
+				         "definition after 'allow' but found '%c'",
+				         *q);
+				return;
+			}
+			while ((isalnum((unsigned char)*q) || *q == '_') && n + 1 < sizeof word)
+				word[n++] = *q++;
+			word[n] = '\0';
+			push_text(p, &e->allow, &e->nallow, word);
+		}
 	} else if (strcmp(kw, "name") == 0) {
 		if (e->ex_kind != EXERCISE_MISTAKE)
 			error_at(p, column_of(p, kw_at),
@@ -983,7 +1006,8 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 	}
 	if (strcmp(kw, "ask") == 0 || strcmp(kw, "hint") == 0 ||
 	    strcmp(kw, "tolerance") == 0 || strcmp(kw, "line") == 0 ||
-	    strcmp(kw, "answer") == 0 || strcmp(kw, "name") == 0) {
+	    strcmp(kw, "answer") == 0 || strcmp(kw, "name") == 0 ||
+	    strcmp(kw, "allow") == 0) {
 		exercise_detail(p, kw, kw_at, arg);
 		return;
 	}
@@ -1098,7 +1122,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		        "step",       "zh",      "en",       "text",   "formula",
 		        "show",       "numbers", "claim",    "refute", "gradcheck",
 		        "why",        "instead", "exercise", "ask",    "hint",
-		        "tolerance",  "line",    "answer",   "name"};
+		        "tolerance",  "line",    "answer",   "name",   "allow"};
 		const char *near = NULL;
 		size_t best = 3;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -1286,6 +1310,9 @@ static void free_action(lesson_action *a)
 	free(a->fix_text);
 	for (size_t i = 0; i < a->nnames; i++)
 		free(a->names[i]);
+	for (size_t i = 0; i < a->nallow; i++)
+		free(a->allow[i]);
+	free(a->allow);
 	free(a->names);
 	if (a->caught != NULL) {
 		/* its trees and texts are this exercise's */

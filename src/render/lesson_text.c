@@ -462,6 +462,12 @@ void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
                    int unicode)
 {
 	const char *no = unicode ? "✗" : "FAIL";
+	if (a->problem.code != DV_OK && a->refused) {
+		dv_strbuf_printf(b, "%s not an answer: ", no);
+		dv_strbuf_puts_printable(b, a->problem.message);
+		dv_strbuf_puts(b, "\n");
+		return;
+	}
 	if (a->problem.code != DV_OK) {
 		dv_strbuf_printf(b, "%s the answer cannot be %s: ", no,
 		                 a->undecided ? "decided" : "read");

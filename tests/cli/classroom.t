@@ -303,3 +303,24 @@ $ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify exercise pooling
 > valid
 ? 0
 
+
+# An answer must answer: the question, grad, or the quantity itself is refused,
+# also hidden in a right answer.
+$ export XDG_STATE_HOME=$(mktemp -d); printf "grad(E, X)\nconv2(D, rot180(K), 'full') + 0*grad(E, X)\nE + 0\nconv2(D, rot180(K), 'full')\n" | verify exercise pooling-delta full
+> pooling-delta: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on.
+> 
+> Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
+> ✗ not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> ✗ not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> ✗ not an answer: E is the quantity being differentiated: write ∂E/∂X with D and K yourself
+> ✓ right
+> 
+> pooling-delta: full solved (1 of 3 exercises solved)
+? 0
+
+$ d=$(mktemp -d); printf 'full: grad(E, X)\nvalid: 2: grad(E, X)\n' > "$d/a.txt"; verify check pooling-delta --answers "$d/a.txt"
+> - dx22: not answered
+> full: ✗ not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> valid: ✗ not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> pooling-delta: 0 of 3 right
+? 1
