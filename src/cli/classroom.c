@@ -134,9 +134,21 @@ static int marking_open(marking *m, const common_args *ca, unsigned long seed, i
 		marking_free(m);
 		return EXIT_USAGE;
 	}
-	if ((rc = run_for(m, seed, quick)) != EXIT_OK)
+	if ((rc = run_for(m, seed, quick)) != EXIT_OK) {
 		marking_free(m);
-	return rc;
+		return rc;
+	}
+	/* the teacher's keys, before any student's answer is marked */
+	if (quick && lesson_check_keys(m->result, &d) != DV_OK) {
+		if (d.line > 0)
+			dv_print_diag(stderr, m->lesson->path, m->lesson->text, &d);
+		else
+			fprintf(stderr, "verify: error: %s: %s\n", m->lesson->name,
+			        d.message);
+		marking_free(m);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 /*

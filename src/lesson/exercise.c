@@ -652,3 +652,122 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 	}
 	return DV_OK;
 }
+
+/* ---- the teacher's key --------------------------------------------------- */
+
+/* Where a failed identity check fails, as " at (r,c)", or "". */
+static void where_it_fails(char *buf, size_t size, const lesson_check *c)
+{
+	const dv_check *e = &c->exact.value.check, *n = &c->numeric.value.check;
+	buf[0] = '\0';
+	if (c->exact.value.kind == DV_V_CHECK && e->row > 0 &&
+	    e->verdict == DV_VERDICT_FAILS)
+		snprintf(buf, size, " (exactly at (%zu,%zu))", e->row, e->col);
+	else if (c->numeric.value.kind == DV_V_CHECK && n->row > 0)
+		snprintf(buf, size, " (on the checked numbers at (%zu,%zu))", n->row,
+		         n->col);
+}
+
+int lesson_exercise_check_key(lesson_result *r, const lesson_action *ex, dv_diag *d)
+{
+	const dv_node *at = ex->fix != NULL ? ex->fix : NULL;
+	lesson_answer a;
+	char *text = NULL;
+	dv_mat *held = NULL;
+	size_t wrong = 0;
+	int rc = DV_OK;
+
+	for (size_t i = 0; i < ex->nallow; i++) {
+		const lesson *l = r->lesson;
+		size_t k = 0;
+		while (k < l->nvars && strcmp(l->vars[k].name, ex->allow[i]) != 0)
+			k++;
+		if (k == l->nvars && def_index(l, ex->allow[i]) < 0)
+			return dv_fail_at(d, DV_E_NAME, ex->line, ex->column,
+			                  "exercise %s allows '%s', which is no matrix, "
+			                  "scalar or definition of the lesson",
+			                  ex->ex_id, ex->allow[i]);
+	}
+	switch (ex->ex_kind) {
+	case EXERCISE_ENTRY:
+	case EXERCISE_NUMBERS:
+		/* the question must have an answer at its entry */
+		rc = lesson_exercise_expected(&held, r, ex, d);
+		dv_mat_free(held);
+		if (rc != DV_OK && d->line == 0)
+			dv_diag_locate(d, ex->line, ex->column);
+		return rc;
+	case EXERCISE_MISTAKE:
+		return DV_OK; /* checked as its refute, with the lesson */
+	case EXERCISE_FORM:
+		if (ex->fix == NULL) {
+			/* no key to check: the question must still have numbers */
+			rc = lesson_eval(&held, ex->target, r->checked, d);
+			dv_mat_free(held);
+			if (rc != DV_OK && d->line == 0)
+				dv_diag_locate(d, ex->line, ex->column);
+			return rc;
+		}
+		text = strdup(ex->fix_text);
+		break;
+	case EXERCISE_DIAGNOSE:
+		if ((rc = lesson_exercise_wrong_line(&wrong, r, ex, d)) != DV_OK)
+			return rc;
+		if (wrong == 0)
+			return dv_fail_at(d, DV_E_ARGS, ex->line, ex->column,
+			                  "every line of exercise %s holds: there is no "
+			                  "mistake to find",
+			                  ex->ex_id);
+		{
+			size_t size = strlen(ex->fix_text) + 32;
+			if ((text = malloc(size)) != NULL)
+				snprintf(text, size, "%zu: %s", wrong, ex->fix_text);
+		}
+		break;
+	}
+	if (text == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	rc = lesson_answer_check(&a, r, ex, text, d);
+	free(text);
+	if (rc != DV_OK)
+		return rc;
+	if (!a.correct) {
+		char where[64] = "";
+		int line = at != NULL ? at->line : ex->line;
+		int column = at != NULL ? at->column : ex->column;
+		if (a.check != NULL)
+			where_it_fails(where, sizeof where, a.check);
+		if (a.problem.code != DV_OK)
+			rc = dv_fail_at(d, DV_E_ARGS, line, column,
+			                "the answer of exercise %s is %s: %s", ex->ex_id,
+			                a.refused ? "not an answer" : "wrong",
+			                a.problem.message);
+		else if (ex->ex_kind == EXERCISE_DIAGNOSE)
+			rc = dv_fail_at(d, DV_E_ARGS, line, column,
+			                "the answer of exercise %s does not repair line "
+			                "%zu: %s == %s does not hold%s",
+			                ex->ex_id, wrong, ex->lines[wrong - 1].lhs_text,
+			                ex->fix_text, where);
+		else
+			rc = dv_fail_at(d, DV_E_ARGS, line, column,
+			                "the answer of exercise %s is not equal to its "
+			                "expression %s%s",
+			                ex->ex_id, ex->target_text, where);
+	}
+	lesson_answer_clear(&a);
+	return rc;
+}
+
+int lesson_check_keys(lesson_result *r, dv_diag *d)
+{
+	const lesson *l = r->lesson;
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++) {
+			const lesson_action *a = &l->steps[i].actions[j];
+			int rc;
+			if (a->kind == LESSON_EXERCISE &&
+			    (rc = lesson_exercise_check_key(r, a, d)) != DV_OK)
+				return rc;
+		}
+	return DV_OK;
+}

@@ -65,6 +65,18 @@ void lesson_answer_clear(lesson_answer *a);
 int lesson_exercise_expected(dv_mat **held, lesson_result *r, const lesson_action *ex,
                              dv_diag *d);
 
+/*
+ * Checks the teacher's key of exercise ex on the lesson that ran as r, as a
+ * student's answer would be marked: an entry or numbers exercise must have
+ * its entry, a form exercise's answer must equal its expression, a
+ * diagnose exercise must have a wrong line and its answer must repair it.
+ * An error at the line of the key otherwise.
+ */
+int lesson_exercise_check_key(lesson_result *r, const lesson_action *ex, dv_diag *d);
+/* The same for every exercise of the lesson (a full run does it on the way;
+ * a run that skipped its checks to mark answers calls this once). */
+int lesson_check_keys(lesson_result *r, dv_diag *d);
+
 /* For a diagnose exercise: the first line of its derivation that does not
  * hold (1-based), or 0 if they all do. */
 int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_action *ex,

@@ -9,6 +9,7 @@
 
 #include "core/mpfr_field.h"
 #include "core/strbuf.h"
+#include "lesson/exercise.h"
 #include "sym/ctx.h"
 
 const sym_ctx *lesson_result_symbols(const lesson_result *r)
@@ -495,9 +496,14 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, d
 		r->npassed += rc == DV_OK && it->check->passed;
 		return rc;
 	case LESSON_EXERCISE:
+		if (r->skip_checks)
+			return DV_OK;
+		/* the teacher's key, marked as a student's answer would be */
+		if ((rc = lesson_exercise_check_key(r, a, d)) != DV_OK)
+			return rc;
 		/* a mistake of the catalogue is checked as its refute: its line
 		 * must fail and its repair hold, at every seed */
-		if (a->caught == NULL || r->skip_checks)
+		if (a->caught == NULL)
 			return DV_OK;
 		rc = lesson_decide(&it->check, a->caught, r, d);
 		r->nchecks++;

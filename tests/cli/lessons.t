@@ -359,3 +359,49 @@ $ source "$TESTS/../completion/verify.bash"; cd "$(mktemp -d)"; COMP_WORDS=(veri
 > --notes
 > --notes
 ? 0
+$ cd "$TESTS/lessons" && verify --lesson-file bad-diagnose-key.lesson
+! bad-diagnose-key.lesson:76:8: error: the answer of exercise valid does not repair line 2: xcorr(pad(D, rows(K) - 1, cols(K) - 1), K) == conv2(D, K, 'valid') does not hold
+!   answer conv2(D, K, 'valid')
+!          ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file bad-form-key.lesson
+! bad-form-key.lesson:68:8: error: the answer of exercise full is not equal to its expression grad(E, X) (exactly at (1,1))
+!   answer conv2(D, K, 'full')
+!          ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file bad-key-grad.lesson
+! bad-key-grad.lesson:68:8: error: the answer of exercise full is not an answer: grad(…) computes it for you: write ∂E/∂X with X yourself
+!   answer grad(E, X)
+!          ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file bad-entry-key.lesson
+! bad-entry-key.lesson:62:33: error: unknown name 'Y'
+!   exercise dx22 entry 2 2 grad(E, Y)
+!                                   ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file bad-allow.lesson
+! bad-allow.lesson:67:10: error: exercise full allows 'Q', which is no matrix, scalar or definition of the lesson
+!   exercise full form grad(E, X)
+!            ^
+? 2
+
+$ cd "$TESTS/lessons" && d=$(mktemp -d) && printf 'full: xcorr(D, K, "full")\n' > "$d/a.txt" && verify check --lesson-file bad-form-key.lesson --answers "$d/a.txt"
+! bad-form-key.lesson:68:8: error: the answer of exercise full is not equal to its expression grad(E, X) (exactly at (1,1))
+!   answer conv2(D, K, 'full')
+!          ^
+? 2
+
+$ cd "$TESTS/lessons" && export XDG_STATE_HOME=$(mktemp -d) && printf "xcorr(D, K, 'full') + 0*X\nxcorr(D, K, 'full')\n" | verify exercise --lesson-file allow-dk.lesson full
+> allow-dk: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on.
+> 
+> Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
+> ✗ not an answer: this answer may not use X: write ∂E/∂X with D and K yourself
+> ✓ right
+> 
+> allow-dk: full solved (1 of 3 exercises solved)
+? 0
+
