@@ -504,7 +504,7 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **g
 	lesson **ls = calloc(n, sizeof *ls);
 	lesson_result **rs = calloc(n, sizeof *rs);
 	lesson_opts lo = {la->seed, la->sizes, la->nsizes, 0};
-	dv_report_opts ro = {0, utf8_terminal(), 1, 0, NULL, NULL};
+	dv_report_opts ro = {0, utf8_terminal(), 1, 0, NULL, NULL, NULL};
 	int status = EXIT_OK;
 	size_t ran = 0;
 
@@ -515,6 +515,8 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **g
 		return EXIT_USAGE;
 	}
 	ro.color = !la->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+	if (la->mode == MODE_FILE && n == 1)
+		ro.lesson_file = paths[0];
 	for (size_t i = 0; i < n && status != EXIT_USAGE; i++) {
 		lesson_errors errs;
 		dv_diag d;

@@ -310,6 +310,31 @@ static void put_shown_inputs(dv_strbuf *b, const lesson_result *r)
 	dv_put_numbers_side(b, mats, labels, n, "      ");
 }
 
+/* s as one word of a shell command: as it is when that is safe, else
+ * in single quotes. */
+static void put_shell_word(dv_strbuf *b, const char *s)
+{
+	int plain = *s != '\0';
+	for (const char *p = s; *p != '\0' && plain; p++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		               "0123456789-_./,+:@%",
+		               *p) != NULL;
+	if (plain) {
+		dv_strbuf_puts_printable(b, s);
+		return;
+	}
+	dv_strbuf_puts(b, "'");
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\'')
+			dv_strbuf_puts(b, "'\\''");
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			dv_strbuf_puts(b, "?");
+		else
+			dv_strbuf_putn(b, p, 1);
+	}
+	dv_strbuf_puts(b, "'");
+}
+
 static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r,
                      const dv_text_opts *o, int *inputs_shown)
 {
@@ -398,7 +423,11 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 			dv_strbuf_puts(b, "      given up (a: try it again)\n");
 		else if (o->tutor)
 			dv_strbuf_puts(b, "      (a: answer it here)\n");
-		else
+		else if (o->lesson_file != NULL) {
+			dv_strbuf_puts(b, "      (answer it with verify exercise --lesson-file ");
+			put_shell_word(b, o->lesson_file);
+			dv_strbuf_puts(b, ")\n");
+		} else
 			dv_strbuf_printf(b, "      (answer it with verify exercise %s)\n",
 			                 r->lesson->name);
 		if (it->check != NULL) {

@@ -17,6 +17,9 @@ typedef struct dv_text_opts {
 	/* the tutorial: 1 when an exercise was solved, 2 given up, 0 else */
 	int (*exercise_state)(const void *ctx, const char *lesson, const char *id);
 	const void *state_ctx;
+	/* the lesson came from this file (--lesson-file): the practice command
+	 * names it, as the library cannot find it by name */
+	const char *lesson_file;
 } dv_text_opts;
 
 /* "claim", "refute", "gradcheck". */

@@ -779,7 +779,7 @@ static int render_detail(builder *b, int y)
 static void render_body(builder *b, int top, int bottom, const char *verdict)
 {
 	const tui_model *m = b->m;
-	dv_text_opts o = {0, m->unicode, 0, 1, tui_exercise_state, m};
+	dv_text_opts o = {0, m->unicode, 0, 1, tui_exercise_state, m, NULL};
 	dv_strbuf s;
 	char *text = NULL, **lines;
 	size_t n, skip;

@@ -405,3 +405,12 @@ $ cd "$TESTS/lessons" && export XDG_STATE_HOME=$(mktemp -d) && printf "xcorr(D, 
 > allow-dk: full solved (1 of 3 exercises solved)
 ? 0
 
+# The practice command printed after a teacher's lesson works as printed.
+$ cd "$TESTS/lessons" && verify --lesson-file allow-dk.lesson | grep -c 'answer it with verify exercise --lesson-file allow-dk.lesson)$'
+> 3
+? 0
+
+$ cd "$TESTS/lessons" && export XDG_STATE_HOME=$(mktemp -d) && cmd=$(verify --lesson-file allow-dk.lesson | grep -m1 -o 'verify exercise --lesson-file [^)]*') && printf 'skip\nskip\nskip\n' | eval "$cmd" | tail -1
+> allow-dk: 0 of 3 exercises solved
+? 0
+
