@@ -200,7 +200,12 @@ static int mentions(const char *text, const char *name)
 static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex,
                          size_t k, int unicode)
 {
-	dv_strbuf_printf(b, "\nExercise %zu of %zu (%s): ", k + 1, m->nex, ex->ex_id);
+	/* a mistake's id names it: the question must not answer itself */
+	if (ex->ex_kind == EXERCISE_MISTAKE)
+		dv_strbuf_printf(b, "\nExercise %zu of %zu: ", k + 1, m->nex);
+	else
+		dv_strbuf_printf(b, "\nExercise %zu of %zu (%s): ", k + 1, m->nex,
+		                 ex->ex_id);
 	dv_put_text(b, ex->ask, unicode);
 	dv_strbuf_puts(b, "\n");
 	/* a numbers exercise works on the student's own numbers: show them */
@@ -329,6 +334,7 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 typedef struct practice {
 	progress *pg;
 	int unicode, interactive, unsaved;
+	size_t answered; /* answers marked so far */
 	char *line;
 	size_t cap;
 	const char *student;
@@ -508,6 +514,7 @@ static int practise(practice *pr, lesson *l, lesson_result *r, const lesson_acti
 				rc = EXIT_USAGE;
 				break;
 			}
+			pr->answered++;
 			if (a.problem.code == DV_OK)
 				progress_count(&it->attempts);
 			dv_put_answer(&b, &a, r, pr->unicode);
@@ -671,7 +678,7 @@ static void put_drill(dv_strbuf *b, lesson_result *r, const drill *dr, size_t k,
 {
 	const lesson_action *ex = dr->ex, *line = &ex->lines[0];
 
-	dv_strbuf_printf(b, "\nDrill %zu (%s): ", k + 1, ex->ex_id);
+	dv_strbuf_printf(b, "\nDrill %zu: ", k + 1);
 	dv_put_text(b, ex->ask, unicode);
 	dv_strbuf_puts(b, "\n  the step:  ");
 	dv_put_text(b, line->lhs_text, unicode);
@@ -813,6 +820,7 @@ int cmd_drill(int argc, char **argv)
 		lesson *l;
 		progress_item *it;
 		int eof = 0, ok = 0;
+		size_t before;
 		if (k > 0 && k % ndrills == 0)
 			shuffle(drills, ndrills, &state); /* another round */
 		dr = &drills[k % ndrills];
@@ -832,11 +840,15 @@ int cmd_drill(int argc, char **argv)
 		}
 		put_drill(&b, results[dr->lesson], dr, k, pr.unicode);
 		emit(stdout, &b);
+		before = pr.answered;
 		rc = practise(&pr, l, results[dr->lesson], dr->ex, it, &eof, &ok);
+		/* a drill counts once it was answered, even at the end of input */
+		if (!eof || pr.answered > before) {
+			asked++;
+			right += ok != 0;
+		}
 		if (eof)
 			break;
-		asked++;
-		right += ok != 0;
 	}
 	if (rc == EXIT_OK) {
 		printf("\ndrill: %zu of %zu right\n", right, asked);

@@ -565,43 +565,155 @@ static int has_name(const lesson_action *ex, const char *key)
 	return 0;
 }
 
+/* Whether the name key `word` is one of the words of the name key `key`. */
+static int has_word(const char *key, const char *word, size_t n)
+{
+	for (const char *p = key; *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, word, n) == 0)
+			return 1;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
 /*
- * A mistake is answered by its name or by the repaired right side.  A
- * name is checked by the engine too: naming another mistake of the
+ * Whether an answer in the student's own words (its name key) says one of
+ * ex's names: every word of the name, but for a, an, the and for, is among
+ * its words ("the beta is missing" says "missing beta").  Never for an
+ * answer with a negation in it ("beta is not missing").
+ */
+static int says_name(const lesson_action *ex, const char *key)
+{
+	static const char *const filler[] = {"a", "an", "the", "for", "of", "to"};
+	static const char *const negation[] = {"not", "no", "isn", "isnt", "never",
+	                                       "nothing"};
+	char k[256];
+
+	for (size_t i = 0; i < sizeof negation / sizeof *negation; i++)
+		if (has_word(key, negation[i], strlen(negation[i])))
+			return 0;
+	for (size_t i = 0; i < ex->nnames; i++) {
+		int all = 1, some = 0;
+		name_key(k, sizeof k, ex->names[i]);
+		for (const char *p = k; *p != '\0' && all;) {
+			const char *end = strchr(p, ' ');
+			size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+			int skip = 0;
+			for (size_t f = 0; f < sizeof filler / sizeof *filler; f++)
+				skip |= len == strlen(filler[f]) && strncmp(p, filler[f], len) == 0;
+			if (!skip) {
+				all = has_word(key, p, len);
+				some = 1;
+			}
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+		if (all && some)
+			return 1;
+	}
+	return 0;
+}
+
+/* The mistake of l that the name key names: exactly, else in the student's
+ * own words when exactly one mistake fits them; NULL for none. */
+static const lesson_action *named_mistake(const lesson *l, const char *key, int words)
+{
+	const lesson_action *found = NULL;
+	size_t fits = 0;
+	if (key[0] == '\0')
+		return NULL;
+	for (int pass = 0; pass < 1 + words && found == NULL; pass++)
+		for (size_t i = 0; i < l->nsteps; i++)
+			for (size_t j = 0; j < l->steps[i].nactions; j++) {
+				const lesson_action *m = &l->steps[i].actions[j];
+				if (m->kind != LESSON_EXERCISE || m->ex_kind != EXERCISE_MISTAKE)
+					continue;
+				if (pass == 0 && has_name(m, key))
+					return m;
+				if (pass == 1 && says_name(m, key)) {
+					found = m;
+					fits++;
+				}
+			}
+	return fits == 1 ? found : NULL;
+}
+
+/* Whether an answer is written as an expression rather than in words. */
+static int looks_like_expression(const char *text)
+{
+	return strpbrk(text, "()[]+*/=^'.\\$_") != NULL;
+}
+
+/* "name one of: …" after an answer that is neither a name nor a side. */
+static void menu_of_mistakes(lesson_answer *a, const lesson *l)
+{
+	dv_strbuf b;
+	size_t n = 0;
+
+	dv_strbuf_init(&b);
+	dv_strbuf_puts(&b, "that is neither a mistake's name nor a right side: name one of: ");
+	for (size_t i = 0; i < l->nsteps; i++)
+		for (size_t j = 0; j < l->steps[i].nactions; j++) {
+			const lesson_action *m = &l->steps[i].actions[j];
+			if (m->kind != LESSON_EXERCISE || m->ex_kind != EXERCISE_MISTAKE ||
+			    m->nnames == 0)
+				continue;
+			dv_strbuf_printf(&b, "%s%s", n++ > 0 ? ", " : "", m->names[0]);
+		}
+	dv_strbuf_puts(&b, "; or write the right side the step needs");
+	dv_diag_clear(&a->problem);
+	if (b.failed)
+		dv_fail(&a->problem, DV_E_NOMEM, "out of memory");
+	else
+		dv_fail(&a->problem, DV_E_SYNTAX, "%s", b.s);
+	dv_strbuf_free(&b);
+}
+
+/*
+ * A mistake: the answer names it (one of its names, or the words of one),
+ * or writes the right side its step needs.  Naming another mistake of the
  * catalogue is right only when that mistake's repair fixes this line.
  */
 static int mark_mistake(lesson_answer *a, lesson_result *r, const lesson_action *ex,
                         const char *text)
 {
 	const lesson *l = r->lesson;
+	const lesson_action *other;
 	char key[256];
+	int rc;
 
 	name_key(key, sizeof key, text);
-	if (key[0] != '\0' && has_name(ex, key)) {
+	/* an expression is not words, though conv2(D, K, 'valid') says valid */
+	other = named_mistake(l, key, !looks_like_expression(text));
+	if (other == ex || (other == NULL && key[0] != '\0' && has_name(ex, key))) {
 		a->named = ex;
 		a->correct = 1;
 		return DV_OK;
 	}
-	for (size_t i = 0; key[0] != '\0' && i < l->nsteps; i++)
-		for (size_t j = 0; j < l->steps[i].nactions; j++) {
-			const lesson_action *other = &l->steps[i].actions[j];
-			int rc;
-			if (other->kind != LESSON_EXERCISE ||
-			    other->ex_kind != EXERCISE_MISTAKE || other == ex ||
-			    !has_name(other, key))
-				continue;
-			rc = mark_identity(a, r, NULL, ex->lines[0].lhs, NULL, other->fix_text);
-			a->named = other;
-			if (a->problem.code != DV_OK) {
-				/* its repair does not even apply here: simply wrong */
-				dv_diag_clear(&a->problem);
-				lesson_check_free(a->check);
-				a->check = NULL;
-				a->correct = 0;
-			}
-			return rc;
+	if (other != NULL) {
+		rc = mark_identity(a, r, NULL, ex->lines[0].lhs, NULL, other->fix_text);
+		a->named = other;
+		if (a->problem.code != DV_OK) {
+			/* its repair does not even apply here: simply wrong */
+			dv_diag_clear(&a->problem);
+			lesson_check_free(a->check);
+			a->check = NULL;
+			a->correct = 0;
 		}
-	return mark_identity(a, r, ex, ex->lines[0].lhs, "the step's right side", text);
+		return rc;
+	}
+	rc = mark_identity(a, r, ex, ex->lines[0].lhs, "the step's right side", text);
+	/* words, not an expression: say which names there are */
+	if (rc == DV_OK && a->problem.code != DV_OK && !a->refused &&
+	    (a->problem.code == DV_E_NAME || a->problem.code == DV_E_SYNTAX) &&
+	    !looks_like_expression(text))
+		menu_of_mistakes(a, l);
+	return rc;
 }
 
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,

@@ -402,8 +402,12 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		break;
 	case LESSON_EXERCISE: {
 		int state;
-		dv_strbuf_printf(b, "\n  %s exercise %s: ", o->unicode ? "✎" : "?",
-		                 a->ex_id);
+		if (o->tutor && a->ex_kind == EXERCISE_MISTAKE)
+			/* a drill's id names its mistake */
+			dv_strbuf_printf(b, "\n  %s drill: ", o->unicode ? "✎" : "?");
+		else
+			dv_strbuf_printf(b, "\n  %s exercise %s: ", o->unicode ? "✎" : "?",
+			                 a->ex_id);
 		dv_put_text(b, a->ask, o->unicode);
 		dv_strbuf_puts(b, "\n");
 		for (size_t i = 0; i < a->nlines; i++) {
@@ -440,12 +444,38 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 	}
 }
 
+int dv_step_keeps_answer(const lesson_result *r, size_t step, const dv_text_opts *o)
+{
+	const lesson_step_result *sr = &r->steps[step];
+	if (!o->tutor || o->exercise_state == NULL)
+		return 0;
+	for (size_t j = 0; j < sr->nitems; j++) {
+		const lesson_action *a = sr->items[j].action;
+		if (a->kind == LESSON_EXERCISE && a->ex_kind == EXERCISE_MISTAKE &&
+		    o->exercise_state(o->state_ctx, r->lesson->name, a->ex_id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step, const dv_text_opts *o)
 {
 	const lesson_step_result *sr = &r->steps[step];
-	int inputs_shown = 0;
-	for (size_t j = 0; j < sr->nitems; j++)
-		put_item(b, &sr->items[j], r, o, &inputs_shown);
+	int inputs_shown = 0, keep = dv_step_keeps_answer(r, step, o);
+	for (size_t j = 0; j < sr->nitems; j++) {
+		const lesson_item *it = &sr->items[j];
+		/* a drill not yet answered shows its question only: its prose
+		 * and its check (the repair) come after an answer or giveup */
+		if (keep && it->action->kind != LESSON_EXERCISE)
+			continue;
+		if (keep) {
+			lesson_item question = *it;
+			question.check = NULL;
+			put_item(b, &question, r, o, &inputs_shown);
+			continue;
+		}
+		put_item(b, it, r, o, &inputs_shown);
+	}
 }
 
 /* ---- answers to exercises ---- */

@@ -30,6 +30,11 @@ void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked);
 void dv_put_drawn(dv_strbuf *b, const lesson_result *r);
 /* ✓ or ✗ (ok or FAIL). */
 void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o);
+/*
+ * Whether step `step` holds a drill (a mistake exercise) the tutorial has
+ * not seen answered: then its title, prose and repair stay hidden.
+ */
+int dv_step_keeps_answer(const lesson_result *r, size_t step, const dv_text_opts *o);
 /* The body of step `step`: prose, formulas, tables, numbers and checks. */
 void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step,
                  const dv_text_opts *o);

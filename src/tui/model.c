@@ -632,7 +632,8 @@ static void submit_answer(tui_model *m)
 		lesson_answer a;
 		remember(m, text);
 		m->recalled = m->nhistory;
-		dv_strbuf_printf(&b, "%s: ", ex->ex_id);
+		dv_strbuf_printf(&b, "%s: ",
+		                 ex->ex_kind == EXERCISE_MISTAKE ? "drill" : ex->ex_id);
 		if (lesson_answer_check(&a, m->result, ex, text, &d) != DV_OK) {
 			dv_strbuf_printf(&b, "cannot be marked: %s", d.message);
 		} else {

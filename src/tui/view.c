@@ -852,7 +852,9 @@ static void render_input(builder *b, int y)
 
 	begin(b, y, TR_NORMAL);
 	add(b, " answer ", TR_LABEL);
-	add(b, m->answering->ex_id, TR_LABEL);
+	/* a drill's id names its mistake */
+	add(b, m->answering->ex_kind == EXERCISE_MISTAKE ? "drill" : m->answering->ex_id,
+	    TR_LABEL);
 	add(b, "> ", TR_LABEL);
 	room = b->f->width - b->col - 2;
 	/* drop characters from the front until the cursor fits */
@@ -895,9 +897,14 @@ static void render_lesson(builder *b)
 	char *title = NULL;
 	int y;
 
+	dv_text_opts o = {0, m->unicode, 0, 1, tui_exercise_state, m, NULL};
+
 	dv_strbuf_init(&s);
+	/* a drill's title names its mistake: kept until it is answered */
 	dv_strbuf_printf(&s, " %s · step %zu/%zu: %s", l->name, m->step + 1,
-	                 m->result->nsteps, st->title);
+	                 m->result->nsteps,
+	                 dv_step_keeps_answer(m->result, m->step, &o) ? "a drill"
+	                                                              : st->title);
 	if (dv_strbuf_finish(&s, &title, NULL) == DV_OK)
 		line(b, 0, title, TR_TITLE);
 	free(title);

@@ -6,7 +6,7 @@
 $ export XDG_STATE_HOME=$(mktemp -d); printf 'missing sum\n' | verify drill --student alice --count 1
 > drill: 9 classic mistakes for alice, on your own numbers. Name each one, or write the right side its step needs; ? gives a hint, giveup the answer, skip the next.
 >
-> Drill 1 (missing-sum): What is wrong in this step? Name the mistake, or write the right side it needs.
+> Drill 1: What is wrong in this step? Name the mistake, or write the right side it needs.
 >   the step:  grad(S, X) == xcorr(D, K, 'full')
 >   where S = sum(D .* conv(X, K)) + sum(B .* conv(X, J))
 >   on your numbers its right side, xcorr(D, K, 'full'):
@@ -25,7 +25,7 @@ $ export XDG_STATE_HOME=$(mktemp -d); printf 'missing sum\n' | verify drill --st
 $ export XDG_STATE_HOME=$(mktemp -d); printf 'a missing dilation\n?\ntranspose\nxcorr(D, K, "full") + xcorr(B, J, "full")\n' | verify drill --student alice --count 1
 > drill: 9 classic mistakes for alice, on your own numbers. Name each one, or write the right side its step needs; ? gives a hint, giveup the answer, skip the next.
 >
-> Drill 1 (missing-sum): What is wrong in this step? Name the mistake, or write the right side it needs.
+> Drill 1: What is wrong in this step? Name the mistake, or write the right side it needs.
 >   the step:  grad(S, X) == xcorr(D, K, 'full')
 >   where S = sum(D .* conv(X, K)) + sum(B .* conv(X, J))
 >   on your numbers its right side, xcorr(D, K, 'full'):
@@ -65,7 +65,7 @@ $ verify drill --students x
 $ printf '' | verify drill --seed 3
 > drill: 9 classic mistakes, on your own numbers. Name each one, or write the right side its step needs; ? gives a hint, giveup the answer, skip the next, and the end of input stops.
 >
-> Drill 1 (fprime-layer): What is wrong in this step? Name the mistake, or write the right side it needs.
+> Drill 1: What is wrong in this step? Name the mistake, or write the right side it needs.
 >   the step:  grad(F, Q) == xcorr(D .* df(conv(f(Q), K)), K, 'full')
 >   where F = sum(D .* conv(f(Q), K))
 >   on your numbers its right side, xcorr(D .* df(conv(f(Q), K)), K, 'full'):
@@ -80,3 +80,19 @@ $ printf '' | verify drill --seed 3
 > drill: 0 of 0 right
 ? 1
 
+
+# In the student's own words: a name's words in any order name it; words that
+# name nothing get the menu; a negation is never taken for a name. A drill
+# answered before the end of input counts.
+$ export XDG_STATE_HOME=$(mktemp -d); printf 'the sum is missing\nthe flip\nthe sum is not missing\n' | verify drill --student alice --count 2 | grep -v '^ '
+> drill: 9 classic mistakes for alice, on your own numbers. Name each one, or write the right side its step needs; ? gives a hint, giveup the answer, skip the next.
+>
+> Drill 1: What is wrong in this step? Name the mistake, or write the right side it needs.
+> ✓ right: a missing Σⱼ
+>
+> Drill 2: What is wrong in this step? Name the mistake, or write the right side it needs.
+> ✗ the answer cannot be read: that is neither a mistake's name nor a right side: name one of: the missing 180° rotation, a transpose for rot180, 'valid' for 'full', a missing 1/n², a missing β, f′ at the wrong layer, a missing Σⱼ, a missing dilation, max pooling δ spread to every entry; or write the right side the step needs
+> ✗ the answer cannot be read: that is neither a mistake's name nor a right side: name one of: the missing 180° rotation, a transpose for rot180, 'valid' for 'full', a missing 1/n², a missing β, f′ at the wrong layer, a missing Σⱼ, a missing dilation, max pooling δ spread to every entry; or write the right side the step needs
+>
+> drill: 1 of 2 right
+? 0
