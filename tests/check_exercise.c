@@ -566,7 +566,95 @@ START_TEST(test_progress_round_trip_and_reset)
 	ck_assert_uint_eq(progress_reset(p, "pooling-delta"), 1);
 	ck_assert_uint_eq(p->n, 0);
 	progress_free(p);
-	ck_assert_int_eq(progress_load(&p, "../x", &kept, &d), DV_E_USAGE);
+	/* names that cannot be a name: empty, an option, a formula, a control
+	 * character, broken UTF-8, more than 64 characters */
+	{
+		static const char *const bad[] = {"",       "-x",        "=1+2",     "+a",
+		                                  "@SUM",   " lead",     "trail ",   "a\tb",
+		                                  "a\nb",   "\x1b[31m", "\xc3\x28", "\xed\xa0\x80"};
+		char long_name[80];
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			ck_assert_msg(!progress_valid_student(bad[i]), "'%s' taken", bad[i]);
+			ck_assert_int_eq(progress_load(&p, bad[i], &kept, &d), DV_E_USAGE);
+		}
+		memset(long_name, 'a', 65);
+		long_name[65] = '\0';
+		ck_assert(!progress_valid_student(long_name));
+		long_name[64] = '\0';
+		ck_assert(progress_valid_student(long_name));
+	}
+}
+END_TEST
+
+/* Names as people write them, each in a file of its own that no other name
+ * can share, inside the state folder. */
+START_TEST(test_students_named_as_people_are)
+{
+	static const char *const names[] = {"王小明", "Anna Li", "o'brien", "../x",
+	                                    "bob",    "bob.json.tmp-x", "Bob",
+	                                    "a_2Eb", "a.b"};
+	const size_t n = sizeof names / sizeof *names;
+	char files[9][800];
+	for (size_t i = 0; i < n; i++) {
+		progress *p = NULL;
+		char *kept = NULL;
+		ck_assert_msg(progress_valid_student(names[i]), "'%s' refused", names[i]);
+		ck_assert_int_eq(progress_student_file(files[i], sizeof files[i], names[i]), 0);
+		ck_assert_msg(strpbrk(files[i], "./ '") == NULL, "%s -> %s", names[i],
+		              files[i]);
+		for (size_t j = 0; j < i; j++)
+			ck_assert_msg(strcmp(files[i], files[j]) != 0, "%s and %s share %s",
+			              names[i], names[j], files[i]);
+		ck_assert_int_eq(progress_load(&p, names[i], &kept, &d), DV_OK);
+		ck_assert_msg(strncmp(p->path, state, strlen(state)) == 0 &&
+		                      strchr(p->path + strlen(state) + 8, '/') == NULL &&
+		                      strstr(p->path, "/../") == NULL,
+		              "%s", p->path);
+		progress_get(p, "pooling-delta", "dx22", &d)->attempts = (int)i + 1;
+		ck_assert_int_eq(progress_save(p, &d), DV_OK);
+		progress_free(p);
+	}
+	/* each kept its own record: bob's save removed no other's file */
+	for (size_t i = 0; i < n; i++) {
+		progress *p = NULL;
+		char *kept = NULL;
+		ck_assert_int_eq(progress_load(&p, names[i], &kept, &d), DV_OK);
+		ck_assert_uint_eq(p->n, 1);
+		ck_assert_int_eq(p->items[0].attempts, (int)i + 1);
+		progress_free(p);
+	}
+	ck_assert_str_eq(files[0], "_E7_8E_8B_E5_B0_8F_E6_98_8E");
+	ck_assert_str_eq(files[1], "Anna_20Li");
+}
+END_TEST
+
+/* Progress saved under an id's own file name, before names were encoded,
+ * moves to its new name and is not lost. */
+START_TEST(test_progress_saved_before_names_were_encoded_is_found)
+{
+	char path[512], cmd[1200];
+	progress *p = NULL;
+	char *kept = NULL;
+	FILE *f;
+	snprintf(path, sizeof path, "%s/verify", state);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(progress_load(&p, "x", &kept, &d), DV_OK);
+	progress_get(p, "rot180", "r23", &d)->solved = 1;
+	ck_assert_int_eq(progress_save(p, &d), DV_OK);
+	/* its file, as the old name of anna.li would have been */
+	snprintf(cmd, sizeof cmd, "mv '%s/verify/progress-x.json' '%s/verify/progress-anna.li.json'",
+	         state, state);
+	ck_assert_int_eq(system(cmd), 0);
+	progress_free(p);
+	ck_assert_int_eq(progress_load(&p, "anna.li", &kept, &d), DV_OK);
+	ck_assert_uint_eq(p->n, 1);
+	ck_assert(p->items[0].solved);
+	ck_assert(strstr(p->path, "progress-anna_2Eli.json") != NULL);
+	progress_free(p);
+	snprintf(path, sizeof path, "%s/verify/progress-anna.li.json", state);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	(void)f;
 }
 END_TEST
 
@@ -590,8 +678,23 @@ START_TEST(test_corrupt_progress_is_kept_aside)
 	ck_assert_int_eq(access(kept, R_OK), 0); /* still there, untouched */
 	ck_assert_int_ne(access(path, F_OK), 0);
 	ck_assert_uint_eq(p->n, 0);
-	free(kept);
 	progress_free(p);
+	/* a second one in the same second gets a name of its own */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"format\": \"a second thing\"}", f);
+	fclose(f);
+	{
+		char *second = NULL;
+		ck_assert_int_eq(progress_load(&p, NULL, &second, &d), DV_OK);
+		ck_assert_ptr_nonnull(second);
+		ck_assert_str_ne(second, kept);
+		ck_assert_int_eq(access(kept, R_OK), 0);
+		ck_assert_int_eq(access(second, R_OK), 0);
+		free(second);
+		progress_free(p);
+	}
+	free(kept);
 }
 END_TEST
 
@@ -768,6 +871,8 @@ static Suite *exercise_suite(void)
 	tcase_set_timeout(pc, 30);
 	tcase_add_test(pc, test_progress_round_trip_and_reset);
 	tcase_add_test(pc, test_corrupt_progress_is_kept_aside);
+	tcase_add_test(pc, test_students_named_as_people_are);
+	tcase_add_test(pc, test_progress_saved_before_names_were_encoded_is_found);
 	tcase_add_test(pc, test_progress_survives_a_kill_during_saves);
 	tcase_add_test(pc, test_concurrent_sessions_merge);
 	tcase_add_test(pc, test_stale_temporaries_go_and_a_fifo_is_refused);

@@ -258,9 +258,7 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 			                   argv[i]);
 		if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error(
-				        "--student needs an id: letters, digits, '.', "
-				        "'-' and '_' (at most 64)");
+				return usage_error("--student needs %s", PROGRESS_STUDENT_RULE);
 			ca->student = v;
 		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_seed(v, &ca->seed) != 0)
@@ -732,8 +730,7 @@ int cmd_drill(int argc, char **argv)
 		int r;
 		if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, digits, '.', "
-				                   "'-' and '_' (at most 64)");
+				return usage_error("--student needs %s", PROGRESS_STUDENT_RULE);
 			student = v;
 		} else if ((r = option_value("--seed", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_seed(v, &seed) != 0)
@@ -1307,9 +1304,8 @@ static int list_submissions(submission **out, size_t *n, const char *dir)
 			*dot = '\0';
 		if (!progress_valid_student(sub->student))
 			snprintf(sub->why, sizeof sub->why,
-			         "the file name does not make a student id (letters, "
-			         "digits, "
-			         "'.', '-' and '_', a letter or digit first)");
+			         "the file name does not make a student's name (%s)",
+			         PROGRESS_STUDENT_RULE);
 	}
 	closedir(d);
 	if (count > 1)
@@ -1607,8 +1603,7 @@ int cmd_progress(int argc, char **argv)
 		if (r > 0 && progress_valid_student(v))
 			student = v;
 		else if (r != 0)
-			return usage_error("--student needs an id: letters, digits, '.', "
-			                   "'-' and '_'");
+			return usage_error("--student needs %s", PROGRESS_STUDENT_RULE);
 		else
 			return usage_error("progress: unexpected '%s'", argv[i]);
 	}

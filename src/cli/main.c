@@ -166,9 +166,7 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 				        r < 0 ? "" : "'");
 		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, "
-				                   "digits, '.', '-' "
-				                   "and '_' (at most 64)");
+				return usage_error("--student needs %s", PROGRESS_STUDENT_RULE);
 			ea->seed = student_seed(v);
 		} else if ((r = option_value("--format", argc, argv, &i, &v)) != 0) {
 			static const char *const names[] = {"text", "json", "latex",
@@ -401,9 +399,7 @@ static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **name
 			la->seed_given = 1;
 		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, "
-				                   "digits, '.', '-' "
-				                   "and '_' (at most 64)");
+				return usage_error("--student needs %s", PROGRESS_STUDENT_RULE);
 			la->student = v;
 		} else if ((r = option_value("--size", argc, argv, &i, &v)) != 0) {
 			int n = r < 0 ? -1 : parse_size_arg(&la->sizes[la->nsizes], v);
@@ -703,9 +699,7 @@ static int cmd_tutor(int argc, char **argv, int first)
 				        "4294967295");
 		} else if ((r = option_value("--student", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || !progress_valid_student(v))
-				return usage_error("--student needs an id: letters, "
-				                   "digits, '.', '-' "
-				                   "and '_' (at most 64)");
+				return usage_error("--student needs %s", PROGRESS_STUDENT_RULE);
 			seed = student_seed(v);
 			student = v;
 		} else if ((r = option_value("--notes", argc, argv, &i, &notes)) != 0) {

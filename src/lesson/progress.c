@@ -17,22 +17,108 @@
 /* Larger progress files are not ours. */
 #define MAX_PROGRESS_BYTES (4 * 1024 * 1024)
 
+/* The length of the UTF-8 character at s (1 to 4), or 0 if it is not one. */
+static size_t utf8_char(const unsigned char *s, unsigned *cp)
+{
+	size_t n;
+	unsigned c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2, c &= 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3, c &= 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4, c &= 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	/* no overlong forms, no surrogates, nothing past U+10FFFF */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
 int progress_valid_student(const char *id)
 {
-	size_t n = strlen(id);
-	/* a letter or digit first: not an option, not a hidden file, and no
-	 * spreadsheet formula (=, +, -, @) */
-	if (n == 0 || n > 64 ||
-	    !((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z') ||
-	      (id[0] >= '0' && id[0] <= '9')))
+	const unsigned char *s = (const unsigned char *)id;
+	size_t chars = 0;
+	unsigned cp;
+
+	/* not empty, no blank or option or spreadsheet formula first */
+	if (*s == '\0' || strchr(" -=+@\t", *s) != NULL)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = id[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+	while (*s != '\0') {
+		size_t n = utf8_char(s, &cp);
+		/* printable: no control characters (C0, DEL, C1), no line or
+		 * paragraph separators, no byte-order mark */
+		if (n == 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 ||
+		    cp == 0x2029 || cp == 0xFEFF || ++chars > PROGRESS_MAX_STUDENT)
 			return 0;
+		s += n;
 	}
+	return s[-1] != ' ';
+}
+
+int progress_student_file(char *buf, size_t size, const char *id)
+{
+	size_t n = 0;
+	/* letters, digits and '-' as they are, every other byte as _XX: one
+	 * name, one file name, and never a '.' or a '/' in it */
+	for (const unsigned char *s = (const unsigned char *)id; *s != '\0'; s++) {
+		int plain = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		            (*s >= '0' && *s <= '9') || *s == '-';
+		if (n + (plain ? 1 : 3) >= size)
+			return -1;
+		if (plain)
+			buf[n++] = (char)*s;
+		else
+			n += (size_t)snprintf(buf + n, size - n, "_%02X", *s);
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Whether id was a student id before names could be any text: its file
+ * was named by the id itself. */
+static int legacy_student(const char *id)
+{
+	for (const char *c = id; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '-' || *c == '_'))
+			return 0;
 	return 1;
+}
+
+/*
+ * Moves from to a name that no other file has, never over one: `to`
+ * itself, or to-1, to-2, ... (link, then unlink: rename would replace).
+ * The name used is left in used.
+ */
+static int move_without_replacing(const char *from, const char *to, char *used, size_t size)
+{
+	for (int k = 0; k < 1000; k++) {
+		if (k == 0)
+			snprintf(used, size, "%s", to);
+		else
+			snprintf(used, size, "%s-%d", to, k);
+		if (link(from, used) == 0) {
+			unlink(from);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 /* A counter of the file: a whole number from 0 to PROGRESS_MAX_COUNT. */
@@ -167,7 +253,7 @@ static int parse(progress *p, const char *text, size_t len)
 
 int progress_load(progress **out, const char *student, char **kept_aside, dv_diag *d)
 {
-	char dir[4096], path[4200];
+	char dir[4096], path[5000], name[PROGRESS_MAX_STUDENT * 12 + 1];
 	progress *p;
 	char *text = NULL;
 	size_t len = 0;
@@ -175,17 +261,29 @@ int progress_load(progress **out, const char *student, char **kept_aside, dv_dia
 
 	*out = NULL;
 	*kept_aside = NULL;
-	if (student != NULL && !progress_valid_student(student))
-		return dv_fail(
-		        d, DV_E_USAGE,
-		        "'%s' cannot name a student (letters, digits, '.', '-', '_')",
-		        student);
+	if (student != NULL && (!progress_valid_student(student) ||
+	                        progress_student_file(name, sizeof name, student) != 0))
+		return dv_fail(d, DV_E_USAGE, "'%s' cannot name a student (%s)", student,
+		               PROGRESS_STUDENT_RULE);
 	if ((rc = state_dir(dir, sizeof dir, d)) != DV_OK)
 		return rc;
 	if (student != NULL)
-		snprintf(path, sizeof path, "%s/progress-%s.json", dir, student);
+		snprintf(path, sizeof path, "%s/progress-%s.json", dir, name);
 	else
 		snprintf(path, sizeof path, "%s/progress.json", dir);
+	if (student != NULL && legacy_student(student) && strcmp(name, student) != 0) {
+		/* saved before names were encoded (anna.li): it moves to its new
+		 * name, never over one */
+		char legacy[4200];
+		snprintf(legacy, sizeof legacy, "%s/progress-%s.json", dir, student);
+		if (access(path, F_OK) != 0 && access(legacy, F_OK) == 0) {
+			if (link(legacy, path) == 0)
+				unlink(legacy);
+			else if (errno != EEXIST)
+				return dv_fail(d, DV_E_IO, "cannot move %s to %s: %s",
+				               legacy, path, strerror(errno));
+		}
+	}
 	p = calloc(1, sizeof *p);
 	if (p == NULL || (p->path = strdup(path)) == NULL) {
 		free(p);
@@ -197,12 +295,12 @@ int progress_load(progress **out, const char *student, char **kept_aside, dv_dia
 	}
 	if (text != NULL && parse(p, text, len) != 0) {
 		/* not ours, or damaged: keep it for whoever wants it back */
-		char aside[4300];
-		snprintf(aside, sizeof aside, "%s.corrupt-%ld", path, (long)time(NULL));
+		char want[5100], aside[5200];
+		snprintf(want, sizeof want, "%s.corrupt-%ld", path, (long)time(NULL));
 		free(p->items);
 		p->items = NULL;
 		p->n = 0;
-		if (rename(path, aside) != 0) {
+		if (move_without_replacing(path, want, aside, sizeof aside) != 0) {
 			rc = dv_fail(d, DV_E_IO,
 			             "%s is not verify's progress and cannot be moved "
 			             "aside: %s",
@@ -262,16 +360,18 @@ static int merge_saved(progress *p, dv_diag *d)
 static void remove_stale(const char *dir, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	char prefix[300];
+	char prefix[1024];
 	DIR *dd;
 	struct dirent *e;
 
 	base = base != NULL ? base + 1 : path;
-	snprintf(prefix, sizeof prefix, "%s.tmp-", base);
+	/* a cut prefix could be another student's: then nothing is removed */
+	if ((size_t)snprintf(prefix, sizeof prefix, "%s.tmp-", base) >= sizeof prefix)
+		return;
 	if ((dd = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(dd)) != NULL) {
-		char victim[4600];
+		char victim[6100];
 		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
 			continue;
 		snprintf(victim, sizeof victim, "%s/%s", dir, e->d_name);
@@ -282,7 +382,7 @@ static void remove_stale(const char *dir, const char *path)
 
 int progress_save(progress *p, dv_diag *d)
 {
-	char dir[4200], tmp[4300], lockpath[4300];
+	char dir[5000], tmp[5100], lockpath[5100];
 	cJSON *root = NULL, *items;
 	char *text = NULL, *slash;
 	int fd = -1, lock = -1, rc = DV_OK;
@@ -450,8 +550,12 @@ int progress_history_path(char *buf, size_t size, const char *student, const cha
 	char dir[4096];
 	int rc;
 
-	if (student != NULL && !progress_valid_student(student))
-		return dv_fail(d, DV_E_USAGE, "'%s' cannot name a student", student);
+	char name[PROGRESS_MAX_STUDENT * 12 + 1];
+
+	if (student != NULL && (!progress_valid_student(student) ||
+	                        progress_student_file(name, sizeof name, student) != 0))
+		return dv_fail(d, DV_E_USAGE, "'%s' cannot name a student (%s)", student,
+		               PROGRESS_STUDENT_RULE);
 	/* lesson names are lower-case letters, digits and '-': no path in them */
 	for (const char *c = lesson; *c != '\0'; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
@@ -460,7 +564,7 @@ int progress_history_path(char *buf, size_t size, const char *student, const cha
 	if ((rc = state_dir(dir, sizeof dir, d)) != DV_OK)
 		return rc;
 	if (student != NULL)
-		snprintf(buf, size, "%s/history-%s", dir, student);
+		snprintf(buf, size, "%s/history-%s", dir, name);
 	else
 		snprintf(buf, size, "%s/history", dir);
 	if ((rc = make_dirs(buf, d)) != DV_OK)

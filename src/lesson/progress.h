@@ -40,8 +40,26 @@ typedef struct progress {
 	size_t nforgotten;
 } progress;
 
-/* Whether id can name a student: letters, digits, '.', '-', '_', 1 to 64. */
+/* The most characters a student's name has. */
+#define PROGRESS_MAX_STUDENT 64
+/* What a student's name may be, for messages. */
+#define PROGRESS_STUDENT_RULE                                                        \
+	"a name of up to 64 printable characters, in any script, with spaces and "     \
+	"apostrophes; not starting with a space, '-', '=', '+' or '@'"
+
+/*
+ * Whether id can name a student: valid UTF-8, 1 to 64 printable characters
+ * (王小明, Anna Li, o'brien), not starting with a blank, '-', '=', '+' or
+ * '@' (an option, a spreadsheet formula), not ending with a space.
+ */
 int progress_valid_student(const char *id);
+/*
+ * The file name part that stands for student id: letters, digits and '-'
+ * as they are, every other byte as _XX (hex), so that two names never share
+ * a file, and no name makes a '.', a '/' or another student's temporary
+ * file.  -1 when buf is too small.
+ */
+int progress_student_file(char *buf, size_t size, const char *id);
 
 /*
  * Reads the progress of `student` (NULL: the user's own).  A missing file

@@ -86,8 +86,8 @@ $ verify check no-such --answers x
 ! verify: error: no lesson 'no-such' (verify --list shows them)
 ? 2
 
-$ verify exercise pooling-delta --student 'bad id!'
-! verify: error: --student needs an id: letters, digits, '.', '-' and '_' (at most 64)
+$ verify exercise pooling-delta --student '=1+2'
+! verify: error: --student needs a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@'
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
@@ -156,20 +156,20 @@ $ d=$(mktemp -d); printf 'dx22: 1e-30\nfull: xcorr(D, K, '"'"'full'"'"')\n' > "$
 # a BOM, a bad line beside good ones.
 $ d=$(mktemp -d); cd "$d"; for n in '=1+2' '+cmd' '@SUM(A1)' '-2-3'; do printf 'dx22: d11\n' > "$n.txt"; done; printf 'dx22: d11\n' > "$(printf 'x\033[31my')".txt; verify grade pooling-delta .
 > student,dx22,full,valid,total,error
-> '+cmd,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> '-2-3,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> '=1+2,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> '@SUM(A1),,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-> x?[31my,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
-! verify: +cmd.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
-! verify: -2-3.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
-! verify: =1+2.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
-! verify: @SUM(A1).txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
-! verify: x?[31my.txt: the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)
+> '+cmd,,,,0,"the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')"
+> '-2-3,,,,0,"the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')"
+> '=1+2,,,,0,"the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')"
+> '@SUM(A1),,,,0,"the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')"
+> x?[31my,,,,0,"the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')"
+! verify: +cmd.txt: the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')
+! verify: -2-3.txt: the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')
+! verify: =1+2.txt: the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')
+! verify: @SUM(A1).txt: the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')
+! verify: x?[31my.txt: the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')
 ? 0
 $ d=$(mktemp -d); cd "$d"; printf 'secret-token-1234\n' > ../secret-$$; ln -s "../secret-$$" link.txt; ln -s /nonexistent dangling.txt; mkfifo pipe.txt; mkdir sub; printf 'dx22: d11\n' > .hidden.txt; printf 'dx22: d11\n' > "$(printf 'a\nverify: forged')"; printf 'dx22: d11\n' > alice.txt; printf 'dx22: d11\n' > alice.ans; printf '\357\273\277full: xcorr(D, K, "full")\n' > bom.txt; printf 'oops\nfull: xcorr(D, K, "full")\n' > mixed.txt; timeout 10 "$bin" grade pooling-delta . 2>/dev/null; rm -f ../secret-$$
 > student,dx22,full,valid,total,error
-> a?verify: forged,,,,0,"the file name does not make a student id (letters, digits, '.', '-' and '_', a letter or digit first)"
+> a?verify: forged,,,,0,"the file name does not make a student's name (a name of up to 64 printable characters, in any script, with spaces and apostrophes; not starting with a space, '-', '=', '+' or '@')"
 > alice,,,,0,alice.ans and alice.txt give the same student id
 > alice,,,,0,alice.ans and alice.txt give the same student id
 > bom,,1,,1,
@@ -324,3 +324,20 @@ $ d=$(mktemp -d); printf 'full: grad(E, X)\nvalid: 2: grad(E, X)\n' > "$d/a.txt"
 > valid: ✗ not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
 > pooling-delta: 0 of 3 right
 ? 1
+
+# Students named as people are: any script, spaces, apostrophes; each its own
+# numbers (from the name as given) and its own progress, shown as given.
+$ export XDG_STATE_HOME=$(mktemp -d); for n in 王小明 'Anna Li' "o'brien"; do printf 'd11*k11 + d12*k12 + d21*k21 + d22*k22\n' | verify exercise pooling-delta dx22 --student "$n" | tail -1; done; verify progress --student 'Anna Li'; ls "$XDG_STATE_HOME/verify" | grep 'json$' | sort
+> pooling-delta: dx22 solved (1 of 3 exercises solved)
+> pooling-delta: dx22 solved (1 of 3 exercises solved)
+> pooling-delta: dx22 solved (1 of 3 exercises solved)
+> pooling-delta      dx22           solved    1 attempt, 0 hints
+> progress-Anna_20Li.json
+> progress-_E7_8E_8B_E5_B0_8F_E6_98_8E.json
+> progress-o_27brien.json
+? 0
+
+$ verify --lesson rot180 --student 王小明 | grep seed; verify --lesson rot180 --student 'Anna Li' | grep seed
+> symbols at K 3x3, X 4x4; numbers at K 2x3, X 4x5 (seed 726466275)
+> symbols at K 3x3, X 4x4; numbers at K 2x3, X 4x5 (seed 58077210)
+? 0
