@@ -18,6 +18,7 @@
 #include "cli/notes.h"
 #include "cli/print.h"
 #include "core/strbuf.h"
+#include "lesson/answers.h"
 #include "lesson/exercise.h"
 #include "lesson/library.h"
 #include "lesson/progress.h"
@@ -25,8 +26,6 @@
 #include "render/render.h"
 #include "sym/ctx.h"
 
-/* Largest file of answers read: a class's answers are short texts. */
-#define MAX_ANSWERS_BYTES (64 * 1024)
 /* Answers a lesson's history keeps, the newest. */
 #define MAX_HISTORY 500
 
@@ -46,7 +45,7 @@ typedef struct common_args {
 	int seed_given;
 	const char *answers; /* check */
 	const char *dir;     /* grade */
-	int json, csv, yes;
+	int json, csv, csv_long, yes;
 	const char *lesson_file; /* --lesson-file PATH instead of a name */
 	const char *exercise;    /* exercise LESSON ID: that one only */
 	int list;                /* exercise LESSON --list: the ids */
@@ -227,20 +226,6 @@ static void put_question(dv_strbuf *b, const marking *m, const lesson_action *ex
 	}
 }
 
-/* The exercise id of m nearest to a mistyped id, or NULL. */
-static const char *nearest_exercise(const marking *m, const char *id)
-{
-	const char *near = NULL;
-	size_t best = 3;
-	for (size_t e = 0; e < m->nex; e++) {
-		size_t dist = dv_edit_distance(id, m->ex[e]->ex_id);
-		if (dist < best && dist < strlen(id)) {
-			best = dist;
-			near = m->ex[e]->ex_id;
-		}
-	}
-	return near;
-}
 
 /* ---- verify exercise -------------------------------------------------------- */
 
@@ -280,13 +265,16 @@ static int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 			else if (r > 0 && strcmp(v, "csv") == 0 &&
 			         strcmp(cmd, "grade") == 0)
 				ca->csv = 1;
+			else if (r > 0 && strcmp(v, "csv-long") == 0 &&
+			         strcmp(cmd, "grade") == 0)
+				ca->csv_long = 1;
 			else if (r > 0 && strcmp(v, "text") == 0 &&
 			         strcmp(cmd, "grade") != 0)
 				ca->json = 0;
 			else
 				return usage_error("--format must be %s",
 				                   strcmp(cmd, "grade") == 0
-				                           ? "csv or json"
+				                           ? "csv, csv-long or json"
 				                           : "text or json");
 		} else if (strcmp(argv[i], "--yes") == 0) {
 			ca->yes = 1;
@@ -393,7 +381,7 @@ static ssize_t read_answer(practice *pr)
 		}
 		memcpy(pr->line, got, len + 1);
 		free(got);
-		if (len > 0 && len <= MAX_ANSWERS_BYTES) {
+		if (len > 0 && len <= LESSON_MAX_ANSWERS_BYTES) {
 			HIST_ENTRY *last = history_length > 0
 			                           ? history_get(history_base + history_length - 1)
 			                           : NULL;
@@ -476,7 +464,7 @@ static int practise(practice *pr, lesson *l, lesson_result *r, const lesson_acti
 			*eof = 1;
 			break;
 		}
-		if ((size_t)n > MAX_ANSWERS_BYTES) {
+		if ((size_t)n > LESSON_MAX_ANSWERS_BYTES) {
 			printf("%s the answer is longer than an answer can be (64 KB)\n",
 			       pr->unicode ? "✗" : "FAIL");
 			continue;
@@ -539,7 +527,7 @@ int cmd_exercise(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--seed", "--lesson-file",
 	                                      "--list", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0};
+	common_args ca = {.seed = 1};
 	practice pr;
 	marking m;
 	dv_strbuf b;
@@ -567,7 +555,7 @@ int cmd_exercise(int argc, char **argv)
 		     only++)
 			;
 		if (only == m.nex) {
-			const char *found = nearest_exercise(&m, ca.exercise);
+			const char *found = lesson_nearest_exercise(m.ex, m.nex, ca.exercise);
 			char name[64], near[64];
 			snprintf(name, sizeof name, "%s", m.lesson->name);
 			snprintf(near, sizeof near, "%s", found != NULL ? found : "");
@@ -862,24 +850,6 @@ int cmd_drill(int argc, char **argv)
 
 /* ---- files of answers ----------------------------------------------------------- */
 
-typedef struct answers {
-	char **id, **text;
-	int *line;
-	size_t n;
-} answers;
-
-static void answers_free(answers *a)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->id[i]);
-		free(a->text[i]);
-	}
-	free(a->id);
-	free(a->text);
-	free(a->line);
-	memset(a, 0, sizeof *a);
-}
-
 /*
  * Text from a file or a file name, fit to print in a terminal, a CSV or a
  * JSON gradebook: control characters (escapes, newlines that would forge a
@@ -905,229 +875,32 @@ static void why_add(char *why, size_t size, const char *part)
 		snprintf(why + n, size - n, "%s", part);
 }
 
-/*
- * Reads "ID: answer" lines ('#' starts a comment line; a UTF-8 byte order
- * mark is skipped).  Returns -1 with the reason in why when the file as a
- * whole cannot be used (the file's fault, not verify's): not a regular
- * file, not text, too large, empty.  Otherwise 0, and *bad counts the lines
- * that could not be used, each named in why; with strict set the first
- * such line makes it -1.
- */
-static int answers_read(answers *out, const char *path, const marking *m, char *why,
-                        size_t size, int strict, int *bad)
+/* The reason of a mark, on one line, cleaned: into buf. */
+static void mark_reason(char *buf, size_t size, const lesson_mark *mk,
+                        const lesson_result *r)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	FILE *f = NULL;
-	struct stat st;
-	char *text = NULL, *s;
-	size_t n = 0;
-	int line = 0;
-
-	memset(out, 0, sizeof *out);
-	*bad = 0;
-	why[0] = '\0';
-	if (fd < 0) {
-		snprintf(why, size, "cannot read %s: %s", path,
-		         errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(why, size, "%s is not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if ((f = fdopen(fd, "rb")) == NULL) {
-		snprintf(why, size, "cannot read %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	text = malloc(MAX_ANSWERS_BYTES + 2);
-	n = text != NULL ? fread(text, 1, MAX_ANSWERS_BYTES + 1, f) : 0;
-	if (text != NULL && ferror(f)) {
-		snprintf(why, size, "cannot read %s: %s", path, strerror(errno));
-		fclose(f);
-		free(text);
-		return -1;
-	}
-	fclose(f);
-	if (text == NULL) {
-		snprintf(why, size, "out of memory");
-		return -1;
-	}
-	if (n > MAX_ANSWERS_BYTES) {
-		snprintf(why, size, "%s is larger than a file of answers can be (64 KB)",
-		         path);
-		free(text);
-		return -1;
-	}
-	if (memchr(text, '\0', n) != NULL) {
-		snprintf(why, size, "%s is not a text file", path);
-		free(text);
-		return -1;
-	}
-	text[n] = '\0';
-	s = text;
-	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		s += 3;
-	if (strspn(s, " \t\r\n") == strlen(s)) {
-		snprintf(why, size, "%s is empty: no answers", path);
-		free(text);
-		return -1;
-	}
-	for (; *s != '\0';) {
-		char *nl = strchr(s, '\n'), *colon, *id, *ans;
-		size_t k;
-		if (nl != NULL)
-			*nl = '\0';
-		line++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s != '\0' && *s != '#' && *s != '\r') {
-			colon = strchr(s, ':');
-			if (colon == NULL) {
-				char part[300];
-				snprintf(part, sizeof part,
-				         "%s:%d: expected 'EXERCISE: answer' but found "
-				         "'%.40s'",
-				         path, line, s);
-				why_add(why, size, part);
-				goto bad_line;
-			}
-			*colon = '\0';
-			id = s;
-			for (char *e = colon - 1; e >= id && (*e == ' ' || *e == '\t');
-			     e--)
-				*e = '\0';
-			ans = colon + 1;
-			while (*ans == ' ' || *ans == '\t')
-				ans++;
-			for (size_t e = strlen(ans);
-			     e > 0 && (ans[e - 1] == '\r' || ans[e - 1] == ' '); e--)
-				ans[e - 1] = '\0';
-			for (k = 0; k < m->nex && strcmp(m->ex[k]->ex_id, id) != 0; k++)
-				;
-			if (k == m->nex) {
-				char part[300];
-				const char *near = nearest_exercise(m, id);
-				if (near != NULL)
-					snprintf(part, sizeof part,
-					         "%s:%d: the lesson %s has no exercise "
-					         "'%.40s' (did "
-					         "you mean '%s'?)",
-					         path, line, m->lesson->name, id, near);
-				else
-					snprintf(part, sizeof part,
-					         "%s:%d: the lesson %s has no exercise "
-					         "'%.40s'",
-					         path, line, m->lesson->name, id);
-				why_add(why, size, part);
-				goto bad_line;
-			}
-			for (k = 0; k < out->n; k++)
-				if (strcmp(out->id[k], id) == 0)
-					break;
-			if (k < out->n) {
-				char part[300];
-				snprintf(part, sizeof part,
-				         "%s:%d: '%.40s' is answered twice (line %d too)",
-				         path, line, id, out->line[k]);
-				why_add(why, size, part);
-				goto bad_line;
-			}
-			{
-				char **ids = realloc(out->id, (out->n + 1) * sizeof *ids);
-				char **txt = ids ? realloc(out->text,
-				                           (out->n + 1) * sizeof *txt)
-				                 : NULL;
-				int *lines = txt ? realloc(out->line,
-				                           (out->n + 1) * sizeof *lines)
-				                 : NULL;
-				if (ids)
-					out->id = ids;
-				if (txt)
-					out->text = txt;
-				if (lines == NULL) {
-					snprintf(why, size, "out of memory");
-					goto fail;
-				}
-				out->line = lines;
-				out->id[out->n] = strdup(id);
-				out->text[out->n] = strdup(ans);
-				out->line[out->n] = line;
-				out->n++;
-				if (out->id[out->n - 1] == NULL ||
-				    out->text[out->n - 1] == NULL) {
-					snprintf(why, size, "out of memory");
-					goto fail;
-				}
-			}
-		}
-		goto next_line;
-	bad_line:
-		(*bad)++;
-		if (strict)
-			goto fail;
-	next_line:
-		if (nl == NULL)
-			break;
-		s = nl + 1;
-	}
-	free(text);
-	return 0;
-fail:
-	free(text);
-	answers_free(out);
-	return -1;
-}
-
-static const char *answer_for(const answers *a, const char *id)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->id[i], id) == 0)
-			return a->text[i];
-	return NULL;
-}
-
-/* Marks every exercise; right[k] = 1 right, 0 wrong, -1 not answered. */
-static int mark_all(marking *m, const answers *a, int *right, dv_strbuf *report,
-                    int unicode)
-{
-	for (size_t k = 0; k < m->nex; k++) {
-		const char *text = answer_for(a, m->ex[k]->ex_id);
-		lesson_answer v;
-		dv_diag d;
-		dv_diag_clear(&d);
-		if (text == NULL) {
-			right[k] = -1;
-			if (report != NULL)
-				dv_strbuf_printf(report, "- %s: not answered\n",
-				                 m->ex[k]->ex_id);
-			continue;
-		}
-		if (lesson_answer_check(&v, m->result, m->ex[k], text, &d) != DV_OK) {
-			fprintf(stderr, "verify: error: %s\n", d.message);
-			return -1;
-		}
-		right[k] = v.correct;
-		if (report != NULL) {
-			dv_strbuf_printf(report, "%s: ", m->ex[k]->ex_id);
-			dv_put_answer(report, &v, m->result, unicode);
-		}
-		lesson_answer_clear(&v);
-	}
-	return 0;
+	dv_strbuf b;
+	dv_strbuf_init(&b);
+	if (!mk->answered)
+		dv_strbuf_puts(&b, "not answered");
+	else
+		dv_put_answer_reason(&b, &mk->how, r);
+	clean_text(buf, size, b.s != NULL && !b.failed ? b.s : "");
+	dv_strbuf_free(&b);
 }
 
 int cmd_check(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student",     "--seed",   "--answers",
 	                                      "--lesson-file", "--format", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0};
+	common_args ca = {.seed = 1};
 	char why[512];
-	answers a;
+	lesson_answer_file a;
+	lesson_mark *marks = NULL;
 	marking m;
 	dv_strbuf b;
-	int *right, rc, all = 1, bad;
+	dv_diag d;
+	int rc, all = 1;
 
 	if ((rc = parse_common(&ca, argc, argv, "check", allowed)) != EXIT_OK)
 		return rc;
@@ -1135,31 +908,54 @@ int cmd_check(int argc, char **argv)
 		return usage_error("check needs --answers FILE");
 	if ((rc = marking_open(&m, &ca, ca.seed, 1)) != EXIT_OK)
 		return rc;
-	if (answers_read(&a, ca.answers, &m, why, sizeof why, 1, &bad) != 0) {
+	if (lesson_answer_file_read(&a, ca.answers, m.ex, m.nex, m.lesson->name, why,
+	                            sizeof why) != 0) {
 		char clean[sizeof why];
 		clean_text(clean, sizeof clean, why);
 		fprintf(stderr, "verify: error: %s\n", clean);
 		marking_free(&m);
 		return EXIT_USAGE;
 	}
-	right = calloc(m.nex, sizeof *right);
+	dv_diag_clear(&d);
 	dv_strbuf_init(&b);
-	if (right == NULL ||
-	    mark_all(&m, &a, right, ca.json ? NULL : &b, utf8_terminal()) != 0) {
+	marks = calloc(m.nex, sizeof *marks);
+	if (marks == NULL || lesson_mark_file(marks, m.result, m.ex, m.nex, &a, &d) != DV_OK) {
+		fprintf(stderr, "verify: error: %s\n", marks == NULL ? "out of memory" : d.message);
+		free(marks);
+		marks = NULL;
 		rc = EXIT_USAGE;
-	} else if (ca.json) {
-		cJSON *root = cJSON_CreateObject(), *ex;
+		goto out;
+	}
+	/* a line that could not be used: said with its number, the rest marked */
+	for (size_t i = 0; i < a.nbad; i++) {
+		char clean[512];
+		clean_text(clean, sizeof clean, a.bad[i]);
+		fprintf(stderr, "verify: %s\n", clean);
+	}
+	all = a.nbad == 0;
+	if (ca.json) {
+		cJSON *root = cJSON_CreateObject(), *ex, *reasons, *bad;
 		char *text;
 		cJSON_AddStringToObject(root, "lesson", m.lesson->name);
 		if (ca.student != NULL)
 			cJSON_AddStringToObject(root, "student", ca.student);
 		ex = cJSON_AddObjectToObject(root, "exercises");
+		reasons = cJSON_AddObjectToObject(root, "reasons");
 		for (size_t k = 0; k < m.nex; k++) {
-			if (right[k] < 0)
+			char reason[600];
+			if (!marks[k].answered)
 				cJSON_AddNullToObject(ex, m.ex[k]->ex_id);
 			else
-				cJSON_AddBoolToObject(ex, m.ex[k]->ex_id, right[k]);
-			all &= right[k] == 1;
+				cJSON_AddBoolToObject(ex, m.ex[k]->ex_id, marks[k].how.correct);
+			mark_reason(reason, sizeof reason, &marks[k], m.result);
+			cJSON_AddStringToObject(reasons, m.ex[k]->ex_id, reason);
+			all &= marks[k].answered && marks[k].how.correct;
+		}
+		bad = cJSON_AddArrayToObject(root, "unusable_lines");
+		for (size_t i = 0; i < a.nbad; i++) {
+			char clean[512];
+			clean_text(clean, sizeof clean, a.bad[i]);
+			cJSON_AddItemToArray(bad, cJSON_CreateString(clean));
 		}
 		cJSON_AddBoolToObject(root, "all_right", all);
 		text = cJSON_Print(root);
@@ -1167,20 +963,32 @@ int cmd_check(int argc, char **argv)
 			printf("%s\n", text);
 		cJSON_free(text);
 		cJSON_Delete(root);
-		rc = all ? EXIT_OK : EXIT_CHECK;
 	} else {
 		size_t n = 0;
 		for (size_t k = 0; k < m.nex; k++) {
-			all &= right[k] == 1;
-			n += right[k] == 1;
+			if (!marks[k].answered) {
+				dv_strbuf_printf(&b, "- %s: not answered\n", m.ex[k]->ex_id);
+				all = 0;
+				continue;
+			}
+			dv_strbuf_printf(&b, "%s: ", m.ex[k]->ex_id);
+			dv_put_answer(&b, &marks[k].how, m.result, utf8_terminal());
+			all &= marks[k].how.correct;
+			n += marks[k].how.correct != 0;
 		}
-		dv_strbuf_printf(&b, "%s: %zu of %zu right\n", m.lesson->name, n, m.nex);
+		dv_strbuf_printf(&b, "%s: %zu of %zu right", m.lesson->name, n, m.nex);
+		if (a.nbad > 0)
+			dv_strbuf_printf(&b, " (%zu line%s could not be used)", a.nbad,
+			                 a.nbad == 1 ? "" : "s");
+		dv_strbuf_puts(&b, "\n");
 		emit(stdout, &b);
-		rc = all ? EXIT_OK : EXIT_CHECK;
 	}
+	rc = all ? EXIT_OK : EXIT_CHECK;
+out:
 	dv_strbuf_free(&b);
-	free(right);
-	answers_free(&a);
+	lesson_marks_free(marks, m.nex);
+	free(marks);
+	lesson_answer_file_free(&a);
 	marking_free(&m);
 	return rc;
 }
@@ -1474,12 +1282,13 @@ static int grade_notes(int argc, char **argv)
 int cmd_grade(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--format", "--lesson-file", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 1, 0, NULL, NULL, 0};
+	common_args ca = {.seed = 1};
 	submission *subs = NULL;
 	size_t nsubs = 0;
 	cJSON *root = NULL, *students = NULL;
 	marking m;
-	int rc, *right = NULL;
+	lesson_mark *marks = NULL;
+	int rc;
 
 	for (int i = 2; i < argc; i++)
 		if (strcmp(argv[i], "--notes") == 0 || strncmp(argv[i], "--notes=", 8) == 0)
@@ -1488,18 +1297,20 @@ int cmd_grade(int argc, char **argv)
 		return rc;
 	if (ca.dir == NULL)
 		return usage_error("grade needs a lesson and a folder of answer files");
-	ca.csv = !ca.json;
+	ca.csv = ca.csv || (!ca.json && !ca.csv_long);
 	if (list_submissions(&subs, &nsubs, ca.dir) != 0)
 		return EXIT_USAGE;
 	if ((rc = marking_open(&m, &ca, 1, 1)) != EXIT_OK)
 		goto out;
-	right = calloc(m.nex ? m.nex : 1, sizeof *right);
-	if (right == NULL) {
+	marks = calloc(m.nex ? m.nex : 1, sizeof *marks);
+	if (marks == NULL) {
 		fprintf(stderr, "verify: error: out of memory\n");
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (ca.csv) {
+	if (ca.csv_long) {
+		fputs("student,exercise,mark,reason\n", stdout);
+	} else if (ca.csv) {
 		fputs("student", stdout);
 		for (size_t k = 0; k < m.nex; k++) {
 			fputc(',', stdout);
@@ -1517,59 +1328,91 @@ int cmd_grade(int argc, char **argv)
 	for (size_t i = 0; i < nsubs; i++) {
 		submission *sub = &subs[i];
 		char path[4096], why[600], clean_why[600], clean_student[256];
-		answers a;
+		lesson_answer_file a;
 		size_t total = 0;
-		int marked = sub->why[0] == '\0', bad = 0;
+		int marked = sub->why[0] == '\0';
+		dv_diag d;
+		dv_diag_clear(&d);
 		snprintf(path, sizeof path, "%s/%s", ca.dir, sub->file);
 		snprintf(why, sizeof why, "%s", sub->why);
-		for (size_t k = 0; k < m.nex; k++)
-			right[k] = -1;
+		memset(marks, 0, m.nex * sizeof *marks);
 		/* each student's own numbers */
 		if (marked && run_for(&m, student_seed(sub->student), 1) != EXIT_OK) {
 			rc = EXIT_USAGE;
 			break;
 		}
-		if (marked && answers_read(&a, path, &m, why, sizeof why, 0, &bad) != 0)
+		if (marked && lesson_answer_file_read(&a, path, m.ex, m.nex, m.lesson->name,
+		                                      why, sizeof why) != 0)
 			marked = 0;
 		if (marked) {
-			if (mark_all(&m, &a, right, NULL, 0) != 0) {
-				answers_free(&a);
+			for (size_t k = 0; k < a.nbad; k++)
+				why_add(why, sizeof why, a.bad[k]);
+			rc = lesson_mark_file(marks, m.result, m.ex, m.nex, &a, &d);
+			lesson_answer_file_free(&a);
+			if (rc != DV_OK) {
+				fprintf(stderr, "verify: error: %s\n", d.message);
 				rc = EXIT_USAGE;
 				break;
 			}
-			answers_free(&a);
 		}
 		for (size_t k = 0; k < m.nex; k++)
-			total += marked && right[k] == 1;
+			total += marked && marks[k].answered && marks[k].how.correct;
 		clean_text(clean_why, sizeof clean_why, why);
 		clean_text(clean_student, sizeof clean_student, sub->student);
-		if (ca.csv) {
+		if (ca.csv_long) {
+			/* one row an answer: its mark and why */
+			for (size_t k = 0; marked && k < m.nex; k++) {
+				char reason[600];
+				mark_reason(reason, sizeof reason, &marks[k], m.result);
+				csv_field(stdout, clean_student);
+				fputc(',', stdout);
+				csv_field(stdout, m.ex[k]->ex_id);
+				fputs(!marks[k].answered      ? ","
+				      : marks[k].how.correct ? ",1"
+				                             : ",0",
+				      stdout);
+				fputc(',', stdout);
+				csv_field(stdout, reason);
+				fputc('\n', stdout);
+			}
+			if (clean_why[0] != '\0') {
+				csv_field(stdout, clean_student);
+				fputs(",,,", stdout);
+				csv_field(stdout, clean_why);
+				fputc('\n', stdout);
+			}
+		} else if (ca.csv) {
 			csv_field(stdout, clean_student);
 			/* 1 right, 0 wrong, empty not answered (or not marked) */
 			for (size_t k = 0; k < m.nex; k++)
-				fputs(!marked || right[k] < 0 ? ","
-				      : right[k] == 1         ? ",1"
-				                              : ",0",
+				fputs(!marked || !marks[k].answered ? ","
+				      : marks[k].how.correct        ? ",1"
+				                                    : ",0",
 				      stdout);
 			printf(",%zu,", total);
 			csv_field(stdout, clean_why);
 			fputc('\n', stdout);
 		} else {
-			cJSON *row = cJSON_CreateObject(), *ans;
+			cJSON *row = cJSON_CreateObject(), *ans, *reasons;
 			cJSON_AddStringToObject(row, "student", clean_student);
 			ans = cJSON_AddObjectToObject(row, "answers");
+			reasons = marked ? cJSON_AddObjectToObject(row, "reasons") : NULL;
 			for (size_t k = 0; marked && k < m.nex; k++) {
-				if (right[k] < 0)
+				char reason[600];
+				if (!marks[k].answered)
 					cJSON_AddNullToObject(ans, m.ex[k]->ex_id);
 				else
 					cJSON_AddBoolToObject(ans, m.ex[k]->ex_id,
-					                      right[k]);
+					                      marks[k].how.correct);
+				mark_reason(reason, sizeof reason, &marks[k], m.result);
+				cJSON_AddStringToObject(reasons, m.ex[k]->ex_id, reason);
 			}
 			cJSON_AddNumberToObject(row, "total", (double)total);
 			if (clean_why[0] != '\0')
 				cJSON_AddStringToObject(row, "error", clean_why);
 			cJSON_AddItemToArray(students, row);
 		}
+		lesson_marks_free(marks, m.nex);
 		if (clean_why[0] != '\0')
 			skipped(sub->file, clean_why);
 	}
@@ -1581,7 +1424,7 @@ int cmd_grade(int argc, char **argv)
 	}
 	cJSON_Delete(root);
 done:
-	free(right);
+	free(marks);
 	marking_free(&m);
 out:
 	for (size_t i = 0; i < nsubs; i++)
@@ -1628,7 +1471,7 @@ int cmd_progress(int argc, char **argv)
 int cmd_reset(int argc, char **argv)
 {
 	static const char *const allowed[] = {"--student", "--yes", NULL};
-	common_args ca = {NULL, NULL, 1, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0};
+	common_args ca = {.seed = 1};
 	progress *pg = NULL;
 	size_t gone;
 	dv_diag d;

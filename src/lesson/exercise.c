@@ -88,8 +88,14 @@ static int answer_env(dv_env **out, lesson_result *r, dv_diag *d)
 }
 
 /* Parses and evaluates the answer; a problem goes to a->problem. */
+static int refuse_unanswering(lesson_answer *a, const lesson_result *r,
+                              const lesson_action *ex, const dv_node *target,
+                              const char *asked, const dv_node *answer);
+
+/* The answer to ex (NULL: no question to refuse it for) as a matrix. */
 static int read_answer(dv_mat **out, lesson_answer *a, const lesson_result *r,
-                       const char *text, dv_env *env, int normalize)
+                       const lesson_action *ex, const char *text, dv_env *env,
+                       int normalize)
 {
 	char *src = NULL;
 	dv_value v;
@@ -106,10 +112,22 @@ static int read_answer(dv_mat **out, lesson_answer *a, const lesson_result *r,
 	} else if ((src = strdup(text)) == NULL) {
 		return dv_fail(&a->problem, DV_E_NOMEM, "out of memory");
 	}
-	rc = dv_eval_string(&v, src, env, &a->problem);
-	free(src);
-	if (rc != DV_OK)
-		return rc;
+	{
+		dv_node *tree = NULL;
+		rc = dv_parse(&tree, src, &a->problem);
+		free(src);
+		if (rc != DV_OK)
+			return rc;
+		/* grad(E, X) names what is asked: not an answer, whatever E is */
+		if (ex != NULL && refuse_unanswering(a, r, ex, ex->target, NULL, tree)) {
+			dv_node_free(tree);
+			return a->problem.code;
+		}
+		rc = dv_eval(&v, tree, env, &a->problem);
+		dv_node_free(tree);
+		if (rc != DV_OK)
+			return rc;
+	}
 	if (v.kind != DV_V_MAT) {
 		dv_value_clear(&v);
 		return dv_fail(&a->problem, DV_E_ARGS,
@@ -172,7 +190,7 @@ static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *e
 		return rc;
 	if ((rc = answer_env(&env, r, d)) != DV_OK)
 		goto out;
-	if (read_answer(&got, a, r, text, env, 1) != DV_OK)
+	if (read_answer(&got, a, r, ex, text, env, 1) != DV_OK)
 		goto out; /* unreadable: the verdict says why */
 	if (!dv_mat_is_scalar(got)) {
 		dv_fail(&a->problem, DV_E_SHAPE,
@@ -215,7 +233,7 @@ static int mark_numbers(lesson_answer *a, lesson_result *r, const lesson_action 
 	/* numbers only: no names, so the answer cannot be the question */
 	if ((rc = dv_env_new(&env, 1, d)) != DV_OK)
 		goto out;
-	if (read_answer(&got, a, r, text, env, 0) != DV_OK)
+	if (read_answer(&got, a, r, ex, text, env, 0) != DV_OK)
 		goto out;
 	a->rows = got->rows;
 	a->cols = got->cols;
@@ -408,6 +426,8 @@ static int refuse_unanswering(lesson_answer *a, const lesson_result *r,
 		put_names(&names, &count, ex->fix, l, bad);
 	if (find_offender(&msg, answer, l, bad, &names, ex->nallow > 0)) {
 		dv_strbuf_puts(&msg, "write ");
+		if (ex->ex_kind == EXERCISE_ENTRY)
+			dv_strbuf_printf(&msg, "entry (%zu,%zu) of ", ex->ex_row, ex->ex_col);
 		put_asked(&msg, target, asked);
 		if (count > 0) {
 			dv_strbuf_puts(&msg, " with ");

@@ -517,41 +517,39 @@ static void put_identity(dv_strbuf *b, const lesson_check *c, int unicode)
 	}
 }
 
-void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
-                   int unicode)
+/* The verdict on an answer, after `no` or `yes` (the marks, "" for none),
+ * up to its end (without a newline). */
+static void put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
+                       int unicode, const char *no, const char *yes)
 {
-	const char *no = unicode ? "✗" : "FAIL";
 	if (a->problem.code != DV_OK && a->refused) {
-		dv_strbuf_printf(b, "%s not an answer: ", no);
+		dv_strbuf_printf(b, "%snot an answer: ", no);
 		dv_strbuf_puts_printable(b, a->problem.message);
-		dv_strbuf_puts(b, "\n");
 		return;
 	}
 	if (a->problem.code != DV_OK) {
-		dv_strbuf_printf(b, "%s the answer cannot be %s: ", no,
+		dv_strbuf_printf(b, "%sthe answer cannot be %s: ", no,
 		                 a->undecided ? "decided" : "read");
 		dv_strbuf_puts_printable(b, a->problem.message);
 		if (a->problem.column > 0 && !a->undecided)
 			dv_strbuf_printf(b, " (at character %d)", a->problem.column);
-		dv_strbuf_puts(b, "\n");
 		return;
 	}
 	if (a->correct) {
-		dv_strbuf_printf(b, "%s right", unicode ? "✓" : "ok");
+		dv_strbuf_printf(b, "%sright", yes);
 		if (a->named != NULL) {
 			dv_strbuf_puts(b, ": ");
 			dv_put_text(b, a->named->names[0], unicode);
 			if (a->check != NULL)
 				dv_strbuf_puts(b, " (its repair fixes this line too)");
 		}
-		dv_strbuf_puts(b, "\n");
 		return;
 	}
-	dv_strbuf_printf(b, "%s not yet: ", no);
+	dv_strbuf_printf(b, "%snot yet: ", no);
 	if (a->named != NULL) {
 		dv_strbuf_puts(b, "that is ");
 		dv_put_text(b, a->named->names[0], unicode);
-		dv_strbuf_puts(b, ", and its repair does not fix this line\n");
+		dv_strbuf_puts(b, ", and its repair does not fix this line");
 		return;
 	}
 	if (a->missing != NULL || a->extra != NULL) {
@@ -586,8 +584,21 @@ void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
 	} else {
 		dv_strbuf_puts(b, "it does not hold");
 	}
+}
+
+void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
+                   int unicode)
+{
+	put_answer(b, a, r, unicode, unicode ? "✗ " : "FAIL ", unicode ? "✓ " : "ok ");
 	dv_strbuf_puts(b, "\n");
 }
+
+void dv_put_answer_reason(dv_strbuf *b, const lesson_answer *a, const lesson_result *r)
+{
+	put_answer(b, a, r, 1, "", "");
+}
+
+
 
 int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int unicode)
 {

@@ -42,6 +42,9 @@ void dv_put_step(dv_strbuf *b, const lesson_result *r, size_t step,
 /* What a marked answer is told: right, or exactly what is wrong. */
 void dv_put_answer(dv_strbuf *b, const lesson_answer *a, const lesson_result *r,
                    int unicode);
+/* The same on one line, without its mark, for a gradebook's reason column:
+ * "right", "not yet: missing δ₂₁k₂₁", "not an answer: grad(…) ...". */
+void dv_put_answer_reason(dv_strbuf *b, const lesson_answer *a, const lesson_result *r);
 
 /* The answer of an exercise, shown when the student gives up; -1 if none. */
 int dv_put_solution(dv_strbuf *b, lesson_result *r, const lesson_action *ex, int unicode);

@@ -69,13 +69,23 @@ $ verify check pooling-delta --answers "$TESTS/classroom/wrong.txt" --format jso
 > 		"full":	false,
 > 		"valid":	null
 > 	},
+> 	"reasons":	{
+> 		"dx22":	"not yet: missing δ₂₂k₂₂; extra δ₂₂k₁₁",
+> 		"full":	"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed",
+> 		"valid":	"not answered"
+> 	},
+> 	"unusable_lines":	[],
 > 	"all_right":	false
 > }
 ? 1
 
 $ cd "$TESTS/classroom" && verify check pooling-delta --answers unknown.txt
-! verify: error: unknown.txt:2: the lesson pooling-delta has no exercise 'dx23' (did you mean 'dx22'?)
-? 2
+> dx22: ✗ not yet: missing δ₁₂k₁₂ + δ₂₁k₂₁ + δ₂₂k₂₂
+> - full: not answered
+> - valid: not answered
+> pooling-delta: 0 of 3 right (1 line could not be used)
+! verify: unknown.txt:2: the lesson pooling-delta has no exercise 'dx23' (did you mean 'dx22'?)
+? 1
 
 $ verify check pooling-delta
 ! verify: error: check needs --answers FILE
@@ -128,8 +138,8 @@ $ cd "$TESTS/classroom/submissions" && verify grade pooling-delta . --format jso
 > 				"full":	true,
 > 				"valid":	true
 > 			},
-> 			"total":	3
-> 		}, {
+> 			"reasons":	{
+> 				"dx22":	"right",
 ? 0
 
 $ verify grade pooling-delta /nonexistent
@@ -340,4 +350,112 @@ $ export XDG_STATE_HOME=$(mktemp -d); for n in 王小明 'Anna Li' "o'brien"; do
 $ verify --lesson rot180 --student 王小明 | grep seed; verify --lesson rot180 --student 'Anna Li' | grep seed
 > symbols at K 3x3, X 4x4; numbers at K 2x3, X 4x5 (seed 726466275)
 > symbols at K 3x3, X 4x4; numbers at K 2x3, X 4x5 (seed 58077210)
+? 0
+
+# A class of 30 generated students (tests/classroom/make-class), each with right,
+# wrong, restating and malformed answers: every mark and its reason.
+$ d=$(mktemp -d); "$TESTS/classroom/make-class" "$d"; cd "$d" && verify grade pooling-delta . --format csv-long
+> student,exercise,mark,reason
+> s01,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s01,full,1,right
+> s01,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s02,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s02,full,1,right
+> s02,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s03,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s03,full,1,right
+> s03,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s04,dx22,1,right
+> s04,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s04,valid,1,right
+> s05,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s05,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s05,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s05,,,./s05.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+> s06,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s06,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s06,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s07,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s07,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s07,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s08,dx22,1,right
+> s08,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s08,valid,1,right
+> s09,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s09,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s09,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s10,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s10,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s10,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s10,,,./s10.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+> s11,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s11,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s11,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s12,dx22,1,right
+> s12,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s12,valid,1,right
+> s13,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s13,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s13,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s14,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s14,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s14,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s15,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s15,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s15,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s15,,,./s15.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+> s16,dx22,1,right
+> s16,full,1,right
+> s16,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s17,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s17,full,1,right
+> s17,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s18,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s18,full,1,right
+> s18,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s19,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s19,full,1,right
+> s19,valid,1,right
+> s20,dx22,1,right
+> s20,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s20,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s20,,,./s20.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+> s21,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s21,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s21,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s22,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s22,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s22,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s23,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s23,full,0,"not yet: at (1,1) your answer gives δ₁₁k₁₁ where δ₁₁k₂₂ is needed"
+> s23,valid,1,right
+> s24,dx22,1,right
+> s24,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s24,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s25,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s25,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s25,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s25,,,./s25.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+> s26,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s26,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s26,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s27,dx22,0,"the answer cannot be read: expected a number, a name, '(' or '[' but found end of input (at character 10)"
+> s27,full,0,not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
+> s27,valid,1,right
+> s28,dx22,1,right
+> s28,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s28,valid,0,not yet: line 3 holds as it stands; look for the line that does not
+> s29,dx22,0,not yet: missing δ₂₁k₂₁ + δ₂₂k₂₂
+> s29,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s29,valid,0,not an answer: grad(…) computes it for you: write the right side of line 2 with D and K yourself
+> s30,dx22,0,"not an answer: grad(…) computes it for you: write entry (2,2) of ∂E/∂X yourself"
+> s30,full,0,"the answer cannot be read: expected ',' or ')' but found end of input (at character 27)"
+> s30,valid,0,"the answer cannot be read: answer with the number of the wrong line and its right side: ""2: EXPR"" (lines 1 to 3)"
+> s30,,,./s30.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+! verify: s05.txt: ./s05.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+! verify: s10.txt: ./s10.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+! verify: s15.txt: ./s15.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+! verify: s20.txt: ./s20.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+! verify: s25.txt: ./s25.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+! verify: s30.txt: ./s30.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
 ? 0
