@@ -60,6 +60,10 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 	dv_strbuf_printf(&b, "\n%s: %zu check%s, %zu as the lesson says ", l->name,
 	                 r->nchecks, r->nchecks == 1 ? "" : "s", r->npassed);
 	dv_put_mark(&b, r->npassed == r->nchecks, o);
+	if (r->ntoo_small > 0)
+		dv_strbuf_printf(&b, " (%zu refute%s cannot show %s mistake at these sizes)",
+		                 r->ntoo_small, r->ntoo_small == 1 ? "" : "s",
+		                 r->ntoo_small == 1 ? "its" : "their");
 	dv_strbuf_puts(&b, "\n");
 	if (rc == DV_OK)
 		rc = flush(f, &b);
@@ -284,6 +288,7 @@ cJSON *dv_report_json(const lesson_result *r)
 		cJSON_AddItemToArray(steps, st);
 	}
 	cJSON_AddNumberToObject(o, "checks", (double)r->nchecks);
+	cJSON_AddNumberToObject(o, "refutes_too_small", (double)r->ntoo_small);
 	cJSON_AddNumberToObject(o, "passed", (double)r->npassed);
 	cJSON_AddBoolToObject(o, "ok", r->npassed == r->nchecks);
 	return o;

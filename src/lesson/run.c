@@ -344,6 +344,52 @@ out:
 	return rc;
 }
 
+/* Further draws of numbers a refute is tried at, before it is called true. */
+#define REFUTE_DRAWS 16
+
+/*
+ * The refute a held at the checked numbers: tries it at REFUTE_DRAWS
+ * further draws (from the seed, so a run is reproducible), each a copy of
+ * the checked numbers with every matrix of the lesson drawn anew.  The
+ * first draw that refutes it replaces the numeric verdict.
+ */
+static int search_counterexample(lesson_check *c, const lesson_action *a,
+                                 lesson_result *r, dv_diag *d)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	int rc = DV_OK;
+
+	if (rng == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	for (unsigned k = 1; k <= REFUTE_DRAWS && rc == DV_OK; k++) {
+		lesson_verdict v;
+		dv_env *alt = NULL;
+		memset(&v, 0, sizeof v);
+		gsl_rng_set(rng, (r->seed * 2654435761UL + k * 40503UL) & 0xFFFFFFFFUL);
+		rc = dv_env_convert(&alt, r->checked, &dv_field_double, d);
+		for (size_t i = 0; rc == DV_OK && i < r->nsizes; i++) {
+			const lesson_var_size *vs = &r->sizes[i];
+			dv_mat *m = NULL;
+			rc = dv_mat_random(&m, rng, vs->check_rows, vs->check_cols, 1, d);
+			if (rc == DV_OK)
+				rc = dv_env_bind(alt, vs->name, m, d);
+		}
+		if (rc == DV_OK)
+			rc = compare_in(&v, a, alt, d);
+		dv_env_free(alt);
+		c->draws = k;
+		if (rc == DV_OK && lesson_verdict_of(&v) == DV_VERDICT_FAILS) {
+			verdict_clear(&c->numeric);
+			c->numeric = v;
+			c->refuted_at = k;
+			break;
+		}
+		verdict_clear(&v);
+	}
+	gsl_rng_free(rng);
+	return rc;
+}
+
 int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
                   dv_diag *d)
 {
@@ -383,11 +429,25 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 	if (rc != DV_OK)
 		return rc;
 	numeric = lesson_verdict_of(&c->numeric);
+	/* a refute is an existence claim: numbers that satisfy it by chance
+	 * are not the end of the search */
+	if (a->kind == LESSON_REFUTE && numeric == DV_VERDICT_HOLDS && exact_holds != 0) {
+		if ((rc = search_counterexample(c, a, r, d)) != DV_OK)
+			return rc;
+		numeric = lesson_verdict_of(&c->numeric);
+	}
 	c->inconclusive = numeric == DV_VERDICT_INCONCLUSIVE;
 	c->disagree = exact_holds >= 0 && !c->inconclusive &&
 	              exact_holds != (numeric == DV_VERDICT_HOLDS);
 	c->passed = !c->disagree && !c->inconclusive &&
 	            (numeric == DV_VERDICT_HOLDS) == c->expect_holds;
+	/* true at every draw, at a size the lesson was not written for: the
+	 * size cannot show the mistake, which is no fault of the lesson */
+	if (a->kind == LESSON_REFUTE && r->sized && numeric == DV_VERDICT_HOLDS &&
+	    exact_holds != 0 && !c->disagree) {
+		c->size_too_small = 1;
+		c->passed = 1;
+	}
 	if (a->instead != NULL) {
 		if ((rc = lesson_decide(&c->instead, a->instead, r, d)) != DV_OK)
 			return rc;
@@ -494,12 +554,15 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, d
 		rc = lesson_decide(&it->check, a, r, d);
 		r->nchecks++;
 		r->npassed += rc == DV_OK && it->check->passed;
+		r->ntoo_small += rc == DV_OK && it->check->size_too_small;
 		return rc;
 	case LESSON_EXERCISE:
 		if (r->skip_checks)
 			return DV_OK;
-		/* the teacher's key, marked as a student's answer would be */
-		if ((rc = lesson_exercise_check_key(r, a, d)) != DV_OK)
+		/* the teacher's key, marked as a student's answer would be (at
+		 * the lesson's own sizes: at another, a diagnose exercise's
+		 * wrong line may hold, as a refute may) */
+		if (!r->sized && (rc = lesson_exercise_check_key(r, a, d)) != DV_OK)
 			return rc;
 		/* a mistake of the catalogue is checked as its refute: its line
 		 * must fail and its repair hold, at every seed */
@@ -525,6 +588,7 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 	r->lesson = l;
 	r->seed = o->seed;
 	r->skip_checks = o->skip_checks;
+	r->sized = o->nsizes > 0;
 	for (size_t i = 0; i < o->nsizes; i++) {
 		size_t k = 0;
 		while (k < l->nvars && strcmp(l->vars[k].name, o->sizes[i].name) != 0)

@@ -67,6 +67,14 @@ typedef struct lesson_check {
 	int disagree;     /* exact and numeric verdicts differ */
 	int inconclusive; /* the numbers could not decide it */
 	lesson_verdict exact, numeric;
+	/*
+	 * refute: the further draws of numbers tried because the first ones
+	 * satisfied it (0: none needed), and the draw that refuted it (0:
+	 * none did); size_too_small: true at every draw at a size --size set,
+	 * which therefore cannot show the mistake (a warning, not a failure)
+	 */
+	unsigned draws, refuted_at;
+	int size_too_small;
 	lesson_grad_row *rows; /* gradcheck: one per entry of the variable */
 	size_t rows_r, rows_c, worst;
 	struct lesson_check *instead; /* refute: the corrected claim */
@@ -119,7 +127,9 @@ typedef struct lesson_result {
 	lesson_step_result *steps;
 	size_t nsteps;
 	size_t nchecks, npassed;
+	size_t ntoo_small; /* refutes these sizes cannot show (a warning) */
 	int skip_checks;
+	int sized; /* --size set a size: a refute may find the size too small */
 } lesson_result;
 
 /*

@@ -271,11 +271,23 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 		dv_strbuf_printf(b, "; random, seed %lu), not the shown ones:\n", r->seed);
 		put_grad_rows(b, c, sub);
 	}
+	if (c->refuted_at > 0)
+		dv_strbuf_printf(b,
+		                 "%sthe first numbers happened to satisfy it; draw %u of "
+		                 "the search refutes it, as shown\n",
+		                 sub, c->refuted_at);
 	if (c->disagree)
 		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n",
 		                 sub);
-	if (!nested && !c->disagree &&
-	    lesson_verdict_holds(&c->numeric) == c->expect_holds)
+	if (c->size_too_small) {
+		dv_strbuf_printf(b,
+		                 "%swarning: true at the sizes --size set%s: they cannot "
+		                 "show this mistake (at the lesson's own sizes it fails)\n",
+		                 sub,
+		                 c->draws > 0 ? ", at every one of the further draws"
+		                              : ", exactly");
+	} else if (!nested && !c->disagree &&
+	           lesson_verdict_holds(&c->numeric) == c->expect_holds)
 		; /* came out as the lesson says; the instead line may not have */
 	else if (!nested && !c->disagree)
 		dv_strbuf_printf(b, "%sexpected to %s, but it %s\n", sub,

@@ -256,3 +256,18 @@ $ verify check mistakes --answers "$TESTS/classroom/beyond/mistakes.txt"
 > max-spread: ✓ right
 > mistakes: 3 of 9 right
 ? 1
+
+# A refute is an existence claim: numbers that satisfy it by chance are not
+# the end of the search (max-pooling at 6x8, seed 26: the 'assign' overwrite
+# equals the gradient at the first draw).
+$ verify --lesson max-pooling --size Y=6x8 --seed 26 | grep -c 'draw [0-9]* of the search refutes it'; verify --lesson max-pooling --size Y=6x8 --seed 26 | tail -1
+> 1
+> max-pooling: 9 checks, 9 as the lesson says ✓
+? 0
+
+# At a size that cannot show the mistake, the refute is a warning, not a
+# failed lesson.
+$ verify --lesson pooling-delta --size K=1x1 | grep -c 'warning: true at the sizes --size set'; verify --lesson pooling-delta --size K=1x1 | tail -1
+> 3
+> pooling-delta: 7 checks, 7 as the lesson says ✓ (3 refutes cannot show their mistake at these sizes)
+? 0
