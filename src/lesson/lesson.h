@@ -140,6 +140,10 @@ typedef struct lesson {
 	char *name, *title, *summary, *source;
 	int order; /* place in the course (`order N`); 1000 if not given */
 	dv_act f_is;
+	/* the size variants the lesson declares it runs at (`sizes X=5x4
+	 * K=3x2`), each as written; tests run every one */
+	char **sizes;
+	size_t nsizes;
 	sym_latex_name *latex; /* ends with a NULL name */
 	size_t nlatex;
 	lesson_var *vars;

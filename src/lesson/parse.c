@@ -675,6 +675,17 @@ static void push_text(lp *p, char ***list, size_t *n, const char *text)
 	grown[(*n)++] = dup_s(p, text);
 }
 
+static void push_sizes(lp *p, const char *text)
+{
+	char **grown = realloc(p->l->sizes, (p->l->nsizes + 1) * sizeof *grown);
+	if (grown == NULL) {
+		error_at(p, 1, "out of memory");
+		return;
+	}
+	p->l->sizes = grown;
+	grown[p->l->nsizes++] = dup_s(p, text);
+}
+
 /* ask, hint, tolerance, line and answer, after an exercise. */
 static void exercise_detail(lp *p, const char *kw, const char *kw_at, const char *arg)
 {
@@ -986,6 +997,43 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		parse_define(p, arg);
 		return;
 	}
+	if (strcmp(kw, "sizes") == 0) {
+		/* a size variant the lesson is run at too: NAME=RxC ... */
+		const char *q = arg;
+		if (*q == '\0') {
+			error_at(p, column_of(p, arg), "expected NAME=RxC after 'sizes'");
+			return;
+		}
+		while (*q != '\0') {
+			char name[64];
+			size_t n = 0, k;
+			unsigned rows, cols;
+			int used = 0;
+			const char *at = q;
+			while ((isalnum((unsigned char)*q) || *q == '_') && n + 1 < sizeof name)
+				name[n++] = *q++;
+			name[n] = '\0';
+			if (n == 0 || *q != '=' || sscanf(q + 1, "%ux%u%n", &rows, &cols, &used) != 2 ||
+			    rows == 0 || cols == 0 || rows > 64 || cols > 64) {
+				error_at(p, column_of(p, at),
+				         "expected NAME=RxC (sizes 1 to 64) in 'sizes'");
+				return;
+			}
+			for (k = 0; k < l->nvars && strcmp(l->vars[k].name, name) != 0; k++)
+				;
+			if (k == l->nvars) {
+				error_at(p, column_of(p, at),
+				         "'sizes' names %s, which is no matrix declared above it",
+				         name);
+				return;
+			}
+			q += 1 + used;
+			while (*q == ' ' || *q == '\t')
+				q++;
+		}
+		push_sizes(p, arg);
+		return;
+	}
 	if (strcmp(kw, "order") == 0) {
 		char *end;
 		long n = strtol(arg, &end, 10);
@@ -1122,7 +1170,8 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		        "step",       "zh",      "en",       "text",   "formula",
 		        "show",       "numbers", "claim",    "refute", "gradcheck",
 		        "why",        "instead", "exercise", "ask",    "hint",
-		        "tolerance",  "line",    "answer",   "name",   "allow"};
+		        "tolerance",  "line",    "answer",   "name",   "allow",
+		        "sizes"};
 		const char *near = NULL;
 		size_t best = 3;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -1329,6 +1378,9 @@ void lesson_free(lesson *l)
 {
 	if (l == NULL)
 		return;
+	for (size_t i = 0; i < l->nsizes; i++)
+		free(l->sizes[i]);
+	free(l->sizes);
 	for (size_t i = 0; i < l->nsteps; i++) {
 		for (size_t j = 0; j < l->steps[i].nactions; j++)
 			free_action(&l->steps[i].actions[j]);
