@@ -174,7 +174,8 @@ int dv_op_power(dv_mat **out, const dv_mat *a, unsigned n, dv_diag *d)
  * result by at most the Lipschitz constant times it, and the library's own
  * exp and tanh are good to a few units in the last place (8 allowed).
  * Where the function jumps (relu' at 0) and the argument's bound reaches
- * across the jump, the result may be either side: bound 1.
+ * across the jump, the result may be either side: bound 1; an exact
+ * argument (bound 0) is not moved across it.
  */
 static int activate_bounds(dv_mat *r, const dv_mat *a, dv_act act, int deriv, dv_diag *d)
 {
@@ -186,7 +187,9 @@ static int activate_bounds(dv_mat *r, const dv_mat *a, dv_act act, int deriv, dv
 		/* exp and log: the constant of the interval the argument may be in */
 		double lip = dv_act_lipschitz_near(act, deriv, x, ex);
 		if (isinf(lip) && act == DV_ACT_RELU) {
-			r->bound[i] = fabs(x) <= ex ? 1.0 : 0.0;
+			/* an exact argument is on its side of the jump (at 0 itself,
+			 * relu' is the convention drelu(0) = 0, exactly) */
+			r->bound[i] = ex > 0.0 && fabs(x) <= ex ? 1.0 : 0.0;
 			r->scale[i] = 1.0;
 		} else if (isinf(lip)) {
 			/* log of an argument whose bound reaches 0: anything */

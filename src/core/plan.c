@@ -851,6 +851,25 @@ int dv_plan_matmul(dv_plan **out, size_t ar, size_t ac, size_t br, size_t bc, dv
  * underflow of each product.  The scale is the same plan on the operands'
  * scales, all coefficients taken positive.
  */
+/*
+ * The rounding bound of an output whose k terms are each exact (exact
+ * factors, all but one of them +-1: a product that cannot round): one term
+ * is itself, no rounding; two are one correctly rounded addition, whose
+ * error TwoSum gives exactly (so equal numbers subtracted give 0 with
+ * bound 0, and a mask such as max - X is decided); more, gamma_{k-1}
+ * times their magnitudes.  Additions never underflow.
+ */
+static double exact_terms_bound(size_t k, double v1, double v2, double sum, double mag)
+{
+	if (k <= 1)
+		return 0.0;
+	if (k == 2) {
+		double bb = sum - v1;
+		return fabs((v1 - (sum - bb)) + (v2 - bb));
+	}
+	return dv_gamma(k - 1) * mag;
+}
+
 static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_mat *b)
 {
 	const double *av = a->data, *bv = b != NULL ? b->data : NULL;
@@ -858,8 +877,9 @@ static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_ma
 	size_t n = p->rows * p->cols;
 
 	for (size_t o = 0; o < n; o++) {
-		double acc = 0.0, mag = 0.0, carried = 0.0, scale = 0.0;
+		double acc = 0.0, mag = 0.0, carried = 0.0, scale = 0.0, first[2] = {0, 0};
 		size_t k = p->start[o + 1] - p->start[o];
+		int exact = 1;
 		for (size_t t = p->start[o]; t < p->start[o + 1]; t++) {
 			const dv_term *term = &p->terms[t];
 			double c = p->coefs[term->c].value, v = c;
@@ -876,6 +896,10 @@ static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_ma
 				sy = dv_mat_scale_at(b, (size_t)term->b);
 				v *= y;
 			}
+			exact &= ex == 0.0 && ey == 0.0 &&
+			         (fabs(c) != 1.0) + (fabs(x) != 1.0) + (fabs(y) != 1.0) <= 1;
+			if (t - p->start[o] < 2)
+				first[t - p->start[o]] = v;
 			acc += v;
 			mag += fabs(v);
 			c = fabs(c);
@@ -883,9 +907,10 @@ static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_ma
 			scale += c * sx * sy;
 		}
 		out[o] = acc;
-		r->bound[o] = carried * (1.0 + dv_gamma(2 * k + 4)) +
-		              dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
-		              (double)(3 * k) * DV_UNDERFLOW;
+		r->bound[o] = exact ? exact_terms_bound(k, first[0], first[1], acc, mag)
+		                    : carried * (1.0 + dv_gamma(2 * k + 4)) +
+		                              dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
+		                              (double)(3 * k) * DV_UNDERFLOW;
 		r->scale[o] = scale * (1.0 + dv_gamma(2 * k + 2));
 	}
 }
@@ -924,21 +949,31 @@ static void run_exact(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_mat
 	size_t n = p->rows * p->cols;
 
 	for (size_t o = 0; o < n; o++) {
-		double acc = 0.0, mag = 0.0;
+		double acc = 0.0, mag = 0.0, first[2] = {0, 0};
 		size_t k = start[o + 1] - start[o];
+		int exact = 1;
 		for (size_t t = start[o]; t < start[o + 1]; t++) {
 			const dv_term *term = &terms[t];
 			double v = p->coefs[term->c].value;
-			if (term->a >= 0)
+			int inexact = fabs(v) != 1.0;
+			if (term->a >= 0) {
 				v *= av[term->a];
-			if (term->b >= 0)
+				inexact += fabs(av[term->a]) != 1.0;
+			}
+			if (term->b >= 0) {
 				v *= bv[term->b];
+				inexact += fabs(bv[term->b]) != 1.0;
+			}
+			exact &= inexact <= 1;
+			if (t - start[o] < 2)
+				first[t - start[o]] = v;
 			acc += v;
 			mag += fabs(v);
 		}
 		out[o] = acc;
-		bound[o] = dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
-		           (double)(3 * k) * DV_UNDERFLOW;
+		bound[o] = exact ? exact_terms_bound(k, first[0], first[1], acc, mag)
+		                 : dv_gamma(k + 3) * mag * (1.0 + dv_gamma(k + 2)) +
+		                           (double)(3 * k) * DV_UNDERFLOW;
 		scale[o] = mag * (1.0 + dv_gamma(2 * k + 2));
 	}
 }

@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "core/mpfr_field.h"
 #include "core/ops.h"
 #include "core/strbuf.h"
 #include "expr/fd.h"
@@ -1708,6 +1709,20 @@ int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	return rc;
 }
 
+/* Whether the number literal n is a double exactly (1, 0.5, 1e3; not 0.1). */
+static int literal_is_exact(const dv_node *n)
+{
+	mpfr_t t;
+	int inexact;
+	if (n->number == floor(n->number) && fabs(n->number) < 0x1p53)
+		return 1;
+	mpfr_init2(t, 53);
+	/* mpfr_strtofr gives the ternary value (mpfr_set_str does not) */
+	inexact = mpfr_strtofr(t, n->text, NULL, 10, MPFR_RNDN);
+	mpfr_clear(t);
+	return inexact == 0;
+}
+
 static int eval_node(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
 	dv_value v = {0};
@@ -1725,11 +1740,25 @@ static int eval_node(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 				dv_diag_locate(d, n->line, n->column);
 			else if ((rc = dv_mat_new(&m, env->exact, 1, 1, d)) == DV_OK)
 				rc = sym_poly_const((sym_poly **)m->data, c, d);
-		} else if (env->numbers == &dv_field_double)
+		} else if (env->numbers == &dv_field_double) {
 			rc = dv_mat_from_doubles(&m, 1, 1, &n->number, d);
-		else if ((rc = dv_mat_new(&m, env->numbers, 1, 1, d)) == DV_OK)
+			/* 0.1 is not a double: the literal carries the distance */
+			if (rc == DV_OK && !literal_is_exact(n) &&
+			    (rc = dv_mat_track(m, d)) == DV_OK)
+				m->bound[0] = DV_UNIT_ROUNDOFF * fabs(n->number) * (1.0 + 0x1p-50);
+		} else if ((rc = dv_mat_new(&m, env->numbers, 1, 1, d)) == DV_OK) {
 			rc = env->numbers->from_double(env->numbers, dv_mat_at(m, 0),
 			                               n->number, d);
+			if (rc == DV_OK && dv_field_bits(env->numbers) > 0) {
+				/* the literal as written, at the field's precision */
+				dv_ball *b = dv_ball_at(m, 0);
+				if (mpfr_strtofr(b->mid, n->text, NULL, 10, MPFR_RNDN) != 0)
+					b->rad = ldexp(fabs(n->number),
+					               1 - (int)dv_field_bits(env->numbers));
+				else
+					b->rad = 0.0;
+			}
+		}
 		return give_mat(out, m, rc);
 	case DV_N_STR:
 		out->str = strdup(n->text);

@@ -1336,6 +1336,7 @@ static int fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss,
 	gnode *root = NULL;
 	dv_mat *out = NULL;
 	dv_fd_entry *rows = NULL;
+	double *point_bound = NULL, *point_scale = NULL;
 	int rc;
 
 	*grad = NULL;
@@ -1347,6 +1348,17 @@ static int fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss,
 	g.x = dv_env_lookup_mut(env, var);
 	if (g.x == NULL || !dv_mat_is_double(g.x))
 		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
+	if (g.x->bound != NULL) {
+		/*
+		 * The gradient is the one at the numbers the variable holds: how
+		 * far they are from what was meant (0.1 is no double) moves both
+		 * sides of a check alike, and is no error of the differences.
+		 */
+		point_bound = g.x->bound;
+		point_scale = g.x->scale;
+		g.x->bound = g.x->scale = NULL;
+		dv_env_changed(env);
+	}
 	if ((rc = build(&root, &g, loss, 0)) != DV_OK)
 		goto out;
 	if (!dv_mat_is_scalar(root->value)) {
@@ -1465,6 +1477,13 @@ static int fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss,
 	}
 out:
 	graph_clear(&g);
+	if (point_bound != NULL) {
+		free(g.x->bound);
+		free(g.x->scale);
+		g.x->bound = point_bound;
+		g.x->scale = point_scale;
+		dv_env_changed(env);
+	}
 	if (rc != DV_OK) {
 		dv_mat_free(out);
 		free(rows);

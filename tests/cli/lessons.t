@@ -86,27 +86,27 @@ $ verify --lesson pooling-delta --size X=5x4 | grep -E '^symbols|cannot be evalu
 $ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson
 > wrong: A false claim and a refute that holds
 > symbols at X 2x2, K 2x2; numbers at X 2x3, K 1x2 (seed 1)
-> 
+>
 > Step 1. Wrong on purpose
-> 
+>
 >   ✗ claim rot180(X) == X'
 >       exact: fails at (1,1): x₂₂ ≠ x₁₁
 >       numbers: fails: the left side is 2x3, the right side 3x2
 >       expected to hold, but it fails
-> 
+>
 >   ✗ refute conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
 >       this one is true, so refuting it fails
 >       exact: holds in every entry (3x3)
->       numbers: holds in every entry (2x4; max difference 0, within the rounding bound 4.7e-15)
+>       numbers: holds in every entry (2x4; max difference 0, within the rounding bound 3.4e-15)
 >       expected to fail, but it holds
 >       instead conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
 >           exact: holds in every entry (3x3)
->           numbers: holds in every entry (2x4; max difference 0, within the rounding bound 4.7e-15)
-> 
+>           numbers: holds in every entry (2x4; max difference 0, within the rounding bound 3.4e-15)
+>
 >   ✓ claim sum(X) == sum(X')
 >       exact: holds in every entry (1x1)
->       numbers: holds in every entry (1x1; max difference 2.2e-16, within the rounding bound 8.1e-15)
-> 
+>       numbers: holds in every entry (1x1; max difference 2.2e-16, within the rounding bound 3.7e-15)
+>
 > wrong: 3 checks, 1 as the lesson says ✗
 ? 1
 
@@ -125,7 +125,7 @@ $ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson --format tap
 >   exact: holds
 >   numeric: holds
 >   max_difference: 0
->   max_bound: 4.73e-15
+>   max_bound: 3.38e-15
 >   instead: holds
 >   ...
 > ok 3 - wrong step 1: claim sum(X) == sum(X')
