@@ -7,6 +7,7 @@
 #include <check.h>
 #include <gsl/gsl_errno.h>
 
+#include "core/mpfr_field.h"
 #include "expr/eval.h"
 #include "expr/fd.h"
 #include "expr/parser.h"
@@ -464,6 +465,40 @@ START_TEST(test_kept_definitions_follow_what_they_use)
 }
 END_TEST
 
+/* A claim with grad() in it is decided again over MPFR as a gradcheck is:
+ * each entry by the five-point rule at 128 bits, as a ball; a function
+ * with a kink or a pole is refused there, never differenced across it. */
+START_TEST(test_grad_over_mpfr_is_a_tight_ball)
+{
+	static const double x[] = {0.5, -1.25, 3};
+	dv_env *menv = NULL;
+	dv_value v;
+	bind("X", 1, 3, x);
+	ck_assert_int_eq(dv_env_convert(&menv, env, dv_field_mpfr(128), &d), DV_OK);
+	ck_assert_msg(dv_eval_string(&v, "grad(sum(X .^ 3), X)", menv, &d) == DV_OK, "%s",
+	              d.message);
+	for (size_t i = 0; i < 3; i++) {
+		const dv_ball *b = dv_ball_at(v.mat, i);
+		double want = 3 * x[i] * x[i];
+		ck_assert_double_eq_tol(mpfr_get_d(b->mid, MPFR_RNDN), want, 1e-25);
+		ck_assert_msg(b->rad > 0 && b->rad < 1e-20, "radius %g", b->rad);
+	}
+	dv_value_clear(&v);
+	/* a constant of 1e20 costs resolution, never the truth */
+	ck_assert_int_eq(dv_eval_string(&v, "grad(sum(X .^ 3) + 1e20, X)", menv, &d), DV_OK);
+	for (size_t i = 0; i < 3; i++) {
+		const dv_ball *b = dv_ball_at(v.mat, i);
+		ck_assert(fabs(mpfr_get_d(b->mid, MPFR_RNDN) - 3 * x[i] * x[i]) <= b->rad);
+	}
+	dv_value_clear(&v);
+	ck_assert_int_ne(dv_eval_string(&v, "grad(sum(relu(X)), X)", menv, &d), DV_OK);
+	ck_assert_msg(d.code == DV_E_SYMBOLIC, "%s", d.message);
+	ck_assert_int_ne(dv_eval_string(&v, "grad(1 / sum(X), X)", menv, &d), DV_OK);
+	ck_assert_int_eq(d.code, DV_E_SYMBOLIC);
+	dv_env_free(menv);
+}
+END_TEST
+
 START_TEST(test_kept_plans_never_change_a_result)
 {
 	static const char *const exprs[] = {"conv(Y, K)",
@@ -561,6 +596,7 @@ static Suite *expr_suite(void)
 	tcase_add_test(tc, test_deep_and_long_input_is_refused_or_read);
 	tcase_add_test(tc, test_strings_keep_doubled_quotes);
 	tcase_add_test(tc, test_kept_plans_never_change_a_result);
+	tcase_add_test(tc, test_grad_over_mpfr_is_a_tight_ball);
 	tcase_add_test(tc, test_kept_definitions_follow_what_they_use);
 	suite_add_tcase(s, tc);
 	return s;

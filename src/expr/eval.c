@@ -892,7 +892,11 @@ static int fn_grad(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 			                  "the function must be a number (1x1), not a "
 			                  "%zux%zu matrix",
 			                  args[0].mat->rows, args[0].mat->cols);
-		rc = dv_fd_grad(&m, NULL, call->kids[0], var->text, env, d);
+		if (dv_field_bits(env->numbers) > 0)
+			/* again at higher precision: each entry by the MPFR rule */
+			rc = dv_fd_grad_precise(&m, call->kids[0], var->text, env, d);
+		else
+			rc = dv_fd_grad(&m, NULL, call->kids[0], var->text, env, d);
 		return give_mat(out, m, rc);
 	}
 	rc = sym_mat_grad(&m, args[0].mat, args[1].mat, d);
@@ -1263,6 +1267,11 @@ int dv_eval_call_is_shape(const dv_node *call)
 {
 	const builtin *b = builtin_of(call);
 	return b != NULL && b->fn == fn_shape;
+}
+
+const dv_field *dv_env_numbers(const dv_env *env)
+{
+	return env->numbers;
 }
 
 const dv_node *dv_env_definition(const dv_env *env, const char *name)

@@ -130,6 +130,8 @@ int dv_eval_call_activation(const dv_node *call, const dv_env *env, dv_act *act,
                             int *deriv);
 /* whether a call's value depends on its argument's shape alone (rows, cols); */
 int dv_eval_call_is_shape(const dv_node *call);
+/* the field of env's numbers (doubles, or an MPFR field); */
+const dv_field *dv_env_numbers(const dv_env *env);
 /* the tree a name is defined by, or NULL. */
 const dv_node *dv_env_definition(const dv_env *env, const char *name);
 

@@ -305,14 +305,43 @@ static int any_call(const graph *g, const dv_node *n,
 }
 
 /* A kink: relu, its derivative, or max pooling. */
-static int is_kink(const graph *g, const dv_node *call)
+static int call_is_kink(const dv_node *call, const dv_env *env)
 {
 	dv_act act;
 	int deriv;
-	return (dv_eval_call_activation(call, g->env, &act, &deriv) &&
-	        act == DV_ACT_RELU) ||
+	return (dv_eval_call_activation(call, env, &act, &deriv) && act == DV_ACT_RELU) ||
 	       (strcmp(call->text, "down") == 0 && call->nkids >= 3) ||
 	       strcmp(call->text, "unpool") == 0;
+}
+
+static int is_kink(const graph *g, const dv_node *call)
+{
+	return call_is_kink(call, g->env);
+}
+
+static int rough_at(const dv_node *n, const dv_env *env, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return 1;
+	if (n->kind == DV_N_NAME) {
+		const dv_node *def = dv_env_definition(env, n->text);
+		return def != NULL && rough_at(def, env, depth + 1);
+	}
+	if (n->kind == DV_N_CALL && call_is_kink(n, env))
+		return 1;
+	/* 1/x and log(x): a pole the steps may straddle */
+	if ((n->kind == DV_N_BINARY && n->op == DV_T_SLASH) ||
+	    (n->kind == DV_N_CALL && strcmp(n->text, "log") == 0))
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (rough_at(n->kids[i], env, depth + 1))
+			return 1;
+	return 0;
+}
+
+int dv_fd_rough(const dv_node *loss, const dv_env *env)
+{
+	return rough_at(loss, env, 0);
 }
 
 static int is_grad(const graph *g, const dv_node *call)

@@ -50,4 +50,12 @@ typedef struct dv_fd_entry {
 int dv_fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss, const char *var,
                dv_env *env, dv_diag *d);
 
+/*
+ * Whether loss (its definitions included) may have a kink (relu, max
+ * pooling, unpool) or a pole (a division by a computed number, log): where
+ * differences that know nothing of it, as dv_fd_grad_precise's, must not
+ * be trusted.
+ */
+int dv_fd_rough(const dv_node *loss, const dv_env *env);
+
 #endif

@@ -109,27 +109,21 @@ double dv_fd_refine_step(double x0, unsigned bits)
 	return ldexp(1.0, ilogb(fmax(1.0, fabs(x0))) - (int)bits / 3);
 }
 
-int dv_fd_refine(dv_fd_entry *e, const dv_node *loss, const char *var, size_t j,
-                 dv_env *env, unsigned bits, dv_diag *d)
+/*
+ * The five-point rule for entry j of x (a matrix of menv, an MPFR
+ * environment of `bits`): e's value and bounds; with value not NULL, the
+ * result at the field's precision there, and e's bounds are of it (not of
+ * its rounding to a double).
+ */
+static int refine_in(dv_fd_entry *e, mpfr_t value, const dv_node *loss, dv_mat *x,
+                     size_t j, dv_env *menv, unsigned bits, dv_diag *d)
 {
-	const dv_field *f = dv_field_mpfr(bits);
-	dv_env *menv = NULL;
-	dv_mat *x;
 	mpfr_t v[4], r3, r5, t;
 	double rad[4], x0, h, trunc, rounding, u = ldexp(1.0, -(int)bits);
 	/* the steps: -h, +h, -h/2, +h/2 */
 	static const double at[4] = {-1.0, 1.0, -0.5, 0.5};
-	int rc;
+	int rc = DV_OK;
 
-	if (f == NULL)
-		return dv_fail(d, DV_E_ARGS, "internal: no MPFR field of %u bits", bits);
-	if ((rc = dv_env_convert(&menv, env, f, d)) != DV_OK)
-		return rc;
-	x = dv_env_lookup_mut(menv, var);
-	if (x == NULL || dv_mat_is_double(x) || j >= dv_mat_len(x)) {
-		dv_env_free(menv);
-		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
-	}
 	x0 = mpfr_get_d(dv_ball_at(x, j)->mid, MPFR_RNDN);
 	/*
 	 * A power of two a little over bits/3 binary places below the entry:
@@ -156,12 +150,15 @@ int dv_fd_refine(dv_fd_entry *e, const dv_node *loss, const char *var, size_t j,
 		trunc = fabs(mpfr_get_d(t, MPFR_RNDA)) / h;
 		mpfr_div_d(r5, r5, h, MPFR_RNDN);
 		e->value = mpfr_get_d(r5, MPFR_RNDN);
+		if (value != NULL)
+			mpfr_set(value, r5, MPFR_RNDN);
 		/* the four values' radii through the rule, its own ten roundings,
 		 * and the result rounded to a double */
 		rounding = ((4.0 / 3.0) * (rad[2] + rad[3]) +
 		            (1.0 / 6.0) * (rad[0] + rad[1])) /
 		                   h * (1.0 + 0x1p-48) +
-		           16.0 * u * fabs(e->value) + DV_UNIT_ROUNDOFF * fabs(e->value);
+		           16.0 * u * fabs(e->value) +
+		           (value == NULL ? DV_UNIT_ROUNDOFF * fabs(e->value) : 0.0);
 		e->gsl_error = trunc;
 		e->rounding = rounding;
 		e->bound = 2.0 * trunc + rounding;
@@ -172,6 +169,58 @@ int dv_fd_refine(dv_fd_entry *e, const dv_node *loss, const char *var, size_t j,
 	for (int k = 0; k < 4; k++)
 		mpfr_clear(v[k]);
 	mpfr_clears(r3, r5, t, (mpfr_ptr)0);
+	return rc;
+}
+
+int dv_fd_refine(dv_fd_entry *e, const dv_node *loss, const char *var, size_t j,
+                 dv_env *env, unsigned bits, dv_diag *d)
+{
+	const dv_field *f = dv_field_mpfr(bits);
+	dv_env *menv = NULL;
+	dv_mat *x;
+	int rc;
+
+	if (f == NULL)
+		return dv_fail(d, DV_E_ARGS, "internal: no MPFR field of %u bits", bits);
+	if ((rc = dv_env_convert(&menv, env, f, d)) != DV_OK)
+		return rc;
+	x = dv_env_lookup_mut(menv, var);
+	if (x == NULL || dv_mat_is_double(x) || j >= dv_mat_len(x)) {
+		dv_env_free(menv);
+		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
+	}
+	rc = refine_in(e, NULL, loss, x, j, menv, bits, d);
 	dv_env_free(menv);
 	return rc;
+}
+
+int dv_fd_grad_precise(dv_mat **out, const dv_node *loss, const char *var, dv_env *menv,
+                       dv_diag *d)
+{
+	unsigned bits = dv_field_bits(dv_env_numbers(menv));
+	dv_mat *x = dv_env_lookup_mut(menv, var), *g = NULL;
+	int rc;
+
+	*out = NULL;
+	if (bits == 0 || x == NULL || dv_mat_is_double(x) || !dv_mat_is_numeric(x))
+		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
+	if (dv_fd_rough(loss, menv))
+		return dv_fail(d, DV_E_SYMBOLIC,
+		               "grad: the function has a kink (relu, max) or a pole, "
+		               "which differences at higher precision cannot see");
+	if ((rc = dv_mat_new(&g, x->field, x->rows, x->cols, d)) != DV_OK)
+		return rc;
+	for (size_t j = 0; j < dv_mat_len(x) && rc == DV_OK; j++) {
+		dv_fd_entry e = {0};
+		dv_ball *b = dv_ball_at(g, j);
+		rc = refine_in(&e, b->mid, loss, x, j, menv, bits, d);
+		b->rad = e.bound;
+		b->scale = e.scale;
+	}
+	if (rc != DV_OK) {
+		dv_mat_free(g);
+		return rc;
+	}
+	*out = g;
+	return DV_OK;
 }

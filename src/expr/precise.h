@@ -44,5 +44,13 @@ int dv_compare_precise(dv_check *c, dv_mat **l, dv_mat **r, dv_precise *p,
 double dv_fd_refine_step(double x0, unsigned bits);
 int dv_fd_refine(dv_fd_entry *e, const dv_node *loss, const char *var, size_t j,
                  dv_env *env, unsigned bits, dv_diag *d);
+/*
+ * The whole finite-difference gradient of loss in var over menv, an
+ * environment whose numbers are MPFR's (dv_env_convert): each entry by the
+ * rule of dv_fd_refine, a ball whose radius is its bound.  So a claim with
+ * grad() in it is decided again at higher precision, as a gradcheck is.
+ */
+int dv_fd_grad_precise(dv_mat **out, const dv_node *loss, const char *var, dv_env *menv,
+                       dv_diag *d);
 
 #endif
