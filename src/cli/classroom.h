@@ -1,8 +1,11 @@
 /*
- * classroom: the commands around exercises: verify exercise (a line-based
- * prompt, scriptable), verify check (a file of answers), verify grade (a
- * folder of students' files into a gradebook), verify progress and
- * verify reset.
+ * classroom: the commands around exercises, a file each: verify exercise
+ * (practice.c: a line-based prompt, scriptable), verify drill (drill.c),
+ * verify check and verify grade (grading.c: a file of answers, a folder of
+ * students' files into a gradebook), verify progress and verify reset
+ * (progress_cmds.c).  What they share is in classroom.c and
+ * classroom_shared.h; reading and marking answer files is the engine's
+ * (lesson/answers.h).
  */
 #ifndef DV_CLASSROOM_H
 #define DV_CLASSROOM_H

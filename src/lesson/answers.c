@@ -78,7 +78,8 @@ static int add_answer(lesson_answer_file *out, const char *id, const char *text,
 {
 	char **ids = realloc(out->id, (out->n + 1) * sizeof *ids);
 	char **txt = ids != NULL ? realloc(out->text, (out->n + 1) * sizeof *txt) : NULL;
-	int *lines = txt != NULL ? realloc(out->line, (out->n + 1) * sizeof *lines) : NULL;
+	int *lines =
+	        txt != NULL ? realloc(out->line, (out->n + 1) * sizeof *lines) : NULL;
 	if (ids != NULL)
 		out->id = ids;
 	if (txt != NULL)
@@ -189,26 +190,28 @@ int lesson_answer_file_read(lesson_answer_file *out, const char *path,
 		ans = colon + 1;
 		while (*ans == ' ' || *ans == '\t')
 			ans++;
-		for (size_t e = strlen(ans); e > 0 && (ans[e - 1] == '\r' || ans[e - 1] == ' ');
-		     e--)
+		for (size_t e = strlen(ans);
+		     e > 0 && (ans[e - 1] == '\r' || ans[e - 1] == ' '); e--)
 			ans[e - 1] = '\0';
 		for (k = 0; k < nex && strcmp(ex[k]->ex_id, id) != 0; k++)
 			;
 		if (k == nex) {
 			const char *near = lesson_nearest_exercise(ex, nex, id);
 			char what[200];
-			snprintf(what, sizeof what, "the lesson %s has no exercise '%.40s'",
-			         lesson_name, id);
-			rc = near != NULL ? add_bad(out, path, line, "%s (did you mean '%s'?)",
-			                            what, near)
+			snprintf(what, sizeof what,
+			         "the lesson %s has no exercise '%.40s'", lesson_name,
+			         id);
+			rc = near != NULL ? add_bad(out, path, line,
+			                            "%s (did you mean '%s'?)", what, near)
 			                  : add_bad(out, path, line, "%s", what);
 			goto next_line;
 		}
 		for (k = 0; k < out->n && strcmp(out->id[k], id) != 0; k++)
 			;
 		if (k < out->n) {
-			rc = add_bad(out, path, line, "'%.40s' is answered twice (line %d too)",
-			             id, out->line[k]);
+			rc = add_bad(out, path, line,
+			             "'%.40s' is answered twice (line %d too)", id,
+			             out->line[k]);
 			goto next_line;
 		}
 		rc = add_answer(out, id, ans, line);
