@@ -25,20 +25,33 @@
 /* A formula is shortened past this many characters in the text report. */
 #define SHORT_LATEX 72
 
-/* The whole of a file (or of standard input for "-"); NULL and errno. */
-static char *read_all(const char *path, size_t *len, const char **why)
+/*
+ * The whole of a file (or of standard input for "-"); NULL and errno, or
+ * *why.  A file is opened without waiting (a FIFO would hang verify) and
+ * must be a regular file; with nofollow, a symbolic link is not followed
+ * (a class's folder: only what the listing found is read).
+ */
+static char *read_all(const char *path, size_t *len, const char **why, int nofollow)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int fd = strcmp(path, "-") == 0
+	                 ? STDIN_FILENO
+	                 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	                                      (nofollow ? O_NOFOLLOW : 0));
 	struct stat st;
 	char *text = NULL;
 	size_t n = 0, cap = 0;
 
 	*why = NULL;
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == ELOOP && nofollow)
+			*why = "it is a symbolic link, which is not followed";
 		return NULL;
-	if (fd != STDIN_FILENO && (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode))) {
+	}
+	if (fd != STDIN_FILENO && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		*why = S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+		                           : "not a regular file (a FIFO, a socket or a "
+		                             "device is never read)";
 		close(fd);
-		errno = EISDIR;
 		return NULL;
 	}
 	for (;;) {
@@ -408,9 +421,9 @@ static char *render_json(const notes_report *r)
  * The file at path as text: NULL with *why set when it cannot be read or is
  * not text (a NUL byte: a binary file, which has no formulas to read).
  */
-static char *read_notes_text(const char *path, size_t *len, const char **why)
+static char *read_notes_text(const char *path, size_t *len, const char **why, int nofollow)
 {
-	char *text = read_all(path, len, why);
+	char *text = read_all(path, len, why, nofollow);
 	if (text != NULL && memchr(text, '\0', *len) != NULL) {
 		free(text);
 		*why = "not text (it holds a NUL byte)";
@@ -428,7 +441,7 @@ static int check_file(notes_report **r, char **text, size_t *len, const char *pa
 	dv_diag d;
 
 	*r = NULL;
-	if ((*text = read_notes_text(path, len, &why)) == NULL) {
+	if ((*text = read_notes_text(path, len, &why, 0)) == NULL) {
 		fprintf(stderr, "verify: error: %s: %s\n", path,
 		        why != NULL ? why : strerror(errno));
 		return EXIT_USAGE;
@@ -467,7 +480,7 @@ int notes_check_quietly(notes_report **r, const char *path, const char *context,
 
 	*r = NULL;
 	why[0] = '\0';
-	if ((text = read_notes_text(path, &len, &reason)) == NULL) {
+	if ((text = read_notes_text(path, &len, &reason, 1)) == NULL) {
 		snprintf(why, size, "%s", reason != NULL ? reason : strerror(errno));
 		return -1;
 	}
@@ -494,7 +507,7 @@ char *notes_read_context(const char *path)
 {
 	const char *why;
 	size_t len = 0;
-	char *text = read_notes_text(path, &len, &why);
+	char *text = read_notes_text(path, &len, &why, 0);
 	if (text == NULL)
 		fprintf(stderr, "verify: error: %s: %s\n", path,
 		        why != NULL ? why : strerror(errno));

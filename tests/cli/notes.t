@@ -195,3 +195,12 @@ $ cd "$(mktemp -d)" && printf 'a\000b $x = 1$\n' > bin.md && verify notes bin.md
 $ cd "$(mktemp -d)" && printf 'a\000b\n' > ctx.txt && printf '$x$\n' > n.md && verify notes n.md --context ctx.txt
 ! verify: error: ctx.txt: not text (it holds a NUL byte)
 ? 2
+
+# A FIFO is never waited on: as notes, as a context, in a class's folder.
+$ d=$(mktemp -d); mkfifo "$d/f.md"; timeout 5 "$bin" notes "$d/f.md" 2>&1 | sed "s|$d/||"
+> verify: error: f.md: not a regular file (a FIFO, a socket or a device is never read)
+? 0
+
+$ d=$(mktemp -d); mkfifo "$d/ctx"; printf '$$a = b$$\n' > "$d/n.md"; timeout 5 "$bin" notes "$d/n.md" --context "$d/ctx" 2>&1 | sed "s|$d/||"
+> verify: error: ctx: not a regular file (a FIFO, a socket or a device is never read)
+? 0
