@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,13 +147,27 @@ int open_progress(progress **out, const char *student)
 
 /* ---- what a verdict says ---------------------------------------------------- */
 
-void emit(FILE *f, dv_strbuf *b)
+int emit(FILE *f, dv_strbuf *b)
 {
 	char *s = NULL;
+	int rc = 0;
 	if (dv_strbuf_finish(b, &s, NULL) == DV_OK)
 		fputs(s, f);
+	else
+		rc = -1, errno = ENOMEM;
 	free(s);
 	dv_strbuf_init(b);
+	/* flushed: a student sees each verdict at once, and a reader that is
+	 * gone (EPIPE), a full disk (ENOSPC) or EIO stops the command */
+	if (fflush(f) != 0 || ferror(f) || rc != 0) {
+		fprintf(stderr, "verify: error: cannot write the output: %s\n",
+		        strerror(errno));
+		/* said once: what could not be written is dropped */
+		__fpurge(f);
+		clearerr(f);
+		return -1;
+	}
+	return 0;
 }
 
 /* Whether `name` stands in `text` as a whole word. */

@@ -60,8 +60,9 @@ int run_for(marking *m, unsigned long seed, int quick);
 int marking_open(marking *m, const common_args *ca, unsigned long seed, int quick);
 /* A student's progress (NULL: the user's own); says on stderr what failed. */
 int open_progress(progress **out, const char *student);
-/* Writes b to f and empties it. */
-void emit(FILE *f, dv_strbuf *b);
+/* Writes b to f, flushed, and empties it; -1 (said on stderr) when the
+ * output cannot be written. */
+int emit(FILE *f, dv_strbuf *b);
 /* Whether text names `name` as a word. */
 int mentions(const char *text, const char *name);
 /* An exercise's question, as verify exercise asks it. */

@@ -195,8 +195,9 @@ int cmd_drill(int argc, char **argv)
 	        "giveup the answer, skip the next%s.\n",
 	        ndrills, student != NULL ? " for " : "", student != NULL ? student : "",
 	        count == 0 ? ", and the end of input stops" : "");
-	emit(stdout, &b);
-	for (size_t k = 0; count == 0 || k < count; k++) {
+	if (emit(stdout, &b) != 0)
+		rc = EXIT_USAGE;
+	for (size_t k = 0; rc == EXIT_OK && (count == 0 || k < count); k++) {
 		const drill *dr;
 		lesson *l;
 		progress_item *it;
@@ -221,7 +222,10 @@ int cmd_drill(int argc, char **argv)
 			break;
 		}
 		put_drill(&b, results[dr->lesson], dr, k, pr.unicode);
-		emit(stdout, &b);
+		if (emit(stdout, &b) != 0) {
+			rc = EXIT_USAGE;
+			break;
+		}
 		before = pr.answered;
 		rc = practise(&pr, l, results[dr->lesson], dr->ex, it, &eof, &ok);
 		/* a drill counts once it was answered, even at the end of input */

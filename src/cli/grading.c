@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -131,6 +132,17 @@ out:
 	lesson_answer_file_free(&a);
 	marking_free(&m);
 	return rc;
+}
+
+/* A student's row is written: flushed, and -1 (said) if it could not be. */
+static int row_done(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "verify: error: cannot write the output: %s\n", strerror(errno));
+	__fpurge(stdout);
+	clearerr(stdout);
+	return -1;
 }
 
 /* ---- verify grade ------------------------------------------------------------- */
@@ -406,6 +418,12 @@ static int grade_notes(int argc, char **argv)
 		if (clean_why[0] != '\0')
 			skipped(sub->file, clean_why);
 		notes_report_free(r);
+		/* each row out as it is done: a killed run keeps what it printed,
+		 * and a reader that is gone stops the class */
+		if (row_done() != 0) {
+			rc = EXIT_USAGE;
+			break;
+		}
 	}
 	if (root != NULL && rc == EXIT_OK) {
 		char *text = cJSON_Print(root);
@@ -561,6 +579,10 @@ int cmd_grade(int argc, char **argv)
 		lesson_marks_free(marks, m.nex);
 		if (clean_why[0] != '\0')
 			skipped(sub->file, clean_why);
+		if (row_done() != 0) {
+			rc = EXIT_USAGE;
+			break;
+		}
 	}
 	if (root != NULL && rc == EXIT_OK) {
 		char *text = cJSON_Print(root);

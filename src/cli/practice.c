@@ -58,6 +58,51 @@ static void practice_history(practice *pr, const char *name)
  * One answer into pr->line, without its newline: through Readline at a
  * terminal, as a plain line from a pipe.  -1 at the end of the input.
  */
+/*
+ * A line of f into *buf, without its newline, read in pieces: a line
+ * longer than limit is read to its end but not kept (limit + 1 is
+ * returned, the text dropped), so an endless line costs no memory.  -1 at
+ * the end of input, or when out of memory (said on stderr).
+ */
+static ssize_t read_line_bounded(char **buf, size_t *cap, FILE *f, size_t limit)
+{
+	size_t n = 0;
+	int c, any = 0, over = 0;
+
+	while ((c = getc(f)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (over)
+			continue;
+		if (n == limit) {
+			over = 1; /* the rest is read, and dropped */
+			continue;
+		}
+		if (n + 2 > *cap) {
+			size_t ncap = *cap < 256 ? 256 : *cap * 2;
+			char *grown;
+			if (ncap > limit + 2)
+				ncap = limit + 2;
+			if ((grown = realloc(*buf, ncap)) == NULL) {
+				fputs("verify: error: out of memory reading an answer\n", stderr);
+				return -1;
+			}
+			*buf = grown;
+			*cap = ncap;
+		}
+		(*buf)[n++] = (char)c;
+	}
+	if (!any)
+		return -1;
+	if (*buf == NULL && (*buf = malloc(1)) == NULL) {
+		fputs("verify: error: out of memory reading an answer\n", stderr);
+		return -1;
+	}
+	(*buf)[over ? 0 : n] = '\0';
+	return over ? (ssize_t)limit + 1 : (ssize_t)n;
+}
+
 static ssize_t read_answer(practice *pr)
 {
 	ssize_t n;
@@ -96,8 +141,9 @@ static ssize_t read_answer(practice *pr)
 		}
 		return (ssize_t)len;
 	}
-	n = getline(&pr->line, &pr->cap, stdin);
-	while (n > 0 && (pr->line[n - 1] == '\n' || pr->line[n - 1] == '\r'))
+	n = read_line_bounded(&pr->line, &pr->cap, stdin, LESSON_MAX_ANSWERS_BYTES);
+	while (n > 0 && (size_t)n <= LESSON_MAX_ANSWERS_BYTES &&
+	       (pr->line[n - 1] == '\n' || pr->line[n - 1] == '\r'))
 		pr->line[--n] = '\0';
 	return n;
 }
@@ -167,8 +213,14 @@ int practise(practice *pr, lesson *l, lesson_result *r, const lesson_action *ex,
 			break;
 		}
 		if ((size_t)n > LESSON_MAX_ANSWERS_BYTES) {
-			printf("%s the answer is longer than an answer can be (64 KB)\n",
-			       pr->unicode ? "✗" : "FAIL");
+			dv_strbuf_printf(&b,
+			                 "%s the answer is longer than an answer can be (64 "
+			                 "KB)\n",
+			                 pr->unicode ? "✗" : "FAIL");
+			if (emit(stdout, &b) != 0) {
+				rc = EXIT_USAGE;
+				break;
+			}
 			continue;
 		}
 		if (strcmp(pr->line, "?") == 0 || strcmp(pr->line, "hint") == 0) {
@@ -216,7 +268,10 @@ int practise(practice *pr, lesson *l, lesson_result *r, const lesson_action *ex,
 			}
 			lesson_answer_clear(&a);
 		}
-		emit(stdout, &b);
+		if (emit(stdout, &b) != 0) {
+			rc = EXIT_USAGE;
+			break;
+		}
 		/* practising goes on without saving (a read-only folder): said once */
 		if (!pr->unsaved && progress_save(pr->pg, &d) != DV_OK) {
 			fprintf(stderr, "verify: warning: progress is not saved: %s\n",
@@ -289,7 +344,8 @@ int cmd_exercise(int argc, char **argv)
 	        "giveup shows the answer, skip goes on.\n",
 	        m.lesson->name, m.nex, m.nex == 1 ? "" : "s",
 	        ca.student != NULL ? " for " : "", ca.student != NULL ? ca.student : "");
-	emit(stdout, &b);
+	if (emit(stdout, &b) != 0)
+		rc = EXIT_USAGE;
 	for (size_t k = 0; k < m.nex && rc == EXIT_OK; k++) {
 		const lesson_action *ex = m.ex[k];
 		progress_item *it;
@@ -306,7 +362,10 @@ int cmd_exercise(int argc, char **argv)
 		if (it->solved)
 			dv_strbuf_printf(&b, "(solved before, in %d attempt%s)\n",
 			                 it->attempts, it->attempts == 1 ? "" : "s");
-		emit(stdout, &b);
+		if (emit(stdout, &b) != 0) {
+			rc = EXIT_USAGE;
+			break;
+		}
 		int right;
 		rc = practise(&pr, m.lesson, m.result, ex, it, &eof, &right);
 		if (eof)

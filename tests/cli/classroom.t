@@ -459,3 +459,23 @@ $ d=$(mktemp -d); "$TESTS/classroom/make-class" "$d"; cd "$d" && verify grade po
 ! verify: s25.txt: ./s25.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
 ! verify: s30.txt: ./s30.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
 ? 0
+
+# Long-running commands stop when no one is listening: a full disk or a
+# reader that is gone ends them with one error, exit 2, SIGPIPE ignored or not.
+$ export XDG_STATE_HOME=$(mktemp -d); yes skip | timeout 10 "$bin" drill > /dev/full
+! verify: error: cannot write the output: No space left on device
+? 2
+
+$ export XDG_STATE_HOME=$(mktemp -d); (trap '' PIPE; yes skip 2>/dev/null | timeout 10 "$bin" drill | head -1 > /dev/null; echo "${PIPESTATUS[1]}")
+> 2
+! verify: error: cannot write the output: Broken pipe
+? 0
+
+$ export XDG_STATE_HOME=$(mktemp -d); yes skip | timeout 10 "$bin" exercise pooling-delta > /dev/full
+! verify: error: cannot write the output: No space left on device
+? 2
+
+# An endless answer line is read in pieces and refused, never kept whole.
+$ export XDG_STATE_HOME=$(mktemp -d); (head -c 3000000 /dev/zero | tr '\0' 'x'; printf '\nskip\n') | verify exercise pooling-delta dx22 | grep longer
+> ✗ the answer is longer than an answer can be (64 KB)
+? 0
