@@ -81,10 +81,11 @@ static void put_check_text(dv_strbuf *b, const dv_value *v, sym_style style)
 	dv_put_entry(b, r, (c->row - 1) * r->cols + c->col - 1, style, NULL);
 	dv_strbuf_puts(b, "\n");
 	if (!c->exact && c->verdict == DV_VERDICT_FAILS)
-		dv_strbuf_printf(b,
-		                 "  they differ by %.3g, more than their error bound "
-		                 "%.3g\n",
-		                 c->at.diff, c->at.bound);
+	{
+		dv_strbuf_puts(b, "  ");
+		dv_put_differ_by(b, c->at.diff, 3);
+		dv_strbuf_printf(b, ", more than their error bound %.3g\n", c->at.bound);
+	}
 	else if (!c->exact && (!isfinite(c->at.bound) || !isfinite(c->at.scale)))
 		dv_strbuf_puts(
 		        b, "  no error bound is known for it: a number overflowed, or a "

@@ -388,8 +388,11 @@ static void md_counterexample(dv_strbuf *b, const lesson_verdict *v,
 		                 c->verdict == DV_VERDICT_FAILS ? "\\neq" : "\\approx",
 		                 right.s);
 	if (!c->exact && c->verdict == DV_VERDICT_FAILS)
-		dv_strbuf_printf(b, " (they differ by %.2g, more than the bound %.2g)",
-		                 c->at.diff, c->at.bound);
+	{
+		dv_strbuf_puts(b, " (");
+		dv_put_differ_by(b, c->at.diff, 2);
+		dv_strbuf_printf(b, ", more than the bound %.2g)", c->at.bound);
+	}
 	dv_strbuf_puts(b, ".");
 	dv_strbuf_free(&left);
 	dv_strbuf_free(&right);

@@ -30,6 +30,7 @@ typedef struct binding {
 	dv_mat *mat;
 	const dv_node *def; /* a definition instead of a matrix */
 	dv_mat *value;      /* the definition's value, worked out at era */
+	int busy;           /* its definition is being evaluated: a cycle */
 	unsigned long era;
 	struct kept *kept; /* what else was worked out from it (dv_env_keep) */
 } binding;
@@ -43,7 +44,7 @@ typedef struct kept {
 } kept;
 
 /* How deep definitions may use each other; deeper is taken for a loop. */
-#define MAX_DEFINE_DEPTH 64
+#define MAX_DEFINE_DEPTH 512
 
 /*
  * Plans already built, by operation and shapes: a lesson's claims and a
@@ -243,7 +244,7 @@ static int bind_any(dv_env *env, const char *name, dv_mat *m, const dv_node *def
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	env->vars = b;
-	env->vars[env->nvars++] = (binding){copy, m, def, NULL, 0, NULL};
+	env->vars[env->nvars++] = (binding){.name = copy, .mat = m, .def = def};
 	return DV_OK;
 }
 
@@ -1385,12 +1386,20 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 			rc = dv_mat_copy(&copy, b->value, d);
 			return give_mat(out, copy, rc);
 		}
-		if (env->depth >= MAX_DEFINE_DEPTH)
+		if (b->busy)
 			return dv_fail_at(d, DV_E_ARGS, n->line, n->column,
 			                  "the definition of '%s' uses itself", n->text);
+		if (env->depth >= MAX_DEFINE_DEPTH)
+			return dv_fail_at(d, DV_E_LIMIT, n->line, n->column,
+			                  "definitions nest more than %d deep here (the "
+			                  "limit), at '%s'",
+			                  MAX_DEFINE_DEPTH, n->text);
 		env->depth++;
+		b->busy = 1;
 		rc = dv_eval(out, b->def, env, d);
 		env->depth--;
+		if ((b = binding_named(env, n->text)) != NULL)
+			b->busy = 0;
 		/* kept for the next use while nothing it depends on changes; a
 		 * value that cannot be kept is only worked out again */
 		if (rc == DV_OK && out->kind == DV_V_MAT && env->era == era &&

@@ -675,6 +675,106 @@ static void push_text(lp *p, char ***list, size_t *n, const char *text)
 	grown[(*n)++] = dup_s(p, text);
 }
 
+/* The definition of l named `name`, or -1. */
+static long def_named(const lesson *l, const char *name)
+{
+	for (size_t i = 0; i < l->ndefs; i++)
+		if (strcmp(l->defs[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Whether definition i reaches itself through the names of its tree: state
+ * 0 unseen, 1 on the path, 2 done.  The path, for the message, in path.
+ */
+static int reaches_cycle(const lesson *l, size_t i, unsigned char *state, dv_strbuf *path,
+                         int depth);
+
+static int names_reach(const lesson *l, const dv_node *n, unsigned char *state,
+                       dv_strbuf *path, int depth)
+{
+	long k;
+	if (n->kind == DV_N_NAME && (k = def_named(l, n->text)) >= 0 &&
+	    reaches_cycle(l, (size_t)k, state, path, depth + 1))
+		return 1;
+	for (size_t c = 0; c < n->nkids; c++)
+		if (names_reach(l, n->kids[c], state, path, depth))
+			return 1;
+	return 0;
+}
+
+static int reaches_cycle(const lesson *l, size_t i, unsigned char *state, dv_strbuf *path,
+                         int depth)
+{
+	if (state[i] == 1) {
+		dv_strbuf_printf(path, "%s", l->defs[i].name);
+		return 1;
+	}
+	if (state[i] == 2 || depth > 4096)
+		return 0;
+	state[i] = 1;
+	if (names_reach(l, l->defs[i].tree, state, path, depth)) {
+		/* the path is written from the end back: prepend this name */
+		dv_strbuf_printf(path, " \xe2\x86\x90 %s", l->defs[i].name);
+		return 1;
+	}
+	state[i] = 2;
+	return 0;
+}
+
+/* A definition that uses itself, through others or not, is an error at
+ * its line, found when the lesson (or a context) is read. */
+static void check_cycles(lp *p)
+{
+	const lesson *l = p->l;
+	unsigned char *state = calloc(l->ndefs + 1, 1);
+	if (state == NULL)
+		return;
+	for (size_t i = 0; i < l->ndefs; i++) {
+		dv_strbuf path;
+		dv_strbuf_init(&path);
+		if (state[i] == 0 && reaches_cycle(l, i, state, &path, 0)) {
+			int line = p->line;
+			p->line = l->defs[i].line;
+			/* the path was written from its end: read it forward */
+			char forward[512] = "";
+			const char *arrow = " \xe2\x86\x90 ";
+			char *at = path.s;
+			while (at != NULL) {
+				char *next = strstr(at, arrow);
+				size_t len = next != NULL ? (size_t)(next - at) : strlen(at);
+				char tmp[512];
+				snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)len, at,
+				         forward[0] != '\0' ? " \xe2\x86\x92 " : "", forward);
+				snprintf(forward, sizeof forward, "%s", tmp);
+				at = next != NULL ? next + strlen(arrow) : NULL;
+			}
+			{
+				/* the cycle itself: from the first use of its last name */
+				const char *last = strrchr(forward, ' ');
+				const char *name = last != NULL ? last + 1 : forward;
+				const char *from = strstr(forward, name);
+				long k = def_named(l, name);
+				size_t nlen = strlen(name);
+				while (from != NULL && from != forward && from[-1] != ' ')
+					from = strstr(from + 1, name);
+				while (from != NULL && from[nlen] != ' ' && from[nlen] != '\0')
+					from = strstr(from + 1, name);
+				if (k >= 0)
+					p->line = l->defs[k].line;
+				error_at(p, 1, "the definition of '%s' uses itself (%s)", name,
+				         from != NULL ? from : forward);
+			}
+			p->line = line;
+			dv_strbuf_free(&path);
+			break;
+		}
+		dv_strbuf_free(&path);
+	}
+	free(state);
+}
+
 static void push_sizes(lp *p, const char *text)
 {
 	char **grown = realloc(p->l->sizes, (p->l->nsizes + 1) * sizeof *grown);
@@ -1259,6 +1359,7 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 			        "lesson's file is named after it (rename one of the two)",
 			        (int)(len - 7), base, l->name);
 	}
+	check_cycles(&p);
 	if (l->title == NULL)
 		error_at(&p, 0, "the lesson has no 'title'");
 	if (l->nsteps == 0)

@@ -144,9 +144,12 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 	dv_put_entry_short(b, r, (c->row - 1) * r->cols + c->col - 1, style,
 	                   MAX_ENTRY_TEXT);
 	if (c->verdict == DV_VERDICT_FAILS && !c->exact)
-		dv_strbuf_printf(b, " (they differ by %.2g, more than the %s %.2g%s)",
-		                 c->at.diff, bound, c->at.bound,
+	{
+		dv_strbuf_puts(b, " (");
+		dv_put_differ_by(b, c->at.diff, 2);
+		dv_strbuf_printf(b, ", more than the %s %.2g%s)", bound, c->at.bound,
 		                 v->precise.bits ? " at higher precision" : "");
+	}
 	else if (!c->exact && (!isfinite(c->at.bound) || !isfinite(c->at.scale)))
 		dv_strbuf_printf(b, " (a number overflowed%s)",
 		                 v->precise.bits ? ", at every precision tried"

@@ -1,5 +1,6 @@
 #include "render/render.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,4 +312,13 @@ out:
 void dv_put_numbers(dv_strbuf *b, const dv_mat *m, const char *indent)
 {
 	dv_put_numbers_side(b, &m, NULL, 1, indent);
+}
+
+void dv_put_differ_by(dv_strbuf *b, double diff, int digits)
+{
+	if (isfinite(diff))
+		dv_strbuf_printf(b, "they differ by %.*g", digits, diff);
+	else
+		dv_strbuf_printf(b, "they differ by more than the largest double (%.2g)",
+		                 DBL_MAX);
 }

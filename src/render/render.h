@@ -32,6 +32,9 @@ void dv_put_entry_short(dv_strbuf *b, const dv_mat *m, size_t i, sym_style style
                         size_t max);
 /* m's entries (numbers as the text shows them, or symbols) as a LaTeX bmatrix. */
 void dv_put_bmatrix(dv_strbuf *b, const dv_mat *m, const sym_latex_name *latex);
+/* "they differ by 0.31" with `digits` digits, or, when the difference
+ * overflowed, "they differ by more than the largest double (1.8e+308)". */
+void dv_put_differ_by(dv_strbuf *b, double diff, int digits);
 /* The index table of m, "name11 = ..." a line (LaTeX: aligned rows). */
 void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style style,
                   const sym_latex_name *latex, const char *indent);

@@ -414,3 +414,22 @@ $ cd "$TESTS/lessons" && export XDG_STATE_HOME=$(mktemp -d) && cmd=$(verify --le
 > allow-dk: 0 of 3 exercises solved
 ? 0
 
+
+# A definition that uses itself is an error where it is written, found when
+# the lesson is read; a long chain without a cycle is no cycle.
+$ cd "$TESTS/lessons" && verify --lesson-file cyc.lesson
+! cyc.lesson:6:1: error: the definition of 'B' uses itself (B → C → B)
+!   define B = C + X
+!   ^
+? 2
+
+$ cd "$TESTS/lessons" && verify --lesson-file chain.lesson | tail -1
+> chain: 1 check, 1 as the lesson says ✓
+? 0
+
+$ verify eval "equal(1e308, -1e308)"
+> fails at (1,1):
+>   left:  1e+308
+>   right: -1e+308
+>   they differ by more than the largest double (1.8e+308), more than their error bound 6.66e+292
+? 1

@@ -204,3 +204,8 @@ $ d=$(mktemp -d); mkfifo "$d/f.md"; timeout 5 "$bin" notes "$d/f.md" 2>&1 | sed 
 $ d=$(mktemp -d); mkfifo "$d/ctx"; printf '$$a = b$$\n' > "$d/n.md"; timeout 5 "$bin" notes "$d/n.md" --context "$d/ctx" 2>&1 | sed "s|$d/||"
 > verify: error: ctx: not a regular file (a FIFO, a socket or a device is never read)
 ? 0
+
+# A cycle in the file's own context is an error of the context, exit 2.
+$ d=$(mktemp -d); printf '```verify\nmatrix X = x 3x3\ndefine A = B + X\ndefine B = A + X\n```\n\n$$A = B + X$$\n' > "$d/c.md"; cd "$d" && verify notes c.md
+! verify: error: c.md:3:1: the ```verify block: the definition of 'A' uses itself (A → B → A)
+? 2
