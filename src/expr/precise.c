@@ -204,6 +204,11 @@ int dv_fd_grad_precise(dv_mat **out, const dv_node *loss, const char *var, dv_en
 	*out = NULL;
 	if (bits == 0 || x == NULL || dv_mat_is_double(x) || !dv_mat_is_numeric(x))
 		return dv_fail(d, DV_E_ARGS, "'%s' is not a matrix of numbers", var);
+	if (dv_mat_len(x) > DV_MAX_PRECISE_GRAD)
+		return dv_fail(d, DV_E_LIMIT,
+		               "grad at higher precision differences the whole function "
+		               "for each entry; %s has %zu, more than %d",
+		               var, dv_mat_len(x), DV_MAX_PRECISE_GRAD);
 	if (dv_fd_rough(loss, menv))
 		return dv_fail(d, DV_E_SYMBOLIC,
 		               "grad: the function has a kink (relu, max) or a pole, "

@@ -52,5 +52,8 @@ int dv_fd_refine(dv_fd_entry *e, const dv_node *loss, const char *var, size_t j,
  */
 int dv_fd_grad_precise(dv_mat **out, const dv_node *loss, const char *var, dv_env *menv,
                        dv_diag *d);
+/* The most entries dv_fd_grad_precise differences (each costs four
+ * evaluations of the whole function over MPFR). */
+#define DV_MAX_PRECISE_GRAD 256
 
 #endif

@@ -344,7 +344,9 @@ out:
 	return rc;
 }
 
-/* Further draws of numbers a refute is tried at, before it is called true. */
+/* Further draws of numbers a refute is tried at, before it is called true
+ * (fewer, down to 4, when the lesson's checked matrices hold more than
+ * 1,024 entries). */
 #define REFUTE_DRAWS 16
 
 /*
@@ -357,11 +359,21 @@ static int search_counterexample(lesson_check *c, const lesson_action *a,
                                  lesson_result *r, dv_diag *d)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	size_t entries = 0;
+	unsigned draws;
 	int rc = DV_OK;
 
 	if (rng == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	for (unsigned k = 1; k <= REFUTE_DRAWS && rc == DV_OK; k++) {
+	/* fewer draws where each costs more: a number of them fixed by the
+	 * sizes, so that a run stays reproducible */
+	for (size_t i = 0; i < r->nsizes; i++)
+		entries += r->sizes[i].check_rows * r->sizes[i].check_cols;
+	draws = entries <= 1024 ? REFUTE_DRAWS
+	                        : (unsigned)(REFUTE_DRAWS * 1024 / entries) < 4
+	                                  ? 4
+	                                  : (unsigned)(REFUTE_DRAWS * 1024 / entries);
+	for (unsigned k = 1; k <= draws && rc == DV_OK; k++) {
 		lesson_verdict v;
 		dv_env *alt = NULL;
 		memset(&v, 0, sizeof v);

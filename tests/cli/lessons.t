@@ -433,3 +433,10 @@ $ verify eval "equal(1e308, -1e308)"
 >   right: -1e+308
 >   they differ by more than the largest double (1.8e+308), more than their error bound 6.66e+292
 ? 1
+
+# Large sizes stay quick when a refute needs its search or a claim with
+# grad() higher precision: at most 256 entries are differenced over MPFR,
+# and fewer draws are searched where each costs more.
+$ timeout 20 "$bin" --lesson pooling-delta --size X=64x64 --seed 3 | tail -1
+> pooling-delta: 7 checks, 7 as the lesson says ✓
+? 0
