@@ -119,8 +119,10 @@ int dv_mat_scalar_number(const dv_mat *m, double *v, double *bound)
 		if (m->field->constant == NULL || !m->field->constant(m->field, m->data, &c))
 			return 0;
 		*v = c.value;
-		*bound = (double)c.num == c.num && (double)c.den == c.den &&
-		                         *v * (double)c.den == (double)c.num
+		/* exact when both parts are doubles (|part| < 2^53) and so is
+		 * their quotient */
+		*bound = c.num > -(1LL << 53) && c.num < (1LL << 53) && c.den < (1LL << 53) &&
+		                         fma(*v, (double)c.den, -(double)c.num) == 0.0
 		                 ? 0.0
 		                 : DV_UNIT_ROUNDOFF * fabs(*v);
 		return 1;

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dv_diag d;
 		dv_diag_clear(&d);
 		if (lesson_run(&r, l, &o, &d) == DV_OK) {
-			dv_text_opts to = {0, 1, 1, 0, NULL, NULL};
+			dv_text_opts to = {0, 1, 1, 0, NULL, NULL, NULL};
 			dv_strbuf b;
 			dv_strbuf_init(&b);
 			for (size_t i = 0; i < r->nsteps; i++)
