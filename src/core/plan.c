@@ -1,4 +1,5 @@
 #include "core/plan.h"
+#include "core/budget.h"
 
 #include <assert.h>
 #include <math.h>
@@ -991,6 +992,14 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 		return dv_fail(d, DV_E_ARGS, "internal: operands do not fit the plan");
 	if (b != NULL && b->field != f)
 		return dv_fail(d, DV_E_ARGS, "internal: operands of different fields");
+	/* the work, charged to the item's budget before it is done (a
+	 * polynomial run is charged below, by the products it forms) */
+	if (f->weight == NULL &&
+	    (rc = dv_budget_charge((double)(p->nterms + p->rows * p->cols + p->a_len +
+	                                    p->b_len) *
+	                                   (f == &dv_field_double ? 1.0 : 10.0),
+	                           d)) != DV_OK)
+		return rc;
 	if ((rc = dv_mat_new(&r, f, p->rows, p->cols, d)) != DV_OK)
 		return rc;
 	if (f == &dv_field_double) {
@@ -1025,6 +1034,10 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 		if (work > DV_MAX_SYMBOLIC_TERMS) {
 			dv_mat_free(r);
 			return dv_plan_too_symbolic(d);
+		}
+		if ((rc = dv_budget_charge((double)work, d)) != DV_OK) {
+			dv_mat_free(r);
+			return rc;
 		}
 	}
 	for (size_t o = 0; o < p->rows * p->cols; o++) {

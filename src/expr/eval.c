@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "core/budget.h"
 #include "core/mpfr_field.h"
 #include "core/ops.h"
 #include "core/strbuf.h"
@@ -1373,6 +1374,16 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	return rc;
 }
 
+/* What copying m costs: its entries, and a polynomial's terms. */
+static double copy_work(const dv_mat *m)
+{
+	double w = (double)dv_mat_len(m);
+	if (m->field->weight != NULL)
+		for (size_t i = 0; i < dv_mat_len(m); i++)
+			w += (double)m->field->weight(m->field, dv_mat_at(m, i));
+	return w;
+}
+
 static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 {
 	binding *b = binding_named(env, n->text);
@@ -1383,6 +1394,8 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	if (b != NULL && b->def != NULL) {
 		unsigned long era = env->era;
 		if (b->value != NULL && b->era == era) {
+			if ((rc = dv_budget_charge(copy_work(b->value), d)) != DV_OK)
+				return rc;
 			rc = dv_mat_copy(&copy, b->value, d);
 			return give_mat(out, copy, rc);
 		}
@@ -1412,6 +1425,9 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		return rc;
 	}
 	if (b != NULL) {
+		/* a name's value is a copy: its entries count as work */
+		if ((rc = dv_budget_charge(copy_work(b->mat), d)) != DV_OK)
+			return rc;
 		rc = dv_mat_copy(&copy, b->mat, d);
 		return give_mat(out, copy, rc);
 	}
@@ -1720,6 +1736,11 @@ int dv_eval(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		                  "evaluation goes more than %d levels deep (the limit): "
 		                  "definitions nest too deeply",
 		                  MAX_EVAL_DEPTH);
+	}
+	/* a node's own cost (its value's allocation, a call's arguments) */
+	if ((rc = dv_budget_charge(DV_BUDGET_NODE, d)) != DV_OK) {
+		memset(out, 0, sizeof *out);
+		return rc;
 	}
 	env->stack++;
 	rc = eval_node(out, n, env, d);

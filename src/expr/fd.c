@@ -1,4 +1,5 @@
 #include "expr/fd.h"
+#include "core/budget.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -1426,6 +1427,8 @@ static int fd_grad(dv_mat **grad, dv_fd_entry **entries, const dv_node *loss,
 			        dv_mat_len(g.x), var, work, DV_MAX_FD_WORK, var);
 			goto out;
 		}
+		if ((rc = dv_budget_charge(work, d)) != DV_OK)
+			goto out;
 	}
 	rows = calloc(dv_mat_len(g.x), sizeof *rows);
 	if (rows == NULL) {

@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "core/budget.h"
 #include "core/mpfr_field.h"
 #include "core/strbuf.h"
 #include "lesson/exercise.h"
@@ -402,20 +403,25 @@ static int search_counterexample(lesson_check *c, const lesson_action *a,
 	return rc;
 }
 
-int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
-                  dv_diag *d)
+/* Whether the item's budget is spent (its work is past DV_BUDGET_ITEM). */
+static int too_large(const dv_diag *d)
 {
-	lesson_check *c = calloc(1, sizeof *c);
+	return d != NULL && strstr(d->message, "too large to decide here") != NULL;
+}
+
+/* One check, without its corrected form, within the item's budget. */
+static int decide_one(lesson_check *c, const lesson_action *a, lesson_result *r,
+                      dv_diag *d)
+{
+	dv_budget half;
 	int rc, exact_holds = -1;
 	dv_verdict numeric;
 
-	*out = c;
-	if (c == NULL)
-		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	c->action = a;
-	c->expect_holds = a->kind != LESSON_REFUTE;
-	/* exactly, on symbols, where the statement has an exact form */
+	/* exactly, on symbols, where the statement has an exact form: at most
+	 * half the item's work, so that the numbers have the rest */
+	dv_budget_start(&half, DV_BUDGET_ITEM / 2);
 	rc = compare_in(&c->exact, a, r->symbols, d);
+	dv_budget_stop(&half);
 	if (rc == DV_E_SYMBOLIC || rc == DV_E_LIMIT) {
 		c->exact.unavailable = strdup(d->message);
 		if (c->exact.unavailable == NULL)
@@ -438,13 +444,23 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 		rc = gradcheck_rows(c, a, r->checked, d);
 	else
 		rc = compare_in(&c->numeric, a, r->checked, d);
+	if (rc == DV_E_LIMIT && too_large(d)) {
+		/* past the budget: this check alone is not decided */
+		verdict_clear(&c->numeric);
+		if ((c->numeric.unavailable = strdup(d->message)) == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		rc = DV_OK;
+	}
 	if (rc != DV_OK)
 		return rc;
 	numeric = lesson_verdict_of(&c->numeric);
 	/* a refute is an existence claim: numbers that satisfy it by chance
 	 * are not the end of the search */
 	if (a->kind == LESSON_REFUTE && numeric == DV_VERDICT_HOLDS && exact_holds != 0) {
-		if ((rc = search_counterexample(c, a, r, d)) != DV_OK)
+		rc = search_counterexample(c, a, r, d);
+		if (rc == DV_E_LIMIT && too_large(d))
+			rc = DV_OK; /* the search ends with the budget */
+		if (rc != DV_OK)
 			return rc;
 		numeric = lesson_verdict_of(&c->numeric);
 	}
@@ -460,12 +476,31 @@ int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
 		c->size_too_small = 1;
 		c->passed = 1;
 	}
-	if (a->instead != NULL) {
+	return DV_OK;
+}
+
+int lesson_decide(lesson_check **out, const lesson_action *a, lesson_result *r,
+                  dv_diag *d)
+{
+	lesson_check *c = calloc(1, sizeof *c);
+	dv_budget outer;
+	int rc;
+
+	*out = c;
+	if (c == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	c->action = a;
+	c->expect_holds = a->kind != LESSON_REFUTE;
+	/* one item: its work counted, and limited (core/budget.h) */
+	dv_budget_start(&outer, DV_BUDGET_ITEM);
+	rc = decide_one(c, a, r, d);
+	dv_budget_stop(&outer);
+	if (rc == DV_OK && a->instead != NULL) {
 		if ((rc = lesson_decide(&c->instead, a->instead, r, d)) != DV_OK)
 			return rc;
 		c->passed = c->passed && c->instead->passed;
 	}
-	return DV_OK;
+	return rc;
 }
 
 const char *lesson_item_text(const lesson_item *it)

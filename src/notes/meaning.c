@@ -10,6 +10,7 @@
  * P = X * K) change the scenes from their line on.
  */
 #include "notes/notes.h"
+#include "core/budget.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -1473,7 +1474,8 @@ static int decide_claim(notes_run *N, scene *sc, const char *l, const char *r, i
 	}
 	if (rc != DV_OK) {
 		lesson_check_free(c);
-		o->verdict = NOTES_FAILS;
+		/* past the work a formula may take: not decided, never failed */
+		o->verdict = rc == DV_E_LIMIT ? NOTES_INCONCLUSIVE : NOTES_FAILS;
 		o->reason = dup(pd.message);
 		return DV_OK;
 	}
@@ -2508,7 +2510,27 @@ static int rank(const outcome *o)
 static int decide_step(notes_run *N, const tex_node *lhs, const tex_node *rhs,
                        notes_formula *f, int *resolved, dv_diag *d)
 {
-	return decide_step_in(N, lhs, rhs, f, resolved, 1, d);
+	/* one step, every scene, reading and repair of it: one item's work
+	 * at most (core/budget.h) */
+	dv_budget outer;
+	int rc;
+	dv_budget_start(&outer, DV_BUDGET_ITEM);
+	rc = decide_step_in(N, lhs, rhs, f, resolved, 1, d);
+	if (rc == DV_OK && dv_budget_used() > DV_BUDGET_ITEM &&
+	    (f->verdict == NOTES_UNCHECKED || f->verdict == NOTES_INCONCLUSIVE)) {
+		/* what was not decided, was not for lack of reading it */
+		char why[160];
+		snprintf(why, sizeof why,
+		         "too large to decide here (%.3g terms, limit %.3g): a smaller "
+		         "size in the file's context would do",
+		         dv_budget_used(), DV_BUDGET_ITEM);
+		free(f->reason);
+		f->reason = dup(why);
+		if (f->reason == NULL)
+			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	dv_budget_stop(&outer);
+	return rc;
 }
 
 static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs,

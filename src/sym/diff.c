@@ -1,4 +1,5 @@
 #include "sym/diff.h"
+#include "core/budget.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,12 @@ int sym_mat_grad(dv_mat **out, const dv_mat *e, const dv_mat *wrt, dv_diag *d)
 		return dv_fail(d, DV_E_ARGS,
 		               "the function and the variable come from "
 		               "different symbol tables");
+	/* each entry's derivative walks every term of the function */
+	if (!dv_mat_is_double(e) &&
+	    (rc = dv_budget_charge((double)n *
+	                                   (double)(sym_poly_len(*(sym_poly *const *)e->data) + 1),
+	                           d)) != DV_OK)
+		return rc;
 	atoms = malloc(n * sizeof *atoms);
 	if (atoms == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");

@@ -209,3 +209,12 @@ $ d=$(mktemp -d); mkfifo "$d/ctx"; printf '$$a = b$$\n' > "$d/n.md"; timeout 5 "
 $ d=$(mktemp -d); printf '```verify\nmatrix X = x 3x3\ndefine A = B + X\ndefine B = A + X\n```\n\n$$A = B + X$$\n' > "$d/c.md"; cd "$d" && verify notes c.md
 ! verify: error: c.md:3:1: the ```verify block: the definition of 'A' uses itself (A → B → A)
 ? 2
+
+# A tiny file that asks for costly work: the formula is not decided, with the
+# reason, within the work one formula may take (docs/limits.md), never
+# minutes or gigabytes.
+$ cd "$TESTS/notes/hostile" && timeout 20 "$bin" notes tiny-but-costly.md
+> tiny-but-costly.md:8: – \frac{\partial E}{\partial (K)_{r,s}} = \sum_u \sum_v (D)_{u,v} X_{u+r,v …
+>     not checked: too large to decide here (1.5e+08 terms, limit 1.5e+08): a smaller size in the file's context would do
+> 1 formulas: 0 hold, 0 fail, 1 not checked
+? 0
