@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/budget.h"
 #include "core/strbuf.h"
 #include "expr/eval.h"
 #include "sym/ctx.h"
@@ -477,6 +478,10 @@ static int mark_identity(lesson_answer *a, lesson_result *r, const lesson_action
 		 * no exact form) is in the check, and is not the answer's fault */
 		dv_diag_clear(&a->problem);
 		a->correct = a->check->passed;
+		if (!a->correct && a->check->numeric.unavailable != NULL &&
+		    strstr(a->check->numeric.unavailable, "too large to decide here") != NULL)
+			/* not decided: said as such, never "wrong" */
+			dv_fail(&a->problem, DV_E_LIMIT, "%s", a->check->numeric.unavailable);
 	} else if (a->problem.line > 0 || a->problem.code == DV_E_NAME ||
 	           a->problem.code == DV_E_ARGS || a->problem.code == DV_E_SHAPE) {
 		/* the answer cannot be evaluated: that is the verdict */
@@ -739,6 +744,7 @@ static int mark_mistake(lesson_answer *a, lesson_result *r, const lesson_action 
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
                         const char *text, dv_diag *d)
 {
+	dv_budget outer;
 	dv_diag local;
 	int rc = DV_OK;
 
@@ -750,6 +756,8 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		dv_fail(&out->problem, DV_E_SYNTAX, "the answer is empty");
 		return DV_OK;
 	}
+	/* one answer is one item of work (core/budget.h) */
+	dv_budget_start(&outer, DV_BUDGET_ITEM);
 	switch (ex->ex_kind) {
 	case EXERCISE_ENTRY:
 		rc = mark_entry(out, r, ex, text, &local);
@@ -767,10 +775,13 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		rc = mark_mistake(out, r, ex, text);
 		break;
 	}
+	dv_budget_stop(&outer);
 	if (rc == DV_E_NOMEM)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	if (rc == DV_OK && out->problem.code == DV_E_SYMBOLIC)
-		/* read, but past what exact arithmetic holds (1e-30) */
+	if (rc == DV_OK && (out->problem.code == DV_E_SYMBOLIC ||
+	                    strstr(out->problem.message, "too large to decide here") != NULL))
+		/* read, but past what exact arithmetic holds (1e-30), or past
+		 * the work one answer may take */
 		out->undecided = 1;
 	if (rc != DV_OK) {
 		/*

@@ -479,3 +479,8 @@ $ export XDG_STATE_HOME=$(mktemp -d); yes skip | timeout 10 "$bin" exercise pool
 $ export XDG_STATE_HOME=$(mktemp -d); (head -c 3000000 /dev/zero | tr '\0' 'x'; printf '\nskip\n') | verify exercise pooling-delta dx22 | grep longer
 > ✗ the answer is longer than an answer can be (64 KB)
 ? 0
+
+# One slow answer costs its own verdict, not the class's time.
+$ d=$(mktemp -d); { printf 'full: sum(conv(ones(1024), ones(4)))'; for i in $(seq 99); do printf ' + sum(conv(ones(1024), ones(4)))'; done; echo; } > "$d/a.txt"; timeout 30 "$bin" check pooling-delta --answers "$d/a.txt" | grep full
+> full: ✗ the answer cannot be decided: conv: too large to decide here (1.63e+08 terms, limit 1.5e+08)
+? 0
