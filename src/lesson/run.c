@@ -549,7 +549,14 @@ static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
 		dv_mat *v = NULL;
 		int rc;
 		dv_strbuf_putn(&b, s, (size_t)(slot.start - s));
-		rc = lesson_eval(&v, a->slots[k++], r->shown, d);
+		{
+			/* a number of the prose is a count or a size: cheap, or
+			 * an error of the lesson */
+			dv_budget slot_budget;
+			dv_budget_start(&slot_budget, LESSON_SLOT_WORK);
+			rc = lesson_eval(&v, a->slots[k++], r->shown, d);
+			dv_budget_stop(&slot_budget);
+		}
 		if (rc == DV_OK && (!dv_mat_is_scalar(v) || !dv_mat_is_double(v)))
 			rc = dv_fail_at(d, DV_E_SHAPE, a->line,
 			                a->column + (int)(slot.expr - a->text),
@@ -627,6 +634,7 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, d
 int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_diag *d)
 {
 	lesson_result *r = calloc(1, sizeof *r);
+	size_t entries = 0;
 	int rc;
 
 	*out = NULL;
@@ -685,9 +693,21 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	for (size_t i = 0; i < l->nvars; i++, r->nsizes++)
+	for (size_t i = 0; i < l->nvars; i++, r->nsizes++) {
 		if ((rc = declare(r, &l->vars[i], o, &r->sizes[i], d)) != DV_OK)
 			goto fail;
+		/* the matrices together, symbols and numbers: bounded before
+		 * they are made (a file of many 64x64 matrices is small) */
+		entries += r->sizes[i].rows * r->sizes[i].cols +
+		           r->sizes[i].check_rows * r->sizes[i].check_cols;
+		if (entries > LESSON_MAX_ENTRIES) {
+			rc = dv_fail_at(d, DV_E_LIMIT, l->vars[i].line, 1,
+			                "the lesson's matrices hold more than %d entries "
+			                "together here (the limit)",
+			                LESSON_MAX_ENTRIES);
+			goto fail;
+		}
+	}
 	for (size_t i = 0; i < l->ndefs; i++) {
 		if ((rc = dv_env_define(r->symbols, l->defs[i].name, l->defs[i].tree,
 		                        d)) != DV_OK ||

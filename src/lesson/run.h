@@ -28,6 +28,11 @@ typedef struct lesson_size {
 	size_t rows, cols;
 } lesson_size;
 
+/* The entries of a lesson's matrices together (symbols and numbers). */
+#define LESSON_MAX_ENTRIES 65536
+/* The work one {{...}} number of a lesson's prose may take. */
+#define LESSON_SLOT_WORK 1e6
+
 typedef struct lesson_opts {
 	unsigned long seed;
 	const lesson_size *sizes; /* --size NAME=RxC, for shown and checked sizes */

@@ -440,3 +440,10 @@ $ verify eval "equal(1e308, -1e308)"
 $ timeout 20 "$bin" --lesson pooling-delta --size X=64x64 --seed 3 | tail -1
 > pooling-delta: 7 checks, 7 as the lesson says ✓
 ? 0
+
+# Many large matrices in a small file are refused before they are made.
+$ cd "$TESTS/lessons" && verify --lesson-file many.lesson
+! many.lesson:12:1: error: the lesson's matrices hold more than 65536 entries together here (the limit)
+!   matrix M8 = mi 64x64
+!   ^
+? 2
