@@ -50,7 +50,7 @@ _verify()
 	exercise) COMPREPLY=($(compgen -W "--student --lesson-file --list" -- "$cur")) ;;
 	drill) COMPREPLY=($(compgen -W "--student --seed --count" -- "$cur")) ;;
 	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
-	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context" -- "$cur")) ;;
+	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context --jobs --seconds" -- "$cur")) ;;
 	notes) COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -W "--context --format --seed --no-color" -- "$cur")) ;;
 	tutor) COMPREPLY=($(compgen -W "$(lessons) --notes --context --lesson-file --seed --student" -- "$cur")) ;;
 	progress) COMPREPLY=($(compgen -W "--student" -- "$cur")) ;;

@@ -263,6 +263,17 @@ int parse_common(common_args *ca, int argc, char **argv, const char *cmd,
 				                   strcmp(cmd, "grade") == 0
 				                           ? "csv, csv-long or json"
 				                           : "text or json");
+		} else if ((r = option_value("--jobs", argc, argv, &i, &v)) != 0) {
+			unsigned long j;
+			if (r < 0 || parse_seed(v, &j) != 0 || j < 1 || j > 64)
+				return usage_error("--jobs needs a whole number from 1 to 64");
+			ca->jobs = (unsigned)j;
+		} else if ((r = option_value("--seconds", argc, argv, &i, &v)) != 0) {
+			unsigned long t;
+			if (r < 0 || parse_seed(v, &t) != 0 || t < 1 || t > 3600)
+				return usage_error("--seconds needs a whole number from 1 to "
+				                   "3600");
+			ca->seconds = (unsigned)t;
 		} else if (strcmp(argv[i], "--yes") == 0) {
 			ca->yes = 1;
 		} else if (strcmp(argv[i], "--list") == 0) {

@@ -24,6 +24,8 @@ typedef struct common_args {
 	const char *answers; /* check */
 	const char *dir;     /* grade */
 	int json, csv, csv_long, yes;
+	unsigned jobs;    /* grade: workers at once */
+	unsigned seconds; /* grade: CPU seconds a student may take */
 	const char *lesson_file; /* --lesson-file PATH instead of a name */
 	const char *exercise;    /* exercise LESSON ID: that one only */
 	int list;                /* exercise LESSON --list: the ids */

@@ -1,4 +1,5 @@
 #include "cli/classroom.h"
+#include "cli/class_workers.h"
 #include "cli/classroom_shared.h"
 
 #include <ctype.h>
@@ -297,6 +298,137 @@ static int list_submissions(submission **out, size_t *n, const char *dir)
  * and could not be checked, and the first line that fails.  A file that
  * cannot be read is that student's error, never the batch's end.
  */
+/* What grading a class of notes shares with its workers. */
+typedef struct notes_grade_ctx {
+	const char *dir, *context;
+	const submission *subs;
+	cJSON *students; /* JSON: the rows, as they come */
+} notes_grade_ctx;
+
+/* In a worker: student i's notes checked, their row and notes. */
+static int notes_row(size_t i, void *ctx)
+{
+	notes_grade_ctx *g = ctx;
+	const submission *sub = &g->subs[i];
+	char path[4096], why[600], clean_why[600], clean_student[256];
+	notes_report *r = NULL;
+	int first = 0;
+
+	snprintf(path, sizeof path, "%s/%s", g->dir, sub->file);
+	snprintf(why, sizeof why, "%s", sub->why);
+	if (why[0] == '\0' && notes_check_quietly(&r, path, g->context,
+	                                          student_seed(sub->student), why,
+	                                          sizeof why) != 0)
+		r = NULL;
+	for (size_t k = 0; r != NULL && k < r->n && first == 0; k++)
+		if (r->items[k].verdict == NOTES_FAILS ||
+		    r->items[k].verdict == NOTES_INCONCLUSIVE)
+			first = r->items[k].line;
+	clean_text(clean_why, sizeof clean_why, why);
+	clean_text(clean_student, sizeof clean_student, sub->student);
+	if (g->students == NULL) {
+		csv_field(stdout, clean_student);
+		if (r != NULL)
+			printf(",%zu,%zu,%zu,%zu,%zu,", r->n, r->holds, r->fails, r->inconclusive,
+			       r->unchecked);
+		else
+			fputs(",,,,,,", stdout);
+		if (first > 0)
+			printf("%d", first);
+		fputc(',', stdout);
+		csv_field(stdout, clean_why);
+		fputc('\n', stdout);
+	} else {
+		cJSON *row = cJSON_CreateObject();
+		char *text;
+		if (row == NULL) {
+			notes_report_free(r);
+			fputs("verify: error: out of memory\n", stderr);
+			return EXIT_USAGE;
+		}
+		cJSON_AddStringToObject(row, "student", clean_student);
+		if (r != NULL) {
+			cJSON_AddNumberToObject(row, "formulas", (double)r->n);
+			cJSON_AddNumberToObject(row, "holds", (double)r->holds);
+			cJSON_AddNumberToObject(row, "fails", (double)r->fails);
+			cJSON_AddNumberToObject(row, "inconclusive", (double)r->inconclusive);
+			cJSON_AddNumberToObject(row, "unchecked", (double)r->unchecked);
+		}
+		if (first > 0)
+			cJSON_AddNumberToObject(row, "first_failing_line", first);
+		else
+			cJSON_AddNullToObject(row, "first_failing_line");
+		if (clean_why[0] != '\0')
+			cJSON_AddStringToObject(row, "error", clean_why);
+		text = cJSON_PrintUnformatted(row);
+		cJSON_Delete(row);
+		if (text == NULL) {
+			notes_report_free(r);
+			fputs("verify: error: out of memory\n", stderr);
+			return EXIT_USAGE;
+		}
+		fputs(text, stdout);
+		cJSON_free(text);
+	}
+	if (clean_why[0] != '\0')
+		skipped(sub->file, clean_why);
+	notes_report_free(r);
+	return EXIT_OK;
+}
+
+/* In the grader: the row of a student whose worker died. */
+static void notes_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
+{
+	notes_grade_ctx *g = ctx;
+	char clean_student[256], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return;
+	clean_text(clean_student, sizeof clean_student, g->subs[i].student);
+	skipped(g->subs[i].file, why);
+	if (g->students == NULL) {
+		csv_field(f, clean_student);
+		fputs(",,,,,,,", f);
+		csv_field(f, why);
+		fputc('\n', f);
+	} else {
+		cJSON *row = cJSON_CreateObject();
+		char *json;
+		cJSON_AddStringToObject(row, "student", clean_student);
+		cJSON_AddNullToObject(row, "first_failing_line");
+		cJSON_AddStringToObject(row, "error", why);
+		json = cJSON_PrintUnformatted(row);
+		cJSON_Delete(row);
+		if (json != NULL)
+			fputs(json, f);
+		cJSON_free(json);
+	}
+	fclose(f);
+	if (text != NULL)
+		dv_strbuf_putn(b, text, len);
+	free(text);
+}
+
+/* In the grader: a worker's row, printed at once (CSV) or kept (JSON). */
+static int notes_put(size_t i, const char *text, size_t len, void *ctx)
+{
+	notes_grade_ctx *g = ctx;
+	(void)i;
+	if (g->students != NULL) {
+		cJSON *row = cJSON_ParseWithLength(text, len);
+		if (row == NULL) {
+			fputs("verify: error: a worker's row does not read\n", stderr);
+			return -1;
+		}
+		cJSON_AddItemToArray(g->students, row);
+		return 0;
+	}
+	fwrite(text, 1, len, stdout);
+	return row_done();
+}
+
 static int grade_notes(int argc, char **argv)
 {
 	const char *dir = NULL, *context_path = NULL, *format = "csv", *v;
@@ -304,6 +436,7 @@ static int grade_notes(int argc, char **argv)
 	submission *subs = NULL;
 	size_t nsubs = 0;
 	cJSON *root = NULL, *students = NULL;
+	unsigned jobs = class_default_jobs(), seconds = 0;
 	int rc = EXIT_OK;
 
 	for (int i = 2; i < argc; i++) {
@@ -322,6 +455,17 @@ static int grade_notes(int argc, char **argv)
 			if (r < 0 ||
 			    (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
 				return usage_error("--format must be csv or json");
+		} else if ((r = option_value("--jobs", argc, argv, &i, &v)) != 0) {
+			unsigned long j;
+			if (r < 0 || parse_seed(v, &j) != 0 || j < 1 || j > 64)
+				return usage_error("--jobs needs a whole number from 1 to 64");
+			jobs = (unsigned)j;
+		} else if ((r = option_value("--seconds", argc, argv, &i, &v)) != 0) {
+			unsigned long t;
+			if (r < 0 || parse_seed(v, &t) != 0 || t < 1 || t > 3600)
+				return usage_error("--seconds needs a whole number from 1 to "
+				                   "3600");
+			seconds = (unsigned)t;
 		} else {
 			return usage_error("grade --notes: unexpected '%s'", argv[i]);
 		}
@@ -361,69 +505,10 @@ static int grade_notes(int argc, char **argv)
 		fputs("verify: error: out of memory\n", stderr);
 		rc = EXIT_USAGE;
 	}
-	for (size_t i = 0; rc == EXIT_OK && i < nsubs; i++) {
-		submission *sub = &subs[i];
-		char path[4096], why[600], clean_why[600], clean_student[256];
-		notes_report *r = NULL;
-		int first = 0;
-		snprintf(path, sizeof path, "%s/%s", dir, sub->file);
-		snprintf(why, sizeof why, "%s", sub->why);
-		if (why[0] == '\0' &&
-		    notes_check_quietly(&r, path, context, student_seed(sub->student),
-		                        why, sizeof why) != 0)
-			r = NULL;
-		for (size_t k = 0; r != NULL && k < r->n && first == 0; k++)
-			if (r->items[k].verdict == NOTES_FAILS ||
-			    r->items[k].verdict == NOTES_INCONCLUSIVE)
-				first = r->items[k].line;
-		clean_text(clean_why, sizeof clean_why, why);
-		clean_text(clean_student, sizeof clean_student, sub->student);
-		if (root == NULL) {
-			csv_field(stdout, clean_student);
-			if (r != NULL)
-				printf(",%zu,%zu,%zu,%zu,%zu,", r->n, r->holds, r->fails,
-				       r->inconclusive, r->unchecked);
-			else
-				fputs(",,,,,,", stdout);
-			if (first > 0)
-				printf("%d", first);
-			fputc(',', stdout);
-			csv_field(stdout, clean_why);
-			fputc('\n', stdout);
-		} else {
-			cJSON *row = cJSON_CreateObject();
-			if (row == NULL) {
-				notes_report_free(r);
-				rc = EXIT_USAGE;
-				break;
-			}
-			cJSON_AddStringToObject(row, "student", clean_student);
-			if (r != NULL) {
-				cJSON_AddNumberToObject(row, "formulas", (double)r->n);
-				cJSON_AddNumberToObject(row, "holds", (double)r->holds);
-				cJSON_AddNumberToObject(row, "fails", (double)r->fails);
-				cJSON_AddNumberToObject(row, "inconclusive",
-				                        (double)r->inconclusive);
-				cJSON_AddNumberToObject(row, "unchecked",
-				                        (double)r->unchecked);
-			}
-			if (first > 0)
-				cJSON_AddNumberToObject(row, "first_failing_line", first);
-			else
-				cJSON_AddNullToObject(row, "first_failing_line");
-			if (clean_why[0] != '\0')
-				cJSON_AddStringToObject(row, "error", clean_why);
-			cJSON_AddItemToArray(students, row);
-		}
-		if (clean_why[0] != '\0')
-			skipped(sub->file, clean_why);
-		notes_report_free(r);
-		/* each row out as it is done: a killed run keeps what it printed,
-		 * and a reader that is gone stops the class */
-		if (row_done() != 0) {
-			rc = EXIT_USAGE;
-			break;
-		}
+	if (rc == EXIT_OK) {
+		notes_grade_ctx g = {dir, context, subs, students};
+		class_work w = {nsubs, jobs, seconds, &g, notes_row, notes_fail, notes_put};
+		rc = class_run(&w);
 	}
 	if (root != NULL && rc == EXIT_OK) {
 		char *text = cJSON_Print(root);
@@ -441,9 +526,186 @@ static int grade_notes(int argc, char **argv)
 	return rc;
 }
 
+/* What grading a class of answer files shares with its workers. */
+typedef struct grade_ctx {
+	const common_args *ca;
+	const submission *subs;
+	marking *m;
+	lesson_mark *marks;
+	cJSON *students; /* JSON: the rows, as they come */
+} grade_ctx;
+
+/* In a worker: student i's row, its reason columns and its notes. */
+static int grade_row(size_t i, void *ctx)
+{
+	grade_ctx *g = ctx;
+	const common_args *ca = g->ca;
+	const submission *sub = &g->subs[i];
+	marking *m = g->m;
+	lesson_mark *marks = g->marks;
+	char path[4096], why[600], clean_why[600], clean_student[256];
+	lesson_answer_file a;
+	size_t total = 0;
+	int marked = sub->why[0] == '\0', rc;
+	dv_diag d;
+
+	dv_diag_clear(&d);
+	snprintf(path, sizeof path, "%s/%s", ca->dir, sub->file);
+	snprintf(why, sizeof why, "%s", sub->why);
+	memset(marks, 0, m->nex * sizeof *marks);
+	/* each student's own numbers */
+	if (marked && run_for(m, student_seed(sub->student), 1) != EXIT_OK)
+		return EXIT_USAGE;
+	if (marked && lesson_answer_file_read(&a, path, m->ex, m->nex, m->lesson->name, why,
+	                                      sizeof why) != 0)
+		marked = 0;
+	if (marked) {
+		for (size_t k = 0; k < a.nbad; k++)
+			why_add(why, sizeof why, a.bad[k]);
+		rc = lesson_mark_file(marks, m->result, m->ex, m->nex, &a, &d);
+		lesson_answer_file_free(&a);
+		if (rc != DV_OK) {
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			return EXIT_USAGE;
+		}
+	}
+	for (size_t k = 0; k < m->nex; k++)
+		total += marked && marks[k].answered && marks[k].how.correct;
+	clean_text(clean_why, sizeof clean_why, why);
+	clean_text(clean_student, sizeof clean_student, sub->student);
+	if (ca->csv_long) {
+		/* one row an answer: its mark and why */
+		for (size_t k = 0; marked && k < m->nex; k++) {
+			char reason[600];
+			mark_reason(reason, sizeof reason, &marks[k], m->result);
+			csv_field(stdout, clean_student);
+			fputc(',', stdout);
+			csv_field(stdout, m->ex[k]->ex_id);
+			fputs(!marks[k].answered     ? ","
+			      : marks[k].how.correct ? ",1"
+			                             : ",0",
+			      stdout);
+			fputc(',', stdout);
+			csv_field(stdout, reason);
+			fputc('\n', stdout);
+		}
+		if (clean_why[0] != '\0') {
+			csv_field(stdout, clean_student);
+			fputs(",,,", stdout);
+			csv_field(stdout, clean_why);
+			fputc('\n', stdout);
+		}
+	} else if (ca->csv) {
+		csv_field(stdout, clean_student);
+		/* 1 right, 0 wrong, empty not answered (or not marked) */
+		for (size_t k = 0; k < m->nex; k++)
+			fputs(!marked || !marks[k].answered ? ","
+			      : marks[k].how.correct        ? ",1"
+			                                    : ",0",
+			      stdout);
+		printf(",%zu,", total);
+		csv_field(stdout, clean_why);
+		fputc('\n', stdout);
+	} else {
+		cJSON *row = cJSON_CreateObject(), *ans, *reasons;
+		char *text;
+		cJSON_AddStringToObject(row, "student", clean_student);
+		ans = cJSON_AddObjectToObject(row, "answers");
+		reasons = marked ? cJSON_AddObjectToObject(row, "reasons") : NULL;
+		for (size_t k = 0; marked && k < m->nex; k++) {
+			char reason[600];
+			if (!marks[k].answered)
+				cJSON_AddNullToObject(ans, m->ex[k]->ex_id);
+			else
+				cJSON_AddBoolToObject(ans, m->ex[k]->ex_id, marks[k].how.correct);
+			mark_reason(reason, sizeof reason, &marks[k], m->result);
+			cJSON_AddStringToObject(reasons, m->ex[k]->ex_id, reason);
+		}
+		cJSON_AddNumberToObject(row, "total", (double)total);
+		if (clean_why[0] != '\0')
+			cJSON_AddStringToObject(row, "error", clean_why);
+		/* to the grader, which puts it in the gradebook */
+		text = cJSON_PrintUnformatted(row);
+		cJSON_Delete(row);
+		if (text == NULL) {
+			fputs("verify: error: out of memory\n", stderr);
+			return EXIT_USAGE;
+		}
+		fputs(text, stdout);
+		cJSON_free(text);
+	}
+	lesson_marks_free(marks, m->nex);
+	if (clean_why[0] != '\0')
+		skipped(sub->file, clean_why);
+	return EXIT_OK;
+}
+
+/* In the grader: the row of a student whose worker died. */
+static void grade_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
+{
+	grade_ctx *g = ctx;
+	char clean_student[256];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return;
+	clean_text(clean_student, sizeof clean_student, g->subs[i].student);
+	skipped(g->subs[i].file, why);
+	if (g->ca->csv_long) {
+		csv_field(f, clean_student);
+		fputs(",,,", f);
+		csv_field(f, why);
+		fputc('\n', f);
+	} else if (g->ca->csv) {
+		csv_field(f, clean_student);
+		for (size_t k = 0; k < g->m->nex; k++)
+			fputc(',', f);
+		fputs(",0,", f);
+		csv_field(f, why);
+		fputc('\n', f);
+	} else {
+		cJSON *row = cJSON_CreateObject();
+		char *json;
+		cJSON_AddStringToObject(row, "student", clean_student);
+		cJSON_AddObjectToObject(row, "answers");
+		cJSON_AddNumberToObject(row, "total", 0);
+		cJSON_AddStringToObject(row, "error", why);
+		json = cJSON_PrintUnformatted(row);
+		cJSON_Delete(row);
+		if (json != NULL)
+			fputs(json, f);
+		cJSON_free(json);
+	}
+	fclose(f);
+	if (text != NULL)
+		dv_strbuf_putn(b, text, len);
+	free(text);
+}
+
+/* In the grader: a worker's row, printed at once (CSV) or kept (JSON). */
+static int grade_put(size_t i, const char *text, size_t len, void *ctx)
+{
+	grade_ctx *g = ctx;
+	(void)i;
+	if (g->students != NULL) {
+		cJSON *row = cJSON_ParseWithLength(text, len);
+		if (row == NULL) {
+			fputs("verify: error: a worker's row does not read\n", stderr);
+			return -1;
+		}
+		cJSON_AddItemToArray(g->students, row);
+		return 0;
+	}
+	fwrite(text, 1, len, stdout);
+	return row_done();
+}
+
 int cmd_grade(int argc, char **argv)
 {
-	static const char *const allowed[] = {"--format", "--lesson-file", NULL};
+	static const char *const allowed[] = {"--format", "--lesson-file", "--jobs", "--seconds",
+	                                      NULL};
 	common_args ca = {.seed = 1};
 	submission *subs = NULL;
 	size_t nsubs = 0;
@@ -461,6 +723,8 @@ int cmd_grade(int argc, char **argv)
 	if (ca.dir == NULL)
 		return usage_error("grade needs a lesson and a folder of answer files");
 	ca.csv = ca.csv || (!ca.json && !ca.csv_long);
+	if (ca.jobs == 0)
+		ca.jobs = class_default_jobs();
 	if (list_submissions(&subs, &nsubs, ca.dir) != 0)
 		return EXIT_USAGE;
 	if ((rc = marking_open(&m, &ca, 1, 1)) != EXIT_OK)
@@ -488,101 +752,10 @@ int cmd_grade(int argc, char **argv)
 			cJSON_AddItemToArray(ids, cJSON_CreateString(m.ex[k]->ex_id));
 		students = cJSON_AddArrayToObject(root, "students");
 	}
-	for (size_t i = 0; i < nsubs; i++) {
-		submission *sub = &subs[i];
-		char path[4096], why[600], clean_why[600], clean_student[256];
-		lesson_answer_file a;
-		size_t total = 0;
-		int marked = sub->why[0] == '\0';
-		dv_diag d;
-		dv_diag_clear(&d);
-		snprintf(path, sizeof path, "%s/%s", ca.dir, sub->file);
-		snprintf(why, sizeof why, "%s", sub->why);
-		memset(marks, 0, m.nex * sizeof *marks);
-		/* each student's own numbers */
-		if (marked && run_for(&m, student_seed(sub->student), 1) != EXIT_OK) {
-			rc = EXIT_USAGE;
-			break;
-		}
-		if (marked &&
-		    lesson_answer_file_read(&a, path, m.ex, m.nex, m.lesson->name, why,
-		                            sizeof why) != 0)
-			marked = 0;
-		if (marked) {
-			for (size_t k = 0; k < a.nbad; k++)
-				why_add(why, sizeof why, a.bad[k]);
-			rc = lesson_mark_file(marks, m.result, m.ex, m.nex, &a, &d);
-			lesson_answer_file_free(&a);
-			if (rc != DV_OK) {
-				fprintf(stderr, "verify: error: %s\n", d.message);
-				rc = EXIT_USAGE;
-				break;
-			}
-		}
-		for (size_t k = 0; k < m.nex; k++)
-			total += marked && marks[k].answered && marks[k].how.correct;
-		clean_text(clean_why, sizeof clean_why, why);
-		clean_text(clean_student, sizeof clean_student, sub->student);
-		if (ca.csv_long) {
-			/* one row an answer: its mark and why */
-			for (size_t k = 0; marked && k < m.nex; k++) {
-				char reason[600];
-				mark_reason(reason, sizeof reason, &marks[k], m.result);
-				csv_field(stdout, clean_student);
-				fputc(',', stdout);
-				csv_field(stdout, m.ex[k]->ex_id);
-				fputs(!marks[k].answered     ? ","
-				      : marks[k].how.correct ? ",1"
-				                             : ",0",
-				      stdout);
-				fputc(',', stdout);
-				csv_field(stdout, reason);
-				fputc('\n', stdout);
-			}
-			if (clean_why[0] != '\0') {
-				csv_field(stdout, clean_student);
-				fputs(",,,", stdout);
-				csv_field(stdout, clean_why);
-				fputc('\n', stdout);
-			}
-		} else if (ca.csv) {
-			csv_field(stdout, clean_student);
-			/* 1 right, 0 wrong, empty not answered (or not marked) */
-			for (size_t k = 0; k < m.nex; k++)
-				fputs(!marked || !marks[k].answered ? ","
-				      : marks[k].how.correct        ? ",1"
-				                                    : ",0",
-				      stdout);
-			printf(",%zu,", total);
-			csv_field(stdout, clean_why);
-			fputc('\n', stdout);
-		} else {
-			cJSON *row = cJSON_CreateObject(), *ans, *reasons;
-			cJSON_AddStringToObject(row, "student", clean_student);
-			ans = cJSON_AddObjectToObject(row, "answers");
-			reasons = marked ? cJSON_AddObjectToObject(row, "reasons") : NULL;
-			for (size_t k = 0; marked && k < m.nex; k++) {
-				char reason[600];
-				if (!marks[k].answered)
-					cJSON_AddNullToObject(ans, m.ex[k]->ex_id);
-				else
-					cJSON_AddBoolToObject(ans, m.ex[k]->ex_id,
-					                      marks[k].how.correct);
-				mark_reason(reason, sizeof reason, &marks[k], m.result);
-				cJSON_AddStringToObject(reasons, m.ex[k]->ex_id, reason);
-			}
-			cJSON_AddNumberToObject(row, "total", (double)total);
-			if (clean_why[0] != '\0')
-				cJSON_AddStringToObject(row, "error", clean_why);
-			cJSON_AddItemToArray(students, row);
-		}
-		lesson_marks_free(marks, m.nex);
-		if (clean_why[0] != '\0')
-			skipped(sub->file, clean_why);
-		if (row_done() != 0) {
-			rc = EXIT_USAGE;
-			break;
-		}
+	{
+		grade_ctx g = {&ca, subs, &m, marks, students};
+		class_work w = {nsubs, ca.jobs, ca.seconds, &g, grade_row, grade_fail, grade_put};
+		rc = class_run(&w);
 	}
 	if (root != NULL && rc == EXIT_OK) {
 		char *text = cJSON_Print(root);

@@ -484,3 +484,19 @@ $ export XDG_STATE_HOME=$(mktemp -d); (head -c 3000000 /dev/zero | tr '\0' 'x'; 
 $ d=$(mktemp -d); { printf 'full: sum(conv(ones(1024), ones(4)))'; for i in $(seq 99); do printf ' + sum(conv(ones(1024), ones(4)))'; done; echo; } > "$d/a.txt"; timeout 30 "$bin" check pooling-delta --answers "$d/a.txt" | grep full
 > full: ✗ the answer cannot be decided: conv: too large to decide here (1.63e+08 terms, limit 1.5e+08)
 ? 0
+
+# A class in worker processes: one that is too slow costs its own row, the
+# rows come in the students' order, and one worker or many write the same.
+$ d=$(mktemp -d); "$TESTS/classroom/make-class" "$d"; { printf 'full: sum(conv(ones(1024), ones(4)))'; for i in $(seq 99); do printf ' + sum(conv(ones(1024), ones(4)))'; done; echo; } > "$d/slow.txt"; cd "$d" && verify grade pooling-delta . --seconds 1 2>/dev/null | tail -2
+> s30,0,0,0,0,./s30.txt:4: expected 'EXERCISE: answer' but found 'oops no colon'
+> slow,,,,0,too slow to grade: over 1 s
+? 0
+
+$ d=$(mktemp -d); o=$(mktemp -d); "$TESTS/classroom/make-class" "$d"; cd "$d" && verify grade pooling-delta . --jobs 1 > "$o/one.csv" 2>/dev/null && verify grade pooling-delta . --jobs 4 > "$o/four.csv" 2>/dev/null && verify grade pooling-delta . --jobs 2 --format json > "$o/two.json" 2>/dev/null && cmp "$o/one.csv" "$o/four.csv" && grep -c '"student"' "$o/two.json"
+> 30
+? 0
+
+$ d=$(mktemp -d); verify grade pooling-delta "$d" --jobs 0
+! verify: error: --jobs needs a whole number from 1 to 64
+! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
+? 2
