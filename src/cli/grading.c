@@ -298,6 +298,35 @@ static int list_submissions(submission **out, size_t *n, const char *dir)
  * and could not be checked, and the first line that fails.  A file that
  * cannot be read is that student's error, never the batch's end.
  */
+/* A row of a JSON gradebook, to f, for the grader (row freed); -1 when
+ * out of memory. */
+static int json_row(FILE *f, cJSON *row)
+{
+	char *text = row != NULL ? cJSON_PrintUnformatted(row) : NULL;
+	cJSON_Delete(row);
+	if (text == NULL)
+		return -1;
+	fputs(text, f);
+	cJSON_free(text);
+	return 0;
+}
+
+/* A worker's row passed on: into students (JSON), or printed at once. */
+static int pass_row(cJSON *students, const char *text, size_t len)
+{
+	if (students != NULL) {
+		cJSON *row = cJSON_ParseWithLength(text, len);
+		if (row == NULL) {
+			fputs("verify: error: a worker's row does not read\n", stderr);
+			return -1;
+		}
+		cJSON_AddItemToArray(students, row);
+		return 0;
+	}
+	fwrite(text, 1, len, stdout);
+	return row_done();
+}
+
 /* What grading a class of notes shares with its workers. */
 typedef struct notes_grade_ctx {
 	const char *dir, *context;
@@ -340,7 +369,6 @@ static int notes_row(size_t i, void *ctx)
 		fputc('\n', stdout);
 	} else {
 		cJSON *row = cJSON_CreateObject();
-		char *text;
 		if (row == NULL) {
 			notes_report_free(r);
 			fputs("verify: error: out of memory\n", stderr);
@@ -360,15 +388,11 @@ static int notes_row(size_t i, void *ctx)
 			cJSON_AddNullToObject(row, "first_failing_line");
 		if (clean_why[0] != '\0')
 			cJSON_AddStringToObject(row, "error", clean_why);
-		text = cJSON_PrintUnformatted(row);
-		cJSON_Delete(row);
-		if (text == NULL) {
+		if (json_row(stdout, row) != 0) {
 			notes_report_free(r);
 			fputs("verify: error: out of memory\n", stderr);
 			return EXIT_USAGE;
 		}
-		fputs(text, stdout);
-		cJSON_free(text);
 	}
 	if (clean_why[0] != '\0')
 		skipped(sub->file, clean_why);
@@ -395,15 +419,10 @@ static void notes_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
 		fputc('\n', f);
 	} else {
 		cJSON *row = cJSON_CreateObject();
-		char *json;
 		cJSON_AddStringToObject(row, "student", clean_student);
 		cJSON_AddNullToObject(row, "first_failing_line");
 		cJSON_AddStringToObject(row, "error", why);
-		json = cJSON_PrintUnformatted(row);
-		cJSON_Delete(row);
-		if (json != NULL)
-			fputs(json, f);
-		cJSON_free(json);
+		json_row(f, row);
 	}
 	fclose(f);
 	if (text != NULL)
@@ -414,19 +433,8 @@ static void notes_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
 /* In the grader: a worker's row, printed at once (CSV) or kept (JSON). */
 static int notes_put(size_t i, const char *text, size_t len, void *ctx)
 {
-	notes_grade_ctx *g = ctx;
 	(void)i;
-	if (g->students != NULL) {
-		cJSON *row = cJSON_ParseWithLength(text, len);
-		if (row == NULL) {
-			fputs("verify: error: a worker's row does not read\n", stderr);
-			return -1;
-		}
-		cJSON_AddItemToArray(g->students, row);
-		return 0;
-	}
-	fwrite(text, 1, len, stdout);
-	return row_done();
+	return pass_row(((notes_grade_ctx *)ctx)->students, text, len);
 }
 
 static int grade_notes(int argc, char **argv)
@@ -608,7 +616,6 @@ static int grade_row(size_t i, void *ctx)
 		fputc('\n', stdout);
 	} else {
 		cJSON *row = cJSON_CreateObject(), *ans, *reasons;
-		char *text;
 		cJSON_AddStringToObject(row, "student", clean_student);
 		ans = cJSON_AddObjectToObject(row, "answers");
 		reasons = marked ? cJSON_AddObjectToObject(row, "reasons") : NULL;
@@ -625,14 +632,10 @@ static int grade_row(size_t i, void *ctx)
 		if (clean_why[0] != '\0')
 			cJSON_AddStringToObject(row, "error", clean_why);
 		/* to the grader, which puts it in the gradebook */
-		text = cJSON_PrintUnformatted(row);
-		cJSON_Delete(row);
-		if (text == NULL) {
+		if (json_row(stdout, row) != 0) {
 			fputs("verify: error: out of memory\n", stderr);
 			return EXIT_USAGE;
 		}
-		fputs(text, stdout);
-		cJSON_free(text);
 	}
 	lesson_marks_free(marks, m->nex);
 	if (clean_why[0] != '\0')
@@ -667,16 +670,11 @@ static void grade_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
 		fputc('\n', f);
 	} else {
 		cJSON *row = cJSON_CreateObject();
-		char *json;
 		cJSON_AddStringToObject(row, "student", clean_student);
 		cJSON_AddObjectToObject(row, "answers");
 		cJSON_AddNumberToObject(row, "total", 0);
 		cJSON_AddStringToObject(row, "error", why);
-		json = cJSON_PrintUnformatted(row);
-		cJSON_Delete(row);
-		if (json != NULL)
-			fputs(json, f);
-		cJSON_free(json);
+		json_row(f, row);
 	}
 	fclose(f);
 	if (text != NULL)
@@ -687,19 +685,8 @@ static void grade_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
 /* In the grader: a worker's row, printed at once (CSV) or kept (JSON). */
 static int grade_put(size_t i, const char *text, size_t len, void *ctx)
 {
-	grade_ctx *g = ctx;
 	(void)i;
-	if (g->students != NULL) {
-		cJSON *row = cJSON_ParseWithLength(text, len);
-		if (row == NULL) {
-			fputs("verify: error: a worker's row does not read\n", stderr);
-			return -1;
-		}
-		cJSON_AddItemToArray(g->students, row);
-		return 0;
-	}
-	fwrite(text, 1, len, stdout);
-	return row_done();
+	return pass_row(((grade_ctx *)ctx)->students, text, len);
 }
 
 int cmd_grade(int argc, char **argv)
