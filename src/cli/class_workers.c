@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "core/strbuf.h"
 
 /*
  * AddressSanitizer reserves terabytes of address space for its shadow: a
@@ -214,12 +215,17 @@ int class_run(const class_work *w)
 				break;
 			}
 			if (dead != NULL) {
-				dv_strbuf row;
-				dv_strbuf_init(&row);
-				w->fail(&row, shown, dead, w->ctx);
-				if (w->put(shown, row.s != NULL ? row.s : "", row.len, w->ctx) != 0)
+				char *row = NULL;
+				size_t len = 0;
+				FILE *f = open_memstream(&row, &len);
+				if (f != NULL) {
+					w->fail(f, shown, dead, w->ctx);
+					fclose(f);
+				}
+				if (f == NULL || row == NULL ||
+				    w->put(shown, row, len, w->ctx) != 0)
 					rc = EXIT_USAGE;
-				dv_strbuf_free(&row);
+				free(row);
 			} else {
 				if (k->s[1].s != NULL)
 					fputs(k->s[1].s, stderr);

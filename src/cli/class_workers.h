@@ -16,8 +16,7 @@
 #define DV_CLI_CLASS_WORKERS_H
 
 #include <stddef.h>
-
-#include "core/strbuf.h"
+#include <stdio.h>
 
 /* The limits of one student's worker. */
 #define CLASS_CPU_SECONDS 30
@@ -31,8 +30,8 @@ typedef struct class_work {
 	/* in the worker: student i's row on stdout, notes on stderr; returns
 	 * 0, or EXIT_USAGE for an error that ends the whole class */
 	int (*row)(size_t i, void *ctx);
-	/* in the grader: the row of student i, whose worker died, into b */
-	void (*fail)(dv_strbuf *b, size_t i, const char *why, void *ctx);
+	/* in the grader: the row of student i, whose worker died, to f */
+	void (*fail)(FILE *f, size_t i, const char *why, void *ctx);
 	/* in the grader: student i's row as its worker wrote it, passed on
 	 * (printed, or added to a JSON gradebook); -1 when it cannot be */
 	int (*put)(size_t i, const char *text, size_t len, void *ctx);

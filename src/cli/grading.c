@@ -401,15 +401,11 @@ static int notes_row(size_t i, void *ctx)
 }
 
 /* In the grader: the row of a student whose worker died. */
-static void notes_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
+static void notes_fail(FILE *f, size_t i, const char *why, void *ctx)
 {
 	notes_grade_ctx *g = ctx;
-	char clean_student[256], *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char clean_student[256];
 
-	if (f == NULL)
-		return;
 	clean_text(clean_student, sizeof clean_student, g->subs[i].student);
 	skipped(g->subs[i].file, why);
 	if (g->students == NULL) {
@@ -424,10 +420,6 @@ static void notes_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
 		cJSON_AddStringToObject(row, "error", why);
 		json_row(f, row);
 	}
-	fclose(f);
-	if (text != NULL)
-		dv_strbuf_putn(b, text, len);
-	free(text);
 }
 
 /* In the grader: a worker's row, printed at once (CSV) or kept (JSON). */
@@ -644,16 +636,11 @@ static int grade_row(size_t i, void *ctx)
 }
 
 /* In the grader: the row of a student whose worker died. */
-static void grade_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
+static void grade_fail(FILE *f, size_t i, const char *why, void *ctx)
 {
 	grade_ctx *g = ctx;
 	char clean_student[256];
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
 
-	if (f == NULL)
-		return;
 	clean_text(clean_student, sizeof clean_student, g->subs[i].student);
 	skipped(g->subs[i].file, why);
 	if (g->ca->csv_long) {
@@ -676,10 +663,6 @@ static void grade_fail(dv_strbuf *b, size_t i, const char *why, void *ctx)
 		cJSON_AddStringToObject(row, "error", why);
 		json_row(f, row);
 	}
-	fclose(f);
-	if (text != NULL)
-		dv_strbuf_putn(b, text, len);
-	free(text);
 }
 
 /* In the grader: a worker's row, printed at once (CSV) or kept (JSON). */
