@@ -11,6 +11,7 @@
  */
 #include "notes/notes.h"
 #include "core/budget.h"
+#include "notes/notation.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -59,6 +60,17 @@ typedef struct scene {
 	lesson_result *r;
 	int broken;     /* its header does not run: the scene is left out */
 	int fence_line; /* > 0: from the ```verify block whose text starts there */
+	int own;        /* the file's own (its ```verify block, --context or its
+	                   definitions): a size that does not fit there is the
+	                   formula's mistake, elsewhere only a sign that the
+	                   formula speaks of another scene */
+	int variant;    /* built from the file's forward pass with * left open:
+	                   1 as convolution, 2 as cross-correlation */
+	char loss[16];  /* the letter the file differentiates, read as E */
+	int learned;    /* built from the file's formulas (notation.c): the
+	                   letters are the file's, a lone i or j an index */
+	int star_own;   /* the reading of * the file fixes (STAR_CONV for the
+	                   seed's notes, whose * flips the kernel) */
 } scene;
 
 typedef struct notes_run {
@@ -70,6 +82,9 @@ typedef struct notes_run {
 	size_t items_cap;
 	size_t math_end; /* of the math being checked */
 	int nomem;
+	notes_notation nt; /* the file's own notation */
+	int star_fixed;    /* -1: the file has not said how its * reads; else
+	                      the variant - 1 it chose */
 } notes_run;
 
 static char *dup_n(const char *s, size_t n)
@@ -385,7 +400,7 @@ static int keep_or_undo(notes_run *N, scene *sc, scene *saved, lesson *l, lesson
 /* Splits context text into scenes: "scene TITLE" lines start one; a text
  * without them is one scene.  '#' starts a comment line. */
 static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *path,
-                       int fence_line)
+                       int fence_line, int own)
 {
 	const char *p = text;
 	int line = 0, first = 1;
@@ -413,6 +428,7 @@ static int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *p
 			sc = &sc[N->nscenes++];
 			memset(sc, 0, sizeof *sc);
 			sc->fence_line = fence_line;
+			sc->own = own;
 			first = 0;
 			sc->title = dup(strncmp(s, "scene ", 6) == 0 ? s + 6 : "the file's context");
 			if (sc->title == NULL) {
@@ -496,6 +512,7 @@ typedef struct resolver {
 	int eb, sb;       /* entries numbered from eb; sums start at sb */
 	int used_star, used_cdot, used_maps, used_delta, used_pool, used_juxt;
 	int shape_error; /* why: a size that does not fit (the formula fails) */
+	int out_of_range; /* an entry outside its matrix: not this scene's formula */
 	int rot_target;  /* target_of read ∂/∂rot180(K): the gradient is rotated */
 	dv_diag why;
 } resolver;
@@ -562,24 +579,7 @@ static int shape_of(resolver *R, const char *src, const tex_node *at, size_t *ro
 
 static int resolve(resolver *R, const tex_node *n, dv_strbuf *b);
 
-/* The layer a superscript names: "" (l), "_next" (l+1), "_prev" (l-1). */
-static const char *layer_of(const tex_node *sup)
-{
-	const tex_node *l, *one;
-	if (sup == NULL)
-		return "";
-	if (sup->kind == TX_SYM && strcmp(sup->text, "l") == 0 && sup->sub == NULL &&
-	    sup->sup == NULL)
-		return "";
-	if ((sup->kind == TX_ADD || sup->kind == TX_SUB) && sup->nkids == 2) {
-		l = sup->kids[0];
-		one = sup->kids[1];
-		if (l->kind == TX_SYM && strcmp(l->text, "l") == 0 && one->kind == TX_NUM &&
-		    strcmp(one->text, "1") == 0)
-			return sup->kind == TX_ADD ? "_next" : "_prev";
-	}
-	return NULL;
-}
+#define layer_of notes_layer_suffix
 
 enum { SUB_NONE, SUB_MAP, SUB_ENTRY, SUB_UV, SUB_OTHER };
 
@@ -724,6 +724,7 @@ static int resolve_sub(resolver *R, const tex_node *n, const char *inner, dv_str
 			           s != NULL ? s : "?", a, c, rows, cols);
 			free(s);
 			R->shape_error = 1;
+			R->out_of_range = 1;
 			return -1;
 		}
 		put_entry(b, inner, (size_t)r1, (size_t)c1);
@@ -783,6 +784,10 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	if (mangle(R, n, name, sizeof name) != 0)
 		return -1;
 	kind = sub_kind(n->sub, &i, &j);
+	if (kind == SUB_MAP && R->sc->learned)
+		return unresolved_latex(R, n->sub,
+		                        "the free index %s is not read yet: write the formula "
+		                        "with whole matrices or single entries");
 	if (kind == SUB_MAP)
 		R->used_maps = 1;
 	if (kind == SUB_ENTRY) {
@@ -864,6 +869,7 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 				return -1;
 			if (r1 < 1 || c1 < 1 || (size_t)r1 > rows || (size_t)c1 > cols) {
 				R->shape_error = 1;
+				R->out_of_range = 1;
 				return unresolved_latex(R, t, "%s names an entry outside the matrix");
 			}
 			*entry = 1;
@@ -1017,8 +1023,10 @@ static int resolve_derivative(resolver *R, const tex_node *frac, const tex_node 
 		memcpy(name, to, sizeof name);
 	}
 	l = scene_find(R->sc, name);
-	if (a->kind == TX_SYM && strcmp(a->text, "E") == 0 && a->sub == NULL &&
-	    a->sup == NULL) {
+	if (a->kind == TX_SYM &&
+	    (strcmp(a->text, "E") == 0 ||
+	     (R->sc->loss[0] != '\0' && strcmp(a->text, R->sc->loss) == 0)) &&
+	    a->sub == NULL && a->sup == NULL) {
 		const char *delta;
 		if (l != NULL && l->var) {
 			const char *open = rotated ? "rot180(" : "", *close = rotated ? ")" : "";
@@ -1260,6 +1268,13 @@ static int resolve_mul(resolver *R, const tex_node *n, dv_strbuf *b)
 		R->used_cdot = 1;
 		dv_strbuf_printf(b, "(%s) %s (%s)", l, R->cdot == CDOT_HADAMARD ? ".*" : "*", r);
 		break;
+	case TX_STARX:
+		if (lscalar || rscalar) {
+			dv_strbuf_printf(b, "(%s) * (%s)", l, r);
+			break;
+		}
+		dv_strbuf_printf(b, "xcorr(%s, %s)", l, r);
+		break;
 	case TX_STAR:
 		if (lscalar || rscalar) {
 			dv_strbuf_printf(b, "(%s) * (%s)", l, r);
@@ -1474,8 +1489,9 @@ static int decide_claim(notes_run *N, scene *sc, const char *l, const char *r, i
 	}
 	if (rc != DV_OK) {
 		lesson_check_free(c);
-		/* past the work a formula may take: not decided, never failed */
-		o->verdict = rc == DV_E_LIMIT ? NOTES_INCONCLUSIVE : NOTES_FAILS;
+		/* past the work a formula may take, or a claim that cannot be
+		 * evaluated here: not decided, never failed */
+		o->verdict = rc == DV_E_LIMIT ? NOTES_INCONCLUSIVE : NOTES_UNCHECKED;
 		o->reason = dup(pd.message);
 		return DV_OK;
 	}
@@ -1493,6 +1509,21 @@ static int decide_claim(notes_run *N, scene *sc, const char *l, const char *r, i
 		snprintf(o->claim, n, "%s == %s", l, r);
 	}
 	return DV_OK;
+}
+
+static const char *star_name(int s);
+
+/* The scene's own *, for messages. */
+static const char *own_star(const scene *sc)
+{
+	return sc->star_own == STAR_CONV ? "convolution, the kernel rotated by 180°"
+	                                 : "cross-correlation, the kernel as it is";
+}
+
+/* The k-th reading of * tried in sc: the scene's own first. */
+static int star_of(const scene *sc, int k)
+{
+	return k == 0 ? sc->star_own : k == sc->star_own ? 0 : k;
 }
 
 static const char *star_name(int s)
@@ -1655,7 +1686,7 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 				R.idx = 1;
 				R.eb = eb;
 				R.sb = sb;
-				R.star = star;
+				R.star = star_of(sc, star);
 				for (int k = 0; k < 26; k++)
 					R.range[k] = (size_t)-1;
 				scan_ranges(&R, rhs);
@@ -1668,7 +1699,7 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 				}
 				snprintf(what, sizeof what, "entries numbered from %d, sums from %d%s%s", eb, sb,
 				         R.used_star ? ", * as " : "",
-				         R.used_star ? star_name(star) : "");
+				         R.used_star ? star_name(star_of(sc, star)) : "");
 				if (l == NULL || r == NULL) {
 					free(l);
 					free(r);
@@ -1689,7 +1720,7 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 					return -1;
 				}
 				cur.resolved = 1;
-				cur.star = star;
+				cur.star = star_of(sc, star);
 				if (cur.verdict == NOTES_HOLDS) {
 					if (nhold++ == 0) {
 						snprintf(held, sizeof held, "%s", what);
@@ -1708,7 +1739,7 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 			}
 	if (nhold == 0 && nfail == 0)
 		return 1;
-	if (nhold > 0 && first_hold.star == STAR_CONV) {
+	if (nhold > 0 && first_hold.star == sc->star_own) {
 		/* holds as the notes define *: where the indices start is the
 		 * only choice, and the report says which */
 		*o = first_hold;
@@ -1740,10 +1771,8 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 		o->verdict = NOTES_FAILS;
 		o->held_otherwise = 1;
 		o->star = first_hold.star;
-		snprintf(msg, sizeof msg,
-		         "holds if * is read as %s (%s); fails with the notes' own * "
-		         "(convolution, the kernel rotated by 180°)",
-		         star_name(first_hold.star), held);
+		snprintf(msg, sizeof msg, "holds if * is read as %s (%s); fails with the notes' own * (%s)",
+		         star_name(first_hold.star), held, own_star(sc));
 		free(o->reason);
 		o->reason = dup(msg);
 		free(o->reading);
@@ -1787,7 +1816,7 @@ static int decide_in(notes_run *N, scene *sc, const tex_node *lhs, const tex_nod
 			if ((star > 0 && !used_star) || (cdot > 0 && !used_cdot))
 				continue;
 			R.sc = sc;
-			R.star = star;
+			R.star = star_of(sc, star);
 			R.cdot = cdot;
 			R.uv = R.free_uv = free_uv;
 			l = resolve_text(&R, lhs);
@@ -1799,6 +1828,17 @@ static int decide_in(notes_run *N, scene *sc, const tex_node *lhs, const tex_nod
 			if (l == NULL || r == NULL) {
 				free(l);
 				free(r);
+				if (R.shape_error && (R.out_of_range || !sc->own || sc->learned)) {
+					/* read in a scene it does not fit: not read there */
+					if (star == 0 && cdot == 0) {
+						if (o->why.code == DV_OK)
+							o->why = R.why;
+						o->verdict = NOTES_UNCHECKED;
+						outcome_clear(&best);
+						return DV_OK;
+					}
+					continue;
+				}
 				if (!R.shape_error) {
 					if (star == 0 && cdot == 0 && !free_uv &&
 					    strstr(R.why.message, "have no \\sum") != NULL) {
@@ -1845,20 +1885,18 @@ static int decide_in(notes_run *N, scene *sc, const tex_node *lhs, const tex_nod
 				cur.resolved = 1;
 				cur.reading = reading_text(&R, sc);
 			}
-			cur.star = star;
-			if (cur.verdict == NOTES_HOLDS && star != STAR_CONV && have_best) {
+			cur.star = star_of(sc, star);
+			if (cur.verdict == NOTES_HOLDS && star != 0 && have_best) {
 				/* holds only under another reading of *: say so */
 				char *msg;
-				size_t n = strlen(star_name(star)) + 160;
+				size_t n = 240;
 				if ((msg = malloc(n)) != NULL) {
-					snprintf(msg, n,
-					         "holds if * is read as %s; fails with the notes' "
-					         "own * (convolution, the kernel rotated by 180°)",
-					         star_name(star));
+					snprintf(msg, n, "holds if * is read as %s; fails with the notes' own * (%s)",
+					         star_name(cur.star), own_star(sc));
 					free(best.reason);
 					best.reason = msg;
 				}
-				best.star = star;
+				best.star = cur.star;
 				best.held_otherwise = 1;
 				outcome_clear(&cur);
 				*o = best;
@@ -2506,6 +2544,95 @@ static int rank(const outcome *o)
 	return 1;
 }
 
+/* Whether n is one entry of the matrix the file's forward pass outputs
+ * (O_{11}, z^l_{11}). */
+static int output_entry(const notes_run *N, const tex_node *n)
+{
+	const char *layer;
+	char name[96];
+	size_t i, j;
+	n = strip(n);
+	if (n == NULL || n->kind != TX_SYM || n->sub == NULL ||
+	    sub_kind(n->sub, &i, &j) != SUB_ENTRY || (layer = layer_of(n->sup)) == NULL)
+		return 0;
+	snprintf(name, sizeof name, "%s%s", n->text, layer);
+	return strcmp(name, N->nt.output) == 0;
+}
+
+static int has_derivative(const tex_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == TX_FRAC || n->kind == TX_PARTIAL)
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (has_derivative(n->kids[i]))
+			return 1;
+	return has_derivative(n->sub) || has_derivative(n->sup);
+}
+
+/*
+ * The file writes * and has not said whether it flips the kernel: the step
+ * in both readings.  Where they agree, that is the verdict.  Where they do
+ * not, an expansion of an output entry with no derivative in it (O_{11} =
+ * X_{11}F_{11} + ...) is the file saying what its * is: that reading holds
+ * from here on.  Any other step that holds under one reading only is not
+ * decided: the file leaves the choice open.  *which: the scene (0 or 1)
+ * the outcome belongs to.
+ */
+static int decide_open_star(notes_run *N, scene *conv, scene *xcorr, const tex_node *lhs,
+                            const tex_node *rhs, notes_formula *f, outcome *o,
+                            int *which, dv_diag *d)
+{
+	outcome a, b;
+	int rc;
+	*which = 0;
+	if ((rc = decide_in(N, conv, lhs, rhs, f->line, f->column, &a, d)) != DV_OK)
+		return rc;
+	if ((rc = decide_in(N, xcorr, lhs, rhs, f->line, f->column, &b, d)) != DV_OK) {
+		outcome_clear(&a);
+		return rc;
+	}
+	if (a.verdict == b.verdict || !a.resolved || !b.resolved ||
+	    (a.verdict != NOTES_HOLDS && b.verdict != NOTES_HOLDS)) {
+		if (!a.resolved && b.resolved) {
+			outcome_clear(&a);
+			*o = b;
+			*which = 1;
+			return DV_OK;
+		}
+		outcome_clear(&b);
+		*o = a;
+		return DV_OK;
+	}
+	{
+		int holds_xcorr = b.verdict == NOTES_HOLDS;
+		char msg[200];
+		outcome *keep = holds_xcorr ? &b : &a;
+		outcome_clear(holds_xcorr ? &a : &b);
+		*which = holds_xcorr;
+		if (output_entry(N, lhs) && !has_derivative(rhs)) {
+			N->star_fixed = holds_xcorr;
+			snprintf(msg, sizeof msg,
+			         "the file writes its output out so: its * is a %s from here on",
+			         holds_xcorr ? "cross-correlation (the kernel not flipped)"
+			                     : "convolution (the kernel flipped)");
+		} else {
+			keep->verdict = NOTES_INCONCLUSIVE;
+			keep->ambiguous = 1;
+			snprintf(msg, sizeof msg,
+			         "holds if * is a %s, fails if it is a %s: the file does not say "
+			         "which",
+			         holds_xcorr ? "cross-correlation" : "convolution",
+			         holds_xcorr ? "convolution" : "cross-correlation");
+		}
+		free(keep->reason);
+		keep->reason = dup(msg);
+		*o = *keep;
+	}
+	return DV_OK;
+}
+
 /* Decides one step lhs = rhs over the scenes and fills f. */
 static int decide_step(notes_run *N, const tex_node *lhs, const tex_node *rhs,
                        notes_formula *f, int *resolved, dv_diag *d)
@@ -2547,7 +2674,19 @@ static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs
 		outcome o;
 		if (sc->broken)
 			continue;
-		if ((rc = decide_in(N, sc, lhs, rhs, f->line, f->column, &o, d)) != DV_OK) {
+		if (sc->variant > 0 && N->star_fixed >= 0 && sc->variant - 1 != N->star_fixed)
+			continue; /* the reading of * the file did not choose */
+		if (sc->variant == 1 && N->star_fixed < 0 && s + 1 < N->nscenes &&
+		    N->scenes[s + 1].variant == 2) {
+			int which;
+			if ((rc = decide_open_star(N, sc, &N->scenes[s + 1], lhs, rhs, f, &o,
+			                           &which, d)) != DV_OK) {
+				outcome_clear(&first);
+				return rc;
+			}
+			s++;
+			sc = &N->scenes[s - 1 + (size_t)which];
+		} else if ((rc = decide_in(N, sc, lhs, rhs, f->line, f->column, &o, d)) != DV_OK) {
 			outcome_clear(&first);
 			return rc;
 		}
@@ -2634,7 +2773,7 @@ static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs
 	f->result = first.result;
 	first.reading = first.claim = first.reason = NULL;
 	first.check = NULL;
-	if (f->verdict != NOTES_HOLDS) {
+	if (f->verdict != NOTES_HOLDS && !(f->verdict == NOTES_INCONCLUSIVE && f->ambiguous)) {
 		repair rep;
 		/* the first scene the formula could be read in, as it was decided */
 		if ((rc = search_repairs(N, first_scene, lhs, rhs, f->line, f->column, &rep,
@@ -2874,6 +3013,26 @@ static void count(notes_report *rep)
 	}
 }
 
+/* A symbol (no entry of a matrix: C, b^l, \delta(i, j)) set to a number:
+ * what the text assumes, not what it claims. */
+static int assumption(const tex_node *lhs, const tex_node *rhs)
+{
+	size_t i, j;
+	lhs = strip(lhs);
+	rhs = strip(rhs);
+	if (rhs != NULL && rhs->kind == TX_NEG)
+		rhs = strip(rhs->kids[0]);
+	if (lhs == NULL || rhs == NULL || lhs->kind != TX_SYM || rhs->kind != TX_NUM ||
+	    rhs->sub != NULL || rhs->sup != NULL || lhs->primes != 0)
+		return 0;
+	if (lhs->sub != NULL && !lhs->applied && sub_kind(lhs->sub, &i, &j) == SUB_ENTRY)
+		return 0; /* x_{11} = 3: an entry's value, which numbers may check */
+	if (strlen(lhs->text) == 3 && isdigit((unsigned char)lhs->text[1]) &&
+	    isdigit((unsigned char)lhs->text[2]))
+		return 0; /* k11 = 2 */
+	return 1;
+}
+
 /* One chain: its definitions, then each step against the side before. */
 /* Whether side n reads in some scene on its own; *why (if asked, the
  * caller frees it) gets the first scene's reason when it does not. */
@@ -2924,8 +3083,27 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
 		return DV_OK;
 	}
-	/* a definition: NAME = [symbols], or NAME = expression for a new NAME */
-	if (defined_name(ch->sides[0].tree, name, sizeof name)) {
+	/* the formulas the file's scene was built from, and assumptions such as
+	 * C = 1, b^l = 0, \delta(i, j) = 0: definitions from their line on */
+	if ((ch->nsides >= 2 && notes_notation_used(&N->nt, ch->sides[0].line,
+	                                            ch->sides[0].column)) ||
+	    (ch->nsides == 2 && assumption(ch->sides[0].tree, ch->sides[1].tree))) {
+		int built = notes_notation_used(&N->nt, ch->sides[0].line, ch->sides[0].column);
+		f = add_formula(N, ch->sides[0].line, ch->sides[0].column, NULL);
+		if (f == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		free(f->latex);
+		f->latex = join(ch->sides[0].latex, " = ", ch->sides[1].latex);
+		f->definition = 1;
+		f->reason = dup(built ? "a definition: the file's scene is built from it"
+		                      : "an assumption, not a claim: it holds from here on");
+		if (f->latex == NULL || f->reason == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		if (ch->nsides == 2)
+			return DV_OK;
+		first = 1; /* δ = ∂J/∂z = ...: the rest is a chain from ∂J/∂z */
+	} else if (defined_name(ch->sides[0].tree, name, sizeof name)) {
+		/* a definition: NAME = [symbols], or NAME = expression for a new NAME */
 		const tex_node *rhs = strip(ch->sides[1].tree);
 		int applied = 0, known = 0;
 		dv_diag why = {0};
@@ -3098,6 +3276,8 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 {
 	notes_run N = {0};
 	notes_source src = {0};
+	tex_block **blocks = NULL;
+	size_t nblocks = 0;
 	int rc;
 
 	*out = NULL;
@@ -3107,7 +3287,20 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	N.seed = o->seed;
+	N.star_fixed = -1;
 	rc = notes_extract(&src, text, len, d);
+	/* every formula read first: the file's notation is learned from them,
+	 * and a definition can be found ahead */
+	if (rc == DV_OK && src.nmath > 0 && (blocks = calloc(src.nmath, sizeof *blocks)) == NULL)
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+	for (size_t i = 0; rc == DV_OK && i < src.nmath; i++) {
+		const notes_math *m = &src.math[i];
+		rc = tex_read(&blocks[i], text + m->start, m->end - m->start, m->line, m->column,
+		              d);
+		nblocks = i + 1;
+	}
+	if (rc == DV_OK && notes_notation_read(&N.nt, blocks, nblocks, text, len, &src) != DV_OK)
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 	/* a ```verify block is the file's own context: its scenes come first */
 	for (size_t i = 0; rc == DV_OK && i < src.nfences; i++) {
 		char *block = dup_n(text + src.fences[i].start,
@@ -3116,16 +3309,52 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 			break;
 		}
-		rc = read_scenes(&N, block, d, path, src.fences[i].line);
+		rc = read_scenes(&N, block, d, path, src.fences[i].line, 1);
 		if (rc != DV_OK)
 			dv_diag_locate(d, src.fences[i].line, 1);
 		else if (d->line > 0)
 			d->line += src.fences[i].line - 1;
 		free(block);
 	}
-	if (rc == DV_OK)
-		rc = read_scenes(&N, o->context != NULL ? o->context : notes_builtin_context, d,
-		                 o->context_path != NULL ? o->context_path : "context", 0);
+	/* --context is the notation the user states; the built-in scenes serve
+	 * only a file that fixes its notation nowhere */
+	if (rc == DV_OK && o->context != NULL)
+		rc = read_scenes(&N, o->context, d,
+		                 o->context_path != NULL ? o->context_path : "context", 0, 1);
+	else if (rc == DV_OK && N.nscenes == 0 && N.nt.found) {
+		/* a forward pass in the built-in scenes' own letters (the seed's
+		 * notes): those scenes are the file's notation */
+		rc = read_scenes(&N, notes_builtin_context, d, "context", 0, 0);
+		for (size_t s = 0; rc == DV_OK && s < N.nscenes; s++)
+		{
+			const scene_line *a = scene_find(&N.scenes[s], N.nt.input);
+			const scene_line *k = scene_find(&N.scenes[s], N.nt.kernel);
+			if (a != NULL && k != NULL && a->var && k->var)
+				N.nt.builtin = 1;
+		}
+		if (!N.nt.builtin) {
+			for (size_t s = 0; s < N.nscenes; s++)
+				scene_clear(&N.scenes[s]);
+			N.nscenes = 0;
+		}
+	}
+	if (rc == DV_OK && N.nscenes == 0 && N.nt.scenes != NULL && !N.nt.builtin) {
+		/* the scene the file's own forward pass builds */
+		rc = read_scenes(&N, N.nt.scenes, d, "the file's notation", 0, 1);
+		for (size_t s = 0; rc == DV_OK && s < N.nscenes; s++) {
+			scene_line *o_line = scene_find(&N.scenes[s], N.nt.output);
+			if (o_line != NULL)
+				o_line->by_file = 1; /* ∂E/∂O is its δ */
+			N.scenes[s].learned = 1;
+			N.scenes[s].variant = N.nt.variants == 2 ? (int)s + 1 : 0;
+			N.scenes[s].star_own = N.scenes[s].variant == 2 || N.nt.star == 1
+			                               ? STAR_XCORR
+			                               : STAR_CONV;
+			snprintf(N.scenes[s].loss, sizeof N.scenes[s].loss, "%s", N.nt.loss);
+		}
+	} else if (rc == DV_OK && N.nscenes == 0 && !N.nt.found) {
+		rc = read_scenes(&N, notes_builtin_context, d, "context", 0, 0);
+	}
 	/* every scene's header must run: one that does not is an error where
 	 * it was written, in the ```verify block or the context file */
 	for (size_t s = 0; rc == DV_OK && s < N.nscenes; s++) {
@@ -3144,19 +3373,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			rc = DV_E_SYNTAX;
 		}
 	}
-	/* every formula read first, so that a definition can be found ahead */
 	{
-		tex_block **blocks = NULL;
-		size_t nblocks = 0;
-		if (rc == DV_OK && src.nmath > 0 &&
-		    (blocks = calloc(src.nmath, sizeof *blocks)) == NULL)
-			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
-		for (size_t i = 0; rc == DV_OK && i < src.nmath; i++) {
-			const notes_math *m = &src.math[i];
-			rc = tex_read(&blocks[i], text + m->start, m->end - m->start, m->line,
-			              m->column, d);
-			nblocks = i + 1;
-		}
 		for (size_t i = 0; rc == DV_OK && i < nblocks; i++) {
 			const notes_math *m = &src.math[i];
 			if (m->problem.code == DV_OK &&
@@ -3177,10 +3394,11 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			for (size_t c = 0; rc == DV_OK && c < blocks[i]->nchains; c++)
 				rc = check_chain(&N, blocks, nblocks, i, c, d);
 		}
-		for (size_t i = 0; i < nblocks; i++)
-			tex_block_free(blocks[i]);
-		free(blocks);
 	}
+	for (size_t i = 0; i < nblocks; i++)
+		tex_block_free(blocks[i]);
+	free(blocks);
+	notes_notation_clear(&N.nt);
 	notes_source_clear(&src);
 	for (size_t s = 0; s < N.nscenes; s++)
 		scene_clear(&N.scenes[s]);

@@ -46,6 +46,8 @@ typedef struct reader {
 	int depth;
 	dv_diag err; /* the first syntax error of the current chain */
 	int nomem;
+	int sum_sub;          /* reading a \sum's subscript: m=0 allowed */
+	struct tex_node *sum_lower; /* its lower bound, once read */
 } reader;
 
 /* ---- characters ---------------------------------------------------------- */
@@ -70,6 +72,9 @@ static const struct {
         {"\xce\xb2", "\\beta"},      /* β */
         {"\xce\xa3", "\\sum"},       /* Σ */
         {"\xe2\x88\x91", "\\sum"},   /* ∑ */
+        {"\xe2\x88\x87", "\\nabla"}, /* ∇ */
+        {"\xe2\x8a\x97", "\\otimes"}, /* ⊗ */
+        {"\xe2\x8b\x86", "\\star"},  /* ⋆ */
 };
 
 static void advance(reader *r, size_t n)
@@ -351,10 +356,27 @@ static int is_ignored_cmd(const reader *r)
 	return 0;
 }
 
+static int raw_group(reader *r, const char **s, size_t *n);
+
+/* Spacing and sizes, and \tag{..}, \tag*{..}, \label{..}: the numbering
+ * of a formula is no part of it. */
 static void skip_ignored(reader *r)
 {
-	while (is_ignored_cmd(r))
+	for (;;) {
+		const char *s;
+		size_t n;
+		if (is_ignored_cmd(r)) {
+			lex(r);
+			continue;
+		}
+		if (!is_cmd(r, "tag") && !is_cmd(r, "label"))
+			return;
 		lex(r);
+		if (is_char(r, '*'))
+			lex(r);
+		if (!is_char(r, '{') || raw_group(r, &s, &n) != 0)
+			return;
+	}
 }
 
 /* The argument {...} of a command such as \text, as raw text; *s, *n. */
@@ -518,6 +540,15 @@ static tex_node *parse_script(reader *r)
 			skip_ignored(r);
 			if ((item = parse_expr(r)) == NULL)
 				goto fail;
+			if (r->sum_sub && r->sum_lower == NULL && list == NULL &&
+			    is_char(r, '=')) {
+				/* \sum_{m=0}: the index, and where it starts */
+				lex(r);
+				if ((r->sum_lower = parse_expr(r)) == NULL) {
+					tex_node_free(item);
+					goto fail;
+				}
+			}
 			if (is_cmd(r, "in")) {
 				tex_node *set;
 				lex(r);
@@ -592,6 +623,26 @@ static tex_node *postfix(reader *r, tex_node *n)
 			int sub = is_char(r, '_');
 			tex_node *s;
 			lex(r);
+			if (!sub && is_cmd(r, "prime")) { /* f^\prime */
+				n->primes++;
+				lex(r);
+				continue;
+			}
+			if (!sub && is_char(r, '{')) { /* f^{\prime\prime} */
+				reader saved = *r;
+				int k = 0;
+				lex(r);
+				while (is_cmd(r, "prime") || is_char(r, '\'')) {
+					k++;
+					lex(r);
+				}
+				if (k > 0 && is_char(r, '}')) {
+					lex(r);
+					n->primes += k;
+					continue;
+				}
+				*r = saved;
+			}
 			if ((s = parse_script(r)) == NULL) {
 				tex_node_free(n);
 				return NULL;
@@ -641,14 +692,54 @@ static int is_option_word(const char *s, size_t n)
 	       (n == 4 && memcmp(s, "same", 4) == 0);
 }
 
-/* name ( args ), at the '(' */
+/* Whether the token after the current one is '_'. */
+static int followed_by_sub(const reader *r)
+{
+	reader look = *r;
+	lex(&look);
+	return is_char(&look, '_');
+}
+
+/* At \left: whether a '(' follows. */
+static int next_is_paren(const reader *r)
+{
+	reader look = *r;
+	lex(&look);
+	return is_char(&look, '(');
+}
+
+/* At '(' or '[': whether a ',' stands inside it at its own level, before it
+ * closes (I(i, j), not x(a + b)). */
+static int top_level_comma(const reader *r)
+{
+	int depth = 0;
+	for (size_t i = r->tok.offset; i < r->len; i++) {
+		char c = r->src[i];
+		if (c == '\\' && i + 1 < r->len) { /* \{ \, and the like */
+			i++;
+			continue;
+		}
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if ((c == ')' || c == ']' || c == '}') && --depth == 0)
+			return 0;
+		else if (c == ',' && depth == 1)
+			return 1;
+		else if (c == '=' || c == '&')
+			return 0;
+	}
+	return 0;
+}
+
+/* name ( args ) or name [ args ], at the '(' or '[' */
 static tex_node *parse_call(reader *r, tex_node *call)
 {
+	char close = is_char(r, '[') ? ']' : ')';
 	lex(r); /* ( */
 	if (enter(r) != 0)
 		goto fail;
 	skip_ignored(r);
-	if (!is_char(r, ')')) {
+	if (!is_char(r, close)) {
 		for (;;) {
 			tex_node *arg;
 			skip_ignored(r);
@@ -694,8 +785,8 @@ static tex_node *parse_call(reader *r, tex_node *call)
 	}
 	if (is_cmd(r, "right"))
 		lex(r);
-	if (!is_char(r, ')')) {
-		expected(r, "',' or ')' in the call");
+	if (!is_char(r, close)) {
+		expected(r, close == ')' ? "',' or ')' in the call" : "',' or ']'");
 		goto fail_depth;
 	}
 	lex(r);
@@ -880,8 +971,102 @@ static tex_node *parse_primary(reader *r)
 				return NULL;
 			return node_of(r, TX_PARTIAL, line, column, a, NULL);
 		}
+		if (is_cmd(r, "top") || is_cmd(r, "intercal") || is_cmd(r, "mathsf")) {
+			/* a transpose: ^\top, ^{\mathsf T} */
+			int sf = is_cmd(r, "mathsf");
+			const char *s;
+			size_t len;
+			lex(r);
+			if (sf && is_char(r, '{')) {
+				if (raw_group(r, &s, &len) != 0)
+					return NULL;
+			} else if (sf && r->tok.kind == K_WORD) {
+				s = r->tok.start;
+				len = r->tok.len;
+				lex(r);
+			} else {
+				s = "T";
+				len = 1;
+			}
+			if ((n = node_new(r, TX_SYM, line, column)) == NULL ||
+			    set_text(r, n, s, len) != 0) {
+				tex_node_free(n);
+				return NULL;
+			}
+			return n;
+		}
+		if (is_cmd(r, "cdots") || is_cmd(r, "ldots") || is_cmd(r, "vdots") ||
+		    is_cmd(r, "ddots") || is_cmd(r, "dots")) {
+			/* a matrix written with dots: a pattern, not its entries */
+			lex(r);
+			if ((n = node_new(r, TX_SYM, line, column)) == NULL ||
+			    set_text(r, n, "dots", 4) != 0) {
+				tex_node_free(n);
+				return NULL;
+			}
+			return n;
+		}
+		if (is_cmd(r, "max") || is_cmd(r, "min") || is_cmd(r, "exp") || is_cmd(r, "log") ||
+		    is_cmd(r, "ln") || is_cmd(r, "tanh")) {
+			/* \max(0, x): a call when arguments follow */
+			int ln = is_cmd(r, "ln");
+			if ((n = node_new(r, TX_SYM, line, column)) == NULL ||
+			    set_text(r, n, ln ? "log" : r->tok.start, ln ? 3 : r->tok.len) != 0) {
+				tex_node_free(n);
+				return NULL;
+			}
+			lex(r);
+			if (is_cmd(r, "left") && next_is_paren(r))
+				lex(r);
+			if (is_char(r, '(')) {
+				n->kind = TX_CALL;
+				return parse_call(r, n);
+			}
+			return n;
+		}
+		if (is_cmd(r, "hat") || is_cmd(r, "widehat") || is_cmd(r, "tilde") ||
+		    is_cmd(r, "widetilde") || is_cmd(r, "bar") || is_cmd(r, "overline")) {
+			/* \hat{y}: a letter of its own, yhat */
+			const char *accent = r->tok.start[0] == 'w' ? r->tok.start + 4
+			                     : r->tok.start[0] == 'o' ? "bar"
+			                                              : r->tok.start;
+			size_t alen = r->tok.start[0] == 'w' ? r->tok.len - 4
+			              : r->tok.start[0] == 'o' ? 3
+			                                       : r->tok.len;
+			tex_node *in;
+			char name[64];
+			lex(r);
+			if ((in = parse_primary(r)) == NULL)
+				return NULL;
+			while (in->kind == TX_GROUP && in->nkids == 1 && in->sub == NULL &&
+			       in->sup == NULL) {
+				tex_node *k = in->kids[0];
+				in->nkids = 0;
+				tex_node_free(in);
+				in = k;
+			}
+			if (in->kind != TX_SYM || in->sub != NULL || in->sup != NULL ||
+			    strlen(in->text) + alen >= sizeof name) {
+				dv_fail_at(&r->err, DV_E_SYNTAX, line, column,
+				           "expected a letter under the accent");
+				tex_node_free(in);
+				return NULL;
+			}
+			snprintf(name, sizeof name, "%s%.*s", in->text, (int)alen, accent);
+			free(in->text);
+			in->text = NULL;
+			if (set_text(r, in, name, strlen(name)) != 0) {
+				tex_node_free(in);
+				return NULL;
+			}
+			in->line = line;
+			in->column = column;
+			return in;
+		}
 		if (is_cmd(r, "mathrm") || is_cmd(r, "operatorname") || is_cmd(r, "mathit") ||
 		    is_cmd(r, "mathbf") || is_cmd(r, "boldsymbol") || is_cmd(r, "bm") ||
+		    is_cmd(r, "mathcal") || is_cmd(r, "mathscr") || is_cmd(r, "mathbb") ||
+		    is_cmd(r, "mathnormal") || is_cmd(r, "pmb") ||
 		    is_cmd(r, "text") || is_cmd(r, "textrm") || is_cmd(r, "mbox")) {
 			int text = is_cmd(r, "text") || is_cmd(r, "textrm") || is_cmd(r, "mbox");
 			const char *s;
@@ -889,6 +1074,20 @@ static tex_node *parse_primary(reader *r)
 			lex(r);
 			if (!is_char(r, '{')) /* \mathbf X */
 				return parse_primary(r);
+			if (!text) {
+				/* \boldsymbol{\delta}: the symbol inside, as written */
+				reader look = *r;
+				lex(&look);
+				if (look.tok.kind == K_CMD) {
+					tex_node *g = parse_primary(r), *in;
+					if (g == NULL || g->kind != TX_GROUP || g->nkids != 1)
+						return g;
+					in = g->kids[0];
+					g->nkids = 0;
+					tex_node_free(g);
+					return in;
+				}
+			}
 			if (raw_group(r, &s, &len) != 0)
 				return NULL;
 			while (len > 0 && *s == ' ')
@@ -973,7 +1172,7 @@ static tex_node *parse_factor(reader *r)
 	if (enter(r) != 0)
 		return NULL;
 	if (is_cmd(r, "sum")) {
-		tex_node *body, *s = node_new(r, TX_SUM, line, column);
+		tex_node *body, *lower = NULL, *s = node_new(r, TX_SUM, line, column);
 		if (s == NULL)
 			return r->depth--, NULL;
 		lex(r);
@@ -983,9 +1182,20 @@ static tex_node *parse_factor(reader *r)
 				int sub = is_char(r, '_');
 				tex_node *x;
 				lex(r);
-				if ((x = parse_script(r)) == NULL) {
+				r->sum_sub = sub && s->sub == NULL;
+				r->sum_lower = NULL;
+				x = parse_script(r);
+				r->sum_sub = 0;
+				if (x == NULL) {
+					tex_node_free(r->sum_lower);
+					r->sum_lower = NULL;
 					tex_node_free(s);
 					return r->depth--, NULL;
+				}
+				if (sub && s->sub == NULL && r->sum_lower != NULL) {
+					/* the body is kids[0]: the bound waits for it */
+					lower = r->sum_lower;
+					r->sum_lower = NULL;
 				}
 				if (sub && s->sub == NULL)
 					s->sub = x;
@@ -998,15 +1208,49 @@ static tex_node *parse_factor(reader *r)
 			break;
 		}
 		if ((body = parse_term(r)) == NULL) {
+			tex_node_free(lower);
 			tex_node_free(s);
 			return r->depth--, NULL;
 		}
 		if (add_kid(r, s, body) != 0) {
+			tex_node_free(lower);
+			tex_node_free(s);
+			return r->depth--, NULL;
+		}
+		if (lower != NULL && add_kid(r, s, lower) != 0) { /* add_kid freed it */
 			tex_node_free(s);
 			return r->depth--, NULL;
 		}
 		r->depth--;
 		return s;
+	}
+	if ((is_cmd(r, "nabla") || is_cmd(r, "bigtriangledown")) && followed_by_sub(r)) {
+		/* \nabla_W E: the gradient of E with respect to W, ∂E/∂W */
+		tex_node *wrt, *of, *top, *bottom, *g;
+		lex(r);
+		lex(r); /* _ */
+		if ((wrt = parse_script(r)) == NULL)
+			return r->depth--, NULL;
+		if ((of = parse_factor(r)) == NULL) {
+			if (r->err.code == DV_OK && !r->nomem)
+				expected(r, "what \\nabla_{...} is the gradient of");
+			tex_node_free(wrt);
+			return r->depth--, NULL;
+		}
+		top = node_of(r, TX_PARTIAL, of->line, of->column, of, NULL);
+		bottom = node_of(r, TX_PARTIAL, wrt->line, wrt->column, wrt, NULL);
+		if (top == NULL || bottom == NULL) {
+			tex_node_free(top);
+			tex_node_free(bottom);
+			return r->depth--, NULL;
+		}
+		g = node_of(r, TX_FRAC, line, column, top, bottom);
+		if (g != NULL && set_text(r, g, "nabla", 5) != 0) {
+			tex_node_free(g);
+			g = NULL;
+		}
+		r->depth--;
+		return g;
 	}
 	n = parse_primary(r);
 	if (n == NULL && r->err.code == DV_OK && !r->nomem) {
@@ -1018,6 +1262,33 @@ static tex_node *parse_factor(reader *r)
 		return parse_factor(r);
 	}
 	n = postfix(r, n);
+	if (n != NULL && n->kind == TX_SYM && n->sub == NULL && n->sup == NULL &&
+	    (is_char(r, '(') || (is_cmd(r, "left") && next_is_paren(r))) &&
+	    (strcmp(n->text, "sigma") == 0 ||
+	     (n->primes > 0 && is_function_word(n->text, strlen(n->text))))) {
+		/* \sigma(z), \sigma'(z), f^{\prime}(z): the activation, applied */
+		if (is_cmd(r, "left"))
+			lex(r);
+		n->kind = TX_CALL;
+		n = parse_call(r, n);
+	} else if (n != NULL && n->kind == TX_SYM && n->sub == NULL && n->primes == 0 &&
+	           (is_char(r, '(') || is_char(r, '[')) && top_level_comma(r)) {
+		/* I(i+m, j+n), X[i, j], J(W, b): indices, or a function's value */
+		char open = r->tok.start[0];
+		tex_node *args = node_new(r, TX_CALL, r->tok.line, r->tok.column);
+		if (args == NULL) {
+			tex_node_free(n);
+			return r->depth--, NULL;
+		}
+		if ((args = parse_call(r, args)) == NULL) {
+			tex_node_free(n);
+			return r->depth--, NULL;
+		}
+		args->kind = TX_LIST;
+		n->sub = args;
+		n->applied = open;
+		n = postfix(r, n);
+	}
 	r->depth--;
 	return n;
 }
@@ -1033,6 +1304,8 @@ static int starts_factor(const reader *r)
 		return !is_cmd(r, "\\") && !is_cmd(r, "end") && !is_cmd(r, "right") &&
 		       !is_cmd(r, "cdot") && !is_cmd(r, "circ") && !is_cmd(r, "odot") &&
 		       !is_cmd(r, "times") && !is_cmd(r, "ast") && !is_cmd(r, "in") &&
+		       !is_cmd(r, "otimes") && !is_cmd(r, "circledast") && !is_cmd(r, "star") &&
+		       !is_cmd(r, "bigodot") && !is_cmd(r, "tag") && !is_cmd(r, "label") &&
 		       !is_cmd(r, "}") && !is_cmd(r, "approx") && !is_cmd(r, "neq") &&
 		       !is_cmd(r, "ne") && !is_cmd(r, "leq") && !is_cmd(r, "geq") &&
 		       !is_cmd(r, "le") && !is_cmd(r, "ge") && !is_cmd(r, "equiv") &&
@@ -1058,8 +1331,14 @@ static tex_node *parse_term(reader *r)
 		} else if (is_cmd(r, "cdot")) {
 			op = TX_CDOT;
 			lex(r);
-		} else if (is_cmd(r, "circ") || is_cmd(r, "odot")) {
+		} else if (is_cmd(r, "circ") || is_cmd(r, "odot") || is_cmd(r, "bigodot")) {
 			op = TX_CIRC;
+			lex(r);
+		} else if (is_cmd(r, "otimes") || is_cmd(r, "circledast")) {
+			op = TX_STAR; /* a convolution, or a cross-correlation: the file says */
+			lex(r);
+		} else if (is_cmd(r, "star")) {
+			op = TX_STARX;
 			lex(r);
 		} else if (is_cmd(r, "times")) {
 			op = TX_TIMES;
@@ -1454,7 +1733,7 @@ static const char *kind_name(tex_kind k)
 
 static const char *op_name(tex_op op)
 {
-	static const char *const names[] = {"juxt", "*", "cdot", "circ", "times", "/"};
+	static const char *const names[] = {"juxt", "*", "cdot", "circ", "times", "/", "star"};
 	return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "?";
 }
 
@@ -1487,7 +1766,7 @@ static void put_script(dv_strbuf *b, const char *mark, const tex_node *s)
 static void put_latex(dv_strbuf *b, const tex_node *n)
 {
 	static const char *const ops[] = {" ", " * ", " \\cdot ", " \\circ ", " \\times ",
-	                                  " / "};
+	                                  " / ", " \\star "};
 	if (n == NULL)
 		return;
 	switch (n->kind) {
@@ -1497,6 +1776,19 @@ static void put_latex(dv_strbuf *b, const tex_node *n)
 		break;
 	case TX_SYM:
 		dv_strbuf_printf(b, "%s%s", is_greek_name(n->text) ? "\\" : "", n->text);
+		if (n->applied && n->sub != NULL) { /* I(i, j) as written */
+			dv_strbuf_puts(b, n->applied == '[' ? "[" : "(");
+			for (size_t i = 0; i < n->sub->nkids; i++) {
+				if (i > 0)
+					dv_strbuf_puts(b, ", ");
+				put_latex(b, n->sub->kids[i]);
+			}
+			dv_strbuf_puts(b, n->applied == '[' ? "]" : ")");
+			put_script(b, "^", n->sup);
+			for (int i = 0; i < n->primes; i++)
+				dv_strbuf_puts(b, "'");
+			return;
+		}
 		break;
 	case TX_CALL:
 		dv_strbuf_puts(b, n->text);
@@ -1511,6 +1803,14 @@ static void put_latex(dv_strbuf *b, const tex_node *n)
 		dv_strbuf_puts(b, ")");
 		break;
 	case TX_FRAC:
+		if (n->text != NULL && n->kids[0]->kind == TX_PARTIAL &&
+		    n->kids[1]->kind == TX_PARTIAL) { /* \nabla_W E */
+			dv_strbuf_puts(b, "\\nabla");
+			put_script(b, "_", n->kids[1]->kids[0]);
+			dv_strbuf_puts(b, " ");
+			put_latex(b, n->kids[0]->kids[0]);
+			break;
+		}
 		dv_strbuf_puts(b, "\\frac{");
 		put_latex(b, n->kids[0]->kind == TX_GROUP && n->kids[0]->op == TX_JUXT
 		                     ? n->kids[0]->kids[0]
@@ -1542,7 +1842,15 @@ static void put_latex(dv_strbuf *b, const tex_node *n)
 		break;
 	case TX_SUM:
 		dv_strbuf_puts(b, "\\sum");
-		put_script(b, "_", n->sub);
+		if (n->nkids > 1 && n->sub != NULL) { /* \sum_{m=0} */
+			dv_strbuf_puts(b, "_{");
+			put_latex(b, n->sub);
+			dv_strbuf_puts(b, "=");
+			put_latex(b, n->kids[1]);
+			dv_strbuf_puts(b, "}");
+		} else {
+			put_script(b, "_", n->sub);
+		}
 		put_script(b, "^", n->sup);
 		dv_strbuf_puts(b, " ");
 		put_latex(b, n->kids[0]);

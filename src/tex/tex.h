@@ -9,7 +9,14 @@
  * up, down, rot180, f, f'), \left( \right), matrices (bmatrix, pmatrix,
  * matrix) and the alignment environments (aligned, align, array, cases,
  * gathered, split) whose rows are separated by \\.  Text that is not math
- * (\text{...}, Chinese annotations such as （卷积层）) is skipped.
+ * (\text{...}, Chinese annotations such as （卷积层）) is skipped, and so are
+ * \tag, \label and \nonumber.  As people write: \sum_{m=0}^{k-1} (the lower
+ * bound is kids[1]), \nabla_W E and \bigtriangledown_W E (a TX_FRAC whose
+ * text is "nabla"), ' and ^\prime, ^T ^\top ^{\mathsf T} (a superscript T),
+ * I(i+m, j+n) and X[i, j] (the symbol with the subscript list i+m, j+n),
+ * \max(0, x), \sigma(z) (calls), \otimes \circledast (read as *), \star
+ * (a cross-correlation), \mathcal{L} \mathbf{x} (the letters), \hat{y}
+ * (yhat), \cdots \vdots \ddots (the symbol "dots").
  *
  * The tree says what was written, not what it means: whether `*` is a
  * convolution, whether x_{11} is an entry of X, whether a superscript is a
@@ -51,6 +58,7 @@ typedef enum tex_op {
 	TX_CIRC,  /* a \circ b, a \odot b: the element-wise product */
 	TX_TIMES, /* a \times b */
 	TX_SLASH, /* a / b */
+	TX_STARX, /* a \star b: a cross-correlation, said so by the symbol */
 } tex_op;
 
 typedef struct tex_node {
@@ -59,7 +67,9 @@ typedef struct tex_node {
 	int line, column; /* of the node's first character in the file */
 	char *text;
 	struct tex_node *sub, *sup; /* _{...} and ^{...}, NULL if none */
-	int primes;                 /* ' after a symbol or a function name */
+	int primes;                 /* ' (or ^\prime) after a symbol or a function */
+	char applied; /* TX_SYM: its subscript list was written I(i, j) ('(')
+	                 or X[i, j] ('['), as an entry or a function value */
 	struct tex_node **kids;
 	size_t nkids;
 	size_t rows, cols; /* TX_MATRIX */

@@ -1,0 +1,570 @@
+/*
+ * notation: the file's own notation, learned from its text.
+ *
+ * A derivation says somewhere how its layer computes: `O = X * F`,
+ * `z^l = a^{l-1} * W^l + b^l`, `u = W x + b`.  That formula fixes which
+ * letters are the input, the kernel (or weights), the bias and the output;
+ * the text around it gives their sizes ("X is a 3x3 matrix", $W \in
+ * \mathbb{R}^{2 \times 3}$, "$a^{l-1}$ 为 $3\times3$ 的矩阵"); an activation
+ * `a^{l-1} = \sigma(z^{l-1})` says that the input is the activation of an
+ * earlier pre-activation; the letter differentiated most (∂L, ∂J, ∂C) is the
+ * loss.  From these the file gets a scene of its own, in the lesson header
+ * syntax the built-in scenes use, and the built-in scenes no longer serve it.
+ *
+ * Where the file writes * and never says whether it flips the kernel, the
+ * scene comes in two variants (convolution, then cross-correlation): the
+ * reader (meaning.c) lets the file's own expansion of an output entry
+ * choose, and until then reports what holds under each.
+ */
+#include "notes/notation.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+
+/* Most sizes and symbols remembered from one file's text. */
+#define MAX_FACTS 64
+
+typedef struct fact {
+	char name[64];
+	size_t rows, cols;
+} fact;
+
+const char *notes_layer_suffix(const tex_node *sup)
+{
+	const tex_node *l, *one;
+	if (sup == NULL)
+		return "";
+	if (sup->kind == TX_SYM && strcmp(sup->text, "l") == 0 && sup->sub == NULL &&
+	    sup->sup == NULL)
+		return "";
+	if ((sup->kind == TX_ADD || sup->kind == TX_SUB) && sup->nkids == 2) {
+		l = sup->kids[0];
+		one = sup->kids[1];
+		if (l->kind == TX_SYM && strcmp(l->text, "l") == 0 && one->kind == TX_NUM &&
+		    strcmp(one->text, "1") == 0)
+			return sup->kind == TX_ADD ? "_next" : "_prev";
+	}
+	return NULL;
+}
+
+static const tex_node *bare(const tex_node *n)
+{
+	while (n != NULL && n->kind == TX_GROUP && n->sub == NULL && n->sup == NULL &&
+	       n->primes == 0)
+		n = n->kids[0];
+	return n;
+}
+
+/* The scene name of a symbol with no subscript (X, a^{l-1}): 0 if n is not one. */
+static int symbol_name(const tex_node *n, char *buf, size_t size)
+{
+	const char *layer;
+	n = bare(n);
+	if (n == NULL || n->kind != TX_SYM || n->sub != NULL || n->primes != 0 ||
+	    (layer = notes_layer_suffix(n->sup)) == NULL)
+		return 0;
+	if (strcmp(n->text, "dots") == 0 || strcmp(n->text, "nabla") == 0)
+		return 0;
+	for (const char *p = n->text; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p))
+			return 0;
+	snprintf(buf, size, "%s%s", n->text, layer);
+	return 1;
+}
+
+/* ---- sizes from the text ------------------------------------------------- */
+
+/* "3x4", "3 \times 4", "3×4", "3 by 4" at p: its length, or 0. */
+static size_t size_at(const char *p, const char *end, size_t *rows, size_t *cols)
+{
+	const char *q = p;
+	unsigned long r, c;
+	char *e;
+	if (q >= end || !isdigit((unsigned char)*q) || (q > p && isalnum((unsigned char)q[-1])))
+		return 0;
+	r = strtoul(q, &e, 10);
+	q = e;
+	while (q < end && (*q == ' ' || *q == '{' || *q == '}'))
+		q++;
+	if (q + 1 < end && (*q == 'x' || *q == 'X') && !isalpha((unsigned char)q[1]))
+		q++;
+	else if (q + 2 <= end && memcmp(q, "\xc3\x97", 2) == 0)
+		q += 2;
+	else if (q + 6 <= end && memcmp(q, "\\times", 6) == 0)
+		q += 6;
+	else if (q + 2 <= end && memcmp(q, "by", 2) == 0)
+		q += 2;
+	else
+		return 0;
+	while (q < end && (*q == ' ' || *q == '{' || *q == '}'))
+		q++;
+	if (q >= end || !isdigit((unsigned char)*q))
+		return 0;
+	c = strtoul(q, &e, 10);
+	if (r == 0 || c == 0 || r > 64 || c > 64)
+		return 0;
+	*rows = r;
+	*cols = c;
+	return (size_t)(e - p);
+}
+
+/* \mathbb{R}^{3} or \mathbb{R}^{2 \times 3} at p: its length, or 0. */
+static size_t space_at(const char *p, const char *end, size_t *rows, size_t *cols)
+{
+	static const char *const heads[] = {"\\mathbb{R}^", "\\mathbb R^", "\\R^",
+	                                    "\\mathbb{R}^"};
+	for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+		size_t n = strlen(heads[h]);
+		const char *q = p + n;
+		size_t len;
+		if ((size_t)(end - p) < n || memcmp(p, heads[h], n) != 0)
+			continue;
+		if (q < end && *q == '{')
+			q++;
+		if ((len = size_at(q, end, rows, cols)) > 0)
+			return (size_t)(q + len - p);
+		if (q < end && isdigit((unsigned char)*q)) {
+			char *e;
+			unsigned long r = strtoul(q, &e, 10);
+			if (r == 0 || r > 64)
+				return 0;
+			*rows = r; /* a vector: a column */
+			*cols = 1;
+			return (size_t)(e - p);
+		}
+	}
+	return 0;
+}
+
+static void remember(fact *facts, size_t *n, const char *name, size_t rows, size_t cols)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(facts[i].name, name) == 0) {
+			facts[i].rows = rows;
+			facts[i].cols = cols;
+			return;
+		}
+	if (*n < MAX_FACTS) {
+		snprintf(facts[*n].name, sizeof facts[*n].name, "%s", name);
+		facts[*n].rows = rows;
+		facts[*n].cols = cols;
+		(*n)++;
+	}
+}
+
+/*
+ * The sizes the text gives its symbols: a math span that is one symbol,
+ * then, in the same sentence and soon after, a size ("is a 3x3 matrix",
+ * "$3 \times 3$", "(3 by 4)", "of shape $4 \times 4$"); or, in one span,
+ * "W \in \mathbb{R}^{2 \times 3}".
+ */
+static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len,
+                       const notes_source *src, tex_block **blocks)
+{
+	char last[64] = "";
+	size_t last_end = 0;
+	for (size_t i = 0; i < src->nmath; i++) {
+		const notes_math *m = &src->math[i];
+		const char *p = text + m->start, *end = text + m->end;
+		size_t rows, cols, k;
+		char name[64];
+		if (m->problem.code != DV_OK || m->end > len)
+			continue;
+		/* the prose since the symbol: a size, unless the sentence ended */
+		if (last[0] != '\0') {
+			const char *q = text + last_end, *stop = text + m->start;
+			int ended = 0;
+			if (m->start - last_end > 80)
+				ended = 1;
+			for (; q < stop && !ended; q++) {
+				if (*q == '.' || *q == ';' || (*q == '\n' && q + 1 < stop && q[1] == '\n') ||
+				    (stop - q >= 3 && memcmp(q, "\xe3\x80\x82", 3) == 0)) /* 。 */
+					ended = 1;
+				else if ((k = size_at(q, stop, &rows, &cols)) > 0) {
+					remember(facts, nfacts, last, rows, cols);
+					last[0] = '\0';
+					break;
+				}
+			}
+			if (ended)
+				last[0] = '\0';
+		}
+		/* this span: a size for the symbol before it, or W \in R^{..} */
+		for (const char *q = p; q < end; q++) {
+			if ((k = space_at(q, end, &rows, &cols)) > 0 ||
+			    (last[0] != '\0' && (k = size_at(q, end, &rows, &cols)) > 0 &&
+			     q == p + strspn(p, " "))) {
+				char here[64] = "";
+				/* the symbol before \in in this span, else the last one */
+				if (blocks[i] != NULL && blocks[i]->nchains == 1 &&
+				    blocks[i]->chains[0].nsides >= 1 &&
+				    blocks[i]->chains[0].problem.code == DV_OK) {
+					const tex_node *t = blocks[i]->chains[0].sides[0].tree;
+					if (t != NULL && t->kind == TX_IN)
+						symbol_name(t->kids[0], here, sizeof here);
+				}
+				if (here[0] == '\0' && memchr(p, '\\', (size_t)(q - p)) != NULL) {
+					/* "x \in \mathbb{R}^3" read by hand: the letters before */
+					const char *s = p;
+					size_t n = 0;
+					while (s < q && *s == ' ')
+						s++;
+					if (strncmp(s, "\\mathbf{", 8) == 0 ||
+					    strncmp(s, "\\boldsymbol{", 12) == 0)
+						s = strchr(s, '{') + 1;
+					while (s + n < q && isalpha((unsigned char)s[n]))
+						n++;
+					if (n > 0 && n < sizeof here)
+						snprintf(here, sizeof here, "%.*s", (int)n, s);
+				}
+				if (here[0] != '\0')
+					remember(facts, nfacts, here, rows, cols);
+				else if (last[0] != '\0')
+					remember(facts, nfacts, last, rows, cols);
+				last[0] = '\0';
+				break;
+			}
+		}
+		/* a span that is one symbol: what a size may follow */
+		if (blocks[i] != NULL && blocks[i]->nchains == 1 &&
+		    blocks[i]->chains[0].problem.code == DV_OK &&
+		    blocks[i]->chains[0].nsides == 1 &&
+		    symbol_name(blocks[i]->chains[0].sides[0].tree, name, sizeof name)) {
+			snprintf(last, sizeof last, "%s", name);
+			last_end = m->end;
+		}
+	}
+}
+
+static const fact *size_of(const fact *facts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(facts[i].name, name) == 0)
+			return &facts[i];
+	return NULL;
+}
+
+/* ---- the forward pass ---------------------------------------------------- */
+
+typedef struct forward {
+	int kind; /* 0 none, 1 a convolution (star open), 2 convolution, 3 cross-correlation,
+	             4 a dense layer (a matrix product) */
+	char out[64], in[64], kernel[64], bias[64];
+	int line, column;
+} forward;
+
+/* lhs = A op B [+ c]: the forward pass of a layer, or 0. */
+static int forward_of(const tex_node *lhs, const tex_node *rhs, forward *f)
+{
+	const tex_node *prod;
+	memset(f, 0, sizeof *f);
+	rhs = bare(rhs);
+	if (!symbol_name(lhs, f->out, sizeof f->out) || rhs == NULL)
+		return 0;
+	prod = rhs;
+	if (rhs->kind == TX_ADD && rhs->nkids == 2 &&
+	    symbol_name(rhs->kids[1], f->bias, sizeof f->bias))
+		prod = bare(rhs->kids[0]);
+	if (prod->kind == TX_MUL && prod->nkids == 2 &&
+	    symbol_name(prod->kids[0], f->in, sizeof f->in) &&
+	    symbol_name(prod->kids[1], f->kernel, sizeof f->kernel)) {
+		switch (prod->op) {
+		case TX_STAR:
+			f->kind = 1;
+			break;
+		case TX_STARX:
+			f->kind = 3;
+			break;
+		case TX_JUXT:
+		case TX_CDOT: {
+			/* W x: the weights first */
+			char t[64];
+			memcpy(t, f->in, sizeof t);
+			memcpy(f->in, f->kernel, sizeof t);
+			memcpy(f->kernel, t, sizeof t);
+			f->kind = 4;
+			break;
+		}
+		default:
+			return 0;
+		}
+	} else if (prod->kind == TX_CALL && prod->nkids == 2 && prod->primes == 0 &&
+	           symbol_name(prod->kids[0], f->in, sizeof f->in) &&
+	           symbol_name(prod->kids[1], f->kernel, sizeof f->kernel)) {
+		if (strcmp(prod->text, "conv") == 0 || strcmp(prod->text, "conv2") == 0)
+			f->kind = 2;
+		else if (strcmp(prod->text, "xcorr") == 0 || strcmp(prod->text, "filter2") == 0)
+			f->kind = 3;
+		else
+			return 0;
+	} else {
+		return 0;
+	}
+	/* the output is new: not one of its own operands */
+	if (strcmp(f->out, f->in) == 0 || strcmp(f->out, f->kernel) == 0 ||
+	    strcmp(f->out, f->bias) == 0)
+		return 0;
+	return 1;
+}
+
+/* lhs = \sigma(z) or f(z): the activation of z, or 0. */
+static int activation_of(const tex_node *lhs, const tex_node *rhs, char *a, char *z,
+                         size_t size)
+{
+	rhs = bare(rhs);
+	if (!symbol_name(lhs, a, size) || rhs == NULL || rhs->kind != TX_CALL ||
+	    rhs->nkids != 1 || rhs->primes != 0 ||
+	    (strcmp(rhs->text, "sigma") != 0 && strcmp(rhs->text, "f") != 0 &&
+	     strcmp(rhs->text, "g") != 0))
+		return 0;
+	return symbol_name(rhs->kids[0], z, size);
+}
+
+/* The letter most differentiated: the numerators of \frac{\partial L}{...}. */
+static void count_losses(const tex_node *n, char names[][16], int *counts, size_t *k)
+{
+	if (n == NULL)
+		return;
+	if (n->kind == TX_FRAC && n->nkids == 2) {
+		const tex_node *top = bare(n->kids[0]);
+		if (top != NULL && top->kind == TX_PARTIAL) {
+			const tex_node *v = bare(top->kids[0]);
+			if (v != NULL && v->kind == TX_SYM && v->sub == NULL && v->sup == NULL &&
+			    strlen(v->text) < 16) {
+				size_t i;
+				for (i = 0; i < *k; i++)
+					if (strcmp(names[i], v->text) == 0)
+						break;
+				if (i == *k && *k < 8)
+					snprintf(names[(*k)++], 16, "%s", v->text);
+				if (i < *k)
+					counts[i]++;
+			}
+		}
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		count_losses(n->kids[i], names, counts, k);
+}
+
+static int add_used(notes_notation *nt, int line, int column)
+{
+	void *p = realloc(nt->used, (nt->nused + 1) * sizeof *nt->used);
+	if (p == NULL)
+		return -1;
+	nt->used = p;
+	nt->used[nt->nused].line = line;
+	nt->used[nt->nused].column = column;
+	nt->nused++;
+	return 0;
+}
+
+/* The letter of a matrix's entries in a scene: x for X, w for W^l; a free
+ * lower-case letter else. */
+static void entry_letter(char *buf, const char *name, const char *taken)
+{
+	char c = (char)tolower((unsigned char)name[0]);
+	if (!isalpha((unsigned char)c))
+		c = 'q';
+	while (strchr(taken, c) != NULL && c < 'z')
+		c++;
+	buf[0] = c;
+	buf[1] = '\0';
+}
+
+int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
+                        const char *text, size_t len, const notes_source *src)
+{
+	fact facts[MAX_FACTS];
+	size_t nfacts = 0;
+	forward fw = {0};
+	char act_in[64] = "", pre_in[64] = "", act_out[64] = "";
+	int act_in_line = 0, act_in_col = 0;
+	char losses[8][16];
+	int counts[8] = {0};
+	size_t nloss = 0;
+	dv_strbuf b;
+
+	memset(nt, 0, sizeof *nt);
+	nt->star = -1;
+	read_sizes(facts, &nfacts, text, len, src, blocks);
+	for (size_t i = 0; i < nblocks; i++) {
+		if (blocks[i] == NULL)
+			continue;
+		for (size_t c = 0; c < blocks[i]->nchains; c++) {
+			const tex_chain *ch = &blocks[i]->chains[c];
+			forward f;
+			char a[64], z[64];
+			if (ch->problem.code != DV_OK)
+				continue;
+			for (size_t s = 0; s < ch->nsides; s++)
+				count_losses(ch->sides[s].tree, losses, counts, &nloss);
+			if (ch->nsides != 2 || ch->sides[0].tree == NULL || ch->sides[1].tree == NULL)
+				continue;
+			if (fw.kind == 0 && forward_of(ch->sides[0].tree, ch->sides[1].tree, &f)) {
+				fw = f;
+				fw.line = ch->sides[0].line;
+				fw.column = ch->sides[0].column;
+			} else if (activation_of(ch->sides[0].tree, ch->sides[1].tree, a, z,
+			                         sizeof a)) {
+				if (act_in[0] == '\0' && fw.kind != 0 && strcmp(a, fw.in) == 0) {
+					snprintf(act_in, sizeof act_in, "%s", a);
+					snprintf(pre_in, sizeof pre_in, "%s", z);
+					act_in_line = ch->sides[0].line;
+					act_in_col = ch->sides[0].column;
+				} else if (fw.kind != 0 && strcmp(z, fw.out) == 0) {
+					snprintf(act_out, sizeof act_out, "%s", a);
+				}
+			}
+		}
+	}
+	/* δ = ∂L/∂z: what the scene's δ is, said by the file */
+	for (size_t i = 0; i < nblocks && fw.kind != 0; i++)
+		for (size_t c = 0; blocks[i] != NULL && c < blocks[i]->nchains; c++) {
+			const tex_chain *ch = &blocks[i]->chains[c];
+			const tex_node *l, *r;
+			if (ch->problem.code != DV_OK || ch->nsides < 2)
+				continue;
+			l = bare(ch->sides[0].tree);
+			r = bare(ch->sides[1].tree);
+			if (l != NULL && r != NULL && l->kind == TX_SYM && l->sub == NULL &&
+			    (strcmp(l->text, "delta") == 0 || strcmp(l->text, "Delta") == 0) &&
+			    r->kind == TX_FRAC && bare(r->kids[0])->kind == TX_PARTIAL &&
+			    add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
+				return DV_E_NOMEM;
+		}
+	/* an activation written before the forward pass */
+	for (size_t i = 0; i < nblocks && fw.kind != 0 && act_in[0] == '\0'; i++)
+		for (size_t c = 0; blocks[i] != NULL && c < blocks[i]->nchains; c++) {
+			const tex_chain *ch = &blocks[i]->chains[c];
+			char a[64], z[64];
+			if (ch->problem.code == DV_OK && ch->nsides == 2 &&
+			    activation_of(ch->sides[0].tree, ch->sides[1].tree, a, z, sizeof a) &&
+			    strcmp(a, fw.in) == 0) {
+				snprintf(act_in, sizeof act_in, "%s", a);
+				snprintf(pre_in, sizeof pre_in, "%s", z);
+				act_in_line = ch->sides[0].line;
+				act_in_col = ch->sides[0].column;
+				break;
+			}
+		}
+	if (fw.kind == 0)
+		return DV_OK;
+	nt->found = 1;
+	for (size_t i = 0, best = 0; i < nloss; i++)
+		if (counts[i] > (int)best) {
+			best = (size_t)counts[i];
+			snprintf(nt->loss, sizeof nt->loss, "%s", losses[i]);
+		}
+	snprintf(nt->output, sizeof nt->output, "%s", fw.out);
+	snprintf(nt->input, sizeof nt->input, "%s", fw.in);
+	snprintf(nt->kernel, sizeof nt->kernel, "%s", fw.kernel);
+	if (add_used(nt, fw.line, fw.column) != 0 ||
+	    (act_in[0] != '\0' && add_used(nt, act_in_line, act_in_col) != 0))
+		return DV_E_NOMEM;
+	nt->star = fw.kind == 2 ? 0 : fw.kind == 3 ? 1 : -1;
+
+	/* the scene, once per reading of * the file leaves open */
+	dv_strbuf_init(&b);
+	for (int variant = 0; variant < (fw.kind == 1 ? 2 : 1); variant++) {
+		const fact *si = size_of(facts, nfacts, fw.in);
+		const fact *sk = size_of(facts, nfacts, fw.kernel);
+		const fact *sb = fw.bias[0] != '\0' ? size_of(facts, nfacts, fw.bias) : NULL;
+		size_t ir, ic, kr, kc;
+		char taken[32] = "", li[2], lk[2], lz[2], product[160];
+		const char *op;
+		int xcorr = fw.kind == 3 || (fw.kind == 1 && variant == 1);
+		if (fw.kind == 4) {
+			/* W x + b: x a column, W as many columns as x has rows */
+			kr = sk != NULL ? sk->rows : 2;
+			kc = sk != NULL ? sk->cols : (si != NULL ? si->rows : 3);
+			ir = si != NULL ? si->rows : kc;
+			ic = si != NULL ? si->cols : 1;
+			op = "*";
+		} else {
+			ir = si != NULL ? si->rows : 4;
+			ic = si != NULL ? si->cols : 5;
+			kr = sk != NULL ? sk->rows : 2;
+			kc = sk != NULL ? sk->cols : 3;
+			op = xcorr ? "xcorr" : "conv";
+		}
+		dv_strbuf_printf(&b, "scene the file's %s (line %d)%s\n",
+		                 fw.kind == 4 ? "layer" : "convolution", fw.line,
+		                 fw.kind == 1 ? (variant == 0 ? ", * as convolution"
+		                                               : ", * as cross-correlation")
+		                              : "");
+		if (pre_in[0] != '\0') {
+			entry_letter(lz, pre_in, taken);
+			strcat(taken, lz);
+			dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", pre_in, lz, ir, ic);
+			dv_strbuf_printf(&b, "define %s = f(%s)\n", fw.in, pre_in);
+		} else {
+			entry_letter(li, fw.in, taken);
+			strcat(taken, li);
+			dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.in, li, ir, ic);
+		}
+		entry_letter(lk, fw.kernel, taken);
+		strcat(taken, lk);
+		dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.kernel, lk, kr, kc);
+		if (fw.bias[0] != '\0') {
+			if (sb != NULL && (sb->rows > 1 || sb->cols > 1))
+				dv_strbuf_printf(&b, "matrix %s = %c %zux%zu\n", fw.bias,
+				                 (char)tolower((unsigned char)fw.bias[0]), sb->rows,
+				                 sb->cols);
+			else if (fw.kind == 4)
+				dv_strbuf_printf(&b, "matrix %s = %c %zux1\n", fw.bias,
+				                 (char)tolower((unsigned char)fw.bias[0]), kr);
+			else
+				dv_strbuf_printf(&b, "scalar %s\n", fw.bias);
+		}
+		if (fw.kind == 4)
+			snprintf(product, sizeof product, "%s * %s", fw.kernel, fw.in);
+		else
+			snprintf(product, sizeof product, "%s(%s, %s)", op, fw.in, fw.kernel);
+		/* δ first: a variable's size may not name a definition (the input's
+		 * pre-activation has the input's size) */
+		if (pre_in[0] != '\0' && fw.kind != 4)
+			dv_strbuf_printf(&b, "matrix delta = d like %s(%s, %s)\n", op, pre_in,
+			                 fw.kernel);
+		else if (pre_in[0] != '\0')
+			dv_strbuf_printf(&b, "matrix delta = d like %s * %s\n", fw.kernel, pre_in);
+		else
+			dv_strbuf_printf(&b, "matrix delta = d like %s\n", product);
+		dv_strbuf_printf(&b, "define %s = %s%s%s\n", fw.out, product,
+		                 fw.bias[0] != '\0' ? " + " : "", fw.bias);
+		if (act_out[0] != '\0')
+			dv_strbuf_printf(&b, "define %s = f(%s)\n", act_out, fw.out);
+		dv_strbuf_printf(&b, "define E = sum(delta .* %s)\n", fw.out);
+		if (pre_in[0] != '\0') {
+			/* the layer before's δ, by the notes' own suffix */
+			const char *suffix = strrchr(pre_in, '_');
+			if (suffix != NULL && strcmp(suffix, "_prev") == 0)
+				dv_strbuf_printf(&b, "define delta_prev = grad(E, %s)\n", pre_in);
+		}
+		dv_strbuf_puts(&b, "\n");
+	}
+	nt->variants = fw.kind == 1 ? 2 : 1;
+	if (dv_strbuf_finish(&b, &nt->scenes, NULL) != DV_OK)
+		return DV_E_NOMEM;
+	return DV_OK;
+}
+
+int notes_notation_used(const notes_notation *nt, int line, int column)
+{
+	if (nt->builtin)
+		return 0; /* the built-in scenes read them, as claims */
+	for (size_t i = 0; i < nt->nused; i++)
+		if (nt->used[i].line == line && nt->used[i].column == column)
+			return 1;
+	return 0;
+}
+
+void notes_notation_clear(notes_notation *nt)
+{
+	free(nt->scenes);
+	free(nt->used);
+	memset(nt, 0, sizeof *nt);
+}

@@ -1,0 +1,46 @@
+/*
+ * notation: what a notes file's own definitions say its letters are (see
+ * notation.c): the scene the file's formulas are read in, when the file
+ * writes its forward pass.
+ *
+ * Ownership: notes_notation_read fills a notes_notation that
+ * notes_notation_clear empties.
+ */
+#ifndef DV_NOTES_NOTATION_H
+#define DV_NOTES_NOTATION_H
+
+#include <stddef.h>
+
+#include "notes/notes.h"
+#include "tex/tex.h"
+
+typedef struct notes_notation {
+	int found;      /* the file writes a forward pass */
+	int builtin;    /* ... in the letters of the built-in scenes (the reader
+	                   sets this): those serve, as for the seed's notes */
+	char *scenes;   /* its scene(s), in the lesson header syntax, or NULL */
+	int variants;   /* 2: * left open, the scene as convolution then as
+	                   cross-correlation */
+	int star;       /* -1 open, 0 convolution, 1 cross-correlation */
+	char loss[16];  /* the letter the file differentiates ("" if none) */
+	char output[64]; /* the forward pass's output, as the scene names it */
+	char input[64], kernel[64]; /* its operands */
+	struct {
+		int line, column;
+	} *used; /* the formulas the scene was built from: definitions */
+	size_t nused;
+} notes_notation;
+
+/* Reads the notation of a file whose math spans are src and whose formulas
+ * are blocks (one per span, NULL where none).  Fails only for memory. */
+int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
+                        const char *text, size_t len, const notes_source *src);
+/* Whether the formula at (line, column) built the scene. */
+int notes_notation_used(const notes_notation *nt, int line, int column);
+void notes_notation_clear(notes_notation *nt);
+
+/* The layer a superscript names: "" (none, or l), "_next" (l+1), "_prev"
+ * (l-1); NULL for any other superscript. */
+const char *notes_layer_suffix(const tex_node *sup);
+
+#endif
