@@ -100,6 +100,27 @@ START_TEST(test_matrices_chains_and_alignment)
 }
 END_TEST
 
+/* LaTeX as other authors write it (tex.h lists what each becomes) */
+START_TEST(test_latex_as_people_write_it)
+{
+	ck_reads("\\sum_{m=0}^{k_1-1} x_m \\tag{1}", "(sum (sym x _m) 0 _m ^(sub (sym k _1) 1))");
+	ck_reads("a = b \\label{eq:one} \\nonumber", "a | b");
+	ck_reads("\\nabla_W E", "(frac nabla (partial E) (partial W))");
+	ck_reads("\\bigtriangledown_{\\mathbf{x}} L", "(frac nabla (partial L) (partial x))");
+	ck_reads("f^{\\prime}(z) + \\sigma'(z)", "(add (call f' z) (call sigma' z))");
+	ck_reads("W^{\\top} x + W^{\\mathsf T} x",
+	         "(add (juxt (sym W ^T) x) (juxt (sym W ^T) x))");
+	ck_reads("I(i+m, j+n) K[m, n]",
+	         "(juxt (sym I _(list (add i m) (add j n))) (sym K _(list m n)))");
+	/* one argument in parentheses stays a product */
+	ck_reads("a(b + c)", "(juxt a (group (add b c)))");
+	ck_reads("\\max(0, x)", "(call max 0 x)");
+	ck_reads("X \\otimes W + X \\star W", "(add (* X W) (star X W))");
+	ck_reads("\\mathcal{L} + \\hat{y} + \\boldsymbol{\\delta}", "(add (add L yhat) delta)");
+	ck_reads("\\begin{bmatrix} a & \\cdots \\end{bmatrix}", "(matrix 1x2 a dots)");
+}
+END_TEST
+
 START_TEST(test_what_cannot_be_read_says_where)
 {
 	ck_reads("a_{11 = b", "!1:7: expected '}', found '='");
@@ -137,6 +158,7 @@ static Suite *tex_suite(void)
 	tcase_add_test(t, test_subscripts_and_superscripts_in_either_order);
 	tcase_add_test(t, test_products_fractions_sums_and_calls);
 	tcase_add_test(t, test_matrices_chains_and_alignment);
+	tcase_add_test(t, test_latex_as_people_write_it);
 	tcase_add_test(t, test_what_cannot_be_read_says_where);
 	tcase_add_test(t, test_limits);
 	suite_add_tcase(s, t);

@@ -829,13 +829,7 @@ static char *resolve_text(resolver *R, const tex_node *n)
 	return s;
 }
 
-static const tex_node *strip(const tex_node *n)
-{
-	while (n != NULL && n->kind == TX_GROUP && n->sub == NULL && n->sup == NULL &&
-	       n->primes == 0)
-		n = n->kids[0];
-	return n;
-}
+#define strip tex_node_strip
 
 /*
  * What a derivative is taken with respect to: a matrix of the scene, whole
@@ -1828,26 +1822,18 @@ static int decide_in(notes_run *N, scene *sc, const tex_node *lhs, const tex_nod
 			if (l == NULL || r == NULL) {
 				free(l);
 				free(r);
-				if (R.shape_error && (R.out_of_range || !sc->own || sc->learned)) {
-					/* read in a scene it does not fit: not read there */
-					if (star == 0 && cdot == 0) {
-						if (o->why.code == DV_OK)
-							o->why = R.why;
-						o->verdict = NOTES_UNCHECKED;
-						outcome_clear(&best);
-						return DV_OK;
-					}
-					continue;
-				}
-				if (!R.shape_error) {
-					if (star == 0 && cdot == 0 && !free_uv &&
+				/* read in a scene it does not fit: not read there */
+				int misfit = R.shape_error &&
+				             (R.out_of_range || !sc->own || sc->learned);
+				if (misfit || !R.shape_error) {
+					if (!misfit && star == 0 && cdot == 0 && !free_uv &&
 					    strstr(R.why.message, "have no \\sum") != NULL) {
 						/* (δ)_{u,v} = ∂E/∂(net)_{u,v}: for every u, v */
 						free_uv = 1;
 						star = cdot = -1;
 						break;
 					}
-					if (star == 0 && cdot == 0 &&
+					if (!misfit && star == 0 && cdot == 0 &&
 					    (strstr(R.why.message, "index notation") != NULL ||
 					     strstr(R.why.message, "have no \\sum") != NULL)) {
 						int got = decide_indexed(N, sc, strip(lhs), rhs, line,
@@ -3013,6 +2999,18 @@ static void count(notes_report *rep)
 	}
 }
 
+/* The chain's first step as a definition of the file; NULL without memory. */
+static notes_formula *add_definition(notes_run *N, const tex_chain *ch)
+{
+	notes_formula *f = add_formula(N, ch->sides[0].line, ch->sides[0].column, NULL);
+	if (f == NULL)
+		return NULL;
+	free(f->latex);
+	f->latex = join(ch->sides[0].latex, " = ", ch->sides[1].latex);
+	f->definition = 1;
+	return f->latex != NULL ? f : NULL;
+}
+
 /* A symbol (no entry of a matrix: C, b^l, \delta(i, j)) set to a number:
  * what the text assumes, not what it claims. */
 static int assumption(const tex_node *lhs, const tex_node *rhs)
@@ -3089,12 +3087,8 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 	                                            ch->sides[0].column)) ||
 	    (ch->nsides == 2 && assumption(ch->sides[0].tree, ch->sides[1].tree))) {
 		int built = notes_notation_used(&N->nt, ch->sides[0].line, ch->sides[0].column);
-		f = add_formula(N, ch->sides[0].line, ch->sides[0].column, NULL);
-		if (f == NULL)
+		if ((f = add_definition(N, ch)) == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
-		free(f->latex);
-		f->latex = join(ch->sides[0].latex, " = ", ch->sides[1].latex);
-		f->definition = 1;
 		f->reason = dup(built ? "a definition: the file's scene is built from it"
 		                      : "an assumption, not a claim: it holds from here on");
 		if (f->latex == NULL || f->reason == NULL)
@@ -3141,12 +3135,8 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 				if (found)
 					break;
 			}
-			f = add_formula(N, ch->sides[0].line, ch->sides[0].column, NULL);
-			if (f == NULL)
+			if ((f = add_definition(N, ch)) == NULL)
 				return dv_fail(d, DV_E_NOMEM, "out of memory");
-			free(f->latex);
-			f->latex = join(ch->sides[0].latex, " = ", ch->sides[1].latex);
-			f->definition = 1;
 			what = malloc(160);
 			if (what != NULL)
 				snprintf(what, 160,
@@ -3162,18 +3152,11 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 			if ((rc = apply_definition(N, name, ch->sides[1].tree, &applied, &why,
 			                           d)) != DV_OK)
 				return rc;
-			f = add_formula(N, ch->sides[0].line, ch->sides[0].column, NULL);
-			if (f == NULL)
+			if ((f = add_definition(N, ch)) == NULL)
 				return dv_fail(d, DV_E_NOMEM, "out of memory");
-			free(f->latex);
-			f->latex = join(ch->sides[0].latex, " = ", ch->sides[1].latex);
-			if (applied) {
-				f->definition = 1;
-				f->reason = join("a definition of ", name, "");
-			} else {
-				f->reason = located(&why);
-			}
-			if (f->latex == NULL || f->reason == NULL)
+			f->definition = applied;
+			f->reason = applied ? join("a definition of ", name, "") : located(&why);
+			if (f->reason == NULL)
 				return dv_fail(d, DV_E_NOMEM, "out of memory");
 			if (ch->nsides == 2)
 				return DV_OK;

@@ -51,13 +51,7 @@ const char *notes_layer_suffix(const tex_node *sup)
 	return NULL;
 }
 
-static const tex_node *bare(const tex_node *n)
-{
-	while (n != NULL && n->kind == TX_GROUP && n->sub == NULL && n->sup == NULL &&
-	       n->primes == 0)
-		n = n->kids[0];
-	return n;
-}
+#define bare tex_node_strip
 
 /* The scene name of a symbol with no subscript (X, a^{l-1}): 0 if n is not one. */
 static int symbol_name(const tex_node *n, char *buf, size_t size)

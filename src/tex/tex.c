@@ -1895,6 +1895,14 @@ static void put_latex(dv_strbuf *b, const tex_node *n)
 		dv_strbuf_puts(b, "'");
 }
 
+const tex_node *tex_node_strip(const tex_node *n)
+{
+	while (n != NULL && n->kind == TX_GROUP && n->sub == NULL && n->sup == NULL &&
+	       n->primes == 0)
+		n = n->kids[0];
+	return n;
+}
+
 void tex_node_latex(dv_strbuf *b, const tex_node *n)
 {
 	put_latex(b, n);

@@ -120,6 +120,10 @@ void tex_node_free(tex_node *n);
  * messages and repairs: what was written, up to spacing. */
 void tex_node_latex(dv_strbuf *b, const tex_node *n);
 
+/* n inside any parentheses or braces that carry nothing (no index, no
+ * power, no prime): ((X)) is X. */
+const tex_node *tex_node_strip(const tex_node *n);
+
 /* A tree as an S-expression, (mul juxt x k) style: for tests and debugging. */
 void tex_node_print(dv_strbuf *b, const tex_node *n);
 
