@@ -529,6 +529,18 @@ static int put(reading *R, const tex_node *n, dv_strbuf *b)
 	case TX_MUL:
 		if (n->op == TX_JUXT)
 			return put_juxt(R, n, b);
+		if (n->op == TX_STARX) { /* a \star b: the cross-correlation */
+			dv_strbuf_puts(b, "xcorr(");
+			if ((rc = put(R, n->kids[0], b)) != DV_OK)
+				return rc;
+			dv_strbuf_puts(b, ", ");
+			if ((rc = put(R, n->kids[1], b)) != DV_OK)
+				return rc;
+			dv_strbuf_puts(b, ")");
+			return DV_OK;
+		}
+		if ((size_t)n->op >= sizeof ops / sizeof ops[0])
+			return refuse(R, n, "%s: an operator verify does not read");
 		return put_kids(R, n, ops[n->op], b);
 	case TX_MATRIX:
 		dv_strbuf_puts(b, "[");
