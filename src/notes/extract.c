@@ -9,6 +9,14 @@
  * is matched here with the next $$ of the file; \[ ... \] and \( ... \),
  * which md4c reads as escaped brackets, are matched here too.  Jekyll front matter is
  * skipped; ```verify blocks are kept as the file's own context.
+ *
+ * Display math is taken out before md4c reads the blocks, as kramdown and
+ * Hexo do: a $$ block's lines may start with =, *, - or > (a chain written
+ * one step a line), which md4c would read as a heading underline, a list
+ * item or a quote.  The blocks are blanked in the copy md4c reads, outside
+ * code (fenced blocks and `spans`) and past escaped \$.  Inside a quote, a
+ * math span's lines start with the quote's > markers: the clean copy of
+ * the text that the math is read from has them blanked.
  */
 #include "notes/notes.h"
 
@@ -275,7 +283,131 @@ void notes_source_clear(notes_source *s)
 {
 	free(s->math);
 	free(s->fences);
+	free(s->clean);
 	memset(s, 0, sizeof *s);
+}
+
+/* The end of the code fence line at i (``` or ~~~ after spaces and quote
+ * markers), or 0; *mark and *n: its character and length. */
+static size_t fence_line(const char *t, size_t len, size_t i, char *mark, size_t *n)
+{
+	size_t j = i, k;
+	while (j < len && (t[j] == ' ' || t[j] == '>'))
+		j++;
+	if (j + 2 >= len || (t[j] != '`' && t[j] != '~') || t[j + 1] != t[j] || t[j + 2] != t[j])
+		return 0;
+	for (k = j; k < len && t[k] == t[j]; k++)
+		;
+	*mark = t[j];
+	*n = k - j;
+	while (k < len && t[k] != '\n')
+		k++;
+	return k;
+}
+
+/* Blanks text[from, to) but its newlines. */
+static void blank(char *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (t[i] != '\n' && t[i] != '\r')
+			t[i] = ' ';
+}
+
+/* Finds the $$ blocks outside code, pushes them and blanks them in masked. */
+static int take_display(walk *w, char *masked, size_t from)
+{
+	const char *t = w->text;
+	size_t len = w->len, i = from;
+	int line_start = 1;
+	while (i < len) {
+		if (line_start) {
+			char mark;
+			size_t n, end = fence_line(t, len, i, &mark, &n);
+			line_start = 0;
+			if (end > 0) { /* a code block: to its closing fence */
+				size_t j = end;
+				for (;;) {
+					char m2;
+					size_t n2, e2;
+					if (j >= len) {
+						i = len;
+						break;
+					}
+					j++; /* past the newline */
+					e2 = fence_line(t, len, j, &m2, &n2);
+					if (e2 > 0 && m2 == mark && n2 >= n) {
+						i = e2;
+						break;
+					}
+					while (j < len && t[j] != '\n')
+						j++;
+				}
+				continue;
+			}
+		}
+		if (t[i] == '\n') {
+			line_start = 1;
+			i++;
+		} else if (t[i] == '\\' && i + 1 < len) {
+			i += 2; /* \$ is a dollar, \\ a backslash */
+		} else if (t[i] == '`') { /* a code span: to the same run of backticks */
+			size_t n = 0, j;
+			while (i + n < len && t[i + n] == '`')
+				n++;
+			for (j = i + n; j < len; j++) {
+				size_t m = 0;
+				if (t[j] != '`')
+					continue;
+				while (j + m < len && t[j + m] == '`')
+					m++;
+				if (m == n)
+					break;
+				j += m - 1;
+			}
+			i = j < len ? j + n : i + n;
+		} else if (t[i] == '$' && i + 1 < len && t[i + 1] == '$') {
+			size_t close = i + 2;
+			while (close + 1 < len &&
+			       !(t[close] == '$' && t[close + 1] == '$' && t[close - 1] != '\\'))
+				close++;
+			if (close + 1 >= len)
+				return 0; /* never closed: md4c's reading says so */
+			if (push_math(w, i + 2, close, 1) != 0)
+				return -1;
+			blank(masked, i, close + 2);
+			i = close + 2;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const notes_math *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The clean copy: > markers that start a line inside math blanked. */
+static int clean_quotes(notes_source *out, const char *text, size_t len)
+{
+	if ((out->clean = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(out->clean, text, len);
+	out->clean[len] = '\0';
+	for (size_t k = 0; k < out->nmath; k++) {
+		const notes_math *m = &out->math[k];
+		for (size_t i = m->start; i < m->end && i < len; i++) {
+			size_t j;
+			if (out->clean[i] != '\n')
+				continue;
+			for (j = i + 1; j < m->end && (out->clean[j] == ' ' || out->clean[j] == '>'); j++)
+				if (out->clean[j] == '>')
+					out->clean[j] = ' ';
+		}
+	}
+	return 0;
 }
 
 int notes_extract(notes_source *out, const char *text, size_t len, dv_diag *d)
@@ -283,6 +415,7 @@ int notes_extract(notes_source *out, const char *text, size_t len, dv_diag *d)
 	walk w = {0};
 	MD_PARSER p = {0};
 	size_t skip = front_matter(text, len);
+	char *masked;
 
 	memset(out, 0, sizeof *out);
 	w.text = text;
@@ -300,10 +433,30 @@ int notes_extract(notes_source *out, const char *text, size_t len, dv_diag *d)
 		notes_source_clear(out);
 		return dv_fail(d, DV_E_LIMIT, "the file is larger than md4c can read");
 	}
-	if (md_parse(text + skip, (MD_SIZE)(len - skip), &p, &w) != 0 || w.nomem) {
+	if ((masked = malloc(len + 1)) == NULL) {
+		notes_source_clear(out);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	memcpy(masked, text, len);
+	masked[len] = '\0';
+	if (take_display(&w, masked, skip) != 0) {
+		free(masked);
+		notes_source_clear(out);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	w.text = masked; /* md4c's pieces point into it: the same offsets */
+	if (md_parse(masked + skip, (MD_SIZE)(len - skip), &p, &w) != 0 || w.nomem) {
+		free(masked);
 		notes_source_clear(out);
 		return w.nomem ? dv_fail(d, DV_E_NOMEM, "out of memory")
 		               : dv_fail(d, DV_E_IO, "md4c could not read the file");
+	}
+	free(masked);
+	if (out->nmath > 1)
+		qsort(out->math, out->nmath, sizeof *out->math, by_start);
+	if (clean_quotes(out, text, len) != 0) {
+		notes_source_clear(out);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	return DV_OK;
 }

@@ -704,20 +704,66 @@ static void put_entry(dv_strbuf *b, const char *m, size_t i, size_t j)
 	dv_strbuf_printf(b, "entry(%s, %zu, %zu)", m, i, j);
 }
 
+/* W_{ij}: a subscript of two letters, each an index; *a, *c their letters. */
+static int two_letters(const tex_node *s, int *a, int *c)
+{
+	if (s == NULL || s->kind != TX_SYM || s->sub != NULL || s->sup != NULL ||
+	    strlen(s->text) != 2 || !islower((unsigned char)s->text[0]) ||
+	    !islower((unsigned char)s->text[1]) || s->text[0] == s->text[1])
+		return 0;
+	*a = s->text[0] - 'a';
+	*c = s->text[1] - 'a';
+	return 1;
+}
+
+/* The values of the index subscript s (i,j / ij / i) under the bound
+ * indices: how many (0 if s is no such subscript). */
+static int bound_indices(resolver *R, const tex_node *s, long *a, long *c)
+{
+	int x, y;
+	if (!R->idx || s == NULL)
+		return 0;
+	if (s->kind == TX_LIST && s->nkids == 2 && index_value(R, s->kids[0], a) == 0 &&
+	    index_value(R, s->kids[1], c) == 0)
+		return 2;
+	if (two_letters(s, &x, &y) && R->bound[x] && R->bound[y]) {
+		*a = R->val[x];
+		*c = R->val[y];
+		return 2;
+	}
+	if (s->kind == TX_SYM && s->sub == NULL && s->sup == NULL && strlen(s->text) == 1 &&
+	    islower((unsigned char)s->text[0]) && R->bound[s->text[0] - 'a']) {
+		*a = R->val[s->text[0] - 'a'];
+		return 1;
+	}
+	return 0;
+}
+
 /* An entry subscript (or, inside \sum_u\sum_v, the whole matrix) of a resolved
  * part. */
 static int resolve_sub(resolver *R, const tex_node *n, const char *inner, dv_strbuf *b)
 {
 	size_t i = 0, j = 0;
 	long a, c;
-	if (R->idx && n->sub != NULL && n->sub->kind == TX_LIST && n->sub->nkids == 2 &&
-	    index_value(R, n->sub->kids[0], &a) == 0 &&
-	    index_value(R, n->sub->kids[1], &c) == 0) {
-		/* an entry named by indices: numbered from eb in the notes */
+	int nidx = bound_indices(R, n->sub, &a, &c);
+	if (nidx > 0) {
+		/* an entry named by indices: numbered from eb in the notes; one
+		 * index names an entry of a vector */
 		size_t rows, cols;
 		long r1 = a + 1 - R->eb, c1 = c + 1 - R->eb;
 		if (shape_of(R, inner, n, &rows, &cols) != 0)
 			return -1;
+		if (nidx == 1 && cols == 1) {
+			c1 = 1;
+			c = R->eb;
+		} else if (nidx == 1 && rows == 1) {
+			c1 = r1;
+			c = a;
+			r1 = 1;
+			a = R->eb;
+		} else if (nidx == 1) {
+			return unresolved_latex(R, n, "%s: one index on a matrix");
+		}
 		if (r1 < 1 || c1 < 1 || (size_t)r1 > rows || (size_t)c1 > cols) {
 			char *s = latex_of(n);
 			unresolved(R, n, "%s is entry (%ld,%ld) of a %zux%zu matrix",
@@ -760,6 +806,17 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	const char *text = n->text;
 	size_t len = strlen(text);
 
+	if (n->sup != NULL && n->sup->kind == TX_SYM && strcmp(n->sup->text, "T") == 0 &&
+	    n->sup->sub == NULL && n->sup->sup == NULL) {
+		/* x^T, W^\top: the transpose */
+		tex_node copy = *n;
+		copy.sup = NULL;
+		dv_strbuf_puts(b, "transpose(");
+		if (resolve_sym(R, &copy, b) != 0)
+			return -1;
+		dv_strbuf_puts(b, ")");
+		return 0;
+	}
 	/* k11, as in [k11, k12]: the entry (1,1) of k */
 	if (n->sub == NULL && len == 3 && isalpha((unsigned char)text[0]) &&
 	    isdigit((unsigned char)text[1]) && isdigit((unsigned char)text[2]) &&
@@ -784,10 +841,14 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	if (mangle(R, n, name, sizeof name) != 0)
 		return -1;
 	kind = sub_kind(n->sub, &i, &j);
-	if (kind == SUB_MAP && R->sc->learned)
-		return unresolved_latex(R, n->sub,
-		                        "the free index %s is not read yet: write the formula "
-		                        "with whole matrices or single entries");
+	if (kind == SUB_MAP && R->sc->learned) {
+		long a, c;
+		if (bound_indices(R, n->sub, &a, &c) == 0)
+			return unresolved_latex(R, n->sub,
+			                        "index notation: the free index %s has no \\sum and "
+			                        "no range here");
+		kind = SUB_OTHER;
+	}
 	if (kind == SUB_MAP)
 		R->used_maps = 1;
 	if (kind == SUB_ENTRY) {
@@ -847,12 +908,10 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 		R->rot_target = !R->rot_target;
 		return target_of(R, t->kids[0], name, size, entry, i, j);
 	}
-	if (R->idx && (t->kind == TX_GROUP || t->kind == TX_SYM) && t->sub != NULL &&
-	    t->sub->kind == TX_LIST && t->sub->nkids == 2) {
+	if (R->idx && (t->kind == TX_GROUP || t->kind == TX_SYM) && t->sub != NULL) {
 		/* (K)_{r,s} with r, s bound by index notation: that entry */
 		long a, c;
-		if (index_value(R, t->sub->kids[0], &a) == 0 &&
-		    index_value(R, t->sub->kids[1], &c) == 0) {
+		if (bound_indices(R, t->sub, &a, &c) == 2) {
 			tex_node bare = *t;
 			size_t rows, cols;
 			long r1 = a + 1 - R->eb, c1 = c + 1 - R->eb;
@@ -1240,6 +1299,11 @@ static int resolve_mul(resolver *R, const tex_node *n, dv_strbuf *b)
 	switch (n->op) {
 	case TX_JUXT:
 	case TX_TIMES:
+		if (!lscalar && !rscalar && lc == rr && !(lr == rr && lc == rc_)) {
+			/* W x, W^T δ: sizes that only a matrix product fits */
+			dv_strbuf_printf(b, "(%s) * (%s)", l, r);
+			break;
+		}
 		if (!lscalar && !rscalar)
 			R->used_juxt = 1;
 		dv_strbuf_printf(b, "(%s) %s (%s)", l, lscalar || rscalar ? "*" : ".*", r);
@@ -1653,13 +1717,19 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 	if (top->kind == TX_FRAC && is_partial(strip(top->kids[0])) &&
 	    is_partial(strip(top->kids[1])))
 		top = strip(strip(top->kids[1])->kids[0]);
-	if ((top->kind != TX_SYM && top->kind != TX_GROUP) || top->sub == NULL ||
-	    top->sub->kind != TX_LIST || top->sub->nkids != 2 ||
-	    top->sub->kids[0]->kind != TX_SYM || top->sub->kids[1]->kind != TX_SYM ||
-	    strlen(top->sub->kids[0]->text) != 1 || strlen(top->sub->kids[1]->text) != 1)
+	if ((top->kind != TX_SYM && top->kind != TX_GROUP) || top->sub == NULL)
 		return 1;
-	fu = top->sub->kids[0]->text[0] - 'a';
-	fv = top->sub->kids[1]->text[0] - 'a';
+	if (sc->learned && two_letters(top->sub, &fu, &fv)) {
+		/* W_{ij} in the file's own letters: the indices i and j */
+	} else if (top->sub->kind != TX_LIST || top->sub->nkids != 2 ||
+	           top->sub->kids[0]->kind != TX_SYM || top->sub->kids[1]->kind != TX_SYM ||
+	           strlen(top->sub->kids[0]->text) != 1 ||
+	           strlen(top->sub->kids[1]->text) != 1) {
+		return 1;
+	} else {
+		fu = top->sub->kids[0]->text[0] - 'a';
+		fv = top->sub->kids[1]->text[0] - 'a';
+	}
 	if (fu < 0 || fu >= 26 || fv < 0 || fv >= 26 || fu == fv)
 		return 1;
 	bare = *top;
@@ -3278,8 +3348,8 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 	for (size_t i = 0; rc == DV_OK && i < src.nmath; i++) {
 		const notes_math *m = &src.math[i];
-		rc = tex_read(&blocks[i], text + m->start, m->end - m->start, m->line, m->column,
-		              d);
+		rc = tex_read(&blocks[i], src.clean + m->start, m->end - m->start, m->line,
+		              m->column, d);
 		nblocks = i + 1;
 	}
 	if (rc == DV_OK && notes_notation_read(&N.nt, blocks, nblocks, text, len, &src) != DV_OK)

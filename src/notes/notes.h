@@ -41,10 +41,14 @@ typedef struct notes_fence {
 } notes_fence;
 
 typedef struct notes_source {
-	notes_math *math;
+	notes_math *math; /* in the order of the file */
 	size_t nmath;
 	notes_fence *fences;
 	size_t nfences;
+	/* the text with the blockquote markers inside math blanked (a $$ block
+	 * in a > quote): what the math is read from; same length, same
+	 * positions */
+	char *clean;
 } notes_source;
 
 /* Finds the math spans and ```verify blocks of a Markdown text. */
