@@ -510,7 +510,7 @@ typedef struct resolver {
 	int bound[26];
 	size_t range[26]; /* how many values a summation index takes */
 	int eb, sb;       /* entries numbered from eb; sums start at sb */
-	int used_star, used_cdot, used_maps, used_delta, used_pool, used_juxt;
+	int used_star, used_cdot, used_maps, used_delta, used_pool, used_juxt, used_full;
 	int shape_error; /* why: a size that does not fit (the formula fails) */
 	int out_of_range; /* an entry outside its matrix: not this scene's formula */
 	int rot_target;  /* target_of read ∂/∂rot180(K): the gradient is rotated */
@@ -1178,6 +1178,9 @@ static int resolve_call(resolver *R, const tex_node *n, dv_strbuf *b)
 	char *s = NULL;
 	int pool = strcmp(f, "up") == 0 || strcmp(f, "down") == 0;
 
+	/* \sigma is the activation, as f is; in the file's own letters, g too */
+	if (strcmp(f, "sigma") == 0 || (R->sc->learned && strcmp(f, "g") == 0))
+		f = "f";
 	if (n->primes > 1 || (n->primes == 1 && strcmp(f, "f") != 0 && strcmp(f, "g") != 0))
 		return unresolved(R, n, "%s'' : only f' is read as a derivative", f);
 	if (strcmp(f, "g") == 0)
@@ -1281,6 +1284,20 @@ static int resolve_sum(resolver *R, const tex_node *n, dv_strbuf *b)
 	                        "a \\sum over %s: index notation is not read yet");
 }
 
+/*
+ * ", 'full'" where the file's own * can only mean the padded one: in a
+ * scene built from the file's letters, a kernel as large as the input (δ^l
+ * * rot180(W^l), both 2x2) leaves nothing or one entry to a 'valid' slide,
+ * and the texts that write it pad δ first.  Elsewhere "".
+ */
+static const char *full_star(resolver *R, size_t ir, size_t ic, size_t kr, size_t kc)
+{
+	if (!R->sc->learned || (kr < ir && kc < ic))
+		return "";
+	R->used_full = 1;
+	return ", 'full'";
+}
+
 static int resolve_mul(resolver *R, const tex_node *n, dv_strbuf *b)
 {
 	char *l = resolve_text(R, n->kids[0]), *r = NULL;
@@ -1331,7 +1348,7 @@ static int resolve_mul(resolver *R, const tex_node *n, dv_strbuf *b)
 			dv_strbuf_printf(b, "(%s) * (%s)", l, r);
 			break;
 		}
-		dv_strbuf_printf(b, "xcorr(%s, %s)", l, r);
+		dv_strbuf_printf(b, "xcorr(%s, %s%s)", l, r, full_star(R, lr, lc, rr, rc_));
 		break;
 	case TX_STAR:
 		if (lscalar || rscalar) {
@@ -1345,8 +1362,10 @@ static int resolve_mul(resolver *R, const tex_node *n, dv_strbuf *b)
 			/* the larger operand is the input, the smaller the kernel; a
 			 * convolution commutes, so K * X is X convolved with K */
 			int swap = rr * rc_ > lr * lc && R->star == STAR_CONV;
-			dv_strbuf_printf(b, "%s(%s, %s)", R->star == STAR_CONV ? "conv" : "xcorr",
-			                 swap ? r : l, swap ? l : r);
+			dv_strbuf_printf(b, "%s(%s, %s%s)", R->star == STAR_CONV ? "conv" : "xcorr",
+			                 swap ? r : l, swap ? l : r,
+			                 swap ? full_star(R, rr, rc_, lr, lc)
+			                      : full_star(R, lr, lc, rr, rc_));
 		}
 		break;
 	}
@@ -1605,6 +1624,9 @@ static char *reading_text(const resolver *R, const scene *sc)
 		                                          : "the matrix product");
 	if (R->used_juxt)
 		dv_strbuf_puts(&b, "; matrices side by side as the element-wise product");
+	if (R->used_full)
+		dv_strbuf_puts(&b, "; * with zero padding ('full'), the kernel being as "
+		                   "large as what it slides over");
 	if (R->used_delta)
 		dv_strbuf_puts(&b, "; ∂E/∂net as δ");
 	if (R->used_pool)
@@ -1709,7 +1731,7 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 	int fu, fv, rc;
 	char held[256] = "", failed[256] = "";
 	outcome first_fail = {0}, first_hold = {0};
-	int nhold = 0, nfail = 0, nbad = 0;
+	int nhold = 0, nfail = 0, nbad = 0, closed = 0;
 
 	/* \frac{\partial E}{\partial (K)_{r,s}}: the free indices are the
 	 * target's, the size K's */
@@ -1719,7 +1741,11 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 		top = strip(strip(top->kids[1])->kids[0]);
 	if ((top->kind != TX_SYM && top->kind != TX_GROUP) || top->sub == NULL)
 		return 1;
-	if (sc->learned && two_letters(top->sub, &fu, &fv)) {
+	if (sub_kind(top->sub, &rows, &cols) == SUB_ENTRY) {
+		/* ∂J/∂W_{11} = \sum_i \sum_j ...: no free index, the sums bound */
+		closed = 1;
+		fu = fv = 0;
+	} else if (sc->learned && two_letters(top->sub, &fu, &fv)) {
 		/* W_{ij} in the file's own letters: the indices i and j */
 	} else if (top->sub->kind != TX_LIST || top->sub->nkids != 2 ||
 	           top->sub->kids[0]->kind != TX_SYM || top->sub->kids[1]->kind != TX_SYM ||
@@ -1730,16 +1756,18 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 		fu = top->sub->kids[0]->text[0] - 'a';
 		fv = top->sub->kids[1]->text[0] - 'a';
 	}
-	if (fu < 0 || fu >= 26 || fv < 0 || fv >= 26 || fu == fv)
+	if (!closed && (fu < 0 || fu >= 26 || fv < 0 || fv >= 26 || fu == fv))
 		return 1;
 	bare = *top;
 	bare.sub = NULL;
 	R0.sc = sc;
-	if ((m = resolve_text(&R0, &bare)) == NULL || shape_of(&R0, m, top, &rows, &cols) != 0) {
+	if (!closed &&
+	    ((m = resolve_text(&R0, &bare)) == NULL || shape_of(&R0, m, top, &rows, &cols) != 0)) {
 		free(m);
 		return 1;
 	}
-	free(m);
+	if (!closed)
+		free(m);
 	for (int eb = 1; eb >= 0; eb--)
 		for (int sb = 0; sb <= 1; sb++)
 			for (int star = 0; star < NSTAR; star++) {
@@ -1754,8 +1782,13 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 				for (int k = 0; k < 26; k++)
 					R.range[k] = (size_t)-1;
 				scan_ranges(&R, rhs);
-				l = resolve_indexed(&R, lhs, fu, fv, rows, cols);
-				r = l != NULL ? resolve_indexed(&R, rhs, fu, fv, rows, cols) : NULL;
+				if (closed) {
+					l = resolve_text(&R, lhs);
+					r = l != NULL ? resolve_text(&R, rhs) : NULL;
+				} else {
+					l = resolve_indexed(&R, lhs, fu, fv, rows, cols);
+					r = l != NULL ? resolve_indexed(&R, rhs, fu, fv, rows, cols) : NULL;
+				}
 				if (star > 0 && !R.used_star) {
 					free(l);
 					free(r);
@@ -3399,7 +3432,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			if (o_line != NULL)
 				o_line->by_file = 1; /* ∂E/∂O is its δ */
 			N.scenes[s].learned = 1;
-			N.scenes[s].variant = N.nt.variants == 2 ? (int)s + 1 : 0;
+			N.scenes[s].variant = N.nt.variants == 2 ? (int)(s % 2) + 1 : 0;
 			N.scenes[s].star_own = N.scenes[s].variant == 2 || N.nt.star == 1
 			                               ? STAR_XCORR
 			                               : STAR_CONV;

@@ -409,8 +409,10 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 					snprintf(pre_in, sizeof pre_in, "%s", z);
 					act_in_line = ch->sides[0].line;
 					act_in_col = ch->sides[0].column;
-				} else if (fw.kind != 0 && strcmp(z, fw.out) == 0) {
+				} else if (fw.kind != 0 && strcmp(z, fw.out) == 0 && act_out[0] == '\0') {
 					snprintf(act_out, sizeof act_out, "%s", a);
+					if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
+						return DV_E_NOMEM;
 				}
 			}
 		}
@@ -461,9 +463,13 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		return DV_E_NOMEM;
 	nt->star = fw.kind == 2 ? 0 : fw.kind == 3 ? 1 : -1;
 
-	/* the scene, once per reading of * the file leaves open */
+	/* the scene, once per reading of * the file leaves open; where the input
+	 * is an activation, once with the input free (for ∂L/∂a^{l-1}) and once
+	 * as the activation of its pre-activation (for δ^{l-1}) */
 	dv_strbuf_init(&b);
-	for (int variant = 0; variant < (fw.kind == 1 ? 2 : 1); variant++) {
+	for (int k = 0; k < (fw.kind == 1 ? 2 : 1) * (pre_in[0] != '\0' ? 2 : 1); k++) {
+		int variant = fw.kind == 1 ? k % 2 : 0;
+		int composed = pre_in[0] != '\0' && k >= (fw.kind == 1 ? 2 : 1);
 		const fact *si = size_of(facts, nfacts, fw.in);
 		const fact *sk = size_of(facts, nfacts, fw.kernel);
 		const fact *sb = fw.bias[0] != '\0' ? size_of(facts, nfacts, fw.bias) : NULL;
@@ -485,12 +491,13 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			kc = sk != NULL ? sk->cols : 3;
 			op = xcorr ? "xcorr" : "conv";
 		}
-		dv_strbuf_printf(&b, "scene the file's %s (line %d)%s\n",
+		dv_strbuf_printf(&b, "scene the file's %s (line %d)%s%s\n",
 		                 fw.kind == 4 ? "layer" : "convolution", fw.line,
+		                 composed ? ", its input an activation" : "",
 		                 fw.kind == 1 ? (variant == 0 ? ", * as convolution"
 		                                               : ", * as cross-correlation")
 		                              : "");
-		if (pre_in[0] != '\0') {
+		if (composed) {
 			entry_letter(lz, pre_in, taken);
 			strcat(taken, lz);
 			dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", pre_in, lz, ir, ic);
@@ -520,10 +527,10 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			snprintf(product, sizeof product, "%s(%s, %s)", op, fw.in, fw.kernel);
 		/* δ first: a variable's size may not name a definition (the input's
 		 * pre-activation has the input's size) */
-		if (pre_in[0] != '\0' && fw.kind != 4)
+		if (composed && fw.kind != 4)
 			dv_strbuf_printf(&b, "matrix delta = d like %s(%s, %s)\n", op, pre_in,
 			                 fw.kernel);
-		else if (pre_in[0] != '\0')
+		else if (composed)
 			dv_strbuf_printf(&b, "matrix delta = d like %s * %s\n", fw.kernel, pre_in);
 		else
 			dv_strbuf_printf(&b, "matrix delta = d like %s\n", product);
@@ -532,7 +539,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		if (act_out[0] != '\0')
 			dv_strbuf_printf(&b, "define %s = f(%s)\n", act_out, fw.out);
 		dv_strbuf_printf(&b, "define E = sum(delta .* %s)\n", fw.out);
-		if (pre_in[0] != '\0') {
+		if (composed) {
 			/* the layer before's δ, by the notes' own suffix */
 			const char *suffix = strrchr(pre_in, '_');
 			if (suffix != NULL && strcmp(suffix, "_prev") == 0)
@@ -540,7 +547,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		}
 		dv_strbuf_puts(&b, "\n");
 	}
-	nt->variants = fw.kind == 1 ? 2 : 1;
+	nt->variants = fw.kind == 1 ? 2 : 1; /* scenes alternate: variant k % 2 */
 	if (dv_strbuf_finish(&b, &nt->scenes, NULL) != DV_OK)
 		return DV_E_NOMEM;
 	return DV_OK;
