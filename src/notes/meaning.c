@@ -71,6 +71,8 @@ typedef struct scene {
 	                   letters are the file's, a lone i or j an index */
 	int star_own;   /* the reading of * the file fixes (STAR_CONV for the
 	                   seed's notes, whose * flips the kernel) */
+	char zero[128]; /* " delta ": matrices the file takes as 0 outside */
+	int base;       /* where the file's indices start (0 or 1), -1 unsaid */
 } scene;
 
 typedef struct notes_run {
@@ -649,6 +651,16 @@ static int index_value(resolver *R, const tex_node *n, long *v)
 		*v = strtol(n->text, NULL, 10);
 		return 0;
 	case TX_SYM:
+		if (n->sub != NULL && n->sup == NULL && n->sub->kind == TX_NUM &&
+		    strlen(n->text) + strlen(n->sub->text) < 30) {
+			/* k_1: a constant of the file's scene */
+			char name[64];
+			tex_node plain = *n;
+			snprintf(name, sizeof name, "%s_%s", n->text, n->sub->text);
+			plain.sub = NULL;
+			plain.text = name;
+			return index_value(R, &plain, v);
+		}
 		if (n->sub != NULL || n->sup != NULL)
 			return -1;
 		if (strlen(n->text) == 1 && islower((unsigned char)n->text[0]) &&
@@ -702,6 +714,14 @@ static int index_value(resolver *R, const tex_node *n, long *v)
 static void put_entry(dv_strbuf *b, const char *m, size_t i, size_t j)
 {
 	dv_strbuf_printf(b, "entry(%s, %zu, %zu)", m, i, j);
+}
+
+/* Whether the file takes the matrix name as 0 outside its entries. */
+static int zero_outside(const scene *sc, const char *name)
+{
+	char key[80];
+	snprintf(key, sizeof key, " %s ", name);
+	return strstr(sc->zero, key) != NULL;
 }
 
 /* W_{ij}: a subscript of two letters, each an index; *a, *c their letters. */
@@ -763,6 +783,11 @@ static int resolve_sub(resolver *R, const tex_node *n, const char *inner, dv_str
 			a = R->eb;
 		} else if (nidx == 1) {
 			return unresolved_latex(R, n, "%s: one index on a matrix");
+		}
+		if ((r1 < 1 || c1 < 1 || (size_t)r1 > rows || (size_t)c1 > cols) &&
+		    zero_outside(R->sc, inner)) {
+			dv_strbuf_puts(b, "0"); /* the file takes it as 0 there */
+			return 0;
 		}
 		if (r1 < 1 || c1 < 1 || (size_t)r1 > rows || (size_t)c1 > cols) {
 			char *s = latex_of(n);
@@ -851,7 +876,7 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	}
 	if (kind == SUB_MAP)
 		R->used_maps = 1;
-	if (kind == SUB_ENTRY) {
+	if (kind == SUB_ENTRY && !(R->idx && n->sub->kind == TX_LIST)) {
 		const char *m = scene_find(R->sc, name) != NULL ? name
 		                                              : scene_letter(R->sc, name);
 		if (m == NULL) {
@@ -1230,21 +1255,36 @@ static int resolve_sum(resolver *R, const tex_node *n, dv_strbuf *b)
 	const tex_node *body = n->kids[0];
 	int kind = sub_kind(n->sub, &i, &j);
 
+	long from = 0, to = 0;
+	int bounded = 0;
+
 	if (n->sub == NULL)
 		return unresolved(R, n, "a \\sum without its index%s", "");
+	if (R->idx && n->nkids > 1 && n->sup != NULL && n->sub->kind == TX_SYM &&
+	    strlen(n->sub->text) == 1 && islower((unsigned char)n->sub->text[0])) {
+		/* \sum_{m=0}^{k_1-1}: the bounds the text gives */
+		if (index_value(R, n->kids[1], &from) != 0 || index_value(R, n->sup, &to) != 0)
+			return unresolved_latex(R, n, "the bounds of %s are not numbers here");
+		if (to - from > 64)
+			return unresolved_latex(R, n, "%s sums over more than 64 values");
+		bounded = 1;
+	}
 	if (R->idx && n->sub->kind == TX_SYM && strlen(n->sub->text) == 1 &&
 	    islower((unsigned char)n->sub->text[0]) &&
-	    R->range[n->sub->text[0] - 'a'] != 0 &&
-	    R->range[n->sub->text[0] - 'a'] != (size_t)-1) {
+	    (bounded || (R->range[n->sub->text[0] - 'a'] != 0 &&
+	                 R->range[n->sub->text[0] - 'a'] != (size_t)-1))) {
 		/* \sum_h over the values the index takes, one term each */
 		int l = n->sub->text[0] - 'a';
-		size_t count = R->range[l];
+		size_t count = bounded ? (size_t)(to >= from ? to - from + 1 : 0) : R->range[l];
+		long start = bounded ? from : R->sb;
 		int was = R->bound[l];
 		long old = R->val[l];
 		R->bound[l] = 1;
 		dv_strbuf_puts(b, "(");
+		if (count == 0)
+			dv_strbuf_puts(b, "0");
 		for (size_t t = 0; t < count; t++) {
-			R->val[l] = R->sb + (long)t;
+			R->val[l] = start + (long)t;
 			if (t > 0)
 				dv_strbuf_puts(b, " + ");
 			dv_strbuf_puts(b, "(");
@@ -1300,9 +1340,15 @@ static const char *full_star(resolver *R, size_t ir, size_t ic, size_t kr, size_
 
 static int resolve_mul(resolver *R, const tex_node *n, dv_strbuf *b)
 {
-	char *l = resolve_text(R, n->kids[0]), *r = NULL;
+	char *l, *r = NULL;
 	size_t lr, lc, rr, rc_;
 	int rc = -1, lscalar, rscalar;
+
+	if (n->op == TX_SLASH && is_partial(n->kids[0]) && is_partial(n->kids[1]))
+		/* \partial E / \partial P: a derivative written inline */
+		return resolve_derivative(R, n, strip(n->kids[0])->kids[0],
+		                          strip(n->kids[1])->kids[0], b);
+	l = resolve_text(R, n->kids[0]);
 
 	if (l == NULL)
 		return -1;
@@ -1714,6 +1760,39 @@ static char *resolve_indexed(resolver *R, const tex_node *n, int fu, int fv, siz
 static const char *star_name(int s);
 
 /*
+ * [entry(G, 1, 1), entry(G, 1, 2), ...] over every entry of G, as
+ * resolve_indexed writes ∂E/∂I(p, q) for every p, q: G itself, so that the
+ * gradient is computed once, not once an entry.  s is freed when replaced.
+ */
+static char *whole_matrix(char *s, size_t rows, size_t cols)
+{
+	const char *p = strstr(s, ", 1, 1))");
+	dv_strbuf b;
+	char *g, *want = NULL;
+	size_t n;
+	if (strncmp(s, "[(entry(", 8) != 0 || p == NULL)
+		return s;
+	n = (size_t)(p - (s + 8));
+	if ((g = dup_n(s + 8, n)) == NULL)
+		return s;
+	dv_strbuf_init(&b);
+	dv_strbuf_puts(&b, "[");
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < cols; j++)
+			dv_strbuf_printf(&b, "%s(entry(%s, %zu, %zu))", i + j == 0 ? "" : j == 0 ? "; " : ", ",
+			                 g, i + 1, j + 1);
+	dv_strbuf_puts(&b, "]");
+	if (dv_strbuf_finish(&b, &want, NULL) != DV_OK || strcmp(want, s) != 0) {
+		free(want);
+		free(g);
+		return s;
+	}
+	free(want);
+	free(s);
+	return g;
+}
+
+/*
  * Index notation with ranges the notes leave unstated: lhs is M_{u,v}; each
  * reading numbers entries from 1 or 0 and starts the sums at 0 or 1.  A
  * formula that holds under some readings only is ambiguous, and fails: the
@@ -1739,9 +1818,10 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 	if (top->kind == TX_FRAC && is_partial(strip(top->kids[0])) &&
 	    is_partial(strip(top->kids[1])))
 		top = strip(strip(top->kids[1])->kids[0]);
-	if ((top->kind != TX_SYM && top->kind != TX_GROUP) || top->sub == NULL)
+	if (top->kind != TX_SYM && top->kind != TX_GROUP)
 		return 1;
-	if (sub_kind(top->sub, &rows, &cols) == SUB_ENTRY) {
+	if (top->sub == NULL || sub_kind(top->sub, &rows, &cols) == SUB_ENTRY ||
+	    (top->sub->kind == TX_LIST && !letters_of(top->sub))) {
 		/* ∂J/∂W_{11} = \sum_i \sum_j ...: no free index, the sums bound */
 		closed = 1;
 		fu = fv = 0;
@@ -1772,6 +1852,8 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 		for (int sb = 0; sb <= 1; sb++)
 			for (int star = 0; star < NSTAR; star++) {
 				resolver R = {0};
+				if (sc->learned && sc->base >= 0 && (eb != sc->base || sb != sc->base))
+					continue; /* the file says where its indices start */
 				char *l, *r, what[96];
 				outcome cur = {0};
 				R.sc = sc;
@@ -1787,6 +1869,8 @@ static int decide_indexed(notes_run *N, scene *sc, const tex_node *lhs,
 					r = l != NULL ? resolve_text(&R, rhs) : NULL;
 				} else {
 					l = resolve_indexed(&R, lhs, fu, fv, rows, cols);
+					if (l != NULL)
+						l = whole_matrix(l, rows, cols);
 					r = l != NULL ? resolve_indexed(&R, rhs, fu, fv, rows, cols) : NULL;
 				}
 				if (star > 0 && !R.used_star) {
@@ -2633,6 +2717,82 @@ static int rank(const outcome *o)
 	return 1;
 }
 
+/*
+ * The file's index-form forward pass, O(i, j) = \sum_m \sum_n I(i+m, j+n)
+ * K(m, n) + b, expanded in scene sc entry by entry into `define O = [...]`,
+ * with δ of O's size and E = sum(δ .* O).  O's size is the text's, or as
+ * many rows and columns as keep every index inside its matrix.  0, or -1
+ * for memory; a form that cannot be expanded leaves the scene without O.
+ */
+static int expand_index_form(notes_run *N, scene *sc, dv_diag *d)
+{
+	const tex_chain *ch = N->nt.index_def;
+	const tex_node *lhs = strip(ch->sides[0].tree), *rhs = ch->sides[1].tree;
+	resolver R = {0};
+	int fu, fv, rc;
+	size_t rows = N->nt.out_rows, cols = N->nt.out_cols;
+	char *body = NULL, line[160];
+	dv_strbuf b;
+
+	if (lhs->sub->kind == TX_LIST) {
+		fu = lhs->sub->kids[0]->text[0] - 'a';
+		fv = lhs->sub->kids[1]->text[0] - 'a';
+	} else if (!two_letters(lhs->sub, &fu, &fv)) {
+		return 0;
+	}
+	if ((rc = scene_run(N, sc, d)) != DV_OK)
+		return rc == DV_E_NOMEM ? -1 : 0;
+	R.sc = sc;
+	R.idx = 1;
+	R.eb = R.sb = N->nt.base;
+	for (int k = 0; k < 26; k++)
+		R.range[k] = (size_t)-1;
+	scan_ranges(&R, rhs);
+	R.bound[fu] = R.bound[fv] = 1;
+	for (int pass = 0; pass < 2 && (rows == 0 || cols == 0); pass++) {
+		/* the size: how far the indices go with every entry inside */
+		size_t n = 0;
+		for (; n < 64; n++) {
+			char *t;
+			R.val[fu] = (pass == 0 ? (long)n : 0) + R.eb;
+			R.val[fv] = (pass == 1 ? (long)n : 0) + R.eb;
+			dv_diag_clear(&R.why);
+			if ((t = resolve_text(&R, rhs)) == NULL)
+				break;
+			free(t);
+		}
+		if (pass == 0)
+			rows = n;
+		else
+			cols = n;
+	}
+	dv_diag_clear(&R.why);
+	if (rows == 0 || cols == 0 || (body = resolve_indexed(&R, rhs, fu, fv, rows, cols)) == NULL)
+		return 0;
+	dv_strbuf_init(&b);
+	dv_strbuf_printf(&b, "define %s = %s", N->nt.output, body);
+	free(body);
+	body = NULL;
+	if (dv_strbuf_finish(&b, &body, NULL) != DV_OK)
+		return -1;
+	snprintf(line, sizeof line, "matrix delta = d %zux%zu", rows, cols);
+	if (scene_add(sc, line, 0, 0) != 0 || scene_add(sc, body, 0, 0) != 0) {
+		free(body);
+		return -1;
+	}
+	free(body);
+	snprintf(line, sizeof line, "define E = sum(delta .* %s)", N->nt.output);
+	if (scene_add(sc, line, 0, 0) != 0)
+		return -1;
+	{
+		scene_line *o_line = scene_find(sc, N->nt.output);
+		if (o_line != NULL)
+			o_line->by_file = 1; /* ∂E/∂O is its δ */
+	}
+	scene_changed(sc);
+	return 0;
+}
+
 /* Whether n is one entry of the matrix the file's forward pass outputs
  * (O_{11}, z^l_{11}). */
 static int output_entry(const notes_run *N, const tex_node *n)
@@ -3184,6 +3344,21 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
 		return DV_OK;
 	}
+	if (N->nt.found && !N->nt.builtin && notes_constant_chain(ch)) {
+		/* H = W = 4: what the text takes as given, step by step */
+		for (size_t k = 1; k < ch->nsides; k++) {
+			f = add_formula(N, ch->sides[k - 1].line, ch->sides[k - 1].column, NULL);
+			if (f == NULL)
+				return dv_fail(d, DV_E_NOMEM, "out of memory");
+			free(f->latex);
+			f->latex = join(ch->sides[k - 1].latex, " = ", ch->sides[k].latex);
+			f->definition = 1;
+			f->reason = dup("a definition: a number the text takes as given");
+			if (f->latex == NULL || f->reason == NULL)
+				return dv_fail(d, DV_E_NOMEM, "out of memory");
+		}
+		return DV_OK;
+	}
 	/* the formulas the file's scene was built from, and assumptions such as
 	 * C = 1, b^l = 0, \delta(i, j) = 0: definitions from their line on */
 	if ((ch->nsides >= 2 && notes_notation_used(&N->nt, ch->sides[0].line,
@@ -3432,10 +3607,14 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			if (o_line != NULL)
 				o_line->by_file = 1; /* ∂E/∂O is its δ */
 			N.scenes[s].learned = 1;
+			N.scenes[s].base = N.nt.index_def != NULL ? N.nt.base : -1;
+			snprintf(N.scenes[s].zero, sizeof N.scenes[s].zero, "%s", N.nt.zero);
 			N.scenes[s].variant = N.nt.variants == 2 ? (int)(s % 2) + 1 : 0;
 			N.scenes[s].star_own = N.scenes[s].variant == 2 || N.nt.star == 1
 			                               ? STAR_XCORR
 			                               : STAR_CONV;
+			if (N.nt.index_def != NULL && expand_index_form(&N, &N.scenes[s], d) != 0)
+				rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 			snprintf(N.scenes[s].loss, sizeof N.scenes[s].loss, "%s", N.nt.loss);
 		}
 	} else if (rc == DV_OK && N.nscenes == 0 && !N.nt.found) {

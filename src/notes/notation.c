@@ -70,17 +70,117 @@ static int symbol_name(const tex_node *n, char *buf, size_t size)
 	return 1;
 }
 
+/* ---- constants: H = W = 4, k_1 = k_2 = 2 ---------------------------------- */
+
+typedef struct constant {
+	char name[32]; /* H, k_1 */
+	long value;
+} constant;
+
+/* The name of a constant's symbol: H, k_1 (k_{1}); 0 if n is not one. */
+static int constant_name(const tex_node *n, char *buf, size_t size)
+{
+	n = tex_node_strip(n);
+	if (n == NULL || n->kind != TX_SYM || n->sup != NULL || n->primes != 0 ||
+	    strlen(n->text) > 8 || !isalpha((unsigned char)n->text[0]))
+		return 0;
+	if (n->sub == NULL) {
+		snprintf(buf, size, "%s", n->text);
+		return 1;
+	}
+	if (n->sub->kind == TX_NUM && strlen(n->sub->text) < 4 &&
+	    strchr(n->sub->text, '.') == NULL) {
+		snprintf(buf, size, "%s_%s", n->text, n->sub->text);
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the chain only names numbers: every side a symbol or a whole
+ * number, one a number at least; the constants go to c. */
+static int read_constants(const tex_chain *ch, constant *c, size_t *nc, size_t max)
+{
+	long value = -1;
+	char name[32];
+	for (size_t s = 0; s < ch->nsides; s++) {
+		const tex_node *t = tex_node_strip(ch->sides[s].tree);
+		if (t != NULL && t->kind == TX_NUM && t->sub == NULL && t->sup == NULL &&
+		    strchr(t->text, '.') == NULL && strlen(t->text) < 6)
+			value = strtol(t->text, NULL, 10);
+		else if (!constant_name(t, name, sizeof name))
+			return 0;
+	}
+	if (value < 0)
+		return 0;
+	for (size_t s = 0; s < ch->nsides; s++)
+		if (constant_name(ch->sides[s].tree, name, sizeof name) && *nc < max) {
+			snprintf(c[*nc].name, sizeof c[*nc].name, "%s", name);
+			c[(*nc)++].value = value;
+		}
+	return 1;
+}
+
+static const constant *constant_of(const constant *c, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(c[i].name) == len && memcmp(c[i].name, name, len) == 0)
+			return &c[i];
+	return NULL;
+}
+
 /* ---- sizes from the text ------------------------------------------------- */
 
-/* "3x4", "3 \times 4", "3×4", "3 by 4" at p: its length, or 0. */
+static const constant *g_consts; /* the file's constants, while sizes are read */
+static size_t g_nconsts;
+
+/* A size's number at q: digits, or a constant of the file (H, k_1, k_{1}). */
+static int size_atom(const char *q, const char *end, unsigned long *v, const char **after)
+{
+	char name[32];
+	size_t n = 0;
+	const constant *c;
+	if (q < end && isdigit((unsigned char)*q)) {
+		char *e;
+		*v = strtoul(q, &e, 10);
+		*after = e;
+		return 1;
+	}
+	while (q + n < end && isalpha((unsigned char)q[n]) && n < 8)
+		n++;
+	if (n == 0 || n > 8)
+		return 0;
+	memcpy(name, q, n);
+	if (q + n < end && q[n] == '_') { /* k_1, k_{1} */
+		const char *d = q + n + 1;
+		int brace = d < end && *d == '{';
+		size_t m = 0;
+		if (brace)
+			d++;
+		while (d + m < end && isdigit((unsigned char)d[m]) && m < 3)
+			m++;
+		if (m == 0 || (brace && (d + m >= end || d[m] != '}')))
+			return 0;
+		name[n] = '_';
+		memcpy(name + n + 1, d, m);
+		n += 1 + m;
+		*after = d + m + (brace ? 1 : 0);
+	} else {
+		*after = q + n;
+	}
+	if ((c = constant_of(g_consts, g_nconsts, name, n)) == NULL)
+		return 0;
+	*v = (unsigned long)c->value;
+	return 1;
+}
+
+/* "3x4", "3 \times 4", "3×4", "3 by 4", "H \times W" at p: its length, or 0. */
 static size_t size_at(const char *p, const char *end, size_t *rows, size_t *cols)
 {
 	const char *q = p;
 	unsigned long r, c;
-	char *e;
-	if (q >= end || !isdigit((unsigned char)*q) || (q > p && isalnum((unsigned char)q[-1])))
+	const char *e;
+	if (q >= end || (q > p && isalnum((unsigned char)q[-1])) || !size_atom(q, end, &r, &e))
 		return 0;
-	r = strtoul(q, &e, 10);
 	q = e;
 	while (q < end && (*q == ' ' || *q == '{' || *q == '}'))
 		q++;
@@ -96,9 +196,8 @@ static size_t size_at(const char *p, const char *end, size_t *rows, size_t *cols
 		return 0;
 	while (q < end && (*q == ' ' || *q == '{' || *q == '}'))
 		q++;
-	if (q >= end || !isdigit((unsigned char)*q))
+	if (!size_atom(q, end, &c, &e))
 		return 0;
-	c = strtoul(q, &e, 10);
 	if (r == 0 || c == 0 || r > 64 || c > 64)
 		return 0;
 	*rows = r;
@@ -124,6 +223,8 @@ static size_t space_at(const char *p, const char *end, size_t *rows, size_t *col
 		if (q < end && isdigit((unsigned char)*q)) {
 			char *e;
 			unsigned long r = strtoul(q, &e, 10);
+			if (e < end && *e == '}')
+				e++;
 			if (r == 0 || r > 64)
 				return 0;
 			*rows = r; /* a vector: a column */
@@ -305,6 +406,134 @@ static int forward_of(const tex_node *lhs, const tex_node *rhs, forward *f)
 	return 1;
 }
 
+static int has_derivative_tree(const tex_node *n);
+
+/* The letters of an index subscript: i,j (a list) or ij; 0 if none. */
+static int index_letters(const tex_node *s, char *a, char *b)
+{
+	if (s == NULL)
+		return 0;
+	if (s->kind == TX_LIST && s->nkids == 2 && s->kids[0]->kind == TX_SYM &&
+	    s->kids[1]->kind == TX_SYM && strlen(s->kids[0]->text) == 1 &&
+	    strlen(s->kids[1]->text) == 1 && islower((unsigned char)s->kids[0]->text[0]) &&
+	    islower((unsigned char)s->kids[1]->text[0])) {
+		*a = s->kids[0]->text[0];
+		*b = s->kids[1]->text[0];
+		return *a != *b;
+	}
+	if (s->kind == TX_SYM && s->sub == NULL && s->sup == NULL && strlen(s->text) == 2 &&
+	    islower((unsigned char)s->text[0]) && islower((unsigned char)s->text[1])) {
+		*a = s->text[0];
+		*b = s->text[1];
+		return *a != *b;
+	}
+	return 0;
+}
+
+/* Whether the letter c occurs in n. */
+static int mentions(const tex_node *n, char c)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == TX_SYM && n->text[0] == c && n->text[1] == '\0')
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (mentions(n->kids[i], c))
+			return 1;
+	return mentions(n->sub, c) || mentions(n->sup, c);
+}
+
+/* The operands of an index form: symbols with index subscripts; the one
+ * whose subscript holds a free index first.  Scalars (b) to bias. */
+static void index_operands(const tex_node *n, char fa, char fb, forward *f, int *lower)
+{
+	if (n == NULL)
+		return;
+	if (n->kind == TX_SUM) {
+		if (n->nkids > 1 && *lower < 0) {
+			const tex_node *lo = tex_node_strip(n->kids[1]);
+			if (lo != NULL && lo->kind == TX_NUM && (strcmp(lo->text, "0") == 0 ||
+			                                         strcmp(lo->text, "1") == 0))
+				*lower = lo->text[0] - '0';
+		}
+		index_operands(n->kids[0], fa, fb, f, lower);
+		return;
+	}
+	if (n->kind == TX_SYM && n->sub != NULL && n->sub->kind == TX_LIST &&
+	    notes_layer_suffix(n->sup) != NULL) {
+		char name[64];
+		int free_index = mentions(n->sub, fa) || mentions(n->sub, fb);
+		snprintf(name, sizeof name, "%s%s", n->text, notes_layer_suffix(n->sup));
+		if (strcmp(name, f->in) != 0 && strcmp(name, f->kernel) != 0) {
+			if (free_index && f->in[0] == '\0')
+				snprintf(f->in, sizeof f->in, "%s", name);
+			else if (f->kernel[0] == '\0')
+				snprintf(f->kernel, sizeof f->kernel, "%s", name);
+			else if (f->in[0] == '\0')
+				snprintf(f->in, sizeof f->in, "%s", name);
+		}
+		return;
+	}
+	if (n->kind == TX_ADD) {
+		for (size_t i = 0; i < n->nkids; i++) {
+			const tex_node *k = tex_node_strip(n->kids[i]);
+			if (k->kind == TX_SYM && k->sub == NULL && k->sup == NULL &&
+			    strlen(k->text) == 1 && islower((unsigned char)k->text[0]) &&
+			    k->text[0] != fa && k->text[0] != fb && f->bias[0] == '\0')
+				/* a letter added to the sum: the bias */
+				snprintf(f->bias, sizeof f->bias, "%s", k->text);
+			else
+				index_operands(k, fa, fb, f, lower);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		if (n->kind != TX_FRAC)
+			index_operands(n->kids[i], fa, fb, f, lower);
+}
+
+/* O(i, j) = \sum_m \sum_n I(i+m, j+n) K(m, n) + b: an index-form forward
+ * pass, or 0. */
+static int index_form_of(const tex_node *lhs, const tex_node *rhs, forward *f, int *base)
+{
+	const char *layer;
+	char fa, fb;
+	int lower = -1;
+	memset(f, 0, sizeof *f);
+	lhs = tex_node_strip(lhs);
+	if (lhs == NULL || lhs->kind != TX_SYM || lhs->primes != 0 ||
+	    (layer = notes_layer_suffix(lhs->sup)) == NULL ||
+	    !index_letters(lhs->sub, &fa, &fb) || has_derivative_tree(rhs))
+		return 0;
+	snprintf(f->out, sizeof f->out, "%s%s", lhs->text, layer);
+	index_operands(tex_node_strip(rhs), fa, fb, f, &lower);
+	if (f->in[0] == '\0' || strcmp(f->in, f->out) == 0 || strcmp(f->kernel, f->out) == 0)
+		return 0;
+	*base = lower >= 0 ? lower : 1;
+	f->kind = 5;
+	return 1;
+}
+
+/* \delta(i, j) = 0 (for entries outside): the matrix is 0 outside its
+ * entries, in index sums.  Records its name in nt->zero. */
+static int zero_outside(const tex_chain *ch, notes_notation *nt)
+{
+	const tex_node *l, *r;
+	char a, b, name[64];
+	if (ch->nsides != 2)
+		return 0;
+	l = tex_node_strip(ch->sides[0].tree);
+	r = tex_node_strip(ch->sides[1].tree);
+	if (l == NULL || r == NULL || l->kind != TX_SYM || !index_letters(l->sub, &a, &b) ||
+	    r->kind != TX_NUM || strcmp(r->text, "0") != 0 ||
+	    notes_layer_suffix(l->sup) == NULL)
+		return 0;
+	snprintf(name, sizeof name, " %s%s ", l->text, notes_layer_suffix(l->sup));
+	if (strlen(nt->zero) + strlen(name) < sizeof nt->zero)
+		strcat(nt->zero, name);
+	return 1;
+}
+
 /* lhs = \sigma(z) or f(z): the activation of z, or 0. */
 static int activation_of(const tex_node *lhs, const tex_node *rhs, char *a, char *z,
                          size_t size)
@@ -344,6 +573,18 @@ static void count_losses(const tex_node *n, char names[][16], int *counts, size_
 		count_losses(n->kids[i], names, counts, k);
 }
 
+static int has_derivative_tree(const tex_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == TX_FRAC || n->kind == TX_PARTIAL)
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (has_derivative_tree(n->kids[i]))
+			return 1;
+	return 0;
+}
+
 static int add_used(notes_notation *nt, int line, int column)
 {
 	void *p = realloc(nt->used, (nt->nused + 1) * sizeof *nt->used);
@@ -374,6 +615,8 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 {
 	fact facts[MAX_FACTS];
 	size_t nfacts = 0;
+	constant consts[MAX_FACTS];
+	size_t nconsts = 0;
 	forward fw = {0};
 	char act_in[64] = "", pre_in[64] = "", act_out[64] = "";
 	int act_in_line = 0, act_in_col = 0;
@@ -384,7 +627,19 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 
 	memset(nt, 0, sizeof *nt);
 	nt->star = -1;
+	/* the constants first (H = W = 4): sizes may be written with them */
+	for (size_t i = 0; i < nblocks; i++)
+		for (size_t c = 0; blocks[i] != NULL && c < blocks[i]->nchains; c++) {
+			const tex_chain *ch = &blocks[i]->chains[c];
+			if (ch->problem.code == DV_OK && ch->nsides >= 2 &&
+			    read_constants(ch, consts, &nconsts, MAX_FACTS))
+				nt->nconst_chains++;
+		}
+	g_consts = consts;
+	g_nconsts = nconsts;
 	read_sizes(facts, &nfacts, text, len, src, blocks);
+	g_consts = NULL;
+	g_nconsts = 0;
 	for (size_t i = 0; i < nblocks; i++) {
 		if (blocks[i] == NULL)
 			continue;
@@ -398,10 +653,17 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				count_losses(ch->sides[s].tree, losses, counts, &nloss);
 			if (ch->nsides != 2 || ch->sides[0].tree == NULL || ch->sides[1].tree == NULL)
 				continue;
-			if (fw.kind == 0 && forward_of(ch->sides[0].tree, ch->sides[1].tree, &f)) {
+			if (fw.kind == 0 && (forward_of(ch->sides[0].tree, ch->sides[1].tree, &f) ||
+			                     index_form_of(ch->sides[0].tree, ch->sides[1].tree, &f,
+			                                   &nt->base))) {
 				fw = f;
 				fw.line = ch->sides[0].line;
 				fw.column = ch->sides[0].column;
+				if (fw.kind == 5)
+					nt->index_def = ch;
+			} else if (zero_outside(ch, nt)) {
+				if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
+					return DV_E_NOMEM;
 			} else if (activation_of(ch->sides[0].tree, ch->sides[1].tree, a, z,
 			                         sizeof a)) {
 				if (act_in[0] == '\0' && fw.kind != 0 && strcmp(a, fw.in) == 0) {
@@ -426,7 +688,8 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				continue;
 			l = bare(ch->sides[0].tree);
 			r = bare(ch->sides[1].tree);
-			if (l != NULL && r != NULL && l->kind == TX_SYM && l->sub == NULL &&
+			if (l != NULL && r != NULL && l->kind == TX_SYM &&
+			    (l->sub == NULL || l->applied || l->sub->kind == TX_LIST) &&
 			    (strcmp(l->text, "delta") == 0 || strcmp(l->text, "Delta") == 0) &&
 			    r->kind == TX_FRAC && bare(r->kids[0])->kind == TX_PARTIAL &&
 			    add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
@@ -507,9 +770,11 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			strcat(taken, li);
 			dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.in, li, ir, ic);
 		}
-		entry_letter(lk, fw.kernel, taken);
-		strcat(taken, lk);
-		dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.kernel, lk, kr, kc);
+		if (fw.kernel[0] != '\0') {
+			entry_letter(lk, fw.kernel, taken);
+			strcat(taken, lk);
+			dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.kernel, lk, kr, kc);
+		}
 		if (fw.bias[0] != '\0') {
 			if (sb != NULL && (sb->rows > 1 || sb->cols > 1))
 				dv_strbuf_printf(&b, "matrix %s = %c %zux%zu\n", fw.bias,
@@ -520,6 +785,16 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				                 (char)tolower((unsigned char)fw.bias[0]), kr);
 			else
 				dv_strbuf_printf(&b, "scalar %s\n", fw.bias);
+		}
+		for (size_t c = 0; c < nconsts; c++) /* H = 4: what index ranges use */
+			if (strcmp(consts[c].name, fw.in) != 0 && strcmp(consts[c].name, fw.kernel) != 0 &&
+			    strcmp(consts[c].name, fw.bias) != 0 && strcmp(consts[c].name, fw.out) != 0)
+				dv_strbuf_printf(&b, "define %s = %ld\n", consts[c].name, consts[c].value);
+		if (fw.kind == 5) {
+			/* the output, δ and E follow once the reader has expanded the
+			 * index form in this scene */
+			dv_strbuf_puts(&b, "\n");
+			continue;
 		}
 		if (fw.kind == 4)
 			snprintf(product, sizeof product, "%s * %s", fw.kernel, fw.in);
@@ -548,9 +823,23 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		dv_strbuf_puts(&b, "\n");
 	}
 	nt->variants = fw.kind == 1 ? 2 : 1; /* scenes alternate: variant k % 2 */
+	{
+		const fact *so = size_of(facts, nfacts, fw.out);
+		if (so != NULL) {
+			nt->out_rows = so->rows;
+			nt->out_cols = so->cols;
+		}
+	}
 	if (dv_strbuf_finish(&b, &nt->scenes, NULL) != DV_OK)
 		return DV_E_NOMEM;
 	return DV_OK;
+}
+
+int notes_constant_chain(const tex_chain *ch)
+{
+	constant c[8];
+	size_t n = 0;
+	return ch->problem.code == DV_OK && ch->nsides >= 2 && read_constants(ch, c, &n, 8);
 }
 
 int notes_notation_used(const notes_notation *nt, int line, int column)

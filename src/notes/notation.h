@@ -29,12 +29,23 @@ typedef struct notes_notation {
 		int line, column;
 	} *used; /* the formulas the scene was built from: definitions */
 	size_t nused;
+	/* an index-form forward pass, O(i, j) = \sum_m \sum_n I(i+m, j+n) K(m, n)
+	 * + b: its chain (the reader expands it in the scene, entry by entry),
+	 * where its indices start, and its output's size if the text gives it */
+	const tex_chain *index_def;
+	int base;
+	size_t out_rows, out_cols;
+	char zero[128]; /* " delta " ...: matrices the file takes as 0 outside */
+	size_t nconst_chains; /* H = W = 4: chains that only name numbers */
 } notes_notation;
 
 /* Reads the notation of a file whose math spans are src and whose formulas
  * are blocks (one per span, NULL where none).  Fails only for memory. */
 int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
                         const char *text, size_t len, const notes_source *src);
+/* Whether a chain only names numbers (H = W = 4, k_1 = k_2 = 2): what
+ * the text takes as given, each step a definition. */
+int notes_constant_chain(const tex_chain *ch);
 /* Whether the formula at (line, column) built the scene. */
 int notes_notation_used(const notes_notation *nt, int line, int column);
 void notes_notation_clear(notes_notation *nt);

@@ -615,6 +615,19 @@ fail:
 	return NULL;
 }
 
+/* A subscript that is a word, not indices: prev, next, in, out, max, ... */
+static int word_script(const tex_node *s)
+{
+	size_t n;
+	if (s->kind != TX_SYM || s->sub != NULL || s->sup != NULL || s->primes != 0)
+		return 0;
+	n = strlen(s->text);
+	for (size_t i = 0; i < n; i++)
+		if (!is_alpha(s->text[i]))
+			return 0;
+	return n >= 3 || strcmp(s->text, "in") == 0;
+}
+
 static tex_node *postfix(reader *r, tex_node *n)
 {
 	while (n != NULL) {
@@ -647,7 +660,23 @@ static tex_node *postfix(reader *r, tex_node *n)
 				tex_node_free(n);
 				return NULL;
 			}
-			if (sub && n->sub == NULL) {
+			if (sub && n->sub == NULL && n->kind == TX_SYM && word_script(s)) {
+				/* A_{prev}, x_{in}: a word is part of the name, A_prev */
+				size_t a = strlen(n->text), w = strlen(s->text);
+				char *t = malloc(a + w + 2);
+				if (t == NULL) {
+					r->nomem = 1;
+					tex_node_free(s);
+					tex_node_free(n);
+					return NULL;
+				}
+				memcpy(t, n->text, a);
+				t[a] = '_';
+				memcpy(t + a + 1, s->text, w + 1);
+				free(n->text);
+				n->text = t;
+				tex_node_free(s);
+			} else if (sub && n->sub == NULL) {
 				n->sub = s;
 			} else if (!sub && n->sup == NULL) {
 				n->sup = s;
@@ -1774,8 +1803,13 @@ static void put_latex(dv_strbuf *b, const tex_node *n)
 	case TX_STR:
 		dv_strbuf_puts(b, n->text);
 		break;
-	case TX_SYM:
-		dv_strbuf_printf(b, "%s%s", is_greek_name(n->text) ? "\\" : "", n->text);
+	case TX_SYM: {
+		const char *us = strchr(n->text, '_');
+		if (us != NULL && us > n->text) /* A_prev, as written: A_{prev} */
+			dv_strbuf_printf(b, "%s%.*s_{%s}", is_greek_name(n->text) ? "\\" : "",
+			                 (int)(us - n->text), n->text, us + 1);
+		else
+			dv_strbuf_printf(b, "%s%s", is_greek_name(n->text) ? "\\" : "", n->text);
 		if (n->applied && n->sub != NULL) { /* I(i, j) as written */
 			dv_strbuf_puts(b, n->applied == '[' ? "[" : "(");
 			for (size_t i = 0; i < n->sub->nkids; i++) {
@@ -1790,6 +1824,7 @@ static void put_latex(dv_strbuf *b, const tex_node *n)
 			return;
 		}
 		break;
+	}
 	case TX_CALL:
 		dv_strbuf_puts(b, n->text);
 		for (int i = 0; i < n->primes; i++)
