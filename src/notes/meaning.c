@@ -2808,17 +2808,6 @@ static int output_entry(const notes_run *N, const tex_node *n)
 	return strcmp(name, N->nt.output) == 0;
 }
 
-static int has_derivative(const tex_node *n)
-{
-	if (n == NULL)
-		return 0;
-	if (n->kind == TX_FRAC || n->kind == TX_PARTIAL)
-		return 1;
-	for (size_t i = 0; i < n->nkids; i++)
-		if (has_derivative(n->kids[i]))
-			return 1;
-	return has_derivative(n->sub) || has_derivative(n->sup);
-}
 
 /*
  * The file writes * and has not said whether it flips the kernel: the step
@@ -2860,7 +2849,7 @@ static int decide_open_star(notes_run *N, scene *conv, scene *xcorr, const tex_n
 		outcome *keep = holds_xcorr ? &b : &a;
 		outcome_clear(holds_xcorr ? &a : &b);
 		*which = holds_xcorr;
-		if (output_entry(N, lhs) && !has_derivative(rhs)) {
+		if (output_entry(N, lhs) && !notes_has_derivative(rhs)) {
 			N->star_fixed = holds_xcorr;
 			snprintf(msg, sizeof msg,
 			         "the file writes its output out so: its * is a %s from here on",

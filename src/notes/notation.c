@@ -251,88 +251,143 @@ static void remember(fact *facts, size_t *n, const char *name, size_t rows, size
 	}
 }
 
+/* A symbol or a size, where the text has it. */
+typedef struct mark {
+	size_t at, end;
+	char name[64]; /* a symbol; "" for a size */
+	size_t rows, cols;
+} mark;
+
+#define MAX_MARKS 512
+
+/* Whether the prose text[from, to) ends a sentence. */
+static int sentence_ends(const char *text, size_t from, size_t to)
+{
+	for (size_t q = from; q < to; q++)
+		if (text[q] == '.' || text[q] == ';' ||
+		    (text[q] == '\n' && q + 1 < to && text[q + 1] == '\n') ||
+		    (to - q >= 3 && memcmp(text + q, "\xe3\x80\x82", 3) == 0)) /* 。 */
+			return 1;
+	return 0;
+}
+
+/* Whether text[from, to) links a symbol to the size after it: "X is 3x3",
+ * "W (2 by 2)", "of shape", "为", "∈". */
+static int links(const char *text, size_t from, size_t to)
+{
+	static const char *const words[] = {" is ", " are ", "shape", "size", "(", ":", "=",
+	                                    "\\in", "\xe4\xb8\xba" /* 为 */,
+	                                    "\xe6\x98\xaf" /* 是 */};
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		size_t n = strlen(words[w]);
+		for (size_t q = from; q + n <= to; q++)
+			if (memcmp(text + q, words[w], n) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 /*
- * The sizes the text gives its symbols: a math span that is one symbol,
- * then, in the same sentence and soon after, a size ("is a 3x3 matrix",
- * "$3 \times 3$", "(3 by 4)", "of shape $4 \times 4$"); or, in one span,
- * "W \in \mathbb{R}^{2 \times 3}".
+ * The sizes the text gives its symbols.  A size ("3x3", "$3 \times 3$",
+ * "3 by 4", "$H \times W$" with the constants) belongs to the symbol before
+ * it when the words between link them ("X is a 3x3 matrix", "of shape",
+ * "$a^{l-1}$ 为 $3\times3$"), else to a symbol right after it in the same
+ * sentence ("the $2 \times 2$ map $P$"), else to the symbol before it in
+ * the same sentence.  "W \in \mathbb{R}^{2 \times 3}" in one span is W's.
  */
 static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len,
                        const notes_source *src, tex_block **blocks)
 {
-	char last[64] = "";
-	size_t last_end = 0;
-	for (size_t i = 0; i < src->nmath; i++) {
-		const notes_math *m = &src->math[i];
-		const char *p = text + m->start, *end = text + m->end;
+	mark *m = malloc(MAX_MARKS * sizeof *m);
+	size_t n = 0, prose = 0;
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < src->nmath && n + 8 < MAX_MARKS; i++) {
+		const notes_math *s = &src->math[i];
+		const char *p = text + s->start, *end = text + s->end;
 		size_t rows, cols, k;
-		char name[64];
-		if (m->problem.code != DV_OK || m->end > len)
+		char name[64] = "";
+		if (s->problem.code != DV_OK || s->end > len)
 			continue;
-		/* the prose since the symbol: a size, unless the sentence ended */
-		if (last[0] != '\0') {
-			const char *q = text + last_end, *stop = text + m->start;
-			int ended = 0;
-			if (m->start - last_end > 80)
-				ended = 1;
-			for (; q < stop && !ended; q++) {
-				if (*q == '.' || *q == ';' || (*q == '\n' && q + 1 < stop && q[1] == '\n') ||
-				    (stop - q >= 3 && memcmp(q, "\xe3\x80\x82", 3) == 0)) /* 。 */
-					ended = 1;
-				else if ((k = size_at(q, stop, &rows, &cols)) > 0) {
-					remember(facts, nfacts, last, rows, cols);
-					last[0] = '\0';
-					break;
-				}
+		/* sizes in the prose before this span */
+		for (size_t q = prose; q < s->start && n + 8 < MAX_MARKS; q++)
+			if ((k = size_at(text + q, text + s->start, &rows, &cols)) > 0) {
+				m[n++] = (mark){q, q + k, "", rows, cols};
+				q += k - 1;
 			}
-			if (ended)
-				last[0] = '\0';
+		prose = s->end;
+		/* this span: one symbol, a size, or W \in \mathbb{R}^{..} */
+		if (blocks[i] != NULL && blocks[i]->nchains == 1 &&
+		    blocks[i]->chains[0].problem.code == DV_OK) {
+			const tex_chain *ch = &blocks[i]->chains[0];
+			const tex_node *t = ch->nsides >= 1 ? ch->sides[0].tree : NULL;
+			if (ch->nsides == 1 && symbol_name(t, name, sizeof name)) {
+				m[n] = (mark){s->start, s->end, "", 0, 0};
+				snprintf(m[n++].name, sizeof m[0].name, "%s", name);
+				continue;
+			}
+			if (t != NULL && t->kind == TX_IN)
+				symbol_name(t->kids[0], name, sizeof name);
 		}
-		/* this span: a size for the symbol before it, or W \in R^{..} */
 		for (const char *q = p; q < end; q++) {
 			if ((k = space_at(q, end, &rows, &cols)) > 0 ||
-			    (last[0] != '\0' && (k = size_at(q, end, &rows, &cols)) > 0 &&
-			     q == p + strspn(p, " "))) {
-				char here[64] = "";
-				/* the symbol before \in in this span, else the last one */
-				if (blocks[i] != NULL && blocks[i]->nchains == 1 &&
-				    blocks[i]->chains[0].nsides >= 1 &&
-				    blocks[i]->chains[0].problem.code == DV_OK) {
-					const tex_node *t = blocks[i]->chains[0].sides[0].tree;
-					if (t != NULL && t->kind == TX_IN)
-						symbol_name(t->kids[0], here, sizeof here);
+			    (q == p + strspn(p, " ") && (k = size_at(q, end, &rows, &cols)) > 0)) {
+				if (name[0] == '\0' && memchr(p, '\\', (size_t)(q - p)) != NULL) {
+					/* "\mathbf{x} \in \mathbb{R}^3": the letters before */
+					const char *a = p;
+					size_t w = 0;
+					while (a < q && *a == ' ')
+						a++;
+					if (strncmp(a, "\\mathbf{", 8) == 0 ||
+					    strncmp(a, "\\boldsymbol{", 12) == 0)
+						a = strchr(a, '{') + 1;
+					while (a + w < q && isalpha((unsigned char)a[w]))
+						w++;
+					if (w > 0 && w < sizeof name)
+						snprintf(name, sizeof name, "%.*s", (int)w, a);
 				}
-				if (here[0] == '\0' && memchr(p, '\\', (size_t)(q - p)) != NULL) {
-					/* "x \in \mathbb{R}^3" read by hand: the letters before */
-					const char *s = p;
-					size_t n = 0;
-					while (s < q && *s == ' ')
-						s++;
-					if (strncmp(s, "\\mathbf{", 8) == 0 ||
-					    strncmp(s, "\\boldsymbol{", 12) == 0)
-						s = strchr(s, '{') + 1;
-					while (s + n < q && isalpha((unsigned char)s[n]))
-						n++;
-					if (n > 0 && n < sizeof here)
-						snprintf(here, sizeof here, "%.*s", (int)n, s);
-				}
-				if (here[0] != '\0')
-					remember(facts, nfacts, here, rows, cols);
-				else if (last[0] != '\0')
-					remember(facts, nfacts, last, rows, cols);
-				last[0] = '\0';
+				if (name[0] != '\0')
+					remember(facts, nfacts, name, rows, cols);
+				else
+					m[n++] = (mark){s->start, s->end, "", rows, cols};
 				break;
 			}
 		}
-		/* a span that is one symbol: what a size may follow */
-		if (blocks[i] != NULL && blocks[i]->nchains == 1 &&
-		    blocks[i]->chains[0].problem.code == DV_OK &&
-		    blocks[i]->chains[0].nsides == 1 &&
-		    symbol_name(blocks[i]->chains[0].sides[0].tree, name, sizeof name)) {
-			snprintf(last, sizeof last, "%s", name);
-			last_end = m->end;
+	}
+	for (size_t q = prose; q < len && n + 1 < MAX_MARKS; q++) {
+		size_t rows, cols, k;
+		if ((k = size_at(text + q, text + len, &rows, &cols)) > 0) {
+			m[n++] = (mark){q, q + k, "", rows, cols};
+			q += k - 1;
 		}
 	}
+	/* each size to its symbol */
+	for (size_t i = 0; i < n; i++) {
+		const mark *before = NULL, *after = NULL;
+		if (m[i].name[0] != '\0')
+			continue;
+		for (size_t j = i; j-- > 0;)
+			if (m[j].name[0] != '\0') {
+				before = &m[j];
+				break;
+			}
+		for (size_t j = i + 1; j < n; j++)
+			if (m[j].name[0] != '\0') {
+				after = &m[j];
+				break;
+			}
+		if (before != NULL && (m[i].at - before->end > 80 ||
+		                       sentence_ends(text, before->end, m[i].at)))
+			before = NULL;
+		if (after != NULL && (after->at - m[i].end > 40 ||
+		                      sentence_ends(text, m[i].end, after->at)))
+			after = NULL;
+		if (before != NULL && (links(text, before->end, m[i].at) || after == NULL))
+			remember(facts, nfacts, before->name, m[i].rows, m[i].cols);
+		else if (after != NULL)
+			remember(facts, nfacts, after->name, m[i].rows, m[i].cols);
+	}
+	free(m);
 }
 
 static const fact *size_of(const fact *facts, size_t n, const char *name)
@@ -405,8 +460,6 @@ static int forward_of(const tex_node *lhs, const tex_node *rhs, forward *f)
 		return 0;
 	return 1;
 }
-
-static int has_derivative_tree(const tex_node *n);
 
 /* The letters of an index subscript: i,j (a list) or ij; 0 if none. */
 static int index_letters(const tex_node *s, char *a, char *b)
@@ -503,7 +556,7 @@ static int index_form_of(const tex_node *lhs, const tex_node *rhs, forward *f, i
 	lhs = tex_node_strip(lhs);
 	if (lhs == NULL || lhs->kind != TX_SYM || lhs->primes != 0 ||
 	    (layer = notes_layer_suffix(lhs->sup)) == NULL ||
-	    !index_letters(lhs->sub, &fa, &fb) || has_derivative_tree(rhs))
+	    !index_letters(lhs->sub, &fa, &fb) || notes_has_derivative(rhs))
 		return 0;
 	snprintf(f->out, sizeof f->out, "%s%s", lhs->text, layer);
 	index_operands(tex_node_strip(rhs), fa, fb, f, &lower);
@@ -573,16 +626,16 @@ static void count_losses(const tex_node *n, char names[][16], int *counts, size_
 		count_losses(n->kids[i], names, counts, k);
 }
 
-static int has_derivative_tree(const tex_node *n)
+int notes_has_derivative(const tex_node *n)
 {
 	if (n == NULL)
 		return 0;
-	if (n->kind == TX_FRAC || n->kind == TX_PARTIAL)
+	if (n->kind == TX_PARTIAL) /* \frac{1}{4} is no derivative */
 		return 1;
 	for (size_t i = 0; i < n->nkids; i++)
-		if (has_derivative_tree(n->kids[i]))
+		if (notes_has_derivative(n->kids[i]))
 			return 1;
-	return 0;
+	return notes_has_derivative(n->sub) || notes_has_derivative(n->sup);
 }
 
 static int add_used(notes_notation *nt, int line, int column)

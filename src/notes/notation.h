@@ -46,6 +46,8 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 /* Whether a chain only names numbers (H = W = 4, k_1 = k_2 = 2): what
  * the text takes as given, each step a definition. */
 int notes_constant_chain(const tex_chain *ch);
+/* Whether n takes a derivative anywhere (a \partial; \frac{1}{4} does not). */
+int notes_has_derivative(const tex_node *n);
 /* Whether the formula at (line, column) built the scene. */
 int notes_notation_used(const notes_notation *nt, int line, int column);
 void notes_notation_clear(notes_notation *nt);
