@@ -866,6 +866,10 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	if (mangle(R, n, name, sizeof name) != 0)
 		return -1;
 	kind = sub_kind(n->sub, &i, &j);
+	if (kind == SUB_ENTRY && !R->idx && R->sc->base == 0 && R->sc->learned)
+		return unresolved_latex(R, n->sub,
+		                        "index notation (%s), numbered from 0 as the file's "
+		                        "indices are");
 	if (kind == SUB_MAP && R->sc->learned) {
 		long a, c;
 		if (bound_indices(R, n->sub, &a, &c) == 0)
@@ -1005,6 +1009,10 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 	if (mangle(R, t, name, size) != 0)
 		return -1;
 	kind = sub_kind(t->sub, i, j);
+	if (kind == SUB_ENTRY && !R->idx && R->sc->base == 0 && R->sc->learned)
+		return unresolved_latex(R, t->sub,
+		                        "index notation (%s), numbered from 0 as the file's "
+		                        "indices are");
 	if (kind == SUB_ENTRY) {
 		const char *m = scene_find(R->sc, name) != NULL ? NULL : scene_letter(R->sc, name);
 		if (m != NULL)
@@ -3092,7 +3100,7 @@ static int defined_name(const tex_node *lhs, char *name, size_t size)
 	if (!isalpha((unsigned char)lhs->text[0]))
 		return 0;
 	for (const char *p = lhs->text; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p))
+		if (!isalnum((unsigned char)*p) && *p != '_') /* dA_prev */
 			return 0;
 	snprintf(name, size, "%s%s", lhs->text, layer);
 	return 1;
