@@ -14,6 +14,7 @@
 #include "notes/notation.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,8 @@ typedef struct scene {
 	                   seed's notes, whose * flips the kernel) */
 	char zero[128]; /* " delta ": matrices the file takes as 0 outside */
 	int base;       /* where the file's indices start (0 or 1), -1 unsaid */
+	lesson_result *alt; /* the scene run again on other seeded numbers: what
+	                       the file's example numbers do not fix moves */
 } scene;
 
 typedef struct notes_run {
@@ -342,10 +345,34 @@ static int scene_run(notes_run *N, scene *s, dv_diag *d)
 }
 
 /* A scene changed: its run is made again when next needed. */
+/* The scene run on other seeded numbers (the given ones stay), kept with
+ * the report. */
+static int scene_run_alt(notes_run *N, scene *s, dv_diag *d)
+{
+	lesson_opts o = {0};
+	lesson_result *r = NULL;
+	int rc;
+	if (s->alt != NULL)
+		return DV_OK;
+	if ((rc = scene_run(N, s, d)) != DV_OK)
+		return rc;
+	o.seed = N->seed + 7919;
+	o.skip_checks = 1;
+	if ((rc = lesson_run(&r, s->l, &o, d)) != DV_OK)
+		return rc;
+	if (keep_run(N, NULL, r) != 0) {
+		lesson_result_free(r);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	s->alt = r;
+	return DV_OK;
+}
+
 static void scene_changed(scene *s)
 {
 	s->l = NULL;
 	s->r = NULL;
+	s->alt = NULL; /* the runs stay with the report, which frees them */
 }
 
 /* A copy of a scene's lines and aliases, to undo a change that breaks it. */
@@ -3259,6 +3286,207 @@ static void count(notes_report *rep)
 	}
 }
 
+/* Whether n is a matrix of plain numbers, as a worked example writes one. */
+static int number_matrix(const tex_node *n)
+{
+	n = strip(n);
+	if (n == NULL || n->kind != TX_MATRIX || n->rows > 16 || n->cols > 16)
+		return 0;
+	for (size_t i = 0; i < n->nkids; i++) {
+		const tex_node *e = strip(n->kids[i]);
+		if (e != NULL && e->kind == TX_NEG)
+			e = strip(e->kids[0]);
+		if (e == NULL || e->kind != TX_NUM || e->sub != NULL || e->sup != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* The value of src on a run's shown numbers, or NULL. */
+static dv_mat *value_on(const char *src, lesson_result *r)
+{
+	dv_node *tree = NULL;
+	dv_mat *m = NULL;
+	dv_diag d = {0};
+	if (dv_parse(&tree, src, &d) != DV_OK || lesson_eval(&m, tree, r->shown, &d) != DV_OK ||
+	    !dv_mat_is_double(m)) {
+		dv_mat_free(m);
+		m = NULL;
+	}
+	dv_node_free(tree);
+	return m;
+}
+
+static int same_numbers(const dv_mat *a, const dv_mat *b)
+{
+	if (a->rows != b->rows || a->cols != b->cols)
+		return 0;
+	for (size_t i = 0; i < dv_mat_len(a); i++) {
+		double x = dv_mat_get(a, i), y = dv_mat_get(b, i);
+		double scale = fabs(x) > fabs(y) ? fabs(x) : fabs(y);
+		/* the example's numbers are short decimals; a gradient through
+		 * them carries rounding */
+		if (fabs(x - y) > 1e-6 * (scale > 1 ? scale : 1))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A worked example: NAME = [numbers].  For a variable of the scene (X, K,
+ * or ∂L/∂Y, which is δ) these are the example's numbers, from here on; for
+ * anything else a claim about them, decided on those numbers, and only
+ * when the side does not depend on numbers the file leaves out (it is
+ * evaluated on two draws of those).  *done: the formula was handled.
+ */
+static int worked_example(notes_run *N, const tex_chain *ch, int *done, dv_diag *d)
+{
+	const tex_node *lhs = ch->sides[0].tree, *rhs = strip(ch->sides[1].tree);
+	notes_formula *f;
+	char *given = NULL, *why = NULL, *claim = NULL;
+	notes_verdict verdict = NOTES_UNCHECKED, by_variant[2] = {NOTES_UNCHECKED, NOTES_UNCHECKED};
+	int set = 0, decided = 0, rc;
+
+	*done = 0;
+	if (ch->nsides != 2 || !number_matrix(rhs) || N->nt.builtin || !N->nt.found)
+		return DV_OK;
+	*done = 1;
+	for (size_t s = 0; s < N->nscenes && !(decided && (N->star_fixed >= 0 ||
+	                                                   N->scenes[s].variant != 2)); s++) {
+		scene *sc = &N->scenes[s];
+		resolver R = {0};
+		char *l, *r;
+		scene_line *v;
+		if (sc->broken || scene_run(N, sc, d) != DV_OK)
+			continue;
+		if (sc->variant > 0 && N->star_fixed >= 0 && sc->variant - 1 != N->star_fixed)
+			continue;
+		R.sc = sc;
+		if ((l = resolve_text(&R, lhs)) == NULL)
+			continue;
+		if ((r = resolve_text(&R, rhs)) == NULL) {
+			free(l);
+			continue;
+		}
+		if ((v = scene_find(sc, l)) != NULL && v->var && v->letter[0] != '\0') {
+			/* the example's numbers for a variable */
+			char line[1024];
+			scene saved;
+			lesson *ol = sc->l;
+			lesson_result *orr = sc->r;
+			int kept;
+			if (strlen(r) < 900 && scene_copy(&saved, sc) == 0) {
+				if (rhs->rows * rhs->cols == 1 && v->rows <= 1)
+					snprintf(line, sizeof line, "scalar %s = %s", v->name, v->letter);
+				else
+					snprintf(line, sizeof line, "matrix %s = %s %zux%zu numbers %s",
+					         v->name, v->letter, rhs->rows, rhs->cols, r);
+				if (scene_set(sc, line, v->by_file) != 0 ||
+				    (rc = keep_or_undo(N, sc, &saved, ol, orr, &kept, d)) != DV_OK) {
+					free(l);
+					free(r);
+					return dv_fail(d, DV_E_NOMEM, "out of memory");
+				}
+				set |= kept;
+				if (kept && given == NULL)
+					given = dup(v->name);
+			}
+		} else if (scene_run_alt(N, sc, d) == DV_OK) {
+			dv_mat *a = value_on(l, sc->r), *b = value_on(l, sc->alt);
+			dv_mat *want = value_on(r, sc->r);
+			if (a != NULL && b != NULL && want != NULL && decided) {
+				/* the second reading of *: only its verdict */
+				by_variant[1] = same_numbers(a, b) && a->rows == want->rows &&
+				                                a->cols == want->cols &&
+				                                same_numbers(a, want)
+				                        ? NOTES_HOLDS
+				                        : same_numbers(a, b) ? NOTES_FAILS
+				                                             : NOTES_UNCHECKED;
+			} else if (a != NULL && b != NULL && want != NULL) {
+				decided = 1;
+				claim = join(l, " == ", r);
+				if (!same_numbers(a, b)) {
+					verdict = NOTES_UNCHECKED;
+					why = dup("a claim about the example's numbers, but the file "
+					          "does not give all the numbers it depends on");
+				} else if (a->rows != want->rows || a->cols != want->cols) {
+					verdict = NOTES_FAILS;
+					why = dup("at the example's numbers the sides differ in size");
+				} else {
+					verdict = same_numbers(a, want) ? NOTES_HOLDS : NOTES_FAILS;
+					if (verdict == NOTES_FAILS) {
+						dv_strbuf t;
+						dv_strbuf_init(&t);
+						dv_strbuf_puts(&t, "at the example's numbers the left side is [");
+						for (size_t i = 0; i < dv_mat_len(a); i++)
+							dv_strbuf_printf(&t, "%s%.6g",
+							                 i == 0 ? "" : i % a->cols == 0 ? "; " : ", ",
+							                 dv_mat_get(a, i));
+						dv_strbuf_puts(&t, "]");
+						if (dv_strbuf_finish(&t, &why, NULL) != DV_OK)
+							why = NULL;
+					}
+				}
+			}
+			dv_mat_free(a);
+			dv_mat_free(b);
+			dv_mat_free(want);
+		}
+		free(l);
+		free(r);
+	}
+	by_variant[0] = verdict;
+	if (decided && N->star_fixed < 0 && by_variant[0] != by_variant[1] &&
+	    by_variant[1] != NOTES_UNCHECKED && by_variant[0] != NOTES_UNCHECKED) {
+		/* the readings of * disagree: the example's output fixes *, any
+		 * other claim is left open */
+		int xcorr = by_variant[1] == NOTES_HOLDS;
+		free(why);
+		if (!notes_has_derivative(lhs) && (by_variant[0] == NOTES_HOLDS || xcorr)) {
+			N->star_fixed = xcorr;
+			verdict = NOTES_HOLDS;
+			why = dup(xcorr ? "the example's numbers make its * a cross-correlation "
+			                  "(the kernel not flipped), from here on"
+			                : "the example's numbers make its * a convolution (the "
+			                  "kernel flipped), from here on");
+		} else {
+			verdict = NOTES_INCONCLUSIVE;
+			why = dup(xcorr ? "holds if * is a cross-correlation, fails if it is a "
+			                  "convolution: the file does not say which"
+			                : "holds if * is a convolution, fails if it is a "
+			                  "cross-correlation: the file does not say which");
+		}
+	}
+	if ((f = add_formula(N, ch->sides[0].line, ch->sides[0].column, NULL)) == NULL) {
+		free(given);
+		free(why);
+		free(claim);
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	}
+	free(f->latex);
+	f->latex = join(ch->sides[0].latex, " = ", ch->sides[1].latex);
+	if (set) {
+		f->definition = 1;
+		f->reason = join("a definition: the example's numbers for ", given, "");
+		free(why);
+	} else {
+		f->verdict = verdict;
+		f->claim = claim;
+		claim = NULL;
+		f->reason = why != NULL || verdict == NOTES_HOLDS
+		                    ? why
+		                    : dup("a claim about the example's numbers, which no "
+		                          "scene here can evaluate");
+		if (decided)
+			N->checks++;
+	}
+	free(given);
+	free(claim);
+	return f->latex != NULL && (f->reason != NULL || f->verdict == NOTES_HOLDS)
+	               ? DV_OK
+	               : dv_fail(d, DV_E_NOMEM, "out of memory");
+}
+
 /* The chain's first step as a definition of the file; NULL without memory. */
 static notes_formula *add_definition(notes_run *N, const tex_chain *ch)
 {
@@ -3340,6 +3568,11 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 		                     "not checked")) == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
 		return DV_OK;
+	}
+	{
+		int done;
+		if ((rc = worked_example(N, ch, &done, d)) != DV_OK || done)
+			return rc;
 	}
 	if (N->nt.found && !N->nt.builtin && notes_constant_chain(ch)) {
 		/* H = W = 4: what the text takes as given, step by step */
@@ -3587,7 +3820,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		{
 			const scene_line *a = scene_find(&N.scenes[s], N.nt.input);
 			const scene_line *k = scene_find(&N.scenes[s], N.nt.kernel);
-			if (a != NULL && k != NULL && a->var && k->var)
+			if (a != NULL && k != NULL && a->var && k->var && N.nt.seed_letters)
 				N.nt.builtin = 1;
 		}
 		if (!N.nt.builtin) {

@@ -405,6 +405,8 @@ typedef struct forward {
 	             4 a dense layer (a matrix product) */
 	char out[64], in[64], kernel[64], bias[64];
 	int line, column;
+	int sign; /* an index form: +1 the input's index adds the summation
+	             index (i+m: nothing flipped), -1 subtracts it, 0 unknown */
 } forward;
 
 /* lhs = A op B [+ c]: the forward pass of a layer, or 0. */
@@ -517,6 +519,17 @@ static void index_operands(const tex_node *n, char fa, char fb, forward *f, int 
 		char name[64];
 		int free_index = mentions(n->sub, fa) || mentions(n->sub, fb);
 		snprintf(name, sizeof name, "%s%s", n->text, notes_layer_suffix(n->sup));
+		if (free_index && f->sign == 0 && n->sub->nkids > 0) {
+			/* I(i+m, ...) or X_{i-m, ...}: how the window moves */
+			const tex_node *first = tex_node_strip(n->sub->kids[0]);
+			while (first != NULL && first->kind == TX_SUB && first->nkids == 2 &&
+			       first->kids[1]->kind == TX_NUM)
+				first = tex_node_strip(first->kids[0]); /* i+a-1 */
+			if (first != NULL && (first->kind == TX_ADD || first->kind == TX_SUB) &&
+			    first->nkids == 2 && mentions(first->kids[0], fa) &&
+			    first->kids[1]->kind == TX_SYM)
+				f->sign = first->kind == TX_ADD ? 1 : -1;
+		}
 		if (strcmp(name, f->in) != 0 && strcmp(name, f->kernel) != 0) {
 			if (free_index && f->in[0] == '\0')
 				snprintf(f->in, sizeof f->in, "%s", name);
@@ -600,6 +613,20 @@ static int activation_of(const tex_node *lhs, const tex_node *rhs, char *a, char
 	return symbol_name(rhs->kids[0], z, size);
 }
 
+/* Whether n names net or \beta, the letters of the built-in scenes' layers
+ * (the seed's notes, after Bouvrie). */
+static int builtin_letters(const tex_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == TX_SYM && (strcmp(n->text, "net") == 0 || strcmp(n->text, "beta") == 0))
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (builtin_letters(n->kids[i]))
+			return 1;
+	return builtin_letters(n->sub) || builtin_letters(n->sup);
+}
+
 /* The letter most differentiated: the numerators of \frac{\partial L}{...}. */
 static void count_losses(const tex_node *n, char names[][16], int *counts, size_t *k)
 {
@@ -671,6 +698,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	constant consts[MAX_FACTS];
 	size_t nconsts = 0;
 	forward fw = {0};
+	int base = 1;
 	char act_in[64] = "", pre_in[64] = "", act_out[64] = "";
 	int act_in_line = 0, act_in_col = 0;
 	char losses[8][16];
@@ -702,13 +730,26 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			char a[64], z[64];
 			if (ch->problem.code != DV_OK)
 				continue;
-			for (size_t s = 0; s < ch->nsides; s++)
+			for (size_t s = 0; s < ch->nsides; s++) {
 				count_losses(ch->sides[s].tree, losses, counts, &nloss);
+				if (builtin_letters(ch->sides[s].tree))
+					nt->seed_letters = 1;
+			}
 			if (ch->nsides != 2 || ch->sides[0].tree == NULL || ch->sides[1].tree == NULL)
 				continue;
-			if (fw.kind == 0 && (forward_of(ch->sides[0].tree, ch->sides[1].tree, &f) ||
-			                     index_form_of(ch->sides[0].tree, ch->sides[1].tree, &f,
-			                                   &nt->base))) {
+			if (fw.kind != 0 && fw.kind != 5 &&
+			    index_form_of(ch->sides[0].tree, ch->sides[1].tree, &f, &base) &&
+			    strcmp(f.out, fw.out) == 0) {
+				/* Y = X \star K, then Y_{i,j} = \sum ... X_{i+a-1, j+b-1} K_{a,b}:
+				 * the index form says what * is (a + flips nothing) */
+				if (fw.kind == 1 && f.sign != 0)
+					fw.kind = f.sign > 0 ? 3 : 2;
+				if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
+					return DV_E_NOMEM;
+			} else if (fw.kind == 0 &&
+			           (forward_of(ch->sides[0].tree, ch->sides[1].tree, &f) ||
+			            index_form_of(ch->sides[0].tree, ch->sides[1].tree, &f,
+			                          &nt->base))) {
 				fw = f;
 				fw.line = ch->sides[0].line;
 				fw.column = ch->sides[0].column;

@@ -18,6 +18,7 @@ typedef struct notes_notation {
 	int found;      /* the file writes a forward pass */
 	int builtin;    /* ... in the letters of the built-in scenes (the reader
 	                   sets this): those serve, as for the seed's notes */
+	int seed_letters; /* the file writes net or \beta, as the seed's notes do */
 	char *scenes;   /* its scene(s), in the lesson header syntax, or NULL */
 	int variants;   /* 2: * left open, the scene as convolution then as
 	                   cross-correlation */
