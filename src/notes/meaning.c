@@ -650,6 +650,8 @@ static int sub_kind(const tex_node *s, size_t *i, size_t *j)
 		if (is_letter(a, "u") && is_letter(c, "v"))
 			return SUB_UV;
 	}
+	if (is_letter(s, "uv")) /* (\delta)_{uv}, as Bouvrie writes it */
+		return SUB_UV;
 	return SUB_OTHER;
 }
 
@@ -1241,6 +1243,17 @@ static int resolve_call(resolver *R, const tex_node *n, dv_strbuf *b)
 	/* \sigma is the activation, as f is; in the file's own letters, g too */
 	if (strcmp(f, "sigma") == 0 || (R->sc->learned && strcmp(f, "g") == 0))
 		f = "f";
+	if (strcmp(f, "ReLU") == 0 || strcmp(f, "relu") == 0) {
+		if (n->primes > 1)
+			return unresolved(R, n, "%s'' : only the first derivative is read", f);
+		f = n->primes == 1 ? "drelu" : "relu";
+		if (n->primes == 1) {
+			tex_node plain = *n;
+			plain.primes = 0;
+			plain.text = (char *)"drelu";
+			return resolve_call(R, &plain, b);
+		}
+	}
 	if (n->primes > 1 || (n->primes == 1 && strcmp(f, "f") != 0 && strcmp(f, "g") != 0))
 		return unresolved(R, n, "%s'' : only f' is read as a derivative", f);
 	if (strcmp(f, "g") == 0)
@@ -3845,6 +3858,16 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			                               : STAR_CONV;
 			if (N.nt.index_def != NULL && expand_index_form(&N, &N.scenes[s], d) != 0)
 				rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+			if (rc == DV_OK && N.nt.delta_name[0] != '\0' &&
+			    scene_find(&N.scenes[s], "delta") != NULL &&
+			    scene_find(&N.scenes[s], N.nt.delta_name) == NULL) {
+				/* Delta = dE/dP: the file's name for δ */
+				char line[64];
+				snprintf(line, sizeof line, "define %s = delta", N.nt.delta_name);
+				if (scene_add(&N.scenes[s], line, 0, 0) != 0)
+					rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+				scene_changed(&N.scenes[s]);
+			}
 			snprintf(N.scenes[s].loss, sizeof N.scenes[s].loss, "%s", N.nt.loss);
 		}
 	} else if (rc == DV_OK && N.nscenes == 0 && !N.nt.found) {

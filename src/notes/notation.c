@@ -38,14 +38,15 @@ const char *notes_layer_suffix(const tex_node *sup)
 	const tex_node *l, *one;
 	if (sup == NULL)
 		return "";
-	if (sup->kind == TX_SYM && strcmp(sup->text, "l") == 0 && sup->sub == NULL &&
-	    sup->sup == NULL)
+	/* l, or \ell as Bouvrie writes it */
+	if (sup->kind == TX_SYM && (strcmp(sup->text, "l") == 0 || strcmp(sup->text, "ell") == 0) &&
+	    sup->sub == NULL && sup->sup == NULL)
 		return "";
 	if ((sup->kind == TX_ADD || sup->kind == TX_SUB) && sup->nkids == 2) {
 		l = sup->kids[0];
 		one = sup->kids[1];
-		if (l->kind == TX_SYM && strcmp(l->text, "l") == 0 && one->kind == TX_NUM &&
-		    strcmp(one->text, "1") == 0)
+		if (l->kind == TX_SYM && (strcmp(l->text, "l") == 0 || strcmp(l->text, "ell") == 0) &&
+		    one->kind == TX_NUM && strcmp(one->text, "1") == 0)
 			return sup->kind == TX_ADD ? "_next" : "_prev";
 	}
 	return NULL;
@@ -600,6 +601,23 @@ static int zero_outside(const tex_chain *ch, notes_notation *nt)
 	return 1;
 }
 
+/* x = f(A * B + c): a forward pass inside an activation; f->out is x. */
+static int wrapped_forward(const tex_chain *ch, forward *f)
+{
+	const tex_node *r;
+	char out[64];
+	if (ch->nsides != 2 || !symbol_name(ch->sides[0].tree, out, sizeof out))
+		return 0;
+	r = tex_node_strip(ch->sides[1].tree);
+	if (r == NULL || r->kind != TX_CALL || r->nkids != 1 || r->primes != 0 ||
+	    (strcmp(r->text, "f") != 0 && strcmp(r->text, "sigma") != 0 &&
+	     strcmp(r->text, "g") != 0) ||
+	    !forward_of(ch->sides[0].tree, r->kids[0], f))
+		return 0;
+	snprintf(f->out, sizeof f->out, "%s", out);
+	return 1;
+}
+
 /* lhs = \sigma(z) or f(z): the activation of z, or 0. */
 static int activation_of(const tex_node *lhs, const tex_node *rhs, char *a, char *z,
                          size_t size)
@@ -697,8 +715,9 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	size_t nfacts = 0;
 	constant consts[MAX_FACTS];
 	size_t nconsts = 0;
-	forward fw = {0};
-	int base = 1;
+	forward fw = {0}, wf = {0};
+	int base = 1, wrapped_line = 0, wrapped_col = 0;
+	char wrapped[64] = "";
 	char act_in[64] = "", pre_in[64] = "", act_out[64] = "";
 	int act_in_line = 0, act_in_col = 0;
 	char losses[8][16];
@@ -758,6 +777,13 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			} else if (zero_outside(ch, nt)) {
 				if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
 					return DV_E_NOMEM;
+			} else if (wrapped[0] == '\0' && wrapped_forward(ch, &f)) {
+				/* x^l = f(x^{l-1} * k^l + b^l): the output's activation, its
+				 * pre-activation named later (or never) */
+				wf = f;
+				snprintf(wrapped, sizeof wrapped, "%s", f.out);
+				wrapped_line = ch->sides[0].line;
+				wrapped_col = ch->sides[0].column;
 			} else if (activation_of(ch->sides[0].tree, ch->sides[1].tree, a, z,
 			                         sizeof a)) {
 				if (act_in[0] == '\0' && fw.kind != 0 && strcmp(a, fw.in) == 0) {
@@ -773,6 +799,15 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			}
 		}
 	}
+	/* the wrapped forward pass, the same as the named one: its left side is
+	 * the output's activation */
+	if (fw.kind != 0 && wrapped[0] != '\0' && act_out[0] == '\0' &&
+	    strcmp(wf.in, fw.in) == 0 && strcmp(wf.kernel, fw.kernel) == 0 &&
+	    strcmp(wf.bias, fw.bias) == 0 && strcmp(wrapped, fw.out) != 0) {
+		snprintf(act_out, sizeof act_out, "%s", wrapped);
+		if (add_used(nt, wrapped_line, wrapped_col) != 0)
+			return DV_E_NOMEM;
+	}
 	/* δ = ∂L/∂z: what the scene's δ is, said by the file */
 	for (size_t i = 0; i < nblocks && fw.kind != 0; i++)
 		for (size_t c = 0; blocks[i] != NULL && c < blocks[i]->nchains; c++) {
@@ -785,9 +820,14 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			if (l != NULL && r != NULL && l->kind == TX_SYM &&
 			    (l->sub == NULL || l->applied || l->sub->kind == TX_LIST) &&
 			    (strcmp(l->text, "delta") == 0 || strcmp(l->text, "Delta") == 0) &&
-			    r->kind == TX_FRAC && bare(r->kids[0])->kind == TX_PARTIAL &&
-			    add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
-				return DV_E_NOMEM;
+			    ((r->kind == TX_FRAC && bare(r->kids[0])->kind == TX_PARTIAL) ||
+			     (r->kind == TX_MUL && r->op == TX_SLASH &&
+			      bare(r->kids[0])->kind == TX_PARTIAL))) {
+				if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
+					return DV_E_NOMEM;
+				if (strcmp(l->text, "delta") != 0 && l->sup == NULL)
+					snprintf(nt->delta_name, sizeof nt->delta_name, "%s", l->text);
+			}
 		}
 	/* an activation written before the forward pass */
 	for (size_t i = 0; i < nblocks && fw.kind != 0 && act_in[0] == '\0'; i++)

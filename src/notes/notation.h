@@ -25,6 +25,7 @@ typedef struct notes_notation {
 	int star;       /* -1 open, 0 convolution, 1 cross-correlation */
 	char loss[16];  /* the letter the file differentiates ("" if none) */
 	char output[64]; /* the forward pass's output, as the scene names it */
+	char delta_name[16]; /* Delta = dE/dP: the file's name for the scene's δ */
 	char input[64], kernel[64]; /* its operands */
 	struct {
 		int line, column;

@@ -699,6 +699,61 @@ static tex_node *postfix(reader *r, tex_node *n)
 	return n;
 }
 
+static tex_node *parse_expr(reader *r);
+
+/*
+ * \mathbb{1}[Z > 0], \mathbb{1}(Z > 0), \mathbf{1}_{Z > 0}: the indicator of
+ * positive entries, ReLU's derivative away from 0: a call drelu(Z).  n is
+ * the symbol "1", freed here.
+ */
+static tex_node *indicator(reader *r, tex_node *n)
+{
+	char close = is_char(r, '[') ? ']' : is_char(r, '(') ? ')' : '}';
+	tex_node *arg;
+	if (is_char(r, '_')) {
+		lex(r);
+		if (!is_char(r, '{')) {
+			tex_node_free(n);
+			return (void)expected(r, "'{' after \\mathbb{1}_"), NULL;
+		}
+	}
+	lex(r);
+	if ((arg = parse_expr(r)) == NULL) {
+		tex_node_free(n);
+		return NULL;
+	}
+	if (!is_char(r, '>')) {
+		tex_node_free(arg);
+		tex_node_free(n);
+		return (void)expected(r, "'>' in the indicator"), NULL;
+	}
+	lex(r);
+	if (r->tok.kind != K_NUM || r->tok.len != 1 || r->tok.start[0] != '0') {
+		tex_node_free(arg);
+		tex_node_free(n);
+		return (void)expected(r, "0 in the indicator"), NULL;
+	}
+	lex(r);
+	if (is_cmd(r, "right"))
+		lex(r);
+	if (!is_char(r, close)) {
+		char what[16];
+		snprintf(what, sizeof what, "'%c'", close);
+		tex_node_free(arg);
+		tex_node_free(n);
+		return (void)expected(r, what), NULL;
+	}
+	lex(r);
+	free(n->text);
+	n->text = NULL;
+	n->kind = TX_CALL;
+	if (set_text(r, n, "drelu", 5) != 0 || add_kid(r, n, arg) != 0) {
+		tex_node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 /* Words that are functions of the notes when a '(' follows them. */
 static int is_function_word(const char *s, size_t n)
 {
@@ -706,7 +761,7 @@ static int is_function_word(const char *s, size_t n)
 	        "f",      "up",     "down",    "conv",  "conv2",   "xcorr",     "rot180",
 	        "sum",    "sigmoid", "tanh",   "relu",  "pad",     "fliplr",    "flipud",
 	        "kron",   "transpose", "filter2", "corr", "correlate", "rot", "g",
-	        "crop",   "dilate", "unpool",  "exp",   "log",
+	        "crop",   "dilate", "unpool",  "exp",   "log",    "ReLU",      "drelu",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
@@ -1123,6 +1178,10 @@ static tex_node *parse_primary(reader *r)
 				s++, len--;
 			while (len > 0 && s[len - 1] == ' ')
 				len--;
+			if (text && len >= 2 && (s[0] == '\'' || s[0] == '"') && s[len - 1] == s[0]) {
+				s++; /* \text{'valid'} */
+				len -= 2;
+			}
 			if (text && is_option_word(s, len)) {
 				if ((n = node_new(r, TX_STR, line, column)) == NULL ||
 				    set_text(r, n, s, len) != 0) {
@@ -1149,11 +1208,16 @@ static tex_node *parse_primary(reader *r)
 				tex_node_free(n);
 				return NULL;
 			}
+			if (len == 1 && s[0] == '1' &&
+			    (is_char(r, '[') || is_char(r, '(') || is_char(r, '_')))
+				return indicator(r, n);
 			if (is_function_word(s, len)) {
 				while (is_char(r, '\'')) {
 					n->primes++;
 					lex(r);
 				}
+				if (is_cmd(r, "left") && next_is_paren(r))
+					lex(r); /* \operatorname{conv2}\left( */
 				if (is_char(r, '(')) {
 					n->kind = TX_CALL;
 					return parse_call(r, n);
