@@ -666,6 +666,17 @@ static int mangle(resolver *R, const tex_node *n, char *buf, size_t size)
 	return 0;
 }
 
+/* X_1 in a scene with a matrix X_1: the channel's own matrix; the caller
+ * reads n without its subscript then. */
+static int channel_name(resolver *R, const tex_node *n, char *buf, size_t size)
+{
+	const char *layer = layer_of(n->sup);
+	if (!notes_channel(n->sub) || layer == NULL)
+		return 0;
+	snprintf(buf, size, "%s_%s%s", n->text, n->sub->text, layer);
+	return scene_find(R->sc, buf) != NULL;
+}
+
 /* The value of a subscript such as u+h or d-j-1, under the bound indices;
  * another letter is a number of the scene (d, the kernel's size). */
 static int index_value(resolver *R, const tex_node *n, long *v)
@@ -892,6 +903,11 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 		dv_strbuf_printf(b, ")^%s", n->sup->text);
 		return 0;
 	}
+	if (channel_name(R, n, name, sizeof name)) {
+		tex_node bare_n = *n;
+		bare_n.sub = NULL;
+		return resolve_sub(R, &bare_n, name, b);
+	}
 	if (mangle(R, n, name, sizeof name) != 0)
 		return -1;
 	kind = sub_kind(n->sub, &i, &j);
@@ -1035,6 +1051,8 @@ static int target_of(resolver *R, const tex_node *t, char *name, size_t size, in
 			return 0;
 		}
 	}
+	if (channel_name(R, t, name, size))
+		return 0;
 	if (mangle(R, t, name, size) != 0)
 		return -1;
 	kind = sub_kind(t->sub, i, j);
@@ -1347,6 +1365,21 @@ static int resolve_sum(resolver *R, const tex_node *n, dv_strbuf *b)
 		R->bound[l] = was;
 		R->val[l] = old;
 		return 0;
+	}
+	if (R->idx && R->sc->learned && n->sub->kind == TX_LIST && n->sub->nkids == 2 &&
+	    n->sub->kids[0]->kind == TX_SYM && n->sub->kids[1]->kind == TX_SYM &&
+	    strlen(n->sub->kids[0]->text) == 1 && strlen(n->sub->kids[1]->text) == 1) {
+		/* \sum_{i,j} in the file's letters: \sum_i \sum_j */
+		tex_node inner = *n, outer = *n;
+		tex_node *in_kids[1];
+		inner.sub = n->sub->kids[1];
+		inner.nkids = 1; /* no bounds: the ranges the matrices give */
+		outer.sub = n->sub->kids[0];
+		outer.nkids = 1;
+		outer.sup = inner.sup = NULL;
+		in_kids[0] = &inner;
+		outer.kids = in_kids;
+		return resolve_sum(R, &outer, b);
 	}
 	if (kind == SUB_MAP) {
 		/* over the feature maps: one map per layer here */
@@ -1668,6 +1701,14 @@ static int decide_claim(notes_run *N, scene *sc, const char *l, const char *r, i
 	}
 	o->verdict = c->passed ? NOTES_HOLDS : c->inconclusive ? NOTES_INCONCLUSIVE
 	                                                      : NOTES_FAILS;
+	if (o->verdict == NOTES_FAILS && sc->learned &&
+	    (c->exact.unevaluable || c->numeric.unevaluable)) {
+		/* a side with no value at some size: the file's letters were read,
+		 * their sizes guessed; not a mistake the formula makes */
+		o->verdict = NOTES_UNCHECKED;
+		o->reason = dup("a side has no value at the sizes the file's scene was given "
+		                "(some sizes are not in the text)");
+	}
 	if (c->exact.value.kind == DV_V_CHECK)
 		o->degenerate = all_zero(c->exact.value.mat) != all_zero(c->exact.value.mat2);
 	o->check = c;
@@ -1751,10 +1792,12 @@ static unsigned letters_of(const tex_node *n)
  * smallest matrix it indexes. */
 static void scan_ranges(resolver *R, const tex_node *n)
 {
+	int a, c;
 	if (n == NULL)
 		return;
 	if ((n->kind == TX_SYM || n->kind == TX_GROUP) && n->sub != NULL &&
-	    n->sub->kind == TX_LIST && n->sub->nkids == 2) {
+	    ((n->sub->kind == TX_LIST && n->sub->nkids == 2) ||
+	     (R->sc->learned && two_letters(n->sub, &a, &c)))) {
 		tex_node bare = *n;
 		resolver Q = *R;
 		char *t;
@@ -1764,7 +1807,8 @@ static void scan_ranges(resolver *R, const tex_node *n)
 		dv_diag_clear(&Q.why);
 		if ((t = resolve_text(&Q, &bare)) != NULL && shape_of(&Q, t, n, &rows, &cols) == 0) {
 			for (int p = 0; p < 2; p++) {
-				unsigned m = letters_of(n->sub->kids[p]);
+				unsigned m = n->sub->kind == TX_LIST ? letters_of(n->sub->kids[p])
+				                                     : 1u << (p == 0 ? a : c);
 				for (int l = 0; l < 26; l++)
 					if ((m & (1u << l)) && (p == 0 ? rows : cols) < R->range[l])
 						R->range[l] = p == 0 ? rows : cols;

@@ -54,20 +54,31 @@ const char *notes_layer_suffix(const tex_node *sup)
 
 #define bare tex_node_strip
 
+int notes_channel(const tex_node *sub)
+{
+	return sub != NULL && sub->kind == TX_NUM && strlen(sub->text) == 1 &&
+	       sub->text[0] >= '1' && sub->text[0] <= '9';
+}
+
 /* The scene name of a symbol with no subscript (X, a^{l-1}): 0 if n is not one. */
 static int symbol_name(const tex_node *n, char *buf, size_t size)
 {
 	const char *layer;
 	n = bare(n);
-	if (n == NULL || n->kind != TX_SYM || n->sub != NULL || n->primes != 0 ||
+	if (n == NULL || n->kind != TX_SYM || n->primes != 0 ||
 	    (layer = notes_layer_suffix(n->sup)) == NULL)
+		return 0;
+	if (n->sub != NULL && !notes_channel(n->sub))
 		return 0;
 	if (strcmp(n->text, "dots") == 0 || strcmp(n->text, "nabla") == 0)
 		return 0;
 	for (const char *p = n->text; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p))
+		if (!isalnum((unsigned char)*p) && *p != '_')
 			return 0;
-	snprintf(buf, size, "%s%s", n->text, layer);
+	if (n->sub != NULL) /* X_1: the first channel, a matrix of its own */
+		snprintf(buf, size, "%s_%s%s", n->text, n->sub->text, layer);
+	else
+		snprintf(buf, size, "%s%s", n->text, layer);
 	return 1;
 }
 
@@ -272,6 +283,27 @@ static int sentence_ends(const char *text, size_t from, size_t to)
 	return 0;
 }
 
+/* Whether text[from, to) only joins two symbols of a list: " and ", ", ". */
+static int only_joins(const char *text, size_t from, size_t to)
+{
+	static const char *const joins[] = {" and ", ", ", ",", " ", "\xe5\x92\x8c" /* 和 */,
+	                                    "\xe3\x80\x81" /* 、 */, "$"};
+	size_t q = from;
+	while (q < to) {
+		size_t w;
+		for (w = 0; w < sizeof joins / sizeof joins[0]; w++) {
+			size_t n = strlen(joins[w]);
+			if (q + n <= to && memcmp(text + q, joins[w], n) == 0) {
+				q += n;
+				break;
+			}
+		}
+		if (w == sizeof joins / sizeof joins[0])
+			return 0;
+	}
+	return 1;
+}
+
 /* Whether text[from, to) links a symbol to the size after it: "X is 3x3",
  * "W (2 by 2)", "of shape", "为", "∈". */
 static int links(const char *text, size_t from, size_t to)
@@ -383,10 +415,18 @@ static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len
 		if (after != NULL && (after->at - m[i].end > 40 ||
 		                      sentence_ends(text, m[i].end, after->at)))
 			after = NULL;
-		if (before != NULL && (links(text, before->end, m[i].at) || after == NULL))
+		if (before != NULL && (links(text, before->end, m[i].at) || after == NULL)) {
 			remember(facts, nfacts, before->name, m[i].rows, m[i].cols);
-		else if (after != NULL)
+			/* "X_1 and X_2, each 3x3": the symbols listed before it too */
+			for (const mark *p = before; p > m; p--) {
+				const mark *q = p - 1;
+				if (q->name[0] == '\0' || !only_joins(text, q->end, p->at))
+					break;
+				remember(facts, nfacts, q->name, m[i].rows, m[i].cols);
+			}
+		} else if (after != NULL) {
 			remember(facts, nfacts, after->name, m[i].rows, m[i].cols);
+		}
 	}
 	free(m);
 }
@@ -408,6 +448,9 @@ typedef struct forward {
 	int line, column;
 	int sign; /* an index form: +1 the input's index adds the summation
 	             index (i+m: nothing flipped), -1 subtracts it, 0 unknown */
+	/* X_2 * W_2 + ...: the further channels, their input and slice */
+	char more_in[3][64], more_kernel[3][64];
+	int nmore;
 } forward;
 
 /* lhs = A op B [+ c]: the forward pass of a layer, or 0. */
@@ -422,6 +465,17 @@ static int forward_of(const tex_node *lhs, const tex_node *rhs, forward *f)
 	if (rhs->kind == TX_ADD && rhs->nkids == 2 &&
 	    symbol_name(rhs->kids[1], f->bias, sizeof f->bias))
 		prod = bare(rhs->kids[0]);
+	/* X_1 * W_1 + X_2 * W_2 (+ b): one product a channel, the same op */
+	while (prod->kind == TX_ADD && prod->nkids == 2 && f->nmore < 3) {
+		const tex_node *last = bare(prod->kids[1]);
+		int k = f->nmore;
+		if (last->kind != TX_MUL || last->nkids != 2 ||
+		    !symbol_name(last->kids[0], f->more_in[k], sizeof f->more_in[k]) ||
+		    !symbol_name(last->kids[1], f->more_kernel[k], sizeof f->more_kernel[k]))
+			return 0;
+		f->nmore++;
+		prod = bare(prod->kids[0]);
+	}
 	if (prod->kind == TX_MUL && prod->nkids == 2 &&
 	    symbol_name(prod->kids[0], f->in, sizeof f->in) &&
 	    symbol_name(prod->kids[1], f->kernel, sizeof f->kernel)) {
@@ -871,7 +925,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		const fact *sk = size_of(facts, nfacts, fw.kernel);
 		const fact *sb = fw.bias[0] != '\0' ? size_of(facts, nfacts, fw.bias) : NULL;
 		size_t ir, ic, kr, kc;
-		char taken[32] = "", li[2], lk[2], lz[2], product[160];
+		char taken[32] = "", li[2], lk[2], lz[2], product[160], sum[720];
 		const char *op;
 		int xcorr = fw.kind == 3 || (fw.kind == 1 && variant == 1);
 		if (fw.kind == 4) {
@@ -909,6 +963,29 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			strcat(taken, lk);
 			dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.kernel, lk, kr, kc);
 		}
+		for (int c = 0; c < fw.nmore; c++) {
+			/* the further channels: their sizes, else the first one's */
+			const fact *mi = size_of(facts, nfacts, fw.more_in[c]);
+			const fact *mk = size_of(facts, nfacts, fw.more_kernel[c]);
+			char l1[2], l2[2];
+			entry_letter(l1, fw.more_in[c], taken);
+			strcat(taken, l1);
+			entry_letter(l2, fw.more_kernel[c], taken);
+			strcat(taken, l2);
+			/* like the first: the sizes move together when checked */
+			if (mi == NULL || (mi->rows == ir && mi->cols == ic))
+				dv_strbuf_printf(&b, "matrix %s = %s like %s\n", fw.more_in[c], l1,
+				                 composed ? pre_in : fw.in);
+			else
+				dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.more_in[c], l1,
+				                 mi->rows, mi->cols);
+			if (mk == NULL || (mk->rows == kr && mk->cols == kc))
+				dv_strbuf_printf(&b, "matrix %s = %s like %s\n", fw.more_kernel[c], l2,
+				                 fw.kernel);
+			else
+				dv_strbuf_printf(&b, "matrix %s = %s %zux%zu\n", fw.more_kernel[c], l2,
+				                 mk->rows, mk->cols);
+		}
 		if (fw.bias[0] != '\0') {
 			if (sb != NULL && (sb->rows > 1 || sb->cols > 1))
 				dv_strbuf_printf(&b, "matrix %s = %c %zux%zu\n", fw.bias,
@@ -934,6 +1011,17 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			snprintf(product, sizeof product, "%s * %s", fw.kernel, fw.in);
 		else
 			snprintf(product, sizeof product, "%s(%s, %s)", op, fw.in, fw.kernel);
+		if (fw.nmore > 0) {
+			/* δ has one channel's size: the sum's first product */
+			char first[160];
+			memcpy(first, product, sizeof first);
+			snprintf(sum, sizeof sum, "%s", first);
+			for (int c = fw.nmore; c-- > 0;) {
+				size_t n = strlen(sum);
+				snprintf(sum + n, sizeof sum - n, " + %s(%s, %s)", op, fw.more_in[c],
+				         fw.more_kernel[c]);
+			}
+		}
 		/* δ first: a variable's size may not name a definition (the input's
 		 * pre-activation has the input's size) */
 		if (composed && fw.kind != 4)
@@ -943,7 +1031,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			dv_strbuf_printf(&b, "matrix delta = d like %s * %s\n", fw.kernel, pre_in);
 		else
 			dv_strbuf_printf(&b, "matrix delta = d like %s\n", product);
-		dv_strbuf_printf(&b, "define %s = %s%s%s\n", fw.out, product,
+		dv_strbuf_printf(&b, "define %s = %s%s%s\n", fw.out, fw.nmore > 0 ? sum : product,
 		                 fw.bias[0] != '\0' ? " + " : "", fw.bias);
 		if (act_out[0] != '\0')
 			dv_strbuf_printf(&b, "define %s = f(%s)\n", act_out, fw.out);

@@ -48,6 +48,8 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 /* Whether a chain only names numbers (H = W = 4, k_1 = k_2 = 2): what
  * the text takes as given, each step a definition. */
 int notes_constant_chain(const tex_chain *ch);
+/* Whether a subscript names a channel (X_1, W_2): one digit, 1 to 9. */
+int notes_channel(const tex_node *sub);
 /* Whether n takes a derivative anywhere (a \partial; \frac{1}{4} does not). */
 int notes_has_derivative(const tex_node *n);
 /* Whether the formula at (line, column) built the scene. */
