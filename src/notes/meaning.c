@@ -940,6 +940,13 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	if (scene_find(R->sc, name) == NULL) {
 		tex_node bare = *n;
 		char *s;
+		const char *m = n->sub != NULL && n->sup == NULL ? scene_letter(R->sc, name) : NULL;
+		int la, lb;
+		if (m != NULL && R->idx)
+			return resolve_sub(R, n, m, b); /* x_{u+1,v}: an entry of X */
+		if (m != NULL && (n->sub->kind == TX_LIST || two_letters(n->sub, &la, &lb)))
+			return unresolved_latex(R, n->sub, "index notation (%s) on the entries of a "
+			                                   "matrix");
 		bare.sub = kind == SUB_MAP ? NULL : n->sub;
 		s = latex_of(&bare);
 		unresolved(R, n, "%s is not a symbol of the context", s);
@@ -3654,7 +3661,8 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 		int built = notes_notation_used(&N->nt, ch->sides[0].line, ch->sides[0].column);
 		if ((f = add_definition(N, ch)) == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
-		f->reason = dup(built ? "a definition: the file's scene is built from it"
+		f->reason = dup(built ? "a definition: what the file's layer computes, and "
+		                        "how it names it"
 		                      : "an assumption, not a claim: it holds from here on");
 		if (f->latex == NULL || f->reason == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");

@@ -871,8 +871,10 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				continue;
 			l = bare(ch->sides[0].tree);
 			r = bare(ch->sides[1].tree);
+			char ia, ib;
 			if (l != NULL && r != NULL && l->kind == TX_SYM &&
-			    (l->sub == NULL || l->applied || l->sub->kind == TX_LIST) &&
+			    (l->sub == NULL || l->applied || l->sub->kind == TX_LIST ||
+			     index_letters(l->sub, &ia, &ib)) &&
 			    (strcmp(l->text, "delta") == 0 || strcmp(l->text, "Delta") == 0) &&
 			    ((r->kind == TX_FRAC && bare(r->kids[0])->kind == TX_PARTIAL) ||
 			     (r->kind == TX_MUL && r->op == TX_SLASH &&
