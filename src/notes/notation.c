@@ -906,7 +906,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	for (size_t i = 0, best = 0; i < nloss; i++)
 		if (counts[i] > (int)best) {
 			best = (size_t)counts[i];
-			snprintf(nt->loss, sizeof nt->loss, "%s", losses[i]);
+			snprintf(nt->loss, sizeof nt->loss, "%.15s", losses[i]);
 		}
 	snprintf(nt->output, sizeof nt->output, "%s", fw.out);
 	snprintf(nt->input, sizeof nt->input, "%s", fw.in);
