@@ -82,6 +82,13 @@ static const bench_case cases[] = {
          0,
          {"notes", NOTES_SEED, "--no-color", NULL},
          1},
+        {"verify notes: a 210-formula derivation in another author's letters (the corpus's "
+         "blog-xcorr-en.md 15 times; 15 fail, so status 1)",
+         100,
+         20,
+         0,
+         {"notes", "NOTES200", "--no-color", NULL},
+         1},
         {"dE/dX table, 16x16 input, 5x5 kernel, proved = xcorr(D, K, 'full')",
          20,
          20,
@@ -101,6 +108,32 @@ static const bench_case cases[] = {
 };
 
 static char submissions[64];
+static char notes200[96];
+
+#ifndef NOTES_CORPUS_BLOG
+#define NOTES_CORPUS_BLOG "tests/notes/corpus/blog-xcorr-en.md"
+#endif
+
+/* A long derivation in letters the built-in scenes do not know: one of the
+ * corpus's blog posts, 15 times over (14 formulas each). */
+static int make_notes200(void)
+{
+	FILE *in = fopen(NOTES_CORPUS_BLOG, "rb"), *out;
+	char buf[16384];
+	size_t n;
+	int fd;
+	if (in == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf, in);
+	fclose(in);
+	/* not among the submissions, which grade reads */
+	snprintf(notes200, sizeof notes200, "/tmp/verify-bench-notes-XXXXXX.md");
+	if ((fd = mkstemps(notes200, 3)) < 0 || (out = fdopen(fd, "wb")) == NULL)
+		return -1;
+	for (int i = 0; i < 15; i++)
+		fwrite(buf, 1, n, out);
+	return fclose(out) == 0 ? 0 : -1;
+}
 
 /* 500 students: two in three right, the others with two wrong answers. */
 static int make_submissions(void)
@@ -134,6 +167,7 @@ static void remove_submissions(void)
 		snprintf(path, sizeof path, "%s/student%03d.txt", submissions, i);
 		unlink(path);
 	}
+	unlink(notes200);
 	rmdir(submissions);
 }
 
@@ -157,7 +191,9 @@ static int run_once(const char *verify, const char *self, const bench_case *c, d
 
 	argv[n++] = c->local_loop ? self : verify;
 	for (size_t i = 0; c->argv[i] != NULL; i++)
-		argv[n++] = strcmp(c->argv[i], "DIR") == 0 ? submissions : c->argv[i];
+		argv[n++] = strcmp(c->argv[i], "DIR") == 0        ? submissions
+		            : strcmp(c->argv[i], "NOTES200") == 0 ? notes200
+		                                                  : c->argv[i];
 	argv[n] = NULL;
 	start = now_ms();
 	pid = fork();
@@ -265,7 +301,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench VERIFY [RUNS]\n");
 		return 2;
 	}
-	if (make_submissions() != 0) {
+	if (make_submissions() != 0 || make_notes200() != 0) {
 		fprintf(stderr, "bench: cannot write the submissions\n");
 		return 2;
 	}
