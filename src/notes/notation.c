@@ -439,6 +439,65 @@ static const fact *size_of(const fact *facts, size_t n, const char *name)
 	return NULL;
 }
 
+/* ---- what the prose says * is --------------------------------------------- */
+
+/* Whether the sentence around [from, to) holds one of words (not after 不). */
+static int sentence_says(const char *text, size_t len, size_t from, size_t to,
+                         const char *const *words, size_t nwords)
+{
+	size_t a = from, b = to;
+	while (a > 0 && from - a < 240 && !sentence_ends(text, a - 1, a))
+		a--;
+	while (b < len && b - to < 240 && !sentence_ends(text, b, b + 1))
+		b++;
+	for (size_t w = 0; w < nwords; w++) {
+		size_t n = strlen(words[w]);
+		for (size_t q = a; q + n <= b; q++)
+			if (memcmp(text + q, words[w], n) == 0 &&
+			    !(q >= 3 && memcmp(text + q - 3, "\xe4\xb8\x8d", 3) == 0)) /* 不 */
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * What the prose says the file's * is, in a sentence that names it as math
+ * ($*$, $\ast$, $\otimes$, ...): 1 a cross-correlation ("the
+ * cross-correlation", "does not flip", 不翻转, 互相关), 0 a convolution that
+ * flips the kernel ("true convolution", "flipped", conv2, 翻转), -1 unsaid.
+ */
+static int star_in_prose(const char *text, size_t len, const notes_source *src)
+{
+	static const char *const xcorr[] = {
+	        "cross-correlation", "cross correlation", "crosscorrelation",
+	        "not flip", "no flip", "without flip", "doesn't flip", "not rotate",
+	        "\xe4\xba\x92\xe7\x9b\xb8\xe5\x85\xb3" /* 互相关 */,
+	        "\xe4\xb8\x8d\xe7\xbf\xbb\xe8\xbd\xac" /* 不翻转 */};
+	static const char *const conv[] = {
+	        "true convolution", "flipped", "flips the kernel", "conv2", "rot180",
+	        "rotated by 180", "\xe7\xbf\xbb\xe8\xbd\xac" /* 翻转 */};
+	for (size_t i = 0; i < src->nmath; i++) {
+		const notes_math *m = &src->math[i];
+		const char *p = text + m->start;
+		size_t n = m->end - m->start;
+		while (n > 0 && *p == ' ')
+			p++, n--;
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (m->problem.code != DV_OK ||
+		    !((n == 1 && *p == '*') || (n == 4 && memcmp(p, "\\ast", 4) == 0) ||
+		      (n == 5 && memcmp(p, "\\star", 5) == 0) ||
+		      (n == 7 && memcmp(p, "\\otimes", 7) == 0) ||
+		      (n == 11 && memcmp(p, "\\circledast", 11) == 0)))
+			continue;
+		if (sentence_says(text, len, m->start, m->end, xcorr, sizeof xcorr / sizeof *xcorr))
+			return 1;
+		if (sentence_says(text, len, m->start, m->end, conv, sizeof conv / sizeof *conv))
+			return 0;
+	}
+	return -1;
+}
+
 /* ---- the forward pass ---------------------------------------------------- */
 
 typedef struct forward {
@@ -914,6 +973,12 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	if (add_used(nt, fw.line, fw.column) != 0 ||
 	    (act_in[0] != '\0' && add_used(nt, act_in_line, act_in_col) != 0))
 		return DV_E_NOMEM;
+	if (fw.kind == 1) {
+		/* "where $*$ is the cross-correlation": the text says what * is */
+		int said = star_in_prose(text, len, src);
+		if (said >= 0)
+			fw.kind = said ? 3 : 2;
+	}
 	nt->star = fw.kind == 2 ? 0 : fw.kind == 3 ? 1 : -1;
 
 	/* the scene, once per reading of * the file leaves open; where the input
