@@ -863,6 +863,23 @@ static int resolve_sub(resolver *R, const tex_node *n, const char *inner, dv_str
 	}
 }
 
+static int resolve_derivative(resolver *R, const tex_node *frac, const tex_node *top,
+                              const tex_node *bottom, dv_strbuf *b);
+
+/* dZ in a scene of the file's letters where Z is a matrix and dZ is no name
+ * of its own: ∂E/∂Z. */
+static int d_name(resolver *R, const tex_node *n)
+{
+	char name[96], full[96];
+	const char *layer = layer_of(n->sup);
+	if (!R->sc->learned || n->text[0] != 'd' || !isalpha((unsigned char)n->text[1]) ||
+	    strcmp(n->text + 1, "E") == 0 || layer == NULL)
+		return 0;
+	snprintf(full, sizeof full, "%s%s", n->text, layer);
+	snprintf(name, sizeof name, "%s%s", n->text + 1, layer);
+	return scene_find(R->sc, full) == NULL && scene_find(R->sc, name) != NULL;
+}
+
 static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 {
 	char name[96];
@@ -871,6 +888,15 @@ static int resolve_sym(resolver *R, const tex_node *n, dv_strbuf *b)
 	const char *text = n->text;
 	size_t len = strlen(text);
 
+	if (d_name(R, n)) {
+		/* dZ, dW_{mn}, dA_{prev}: the loss's derivative, as Andrew Ng's
+		 * notes write it */
+		tex_node e = {0}, t = *n;
+		e.kind = TX_SYM;
+		e.text = (char *)"E";
+		t.text = n->text + 1;
+		return resolve_derivative(R, n, &e, &t, b);
+	}
 	if (n->sup != NULL && n->sup->kind == TX_SYM && strcmp(n->sup->text, "T") == 0 &&
 	    n->sup->sub == NULL && n->sup->sup == NULL) {
 		/* x^T, W^\top: the transpose */
@@ -1388,6 +1414,9 @@ static int resolve_sum(resolver *R, const tex_node *n, dv_strbuf *b)
 		outer.kids = in_kids;
 		return resolve_sum(R, &outer, b);
 	}
+	if (kind == SUB_MAP && R->sc->learned)
+		/* in the file's own letters, i and j index entries, not maps */
+		return unresolved_latex(R, n->sub, "a \\sum over %s: index notation");
 	if (kind == SUB_MAP) {
 		/* over the feature maps: one map per layer here */
 		R->used_maps = 1;
@@ -3679,8 +3708,23 @@ static int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t 
 			scene_line *l = scene_find(&N->scenes[s], name);
 			if (l != NULL && !(l->var && l->by_file))
 				known = 1;
+			if (l == NULL && N->scenes[s].learned && name[0] == 'd' &&
+			    isalpha((unsigned char)name[1]) && strcmp(name + 1, "E") != 0 &&
+			    scene_find(&N->scenes[s], name + 1) != NULL)
+				known = 2; /* dW is ∂L/∂W already, in the file's letters */
 		}
-		if (ch->nsides == 2 && symbol_matrix(rhs, letter, sizeof letter)) {
+		if (known == 2 && (rhs->kind == TX_FRAC ||
+		                   (rhs->kind == TX_MUL && rhs->op == TX_SLASH)) &&
+		    notes_has_derivative(rhs)) {
+			/* dW = \frac{\partial J}{\partial W}: naming, not a claim */
+			if ((f = add_definition(N, ch)) == NULL ||
+			    (f->reason = join("a definition: ", name, " names the loss's gradient")) ==
+			            NULL)
+				return dv_fail(d, DV_E_NOMEM, "out of memory");
+			if (ch->nsides == 2)
+				return DV_OK;
+			first = 1;
+		} else if (ch->nsides == 2 && symbol_matrix(rhs, letter, sizeof letter)) {
 			if ((rc = apply_binding(N, name, letter, rhs->rows, rhs->cols, &applied,
 			                        d)) != DV_OK)
 				return rc;
@@ -3899,8 +3943,13 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		rc = read_scenes(&N, N.nt.scenes, d, "the file's notation", 0, 1);
 		for (size_t s = 0; rc == DV_OK && s < N.nscenes; s++) {
 			scene_line *o_line = scene_find(&N.scenes[s], N.nt.output);
-			if (o_line != NULL)
+			scene_line *a_line = N.nt.activation[0] != '\0'
+			                             ? scene_find(&N.scenes[s], N.nt.activation)
+			                             : NULL;
+			if (o_line != NULL && !o_line->var)
 				o_line->by_file = 1; /* ∂E/∂O is its δ */
+			if (a_line != NULL && !a_line->var && (o_line == NULL || o_line->var))
+				a_line->by_file = 1; /* in the activation's scene, ∂E/∂A is */
 			N.scenes[s].learned = 1;
 			N.scenes[s].base = N.nt.index_def != NULL ? N.nt.base : -1;
 			snprintf(N.scenes[s].zero, sizeof N.scenes[s].zero, "%s", N.nt.zero);

@@ -739,9 +739,17 @@ static int activation_of(const tex_node *lhs, const tex_node *rhs, char *a, char
 	if (!symbol_name(lhs, a, size) || rhs == NULL || rhs->kind != TX_CALL ||
 	    rhs->nkids != 1 || rhs->primes != 0 ||
 	    (strcmp(rhs->text, "sigma") != 0 && strcmp(rhs->text, "f") != 0 &&
-	     strcmp(rhs->text, "g") != 0))
+	     strcmp(rhs->text, "g") != 0 && strcmp(rhs->text, "ReLU") != 0 &&
+	     strcmp(rhs->text, "relu") != 0))
 		return 0;
 	return symbol_name(rhs->kids[0], z, size);
+}
+
+/* The verify function of an activation call: relu, else the abstract f. */
+static const char *activation_fn(const tex_node *rhs)
+{
+	rhs = bare(rhs);
+	return strcmp(rhs->text, "ReLU") == 0 || strcmp(rhs->text, "relu") == 0 ? "relu" : "f";
 }
 
 /* Whether n names net or \beta, the letters of the built-in scenes' layers
@@ -832,6 +840,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	int base = 1, wrapped_line = 0, wrapped_col = 0;
 	char wrapped[64] = "";
 	char act_in[64] = "", pre_in[64] = "", act_out[64] = "";
+	const char *act_fn = "f";
 	int act_in_line = 0, act_in_col = 0;
 	char losses[8][16];
 	int counts[8] = {0};
@@ -867,8 +876,11 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				if (builtin_letters(ch->sides[s].tree))
 					nt->seed_letters = 1;
 			}
-			if (ch->nsides != 2 || ch->sides[0].tree == NULL || ch->sides[1].tree == NULL)
+			if (ch->nsides < 2 || ch->sides[0].tree == NULL || ch->sides[1].tree == NULL)
 				continue;
+			if (ch->nsides > 2 && !activation_of(ch->sides[0].tree, ch->sides[1].tree, a, z,
+			                                     sizeof a))
+				continue; /* A = ReLU(Z) = max(0, Z): the activation's first step */
 			if (fw.kind != 0 && fw.kind != 5 &&
 			    index_form_of(ch->sides[0].tree, ch->sides[1].tree, &f, &base) &&
 			    strcmp(f.out, fw.out) == 0) {
@@ -906,6 +918,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 					act_in_col = ch->sides[0].column;
 				} else if (fw.kind != 0 && strcmp(z, fw.out) == 0 && act_out[0] == '\0') {
 					snprintf(act_out, sizeof act_out, "%s", a);
+					act_fn = activation_fn(ch->sides[1].tree);
 					if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
 						return DV_E_NOMEM;
 				}
@@ -1101,7 +1114,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		dv_strbuf_printf(&b, "define %s = %s%s%s\n", fw.out, fw.nmore > 0 ? sum : product,
 		                 fw.bias[0] != '\0' ? " + " : "", fw.bias);
 		if (act_out[0] != '\0')
-			dv_strbuf_printf(&b, "define %s = f(%s)\n", act_out, fw.out);
+			dv_strbuf_printf(&b, "define %s = %s(%s)\n", act_out, act_fn, fw.out);
 		dv_strbuf_printf(&b, "define E = sum(delta .* %s)\n", fw.out);
 		if (composed) {
 			/* the layer before's δ, by the notes' own suffix */
@@ -1110,6 +1123,23 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				dv_strbuf_printf(&b, "define delta_prev = grad(E, %s)\n", pre_in);
 		}
 		dv_strbuf_puts(&b, "\n");
+	}
+	if (act_out[0] != '\0' && fw.kind != 5 && fw.kind != 4) {
+		/* the gradient arriving at the output's activation: Z free, A =
+		 * act(Z), E linear in A (once a reading of *, so that the scenes
+		 * still come in pairs) */
+		const fact *si = size_of(facts, nfacts, fw.in), *sk = size_of(facts, nfacts, fw.kernel);
+		size_t ir = si != NULL ? si->rows : 4, ic = si != NULL ? si->cols : 5;
+		size_t kr = sk != NULL ? sk->rows : 2, kc = sk != NULL ? sk->cols : 3;
+		size_t orow = ir >= kr ? ir - kr + 1 : 1, ocol = ic >= kc ? ic - kc + 1 : 1;
+		for (int k = 0; k < (fw.kind == 1 ? 2 : 1); k++)
+			dv_strbuf_printf(&b,
+			                 "scene the file's activation %s (line %d)\n"
+			                 "matrix %s = z %zux%zu\nmatrix delta = d %zux%zu\n"
+			                 "define %s = %s(%s)\ndefine E = sum(delta .* %s)\n\n",
+			                 act_out, fw.line, fw.out, orow, ocol, orow, ocol, act_out,
+			                 act_fn, fw.out, act_out);
+		snprintf(nt->activation, sizeof nt->activation, "%s", act_out);
 	}
 	nt->variants = fw.kind == 1 ? 2 : 1; /* scenes alternate: variant k % 2 */
 	{

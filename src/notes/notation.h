@@ -26,6 +26,8 @@ typedef struct notes_notation {
 	char loss[16];  /* the letter the file differentiates ("" if none) */
 	char output[64]; /* the forward pass's output, as the scene names it */
 	char delta_name[16]; /* Delta = dE/dP: the file's name for the scene's δ */
+	char activation[64]; /* A = ReLU(Z): the output's activation, whose
+	                        gradient a scene of its own takes as δ */
 	char input[64], kernel[64]; /* its operands */
 	struct {
 		int line, column;
