@@ -131,6 +131,9 @@ START_TEST(test_what_cannot_be_read_says_where)
 	ck_reads("a \\approx b", "!1:3: the relation '\\approx': verify checks equations (=)");
 	/* a second line keeps its own line number */
 	ck_reads("a = b\\\\\nc = (d", "a | b; !2:7: expected ')', found the end of the formula");
+	/* a sum's lower bound, then an upper bound that cannot be read: the
+	 * bound read first is freed (the fuzz harness found it leaked) */
+	ck_reads("a = \\sum_{m=0}^{(} x", "!1:18: expected a symbol, a number or '(', found '}'");
 }
 END_TEST
 

@@ -1282,6 +1282,7 @@ static tex_node *parse_factor(reader *r)
 				if (x == NULL) {
 					tex_node_free(r->sum_lower);
 					r->sum_lower = NULL;
+					tex_node_free(lower); /* taken from the subscript before */
 					tex_node_free(s);
 					return r->depth--, NULL;
 				}
