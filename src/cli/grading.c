@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/args.h"
-#include "cli/notes.h"
+#include "cli/notes_cmd.h"
 #include "cli/print.h"
 #include "core/strbuf.h"
 #include "lesson/answers.h"

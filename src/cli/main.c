@@ -15,7 +15,7 @@
 
 #include "cli/args.h"
 #include "cli/classroom.h"
-#include "cli/notes.h"
+#include "cli/notes_cmd.h"
 #include "cli/print.h"
 #include "cli/report.h"
 #include "core/diag.h"

@@ -14,7 +14,7 @@
 #include <readline/readline.h>
 
 #include "cli/args.h"
-#include "cli/notes.h"
+#include "cli/notes_cmd.h"
 #include "cli/print.h"
 #include "core/strbuf.h"
 #include "lesson/answers.h"

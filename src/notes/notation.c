@@ -13,7 +13,7 @@
  *
  * Where the file writes * and never says whether it flips the kernel, the
  * scene comes in two variants (convolution, then cross-correlation): the
- * reader (meaning.c) lets the file's own expansion of an output entry
+ * reader (decide.c) lets the file's own expansion of an output entry
  * choose, and until then reports what holds under each.
  */
 #include "notes/notation.h"

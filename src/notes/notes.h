@@ -3,10 +3,13 @@
  * formula (`verify notes FILE.md`).
  *
  *   extract.c  finds the math of a Markdown file (md4c), with positions;
- *   meaning.c  gives each formula a meaning under a context (the notes'
- *              notation, as lesson header lines) and decides it with the
- *              lesson engine: exactly on symbols, then on numbers;
- *   context.c  the built-in context: the layers the notes talk about;
+ *   notation.c learns the file's own notation: its forward pass, sizes,
+ *              loss letter and δ, which make the scene it is read in;
+ *   context.c  the built-in context: the layers the seed's notes talk about;
+ *   scene.c, resolve.c, decide.c, repair.c, chain.c, check.c: the reader
+ *              (reader.h says which does what): each formula given a
+ *              meaning under a scene and decided with the lesson engine,
+ *              exactly on symbols, then on numbers;
  *   as_lesson.c the checked formulas as lessons, for the tutorial.
  *
  * A formula that fails is retried under the other readings of its

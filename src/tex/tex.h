@@ -20,7 +20,7 @@
  *
  * The tree says what was written, not what it means: whether `*` is a
  * convolution, whether x_{11} is an entry of X, whether a superscript is a
- * layer or a power, is decided later (notes/meaning.c), under a context.
+ * layer or a power, is decided later (src/notes/resolve.c), under a context.
  *
  * Ownership: tex_read hands out a block freed with tex_block_free.
  */

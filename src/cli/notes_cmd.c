@@ -1,9 +1,9 @@
 /*
- * notes: `verify notes FILE.md` -- reads the file, asks the notes engine,
+ * notes_cmd: `verify notes FILE.md` -- reads the file, asks the notes engine,
  * renders its report as text, JSON, or the file itself in Markdown with a
  * note under each formula block.
  */
-#include "cli/notes.h"
+#include "cli/notes_cmd.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

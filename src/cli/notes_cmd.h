@@ -1,8 +1,8 @@
 /*
- * notes: the `verify notes FILE.md` command.
+ * notes_cmd: the `verify notes FILE.md` command (the reader itself is src/notes).
  */
-#ifndef DV_CLI_NOTES_H
-#define DV_CLI_NOTES_H
+#ifndef DV_CLI_NOTES_CMD_H
+#define DV_CLI_NOTES_CMD_H
 
 #include <stddef.h>
 
