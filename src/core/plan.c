@@ -920,17 +920,35 @@ static void run_double(const dv_plan *p, dv_mat *r, const dv_mat *a, const dv_ma
  * Whether every entry of m is exact and finite: bound 0 and scale its own
  * size, as given and random numbers are (NULL, an absent operand, is).
  */
+static int exact_entry(const dv_mat *m, size_t i)
+{
+	const double *v = m->data;
+	return isfinite(v[i]) && dv_mat_bound_at(m, i) == 0.0 && dv_mat_scale_at(m, i) == fabs(v[i]);
+}
+
 static int exact_operand(const dv_mat *m)
 {
-	const double *v;
-
 	if (m == NULL)
 		return 1;
-	v = m->data;
 	for (size_t i = 0; i < dv_mat_len(m); i++)
-		if (!isfinite(v[i]) || dv_mat_bound_at(m, i) != 0.0 ||
-		    dv_mat_scale_at(m, i) != fabs(v[i]))
+		if (!exact_entry(m, i))
 			return 0;
+	return 1;
+}
+
+/* Whether every operand entry the plan reads is exact: a plan that reads a
+ * few entries of a large matrix (entry(X, i, j)) looks at those only. */
+static int exact_operands(const dv_plan *p, const dv_mat *a, const dv_mat *b)
+{
+	if (p->nterms >= dv_mat_len(a) + (b != NULL ? dv_mat_len(b) : 0))
+		return exact_operand(a) && exact_operand(b);
+	for (size_t t = 0; t < p->nterms; t++) {
+		const dv_term *term = &p->terms[t];
+		if (term->a >= 0 && !exact_entry(a, (size_t)term->a))
+			return 0;
+		if (term->b >= 0 && b != NULL && !exact_entry(b, (size_t)term->b))
+			return 0;
+	}
 	return 1;
 }
 
@@ -1007,7 +1025,7 @@ int dv_plan_run(dv_mat **out, const dv_plan *p, const dv_mat *a, const dv_mat *b
 			dv_mat_free(r);
 			return rc;
 		}
-		if (exact_operand(a) && exact_operand(b))
+		if (exact_operands(p, a, b))
 			run_exact(p, r, a, b);
 		else
 			run_double(p, r, a, b);

@@ -1325,6 +1325,7 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	const builtin *b = builtin_of(n);
 	dv_value *args = NULL;
 	int rc = DV_OK;
+	size_t borrowed = 0;
 
 	if (b == NULL) {
 		const char *hint = closest_name(env, n->text, 1);
@@ -1357,7 +1358,21 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	args = calloc(n->nkids, sizeof *args);
 	if (args == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < n->nkids && rc == DV_OK; i++)
+	if (b->plan == plan_entry && n->kids[0]->kind == DV_N_NAME) {
+		/* entry(X, i, j) of a name: X read where it is kept, not copied
+		 * (an index form reads thousands of entries of one matrix) */
+		binding *v = binding_named(env, n->kids[0]->text);
+		dv_mat *m = v == NULL          ? NULL
+		            : v->def == NULL   ? v->mat
+		            : v->era == env->era ? v->value
+		                                 : NULL;
+		if (m != NULL) {
+			args[0].kind = DV_V_MAT;
+			args[0].mat = m;
+			borrowed = 1;
+		}
+	}
+	for (size_t i = borrowed; i < n->nkids && rc == DV_OK; i++)
 		rc = dv_eval(&args[i], n->kids[i], env, d);
 	if (rc == DV_OK) {
 		rc = b->fn(out, args, n->nkids, n, env, d);
@@ -1368,6 +1383,8 @@ static int eval_call(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 			dv_diag_prefix(d, prefix);
 		}
 	}
+	if (borrowed)
+		args[0].mat = NULL; /* the binding's own */
 	for (size_t i = 0; i < n->nkids; i++)
 		dv_value_clear(&args[i]);
 	free(args);
