@@ -114,6 +114,21 @@ int expand_index_form(notes_run *N, scene *sc, dv_diag *d)
 		R.range[k] = (size_t)-1;
 	scan_ranges(&R, rhs);
 	R.bound[fu] = R.bound[fv] = 1;
+	{
+		/* one entry first: what each costs to write (a kernel as large as
+		 * the input makes one entry a thousand terms) */
+		char *one;
+		R.val[fu] = R.val[fv] = R.eb;
+		if ((one = resolve_text(&R, rhs)) == NULL) {
+			dv_diag_clear(&R.why);
+			return 0;
+		}
+		N->nt.index_text = (double)strlen(one) *
+		                   (double)(rows > 0 ? rows : 2) * (double)(cols > 0 ? cols : 2);
+		free(one);
+		if (N->nt.index_text > NOTES_MAX_INDEX_TEXT)
+			return 0;
+	}
 	for (int pass = 0; pass < 2 && (rows == 0 || cols == 0); pass++) {
 		/* the size: how far the indices go with every entry inside */
 		size_t n = 0;
@@ -132,7 +147,23 @@ int expand_index_form(notes_run *N, scene *sc, dv_diag *d)
 			cols = n;
 	}
 	dv_diag_clear(&R.why);
-	if (rows == 0 || cols == 0 || (body = resolve_indexed(&R, rhs, fu, fv, rows, cols)) == NULL)
+	if (rows == 0 || cols == 0)
+		return 0;
+	{
+		/* what the whole expansion would write, from its first entry: past
+		 * the limit, the scene goes without the output (its formulas are
+		 * then not checked), never a minute of work */
+		char *one;
+		R.val[fu] = R.val[fv] = R.eb;
+		dv_diag_clear(&R.why);
+		if ((one = resolve_text(&R, rhs)) == NULL)
+			return 0;
+		N->nt.index_text = (double)strlen(one) * (double)rows * (double)cols;
+		free(one);
+		if (N->nt.index_text > NOTES_MAX_INDEX_TEXT)
+			return 0;
+	}
+	if ((body = resolve_indexed(&R, rhs, fu, fv, rows, cols)) == NULL)
 		return 0;
 	dv_strbuf_init(&b);
 	dv_strbuf_printf(&b, "define %s = %s", N->nt.output, body);
@@ -660,9 +691,20 @@ int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t bi,
 		int built = notes_notation_used(&N->nt, ch->sides[0].line, ch->sides[0].column);
 		if ((f = add_definition(N, ch)) == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
-		f->reason = notes_dup(built ? "a definition: what the file's layer computes, and "
-		                        "how it names it"
-		                      : "an assumption, not a claim: it holds from here on");
+		if (built && N->nt.index_def == ch && N->nt.index_text > NOTES_MAX_INDEX_TEXT) {
+			char why[240];
+			snprintf(why, sizeof why,
+			         "a definition; too large to write out here (about %.3g "
+			         "characters of terms at the text's sizes, limit %d): the "
+			         "formulas that use its output are not checked",
+			         N->nt.index_text, NOTES_MAX_INDEX_TEXT);
+			f->reason = notes_dup(why);
+		} else {
+			f->reason = notes_dup(built ? "a definition: what the file's layer computes, "
+			                              "and how it names it"
+			                            : "an assumption, not a claim: it holds from "
+			                              "here on");
+		}
 		if (f->latex == NULL || f->reason == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
 		if (ch->nsides == 2)

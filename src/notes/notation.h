@@ -39,6 +39,7 @@ typedef struct notes_notation {
 	const tex_chain *index_def;
 	int base;
 	size_t out_rows, out_cols;
+	double index_text; /* the reader: how long its expansion would be */
 	char zero[128]; /* " delta " ...: matrices the file takes as 0 outside */
 	size_t nconst_chains; /* H = W = 4: chains that only name numbers */
 } notes_notation;

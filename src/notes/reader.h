@@ -29,6 +29,9 @@
  * tried in one formula. */
 #define NOTES_MAX_REPAIR_NODES 4000
 #define NOTES_MAX_REPAIRS 64
+/* An index-form forward pass is written out entry by entry into its scene
+ * up to this many characters (about 4,000 terms; 0.3 s to run). */
+#define NOTES_MAX_INDEX_TEXT 262144
 
 /* ---- scenes (scene.c) ----------------------------------------------------- */
 
