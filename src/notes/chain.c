@@ -441,10 +441,14 @@ static int worked_example(notes_run *N, const tex_chain *ch, int *done, dv_diag 
 	notes_verdict verdict = NOTES_UNCHECKED, by_variant[2] = {NOTES_UNCHECKED, NOTES_UNCHECKED};
 	int set = 0, decided = 0, rc;
 
+	dv_budget outer;
+
 	*done = 0;
 	if (ch->nsides != 2 || !number_matrix(rhs) || N->nt.builtin || !N->nt.found)
 		return DV_OK;
 	*done = 1;
+	/* the example's values: one item's work at most (core/budget.h) */
+	dv_budget_start(&outer, DV_BUDGET_ITEM);
 	for (size_t s = 0; s < N->nscenes && !(decided && (N->star_fixed >= 0 ||
 	                                                   N->scenes[s].variant != 2)); s++) {
 		scene *sc = &N->scenes[s];
@@ -479,6 +483,10 @@ static int worked_example(notes_run *N, const tex_chain *ch, int *done, dv_diag 
 				    (rc = keep_or_undo(N, sc, &saved, ol, orr, &kept, d)) != DV_OK) {
 					free(l);
 					free(r);
+					free(given);
+					free(claim);
+					free(why);
+					dv_budget_stop(&outer);
 					return dv_fail(d, DV_E_NOMEM, "out of memory");
 				}
 				set |= kept;
@@ -529,6 +537,7 @@ static int worked_example(notes_run *N, const tex_chain *ch, int *done, dv_diag 
 		free(l);
 		free(r);
 	}
+	dv_budget_stop(&outer);
 	by_variant[0] = verdict;
 	if (decided && N->star_fixed < 0 && by_variant[0] != by_variant[1] &&
 	    by_variant[1] != NOTES_UNCHECKED && by_variant[0] != NOTES_UNCHECKED) {

@@ -476,7 +476,8 @@ static int star_in_prose(const char *text, size_t len, const notes_source *src)
 	static const char *const conv[] = {
 	        "true convolution", "flipped", "flips the kernel", "conv2", "rot180",
 	        "rotated by 180", "\xe7\xbf\xbb\xe8\xbd\xac" /* 翻转 */};
-	for (size_t i = 0; i < src->nmath; i++) {
+	size_t seen = 0;
+	for (size_t i = 0; i < src->nmath && seen < 64; i++) {
 		const notes_math *m = &src->math[i];
 		const char *p = text + m->start;
 		size_t n = m->end - m->start;
@@ -490,6 +491,7 @@ static int star_in_prose(const char *text, size_t len, const notes_source *src)
 		      (n == 7 && memcmp(p, "\\otimes", 7) == 0) ||
 		      (n == 11 && memcmp(p, "\\circledast", 11) == 0)))
 			continue;
+		seen++; /* the first 64 sentences that name it are enough */
 		if (sentence_says(text, len, m->start, m->end, xcorr, sizeof xcorr / sizeof *xcorr))
 			return 1;
 		if (sentence_says(text, len, m->start, m->end, conv, sizeof conv / sizeof *conv))
