@@ -164,7 +164,11 @@ static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int co
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const notes_formula *f = &r->items[i];
-		dv_strbuf_printf(b, "%s:%d: ", r->path, f->line);
+		if (f->cell > 0) /* a notebook: its cell too */
+			dv_strbuf_printf(b, "%s:%d (cell %d, line %d): ", r->path, f->line, f->cell,
+			                 f->cell_line);
+		else
+			dv_strbuf_printf(b, "%s:%d: ", r->path, f->line);
 		put_mark(b, f->verdict, unicode, color);
 		dv_strbuf_puts(b, " ");
 		put_short(b, f->latex);
@@ -380,6 +384,10 @@ static char *render_json(const notes_report *r)
 		cJSON_AddItemToArray(list, o);
 		cJSON_AddNumberToObject(o, "line", f->line);
 		cJSON_AddNumberToObject(o, "column", f->column);
+		if (f->cell > 0) {
+			cJSON_AddNumberToObject(o, "cell", f->cell);
+			cJSON_AddNumberToObject(o, "cell_line", f->cell_line);
+		}
 		cJSON_AddStringToObject(o, "latex", f->latex);
 		cJSON_AddStringToObject(o, "verdict", notes_verdict_name(f->verdict));
 		cJSON_AddBoolToObject(o, "definition", f->definition);
@@ -633,7 +641,9 @@ int cmd_notes(int argc, char **argv)
 	} else if (strcmp(format, "markdown") == 0) {
 		dv_strbuf b;
 		dv_strbuf_init(&b);
-		render_markdown(&b, r, text, len);
+		/* a notebook: the Markdown of its cells, with the notes */
+		render_markdown(&b, r, r->markdown != NULL ? r->markdown : text,
+		                r->markdown != NULL ? strlen(r->markdown) : len);
 		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
 			out = NULL;
 	} else {

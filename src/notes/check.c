@@ -4,6 +4,7 @@
  * (chain.c), the report counted.
  */
 #include "notes/reader.h"
+#include "notes/notebook.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -46,6 +47,38 @@ static void count(notes_report *rep)
 	}
 }
 
+/*
+ * A notebook's formulas placed where its user finds them: the .ipynb line,
+ * the cell and the line in it; a reason that starts "L:C: " (a line of the
+ * cells' Markdown) says "cell N, line M, column C: ".
+ */
+static int notebook_places(notes_report *rep, const notes_notebook *nb, dv_diag *d)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		notes_formula *f = &rep->items[i];
+		const notes_place *p = notes_notebook_place(nb, f->line);
+		int l, c, n = 0;
+		if (p != NULL) {
+			f->cell = p->cell;
+			f->cell_line = p->cell_line;
+			f->line = p->file_line;
+		}
+		if (f->reason != NULL && sscanf(f->reason, "%d:%d: %n", &l, &c, &n) == 2 && n > 0 &&
+		    (p = notes_notebook_place(nb, l)) != NULL) {
+			dv_strbuf b;
+			char *t = NULL;
+			dv_strbuf_init(&b);
+			dv_strbuf_printf(&b, "cell %d, line %d, column %d: %s", p->cell, p->cell_line, c,
+			                 f->reason + n);
+			if (dv_strbuf_finish(&b, &t, d) != DV_OK)
+				return DV_E_NOMEM;
+			free(f->reason);
+			f->reason = t;
+		}
+	}
+	return DV_OK;
+}
+
 const char *notes_verdict_name(notes_verdict v)
 {
 	switch (v) {
@@ -86,6 +119,7 @@ void notes_report_free(notes_report *r)
 		action_free(r->actions[i]);
 	free(r->actions);
 	free(r->path);
+	free(r->markdown);
 	free(r);
 }
 
@@ -94,6 +128,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 {
 	notes_run N = {0};
 	notes_source src = {0};
+	notes_notebook nb;
 	tex_block **blocks = NULL;
 	size_t nblocks = 0;
 	int rc;
@@ -106,6 +141,15 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	}
 	N.seed = o->seed;
 	N.star_fixed = -1;
+	/* a notebook: the Markdown of its cells is what is read */
+	if ((rc = notes_notebook_read(&nb, path, text, len, d)) != DV_OK) {
+		notes_report_free(N.rep);
+		return rc;
+	}
+	if (nb.is_notebook) {
+		text = nb.markdown;
+		len = nb.len;
+	}
 	rc = notes_extract(&src, text, len, d);
 	/* every formula read first: the file's notation is learned from them,
 	 * and a definition can be found ahead */
@@ -240,10 +284,18 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	for (size_t s = 0; s < N.nscenes; s++)
 		scene_clear(&N.scenes[s]);
 	free(N.scenes);
+	if (rc == DV_OK && nb.is_notebook)
+		rc = notebook_places(N.rep, &nb, d);
 	if (rc != DV_OK) {
 		notes_report_free(N.rep);
+		notes_notebook_clear(&nb);
 		return rc;
 	}
+	if (nb.is_notebook) {
+		N.rep->markdown = nb.markdown; /* the report's now */
+		nb.markdown = NULL;
+	}
+	notes_notebook_clear(&nb);
 	count(N.rep);
 	*out = N.rep;
 	return DV_OK;

@@ -70,7 +70,9 @@ typedef enum notes_verdict {
 const char *notes_verdict_name(notes_verdict v);
 
 typedef struct notes_formula {
-	int line, column;
+	int line, column;  /* of the file (a notebook: its .ipynb line, and the
+	                      column in the cell's line) */
+	int cell, cell_line; /* a notebook's cell (1-based) and line in it; 0 else */
 	size_t end;        /* where its math ends in the file (the closing $, say) */
 	char *latex;       /* the step as written: "lhs = rhs" */
 	notes_verdict verdict;
@@ -90,6 +92,8 @@ typedef struct notes_formula {
 
 typedef struct notes_report {
 	char *path;
+	char *markdown; /* a notebook: the Markdown of its cells, which the
+	                   formulas' offsets (end) refer to; NULL for Markdown */
 	notes_formula *items;
 	size_t n;
 	size_t holds, fails, inconclusive, unchecked;
@@ -108,7 +112,8 @@ typedef struct notes_opts {
 } notes_opts;
 
 /*
- * Checks the Markdown text of path.  Fails only when the context itself is
+ * Checks the Markdown text of path (a Jupyter notebook, by its content or
+ * its .ipynb name: its Markdown cells).  Fails only when the context itself is
  * wrong (d located in the context file) or memory runs out; every formula
  * that cannot be read or understood is in the report as unchecked.
  */
