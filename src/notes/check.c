@@ -4,6 +4,7 @@
  * (chain.c), the report counted.
  */
 #include "notes/reader.h"
+#include "notes/latexdoc.h"
 #include "notes/notebook.h"
 
 #include <ctype.h>
@@ -129,6 +130,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	notes_run N = {0};
 	notes_source src = {0};
 	notes_notebook nb;
+	char *latex = NULL;
 	tex_block **blocks = NULL;
 	size_t nblocks = 0;
 	int rc;
@@ -149,8 +151,20 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	if (nb.is_notebook) {
 		text = nb.markdown;
 		len = nb.len;
+	} else if (notes_is_latex(path, text, len)) {
+		/* a LaTeX document: comments out, macros expanded, line for line */
+		if ((rc = notes_latex_prepare(&latex, &len, text, len, d)) != DV_OK) {
+			char prefix[300];
+			snprintf(prefix, sizeof prefix, "%.280s: ", path);
+			if (rc != DV_E_NOMEM)
+				dv_diag_prefix(d, prefix);
+			notes_report_free(N.rep);
+			return rc;
+		}
+		text = latex;
 	}
-	rc = notes_extract(&src, text, len, d);
+	rc = latex != NULL ? notes_latex_extract(&src, text, len, d)
+	                   : notes_extract(&src, text, len, d);
 	/* every formula read first: the file's notation is learned from them,
 	 * and a definition can be found ahead */
 	if (rc == DV_OK && src.nmath > 0 && (blocks = calloc(src.nmath, sizeof *blocks)) == NULL)
@@ -289,11 +303,14 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	if (rc != DV_OK) {
 		notes_report_free(N.rep);
 		notes_notebook_clear(&nb);
+		free(latex);
 		return rc;
 	}
 	if (nb.is_notebook) {
 		N.rep->markdown = nb.markdown; /* the report's now */
 		nb.markdown = NULL;
+	} else if (latex != NULL) {
+		N.rep->markdown = latex; /* the prepared document */
 	}
 	notes_notebook_clear(&nb);
 	count(N.rep);

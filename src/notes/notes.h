@@ -92,8 +92,9 @@ typedef struct notes_formula {
 
 typedef struct notes_report {
 	char *path;
-	char *markdown; /* a notebook: the Markdown of its cells, which the
-	                   formulas' offsets (end) refer to; NULL for Markdown */
+	char *markdown; /* the text the formulas' offsets (end) refer to when it
+	                   is not the file's: a notebook's cells as Markdown, a
+	                   LaTeX document with its macros expanded; else NULL */
 	notes_formula *items;
 	size_t n;
 	size_t holds, fails, inconclusive, unchecked;
