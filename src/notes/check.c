@@ -258,6 +258,10 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		int src_rc = scene_run(&N, &N.scenes[s], &sd);
 		if (src_rc == DV_E_NOMEM) {
 			rc = dv_fail(d, src_rc, "out of memory");
+		} else if (src_rc != DV_OK && sc->learned) {
+			/* the scene made from the file's own formulas does not run
+			 * (sizes the text gives that do not fit): not read there */
+			N.scenes[s].broken = 1;
 		} else if (src_rc != DV_OK && sc->fence_line > 0) {
 			rc = dv_fail(d, DV_E_SYNTAX, "%s:%d:%d: the ```verify block: %s", path,
 			             sd.line > 0 ? sc->fence_line + sd.line - 1 : sc->fence_line,

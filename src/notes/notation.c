@@ -549,8 +549,11 @@ static int forward_of(const tex_node *lhs, const tex_node *rhs, forward *f)
 			break;
 		case TX_JUXT:
 		case TX_CDOT: {
-			/* W x: the weights first */
+			/* W x: the weights first, a capital (W, \Theta): softmax(z)
+			 * written \mathrm{softmax}(z) is no layer */
 			char t[64];
+			if (!isupper((unsigned char)f->in[0]))
+				return 0;
 			memcpy(t, f->in, sizeof t);
 			memcpy(f->in, f->kernel, sizeof t);
 			memcpy(f->kernel, t, sizeof t);
@@ -977,6 +980,17 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	if (fw.kind == 0)
 		return DV_OK;
 	nt->found = 1;
+	{
+		/* K * X with the kernel first: the larger operand is the input */
+		const fact *a = size_of(facts, nfacts, fw.in), *k = size_of(facts, nfacts, fw.kernel);
+		if (fw.kind != 4 && fw.kind != 5 && a != NULL && k != NULL &&
+		    a->rows * a->cols < k->rows * k->cols) {
+			char t[64];
+			memcpy(t, fw.in, sizeof t);
+			memcpy(fw.in, fw.kernel, sizeof t);
+			memcpy(fw.kernel, t, sizeof t);
+		}
+	}
 	for (size_t i = 0, best = 0; i < nloss; i++)
 		if (counts[i] > (int)best) {
 			best = (size_t)counts[i];
