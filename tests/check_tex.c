@@ -118,6 +118,9 @@ START_TEST(test_latex_as_people_write_it)
 	ck_reads("X \\otimes W + X \\star W", "(add (* X W) (star X W))");
 	ck_reads("\\mathcal{L} + \\hat{y} + \\boldsymbol{\\delta}", "(add (add L yhat) delta)");
 	ck_reads("\\begin{bmatrix} a & \\cdots \\end{bmatrix}", "(matrix 1x2 a dots)");
+	/* a set in a subscript; a definition by cases, read as one (not checked) */
+	ck_reads("y = \\max_{p \\in \\{0, 1\\}} x_p", "y | (juxt (sym max _(in p set)) (sym x _p))");
+	ck_reads("y = \\begin{cases} a & x > 0 \\\\ 0 & \\text{else} \\end{cases}", "y | (cases)");
 }
 END_TEST
 

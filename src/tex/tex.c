@@ -1014,8 +1014,27 @@ static tex_node *parse_primary(reader *r)
 				return skip_cases(r, line, column);
 			return (void)expected(r, "'(' or '[' after \\left"), NULL;
 		}
-		if (is_cmd(r, "{"))
-			return skip_cases(r, line, column);
+		if (is_cmd(r, "{")) {
+			/* \{0, 1\}: a set, to its \}; else a definition by cases */
+			reader look = *r;
+			int depth = 0;
+			for (lex(&look); look.tok.kind != K_EOF; lex(&look)) {
+				if (is_cmd(&look, "{"))
+					depth++;
+				else if (is_cmd(&look, "}") && depth-- == 0)
+					break;
+			}
+			if (look.tok.kind == K_EOF)
+				return skip_cases(r, line, column);
+			*r = look;
+			lex(r);
+			if ((n = node_new(r, TX_SYM, line, column)) == NULL ||
+			    set_text(r, n, "set", 3) != 0) {
+				tex_node_free(n);
+				return NULL;
+			}
+			return n;
+		}
 		if (is_greek(r)) {
 			if ((n = node_new(r, TX_SYM, line, column)) == NULL ||
 			    set_text(r, n, r->tok.start, r->tok.len) != 0) {
@@ -1229,6 +1248,23 @@ static tex_node *parse_primary(reader *r)
 			char env[32];
 			if (env_name(r, env, sizeof env) != 0)
 				return NULL;
+			if (strcmp(env, "cases") == 0 || strcmp(env, "dcases") == 0) {
+				/* a definition by cases: skipped to its end, not read */
+				for (;;) {
+					char e2[32];
+					if (r->tok.kind == K_EOF)
+						return (void)expected(r, "\\end{cases}"), NULL;
+					if (is_cmd(r, "end")) {
+						if (env_name(r, e2, sizeof e2) != 0)
+							return NULL;
+						if (strcmp(e2, env) == 0)
+							break;
+						continue;
+					}
+					lex(r);
+				}
+				return node_new(r, TX_CASES, line, column);
+			}
 			if (!is_matrix_env(env)) {
 				dv_fail_at(&r->err, DV_E_SYNTAX, line, column,
 				           "\\begin{%s} inside an expression (a matrix such as "
