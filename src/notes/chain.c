@@ -751,9 +751,11 @@ int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t bi,
 				return rc;
 			/* P = [a ...] before P = X * K: the definition takes effect here,
 			 * so that the table of a's in between is read as P's entries */
-			for (size_t b = bi; b < nblocks; b++) {
+			for (size_t b = bi; b < nblocks && b <= bi + NOTES_LOOK_AHEAD; b++) {
 				size_t c0 = b == bi ? at + 1 : 0, c;
 				int found = 0;
+				if (notes_block(N, b) == NULL)
+					return dv_fail(d, DV_E_NOMEM, "out of memory");
 				for (c = c0; c < blocks[b]->nchains; c++) {
 					const tex_chain *later = &blocks[b]->chains[c];
 					char other[96], l2[16];

@@ -48,6 +48,17 @@ static void count(notes_report *rep)
 	}
 }
 
+tex_block *notes_block(notes_run *N, size_t i)
+{
+	const notes_math *m = &N->src->math[i];
+	dv_diag d = {0};
+	if (N->blocks[i] == NULL &&
+	    tex_read(&N->blocks[i], N->src->clean + m->start, m->end - m->start, m->line,
+	             m->column, &d) != DV_OK)
+		return NULL;
+	return N->blocks[i];
+}
+
 /*
  * A notebook's formulas placed where its user finds them: the .ipynb line,
  * the cell and the line in it; a reason that starts "L:C: " (a line of the
@@ -165,17 +176,21 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	}
 	rc = latex != NULL ? notes_latex_extract(&src, text, len, d)
 	                   : notes_extract(&src, text, len, d);
-	/* every formula read first: the file's notation is learned from them,
-	 * and a definition can be found ahead */
+	/* the first formulas read at once: the file's notation is learned from
+	 * them; the others are read when their turn comes */
 	if (rc == DV_OK && src.nmath > 0 && (blocks = calloc(src.nmath, sizeof *blocks)) == NULL)
 		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
-	for (size_t i = 0; rc == DV_OK && i < src.nmath; i++) {
-		const notes_math *m = &src.math[i];
-		rc = tex_read(&blocks[i], src.clean + m->start, m->end - m->start, m->line,
-		              m->column, d);
-		nblocks = i + 1;
-	}
-	if (rc == DV_OK && notes_notation_read(&N.nt, blocks, nblocks, text, len, &src) != DV_OK)
+	nblocks = src.nmath;
+	N.blocks = blocks;
+	N.nblocks = nblocks;
+	N.src = &src;
+	for (size_t i = 0; rc == DV_OK && i < nblocks && i < NOTES_NOTATION_BLOCKS; i++)
+		if (notes_block(&N, i) == NULL)
+			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+	if (rc == DV_OK &&
+	    notes_notation_read(&N.nt, blocks, nblocks < NOTES_NOTATION_BLOCKS ? nblocks
+	                                                                       : NOTES_NOTATION_BLOCKS,
+	                        text, len, &src) != DV_OK)
 		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 	/* a ```verify block is the file's own context: its scenes come first */
 	for (size_t i = 0; rc == DV_OK && i < src.nfences; i++) {
@@ -290,8 +305,18 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 					rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 				continue;
 			}
+			if (notes_block(&N, i) == NULL) {
+				rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+				break;
+			}
 			for (size_t c = 0; rc == DV_OK && c < blocks[i]->nchains; c++)
 				rc = check_chain(&N, blocks, nblocks, i, c, d);
+			/* checked: what the report keeps is in it already (the index
+			 * form the scenes were made from is kept by position) */
+			if (N.nt.index_def == NULL || N.nt.index_block != i) {
+				tex_block_free(blocks[i]);
+				blocks[i] = NULL;
+			}
 		}
 	}
 	for (size_t i = 0; i < nblocks; i++)

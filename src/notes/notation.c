@@ -902,8 +902,10 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 				fw = f;
 				fw.line = ch->sides[0].line;
 				fw.column = ch->sides[0].column;
-				if (fw.kind == 5)
+				if (fw.kind == 5) {
 					nt->index_def = ch;
+					nt->index_block = i;
+				}
 			} else if (zero_outside(ch, nt)) {
 				if (add_used(nt, ch->sides[0].line, ch->sides[0].column) != 0)
 					return DV_E_NOMEM;

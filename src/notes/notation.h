@@ -37,6 +37,7 @@ typedef struct notes_notation {
 	 * + b: its chain (the reader expands it in the scene, entry by entry),
 	 * where its indices start, and its output's size if the text gives it */
 	const tex_chain *index_def;
+	size_t index_block; /* the math span it stands in */
 	int base;
 	size_t out_rows, out_cols;
 	double index_text; /* the reader: how long its expansion would be */

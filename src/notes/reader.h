@@ -88,6 +88,11 @@ typedef struct notes_run {
 	size_t math_end; /* of the math being checked */
 	int nomem;
 	notes_notation nt; /* the file's own notation */
+	/* the file's formulas, read when their turn comes (or looked ahead to)
+	 * and freed once checked: a long file is not held whole */
+	tex_block **blocks;
+	size_t nblocks;
+	const notes_source *src;
 	int star_fixed;    /* -1: the file has not said how its * reads; else
 	                      the variant - 1 it chose */
 } notes_run;
@@ -195,6 +200,14 @@ int search_repairs(notes_run *N, scene *sc, const tex_node *lhs,
 	dv_diag *d);
 
 /* ---- chains (chain.c) ----------------------------------------------------- */
+
+/* The formulas at most read ahead of the one being checked, to find a
+ * definition given later; and the formulas read at once for the notation. */
+#define NOTES_LOOK_AHEAD 64
+#define NOTES_NOTATION_BLOCKS 2000
+
+/* The formulas of math span i, read now if they were not (NULL: no memory). */
+tex_block *notes_block(notes_run *N, size_t i);
 
 notes_formula *add_formula(notes_run *N, int line, int column, const char *latex);
 char *notes_join(const char *a, const char *sep, const char *b);
