@@ -137,6 +137,9 @@ START_TEST(test_what_cannot_be_read_says_where)
 	/* a sum's lower bound, then an upper bound that cannot be read: the
 	 * bound read first is freed (the fuzz harness found it leaked) */
 	ck_reads("a = \\sum_{m=0}^{(} x", "!1:18: expected a symbol, a number or '(', found '}'");
+	/* a script inside a sum's lower bound is no sum's: its = is an error,
+	 * and nothing read before it is lost (the fuzz harness found a leak) */
+	ck_reads("a = \\sum_{h=u_{w=0}} x", "!1:17: expected '}', found '='");
 }
 END_TEST
 

@@ -529,8 +529,13 @@ fail:
 /* A subscript or superscript: {list} or one character or command. */
 static tex_node *parse_script(reader *r)
 {
-	tex_node *n = NULL, *list = NULL;
+	tex_node *n = NULL, *list = NULL, *lower = NULL;
 	int line = r->tok.line, column = r->tok.column;
+	/* this script is a \sum's: only its own items may have a bound (a
+	 * script inside it is another's) */
+	int for_sum = r->sum_sub;
+	r->sum_sub = 0;
+	r->sum_lower = NULL;
 	if (is_char(r, '{')) {
 		lex(r);
 		if (enter(r) != 0)
@@ -540,11 +545,10 @@ static tex_node *parse_script(reader *r)
 			skip_ignored(r);
 			if ((item = parse_expr(r)) == NULL)
 				goto fail;
-			if (r->sum_sub && r->sum_lower == NULL && list == NULL &&
-			    is_char(r, '=')) {
+			if (for_sum && lower == NULL && list == NULL && is_char(r, '=')) {
 				/* \sum_{m=0}: the index, and where it starts */
 				lex(r);
-				if ((r->sum_lower = parse_expr(r)) == NULL) {
+				if ((lower = parse_expr(r)) == NULL) {
 					tex_node_free(item);
 					goto fail;
 				}
@@ -581,6 +585,7 @@ static tex_node *parse_script(reader *r)
 		}
 		lex(r);
 		r->depth--;
+		r->sum_lower = lower; /* the sum takes it */
 		return list != NULL ? list : n;
 	}
 	/* one token: x_1, x^l, \delta_j; a number is one digit, as in TeX */
@@ -611,6 +616,7 @@ static tex_node *parse_script(reader *r)
 fail:
 	tex_node_free(n);
 	tex_node_free(list);
+	tex_node_free(lower);
 	r->depth--;
 	return NULL;
 }
