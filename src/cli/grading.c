@@ -311,17 +311,43 @@ static int json_row(FILE *f, cJSON *row)
 	return 0;
 }
 
-/* A worker's row passed on: into students (JSON), or printed at once. */
+/* JSON rows printed so far: a comma goes before each after the first. */
+static size_t json_rows;
+
+/*
+ * A JSON gradebook is streamed: its head (every field but the students),
+ * then one student's row a line as it comes, then its end -- a class is
+ * never held whole, and a run stopped half-way has printed its rows.
+ */
+static int json_head(cJSON *root)
+{
+	char *text = cJSON_PrintUnformatted(root);
+	size_t n;
+	if (text == NULL)
+		return -1;
+	n = strlen(text);
+	/* {"lesson":..} opened again for the students: {"lesson":..,"students":[ */
+	if (n >= 2 && text[n - 1] == '}')
+		printf("%.*s%s\"students\":[\n", (int)(n - 1), text, n > 2 ? "," : "");
+	cJSON_free(text);
+	json_rows = 0;
+	return row_done();
+}
+
+static int json_end(void)
+{
+	fputs(json_rows > 0 ? "\n]}\n" : "]}\n", stdout);
+	return row_done();
+}
+
+/* A worker's row passed on, printed at once: a CSV line, or a JSON row. */
 static int pass_row(cJSON *students, const char *text, size_t len)
 {
 	if (students != NULL) {
-		cJSON *row = cJSON_ParseWithLength(text, len);
-		if (row == NULL) {
-			fputs("verify: error: a worker's row does not read\n", stderr);
-			return -1;
-		}
-		cJSON_AddItemToArray(students, row);
-		return 0;
+		if (json_rows++ > 0)
+			fputs(",\n", stdout);
+		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
+			len--;
 	}
 	fwrite(text, 1, len, stdout);
 	return row_done();
@@ -505,18 +531,17 @@ static int grade_notes(int argc, char **argv)
 		fputs("verify: error: out of memory\n", stderr);
 		rc = EXIT_USAGE;
 	}
+	if (rc == EXIT_OK && root != NULL) {
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "students");
+		if (json_head(root) != 0)
+			rc = EXIT_USAGE;
+	}
 	if (rc == EXIT_OK) {
-		notes_grade_ctx g = {dir, context, subs, students};
+		notes_grade_ctx g = {dir, context, subs, students != NULL ? root : NULL};
 		class_work w = {nsubs, jobs, seconds, &g, notes_row, notes_fail, notes_put};
 		rc = class_run(&w);
-	}
-	if (root != NULL && rc == EXIT_OK) {
-		char *text = cJSON_Print(root);
-		if (text != NULL)
-			printf("%s\n", text);
-		else
+		if (root != NULL && json_end() != 0 && rc == EXIT_OK)
 			rc = EXIT_USAGE;
-		cJSON_free(text);
 	}
 	cJSON_Delete(root);
 	for (size_t i = 0; i < nsubs; i++)
@@ -722,16 +747,17 @@ int cmd_grade(int argc, char **argv)
 			cJSON_AddItemToArray(ids, cJSON_CreateString(m.ex[k]->ex_id));
 		students = cJSON_AddArrayToObject(root, "students");
 	}
-	{
-		grade_ctx g = {&ca, subs, &m, marks, students};
+	if (root != NULL) {
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "students");
+		if (json_head(root) != 0)
+			rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_OK) {
+		grade_ctx g = {&ca, subs, &m, marks, students != NULL ? root : NULL};
 		class_work w = {nsubs, ca.jobs, ca.seconds, &g, grade_row, grade_fail, grade_put};
 		rc = class_run(&w);
-	}
-	if (root != NULL && rc == EXIT_OK) {
-		char *text = cJSON_Print(root);
-		if (text != NULL)
-			printf("%s\n", text);
-		cJSON_free(text);
+		if (root != NULL && json_end() != 0 && rc == EXIT_OK)
+			rc = EXIT_USAGE;
 	}
 	cJSON_Delete(root);
 done:
