@@ -741,6 +741,150 @@ static int mark_mistake(lesson_answer *a, lesson_result *r, const lesson_action 
 	return rc;
 }
 
+/* ---- an answer written as an equation: x22 = ..., dE/dx22 = ... ------------ */
+
+/* Where the answer's one equals sign stands at its own level (not in ==,
+ * <=, >=, != or inside brackets), or NULL. */
+static const char *equation_sign(const char *text)
+{
+	int depth = 0;
+	const char *at = NULL;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '(' || *p == '[' || *p == '{')
+			depth++;
+		else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0)
+			depth--;
+		else if (*p == '=' && depth == 0) {
+			if (p[1] == '=' || (p > text && strchr("=<>!", p[-1]) != NULL))
+				return NULL; /* == or a relation: not an equation answer */
+			if (at != NULL)
+				return NULL; /* a = b = c: a chain, read as written */
+			at = p;
+		}
+	}
+	return at;
+}
+
+/*
+ * The left side in one spelling: LaTeX's \frac{A}{B} as A/B, \partial and
+ * ∂ as d, subscript digits as digits, braces, _, \left, \right, spacing and
+ * white space dropped.
+ */
+static void canonical(char *out, size_t size, const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < size;) {
+		const char *p = s + i;
+		if (strncmp(p, "\\frac", 5) == 0 || strncmp(p, "\\dfrac", 6) == 0) {
+			/* \frac{A}{B}: A/B, the groups read on in place */
+			i += p[1] == 'd' ? 6 : 5;
+			while (i < n && s[i] == ' ')
+				i++;
+			if (i < n && s[i] == '{') {
+				int depth = 0;
+				size_t j = i;
+				for (; j < n; j++) {
+					if (s[j] == '{')
+						depth++;
+					else if (s[j] == '}' && --depth == 0)
+						break;
+				}
+				if (j < n) {
+					char a[128];
+					canonical(a, sizeof a, s + i + 1, j - i - 1);
+					for (const char *c = a; *c != '\0' && k + 1 < size; c++)
+						out[k++] = *c;
+					if (k + 1 < size)
+						out[k++] = '/';
+					i = j + 1;
+				}
+			}
+			continue;
+		}
+		if (strncmp(p, "\\partial", 8) == 0) {
+			out[k++] = 'd';
+			i += 8;
+		} else if (strncmp(p, "\xe2\x88\x82", 3) == 0) { /* ∂ */
+			out[k++] = 'd';
+			i += 3;
+		} else if (strncmp(p, "\xe2\x82", 2) == 0 && i + 2 < n &&
+		           (unsigned char)p[2] >= 0x80 && (unsigned char)p[2] <= 0x89) {
+			out[k++] = (char)('0' + ((unsigned char)p[2] - 0x80)); /* ₀..₉ */
+			i += 3;
+		} else if (strncmp(p, "\\left", 5) == 0 || strncmp(p, "\\right", 6) == 0) {
+			i += p[1] == 'l' ? 5 : 6;
+		} else if (*p == '\\' && i + 1 < n && !isalpha((unsigned char)p[1])) {
+			i += 2; /* \, \; */
+		} else if (*p == '{' || *p == '}' || *p == '_' || *p == ' ' || *p == '\t' ||
+		           *p == '(' || *p == ')') {
+			i++;
+		} else {
+			out[k++] = *p;
+			i++;
+		}
+	}
+	out[k] = '\0';
+}
+
+/* The quantity an exercise asks for, as grad(F, V): F and V's names, or 0. */
+static int asked(const lesson_action *ex, char *f, char *v, size_t size)
+{
+	const dv_node *t = ex->target;
+	if (t == NULL || t->kind != DV_N_CALL || strcmp(t->text, "grad") != 0 || t->nkids != 2 ||
+	    t->kids[0]->kind != DV_N_NAME || t->kids[1]->kind != DV_N_NAME)
+		return 0;
+	snprintf(f, size, "%s", t->kids[0]->text);
+	snprintf(v, size, "%s", t->kids[1]->text);
+	return 1;
+}
+
+/*
+ * An answer "LEFT = RIGHT" whose left side names what is asked, in any of
+ * the spellings a student writes (x22, dE/dx22, ∂E/∂x₂₂, \frac{\partial
+ * E}{\partial x_{22}}; for the whole gradient dE/dX, ∂E/∂X, dX): *rhs the
+ * answer to read.  A left side that names something else is refused,
+ * saying what is asked.  1 when it is an equation answer (read or refused).
+ */
+static int equation_answer(lesson_answer *a, const lesson_result *r, const lesson_action *ex,
+                           const char *text, const char **rhs)
+{
+	const char *eq = equation_sign(text);
+	char f[40], v[40], sym[40] = "", left[200], want[8][200];
+	size_t nwant = 0;
+	if (eq == NULL || ex->ex_kind == EXERCISE_DIAGNOSE || ex->ex_kind == EXERCISE_MISTAKE ||
+	    !asked(ex, f, v, sizeof f))
+		return 0;
+	for (size_t i = 0; i < r->lesson->nvars; i++)
+		if (strcmp(r->lesson->vars[i].name, v) == 0 && r->lesson->vars[i].sym != NULL)
+			snprintf(sym, sizeof sym, "%s", r->lesson->vars[i].sym);
+	if (ex->ex_kind == EXERCISE_ENTRY) {
+		char e[32];
+		snprintf(e, sizeof e, "%zu%zu", ex->ex_row, ex->ex_col);
+		if (sym[0] != '\0') {
+			snprintf(want[nwant++], sizeof want[0], "%s%s", sym, e);
+			snprintf(want[nwant++], sizeof want[0], "d%s/d%s%s", f, sym, e);
+			snprintf(want[nwant++], sizeof want[0], "d%s%s", sym, e);
+		}
+		snprintf(want[nwant++], sizeof want[0], "d%s/d%s%s", f, v, e);
+	} else {
+		snprintf(want[nwant++], sizeof want[0], "d%s/d%s", f, v);
+		snprintf(want[nwant++], sizeof want[0], "d%s", v);
+		snprintf(want[nwant++], sizeof want[0], "grad%s,%s", f, v);
+	}
+	canonical(left, sizeof left, text, (size_t)(eq - text));
+	for (size_t i = 0; i < nwant; i++)
+		if (strcmp(left, want[i]) == 0) {
+			*rhs = eq + 1;
+			return 1;
+		}
+	dv_fail(&a->problem, DV_E_SYNTAX,
+	        "the left side is not what is asked: write %s = ..., or the right side "
+	        "alone",
+	        ex->ex_kind == EXERCISE_ENTRY && sym[0] != '\0' ? want[1] : want[0]);
+	*rhs = NULL;
+	return 1;
+}
+
 int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_action *ex,
                         const char *text, dv_diag *d)
 {
@@ -755,6 +899,21 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 	if (*text == '\0') {
 		dv_fail(&out->problem, DV_E_SYNTAX, "the answer is empty");
 		return DV_OK;
+	}
+	{
+		/* x22 = ...: the right side, once the left is what is asked */
+		const char *rhs;
+		if (equation_answer(out, r, ex, text, &rhs)) {
+			if (rhs == NULL)
+				return DV_OK;
+			text = rhs;
+			while (*text == ' ' || *text == '\t')
+				text++;
+			if (*text == '\0') {
+				dv_fail(&out->problem, DV_E_SYNTAX, "the answer's right side is empty");
+				return DV_OK;
+			}
+		}
 	}
 	/* one answer is one item of work (core/budget.h) */
 	dv_budget_start(&outer, DV_BUDGET_ITEM);

@@ -491,3 +491,18 @@ $ d=$(mktemp -d); verify grade pooling-delta "$d" --jobs 0
 ! verify: error: --jobs needs a whole number from 1 to 64
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
+
+# An answer may be an equation whose left side is what is asked, in the
+# spellings a student writes; a left side that names something else says
+# what is asked.
+$ export XDG_STATE_HOME=$(mktemp -d); printf '%s\n' 'x23 = d11*k11' 'x22 = d11*k11 + d12*k12 + d21*k21 + d22*k22' 'dX = xcorr(D, K, "full")' | verify exercise pooling-delta 2>&1 | grep -E '✓|✗'
+> ✗ the answer cannot be read: the left side is not what is asked: write dE/dx22 = ..., or the right side alone
+> ✓ right
+> ✓ right
+? 0
+
+$ export XDG_STATE_HOME=$(mktemp -d); printf '%s\n' '\frac{\partial E}{\partial x_{22}} = d11*k11 + d12*k12 + d21*k21 + d22*k22' | verify exercise pooling-delta dx22 2>&1 | grep -E '✓|✗'; printf '%s\n' '∂E/∂x₂₂ = d11*k11 + d12*k12 + d21*k21 + d22*k22' | verify exercise pooling-delta dx22 2>&1 | grep -E '✓|✗'; printf '%s\n' 'dE/dX = xcorr(D, K, "full")' | verify exercise pooling-delta full 2>&1 | grep -E '✓|✗'
+> ✓ right
+> ✓ right
+> ✓ right
+? 0
