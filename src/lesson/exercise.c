@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/budget.h"
 #include "core/strbuf.h"
@@ -514,6 +515,38 @@ int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_acti
 	return DV_OK;
 }
 
+/*
+ * Past what a student writes between the line's number and its right side:
+ * "2: EXPR", "2 -> EXPR", "2 → EXPR", "line 2 should be EXPR", "line 2 is
+ * wrong, it should read EXPR", "2 = EXPR".
+ */
+static const char *diagnose_filler(const char *p)
+{
+	static const char *const words[] = {"should", "be", "read", "must", "is", "wrong",
+	                                    "needs", "need", "becomes", "it", "the",
+	                                    "right", "side", "instead", "with", "to"};
+	for (;;) {
+		size_t w, k;
+		if (*p == ' ' || *p == '\t' || *p == ':' || *p == ',' || *p == '=' || *p == '-' ||
+		    *p == '>' || *p == '.') {
+			p++;
+			continue;
+		}
+		if (strncmp(p, "\xe2\x86\x92", 3) == 0) { /* → */
+			p += 3;
+			continue;
+		}
+		for (w = 0; isalpha((unsigned char)p[w]); w++)
+			;
+		for (k = 0; k < sizeof words / sizeof *words; k++)
+			if (w == strlen(words[k]) && strncasecmp(p, words[k], w) == 0)
+				break;
+		if (w == 0 || k == sizeof words / sizeof *words || p[w] == '(')
+			return p;
+		p += w;
+	}
+}
+
 static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action *ex,
                          const char *text, dv_diag *d)
 {
@@ -524,8 +557,10 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 
 	while (*text == ' ')
 		text++;
-	if (strncmp(text, "line", 4) == 0)
+	if (strncasecmp(text, "line", 4) == 0)
 		text += 4;
+	while (*text == ' ')
+		text++;
 	n = strtoul(text, &end, 10);
 	if (end == text || n == 0 || n > ex->nlines) {
 		dv_fail(&a->problem, DV_E_SYNTAX,
@@ -534,8 +569,7 @@ static int mark_diagnose(lesson_answer *a, lesson_result *r, const lesson_action
 		        ex->nlines);
 		return DV_OK;
 	}
-	while (*end == ' ' || *end == ':')
-		end++;
+	end = (char *)diagnose_filler(end);
 	if ((rc = lesson_exercise_wrong_line(&a->line_wrong, r, ex, d)) != DV_OK)
 		return rc;
 	a->line_given = n;

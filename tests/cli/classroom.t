@@ -506,3 +506,10 @@ $ export XDG_STATE_HOME=$(mktemp -d); printf '%s\n' '\frac{\partial E}{\partial 
 > ✓ right
 > ✓ right
 ? 0
+
+# A diagnose answer in words around the line and its right side.
+$ export XDG_STATE_HOME=$(mktemp -d); for a in "line 2 should be conv2(D, rot180(K), 'full')" "2 -> conv2(D, rot180(K), 'full')" "Line 2 is wrong, it should read conv2(D, rot180(K), 'full')"; do printf '%s\n' "$a" | verify exercise pooling-delta valid 2>&1 | grep -E '✓|✗'; done
+> ✓ right
+> ✓ right
+> ✓ right
+? 0
