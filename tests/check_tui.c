@@ -388,6 +388,38 @@ START_TEST(test_answering_an_exercise_in_place)
 }
 END_TEST
 
+/* skip and Tab go to the step's next exercise, in any order; an equation
+ * answers (#26) */
+START_TEST(test_moving_between_a_steps_exercises)
+{
+	open_lesson("pooling-delta");
+	press('6');
+	tui_key(m, 'a');
+	ck_assert_str_eq(m->answering->ex_id, "dx22");
+	type("skip");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->answering->ex_id, "full");
+	ck_assert_str_eq(m->message, "dx22 skipped: exercise 2 of 3 (full)");
+	ck_assert_str_eq(m->input, "");
+	expect_on_screen("answer full> _", 80, 24);
+	tui_key(m, TUI_KEY_TAB);
+	ck_assert_str_eq(m->answering->ex_id, "valid");
+	type("line 2 should be conv2(D, rot180(K), 'full')");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->verdict, "valid: ✓ right\n");
+	tui_key(m, 'a');
+	ck_assert_str_eq(m->answering->ex_id, "dx22");
+	tui_key(m, TUI_KEY_TAB); /* from the first, the next open... */
+	ck_assert_str_eq(m->answering->ex_id, "full");
+	tui_key(m, TUI_KEY_TAB);
+	tui_key(m, TUI_KEY_TAB); /* ...and round to the first */
+	ck_assert_str_eq(m->answering->ex_id, "dx22");
+	type("x22 = d11*k11 + d12*k12 + d21*k21 + d22*k22");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->verdict, "dx22: ✓ right\n");
+}
+END_TEST
+
 /* The input as the answer line shows it, from the 80x24 frame. */
 static char *answer_line(void)
 {
@@ -491,7 +523,8 @@ START_TEST(test_answer_line_edits_like_a_shell)
 	tui_key(m, TUI_CTRL_U);
 	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->message,
-	                 "type an answer (? a hint, giveup the answer, Esc stop)");
+	                 "type an answer (? a hint, giveup the answer, skip or Tab the next "
+	                 "exercise, Esc stop)");
 	ck_assert(m->typing);
 }
 END_TEST
@@ -688,6 +721,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_too_small_asks_for_a_larger_window);
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
+	tcase_add_test(tc, test_moving_between_a_steps_exercises);
 	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
 	tcase_add_test(tc, test_prose_follows_the_sizes);
 	tcase_add_test(tc, test_numbers_view_substitutes_the_shown_numbers);

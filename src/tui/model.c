@@ -67,6 +67,7 @@ const char *const tui_answer_keys[][2] = {
         {"Ctrl-W", "delete the word before the cursor"},
         {"↑ ↓", "earlier answers of this session"},
         {"?", "a hint at once"},
+        {"Tab", "answering: the step's next exercise (also: skip)"},
         {NULL, NULL},
 };
 
@@ -558,6 +559,43 @@ static void start_answer(tui_model *m)
 	m->recalled = m->nhistory;
 }
 
+/* The step's next exercise after the one being answered (the first after
+ * the last): skip, and Tab, as verify exercise's skip. */
+static void next_exercise(tui_model *m)
+{
+	const lesson_step_result *sr = &m->result->steps[m->step];
+	const lesson_action *first = NULL, *next = NULL;
+	size_t count = 0, index = 0;
+	int past = 0;
+	for (size_t j = 0; j < sr->nitems; j++) {
+		const lesson_action *a = sr->items[j].action;
+		if (a->kind != LESSON_EXERCISE)
+			continue;
+		count++;
+		if (first == NULL)
+			first = a;
+		if (past && next == NULL) {
+			next = a;
+			index = count;
+		}
+		if (a == m->answering)
+			past = 1;
+	}
+	if (next == NULL) {
+		next = first;
+		index = 1;
+	}
+	if (next == NULL || next == m->answering) {
+		snprintf(m->message, sizeof m->message,
+		         "this is the step's only exercise (giveup shows its answer, Esc stops)");
+		return;
+	}
+	snprintf(m->message, sizeof m->message, "%s skipped: exercise %zu of %zu (%s)",
+	         m->answering->ex_id, index, count, next->ex_id);
+	m->answering = next;
+	m->recalled = m->nhistory;
+}
+
 static void save_progress(tui_model *m)
 {
 	dv_diag d;
@@ -612,12 +650,18 @@ static void submit_answer(tui_model *m)
 		text[--len] = '\0';
 	if (len == 0) {
 		snprintf(m->message, sizeof m->message,
-		         "type an answer (? a hint, giveup the answer, Esc stop)");
+		         "type an answer (? a hint, giveup the answer, skip or Tab the "
+		         "next exercise, Esc stop)");
 		return;
 	}
 	if (strcmp(text, "hint") == 0) {
 		set_input(m, "");
 		ask_hint(m);
+		return;
+	}
+	if (strcmp(text, "skip") == 0) {
+		set_input(m, "");
+		next_exercise(m);
 		return;
 	}
 	dv_strbuf_init(&b);
@@ -675,6 +719,10 @@ static int typing_key(tui_model *m, int key)
 		return TUI_REDRAW;
 	case TUI_KEY_ESC:
 		m->typing = 0;
+		return TUI_REDRAW;
+	case TUI_KEY_TAB:
+		/* Tab: the step's next exercise, the answer typed so far kept */
+		next_exercise(m);
 		return TUI_REDRAW;
 	case '?':
 		/* a hint at once: a question mark is never part of an answer */

@@ -955,6 +955,7 @@ static void render_lesson(builder *b)
 		static const bar_key typing[] = {{"Enter mark it", NULL},
 		                                 {"? hint", NULL},
 		                                 {"giveup: the answer", NULL},
+		                                 {"Tab next exercise", NULL},
 		                                 {"↑ earlier", "Up earlier"},
 		                                 {"Ctrl-U clear", NULL},
 		                                 {"Esc stop", NULL},
