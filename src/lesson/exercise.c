@@ -971,6 +971,24 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 	dv_budget_stop(&outer);
 	if (rc == DV_E_NOMEM)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	{
+		/* an answer is no lesson line: never advise the == it refuses */
+		static const char advice[] = " (an equation is written with '==')";
+		char *at = strstr(out->problem.message, advice);
+		if (at != NULL) {
+			char rest[DV_DIAG_MSG];
+			snprintf(rest, sizeof rest, "%s", at + strlen(advice));
+			snprintf(at, sizeof out->problem.message - (size_t)(at - out->problem.message),
+			         " (an answer is an expression, or what is asked = an expression)%s",
+			         rest);
+		}
+		if (strstr(out->problem.message, "found '=='") != NULL &&
+		    strstr(out->problem.message, "what is asked") == NULL) {
+			size_t n = strlen(out->problem.message);
+			snprintf(out->problem.message + n, sizeof out->problem.message - n,
+			         " (an answer is an expression, or what is asked = an expression)");
+		}
+	}
 	if (rc == DV_OK && (out->problem.code == DV_E_SYMBOLIC ||
 	                    strstr(out->problem.message, "too large to decide here") != NULL))
 		/* read, but past what exact arithmetic holds (1e-30), or past

@@ -513,3 +513,8 @@ $ export XDG_STATE_HOME=$(mktemp -d); for a in "line 2 should be conv2(D, rot180
 > ✓ right
 > ✓ right
 ? 0
+
+# An answer that cannot be read never advises a form that is then refused.
+$ export XDG_STATE_HOME=$(mktemp -d); printf '%s\n' 'x22 == d11*k11' | verify exercise pooling-delta dx22 2>&1 | grep '✗'
+> ✗ the answer cannot be read: expected an operator or end of input but found '==' (an answer is an expression, or what is asked = an expression) (at character 5)
+? 0
