@@ -420,6 +420,20 @@ START_TEST(test_moving_between_a_steps_exercises)
 }
 END_TEST
 
+/* The entry under the cursor is said once each way: P's corner is a zero
+ * of the padding, "P₁₁ = 0", never "P₁₁ = 0 = 0 = 0". */
+START_TEST(test_the_entry_line_has_no_repeats)
+{
+	char *s;
+	open_lesson("pooling-delta");
+	press('3');
+	s = screen_text(80, 24);
+	ck_assert_msg(strstr(s, "P₁₁ = 0 = 0") == NULL, "a repeat:\n%s", s);
+	ck_assert_msg(strstr(s, "P₁₁ = 0") != NULL, "P₁₁ is not said:\n%s", s);
+	free(s);
+}
+END_TEST
+
 /* The input as the answer line shows it, from the 80x24 frame. */
 static char *answer_line(void)
 {
@@ -722,6 +736,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
 	tcase_add_test(tc, test_moving_between_a_steps_exercises);
+	tcase_add_test(tc, test_the_entry_line_has_no_repeats);
 	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
 	tcase_add_test(tc, test_prose_follows_the_sizes);
 	tcase_add_test(tc, test_numbers_view_substitutes_the_shown_numbers);

@@ -746,24 +746,40 @@ static int render_detail(builder *b, int y)
 	dv_strbuf s;
 	char *text = NULL, num[64];
 
-	dv_strbuf_init(&s);
-	if (p->declared && p->sym != NULL) {
-		dv_put_entry(&s, p->sym, i, style_of(m), NULL);
-	} else {
-		sym_entry_print(&s, p->label, m->row + 1, m->col + 1, &o);
-		if (p->sym != NULL) {
-			dv_strbuf_puts(&s, " = ");
-			dv_put_entry(&s, p->sym, i, style_of(m), NULL);
+	/* its name, its sum, the sum with the numbers, the number: each said
+	 * once (not "P₁₁ = 0 = 0 = 0") */
+	char *part[4] = {NULL, NULL, NULL, NULL};
+	size_t np = 0;
+	for (int k = 0; k < 4; k++) {
+		dv_strbuf t;
+		dv_strbuf_init(&t);
+		if (k == 0 && !(p->declared && p->sym != NULL))
+			sym_entry_print(&t, p->label, m->row + 1, m->col + 1, &o);
+		else if (k == 1 && p->sym != NULL)
+			dv_put_entry(&t, p->sym, i, style_of(m), NULL);
+		else if (k == 2 && p->sym != NULL && !p->declared && m->numeric &&
+		         !dv_mat_is_double(p->sym))
 			/* the numbers view: the same sum with the shown numbers, to
 			 * check by hand */
-			if (m->numeric && !dv_mat_is_double(p->sym)) {
-				dv_strbuf_puts(&s, " = ");
-				dv_put_with_numbers(&s, m->result, p->sym, i, m->unicode);
-			}
+			dv_put_with_numbers(&t, m->result, p->sym, i, m->unicode);
+		else if (k == 3) {
+			dv_format_entry(num, sizeof num, p->num, i);
+			dv_strbuf_puts(&t, num);
 		}
+		if (dv_strbuf_finish(&t, &part[np], NULL) != DV_OK || part[np] == NULL)
+			continue;
+		if (part[np][0] == '\0' || (np > 0 && strcmp(part[np], part[np - 1]) == 0)) {
+			free(part[np]);
+			part[np] = NULL;
+			continue;
+		}
+		np++;
 	}
-	dv_format_entry(num, sizeof num, p->num, i);
-	dv_strbuf_printf(&s, " = %s", num);
+	dv_strbuf_init(&s);
+	for (size_t k = 0; k < np; k++) {
+		dv_strbuf_printf(&s, "%s%s", k > 0 ? " = " : "", part[k]);
+		free(part[k]);
+	}
 	if (dv_strbuf_finish(&s, &text, NULL) != DV_OK)
 		return 1;
 	/* two lines at most: a longer sum ends in "…" */
