@@ -112,7 +112,10 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 	}
 	if (c->verdict == DV_VERDICT_HOLDS) {
 		dv_strbuf_printf(b, "holds in every entry (%zux%zu", l->rows, l->cols);
-		if (!c->exact)
+		if (!c->exact && c->max_bound != 0 && fabs(c->max_bound) < 1e-200)
+			dv_strbuf_printf(b, "; max difference %.2g, within the %s, 0 within rounding",
+			                 c->max_abs, bound);
+		else if (!c->exact)
 			dv_strbuf_printf(b, "; max difference %.2g, within the %s %.2g",
 			                 c->max_abs, bound, c->max_bound);
 		if (!c->exact && v->precise.bits)
@@ -147,8 +150,12 @@ static void put_verdict(dv_strbuf *b, const lesson_verdict *v, const char *what,
 	{
 		dv_strbuf_puts(b, " (");
 		dv_put_differ_by(b, c->at.diff, 2);
-		dv_strbuf_printf(b, ", more than the %s %.2g%s)", bound, c->at.bound,
-		                 v->precise.bits ? " at higher precision" : "");
+		if (c->at.bound != 0 && fabs(c->at.bound) < 1e-200)
+			dv_strbuf_printf(b, ", more than the %s, which is 0 within rounding%s)", bound,
+			                 v->precise.bits ? " at higher precision" : "");
+		else
+			dv_strbuf_printf(b, ", more than the %s %.2g%s)", bound, c->at.bound,
+			                 v->precise.bits ? " at higher precision" : "");
 	}
 	else if (!c->exact && (!isfinite(c->at.bound) || !isfinite(c->at.scale)))
 		dv_strbuf_printf(b, " (a number overflowed%s)",
@@ -194,11 +201,24 @@ static void row_by(char *buf, size_t size, const lesson_grad_row *row)
 		snprintf(buf, size, "%s", by == LESSON_BY_LOCAL ? "local" : "whole");
 }
 
+/* A difference or bound for the table: below 1e-200 (a zero that carries a
+ * rounding's trace) "~0", counted in *tiny for the note under the table. */
+static void small_number(char *buf, size_t size, double v, int *tiny)
+{
+	if (v != 0 && fabs(v) < 1e-200) {
+		snprintf(buf, size, "~0");
+		*tiny = 1;
+	} else {
+		snprintf(buf, size, "%.2g", v);
+	}
+}
+
 static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *indent)
 {
 	size_t n = c->rows_r * c->rows_c;
 	const lesson_grad_row *w = &c->rows[c->worst];
-	char a[32], num[32], by[16];
+	char a[32], num[32], by[16], diff[16], bound[16];
+	int tiny = 0;
 
 	dv_strbuf_printf(b, "%s%-9s %15s %15s %10s %10s  %s\n", indent, "entry",
 	                 "analytic", "numeric", "difference", "bound", "by");
@@ -213,9 +233,10 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 		snprintf(a, sizeof a, "%.9g", row->analytic);
 		snprintf(num, sizeof num, "%.9g", row->numeric.value);
 		row_by(by, sizeof by, row);
-		dv_strbuf_printf(b, "%s%-9s %15s %15s %10.2g %10.2g  %s%s\n", indent,
-		                 entry, a, num, row->verdict.diff, row->verdict.bound, by,
-		                 row_mark(row));
+		small_number(diff, sizeof diff, row->verdict.diff, &tiny);
+		small_number(bound, sizeof bound, row->verdict.bound, &tiny);
+		dv_strbuf_printf(b, "%s%-9s %15s %15s %10s %10s  %s%s\n", indent, entry, a, num,
+		                 diff, bound, by, row_mark(row));
 		if (row->verdict.verdict == DV_VERDICT_INCONCLUSIVE &&
 		    row->numeric.why != NULL)
 			dv_strbuf_printf(b, "%s          (%s)\n", indent,
@@ -226,6 +247,8 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 		                 "%s(%zu entries; the first %d, the worst and any that "
 		                 "do not hold shown)\n",
 		                 indent, n, MAX_GRAD_ROWS - 1);
+	if (tiny)
+		dv_strbuf_printf(b, "%s~0: below 1e-200, zero within rounding\n", indent);
 	dv_strbuf_printf(b,
 	                 "%sbound: 2 x gsl_deriv_central's error estimate + the rounding "
 	                 "of the differences + the claim's rounding; by: local (only the "
