@@ -300,9 +300,14 @@ int cmd_exercise(int argc, char **argv)
 	if ((rc = marking_open(&m, &ca, ca.seed, 0)) != EXIT_OK)
 		return rc;
 	if (ca.list) {
-		/* the ids, one a line, with the question: for completion too */
+		/* the ids, one a line, with the question: for completion too; the
+		 * questions in one column, however long the ids */
+		int width = 14;
+		for (size_t k = 0; k < m.nex; k++)
+			if ((int)strlen(m.ex[k]->ex_id) > width && strlen(m.ex[k]->ex_id) < 64)
+				width = (int)strlen(m.ex[k]->ex_id);
 		for (size_t k = 0; k < m.nex; k++) {
-			dv_strbuf_printf(&b, "%-14s ", m.ex[k]->ex_id);
+			dv_strbuf_printf(&b, "%-*s ", width, m.ex[k]->ex_id);
 			dv_put_text(&b, m.ex[k]->ask, utf8_terminal());
 			dv_strbuf_puts(&b, "\n");
 		}

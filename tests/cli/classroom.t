@@ -518,3 +518,8 @@ $ export XDG_STATE_HOME=$(mktemp -d); for a in "line 2 should be conv2(D, rot180
 $ export XDG_STATE_HOME=$(mktemp -d); printf '%s\n' 'x22 == d11*k11' | verify exercise pooling-delta dx22 2>&1 | grep '✗'
 > ✗ the answer cannot be read: expected an operator or end of input but found '==' (an answer is an expression, or what is asked = an expression) (at character 5)
 ? 0
+
+# --list keeps the questions in one column, however long the ids.
+$ verify exercise mistakes --list | awk '{print index($0, "What")}' | sort -u
+> 22
+? 0
