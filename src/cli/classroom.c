@@ -9,6 +9,8 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,14 +149,68 @@ int open_progress(progress **out, const char *student)
 
 /* ---- what a verdict says ---------------------------------------------------- */
 
+int emit_wrap; /* exercise and drill: prose wrapped at a terminal's width */
+
+/* The columns of the terminal f writes to, or 0 when it is none. */
+static int terminal_width(FILE *f)
+{
+	struct winsize ws;
+	if (!emit_wrap || !isatty(fileno(f)))
+		return 0;
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
+}
+
+/* s to f, each line longer than width broken at a space, its continuation
+ * indented as the line is (a word is never cut: "convolution" stays whole). */
+static void put_wrapped(FILE *f, const char *s, int width)
+{
+	while (*s != '\0') {
+		const char *e = strchr(s, '\n');
+		size_t n = e != NULL ? (size_t)(e - s) : strlen(s), indent = strspn(s, " ");
+		size_t start = 0;
+		while (start < n) {
+			size_t cols = 0, i = start, cut = 0;
+			for (; i < n; i++) {
+				if (((unsigned char)s[i] & 0xC0) != 0x80)
+					cols++;
+				if (s[i] == ' ' && i > start)
+					cut = i;
+				if (cols > (size_t)width - (start > 0 ? indent : 0))
+					break;
+			}
+			if (i >= n || cut == 0) {
+				if (start > 0)
+					fprintf(f, "%*s", (int)indent, "");
+				fwrite(s + start, 1, n - start, f);
+				break;
+			}
+			if (start > 0)
+				fprintf(f, "%*s", (int)indent, "");
+			fwrite(s + start, 1, cut - start, f);
+			fputc('\n', f);
+			start = cut + 1;
+		}
+		if (e == NULL)
+			break;
+		fputc('\n', f);
+		s = e + 1;
+	}
+}
+
 int emit(FILE *f, dv_strbuf *b)
 {
 	char *s = NULL;
-	int rc = 0;
-	if (dv_strbuf_finish(b, &s, NULL) == DV_OK)
-		fputs(s, f);
-	else
+	int rc = 0, width = terminal_width(f);
+	if (dv_strbuf_finish(b, &s, NULL) == DV_OK) {
+		if (width > 0)
+			put_wrapped(f, s, width);
+		else
+			fputs(s, f);
+	} else {
 		rc = -1, errno = ENOMEM;
+	}
 	free(s);
 	dv_strbuf_init(b);
 	/* flushed: a student sees each verdict at once, and a reader that is

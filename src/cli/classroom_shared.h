@@ -65,6 +65,9 @@ int open_progress(progress **out, const char *student);
 /* Writes b to f, flushed, and empties it; -1 (said on stderr) when the
  * output cannot be written. */
 int emit(FILE *f, dv_strbuf *b);
+/* Set by exercise and drill: what emit writes to a terminal is wrapped at
+ * its width, at word boundaries. */
+extern int emit_wrap;
 /* Whether text names `name` as a word. */
 int mentions(const char *text, const char *name);
 /* An exercise's question, as verify exercise asks it. */

@@ -104,6 +104,8 @@ int cmd_drill(int argc, char **argv)
 	dv_strbuf b;
 	dv_diag d;
 
+	emit_wrap = 1; /* prose wrapped at a terminal's width */
+
 	for (int i = 2; i < argc; i++) {
 		const char *v = NULL;
 		int r;

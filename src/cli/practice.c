@@ -295,6 +295,8 @@ int cmd_exercise(int argc, char **argv)
 	size_t only = SIZE_MAX;
 	int rc;
 
+	emit_wrap = 1; /* prose wrapped at a terminal's width */
+
 	if ((rc = parse_common(&ca, argc, argv, "exercise", allowed)) != EXIT_OK)
 		return rc;
 	if ((rc = marking_open(&m, &ca, ca.seed, 0)) != EXIT_OK)
