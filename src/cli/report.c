@@ -22,6 +22,34 @@ static int flush(FILE *f, dv_strbuf *b)
 	return DV_OK;
 }
 
+/* Whether an expression calls the notes' activation f (or f'). */
+static int calls_f(const dv_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == DV_N_CALL && (strcmp(n->text, "f") == 0 || strcmp(n->text, "df") == 0))
+		return 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (calls_f(n->kids[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether a lesson uses f anywhere: it is then named at the top. */
+static int uses_f(const lesson *l)
+{
+	for (size_t i = 0; i < l->ndefs; i++)
+		if (calls_f(l->defs[i].tree))
+			return 1;
+	for (size_t s = 0; s < l->nsteps; s++)
+		for (size_t k = 0; k < l->steps[s].nactions; k++) {
+			const lesson_action *a = &l->steps[s].actions[k];
+			if (calls_f(a->expr) || calls_f(a->lhs) || calls_f(a->rhs))
+				return 1;
+		}
+	return 0;
+}
+
 int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 {
 	const lesson *l = r->lesson;
@@ -50,6 +78,11 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 	dv_strbuf_printf(&b, "; numbers at ");
 	dv_put_sizes(&b, r, 1);
 	dv_strbuf_printf(&b, " (seed %lu)\n", r->seed);
+	if (uses_f(l))
+		/* every symbol introduced: f is named before it is used */
+		dv_strbuf_printf(&b, "f: the notes' activation, f(x) in the tables, the %s on "
+		                     "numbers\n",
+		                 dv_act_name(l->f_is));
 	dv_put_drawn(&b, r);
 	for (size_t i = 0; i < r->nsteps; i++) {
 		dv_strbuf_printf(&b, "\n%sStep %zu. ", o->color ? BOLD : "", i + 1);
