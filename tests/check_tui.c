@@ -287,6 +287,11 @@ START_TEST(test_sizes_and_numbers_change_and_checks_follow)
 	press(')');
 	ck_assert_str_eq(m->message, "K is 3x3 now");
 	ck_assert_uint_eq(m->result->npassed, m->result->nchecks);
+	press('<');
+	ck_assert_str_eq(m->message, "X is 3x3 now");
+	/* D is 1x1 now, and still a panel: nothing vanishes */
+	ck_assert_uint_eq(m->panels[panel("D")].sym->rows, 1);
+	press('>');
 	seed = m->seed;
 	press('r');
 	ck_assert_uint_eq(m->seed, seed + 1);

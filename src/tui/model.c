@@ -227,7 +227,13 @@ static void build_panels(tui_model *m)
 	for (size_t i = 0; i < r->nsizes && m->npanels < TUI_MAX_PANELS; i++) {
 		const lesson_var_size *v = &r->sizes[i];
 		tui_panel *p = &m->panels[m->npanels];
-		if (v->rows == 1 && v->cols == 1)
+		int scalar = 0;
+		for (size_t k = 0; k < r->lesson->nvars; k++)
+			if (strcmp(r->lesson->vars[k].name, v->name) == 0)
+				scalar = r->lesson->vars[k].scalar;
+		/* a scalar (β) is no panel; a matrix 1x1 at this size (D when K
+		 * is as large as X) stays one, so that it never vanishes */
+		if (scalar || (v->rows == 1 && v->cols == 1 && r->lesson->nvars == 0))
 			continue;
 		snprintf(p->label, sizeof p->label, "%s", v->name);
 		p->sym = dv_env_lookup(r->symbols, v->name);
