@@ -291,6 +291,10 @@ START_TEST(test_sizes_and_numbers_change_and_checks_follow)
 	ck_assert_str_eq(m->message, "X is 3x3 now");
 	/* D is 1x1 now, and still a panel: nothing vanishes */
 	ck_assert_uint_eq(m->panels[panel("D")].sym->rows, 1);
+	/* smaller than the kernel: said in a student's words */
+	press('<');
+	ck_assert_str_eq(m->message,
+	                 "X cannot be 2x2 here: the kernel cannot be larger than the input");
 	press('>');
 	seed = m->seed;
 	press('r');

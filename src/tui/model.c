@@ -407,8 +407,18 @@ static void resize(tui_model *m, int which, int delta)
 	m->sizes[k].cols = (size_t)((long)cols + delta);
 	dv_diag_clear(&d);
 	if (run_current(m, &d) != DV_OK) {
+		/* in a student's words: what does not fit, not the engine's advice */
+		char why[DV_DIAG_MSG];
+		char *cut;
+		if (strstr(d.message, "kernel is larger than") != NULL ||
+		    strstr(d.message, "larger than the") != NULL)
+			snprintf(why, sizeof why, "the kernel cannot be larger than the input");
+		else
+			snprintf(why, sizeof why, "%s", d.message);
+		if ((cut = strstr(why, " (at the")) != NULL)
+			*cut = '\0';
 		snprintf(m->message, sizeof m->message, "%s cannot be %zux%zu here: %s",
-		         v->name, m->sizes[k].rows, m->sizes[k].cols, d.message);
+		         v->name, m->sizes[k].rows, m->sizes[k].cols, why);
 		memcpy(m->sizes, saved, sizeof saved);
 		m->nsizes = nsaved;
 		return;
