@@ -13,7 +13,7 @@ $ export XDG_STATE_HOME=$(mktemp -d); printf '?\n?\nd11*k11 + d12*k12\nd11*k11 +
 > Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
 > one answer: xcorr(D, K, 'full')
 > 
-> Exercise 3 of 3 (valid): One line of this derivation uses the wrong size of convolution. Which, and what should its right side be? Answer as "N: EXPR".
+> Exercise 3 of 3 (valid): One line of this derivation uses the wrong size of convolution. Which, and what should its right side be? Answer with the line's number and its right side, such as "2: EXPR" or "line 2 should be EXPR".
 >   1. grad(E, X) == xcorr(pad(D, rows(K) - 1, cols(K) - 1), K)
 >   2. xcorr(pad(D, rows(K) - 1, cols(K) - 1), K) == conv2(D, rot180(K), 'valid')
 >   3. conv2(D, rot180(K), 'full') == xcorr(D, K, 'full')
