@@ -447,3 +447,8 @@ $ cd "$TESTS/lessons" && verify --lesson-file many.lesson
 !   matrix M8 = mi 64x64
 !   ^
 ? 2
+
+# The prose follows the sizes: the padding pooling-delta describes is K's.
+$ verify --lesson pooling-delta --size K=3x3 --no-color | grep 'pads δ'
+>   The picture pads δ with zeros because K is 3x3: rows(K) - 1 = 2 of them above and below, cols(K) - 1 = 2 left and right.
+? 0
