@@ -142,11 +142,15 @@ static const constant *constant_of(const constant *c, size_t n, const char *name
 
 /* ---- sizes from the text ------------------------------------------------- */
 
-static const constant *g_consts; /* the file's constants, while sizes are read */
-static size_t g_nconsts;
+/* The file's constants, which a size may be written with. */
+typedef struct constants {
+	const constant *c;
+	size_t n;
+} constants;
 
 /* A size's number at q: digits, or a constant of the file (H, k_1, k_{1}). */
-static int size_atom(const char *q, const char *end, unsigned long *v, const char **after)
+static int size_atom(const constants *k, const char *q, const char *end, unsigned long *v,
+                     const char **after)
 {
 	char name[32];
 	size_t n = 0;
@@ -179,19 +183,20 @@ static int size_atom(const char *q, const char *end, unsigned long *v, const cha
 	} else {
 		*after = q + n;
 	}
-	if ((c = constant_of(g_consts, g_nconsts, name, n)) == NULL)
+	if ((c = constant_of(k->c, k->n, name, n)) == NULL)
 		return 0;
 	*v = (unsigned long)c->value;
 	return 1;
 }
 
 /* "3x4", "3 \times 4", "3×4", "3 by 4", "H \times W" at p: its length, or 0. */
-static size_t size_at(const char *p, const char *end, size_t *rows, size_t *cols)
+static size_t size_at(const constants *k, const char *p, const char *end, size_t *rows,
+                      size_t *cols)
 {
 	const char *q = p;
 	unsigned long r, c;
 	const char *e;
-	if (q >= end || (q > p && isalnum((unsigned char)q[-1])) || !size_atom(q, end, &r, &e))
+	if (q >= end || (q > p && isalnum((unsigned char)q[-1])) || !size_atom(k, q, end, &r, &e))
 		return 0;
 	q = e;
 	while (q < end && (*q == ' ' || *q == '{' || *q == '}'))
@@ -208,7 +213,7 @@ static size_t size_at(const char *p, const char *end, size_t *rows, size_t *cols
 		return 0;
 	while (q < end && (*q == ' ' || *q == '{' || *q == '}'))
 		q++;
-	if (!size_atom(q, end, &c, &e))
+	if (!size_atom(k, q, end, &c, &e))
 		return 0;
 	if (r == 0 || c == 0 || r > 64 || c > 64)
 		return 0;
@@ -218,7 +223,8 @@ static size_t size_at(const char *p, const char *end, size_t *rows, size_t *cols
 }
 
 /* \mathbb{R}^{3} or \mathbb{R}^{2 \times 3} at p: its length, or 0. */
-static size_t space_at(const char *p, const char *end, size_t *rows, size_t *cols)
+static size_t space_at(const constants *k, const char *p, const char *end, size_t *rows,
+                       size_t *cols)
 {
 	static const char *const heads[] = {"\\mathbb{R}^", "\\mathbb R^", "\\R^",
 	                                    "\\mathbb{R}^"};
@@ -230,7 +236,7 @@ static size_t space_at(const char *p, const char *end, size_t *rows, size_t *col
 			continue;
 		if (q < end && *q == '{')
 			q++;
-		if ((len = size_at(q, end, rows, cols)) > 0)
+		if ((len = size_at(k, q, end, rows, cols)) > 0)
 			return (size_t)(q + len - p);
 		if (q < end && isdigit((unsigned char)*q)) {
 			char *e;
@@ -329,7 +335,7 @@ static int links(const char *text, size_t from, size_t to)
  * the same sentence.  "W \in \mathbb{R}^{2 \times 3}" in one span is W's.
  */
 static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len,
-                       const notes_source *src, tex_block **blocks)
+                       const notes_source *src, tex_block **blocks, const constants *kc)
 {
 	mark *m = malloc(MAX_MARKS * sizeof *m);
 	size_t n = 0, prose = 0;
@@ -344,7 +350,7 @@ static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len
 			continue;
 		/* sizes in the prose before this span */
 		for (size_t q = prose; q < s->start && n + 8 < MAX_MARKS; q++)
-			if ((k = size_at(text + q, text + s->start, &rows, &cols)) > 0) {
+			if ((k = size_at(kc, text + q, text + s->start, &rows, &cols)) > 0) {
 				m[n++] = (mark){q, q + k, "", rows, cols};
 				q += k - 1;
 			}
@@ -363,8 +369,8 @@ static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len
 				symbol_name(t->kids[0], name, sizeof name);
 		}
 		for (const char *q = p; q < end; q++) {
-			if ((k = space_at(q, end, &rows, &cols)) > 0 ||
-			    (q == p + strspn(p, " ") && (k = size_at(q, end, &rows, &cols)) > 0)) {
+			if ((k = space_at(kc, q, end, &rows, &cols)) > 0 ||
+			    (q == p + strspn(p, " ") && (k = size_at(kc, q, end, &rows, &cols)) > 0)) {
 				if (name[0] == '\0' && memchr(p, '\\', (size_t)(q - p)) != NULL) {
 					/* "\mathbf{x} \in \mathbb{R}^3": the letters before */
 					const char *a = p;
@@ -389,7 +395,7 @@ static void read_sizes(fact *facts, size_t *nfacts, const char *text, size_t len
 	}
 	for (size_t q = prose; q < len && n + 1 < MAX_MARKS; q++) {
 		size_t rows, cols, k;
-		if ((k = size_at(text + q, text + len, &rows, &cols)) > 0) {
+		if ((k = size_at(kc, text + q, text + len, &rows, &cols)) > 0) {
 			m[n++] = (mark){q, q + k, "", rows, cols};
 			q += k - 1;
 		}
@@ -862,11 +868,10 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			    read_constants(ch, consts, &nconsts, MAX_FACTS))
 				nt->nconst_chains++;
 		}
-	g_consts = consts;
-	g_nconsts = nconsts;
-	read_sizes(facts, &nfacts, text, len, src, blocks);
-	g_consts = NULL;
-	g_nconsts = 0;
+	{
+		constants kc = {consts, nconsts};
+		read_sizes(facts, &nfacts, text, len, src, blocks, &kc);
+	}
 	for (size_t i = 0; i < nblocks; i++) {
 		if (blocks[i] == NULL)
 			continue;
