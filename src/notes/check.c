@@ -319,6 +319,24 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 			}
 		}
 	}
+	if (rc == DV_OK && src.input_line > 0) {
+		/* \input{...}: said once, in its place, the rest of the document
+		 * checked */
+		size_t at = 0;
+		notes_formula *f = add_formula(&N, src.input_line, src.input_column, "\\input");
+		if (f == NULL || (f->reason = notes_dup("\\input and \\include are not followed: "
+		                                        "check the included file on its own")) ==
+		                         NULL) {
+			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+		} else {
+			notes_formula in = *f;
+			while (at + 1 < N.rep->n && N.rep->items[at].line <= in.line)
+				at++;
+			memmove(&N.rep->items[at + 1], &N.rep->items[at],
+			        (N.rep->n - 1 - at) * sizeof *N.rep->items);
+			N.rep->items[at] = in;
+		}
+	}
 	for (size_t i = 0; i < nblocks; i++)
 		tex_block_free(blocks[i]);
 	free(blocks);

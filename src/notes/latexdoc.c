@@ -423,6 +423,22 @@ int notes_latex_extract(notes_source *out, const char *t, size_t len, dv_diag *d
 			i += 7;
 			continue;
 		}
+		if (t[i] == '\\' && out->input_line == 0 &&
+		    (strncmp(t + i, "\\input", 6) == 0 || strncmp(t + i, "\\include", 8) == 0) &&
+		    !isalpha((unsigned char)t[i + (t[i + 3] == 'p' ? 6 : 8)])) {
+			/* not followed: said once, where it stands */
+			int line = 1, column = 1;
+			for (size_t k = 0; k < i; k++) {
+				if (t[k] == '\n') {
+					line++;
+					column = 1;
+				} else if (((unsigned char)t[k] & 0xC0) != 0x80) {
+					column++;
+				}
+			}
+			out->input_line = line;
+			out->input_column = column;
+		}
 		if (t[i] == '\\' && i + 1 < len) {
 			i += 2; /* \$ and the like */
 			continue;

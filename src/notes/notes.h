@@ -52,6 +52,9 @@ typedef struct notes_source {
 	 * in a > quote): what the math is read from; same length, same
 	 * positions */
 	char *clean;
+	/* a LaTeX document's first \input or \include, which is not followed:
+	 * its line and column (0 if none) */
+	int input_line, input_column;
 } notes_source;
 
 /* Finds the math spans and ```verify blocks of a Markdown text. */
