@@ -638,6 +638,13 @@ int cmd_notes(int argc, char **argv)
 		free(texts);
 		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
 			out = NULL;
+	} else if (strcmp(format, "markdown") == 0 && r->latex) {
+		fprintf(stderr, "verify: error: %s is a LaTeX document: --format markdown gives a "
+		                "Markdown file back with its notes; use --format text or json\n",
+		        path);
+		notes_report_free(r);
+		free(text);
+		return EXIT_USAGE;
 	} else if (strcmp(format, "markdown") == 0) {
 		dv_strbuf b;
 		dv_strbuf_init(&b);

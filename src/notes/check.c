@@ -358,6 +358,7 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 		nb.markdown = NULL;
 	} else if (latex != NULL) {
 		N.rep->markdown = latex; /* the prepared document */
+		N.rep->latex = 1;
 	}
 	notes_notebook_clear(&nb);
 	count(N.rep);

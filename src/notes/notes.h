@@ -95,6 +95,7 @@ typedef struct notes_formula {
 
 typedef struct notes_report {
 	char *path;
+	int latex;      /* the file is a LaTeX document */
 	char *markdown; /* the text the formulas' offsets (end) refer to when it
 	                   is not the file's: a notebook's cells as Markdown, a
 	                   LaTeX document with its macros expanded; else NULL */
