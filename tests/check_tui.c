@@ -443,6 +443,18 @@ START_TEST(test_the_entry_line_has_no_repeats)
 }
 END_TEST
 
+/* A list longer than its window says so, above and below (three lessons
+ * were hidden at 64x20 without a word). */
+START_TEST(test_the_list_says_more_below_and_above)
+{
+	ck_assert_int_eq(m->screen, TUI_LIST);
+	expect_on_screen("… more below (↓)", 64, 20);
+	for (int i = 0; i < 16; i++)
+		press('j');
+	expect_on_screen("… more above (↑)", 64, 20);
+}
+END_TEST
+
 /* The input as the answer line shows it, from the 80x24 frame. */
 static char *answer_line(void)
 {
@@ -746,6 +758,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
 	tcase_add_test(tc, test_moving_between_a_steps_exercises);
 	tcase_add_test(tc, test_the_entry_line_has_no_repeats);
+	tcase_add_test(tc, test_the_list_says_more_below_and_above);
 	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
 	tcase_add_test(tc, test_prose_follows_the_sizes);
 	tcase_add_test(tc, test_numbers_view_substitutes_the_shown_numbers);

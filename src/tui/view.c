@@ -406,12 +406,38 @@ static void render_list(builder *b)
 		add(b, status, pr >= TUI_CHECKS_SEEN ? TR_OK : TR_DIM);
 		end(b);
 	}
-	/* where the chosen lesson comes from: the notes, or past them */
-	if (sel->lesson != NULL && sel->lesson->source != NULL) {
-		begin(b, b->f->height - 3, TR_DIM);
-		add(b, " source: ", TR_NORMAL);
-		add(b, sel->lesson->source, TR_NORMAL);
+	/* lessons past the window are said to be there */
+	if (first > 0 && m->message[0] == '\0') {
+		begin(b, 1, TR_DIM);
+		add(b, "  … more above (↑)", TR_NORMAL);
 		end(b);
+	}
+	if ((size_t)(first + rows) < m->nlessons) {
+		begin(b, top + rows, TR_DIM);
+		add(b, "  … more below (↓)", TR_NORMAL);
+		end(b);
+	}
+	/* where the chosen lesson comes from: the notes, or past them (cut with
+	 * "…" when it is longer than the screen) */
+	if (sel->lesson != NULL && sel->lesson->source != NULL) {
+		char *src = NULL;
+		dv_strbuf t;
+		int used;
+		dv_strbuf_init(&t);
+		dv_strbuf_printf(&t, " source: %s", sel->lesson->source);
+		if (dv_strbuf_finish(&t, &src, NULL) == DV_OK && src != NULL) {
+			size_t n = fit(src, b->f->width - 1, &used);
+			begin(b, b->f->height - 3, TR_DIM);
+			if (n < strlen(src)) {
+				src[n] = '\0';
+				add(b, src, TR_NORMAL);
+				add(b, "…", TR_NORMAL);
+			} else {
+				add(b, src, TR_NORMAL);
+			}
+			end(b);
+		}
+		free(src);
 	}
 	static const bar_key keys[] = {{"↑↓ choose", "Up/Down choose"},
 	                               {"Enter open", NULL},
