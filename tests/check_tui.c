@@ -455,6 +455,21 @@ START_TEST(test_the_list_says_more_below_and_above)
 }
 END_TEST
 
+/* A title longer than the screen ends in "…", never cut mute. */
+START_TEST(test_a_long_title_is_cut_with_an_ellipsis)
+{
+	char *s, *nl;
+	open_lesson("frameworks");
+	press('2'); /* "Under the frameworks' forward step the notes' formulas hold" */
+	s = screen_text(64, 20);
+	nl = strchr(s, '\n');
+	ck_assert_ptr_nonnull(nl);
+	*nl = '\0';
+	ck_assert_msg(strstr(s, "…") != NULL, "the title is cut without a word: %s", s);
+	free(s);
+}
+END_TEST
+
 /* The input as the answer line shows it, from the 80x24 frame. */
 static char *answer_line(void)
 {
@@ -759,6 +774,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_moving_between_a_steps_exercises);
 	tcase_add_test(tc, test_the_entry_line_has_no_repeats);
 	tcase_add_test(tc, test_the_list_says_more_below_and_above);
+	tcase_add_test(tc, test_a_long_title_is_cut_with_an_ellipsis);
 	tcase_add_test(tc, test_answer_line_edits_like_a_shell);
 	tcase_add_test(tc, test_prose_follows_the_sizes);
 	tcase_add_test(tc, test_numbers_view_substitutes_the_shown_numbers);

@@ -162,10 +162,24 @@ static void end(builder *b)
 	b->f->lines[b->y].text = s != NULL ? s : calloc(1, 1);
 }
 
+/* A whole line; longer than the screen, it ends in "…" (never cut mute). */
 static void line(builder *b, int y, const char *s, tui_role role)
 {
+	int used;
+	size_t n = fit(s, b->f->width - 1, &used);
 	begin(b, y, role);
-	add(b, s, TR_NORMAL);
+	if (n < strlen(s)) {
+		char *cut = malloc(n + 1);
+		if (cut != NULL) {
+			memcpy(cut, s, n);
+			cut[n] = '\0';
+			add(b, cut, TR_NORMAL);
+			free(cut);
+		}
+		add(b, "…", TR_NORMAL);
+	} else {
+		add(b, s, TR_NORMAL);
+	}
 	end(b);
 }
 
