@@ -21,17 +21,27 @@ _verify()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	notes)
-		COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
+		COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -f -X '!*.ipynb' -- "$cur") $(compgen -f -X '!*.tex' -- "$cur") $(compgen -d -- "$cur"))
 		return ;;
 	--notes)
 		if [ "${COMP_WORDS[1]}" = grade ]; then
 			COMPREPLY=($(compgen -d -- "$cur"))
 		else
-			COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
+			COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -f -X '!*.ipynb' -- "$cur") $(compgen -f -X '!*.tex' -- "$cur") $(compgen -d -- "$cur"))
 		fi
 		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "text json tap markdown csv latex lesson" -- "$cur"))
+		# each command's own formats (verify --help)
+		local formats="text json tap markdown"
+		case ${COMP_WORDS[1]} in
+		eval) formats="text json latex markdown" ;;
+		notes) formats="text json markdown lesson" ;;
+		check) formats="text json" ;;
+		grade)
+			formats="csv csv-long json"
+			for w in "${COMP_WORDS[@]}"; do [ "$w" = --notes ] && formats="csv json"; done ;;
+		esac
+		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
 		return ;;
 	--seed | --student | --size | --let | --count)
 		return ;;
@@ -51,7 +61,7 @@ _verify()
 	drill) COMPREPLY=($(compgen -W "--student --seed --count" -- "$cur")) ;;
 	check) COMPREPLY=($(compgen -W "--answers --student --format --lesson-file" -- "$cur")) ;;
 	grade) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "--format --lesson-file --notes --context --jobs --seconds" -- "$cur")) ;;
-	notes) COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -W "--context --format --seed --no-color" -- "$cur")) ;;
+	notes) COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -f -X '!*.ipynb' -- "$cur") $(compgen -f -X '!*.tex' -- "$cur") $(compgen -W "--context --format --seed --no-color" -- "$cur")) ;;
 	tutor) COMPREPLY=($(compgen -W "$(lessons) --notes --context --lesson-file --seed --student" -- "$cur")) ;;
 	progress) COMPREPLY=($(compgen -W "--student" -- "$cur")) ;;
 	reset) COMPREPLY=($(compgen -W "--student --yes" -- "$cur")) ;;

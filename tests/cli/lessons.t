@@ -452,3 +452,13 @@ $ cd "$TESTS/lessons" && verify --lesson-file many.lesson
 $ verify --lesson pooling-delta --size K=3x3 --no-color | grep 'pads δ'
 >   The picture pads δ with zeros because K is 3x3: rows(K) - 1 = 2 of them above and below, cols(K) - 1 = 2 left and right.
 ? 0
+
+# --format completion offers each command's own formats; notes completes
+# Markdown, notebooks and LaTeX documents.
+$ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify eval 1 --format ""); COMP_CWORD=4; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify grade L D --format ""); COMP_CWORD=5; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify grade --notes D --format ""); COMP_CWORD=5; _verify; echo "${COMPREPLY[*]}"; COMP_WORDS=(verify --lesson L --format ""); COMP_CWORD=4; _verify; echo "${COMPREPLY[*]}"; d=$(mktemp -d); touch "$d/a.md" "$d/b.ipynb" "$d/c.tex" "$d/d.txt"; cd "$d"; COMP_WORDS=(verify notes ""); COMP_CWORD=2; _verify; printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '; echo
+> text json latex markdown
+> csv csv-long json
+> csv json
+> text json tap markdown
+> a.md b.ipynb c.tex 
+? 0
