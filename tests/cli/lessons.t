@@ -462,3 +462,8 @@ $ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify eval 1 --format 
 > text json tap markdown
 > a.md b.ipynb c.tex 
 ? 0
+
+# The man page and the completion know every option --help lists.
+$ for o in $(verify --help 2>&1 | grep -oE -- '--[a-z][a-z-]*' | sort -u); do m=$(printf '%s' "$o" | sed 's/-/\\\\-/g'); grep -q -- "$m" "$TESTS/../docs/verify.1" || echo "the man page lacks $o"; grep -q -- "$o" "$TESTS/../completion/verify.bash" || echo "the completion lacks $o"; done; echo checked
+> checked
+? 0
