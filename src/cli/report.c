@@ -97,6 +97,8 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 		dv_strbuf_printf(&b, " (%zu refute%s cannot show %s mistake at these sizes)",
 		                 r->ntoo_small, r->ntoo_small == 1 ? "" : "s",
 		                 r->ntoo_small == 1 ? "its" : "their");
+	if (r->nundecided > 0)
+		dv_strbuf_printf(&b, " (%zu not decided here)", r->nundecided);
 	dv_strbuf_puts(&b, "\n");
 	if (rc == DV_OK)
 		rc = flush(f, &b);

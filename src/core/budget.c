@@ -32,3 +32,8 @@ double dv_budget_used(void)
 {
 	return meter.used;
 }
+
+int dv_budget_spent(void)
+{
+	return meter.limit > 0 && meter.used > meter.limit;
+}

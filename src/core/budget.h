@@ -34,5 +34,8 @@ void dv_budget_stop(const dv_budget *outer);
 int dv_budget_charge(double work, dv_diag *d);
 /* What the current item used so far. */
 double dv_budget_used(void);
+/* Whether the current item is past its limit: a DV_E_LIMIT met while it is
+ * was the budget's (not a size limit or a 64-bit rational's). */
+int dv_budget_spent(void);
 
 #endif

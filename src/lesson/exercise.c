@@ -479,8 +479,7 @@ static int mark_identity(lesson_answer *a, lesson_result *r, const lesson_action
 		 * no exact form) is in the check, and is not the answer's fault */
 		dv_diag_clear(&a->problem);
 		a->correct = a->check->passed;
-		if (!a->correct && a->check->numeric.unavailable != NULL &&
-		    strstr(a->check->numeric.unavailable, "too large to decide here") != NULL)
+		if (!a->correct && a->check->too_large)
 			/* not decided: said as such, never "wrong" */
 			dv_fail(&a->problem, DV_E_LIMIT, "%s", a->check->numeric.unavailable);
 	} else if (a->problem.line > 0 || a->problem.code == DV_E_NAME ||
@@ -923,6 +922,7 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
                         const char *text, dv_diag *d)
 {
 	dv_budget outer;
+	int spent;
 	dv_diag local;
 	int rc = DV_OK;
 
@@ -968,6 +968,7 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		rc = mark_mistake(out, r, ex, text);
 		break;
 	}
+	spent = dv_budget_spent();
 	dv_budget_stop(&outer);
 	if (rc == DV_E_NOMEM)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
@@ -990,7 +991,7 @@ int lesson_answer_check(lesson_answer *out, lesson_result *r, const lesson_actio
 		}
 	}
 	if (rc == DV_OK && (out->problem.code == DV_E_SYMBOLIC ||
-	                    strstr(out->problem.message, "too large to decide here") != NULL))
+	                    (out->problem.code == DV_E_LIMIT && spent)))
 		/* read, but past what exact arithmetic holds (1e-30), or past
 		 * the work one answer may take */
 		out->undecided = 1;

@@ -403,10 +403,10 @@ static int search_counterexample(lesson_check *c, const lesson_action *a,
 	return rc;
 }
 
-/* Whether the item's budget is spent (its work is past DV_BUDGET_ITEM). */
+/* Whether an error is the item's budget spent (its work past its limit). */
 static int too_large(const dv_diag *d)
 {
-	return d != NULL && strstr(d->message, "too large to decide here") != NULL;
+	return d != NULL && d->code == DV_E_LIMIT && dv_budget_spent();
 }
 
 /* One check, without its corrected form, within the item's budget. */
@@ -446,6 +446,7 @@ static int decide_one(lesson_check *c, const lesson_action *a, lesson_result *r,
 		rc = compare_in(&c->numeric, a, r->checked, d);
 	if (rc == DV_E_LIMIT && too_large(d)) {
 		/* past the budget: this check alone is not decided */
+		c->too_large = 1;
 		verdict_clear(&c->numeric);
 		if ((c->numeric.unavailable = strdup(d->message)) == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
@@ -609,6 +610,7 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, d
 		r->nchecks++;
 		r->npassed += rc == DV_OK && it->check->passed;
 		r->ntoo_small += rc == DV_OK && it->check->size_too_small;
+		r->nundecided += rc == DV_OK && it->check->inconclusive && !it->check->disagree;
 		return rc;
 	case LESSON_EXERCISE:
 		if (r->skip_checks)

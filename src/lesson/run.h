@@ -71,6 +71,7 @@ typedef struct lesson_check {
 	int passed;       /* came out as the lesson says */
 	int disagree;     /* exact and numeric verdicts differ */
 	int inconclusive; /* the numbers could not decide it */
+	int too_large;    /* its numbers were past the item's work budget */
 	lesson_verdict exact, numeric;
 	/*
 	 * refute: the further draws of numbers tried because the first ones
@@ -133,6 +134,7 @@ typedef struct lesson_result {
 	size_t nsteps;
 	size_t nchecks, npassed;
 	size_t ntoo_small; /* refutes these sizes cannot show (a warning) */
+	size_t nundecided; /* checks not decided (past the work budget) */
 	int skip_checks;
 	int sized; /* --size set a size: a refute may find the size too small */
 } lesson_result;

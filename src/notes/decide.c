@@ -571,7 +571,7 @@ int decide_step(notes_run *N, const tex_node *lhs, const tex_node *rhs,
 	int rc;
 	dv_budget_start(&outer, DV_BUDGET_ITEM);
 	rc = decide_step_in(N, lhs, rhs, f, resolved, 1, d);
-	if (rc == DV_OK && dv_budget_used() > DV_BUDGET_ITEM &&
+	if (rc == DV_OK && dv_budget_spent() &&
 	    (f->verdict == NOTES_UNCHECKED || f->verdict == NOTES_INCONCLUSIVE)) {
 		/* what was not decided, was not for lack of reading it */
 		char why[160];

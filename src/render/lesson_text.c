@@ -11,6 +11,7 @@
 
 #define GREEN "\x1b[32m"
 #define RED "\x1b[31m"
+#define YELLOW "\x1b[33m"
 #define RESET "\x1b[0m"
 
 /* Gradient tables longer than this show their worst entries only. */
@@ -68,11 +69,11 @@ void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked)
 void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o)
 {
 	if (o->color)
-		dv_strbuf_puts(b, ok ? GREEN : RED);
+		dv_strbuf_puts(b, ok < 0 ? YELLOW : ok ? GREEN : RED);
 	if (o->unicode)
-		dv_strbuf_puts(b, ok ? "✓" : "✗");
+		dv_strbuf_puts(b, ok < 0 ? "?" : ok ? "✓" : "✗");
 	else
-		dv_strbuf_puts(b, ok ? "ok" : "FAIL");
+		dv_strbuf_puts(b, ok < 0 ? "??" : ok ? "ok" : "FAIL");
 	if (o->color)
 		dv_strbuf_puts(b, RESET);
 }
@@ -274,7 +275,8 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 	if (nested) {
 		dv_strbuf_puts(b, "instead ");
 	} else {
-		dv_put_mark(b, c->passed, o);
+		/* not decided (past the work budget): neither ✓ nor ✗ */
+		dv_put_mark(b, c->inconclusive && !c->disagree ? -1 : c->passed, o);
 		dv_strbuf_printf(b, " %s ", dv_check_kind_name(a->kind));
 	}
 	dv_put_text(b, a->lhs_text, o->unicode);
@@ -315,6 +317,10 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 	} else if (!nested && !c->disagree &&
 	           lesson_verdict_holds(&c->numeric) == c->expect_holds)
 		; /* came out as the lesson says; the instead line may not have */
+	else if (!nested && !c->disagree && c->inconclusive)
+		/* past the work budget, or numbers that cannot say: never "fails" */
+		dv_strbuf_printf(b, "%sexpected to %s, but it could not be decided here\n",
+		                 sub, c->expect_holds ? "hold" : "fail");
 	else if (!nested && !c->disagree)
 		dv_strbuf_printf(b, "%sexpected to %s, but it %s\n", sub,
 		                 c->expect_holds ? "hold" : "fail",

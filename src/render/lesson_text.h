@@ -28,7 +28,7 @@ const char *dv_check_kind_name(lesson_kind k);
 void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked);
 /* A line for each matrix whose given numbers --size replaced by drawn ones. */
 void dv_put_drawn(dv_strbuf *b, const lesson_result *r);
-/* ✓ or ✗ (ok or FAIL). */
+/* ✓ or ✗ (ok or FAIL); ok < 0: ? (??), not decided. */
 void dv_put_mark(dv_strbuf *b, int ok, const dv_text_opts *o);
 /*
  * Whether step `step` holds a drill (a mistake exercise) the tutorial has

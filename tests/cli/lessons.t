@@ -448,6 +448,26 @@ $ cd "$TESTS/lessons" && verify --lesson-file many.lesson
 !   ^
 ? 2
 
+# A check past the work one check may take is not decided, marked ?, never
+# "fails"; the lesson goes on with the next check and exits 1 (not confirmed).
+$ cd "$TESTS/lessons" && verify --lesson-file too-large.lesson --no-color | grep -v '^  ? claim sum(conv'; echo "${PIPESTATUS[0]}"
+> too-large: one claim past the work budget, one within it
+> symbols at X 3x3; numbers at X 3x3 (seed 1)
+>
+> Step 1. Two claims
+>
+>       exact: not decided (conv: too large to decide here (8.14e+07 terms, limit 7.5e+07))
+>       numbers: not decided (conv: too large to decide here (1.63e+08 terms, limit 1.5e+08))
+>       expected to hold, but it could not be decided here
+>
+>   ✓ claim sum(X) == sum(X')
+>       exact: holds in every entry (1x1)
+>       numbers: holds in every entry (1x1; max difference 2.2e-16, within the rounding bound 1.2e-14)
+>
+> too-large: 2 checks, 1 as the lesson says ✗ (1 not decided here)
+> 1
+? 0
+
 # The prose follows the sizes: the padding pooling-delta describes is K's.
 $ verify --lesson pooling-delta --size K=3x3 --no-color | grep 'pads δ'
 >   The picture pads δ with zeros because K is 3x3: rows(K) - 1 = 2 of them above and below, cols(K) - 1 = 2 left and right.
