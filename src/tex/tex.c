@@ -48,6 +48,7 @@ typedef struct reader {
 	int nomem;
 	int sum_sub;          /* reading a \sum's subscript: m=0 allowed */
 	struct tex_node *sum_lower; /* its lower bound, once read */
+	size_t chains_cap;    /* room in the block's chains (grown by half) */
 } reader;
 
 /* ---- characters ---------------------------------------------------------- */
@@ -344,6 +345,8 @@ static tex_node *parse_factor(reader *r);
 /* Commands that take no part in the meaning: spacing and sizes. */
 static int is_ignored_cmd(const reader *r)
 {
+	if (r->tok.kind != K_CMD)
+		return 0;
 	static const char *const names[] = {
 	        ",",        ";",       "!",        ":",      " ",      "quad",  "qquad",
 	        "displaystyle", "textstyle", "limits", "nolimits", "big", "Big",  "bigg",
@@ -365,6 +368,8 @@ static void skip_ignored(reader *r)
 	for (;;) {
 		const char *s;
 		size_t n;
+		if (r->tok.kind != K_CMD)
+			return;
 		if (is_ignored_cmd(r)) {
 			lex(r);
 			continue;
@@ -1566,12 +1571,18 @@ static int is_layout_env(const char *name)
 
 static int chain_new(reader *r, tex_block *b, int line, int column)
 {
-	tex_chain *c = realloc(b->chains, (b->nchains + 1) * sizeof *c);
-	if (c == NULL) {
-		r->nomem = 1;
-		return -1;
+	tex_chain *c;
+	if (b->nchains == r->chains_cap) {
+		/* grown by half: a document of many short chains is read in
+		 * linear time (a chain carries its diagnostics) */
+		size_t cap = r->chains_cap < 4 ? 4 : r->chains_cap + r->chains_cap / 2;
+		if ((c = realloc(b->chains, cap * sizeof *c)) == NULL) {
+			r->nomem = 1;
+			return -1;
+		}
+		b->chains = c;
+		r->chains_cap = cap;
 	}
-	b->chains = c;
 	c = &b->chains[b->nchains++];
 	memset(c, 0, sizeof *c);
 	c->line = line;

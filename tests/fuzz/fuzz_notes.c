@@ -1,8 +1,13 @@
 /*
- * libFuzzer harness of `verify notes`: Markdown with LaTeX, read (md4c and
- * the LaTeX reader), every formula decided under a small context, each step
- * within the work budget (core/budget.h), and the LaTeX reader alone on the
- * whole input.  An error must say what it is.
+ * libFuzzer harness of `verify notes`: Markdown with LaTeX, notebooks and
+ * LaTeX documents, read (md4c, cJSON, the document and the formula readers),
+ * every formula decided under a small context, each step within the work
+ * budget (core/budget.h), and the LaTeX reader alone on the whole input.
+ * An error must say what it is.
+ *
+ * The reader is chosen as verify chooses it, by content and by name: the
+ * name the input is given follows its length (.ipynb, .tex or .md), so
+ * that every reader also meets what is not of its format, reproducibly.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tex_block *b = NULL;
 	dv_budget outer;
 	dv_diag d;
+	static const char *const names[] = {"fuzz-input.md", "fuzz-input.ipynb",
+	                                    "fuzz-input.tex", "fuzz-input.md"};
 
 	if (text == NULL)
 		return 0;
@@ -51,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the whole input as one small item: what is past it ends "too large",
 	 * which is itself a path worth fuzzing */
 	dv_budget_start(&outer, 2e5);
-	if (notes_check(&r, "fuzz-input.md", text, size, &o, &d) == DV_OK)
+	if (notes_check(&r, names[size % 4], text, size, &o, &d) == DV_OK)
 		notes_report_free(r);
 	else if (d.message[0] == '\0')
 		abort();
