@@ -93,6 +93,7 @@ typedef struct lesson_action {
 	char *lhs_text, *rhs_text;
 	dv_node **slots; /* text: the {{...}} expressions, in order */
 	size_t nslots;
+	int own_sizes;   /* text from 'example': true at the lesson's own sizes */
 	char *why;                     /* refute: whose statement it is, why it fails */
 	struct lesson_action *instead; /* refute: the corrected claim */
 	const char *wrt;               /* gradcheck: the variable (in lhs) */
@@ -179,7 +180,9 @@ typedef struct lesson_slot {
 	const char *start, *end; /* the slot, "{{" to past "}}" */
 	const char *expr;        /* the expression inside, and its length */
 	size_t expr_len;
-	int words; /* "in words" */
+	int words;   /* "in words" */
+	int size;    /* "as a size": a matrix's size, RxC */
+	int checked; /* "checked EXPR": at the checked numbers' sizes */
 } lesson_slot;
 
 /* The first slot at or after s: 1, 0 if there is none, -1 for a "{{" not

@@ -969,7 +969,7 @@ static void missing_instead(lp *p)
 int lesson_next_slot(const char *s, lesson_slot *slot)
 {
 	const char *open = strstr(s, "{{"), *close, *e;
-	static const char words[] = " in words";
+	static const char words[] = " in words", size[] = " as a size", checked[] = "checked ";
 
 	if (open == NULL)
 		return 0;
@@ -985,6 +985,16 @@ int lesson_next_slot(const char *s, lesson_slot *slot)
 	              strncmp(e - (sizeof words - 1), words, sizeof words - 1) == 0;
 	if (slot->words)
 		e -= sizeof words - 1;
+	slot->size = !slot->words && (size_t)(e - slot->expr) >= sizeof size - 1 &&
+	             strncmp(e - (sizeof size - 1), size, sizeof size - 1) == 0;
+	if (slot->size)
+		e -= sizeof size - 1;
+	while (slot->expr < e && is_blank(*slot->expr))
+		slot->expr++;
+	slot->checked = (size_t)(e - slot->expr) >= sizeof checked - 1 &&
+	                strncmp(slot->expr, checked, sizeof checked - 1) == 0;
+	if (slot->checked)
+		slot->expr += sizeof checked - 1;
 	slot->expr_len = (size_t)(e - slot->expr);
 	return 1;
 }
@@ -1002,7 +1012,14 @@ static void parse_text_slots(lp *p, lesson_action *a, const char *arg)
 		if (found < 0) {
 			error_at(p, column_of(p, slot.start),
 			         "'{{' without its '}}' (a number of the text is "
-			         "written {{EXPR}} or {{EXPR in words}})");
+			         "written {{EXPR}} or {{EXPR in words}}, a size "
+			         "{{EXPR as a size}})");
+			return;
+		}
+		if (a->own_sizes) {
+			error_at(p, column_of(p, slot.start),
+			         "an example line is about the lesson's own sizes: it "
+			         "has no {{...}} (write it as a text line)");
 			return;
 		}
 		if ((expr = dup_n(p, slot.expr, slot.expr_len)) == NULL)
@@ -1035,6 +1052,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 	        {"zh", LESSON_ZH},
 	        {"en", LESSON_EN},
 	        {"text", LESSON_TEXT},
+	        {"example", LESSON_TEXT},
 	        {"formula", LESSON_FORMULA},
 	        {"show", LESSON_SHOW},
 	        {"numbers", LESSON_NUMBERS},
@@ -1255,6 +1273,8 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 			parse_exercise(p, a, arg);
 			break;
 		case LESSON_TEXT:
+			/* example: prose true of the lesson's own sizes only */
+			a->own_sizes = strcmp(kw, "example") == 0;
 			parse_text_slots(p, a, arg);
 			break;
 		default:
@@ -1268,6 +1288,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		        "lesson",     "order",   "title",    "source", "summary",
 		        "activation", "matrix",  "scalar",   "define", "latex", "maps",
 		        "step",       "zh",      "en",       "text",   "formula",
+		        "example",
 		        "show",       "numbers", "claim",    "refute", "gradcheck",
 		        "why",        "instead", "exercise", "ask",    "hint",
 		        "tolerance",  "line",    "answer",   "name",   "allow",

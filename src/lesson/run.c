@@ -534,6 +534,38 @@ static void put_count(dv_strbuf *b, double v, int words)
 }
 
 /* A text's {{…}} slots, each the value of its expression at the shown sizes. */
+/*
+ * An example line: true of the lesson's own sizes.  At others (--size, the
+ * tutorial's >) it says so before it: "At the lesson's own sizes (X 5x5,
+ * K 3x3): ...", never a sentence the shown matrices contradict.
+ */
+static int fill_example(lesson_item *it, const lesson_action *a, lesson_result *r,
+                        dv_diag *d)
+{
+	const lesson *l = r->lesson;
+	dv_strbuf b;
+	int own = 1;
+	const char *sep = "";
+
+	for (size_t i = 0; i < l->nvars && i < r->nsizes; i++)
+		if (l->vars[i].like == NULL && (r->sizes[i].rows != l->vars[i].rows ||
+		                                r->sizes[i].cols != l->vars[i].cols))
+			own = 0;
+	if (own)
+		return DV_OK;
+	dv_strbuf_init(&b);
+	dv_strbuf_puts(&b, "At the lesson's own sizes (");
+	for (size_t i = 0; i < l->nvars; i++) {
+		if (l->vars[i].like != NULL || l->vars[i].scalar)
+			continue;
+		dv_strbuf_printf(&b, "%s%s %zux%zu", sep, l->vars[i].name, l->vars[i].rows,
+		                 l->vars[i].cols);
+		sep = ", ";
+	}
+	dv_strbuf_printf(&b, "): %s", a->text);
+	return dv_strbuf_finish(&b, &it->text, d);
+}
+
 static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
                      dv_diag *d)
 {
@@ -542,6 +574,8 @@ static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
 	const char *s = a->text;
 	size_t k = 0;
 
+	if (a->own_sizes)
+		return fill_example(it, a, r, d);
 	if (a->nslots == 0)
 		return DV_OK;
 	dv_strbuf_init(&b);
@@ -555,8 +589,16 @@ static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
 			 * an error of the lesson */
 			dv_budget slot_budget;
 			dv_budget_start(&slot_budget, LESSON_SLOT_WORK);
-			rc = lesson_eval(&v, a->slots[k++], r->shown, d);
+			rc = lesson_eval(&v, a->slots[k++], slot.checked ? r->checked : r->shown,
+			                 d);
 			dv_budget_stop(&slot_budget);
+		}
+		if (rc == DV_OK && slot.size) {
+			/* {{K as a size}}: 3x3 */
+			dv_strbuf_printf(&b, "%zux%zu", v->rows, v->cols);
+			dv_mat_free(v);
+			s = slot.end;
+			continue;
 		}
 		if (rc == DV_OK && (!dv_mat_is_scalar(v) || !dv_mat_is_double(v)))
 			rc = dv_fail_at(d, DV_E_SHAPE, a->line,

@@ -58,7 +58,8 @@ void dv_put_sizes(dv_strbuf *b, const lesson_result *r, int checked)
 		const lesson_var_size *s = &r->sizes[i];
 		size_t rows = checked ? s->check_rows : s->rows;
 		size_t cols = checked ? s->check_cols : s->cols;
-		if (rows == 1 && cols == 1)
+		/* a scalar (β, b) is no matrix; a 1x1 matrix is named as any other */
+		if (i < r->lesson->nvars && r->lesson->vars[i].scalar)
 			continue;
 		dv_strbuf_printf(b, "%s%s %zux%zu", first ? "" : ", ", s->name, rows,
 		                 cols);

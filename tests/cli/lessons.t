@@ -329,11 +329,27 @@ $ verify --lesson pooling-delta --size X=5x5 --format json | grep -o 'every one 
 $ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3\nstep s\ntext {{rows(X)}} rows, {{cols(X) in words}} columns, {{sum(X .* 0) + 1.5}}\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson | grep rows
 >   2 rows, three columns, 1.5
 ? 0
+# Sizes in the prose: {{EXPR as a size}}, {{checked EXPR}} at the checked
+# sizes; an example line is true of the lesson's own sizes, and says so at
+# any other.
+$ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3 checked 4x5\nstep s\ntext X is {{X as a size}} shown, {{checked X as a size}} checked, {{checked rows(X) * cols(X)}} entries.\nexample Here x11 is the corner of a 2x3 input.\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson | grep -E 'X is|corner' && verify --lesson-file slots.lesson --size X=3x3 | grep -E 'X is|corner'
+>   X is 2x3 shown, 4x5 checked, 20 entries.
+>   Here x11 is the corner of a 2x3 input.
+>   X is 3x3 shown, 3x3 checked, 9 entries.
+>   At the lesson's own sizes (X 2x3): Here x11 is the corner of a 2x3 input.
+? 0
+
+$ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3\nstep s\nexample {{rows(X)}} rows\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson
+! slots.lesson:5:9: error: an example line is about the lesson's own sizes: it has no {{...}} (write it as a text line)
+!   example {{rows(X)}} rows
+!           ^
+? 2
+
 $ cd "$(mktemp -d)" && printf 'lesson slots\ntitle t\nmatrix X = x 2x3\nstep s\ntext {{rows(X) +}} and {{cols(X)\nclaim X == X\n' > slots.lesson && verify --lesson-file slots.lesson
 ! slots.lesson:5:17: error: expected a number, a name, '(' or '[' but found end of input
 !   text {{rows(X) +}} and {{cols(X)
 !                   ^
-! slots.lesson:5:24: error: '{{' without its '}}' (a number of the text is written {{EXPR}} or {{EXPR in words}})
+! slots.lesson:5:24: error: '{{' without its '}}' (a number of the text is written {{EXPR}} or {{EXPR in words}}, a size {{EXPR as a size}})
 !   text {{rows(X) +}} and {{cols(X)
 !                          ^
 ? 2
