@@ -261,7 +261,7 @@ static int apply_binding(notes_run *N, const char *name, const char *letter, siz
 		scene saved;
 		lesson *ol;
 		lesson_result *orr;
-		int kept, rc;
+		int kept, rc, bad = 0;
 		if (sc->broken)
 			continue;
 		if ((rc = scene_run(N, sc, d)) != DV_OK)
@@ -278,37 +278,33 @@ static int apply_binding(notes_run *N, const char *name, const char *letter, siz
 		if (m != NULL) {
 			/* the matrix of these symbols takes the notes' size */
 			scene_line *v = scene_find(sc, m);
-			char *vname = notes_dup(v->name);
-			if (vname == NULL)
-				return dv_fail(d, DV_E_NOMEM, "out of memory");
+			char vname[64];
+			snprintf(vname, sizeof vname, "%s", v->name);
 			if (v->rows != 0 && (v->rows != rows || v->cols != cols)) {
 				if (v->rows == 1 && v->cols == 1)
 					snprintf(line, sizeof line, "scalar %s = %s", vname, letter);
 				else
 					snprintf(line, sizeof line, "matrix %s = %s %zux%zu", vname,
 					         letter, rows, cols);
-				if (rows * cols > 1 && scene_set(sc, line, 0) != 0) {
-					free(vname);
-					return dv_fail(d, DV_E_NOMEM, "out of memory");
-				}
+				bad = rows * cols > 1 && scene_set(sc, line, 0) != 0;
 			}
-			if (strcmp(vname, name) != 0) {
+			if (!bad && strcmp(vname, name) != 0) {
 				snprintf(line, sizeof line, "define %s = %s", name, vname);
-				if (scene_set(sc, line, 1) != 0) {
-					free(vname);
-					return dv_fail(d, DV_E_NOMEM, "out of memory");
-				}
+				bad = scene_set(sc, line, 1) != 0;
 			}
-			free(vname);
 		} else if (own != NULL && !own->var && own->by_file) {
 			/* A = x * K, then A = [a_{11} ...]: a names A's entries */
-			if (scene_alias(sc, letter, name) != 0)
-				return dv_fail(d, DV_E_NOMEM, "out of memory");
+			bad = scene_alias(sc, letter, name) != 0;
 		} else {
 			snprintf(line, sizeof line, "matrix %s = %s %zux%zu", name, letter, rows,
 			         cols);
-			if (scene_set(sc, line, 1) != 0)
-				return dv_fail(d, DV_E_NOMEM, "out of memory");
+			bad = scene_set(sc, line, 1) != 0;
+		}
+		if (bad) {
+			/* a line the scene cannot hold (a letter it does not read):
+			 * not applied here, the scene as it was */
+			scene_undo(sc, &saved, ol, orr);
+			continue;
 		}
 		if ((rc = keep_or_undo(N, sc, &saved, ol, orr, &kept, d)) != DV_OK)
 			return rc;

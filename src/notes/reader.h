@@ -113,6 +113,8 @@ int read_scenes(notes_run *N, const char *text, dv_diag *d, const char *path,
 	int fence_line, int own);
 int keep_or_undo(notes_run *N, scene *sc, scene *saved, lesson *l, lesson_result *r,
 	int *kept, dv_diag *d);
+/* Puts the copy back (taking it over), with the run it had. */
+void scene_undo(scene *sc, scene *saved, lesson *l, lesson_result *r);
 char *latex_of(const tex_node *n);
 
 /* ---- reading LaTeX (resolve.c) ------------------------------------------- */

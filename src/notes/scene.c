@@ -430,13 +430,18 @@ int keep_or_undo(notes_run *N, scene *sc, scene *saved, lesson *l, lesson_result
 		return dv_fail(d, rc, "out of memory");
 	}
 	if (rc != DV_OK) {
-		scene_restore(sc, saved);
-		sc->l = l;
-		sc->r = r;
+		scene_undo(sc, saved, l, r);
 		return DV_OK;
 	}
 	scene_clear(saved);
 	return DV_OK;
+}
+
+void scene_undo(scene *sc, scene *saved, lesson *l, lesson_result *r)
+{
+	scene_restore(sc, saved);
+	sc->l = l;
+	sc->r = r;
 }
 
 char *latex_of(const tex_node *n)

@@ -5,9 +5,10 @@
  * budget (core/budget.h), and the LaTeX reader alone on the whole input.
  * An error must say what it is.
  *
- * The reader is chosen as verify chooses it, by content and by name: the
- * name the input is given follows its length (.ipynb, .tex or .md), so
- * that every reader also meets what is not of its format, reproducibly.
+ * The reader is chosen as verify chooses it, by content and by name: an
+ * input that starts with '{' is named .ipynb, one that starts with '%' or
+ * '\\' is named .tex, any other .md, so that the notebook and document
+ * readers also meet what is not of their format.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,8 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tex_block *b = NULL;
 	dv_budget outer;
 	dv_diag d;
-	static const char *const names[] = {"fuzz-input.md", "fuzz-input.ipynb",
-	                                    "fuzz-input.tex", "fuzz-input.md"};
+	const char *name = size > 0 && data[0] == '{'                       ? "fuzz-input.ipynb"
+	                   : size > 0 && (data[0] == '%' || data[0] == '\\') ? "fuzz-input.tex"
+	                                                                   : "fuzz-input.md";
 
 	if (text == NULL)
 		return 0;
@@ -58,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the whole input as one small item: what is past it ends "too large",
 	 * which is itself a path worth fuzzing */
 	dv_budget_start(&outer, 2e5);
-	if (notes_check(&r, names[size % 4], text, size, &o, &d) == DV_OK)
+	if (notes_check(&r, name, text, size, &o, &d) == DV_OK)
 		notes_report_free(r);
 	else if (d.message[0] == '\0')
 		abort();
