@@ -32,10 +32,10 @@ _verify()
 		return ;;
 	--format)
 		# each command's own formats (verify --help)
-		local formats="text json tap markdown"
+		local formats="text json tap markdown html"
 		case ${COMP_WORDS[1]} in
 		eval) formats="text json latex markdown" ;;
-		notes) formats="text json markdown lesson" ;;
+		notes) formats="text json markdown html lesson" ;;
 		check) formats="text json" ;;
 		grade)
 			formats="csv csv-long json"

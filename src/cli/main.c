@@ -37,13 +37,13 @@ static const char usage_text[] =
         "                     [--seed N | --student ID]]   (the tutorial)\n"
         "       verify --lesson NAME | --all | --lesson-file PATH | --list\n"
         "              [--seed N] [--size NAME=RxC]... [--format "
-        "text|json|tap|markdown]\n"
+        "text|json|tap|markdown|html]\n"
         "              [--no-color]\n"
         "       verify eval EXPR [--let NAME=VALUE]... [--symbolic] [--seed N | "
         "--student ID]\n"
         "                        [--format text|json|latex|markdown] [--name NAME] "
         "[--ascii]\n"
-        "       verify notes FILE.md [--context FILE] [--format text|json|markdown|lesson] [--seed N]\n"
+        "       verify notes FILE.md [--context FILE] [--format text|json|markdown|html|lesson] [--seed N]\n"
         "       verify --help | --version\n";
 
 static void print_help(void)
@@ -69,7 +69,7 @@ static void print_help(void)
 	      "  --seed N         seed of the random numbers (default 1)\n"
 	      "  --student ID     a student's own numbers (the seed comes from the id)\n"
 	      "  --size NAME=RxC  run with matrix NAME at another size (repeatable)\n"
-	      "  --format F       text (default), json, tap or markdown\n"
+	      "  --format F       text (default), json, tap, markdown or html\n"
 	      "  --no-color       no colours (also when NO_COLOR is set or not a "
 	      "terminal)\n"
 	      "\n"
@@ -78,7 +78,7 @@ static void print_help(void)
 	      "\n"
 	      "Commands:\n"
 	      "  eval EXPR        evaluate one expression and print the result\n"
-	      "  notes FILE.md [--context FILE] [--format text|json|markdown|lesson]\n"
+	      "  notes FILE.md [--context FILE] [--format text|json|markdown|html|lesson]\n"
 	      "                   check a derivation written in Markdown with LaTeX,\n"
 	      "                   formula by formula (- reads standard input)\n"
 	      "  exercise LESSON [ID] [--student ID] [--list]\n"
@@ -427,9 +427,11 @@ static int parse_lesson_args(lesson_args *la, int argc, char **argv, char **name
 				la->format = DV_FORMAT_TAP;
 			else if (r > 0 && strcmp(v, "markdown") == 0)
 				la->format = DV_FORMAT_MARKDOWN;
+			else if (r > 0 && strcmp(v, "html") == 0)
+				la->format = DV_FORMAT_HTML;
 			else
-				return usage_error("--format must be text, json, tap or "
-				                   "markdown");
+				return usage_error("--format must be text, json, tap, "
+				                   "markdown or html");
 		} else if (strcmp(argv[i], "--no-color") == 0) {
 			la->no_color = 1;
 		} else if (argv[i][0] == '-') {
@@ -545,6 +547,13 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **g
 	if (status != EXIT_USAGE) {
 		if (la->format == DV_FORMAT_TAP) {
 			dv_report_tap(stdout, rs, ran);
+		} else if (la->format == DV_FORMAT_HTML) {
+			dv_diag hd;
+			dv_diag_clear(&hd);
+			if (dv_report_html(stdout, rs, ran, &hd) != DV_OK) {
+				fprintf(stderr, "verify: error: %s\n", hd.message);
+				status = EXIT_USAGE;
+			}
 		} else if (la->format == DV_FORMAT_JSON) {
 			cJSON *root =
 			        n == 1 ? dv_report_json(rs[0]) : cJSON_CreateObject();

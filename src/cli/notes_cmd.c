@@ -4,6 +4,7 @@
  * note under each formula block.
  */
 #include "cli/notes_cmd.h"
+#include "cli/notes_parts.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -126,8 +127,7 @@ static void put_short(dv_strbuf *b, const char *s)
 		dv_strbuf_puts(b, " …");
 }
 
-/* The first entry where a failing check's sides differ. */
-static int put_counterexample(dv_strbuf *b, const lesson_check *c, sym_style style)
+int notes_counterexample(dv_strbuf *b, const lesson_check *c, sym_style style)
 {
 	const lesson_verdict *v;
 	const dv_check *k;
@@ -185,7 +185,7 @@ static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int co
 			dv_strbuf cx;
 			char *s = NULL;
 			dv_strbuf_init(&cx);
-			if (put_counterexample(&cx, f->check, unicode ? SYM_UNICODE : SYM_ASCII) &&
+			if (notes_counterexample(&cx, f->check, unicode ? SYM_UNICODE : SYM_ASCII) &&
 			    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
 				dv_strbuf_printf(b, "    %s%s %s\n",
 				                 f->verdict == NOTES_FAILS ? "fails" : "undecided",
@@ -287,7 +287,7 @@ static void put_md_note(dv_strbuf *b, const notes_formula *f, const char *open,
 		dv_strbuf cx;
 		char *s = NULL;
 		dv_strbuf_init(&cx);
-		if (put_counterexample(&cx, f->check, SYM_LATEX) &&
+		if (notes_counterexample(&cx, f->check, SYM_LATEX) &&
 		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
 			if (strncmp(s, "at (", 4) == 0) {
 				/* at (1,1): lhs \neq rhs */
@@ -320,8 +320,7 @@ static void put_md_note(dv_strbuf *b, const notes_formula *f, const char *open,
 	dv_strbuf_puts(b, ".\n");
 }
 
-/* Where the note of formula f goes: after the block its math ends in. */
-static size_t note_place(const notes_formula *f, const char *text, size_t len, size_t from)
+size_t notes_note_place(const notes_formula *f, const char *text, size_t len, size_t from)
 {
 	size_t at = block_end(text, len, f->end < len ? f->end : len);
 	return at < from ? from : at;
@@ -332,13 +331,13 @@ static void render_markdown(dv_strbuf *b, const notes_report *r, const char *tex
 {
 	size_t from = 0, i = 0;
 	while (i < r->n) {
-		size_t at = note_place(&r->items[i], text, len, from);
+		size_t at = notes_note_place(&r->items[i], text, len, from);
 		dv_strbuf_putn(b, text + from, at - from);
 		if (at > 0 && text[at - 1] != '\n')
 			dv_strbuf_puts(b, "\n");
 		dv_strbuf_puts(b, "\n> **verify**\n>\n");
 		/* every formula whose block ends here */
-		for (; i < r->n && note_place(&r->items[i], text, len, from) == at; i++) {
+		for (; i < r->n && notes_note_place(&r->items[i], text, len, from) == at; i++) {
 			const notes_formula *f = &r->items[i];
 			const char *open, *close;
 			math_delims(text, len, f->end < len ? f->end : len, &open, &close);
@@ -395,7 +394,7 @@ static char *render_json(const notes_report *r)
 		add_string(o, "reading", f->reading);
 		add_string(o, "claim", f->claim);
 		dv_strbuf_init(&cx);
-		if (f->verdict != NOTES_HOLDS && put_counterexample(&cx, f->check, SYM_LATEX) &&
+		if (f->verdict != NOTES_HOLDS && notes_counterexample(&cx, f->check, SYM_LATEX) &&
 		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
 			cJSON_AddStringToObject(o, "counterexample", s);
 			free(s);
@@ -590,11 +589,12 @@ int cmd_notes(int argc, char **argv)
 		if ((got = option_value("--format", argc, argv, &i, &format)) != 0) {
 			if (got < 0)
 				return usage_error(
-				        "--format needs a value: text, json, markdown or lesson");
+				        "--format needs a value: text, json, markdown, html or lesson");
 			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-			    strcmp(format, "markdown") != 0 && strcmp(format, "lesson") != 0)
+			    strcmp(format, "markdown") != 0 && strcmp(format, "lesson") != 0 &&
+			    strcmp(format, "html") != 0)
 				return usage_error("unknown format '%s' for notes (text, json, "
-				                   "markdown or lesson)",
+				                   "markdown, html or lesson)",
 				                   format);
 		} else if ((got = option_value("--context", argc, argv, &i, &context_path)) != 0) {
 			if (got < 0)
@@ -645,6 +645,21 @@ int cmd_notes(int argc, char **argv)
 		notes_report_free(r);
 		free(text);
 		return EXIT_USAGE;
+	} else if (strcmp(format, "html") == 0) {
+		/* a page that stands alone: the file, rendered, with its notes */
+		dv_strbuf b;
+		dv_strbuf_init(&b);
+		if (notes_render_html(&b, r, r->markdown != NULL ? r->markdown : text,
+		                      r->markdown != NULL ? strlen(r->markdown) : len,
+		                      &d) != DV_OK) {
+			dv_strbuf_free(&b);
+			fprintf(stderr, "verify: error: %s\n", d.message);
+			notes_report_free(r);
+			free(text);
+			return EXIT_USAGE;
+		}
+		if (dv_strbuf_finish(&b, &out, &d) != DV_OK)
+			out = NULL;
 	} else if (strcmp(format, "markdown") == 0) {
 		dv_strbuf b;
 		dv_strbuf_init(&b);

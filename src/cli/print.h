@@ -20,6 +20,7 @@ typedef enum dv_format {
 	DV_FORMAT_LATEX,
 	DV_FORMAT_MARKDOWN,
 	DV_FORMAT_TAP,
+	DV_FORMAT_HTML,
 } dv_format;
 
 typedef struct dv_print_opts {

@@ -1,4 +1,5 @@
 #include "cli/report.h"
+#include "render/html.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -535,12 +536,12 @@ static void md_formula(dv_strbuf *b, const char *s)
 		dv_strbuf_puts(b, "}");
 }
 
-int dv_report_markdown(FILE *f, const lesson_result *r)
+/* The report in Markdown, its math in $$ (KaTeX and MathJax read it). */
+static void markdown_of(dv_strbuf *out, const lesson_result *r)
 {
 	const lesson *l = r->lesson;
-	dv_strbuf b;
+	dv_strbuf b = *out;
 
-	dv_strbuf_init(&b);
 	dv_strbuf_printf(&b, "# %s\n\n", l->title);
 	if (l->source != NULL)
 		dv_strbuf_printf(&b, "> %s\n\n", l->source);
@@ -626,5 +627,42 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 	}
 	dv_strbuf_printf(&b, "*%zu checks, %zu as the lesson says.*\n", r->nchecks,
 	                 r->npassed);
+	*out = b;
+}
+
+int dv_report_markdown(FILE *f, const lesson_result *r)
+{
+	dv_strbuf b;
+	dv_strbuf_init(&b);
+	markdown_of(&b, r);
 	return flush(f, &b);
+}
+
+int dv_report_html(FILE *f, lesson_result *const *rs, size_t n, dv_diag *d)
+{
+	dv_strbuf md, b;
+	char *text = NULL;
+	char title[300];
+	int rc;
+
+	dv_strbuf_init(&md);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			dv_strbuf_puts(&md, "\n---\n\n");
+		markdown_of(&md, rs[i]);
+	}
+	if ((rc = dv_strbuf_finish(&md, &text, d)) != DV_OK)
+		return rc;
+	snprintf(title, sizeof title, "verify: %.280s",
+	         n == 1 ? rs[0]->lesson->title : "the lessons");
+	dv_strbuf_init(&b);
+	if ((rc = dv_html_begin(&b, title, d)) == DV_OK &&
+	    (rc = dv_html_markdown(&b, text, strlen(text), 1, d)) == DV_OK)
+		rc = dv_html_end(&b, d);
+	free(text);
+	if (rc != DV_OK) {
+		dv_strbuf_free(&b);
+		return rc;
+	}
+	return flush(f, &b) == DV_OK ? DV_OK : dv_fail(d, DV_E_NOMEM, "out of memory");
 }

@@ -19,6 +19,9 @@ typedef dv_text_opts dv_report_opts;
 
 int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o);
 int dv_report_markdown(FILE *f, const lesson_result *r);
+/* The reports of n lessons as one HTML page that stands alone (KaTeX
+ * inlined: render/html.h); DV_E_IO when KaTeX is not installed. */
+int dv_report_html(FILE *f, lesson_result *const *rs, size_t n, dv_diag *d);
 /* The lesson as a JSON object (NULL when out of memory). */
 cJSON *dv_report_json(const lesson_result *r);
 /* TAP for several lessons: one plan, a test point per check. */

@@ -214,7 +214,7 @@ $ verify --lesson pooling-delta --all
 ? 2
 
 $ verify --lesson pooling-delta --format xml
-! verify: error: --format must be text, json, tap or markdown
+! verify: error: --format must be text, json, tap, markdown or html
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
@@ -495,7 +495,7 @@ $ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify eval 1 --format 
 > text json latex markdown
 > csv csv-long json
 > csv json
-> text json tap markdown
+> text json tap markdown html
 > a.md b.ipynb c.tex 
 ? 0
 

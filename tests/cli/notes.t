@@ -177,8 +177,25 @@ $ verify notes
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
+# --format html: one page that stands alone; Markdown's raw HTML is shown as
+# text and a javascript: link made inert (the page may go on a course
+# site); each formula's verdict is beside it, its note under its block.
+$ d=$(mktemp -d); printf '# T\n\nA [link](javascript:alert(1)) and <script>alert(2)</script>.\n\n$$\nrot180(K) = K\n$$\n\nLast $x$ here.' > "$d/a.md"; verify notes "$d/a.md" --format html > "$d/a.html"; echo "$?"; grep -c '<script>' "$d/a.html"; grep -o 'href="#avascript:alert(1)"\|&lt;script&gt;alert(2)\|<span class="math display">\|<li id="f1">\|class="mark [a-z]*"' "$d/a.html" | sort -u
+> 1
+> 2
+> &lt;script&gt;alert(2)
+> <li id="f1">
+> <span class="math display">
+> class="mark fails"
+> href="#avascript:alert(1)"
+? 0
+
+$ d=$(mktemp -d); printf '$$x = y$$\n' > "$d/a.md"; VERIFY_KATEX=/nonexistent verify notes "$d/a.md" --format html
+! verify: error: --format html needs KaTeX, and /nonexistent/katex.min.css is not there (install Debian's libjs-katex: apt install libjs-katex; or set VERIFY_KATEX to a folder with katex.min.js, katex.min.css and fonts/)
+? 2
+
 $ verify notes a.md --format tap
-! verify: error: unknown format 'tap' for notes (text, json, markdown or lesson)
+! verify: error: unknown format 'tap' for notes (text, json, markdown, html or lesson)
 ! usage: verify --lesson NAME | --all | --list | eval EXPR ... (verify --help tells more)
 ? 2
 
