@@ -2,6 +2,7 @@
 #include "render/html.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -536,8 +537,10 @@ static void md_formula(dv_strbuf *b, const char *s)
 		dv_strbuf_puts(b, "}");
 }
 
-/* The report in Markdown, its math in $$ (KaTeX and MathJax read it). */
-static void markdown_of(dv_strbuf *out, const lesson_result *r)
+/* The report in Markdown, its math in $$ (KaTeX and MathJax read it); with
+ * `grids` (the HTML page) each table is followed by \x02T<lesson>.<step>.<item>\x03
+ * in a paragraph of its own, where the page puts its entries to point at. */
+static void markdown_of(dv_strbuf *out, const lesson_result *r, int grids, size_t nth)
 {
 	const lesson *l = r->lesson;
 	dv_strbuf b = *out;
@@ -614,6 +617,8 @@ static void markdown_of(dv_strbuf *out, const lesson_result *r)
 					md_bmatrix(&b, label, it->numbers, NULL);
 					dv_strbuf_puts(&b, "$$\n\n");
 				}
+				if (grids && it->table != NULL && a->kind == LESSON_SHOW)
+					dv_strbuf_printf(&b, "\x02T%zu.%zu.%zu\x03\n\n", nth, i, j);
 				free(label);
 				break;
 			}
@@ -634,8 +639,148 @@ int dv_report_markdown(FILE *f, const lesson_result *r)
 {
 	dv_strbuf b;
 	dv_strbuf_init(&b);
-	markdown_of(&b, r);
+	markdown_of(&b, r, 0, 0);
 	return flush(f, &b);
+}
+
+/* An entry to point at: its symbols (data-s), its text (title), shown as
+ * its name or its number. */
+/* n in subscript digits: ₁₂ */
+static void put_sub(dv_strbuf *b, size_t n)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%zu", n);
+	for (const char *p = digits; *p != '\0'; p++)
+		dv_strbuf_printf(b, "\xe2\x82%c", (char)(0x80 + (*p - '0')));
+}
+
+static void put_grid_cell(dv_strbuf *b, const lesson_result *r, const dv_mat *sym,
+                          const dv_mat *num, size_t k, const char *name, const char *id)
+{
+	uint32_t ids[512];
+	size_t nids = 0;
+	dv_strbuf t;
+	char *title = NULL;
+	const sym_poly *p = *(sym_poly *const *)dv_mat_at(sym, k);
+	sym_poly_symbols(lesson_result_symbols(r), p, ids, &nids, 512);
+	dv_strbuf_puts(b, "<td tabindex=\"0\"");
+	if (id != NULL) /* page.html#ID points at it when the page opens */
+		dv_strbuf_printf(b, " id=\"%s-%zu-%zu\"", id, k / sym->cols + 1, k % sym->cols + 1);
+	dv_strbuf_puts(b, " data-s=\"");
+	for (size_t i = 0; i < nids; i++)
+		dv_strbuf_printf(b, "%s%u", i > 0 ? " " : "", (unsigned)ids[i]);
+	dv_strbuf_puts(b, "\" title=\"");
+	dv_strbuf_init(&t);
+	if (name != NULL) {
+		dv_strbuf_puts(&t, name);
+		put_sub(&t, k / sym->cols + 1);
+		put_sub(&t, k % sym->cols + 1);
+		dv_strbuf_puts(&t, " = ");
+	}
+	dv_put_entry_short(&t, sym, k, SYM_UNICODE, 400);
+	if (num != NULL && k < num->rows * num->cols && dv_mat_is_double(num))
+		dv_strbuf_printf(&t, " = %g", dv_mat_get(num, k));
+	if (dv_strbuf_finish(&t, &title, NULL) == DV_OK) {
+		dv_html_escape(b, title, strlen(title));
+		free(title);
+	}
+	dv_strbuf_puts(b, "\">");
+	if (num != NULL && k < num->rows * num->cols && dv_mat_is_double(num))
+		dv_strbuf_printf(b, "%g", dv_mat_get(num, k));
+	else
+		dv_strbuf_puts(b, "·");
+	dv_strbuf_puts(b, "</td>");
+}
+
+static void put_grid(dv_strbuf *b, const lesson_result *r, const char *caption,
+                     const dv_mat *sym, const dv_mat *num, const char *name, const char *id)
+{
+	int result = id != NULL;
+	dv_strbuf_printf(b, "<table class=\"grid%s\"><caption>", result ? " result" : "");
+	dv_html_escape(b, caption, strlen(caption));
+	dv_strbuf_puts(b, "</caption>\n");
+	for (size_t i = 0; i < sym->rows; i++) {
+		dv_strbuf_puts(b, "<tr>");
+		for (size_t j = 0; j < sym->cols; j++)
+			put_grid_cell(b, r, sym, num, i * sym->cols + j, name, id);
+		dv_strbuf_puts(b, "</tr>\n");
+	}
+	dv_strbuf_puts(b, "</table>\n");
+}
+
+/*
+ * The entries of a table to point at, as the tutorial has them: the
+ * lesson's matrices and the table, with the shown numbers; pointing at an
+ * entry of the table lights the entries of the matrices that feed it, and
+ * pointing at one of theirs the entries it feeds.
+ */
+/* Whether some entry of a shares a symbol with the symbols ids[0..n). */
+static int feeds(const lesson_result *r, const dv_mat *a, const uint32_t *ids, size_t n)
+{
+	for (size_t k = 0; k < a->rows * a->cols; k++) {
+		uint32_t mine[512];
+		size_t m = 0;
+		sym_poly_symbols(lesson_result_symbols(r), *(sym_poly *const *)dv_mat_at(a, k),
+		                 mine, &m, 512);
+		for (size_t i = 0; i < m; i++)
+			for (size_t j = 0; j < n; j++)
+				if (mine[i] == ids[j])
+					return 1;
+	}
+	return 0;
+}
+
+static void put_grids(dv_strbuf *b, const lesson_result *r, const lesson_item *it,
+                      const char *id)
+{
+	const lesson *l = r->lesson;
+	uint32_t ids[4096];
+	size_t nids = 0;
+	if (sym_field_ctx(it->table->field) == NULL)
+		return;
+	for (size_t k = 0; k < it->table->rows * it->table->cols; k++)
+		sym_poly_symbols(lesson_result_symbols(r),
+		                 *(sym_poly *const *)dv_mat_at(it->table, k), ids, &nids, 4096);
+	dv_strbuf_puts(b, "<div class=\"grids\"><p class=\"hint\">Point at an entry (or "
+	                  "move to it with Tab): the entries that feed it, or that it "
+	                  "feeds, light up.</p>\n<div class=\"row\">\n");
+	for (size_t i = 0; i < l->nvars; i++) {
+		const dv_mat *sym = dv_env_lookup(r->symbols, l->vars[i].name);
+		/* the matrices the table is made of */
+		if (l->vars[i].scalar || sym == NULL || sym_field_ctx(sym->field) == NULL ||
+		    !feeds(r, sym, ids, nids))
+			continue;
+		put_grid(b, r, l->vars[i].name, sym, dv_env_lookup(r->shown, l->vars[i].name),
+		         NULL, NULL);
+	}
+	put_grid(b, r, it->action->label, it->table, it->numbers, it->action->label, id);
+	dv_strbuf_puts(b, "</div>\n<p class=\"entry\" aria-live=\"polite\"></p></div>\n");
+}
+
+/* The page's HTML with each \x02T<lesson>.<step>.<item>\x03 paragraph
+ * replaced by that table's entries to point at. */
+static void put_with_grids(dv_strbuf *b, const char *html, lesson_result *const *rs, size_t n)
+{
+	const char *p = html, *at;
+	while ((at = strstr(p, "<p>\x02T")) != NULL) {
+		size_t li, si, ii;
+		const char *close = strstr(at, "\x03</p>");
+		dv_strbuf_putn(b, p, (size_t)(at - p));
+		if (close == NULL) {
+			p = at + 3;
+			dv_strbuf_puts(b, "<p>");
+			continue;
+		}
+		p = close + 5;
+		if (sscanf(at + 5, "%zu.%zu.%zu", &li, &si, &ii) == 3 && li < n &&
+		    si < rs[li]->nsteps && ii < rs[li]->steps[si].nitems &&
+		    rs[li]->steps[si].items[ii].table != NULL) {
+			char id[64];
+			snprintf(id, sizeof id, "e%zu-%zu-%zu", li + 1, si + 1, ii + 1);
+			put_grids(b, rs[li], &rs[li]->steps[si].items[ii], id);
+		}
+	}
+	dv_strbuf_puts(b, p);
 }
 
 int dv_report_html(FILE *f, lesson_result *const *rs, size_t n, dv_diag *d)
@@ -649,16 +794,24 @@ int dv_report_html(FILE *f, lesson_result *const *rs, size_t n, dv_diag *d)
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			dv_strbuf_puts(&md, "\n---\n\n");
-		markdown_of(&md, rs[i]);
+		markdown_of(&md, rs[i], 1, i);
 	}
 	if ((rc = dv_strbuf_finish(&md, &text, d)) != DV_OK)
 		return rc;
 	snprintf(title, sizeof title, "verify: %.280s",
 	         n == 1 ? rs[0]->lesson->title : "the lessons");
 	dv_strbuf_init(&b);
-	if ((rc = dv_html_begin(&b, title, d)) == DV_OK &&
-	    (rc = dv_html_markdown(&b, text, strlen(text), 1, d)) == DV_OK)
-		rc = dv_html_end(&b, d);
+	if ((rc = dv_html_begin(&b, title, d)) == DV_OK) {
+		dv_strbuf page;
+		char *html = NULL;
+		dv_strbuf_init(&page);
+		if ((rc = dv_html_markdown(&page, text, strlen(text), 1, d)) == DV_OK &&
+		    (rc = dv_strbuf_finish(&page, &html, d)) == DV_OK) {
+			put_with_grids(&b, html, rs, n);
+			free(html);
+			rc = dv_html_end(&b, d);
+		}
+	}
 	free(text);
 	if (rc != DV_OK) {
 		dv_strbuf_free(&b);

@@ -36,7 +36,19 @@ static const char page_style[] =
         ".note ul{margin:.2em 0;padding-left:1.2em}"
         ".note li{margin:.3em 0}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
-        "@media print{.note{background:none}pre{background:none;border:1px solid #ccc}}";
+        /* a table's entries to point at: what feeds the entry lights up,
+         * marked by a frame and bold type as well as a colour */
+        ".grids{margin:.5em 0 1.5em}.grids .row{display:flex;flex-wrap:wrap;gap:1.5em;"
+        "align-items:flex-start}.grids .hint{font-size:85%;color:#555;margin:.2em 0}"
+        "table.grid caption{font-style:italic}"
+        "table.grid td{min-width:2.2em;text-align:right;font-family:sans-serif;"
+        "font-size:90%;cursor:pointer}"
+        "table.grid td.lit{background:#fce5cd;font-weight:bold;outline:2px solid #b45f06}"
+        "table.grid td.cur{background:#cfe2f3;outline:2px solid #0b5394}"
+        ".grids .entry{font-family:'DejaVu Sans Mono',monospace;font-size:90%;"
+        "min-height:1.5em;overflow-wrap:anywhere}"
+        "@media print{.note{background:none}pre{background:none;border:1px solid #ccc}"
+        ".grids .hint{display:none}}";
 
 /* Renders every formula once the page and KaTeX are there; a formula KaTeX
  * cannot read shows as .katex-error, never as a page that stops. */
@@ -49,6 +61,23 @@ static const char page_script[] =
         "r(e,e.classList.contains('display'));});"
         "document.querySelectorAll('x-equation').forEach(function(e){"
         "r(e,e.getAttribute('type')==='display');});"
+        /* pointing at an entry of a table's grids: the entries that share
+         * its symbols, in the matrices on the other side, light up */
+        "document.querySelectorAll('.grids').forEach(function(g){"
+        "var cs=g.querySelectorAll('td[data-s]');"
+        "function off(){cs.forEach(function(o){o.classList.remove('lit','cur');});}"
+        "function on(c){off();var m=c.getAttribute('data-s').split(' '),"
+        "res=c.closest('table').classList.contains('result');c.classList.add('cur');"
+        "cs.forEach(function(o){if(o.closest('table').classList.contains('result')===res)"
+        "return;if(o.getAttribute('data-s').split(' ').some(function(x){"
+        "return x!==''&&m.indexOf(x)>=0;}))o.classList.add('lit');});"
+        "var e=g.querySelector('.entry');if(e)e.textContent=c.title;}"
+        "cs.forEach(function(c){c.addEventListener('mouseenter',function(){on(c);});"
+        "c.addEventListener('focus',function(){on(c);});});"
+        "g.addEventListener('mouseleave',off);});"
+        /* page.html#e1-2-1-1-1: that entry pointed at when the page opens */
+        "if(location.hash.length>1){var h=document.getElementById(location.hash.slice(1));"
+        "if(h&&h.matches('td[data-s]'))h.focus();}"
         "document.body.setAttribute('data-math','done');})();";
 
 static const char *katex_dir(void)

@@ -35,6 +35,26 @@ const sym_atom *sym_ctx_atom(const sym_ctx *ctx, uint32_t id)
 	return id < ctx->natoms ? &ctx->atoms[id] : NULL;
 }
 
+void sym_poly_symbols(const sym_ctx *ctx, const sym_poly *p, uint32_t *ids, size_t *n,
+                      size_t max)
+{
+	for (size_t i = 0; i < sym_poly_len(p); i++) {
+		for (uint32_t k = 0; k < p->t[i].deg; k++) {
+			uint32_t id = p->t[i].atom[k];
+			const sym_atom *a = sym_ctx_atom(ctx, id);
+			int known = 0;
+			if (a->kind == SYM_APPLY) {
+				sym_poly_symbols(ctx, a->arg, ids, n, max);
+				continue;
+			}
+			for (size_t j = 0; j < *n && !known; j++)
+				known = ids[j] == id;
+			if (!known && *n < max)
+				ids[(*n)++] = id;
+		}
+	}
+}
+
 const dv_field *sym_ctx_field(sym_ctx *ctx)
 {
 	return &ctx->field.base;

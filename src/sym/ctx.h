@@ -50,6 +50,10 @@ sym_ctx *sym_field_ctx(const dv_field *f);
 
 size_t sym_ctx_atoms(const sym_ctx *ctx);
 const sym_atom *sym_ctx_atom(const sym_ctx *ctx, uint32_t id);
+/* The symbols p is made of (those inside f(...) included), each once, into
+ * ids[*n..max): what lights up when an entry is pointed at. */
+void sym_poly_symbols(const sym_ctx *ctx, const sym_poly *p, uint32_t *ids, size_t *n,
+                      size_t max);
 
 /* The number of an atom, made on first use. */
 int sym_atom_entry(uint32_t *id, sym_ctx *ctx, const char *name, uint32_t row,

@@ -1001,21 +1001,7 @@ typedef struct atom_set {
 /* The symbols of p, those inside f(...) included. */
 static void collect(atom_set *s, const sym_ctx *ctx, const sym_poly *p)
 {
-	for (size_t i = 0; i < sym_poly_len(p); i++) {
-		for (uint32_t k = 0; k < p->t[i].deg; k++) {
-			uint32_t id = p->t[i].atom[k];
-			const sym_atom *a = sym_ctx_atom(ctx, id);
-			int known = 0;
-			if (a->kind == SYM_APPLY) {
-				collect(s, ctx, a->arg);
-				continue;
-			}
-			for (size_t j = 0; j < s->n && !known; j++)
-				known = s->id[j] == id;
-			if (!known && s->n < MAX_ATOMS)
-				s->id[s->n++] = id;
-		}
-	}
+	sym_poly_symbols(ctx, p, s->id, &s->n, MAX_ATOMS);
 }
 
 static const sym_poly *cell(const tui_panel *p, size_t row, size_t col)
