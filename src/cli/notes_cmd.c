@@ -160,6 +160,17 @@ int notes_counterexample(dv_strbuf *b, const lesson_check *c, sym_style style)
 	return 1;
 }
 
+char *notes_counterexample_text(const lesson_check *c, sym_style style)
+{
+	dv_strbuf cx;
+	char *s = NULL;
+	dv_strbuf_init(&cx);
+	if (notes_counterexample(&cx, c, style) && dv_strbuf_finish(&cx, &s, NULL) == DV_OK)
+		return s;
+	dv_strbuf_free(&cx);
+	return NULL;
+}
+
 static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int color)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -182,17 +193,13 @@ static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int co
 		if (f->verdict == NOTES_HOLDS && f->reason != NULL)
 			dv_strbuf_printf(b, "    %s\n", f->reason);
 		if (f->verdict != NOTES_HOLDS) {
-			dv_strbuf cx;
-			char *s = NULL;
-			dv_strbuf_init(&cx);
-			if (notes_counterexample(&cx, f->check, unicode ? SYM_UNICODE : SYM_ASCII) &&
-			    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+			char *s = notes_counterexample_text(f->check,
+			                                    unicode ? SYM_UNICODE : SYM_ASCII);
+			if (s != NULL) {
 				dv_strbuf_printf(b, "    %s%s %s\n",
 				                 f->verdict == NOTES_FAILS ? "fails" : "undecided",
 				                 strncmp(s, "at (", 4) == 0 ? "" : ":", s);
 				free(s);
-			} else {
-				dv_strbuf_free(&cx);
 			}
 			if (f->reason != NULL)
 				dv_strbuf_printf(b, "    %s\n", f->reason);
@@ -284,11 +291,8 @@ static void put_md_note(dv_strbuf *b, const notes_formula *f, const char *open,
 		put_md_text(b, f->reading);
 	}
 	if (f->verdict != NOTES_HOLDS) {
-		dv_strbuf cx;
-		char *s = NULL;
-		dv_strbuf_init(&cx);
-		if (notes_counterexample(&cx, f->check, SYM_LATEX) &&
-		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+		char *s = notes_counterexample_text(f->check, SYM_LATEX);
+		if (s != NULL) {
 			if (strncmp(s, "at (", 4) == 0) {
 				/* at (1,1): lhs \neq rhs */
 				char *colon = strstr(s, "): ");
@@ -302,8 +306,6 @@ static void put_md_note(dv_strbuf *b, const notes_formula *f, const char *open,
 				put_md_text(b, s);
 			}
 			free(s);
-		} else {
-			dv_strbuf_free(&cx);
 		}
 	}
 	if (f->reason != NULL) {
@@ -376,7 +378,6 @@ static char *render_json(const notes_report *r)
 	for (size_t i = 0; list != NULL && i < r->n; i++) {
 		const notes_formula *f = &r->items[i];
 		cJSON *o = cJSON_CreateObject();
-		dv_strbuf cx;
 		char *s = NULL;
 		if (o == NULL)
 			break;
@@ -393,13 +394,11 @@ static char *render_json(const notes_report *r)
 		cJSON_AddBoolToObject(o, "ambiguous", f->ambiguous);
 		add_string(o, "reading", f->reading);
 		add_string(o, "claim", f->claim);
-		dv_strbuf_init(&cx);
-		if (f->verdict != NOTES_HOLDS && notes_counterexample(&cx, f->check, SYM_LATEX) &&
-		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+		if (f->verdict != NOTES_HOLDS &&
+		    (s = notes_counterexample_text(f->check, SYM_LATEX)) != NULL) {
 			cJSON_AddStringToObject(o, "counterexample", s);
 			free(s);
 		} else {
-			dv_strbuf_free(&cx);
 			cJSON_AddNullToObject(o, "counterexample");
 		}
 		add_string(o, "repair", f->repair);

@@ -160,11 +160,8 @@ static void put_note_item(dv_strbuf *b, const notes_formula *f, size_t i)
 		dv_html_escape(b, f->reading, strlen(f->reading));
 	}
 	if (f->verdict != NOTES_HOLDS) {
-		dv_strbuf cx;
-		char *s = NULL;
-		dv_strbuf_init(&cx);
-		if (notes_counterexample(&cx, f->check, SYM_LATEX) &&
-		    dv_strbuf_finish(&cx, &s, NULL) == DV_OK) {
+		char *s = notes_counterexample_text(f->check, SYM_LATEX);
+		if (s != NULL) {
 			char *colon = strncmp(s, "at (", 4) == 0 ? strstr(s, "): ") : NULL;
 			if (colon != NULL) {
 				/* at (1,1): lhs \neq rhs */
@@ -176,8 +173,6 @@ static void put_note_item(dv_strbuf *b, const notes_formula *f, size_t i)
 				dv_html_escape(b, s, strlen(s));
 			}
 			free(s);
-		} else {
-			dv_strbuf_free(&cx);
 		}
 	}
 	if (f->reason != NULL) {

@@ -14,6 +14,8 @@
 /* The first entry where a failing check's sides differ ("at (1,1): lhs ≠
  * rhs"), or why it has none; 0 when there is nothing to say. */
 int notes_counterexample(dv_strbuf *b, const lesson_check *c, sym_style style);
+/* The same as a string (the caller frees it), or NULL. */
+char *notes_counterexample_text(const lesson_check *c, sym_style style);
 /* Where the note of formula f goes: after the Markdown block its math ends
  * in (never before `from`). */
 size_t notes_note_place(const notes_formula *f, const char *text, size_t len, size_t from);

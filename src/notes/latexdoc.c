@@ -207,15 +207,27 @@ static const macro *find_macro(const macro *m, size_t nm, const char *name, size
 	return NULL;
 }
 
-/* t with every use of a macro expanded, into b; depth limits recursion. */
+/* What expanding may take: the bytes it may still add, and the macro that
+ * was still expanding at the deepest level (\def\a{\a}). */
+typedef struct expansion {
+	size_t budget;
+	const char *looped;
+} expansion;
+
+/* t with every use of a macro expanded, into b: 0, -1 out of memory, -2
+ * past the growth limit, -3 a macro that never stops expanding. */
 static int expand(dv_strbuf *b, const char *t, size_t len, const macro *m, size_t nm,
-                  int depth, size_t *budget)
+                  int depth, expansion *x)
 {
 	const char *end = t + len;
 	for (const char *p = t; p < end;) {
 		size_t w = *p == '\\' ? control_word(p, end) : 0;
 		const macro *mac = w > 0 ? find_macro(m, nm, p + 1, w) : NULL;
-		if (mac == NULL || depth >= MAX_EXPANSION) {
+		if (mac != NULL && depth >= MAX_EXPANSION) {
+			x->looped = mac->name;
+			return -3;
+		}
+		if (mac == NULL) {
 			if (w > 0) {
 				dv_strbuf_printf(b, "%.*s", (int)(w + 1), p);
 				p += w + 1;
@@ -271,16 +283,19 @@ static int expand(dv_strbuf *b, const char *t, size_t len, const macro *m, size_
 			}
 			if (dv_strbuf_finish(&body, &bt, NULL) != DV_OK)
 				return -1;
-			if (strlen(bt) > *budget) {
+			if (strlen(bt) > x->budget) {
 				free(bt);
 				return -2; /* grows past the limit */
 			}
-			*budget -= strlen(bt);
+			x->budget -= strlen(bt);
 			/* the body as TeX puts it in, textually; a space after a body
 			 * that ends in a control word, so that \a x stays two tokens */
-			if (expand(b, bt, strlen(bt), m, nm, depth + 1, budget) != 0) {
-				free(bt);
-				return -2;
+			{
+				int e = expand(b, bt, strlen(bt), m, nm, depth + 1, x);
+				if (e != 0) {
+					free(bt);
+					return e;
+				}
 			}
 			if (strlen(bt) > 0 && isalpha((unsigned char)bt[strlen(bt) - 1]) &&
 			    q < end && isalpha((unsigned char)*q))
@@ -296,7 +311,8 @@ int notes_latex_prepare(char **out, size_t *outlen, const char *text, size_t len
                         dv_diag *d)
 {
 	macro *m = calloc(MAX_MACROS, sizeof *m);
-	size_t nm = 0, budget = len * MAX_GROWTH + 65536;
+	size_t nm = 0;
+	expansion x = {len * MAX_GROWTH + 65536, NULL};
 	char *t = strip_comments(text, len);
 	dv_strbuf b;
 	int rc = DV_OK;
@@ -310,9 +326,16 @@ int notes_latex_prepare(char **out, size_t *outlen, const char *text, size_t len
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
 	dv_strbuf_init(&b);
-	switch (expand(&b, t, len, m, nm, 0, &budget)) {
+	switch (expand(&b, t, len, m, nm, 0, &x)) {
 	case 0:
 		rc = dv_strbuf_finish(&b, out, d);
+		break;
+	case -3:
+		dv_strbuf_free(&b);
+		rc = dv_fail(d, DV_E_LIMIT,
+		             "the macro \\%.60s still expands after %d levels: defined in "
+		             "terms of itself, or nested deeper than verify follows",
+		             x.looped, MAX_EXPANSION);
 		break;
 	case -2:
 		dv_strbuf_free(&b);

@@ -29,6 +29,29 @@ static int looks_json(const char *text, size_t len)
 	return i < len && text[i] == '{';
 }
 
+/* How deep [ and { nest, outside strings. */
+static size_t json_depth(const char *t, size_t len)
+{
+	size_t depth = 0, most = 0;
+	int in_string = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (in_string) {
+			if (t[i] == '\\')
+				i++;
+			else if (t[i] == '"')
+				in_string = 0;
+		} else if (t[i] == '"') {
+			in_string = 1;
+		} else if (t[i] == '[' || t[i] == '{') {
+			if (++depth > most)
+				most = depth;
+		} else if ((t[i] == ']' || t[i] == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return most;
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -124,6 +147,10 @@ int notes_notebook_read(notes_notebook *nb, const char *path, const char *text, 
 	if (root == NULL) {
 		if (!ends_with(path, ".ipynb"))
 			return DV_OK; /* a Markdown file that starts with '{' */
+		if (json_depth(text, len) > CJSON_NESTING_LIMIT)
+			return dv_fail(d, DV_E_LIMIT,
+			               "%s: not read: its JSON nests deeper than %d levels",
+			               path, CJSON_NESTING_LIMIT);
 		return dv_fail(d, DV_E_SYNTAX,
 		               "%s: not a Jupyter notebook: the file is not valid JSON", path);
 	}
