@@ -226,6 +226,21 @@ static size_t block_of(const notes_source *src, const notes_formula *f, size_t l
 	return (size_t)-1;
 }
 
+/* The file's own text: a \x02 or \x03 in it (no character of a text) is
+ * shown as '?', never taken for a placeholder. */
+static void put_text(dv_strbuf *b, const char *s, size_t n)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\x02' && s[i] != '\x03')
+			continue;
+		dv_strbuf_putn(b, s + from, i - from);
+		dv_strbuf_puts(b, "?");
+		from = i + 1;
+	}
+	dv_strbuf_putn(b, s + from, n - from);
+}
+
 /* Where the note of formula i goes, at the end of what is shown at the
  * latest (a note past \end{document} comes before it). */
 static size_t place_of(const notes_report *r, size_t i, const char *t, size_t len,
@@ -256,7 +271,7 @@ static void put_marked(dv_strbuf *b, const notes_report *r, const notes_source *
 			break;
 		if (nf <= mf) {
 			if (nf > at)
-				dv_strbuf_putn(b, t + at, nf - at);
+				put_text(b, t + at, nf - at);
 			if (nf > at)
 				at = nf;
 			dv_strbuf_printf(b, "\n\n\x02N%zu\x03\n\n", i);
@@ -266,7 +281,7 @@ static void put_marked(dv_strbuf *b, const notes_report *r, const notes_source *
 			continue;
 		}
 		if (mf > at)
-			dv_strbuf_putn(b, t + at, mf - at);
+			put_text(b, t + at, mf - at);
 		if (mt > mf) {
 			dv_strbuf_printf(b, "\x02M%zu\x03", k);
 			at = mt;
@@ -276,7 +291,7 @@ static void put_marked(dv_strbuf *b, const notes_report *r, const notes_source *
 		k++;
 	}
 	if (to_at > at)
-		dv_strbuf_putn(b, t + at, to_at - at);
+		put_text(b, t + at, to_at - at);
 }
 
 /* The first formula of the next note placeholder at or after p (SIZE_MAX
