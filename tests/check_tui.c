@@ -429,6 +429,39 @@ START_TEST(test_moving_between_a_steps_exercises)
 }
 END_TEST
 
+/* Shift-Tab and prev go back, #N and exercise N to the N-th (#26) */
+START_TEST(test_exercises_back_and_by_number)
+{
+	open_lesson("pooling-delta");
+	press('6');
+	tui_key(m, 'a');
+	ck_assert_str_eq(m->answering->ex_id, "dx22");
+	type("d11");
+	tui_key(m, TUI_KEY_BTAB); /* round to the last, the answer kept */
+	ck_assert_str_eq(m->answering->ex_id, "valid");
+	ck_assert_str_eq(m->message, "dx22 left: exercise 3 of 3 (valid)");
+	ck_assert_str_eq(m->input, "d11");
+	tui_key(m, TUI_CTRL_U);
+	type("prev");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->answering->ex_id, "full");
+	type("#1");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->answering->ex_id, "dx22");
+	ck_assert_str_eq(m->message, "full left: exercise 1 of 3 (dx22)");
+	type("exercise 3");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->answering->ex_id, "valid");
+	type("#9");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->answering->ex_id, "valid");
+	ck_assert_str_eq(m->message, "the step has 3 exercises: #1 to #3 (now #3, valid)");
+	type("#3");
+	tui_key(m, TUI_KEY_ENTER);
+	ck_assert_str_eq(m->message, "this is exercise 3 of 3 (valid)");
+}
+END_TEST
+
 /* The entry under the cursor is said once each way: P's corner is a zero
  * of the padding, "P₁₁ = 0", never "P₁₁ = 0 = 0 = 0". */
 START_TEST(test_the_entry_line_has_no_repeats)
@@ -574,7 +607,7 @@ START_TEST(test_answer_line_edits_like_a_shell)
 	tui_key(m, TUI_KEY_ENTER);
 	ck_assert_str_eq(m->message,
 	                 "type an answer (? a hint, giveup the answer, skip or Tab the next "
-	                 "exercise, Esc stop)");
+	                 "exercise, #N the N-th, Esc stop)");
 	ck_assert(m->typing);
 }
 END_TEST
@@ -772,6 +805,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_ascii_when_the_locale_is_not_utf8);
 	tcase_add_test(tc, test_answering_an_exercise_in_place);
 	tcase_add_test(tc, test_moving_between_a_steps_exercises);
+	tcase_add_test(tc, test_exercises_back_and_by_number);
 	tcase_add_test(tc, test_the_entry_line_has_no_repeats);
 	tcase_add_test(tc, test_the_list_says_more_below_and_above);
 	tcase_add_test(tc, test_a_long_title_is_cut_with_an_ellipsis);

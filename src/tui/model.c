@@ -67,7 +67,8 @@ const char *const tui_answer_keys[][2] = {
         {"Ctrl-W", "delete the word before the cursor"},
         {"↑ ↓", "earlier answers of this session"},
         {"?", "a hint at once"},
-        {"Tab", "answering: the step's next exercise (also: skip)"},
+        {"Tab", "answering: the step's next exercise (also: skip, next)"},
+        {"Shift-Tab", "answering: the exercise before (also: prev); #2 the second"},
         {NULL, NULL},
 };
 
@@ -575,41 +576,77 @@ static void start_answer(tui_model *m)
 	m->recalled = m->nhistory;
 }
 
-/* The step's next exercise after the one being answered (the first after
- * the last): skip, and Tab, as verify exercise's skip. */
-static void next_exercise(tui_model *m)
+/*
+ * Moves to another of the step's exercises: `to` 0 the next after the one
+ * being answered (the first after the last: skip, Tab, next), -1 the one
+ * before (Shift-Tab, prev), k > 0 the k-th (#k); the answer typed so far is
+ * kept.
+ */
+static void move_exercise(tui_model *m, long to)
 {
 	const lesson_step_result *sr = &m->result->steps[m->step];
-	const lesson_action *first = NULL, *next = NULL;
-	size_t count = 0, index = 0;
-	int past = 0;
-	for (size_t j = 0; j < sr->nitems; j++) {
+	const lesson_action *list[64];
+	size_t count = 0, cur = 0, want;
+	for (size_t j = 0; j < sr->nitems && count < 64; j++) {
 		const lesson_action *a = sr->items[j].action;
 		if (a->kind != LESSON_EXERCISE)
 			continue;
-		count++;
-		if (first == NULL)
-			first = a;
-		if (past && next == NULL) {
-			next = a;
-			index = count;
-		}
 		if (a == m->answering)
-			past = 1;
+			cur = count;
+		list[count++] = a;
 	}
-	if (next == NULL) {
-		next = first;
-		index = 1;
-	}
-	if (next == NULL || next == m->answering) {
+	if (count <= 1) {
 		snprintf(m->message, sizeof m->message,
 		         "this is the step's only exercise (giveup shows its answer, Esc stops)");
 		return;
 	}
-	snprintf(m->message, sizeof m->message, "%s skipped: exercise %zu of %zu (%s)",
-	         m->answering->ex_id, index, count, next->ex_id);
-	m->answering = next;
+	if (to > 0 && (size_t)to > count) {
+		snprintf(m->message, sizeof m->message,
+		         "the step has %zu exercises: #1 to #%zu (now #%zu, %s)", count, count,
+		         cur + 1, m->answering->ex_id);
+		return;
+	}
+	want = to > 0 ? (size_t)to - 1 : to < 0 ? (cur + count - 1) % count : (cur + 1) % count;
+	if (want == cur) {
+		snprintf(m->message, sizeof m->message, "this is exercise %zu of %zu (%s)",
+		         cur + 1, count, m->answering->ex_id);
+		return;
+	}
+	snprintf(m->message, sizeof m->message, "%s %s: exercise %zu of %zu (%s)",
+	         m->answering->ex_id, to == 0 ? "skipped" : "left", want + 1, count,
+	         list[want]->ex_id);
+	m->answering = list[want];
 	m->recalled = m->nhistory;
+}
+
+/* A command typed at the answer prompt that moves between exercises:
+ * skip, next, prev, back, #N, exercise N; 1 when text was one. */
+static int moving(tui_model *m, const char *text)
+{
+	char *end;
+	long k;
+	if (strcmp(text, "skip") == 0 || strcmp(text, "next") == 0) {
+		move_exercise(m, 0);
+		return 1;
+	}
+	if (strcmp(text, "prev") == 0 || strcmp(text, "back") == 0) {
+		move_exercise(m, -1);
+		return 1;
+	}
+	if (text[0] == '#')
+		text++;
+	else if (strncmp(text, "exercise ", 9) == 0)
+		text += 9;
+	else
+		return 0;
+	k = strtol(text, &end, 10);
+	if (end == text || *end != '\0' || k < 1) {
+		snprintf(m->message, sizeof m->message,
+		         "#N moves to the step's N-th exercise (#1, #2, ...)");
+		return 1;
+	}
+	move_exercise(m, k);
+	return 1;
 }
 
 static void save_progress(tui_model *m)
@@ -667,7 +704,7 @@ static void submit_answer(tui_model *m)
 	if (len == 0) {
 		snprintf(m->message, sizeof m->message,
 		         "type an answer (? a hint, giveup the answer, skip or Tab the "
-		         "next exercise, Esc stop)");
+		         "next exercise, #N the N-th, Esc stop)");
 		return;
 	}
 	if (strcmp(text, "hint") == 0) {
@@ -675,9 +712,8 @@ static void submit_answer(tui_model *m)
 		ask_hint(m);
 		return;
 	}
-	if (strcmp(text, "skip") == 0) {
+	if (moving(m, text)) {
 		set_input(m, "");
-		next_exercise(m);
 		return;
 	}
 	dv_strbuf_init(&b);
@@ -738,7 +774,10 @@ static int typing_key(tui_model *m, int key)
 		return TUI_REDRAW;
 	case TUI_KEY_TAB:
 		/* Tab: the step's next exercise, the answer typed so far kept */
-		next_exercise(m);
+		move_exercise(m, 0);
+		return TUI_REDRAW;
+	case TUI_KEY_BTAB:
+		move_exercise(m, -1);
 		return TUI_REDRAW;
 	case '?':
 		/* a hint at once: a question mark is never part of an answer */
