@@ -33,6 +33,7 @@ void lesson_check_free(lesson_check *c)
 		return;
 	verdict_clear(&c->exact);
 	verdict_clear(&c->numeric);
+	verdict_clear(&c->shown);
 	free(c->rows);
 	lesson_check_free(c->instead);
 	free(c);
@@ -403,6 +404,18 @@ static int search_counterexample(lesson_check *c, const lesson_action *a,
 	return rc;
 }
 
+/* The statement on the shown numbers, kept when they show it fail (at the
+ * lesson's own sizes they are the small whole numbers on the screen). */
+static void shown_counterexample(lesson_check *c, const lesson_action *a, lesson_result *r)
+{
+	dv_diag sd;
+	dv_diag_clear(&sd);
+	if (compare_in(&c->shown, a, r->shown, &sd) != DV_OK || c->shown.unevaluable ||
+	    c->shown.value.kind != DV_V_CHECK ||
+	    c->shown.value.check.verdict != DV_VERDICT_FAILS || c->shown.value.check.shape_differs)
+		verdict_clear(&c->shown);
+}
+
 /* Whether an error is the item's budget spent (its work past its limit). */
 static int too_large(const dv_diag *d)
 {
@@ -465,6 +478,8 @@ static int decide_one(lesson_check *c, const lesson_action *a, lesson_result *r,
 			return rc;
 		numeric = lesson_verdict_of(&c->numeric);
 	}
+	if (numeric == DV_VERDICT_FAILS && a->kind != LESSON_GRADCHECK && !c->numeric.unevaluable)
+		shown_counterexample(c, a, r);
 	c->inconclusive = numeric == DV_VERDICT_INCONCLUSIVE;
 	c->disagree = exact_holds >= 0 && !c->inconclusive &&
 	              exact_holds != (numeric == DV_VERDICT_HOLDS);

@@ -73,6 +73,10 @@ typedef struct lesson_check {
 	int inconclusive; /* the numbers could not decide it */
 	int too_large;    /* its numbers were past the item's work budget */
 	lesson_verdict exact, numeric;
+	/* a statement that fails on the checked numbers, on the shown (whole)
+	 * numbers too when they show it: the counterexample a student can
+	 * follow by hand (no value when they do not show it) */
+	lesson_verdict shown;
 	/*
 	 * refute: the further draws of numbers tried because the first ones
 	 * satisfied it (0: none needed), and the draw that refuted it (0:

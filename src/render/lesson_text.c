@@ -293,6 +293,9 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 	put_verdict(b, &c->numeric,
 	            a->kind == LESSON_GRADCHECK ? "finite differences" : "numbers", o,
 	            sub, c);
+	if (c->shown.value.kind == DV_V_CHECK)
+		/* the counterexample on the numbers the student sees */
+		put_verdict(b, &c->shown, "on the shown numbers", o, sub, NULL);
 	if (c->rows != NULL) {
 		/* the table is of the checked numbers, not the shown ones */
 		dv_strbuf_printf(b, "%son the checked numbers (", sub);

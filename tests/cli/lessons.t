@@ -92,6 +92,7 @@ $ cd "$TESTS/lessons" && verify --lesson-file wrong.lesson
 >   ✗ claim rot180(X) == X'
 >       exact: fails at (1,1): x₂₂ ≠ x₁₁
 >       numbers: fails: the left side is 2x3, the right side 3x2
+>       on the shown numbers: fails at (1,1): -1 ≠ -3 (they differ by 2, more than the rounding bound 0)
 >       expected to hold, but it fails
 >
 >   ✗ refute conv(X, K, 'full') == xcorr(X, rot180(K), 'full')
