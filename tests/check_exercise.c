@@ -31,7 +31,7 @@ static void open_lesson(const char *name, unsigned long seed)
 {
 	char path[512];
 	lesson_errors errs;
-	lesson_opts o = {seed, NULL, 0, 1};
+	lesson_opts o = {seed, NULL, 0, 1, NULL};
 	snprintf(path, sizeof path, "%s/%s.lesson", LESSONS_DIR, name);
 	ck_assert_int_eq(lesson_load(&les, path, &errs), DV_OK);
 	ck_assert_msg(lesson_run(&res, les, &o, &d) == DV_OK, "%s", d.message);
@@ -389,7 +389,7 @@ START_TEST(test_every_mistake_is_caught_named_and_repaired)
 		for (size_t i = 0; i < n; i++) {
 			const lesson_action **ex = NULL;
 			size_t nex = 0;
-			lesson_opts o = {seed, NULL, 0, 1};
+			lesson_opts o = {seed, NULL, 0, 1, NULL};
 			lesson_result *r = NULL;
 			ck_assert_int_eq(lesson_exercises(&ex, &nex, list[i].lesson, &d),
 			                 DV_OK);
@@ -449,7 +449,7 @@ START_TEST(test_naming_another_mistake)
 	size_t n = 0;
 	const lesson *l = NULL;
 	const lesson_action *sum = NULL, *rot = NULL;
-	lesson_opts o = {1, NULL, 0, 1};
+	lesson_opts o = {1, NULL, 0, 1, NULL};
 	lesson_result *r = NULL;
 	lesson_answer a;
 
@@ -497,7 +497,7 @@ START_TEST(test_every_lesson_has_exercises_and_each_can_be_answered)
 	for (size_t i = 0; i < n; i++) {
 		const lesson_action **ex = NULL;
 		size_t nex = 0;
-		lesson_opts o = {1, NULL, 0, 1};
+		lesson_opts o = {1, NULL, 0, 1, NULL};
 		lesson_result *r = NULL;
 		ck_assert_int_eq(lesson_exercises(&ex, &nex, list[i].lesson, &d), DV_OK);
 		ck_assert_msg(nex > 0, "%s has no exercise", list[i].name);

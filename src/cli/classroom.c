@@ -71,7 +71,7 @@ int load_lesson(lesson **out, const char *name, const char *file)
 
 int run_for(marking *m, unsigned long seed, int quick)
 {
-	lesson_opts o = {seed, NULL, 0, quick};
+	lesson_opts o = {seed, NULL, 0, quick, NULL};
 	dv_diag d;
 
 	dv_diag_clear(&d);

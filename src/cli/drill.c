@@ -210,7 +210,7 @@ int cmd_drill(int argc, char **argv)
 		dr = &drills[k % ndrills];
 		l = list[dr->lesson].lesson;
 		if (results[dr->lesson] == NULL) {
-			lesson_opts o = {seed, NULL, 0, 1};
+			lesson_opts o = {seed, NULL, 0, 1, NULL};
 			if (lesson_run(&results[dr->lesson], l, &o, &d) != DV_OK) {
 				fprintf(stderr, "verify: error: %s: %s\n", l->name,
 				        d.message);

@@ -505,7 +505,7 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **g
 {
 	lesson **ls = calloc(n, sizeof *ls);
 	lesson_result **rs = calloc(n, sizeof *rs);
-	lesson_opts lo = {la->seed, la->sizes, la->nsizes, 0};
+	lesson_opts lo = {la->seed, la->sizes, la->nsizes, 0, NULL};
 	dv_report_opts ro = {0, utf8_terminal(), 1, 0, NULL, NULL, NULL};
 	int status = EXIT_OK;
 	size_t ran = 0;
@@ -531,8 +531,12 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **g
 			status = EXIT_USAGE;
 			break;
 		}
+		errs.n = 0;
+		lo.errors = &errs; /* a step's errors all at once */
 		if (lesson_run(&rs[i], ls[i], &lo, &d) != DV_OK) {
-			if (d.line > 0)
+			if (errs.n > 1)
+				print_lesson_errors(paths[i], &errs);
+			else if (d.line > 0)
 				dv_print_diag(stderr, paths[i], ls[i]->text, &d);
 			else
 				fprintf(stderr, "verify: error: %s: %s\n", ls[i]->name,

@@ -792,11 +792,23 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 			    DV_OK) {
 				dv_diag_locate(d, st->actions[j].line,
 				               st->actions[j].column);
+				if (rc != DV_E_NOMEM && o->errors != NULL &&
+				    o->errors->n < LESSON_MAX_ERRORS) {
+					/* kept, and on to the next item */
+					o->errors->items[o->errors->n++] = *d;
+					dv_diag_clear(d);
+					continue;
+				}
 				sr->nitems++;
 				r->nsteps++;
 				goto fail;
 			}
 		}
+	}
+	if (o->errors != NULL && o->errors->n > 0) {
+		*d = o->errors->items[0];
+		rc = d->code != DV_OK ? d->code : DV_E_SYNTAX;
+		goto fail;
 	}
 	*out = r;
 	return DV_OK;

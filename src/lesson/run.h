@@ -38,6 +38,10 @@ typedef struct lesson_opts {
 	const lesson_size *sizes; /* --size NAME=RxC, for shown and checked sizes */
 	size_t nsizes;
 	int skip_checks; /* only the matrices: to mark answers quickly */
+	/* when set, an error in a step (a table, a check, an exercise's key) is
+	 * kept here and the run goes on with the next item, so that a teacher
+	 * sees all of them at once; the run then fails with the first */
+	lesson_errors *errors;
 } lesson_opts;
 
 /* One side of a check: exact, or numeric; kind DV_V_NONE if not done. */

@@ -293,7 +293,7 @@ static void show_step(tui_model *m, size_t step)
 /* Runs the current lesson with the model's seed and sizes. */
 static int run_current(tui_model *m, dv_diag *d)
 {
-	lesson_opts o = {m->seed, m->sizes, m->nsizes, 0};
+	lesson_opts o = {m->seed, m->sizes, m->nsizes, 0, NULL};
 	lesson_result *r = NULL;
 	int rc = lesson_run(&r, current_lesson(m), &o, d);
 

@@ -465,6 +465,17 @@ $ cd "$TESTS/lessons" && verify --lesson-file many.lesson
 !   ^
 ? 2
 
+# A teacher's lesson is checked in one pass: every step's error at once,
+# each at its line.
+$ cd "$(mktemp -d)" && printf 'lesson two\ntitle two errors\nmatrix X = x 2x2\nmatrix K = k 3x3\nstep one\nshow a = conv(X, K)\nclaim sum(X) == sum(X)\nstep two\nshow b = X * K\nclaim rows(X) == 2\n' > two.lesson && verify --lesson-file two.lesson
+! two.lesson:6:10: error: conv: the 3x3 kernel is larger than the 2x2 input in 'valid' mode (use 'full')
+!   show a = conv(X, K)
+!            ^
+! two.lesson:9:12: error: '*': 2x2 times 3x3: the inner sizes 2 and 3 differ (use .* for the element-wise product)
+!   show b = X * K
+!              ^
+? 2
+
 # A check past the work one check may take is not decided, marked ?, never
 # "fails"; the lesson goes on with the next check and exits 1 (not confirmed).
 $ cd "$TESTS/lessons" && verify --lesson-file too-large.lesson --no-color | grep -v '^  ? claim sum(conv'; echo "${PIPESTATUS[0]}"
