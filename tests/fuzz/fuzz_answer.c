@@ -29,7 +29,7 @@ static size_t nex;
 static int setup(void)
 {
 	lesson_errors errs;
-	lesson_opts o = {1, NULL, 0, 1};
+	lesson_opts o = {1, NULL, 0, 1, NULL};
 	dv_diag d;
 	dv_diag_clear(&d);
 	gsl_set_error_handler_off();

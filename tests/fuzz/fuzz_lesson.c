@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gsl_set_error_handler_off();
 	/* a path without .lesson: the file-name rule would refuse every input */
 	if (lesson_parse(&l, "fuzz-input", text, &errs) == DV_OK) {
-		lesson_opts o = {1, NULL, 0, 0};
+		lesson_opts o = {1, NULL, 0, 0, NULL};
 		lesson_result *r = NULL;
 		dv_diag d;
 		dv_diag_clear(&d);
