@@ -215,13 +215,25 @@ static void put_summary(dv_strbuf *b, const notes_report *r)
 	dv_strbuf_puts(b, "</div>\n");
 }
 
-/* Which block a formula was read from: the one its math ends with. */
+/* Which block a formula was read from: the one its math ends with (the
+ * blocks are in the order of the file, so their ends rise). */
 static size_t block_of(const notes_source *src, const notes_formula *f, size_t len)
 {
-	for (size_t k = 0; k < src->nmath; k++) {
+	size_t lo = 0, hi = src->nmath;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		size_t e = src->math[mid].end < len ? src->math[mid].end : len;
+		if (e < f->end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < src->nmath; k++) {
 		size_t e = src->math[k].end < len ? src->math[k].end : len;
-		if (e == f->end || (src->math[k].problem.code != DV_OK && f->end >= len))
+		if (e == f->end)
 			return k;
+		if (e > f->end)
+			break;
 	}
 	return (size_t)-1;
 }
@@ -306,7 +318,8 @@ static size_t next_note(const char *p)
 
 /* The placeholders of html replaced: math with its marks, notes. */
 static void put_filled(dv_strbuf *b, const char *html, const notes_report *r,
-                       const notes_source *src, const char *t, size_t len)
+                       const notes_source *src, const char *t, size_t len,
+                       const size_t *blocks, size_t *fi)
 {
 	const char *p = html, *at;
 	while ((at = strchr(p, '\x02')) != NULL) {
@@ -327,11 +340,13 @@ static void put_filled(dv_strbuf *b, const char *html, const notes_report *r,
 				p += 4;
 			if (n >= r->n)
 				continue;
-			end = strchr(p, '\x02');
-			dv_strbuf_puts(b, "<div class=\"note\"><ul>\n");
-			/* the formulas from n to the next note's first */
-			for (size_t i = n; i < r->n && i < next_note(end); i++)
-				put_note_item(b, &r->items[i], i);
+			{
+				/* the formulas from n to the next note's first */
+				size_t stop = next_note(strchr(p, '\x02'));
+				dv_strbuf_puts(b, "<div class=\"note\"><ul>\n");
+				for (size_t i = n; i < r->n && i < stop; i++)
+					put_note_item(b, &r->items[i], i);
+			}
 			dv_strbuf_puts(b, "</ul></div>\n");
 			continue;
 		}
@@ -345,9 +360,11 @@ static void put_filled(dv_strbuf *b, const char *html, const notes_report *r,
 		                         : "");
 		put_tex(b, t, &src->math[n], len);
 		dv_strbuf_puts(b, "</span>");
-		for (size_t i = 0; i < r->n; i++)
-			if (block_of(src, &r->items[i], len) == n)
-				put_mark_link(b, &r->items[i], i);
+		/* the marks of its formulas: they come in the file's order */
+		while (*fi < r->n && (blocks[*fi] == (size_t)-1 || blocks[*fi] < n))
+			(*fi)++;
+		for (; *fi < r->n && blocks[*fi] == n; (*fi)++)
+			put_mark_link(b, &r->items[*fi], *fi);
 	}
 	dv_strbuf_puts(b, p);
 }
@@ -433,8 +450,17 @@ int notes_render_html(dv_strbuf *b, const notes_report *r, const char *text, siz
 		return rc;
 	}
 	if ((rc = dv_html_begin(b, title, d)) == DV_OK) {
+		size_t *blocks = calloc(r->n ? r->n : 1, sizeof *blocks), fi = 0;
+		if (blocks == NULL) {
+			free(html);
+			notes_source_clear(&src);
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < r->n; i++)
+			blocks[i] = block_of(&src, &r->items[i], len);
 		put_summary(b, r);
-		put_filled(b, html, r, &src, text, len);
+		put_filled(b, html, r, &src, text, len, blocks, &fi);
+		free(blocks);
 		rc = dv_html_end(b, d);
 	}
 	free(html);
