@@ -10,6 +10,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "core/budget.h"
 #include "lesson/exercise.h"
 #include "lesson/lesson.h"
 #include "lesson/run.h"
@@ -44,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text;
 	static int ready;
+	dv_budget outer;
 
 	if (!ready)
 		ready = setup() == 0;
@@ -52,6 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
+	/* every answer of the input within one budget, a tenth of an item's: a
+	 * costly answer ends "too large" in a second under ASan, not in a
+	 * timeout (the budget is what is fuzzed, not the machine's speed) */
+	dv_budget_start(&outer, DV_BUDGET_ITEM / 10);
 	for (char *line = text, *nl; line != NULL; line = nl != NULL ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl != NULL)
@@ -72,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			lesson_answer_clear(&a);
 		}
 	}
+	dv_budget_stop(&outer);
 	free(text);
 	return 0;
 }

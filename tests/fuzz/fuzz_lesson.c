@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "core/budget.h"
 #include "lesson/lesson.h"
 #include "lesson/run.h"
 #include "render/lesson_text.h"
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(size + 1);
 	lesson *l = NULL;
 	lesson_errors errs;
+	dv_budget outer;
 
 	if (text == NULL)
 		return 0;
@@ -27,6 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	gsl_set_error_handler_off();
 	/* a path without .lesson: the file-name rule would refuse every input */
+	/* the whole lesson within a tenth of an item's work: a lesson past it
+	 * (tests/lessons/too-large.lesson is a seed) ends "too large" in a
+	 * second under ASan, not in a timeout */
+	dv_budget_start(&outer, DV_BUDGET_ITEM / 10);
 	if (lesson_parse(&l, "fuzz-input", text, &errs) == DV_OK) {
 		lesson_opts o = {1, NULL, 0, 0, NULL};
 		lesson_result *r = NULL;
@@ -43,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		lesson_free(l);
 	}
+	dv_budget_stop(&outer);
 	free(text);
 	return 0;
 }
