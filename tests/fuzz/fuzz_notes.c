@@ -2,8 +2,8 @@
  * libFuzzer harness of `verify notes`: Markdown with LaTeX, notebooks and
  * LaTeX documents, read (md4c, cJSON, the document and the formula readers),
  * every formula decided under a small context, each step within the work
- * budget (core/budget.h), and the LaTeX reader alone on the whole input.
- * An error must say what it is.
+ * budget (core/budget.h).  An error must say what it is.  The formula
+ * reader alone, on any text, is fuzz_tex's.
  *
  * The reader is chosen as verify chooses it, by content and by name: an
  * input that starts with '{' is named .ipynb, one that starts with '%' or
@@ -19,7 +19,6 @@
 
 #include "core/budget.h"
 #include "notes/notes.h"
-#include "tex/tex.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +27,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(size + 1);
 	notes_report *r = NULL;
 	notes_opts o = {0};
-	tex_block *b = NULL;
 	dv_budget outer;
 	dv_diag d;
 	const char *name = size > 0 && data[0] == '{'                       ? "fuzz-input.ipynb"
@@ -65,9 +63,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (d.message[0] == '\0')
 		abort();
 	dv_budget_stop(&outer);
-	dv_diag_clear(&d);
-	if (tex_read(&b, text, size, 1, 1, &d) == DV_OK)
-		tex_block_free(b);
 	free(text);
 	return 0;
 }
