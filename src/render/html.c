@@ -254,19 +254,31 @@ static void md_out(const MD_CHAR *s, MD_SIZE n, void *user)
 	dv_strbuf_putn(user, s, n);
 }
 
-/* A link or image whose address runs a script when followed (javascript:,
- * vbscript:, data:) is made inert: its first letter becomes '#'. */
+/*
+ * A link or image whose address has a scheme other than http, https, mailto
+ * or ftp (javascript:, vbscript:, data: ...) is made inert: its first
+ * letter becomes '#', a fragment of this page.  Addresses without a scheme
+ * (relative ones, #fragments) stay.
+ */
 static void defuse_urls(char *html)
 {
 	static const char *const attrs[] = {"href=\"", "src=\""};
+	static const char *const safe[] = {"http:", "https:", "mailto:", "ftp:"};
 	for (size_t a = 0; a < 2; a++) {
 		for (char *p = html; (p = strstr(p, attrs[a])) != NULL;) {
-			char *v = p + strlen(attrs[a]);
-			while (*v == ' ' || *v == '\t')
-				v++;
-			if (strncasecmp(v, "javascript:", 11) == 0 ||
-			    strncasecmp(v, "vbscript:", 9) == 0 || strncasecmp(v, "data:", 5) == 0)
-				*v = '#'; /* a fragment of this page: inert */
+			char *v = p + strlen(attrs[a]), *c = v;
+			int ok = 1;
+			while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.' ||
+			       *c == ' ' || *c == '\t')
+				c++;
+			if (*c == ':' && c > v) {
+				ok = 0;
+				for (size_t k = 0; k < sizeof safe / sizeof safe[0]; k++)
+					ok |= strncasecmp(v, safe[k], strlen(safe[k])) == 0;
+			}
+			if (!ok)
+				*v = '#';
 			p = v;
 		}
 	}
