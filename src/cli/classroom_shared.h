@@ -51,6 +51,9 @@ typedef struct practice {
 	 * lesson; history[0] == '\0' when it is not kept */
 	char history[4200];
 	char history_of[64];
+	/* what the last exercise was left for: 0 the next (skip, next), -1 the
+	 * one before (prev, back), k > 0 the k-th (#k, exercise k) */
+	long move;
 } practice;
 
 void marking_free(marking *m);

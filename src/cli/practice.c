@@ -186,6 +186,16 @@ void practice_close(practice *pr)
 	progress_free(pr->pg);
 }
 
+/* The k of "#k" or "exercise k" (k >= 1), else 0. */
+static long exercise_number(const char *s)
+{
+	char *end;
+	long k;
+	s += s[0] == '#' ? 1 : 9;
+	k = strtol(s, &end, 10);
+	return end != s && *end == '\0' && k >= 1 ? k : 0;
+}
+
 /*
  * Asks exercise ex of the lesson that ran as r until it is solved, given
  * up or skipped: ? a hint, giveup the answer, skip (or an empty line) the
@@ -203,6 +213,7 @@ int practise(practice *pr, lesson *l, lesson_result *r, const lesson_action *ex,
 	dv_diag_clear(&d);
 	*eof = 0;
 	*right = 0;
+	pr->move = 0;
 	while (!done && rc == EXIT_OK) {
 		ssize_t n;
 		lesson_answer a;
@@ -246,7 +257,15 @@ int practise(practice *pr, lesson *l, lesson_result *r, const lesson_action *ex,
 			if (!it->solved)
 				it->gave_up = 1;
 			done = 1;
-		} else if (strcmp(pr->line, "skip") == 0 || pr->line[0] == '\0') {
+		} else if (strcmp(pr->line, "skip") == 0 || strcmp(pr->line, "next") == 0 ||
+		           pr->line[0] == '\0') {
+			done = 1;
+		} else if (strcmp(pr->line, "prev") == 0 || strcmp(pr->line, "back") == 0) {
+			pr->move = -1;
+			done = 1;
+		} else if ((pr->line[0] == '#' || strncmp(pr->line, "exercise ", 9) == 0) &&
+		           exercise_number(pr->line) != 0) {
+			pr->move = exercise_number(pr->line);
 			done = 1;
 		} else {
 			if (lesson_answer_check(&a, r, ex, pr->line, &d) != DV_OK) {
@@ -348,17 +367,16 @@ int cmd_exercise(int argc, char **argv)
 	dv_strbuf_printf(
 	        &b,
 	        "%s: %zu exercise%s%s%s. Answer each on one line; ? gives a hint, "
-	        "giveup shows the answer, skip goes on.\n",
+	        "giveup shows the answer, skip goes on (prev goes back, #2 to the "
+	        "second).\n",
 	        m.lesson->name, m.nex, m.nex == 1 ? "" : "s",
 	        ca.student != NULL ? " for " : "", ca.student != NULL ? ca.student : "");
 	if (emit(stdout, &b) != 0)
 		rc = EXIT_USAGE;
-	for (size_t k = 0; k < m.nex && rc == EXIT_OK; k++) {
+	for (size_t k = only != SIZE_MAX ? only : 0; k < m.nex && rc == EXIT_OK;) {
 		const lesson_action *ex = m.ex[k];
 		progress_item *it;
 		int eof = 0;
-		if (only != SIZE_MAX && k != only)
-			continue;
 		it = progress_get(pr.pg, m.lesson->name, ex->ex_id, &d);
 		if (it == NULL) {
 			fprintf(stderr, "verify: error: %s\n", d.message);
@@ -375,8 +393,23 @@ int cmd_exercise(int argc, char **argv)
 		}
 		int right;
 		rc = practise(&pr, m.lesson, m.result, ex, it, &eof, &right);
-		if (eof)
+		if (eof || only != SIZE_MAX)
 			break;
+		/* on to the next, or back, or to the one asked for by number */
+		if (pr.move == 0) {
+			k++;
+		} else if (pr.move < 0 || (size_t)pr.move > m.nex) {
+			if (pr.move > 0)
+				dv_strbuf_printf(&b, "the lesson has %zu exercises: #1 to #%zu\n",
+				                 m.nex, m.nex);
+			else if (k == 0)
+				dv_strbuf_puts(&b, "this is the first exercise\n");
+			if (emit(stdout, &b) != 0)
+				rc = EXIT_USAGE;
+			k = pr.move < 0 && k > 0 ? k - 1 : k;
+		} else {
+			k = (size_t)pr.move - 1;
+		}
 	}
 	if (rc == EXIT_OK) {
 		size_t total = 0;

@@ -2,7 +2,7 @@
 # Each case keeps its progress in a folder of its own.
 
 $ export XDG_STATE_HOME=$(mktemp -d); printf '?\n?\nd11*k11 + d12*k12\nd11*k11 + d12*k12 + d21*k21 + d22*k22\ngiveup\n2: conv2(D, rot180(K), "full")\n' | verify exercise pooling-delta
-> pooling-delta: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on.
+> pooling-delta: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on (prev goes back, #2 to the second).
 > 
 > Exercise 1 of 3 (dx22): Write ∂E/∂x₂₂ as the notes do, in δ (d) and k. Plain text (d11*k11 + ...) or the notes' LaTeX ((\delta_j^{l+1})_{11} k_{11} + ...) both work.
 > hint 1 of 3: x₂₂ enters all four outputs a₁₁, a₁₂, a₂₁, a₂₂.
@@ -308,7 +308,7 @@ $ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify exercise pooling
 # An answer must answer: the question, grad, or the quantity itself is refused,
 # also hidden in a right answer.
 $ export XDG_STATE_HOME=$(mktemp -d); printf "grad(E, X)\nconv2(D, rot180(K), 'full') + 0*grad(E, X)\nE + 0\nconv2(D, rot180(K), 'full')\n" | verify exercise pooling-delta full
-> pooling-delta: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on.
+> pooling-delta: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on (prev goes back, #2 to the second).
 > 
 > Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
 > ✗ not an answer: grad(…) computes it for you: write ∂E/∂X with D and K yourself
@@ -465,6 +465,19 @@ $ export XDG_STATE_HOME=$(mktemp -d); (trap '' PIPE; yes skip 2>/dev/null | time
 $ export XDG_STATE_HOME=$(mktemp -d); yes skip | timeout 10 "$bin" exercise pooling-delta > /dev/full
 ! verify: error: cannot write the output: No space left on device
 ? 2
+
+# Between exercises: prev goes back, #N and exercise N to the N-th, a
+# number past them says how many there are.
+$ export XDG_STATE_HOME=$(mktemp -d); printf 'prev\n#3\nexercise 9\nprev\nnext\n' | verify exercise pooling-delta | grep -E '^Exercise|^this|^the lesson'
+> Exercise 1 of 3 (dx22): Write ∂E/∂x₂₂ as the notes do, in δ (d) and k. Plain text (d11*k11 + ...) or the notes' LaTeX ((\delta_j^{l+1})_{11} k_{11} + ...) both work.
+> this is the first exercise
+> Exercise 1 of 3 (dx22): Write ∂E/∂x₂₂ as the notes do, in δ (d) and k. Plain text (d11*k11 + ...) or the notes' LaTeX ((\delta_j^{l+1})_{11} k_{11} + ...) both work.
+> Exercise 3 of 3 (valid): One line of this derivation uses the wrong size of convolution. Which, and what should its right side be? Answer with the line's number and its right side, such as "2: EXPR" or "line 2 should be EXPR".
+> the lesson has 3 exercises: #1 to #3
+> Exercise 3 of 3 (valid): One line of this derivation uses the wrong size of convolution. Which, and what should its right side be? Answer with the line's number and its right side, such as "2: EXPR" or "line 2 should be EXPR".
+> Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
+> Exercise 3 of 3 (valid): One line of this derivation uses the wrong size of convolution. Which, and what should its right side be? Answer with the line's number and its right side, such as "2: EXPR" or "line 2 should be EXPR".
+? 0
 
 # An endless answer line is read in pieces and refused, never kept whole.
 $ export XDG_STATE_HOME=$(mktemp -d); (head -c 3000000 /dev/zero | tr '\0' 'x'; printf '\nskip\n') | verify exercise pooling-delta dx22 | grep longer

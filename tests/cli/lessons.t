@@ -413,7 +413,7 @@ $ cd "$TESTS/lessons" && d=$(mktemp -d) && printf 'full: xcorr(D, K, "full")\n' 
 ? 2
 
 $ cd "$TESTS/lessons" && export XDG_STATE_HOME=$(mktemp -d) && printf "xcorr(D, K, 'full') + 0*X\nxcorr(D, K, 'full')\n" | verify exercise --lesson-file allow-dk.lesson full
-> allow-dk: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on.
+> allow-dk: 3 exercises. Answer each on one line; ? gives a hint, giveup shows the answer, skip goes on (prev goes back, #2 to the second).
 > 
 > Exercise 2 of 3 (full): Write the whole of ∂E/∂X as one expression of D and K.
 > ✗ not an answer: this answer may not use X: write ∂E/∂X with D and K yourself
