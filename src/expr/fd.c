@@ -1211,12 +1211,28 @@ static int change_whole(gnode *n, graph *g, size_t j, const double *steps)
  * into dv[], and in the bounded lanes de[] (its rounding bound) and ds[]
  * (its scale).
  */
+/* The terms a plan node's change visits: those its moved operand entries
+ * reach (a change of one entry can reach most of a large convolution). */
+static size_t plan_work(const gnode *n)
+{
+	size_t work = 0;
+	for (int s = 0; s < 2; s++) {
+		const gnode *k = n->kid[s];
+		if (k == NULL || k->kind == G_CONST || n->rstart[s] == NULL)
+			continue;
+		for (size_t c = 0; c < k->nchanged; c++)
+			work += n->rstart[s][k->changed[c] + 1] - n->rstart[s][k->changed[c]];
+	}
+	return work;
+}
+
 static int change(graph *g, size_t j, const double *steps, double *dv, double *de,
                   double *ds)
 {
 	int rc = DV_OK;
 	gnode *root = g->nodes[g->n - 1];
 	const delta *top;
+	double work = 0.0;
 
 	for (size_t i = 0; i < g->n && rc == DV_OK; i++) {
 		gnode *n = g->nodes[i];
@@ -1235,6 +1251,9 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 			         steps[3] == -steps[2];
 			break;
 		case G_PLAN:
+			/* counted as it is done: the estimate before the first move
+			 * cannot see how far a change spreads through a chain */
+			work += (double)(plan_work(n) * LANES + n->nchanged);
 			change_plan(n);
 			break;
 		case G_ACT:
@@ -1261,6 +1280,8 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 	for (size_t i = 0; i < g->n; i++)
 		if (g->nodes[i]->kind != G_CONST)
 			reset(g->nodes[i]);
+	if (rc == DV_OK)
+		rc = dv_budget_charge(work, g->d);
 	return rc;
 }
 

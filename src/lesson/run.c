@@ -275,6 +275,16 @@ static int compare_in(lesson_verdict *v, const lesson_action *a, dv_env *env, dv
 	return DV_OK;
 }
 
+/* A gradient check's claim must have the size of its variable. */
+static int same_size(const lesson_action *a, const dv_mat *claim, const dv_mat *x, dv_diag *d)
+{
+	if (claim->rows == x->rows && claim->cols == x->cols)
+		return DV_OK;
+	return dv_fail_at(d, DV_E_SHAPE, a->rhs->line, a->rhs->column,
+	                  "the claimed gradient is %zux%zu but %s is %zux%zu", claim->rows,
+	                  claim->cols, a->wrt, x->rows, x->cols);
+}
+
 static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
                           dv_diag *d)
 {
@@ -284,19 +294,22 @@ static int gradcheck_rows(lesson_check *c, const lesson_action *a, dv_env *env,
 	double worst = -1;
 	int rc;
 
+	/* the claim first: one of the wrong size is refused before the finite
+	 * differences are paid for */
+	if ((rc = lesson_eval(&analytic, a->rhs, env, d)) != DV_OK)
+		return rc;
+	{
+		/* finite differences give a gradient of the variable's size */
+		const dv_mat *x = dv_env_lookup(env, a->wrt);
+		if (x != NULL && (rc = same_size(a, analytic, x, d)) != DV_OK)
+			goto out;
+	}
 	if ((rc = dv_fd_grad(&fd, &entries, a->loss, a->wrt, env, d)) != DV_OK) {
 		dv_diag_locate(d, a->line, a->column);
-		return rc;
-	}
-	if ((rc = lesson_eval(&analytic, a->rhs, env, d)) != DV_OK)
-		goto out;
-	if (analytic->rows != fd->rows || analytic->cols != fd->cols) {
-		rc = dv_fail_at(d, DV_E_SHAPE, a->rhs->line, a->rhs->column,
-		                "the claimed gradient is %zux%zu but %s is %zux%zu",
-		                analytic->rows, analytic->cols, a->wrt, fd->rows,
-		                fd->cols);
 		goto out;
 	}
+	if ((rc = same_size(a, analytic, fd, d)) != DV_OK)
+		goto out;
 	if (!dv_mat_is_double(analytic)) {
 		rc = dv_fail_at(d, DV_E_ARGS, a->rhs->line, a->rhs->column,
 		                "the claimed gradient must be numbers here");

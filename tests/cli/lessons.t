@@ -496,6 +496,14 @@ $ cd "$TESTS/lessons" && verify --lesson-file too-large.lesson --no-color | grep
 > 1
 ? 0
 
+# Finite differences count their work as they spread (through a chain of
+# convolutions a moved entry reaches most of each stage): past the budget
+# the gradient check is not decided, in about a second, not six.
+$ cd "$TESTS/lessons" && verify --lesson-file fd-too-large.lesson --no-color | grep -E 'finite differences:|not decided here'
+>       finite differences: not decided (too large to decide here (1.5e+08 terms, limit 1.5e+08))
+> fd-too-large: 1 check, 0 as the lesson says ✗ (1 not decided here)
+? 0
+
 # The prose follows the sizes: the padding pooling-delta describes is K's.
 $ verify --lesson pooling-delta --size K=3x3 --no-color | grep 'pads δ'
 >   The picture pads δ with zeros because K is 3x3: rows(K) - 1 = 2 of them above and below, cols(K) - 1 = 2 left and right.
