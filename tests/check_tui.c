@@ -733,7 +733,10 @@ START_TEST(test_a_terminal_without_utf8_loses_nothing)
 	}
 	/* a formula line's ∗ is a '*', not a blank */
 	open_lesson("maps");
-	expect_on_screen("a1 = x1 * K11 + x2 * K21,  a2 = x2 * K22", 120, 40);
+	expect_on_screen("a1 = X1 * K11 + X2 * K21,  a2 = X2 * K22", 120, 40);
+	/* each map's entry with its map, as the answers type it */
+	expect_on_screen("a1_11 = x1_11*k11_22", 120, 40);
+	expect_on_screen("Left X1, K22, D1 - a2 ->", 120, 40);
 	m->screen = TUI_LIST;
 	expect_on_screen("q quit", 64, 20);
 	expect_on_screen("Up/Down choose", 80, 24);

@@ -697,7 +697,16 @@ static void put_grid(dv_strbuf *b, const lesson_result *r, const char *caption,
 {
 	int result = id != NULL;
 	dv_strbuf_printf(b, "<table class=\"grid%s\"><caption>", result ? " result" : "");
-	dv_html_escape(b, caption, strlen(caption));
+	{
+		dv_strbuf cb;
+		dv_strbuf_init(&cb);
+		sym_name_print(&cb, caption, SYM_UNICODE); /* a_1 is a₁ */
+		if (cb.failed || cb.s == NULL)
+			dv_html_escape(b, caption, strlen(caption));
+		else
+			dv_html_escape(b, cb.s, cb.len);
+		dv_strbuf_free(&cb);
+	}
 	dv_strbuf_puts(b, "</caption>\n");
 	for (size_t i = 0; i < sym->rows; i++) {
 		dv_strbuf_puts(b, "<tr>");

@@ -21,6 +21,7 @@
 
 #include "core/strbuf.h"
 #include "expr/eval.h"
+#include "sym/ctx.h"
 #include "tex/tex.h"
 
 /* ---- plain text ------------------------------------------------------------ */
@@ -35,6 +36,19 @@ static const dv_strmap unicode_map[] = {
         {"₅", "5"},     {"₆", "6"},        {"₇", "7"},       {"₈", "8"},
         {"₉", "9"},
 };
+
+void lesson_entry_name(char *buf, size_t size, const char *sym, size_t row, size_t col)
+{
+	const char *label = sym_map_label(sym);
+	int n = label != NULL ? (int)(label - 1 - sym) : (int)strlen(sym);
+	const char *sep = label != NULL ? "_" : "";
+	if (label == NULL)
+		label = "";
+	if (row >= 10 || col >= 10)
+		snprintf(buf, size, "%.*s%s_%zu_%zu", n, sym, label, row, col);
+	else
+		snprintf(buf, size, "%.*s%s%s%zu%zu", n, sym, label, sep, row, col);
+}
 
 /* Unicode to ASCII; d_11 to d11 (a name of the answers is d11 or x_10_3). */
 static int plain_to_ascii(dv_strbuf *b, const char *start)
@@ -56,6 +70,39 @@ static int plain_to_ascii(dv_strbuf *b, const char *start)
 	return 0;
 }
 
+/* (x2)11, as (x₂)₁₁ reads in ASCII, to x2_11: the name an answer gives
+ * entry (1,1) of map 2 (lesson_entry_name).  In place: it only shortens. */
+static void join_map_entries(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r != '\0';) {
+		char *p = r + 1, *letters, *label, *close;
+		/* after a letter, f(x2)11 is a call */
+		if (*r != '(' || (r > s && (isalpha((unsigned char)r[-1]) || r[-1] == '_'))) {
+			*w++ = *r++;
+			continue;
+		}
+		for (letters = p; isalpha((unsigned char)*p); p++)
+			;
+		for (label = p; isdigit((unsigned char)*p); p++)
+			;
+		close = p;
+		if (label == letters || close == label || *close != ')' ||
+		    !isdigit((unsigned char)close[1]) || !isdigit((unsigned char)close[2]) ||
+		    isalnum((unsigned char)close[3]) || close[3] == '_') {
+			*w++ = *r++;
+			continue;
+		}
+		memmove(w, letters, (size_t)(close - letters));
+		w += close - letters;
+		*w++ = '_';
+		*w++ = close[1];
+		*w++ = close[2];
+		r = close + 3;
+	}
+	*w = '\0';
+}
+
 typedef enum tok { T_NONE, T_NUM, T_NAME, T_OPEN, T_CLOSE, T_OTHER } tok;
 
 int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
@@ -71,6 +118,7 @@ int lesson_answer_normalize(char **out, const char *text, dv_diag *d)
 		mid.failed = 1;
 	if ((rc = dv_strbuf_finish(&mid, &m, d)) != DV_OK)
 		return rc;
+	join_map_entries(m);
 	dv_strbuf_init(&b);
 	for (const char *s = m; *s != '\0';) {
 		const char *start = s;
@@ -268,6 +316,23 @@ static int is_map(const tex_node *s)
 
 static int put(reading *R, const tex_node *n, dv_strbuf *b);
 
+/* The map a symbol with a number for subscript names, as the maps of a
+ * layer write them: x_2 in (x_2)_{11}, \delta_1 in (\delta_1)_{11}; or
+ * NULL. */
+static const lesson_var *map_var(const reading *R, const tex_node *named)
+{
+	const tex_node *m = named->sub;
+	const char *letters = named->text;
+	char sym[64];
+	if (named->kind != TX_SYM || m == NULL || m->kind != TX_NUM ||
+	    strspn(m->text, "0123456789") != strlen(m->text))
+		return NULL;
+	if (strcmp(letters, "delta") == 0)
+		letters = R->delta != NULL ? R->delta : "d";
+	snprintf(sym, sizeof sym, "%s_%s", letters, m->text);
+	return var_of_symbols(R, sym);
+}
+
 /* Entry (i, j) of the matrix v, written at n; `named` is the symbol as the
  * student wrote it (NULL: the matrix's name). */
 static int put_entry(reading *R, const tex_node *n, const tex_node *named,
@@ -293,12 +358,13 @@ static int put_entry(reading *R, const tex_node *n, const tex_node *named,
 		free(name);
 		return refuse(R, n, what);
 	}
-	if (!R->names)
+	if (!R->names) {
 		dv_strbuf_printf(b, "entry(%s, %zu, %zu)", v->name, i, j);
-	else if (i >= 10 || j >= 10)
-		dv_strbuf_printf(b, "%s_%zu_%zu", v->sym, i, j);
-	else
-		dv_strbuf_printf(b, "%s%zu%zu", v->sym, i, j);
+	} else {
+		char name[64];
+		lesson_entry_name(name, sizeof name, v->sym, i, j);
+		dv_strbuf_puts(b, name);
+	}
 	return DV_OK;
 }
 
@@ -341,15 +407,18 @@ static int put_symbol(reading *R, const tex_node *n, const tex_node *named,
 	}
 	if (sub != NULL && is_map(sub))
 		sub = NULL;
+	/* (x_2)_{11}: the map's own symbols */
+	v = named != n ? map_var(R, named) : NULL;
 	/* k22, d11: a name with its indices, as the plain answers write it */
-	if (sub == NULL && len == 3 && isalpha((unsigned char)text[0]) &&
+	if (v == NULL && sub == NULL && len == 3 && isalpha((unsigned char)text[0]) &&
 	    isdigit((unsigned char)text[1]) && isdigit((unsigned char)text[2])) {
 		char letter[2] = {text[0], '\0'};
 		if ((v = var_of_symbols(R, letter)) != NULL)
 			return put_entry(R, n, NULL, v, (size_t)(text[1] - '0'),
 			                 (size_t)(text[2] - '0'), b);
 	}
-	v = symbol_var(R, text);
+	if (v == NULL)
+		v = symbol_var(R, text);
 	if (v == NULL) {
 		if (sub == NULL && dv_eval_is_function(text))
 			return refuse(R, n, "%s is a function: give it its argument, f(x_{11})");
@@ -480,7 +549,8 @@ static int put(reading *R, const tex_node *n, dv_strbuf *b)
 		return put_symbol(R, n, n, n->sub, n->sup, b);
 	case TX_GROUP:
 		if (n->sub != NULL && n->kids[0]->kind == TX_SYM &&
-		    (n->kids[0]->sub == NULL || is_map(n->kids[0]->sub)) &&
+		    (n->kids[0]->sub == NULL || is_map(n->kids[0]->sub) ||
+		     map_var(R, n->kids[0]) != NULL) &&
 		    (n->kids[0]->sup == NULL || is_layer(n->kids[0]->sup)))
 			/* {\delta}_{11}; (\delta_j^{l+1})_{11}: the map and the layer
 			 * dropped */

@@ -65,12 +65,14 @@ static int answer_env(dv_env **out, lesson_result *r, dv_diag *d)
 		dv_mat *m = NULL;
 		if (a->kind == SYM_APPLY)
 			continue;
-		if (a->kind == SYM_SCALAR)
+		if (a->kind == SYM_SCALAR && sym_map_label(a->name) != NULL)
+			snprintf(name, sizeof name, "%.*s%s",
+			         (int)(sym_map_label(a->name) - 1 - a->name), a->name,
+			         sym_map_label(a->name)); /* b_2 is b2 */
+		else if (a->kind == SYM_SCALAR)
 			snprintf(name, sizeof name, "%s", a->name);
-		else if (a->row >= 10 || a->col >= 10)
-			snprintf(name, sizeof name, "%s_%u_%u", a->name, a->row, a->col);
 		else
-			snprintf(name, sizeof name, "%s%u%u", a->name, a->row, a->col);
+			lesson_entry_name(name, sizeof name, a->name, a->row, a->col);
 		if (dv_eval_is_function(name))
 			continue;
 		rc = dv_mat_new(&m, sym_ctx_field(ctx), 1, 1, d);
@@ -891,12 +893,13 @@ static int equation_answer(lesson_answer *a, const lesson_result *r, const lesso
 		if (strcmp(r->lesson->vars[i].name, v) == 0 && r->lesson->vars[i].sym != NULL)
 			snprintf(sym, sizeof sym, "%s", r->lesson->vars[i].sym);
 	if (ex->ex_kind == EXERCISE_ENTRY) {
-		char e[32];
+		char e[32], name[64];
 		snprintf(e, sizeof e, "%zu%zu", ex->ex_row, ex->ex_col);
 		if (sym[0] != '\0') {
-			snprintf(want[nwant++], sizeof want[0], "%s%s", sym, e);
-			snprintf(want[nwant++], sizeof want[0], "d%s/d%s%s", f, sym, e);
-			snprintf(want[nwant++], sizeof want[0], "d%s%s", sym, e);
+			lesson_entry_name(name, sizeof name, sym, ex->ex_row, ex->ex_col);
+			snprintf(want[nwant++], sizeof want[0], "%s", name);
+			snprintf(want[nwant++], sizeof want[0], "d%s/d%s", f, name);
+			snprintf(want[nwant++], sizeof want[0], "d%s", name);
 		}
 		snprintf(want[nwant++], sizeof want[0], "d%s/d%s%s", f, v, e);
 	} else {
@@ -905,11 +908,14 @@ static int equation_answer(lesson_answer *a, const lesson_result *r, const lesso
 		snprintf(want[nwant++], sizeof want[0], "grad%s,%s", f, v);
 	}
 	canonical(left, sizeof left, text, (size_t)(eq - text));
-	for (size_t i = 0; i < nwant; i++)
-		if (strcmp(left, want[i]) == 0) {
-			*rhs = eq + 1;
-			return 1;
-		}
+	for (size_t i = 0; i < nwant; i++) {
+		char w[200];
+		canonical(w, sizeof w, want[i], strlen(want[i])); /* as the left side: x2_22 is x222 */
+		if (strcmp(left, w) != 0)
+			continue;
+		*rhs = eq + 1;
+		return 1;
+	}
 	dv_fail(&a->problem, DV_E_SYNTAX,
 	        "the left side is not what is asked: write %s = ..., or the right side "
 	        "alone",

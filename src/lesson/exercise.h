@@ -95,6 +95,10 @@ int lesson_exercise_wrong_line(size_t *line, lesson_result *r, const lesson_acti
 int lesson_answer_text(char **out, const lesson_result *r, int names, const char *text,
                        dv_diag *problem);
 
+/* The name an answer writes entry (row, col) of the symbols sym with:
+ * d11, x_10_3, and for a map's symbols (sym_map_label) x2_11, k21_22. */
+void lesson_entry_name(char *buf, size_t size, const char *sym, size_t row, size_t col);
+
 /* Whether an answer is LaTeX: it has a backslash, a brace or a $. */
 int lesson_answer_is_latex(const char *text);
 

@@ -12,6 +12,7 @@
 
 #include "core/strbuf.h"
 #include "expr/eval.h"
+#include "sym/ctx.h"
 
 /* Largest lesson file read: lessons are small texts. */
 #define LESSON_MAX_BYTES ((size_t)256 * 1024)
@@ -220,7 +221,11 @@ static int check_new_name(lp *p, const char *name, const char *at)
 /* Checks the symbols' name of a new matrix (or scalar) at `at`. */
 static int check_new_symbol(lp *p, const char *sym, const char *at, int scalar)
 {
-	if (!letters_only(sym)) {
+	const char *label = sym_map_label(sym);
+	char letters[64];
+	snprintf(letters, sizeof letters, "%.*s",
+	         label != NULL ? (int)(label - 1 - sym) : (int)strlen(sym), sym);
+	if (!letters_only(letters) || strlen(sym) > 15) {
 		error_at(p, column_of(p, at), "the %s name has 1 to 15 letters, not '%s'",
 		         scalar ? "symbol's" : "symbols'", sym);
 		return -1;
@@ -357,7 +362,7 @@ static void parse_maps(lp *p, const char *s)
 	word(&s, eq, sizeof eq);
 	if (name[0] == '\0' || strcmp(eq, "=") != 0) {
 		error_at(p, column_of(p, at_name),
-		         "expected 'maps NAME = SYMBOL SYMBOL ... SIZE' (maps X = x y 3x3)");
+		         "expected 'maps NAME = SYMBOL SYMBOL ... SIZE' (maps X = x x 3x3)");
 		return;
 	}
 	for (;;) {
@@ -388,17 +393,27 @@ static void parse_maps(lp *p, const char *s)
 	}
 	if (n == 0 || tok[0] == '\0') {
 		error_at(p, column_of(p, rest),
-		         "expected the maps' symbols and then their size (maps X = x y "
-		         "3x3, or a table: maps K = k l ; m n 2x2)");
+		         "expected the maps' symbols and then their size (maps X = x x "
+		         "3x3, or a table: maps K = k . ; k k 2x2)");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char full[80];
+		char full[128], label[48], sym[128];
+		size_t same = 0;
 		if (rows > 1)
-			snprintf(full, sizeof full, "%s%zu%zu", name, maps[i].row, maps[i].col);
+			snprintf(label, sizeof label, "%zu%zu", maps[i].row, maps[i].col);
 		else
-			snprintf(full, sizeof full, "%s%zu", name, maps[i].col);
-		declare_matrix(p, full, at_name, maps[i].sym, maps[i].at, rest);
+			snprintf(label, sizeof label, "%zu", maps[i].col);
+		snprintf(full, sizeof full, "%.63s%.47s", name, label);
+		/* maps X = x x 3x3: one letter for several maps, each entry
+		 * written with its map, (x₂)₁₁ */
+		for (size_t k = 0; k < n; k++)
+			same += strcmp(maps[k].sym, maps[i].sym) == 0;
+		if (same > 1 && letters_only(maps[i].sym))
+			snprintf(sym, sizeof sym, "%.63s_%.47s", maps[i].sym, label);
+		else
+			snprintf(sym, sizeof sym, "%.63s", maps[i].sym);
+		declare_matrix(p, full, at_name, sym, maps[i].at, rest);
 	}
 }
 

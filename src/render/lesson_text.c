@@ -437,7 +437,9 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 				put_shown_inputs(b, r);
 				*inputs_shown = 1;
 			}
-			dv_strbuf_printf(b, "    %s with the shown numbers:\n", label);
+			dv_strbuf_puts(b, "    ");
+			sym_name_print(b, label, o->unicode ? SYM_UNICODE : SYM_ASCII);
+			dv_strbuf_puts(b, " with the shown numbers:\n");
 			dv_put_numbers(b, it->numbers, "      ");
 		}
 		break;

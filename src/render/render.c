@@ -132,7 +132,8 @@ void dv_put_table(dv_strbuf *b, const dv_mat *m, const char *name, sym_style sty
 			dv_strbuf_puts(b, name);
 			dv_strbuf_puts(b, " &= ");
 		} else if (name != NULL && *indent != '\0') {
-			dv_strbuf_printf(b, "%s = ", name);
+			sym_name_print(b, name, style);
+			dv_strbuf_puts(b, " = ");
 		}
 		dv_put_entry(b, m, 0, style, latex);
 		dv_strbuf_puts(b, "\n");

@@ -170,13 +170,29 @@ static int intern(uint32_t *id, sym_ctx *ctx, const sym_atom *key, dv_diag *d)
 	return DV_OK;
 }
 
+const char *sym_map_label(const char *name)
+{
+	const char *us = strrchr(name, '_'), *s;
+	if (us == NULL || us == name || us[1] == '\0' ||
+	    !((us[-1] >= 'a' && us[-1] <= 'z') || (us[-1] >= 'A' && us[-1] <= 'Z')))
+		return NULL;
+	for (s = us + 1; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return NULL;
+	return us + 1;
+}
+
 static int valid_name(const char *name, dv_diag *d)
 {
+	const char *label = sym_map_label(name);
 	size_t n = strlen(name);
 	if (n == 0 || n >= SYM_NAME_MAX)
 		return dv_fail(d, DV_E_ARGS,
 		               "a symbol name has 1 to %d letters, not '%s'",
 		               SYM_NAME_MAX - 1, name);
+	/* the letters, up to the map label's '_' */
+	if (label != NULL)
+		n = (size_t)(label - 1 - name);
 	for (size_t i = 0; i < n; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') ||
 		      (name[i] >= 'A' && name[i] <= 'Z')))

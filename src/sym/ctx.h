@@ -84,8 +84,16 @@ int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
 int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b);
 
 /*
+ * The map label of a symbol name, or NULL: a layer of several maps names
+ * the entries of map 2 "x_2" (printed (x₂)₁₁) and those of kernel K₂₁
+ * "k_21", so that every map keeps the notes' letter.  The label is the
+ * digits after the last '_', which follows a letter.
+ */
+const char *sym_map_label(const char *name);
+
+/*
  * A rows x cols matrix of atoms named `name` (a 1 x 1 one is the scalar
- * `name`).  The name must be letters only, and each name makes one matrix:
+ * `name`).  The name must be letters only (and a map label, x_2), and each name makes one matrix:
  * asking for it again is an error, so that two matrices never share atoms.
  */
 int sym_ctx_matrix(dv_mat **out, sym_ctx *ctx, const char *name, size_t rows, size_t cols,

@@ -34,10 +34,12 @@ static const char *const *order_of(const sym_print_opts *o)
 
 static int order_index(const sym_print_opts *o, const char *name)
 {
-	const char *const *ord = order_of(o);
+	const char *const *ord = order_of(o), *label = sym_map_label(name);
+	/* the maps x_1, x_2 of a layer stand where x does */
+	size_t n = label != NULL ? (size_t)(label - 1 - name) : strlen(name);
 	int i = 0;
 	for (; ord[i] != NULL; i++)
-		if (strcmp(ord[i], name) == 0)
+		if (strncmp(ord[i], name, n) == 0 && ord[i][n] == '\0')
 			return i;
 	return i; /* after every listed name */
 }
@@ -174,6 +176,57 @@ static void put_indices(dv_strbuf *b, size_t row, size_t col, sym_style style)
 		dv_strbuf_puts(b, "}");
 }
 
+/*
+ * A name with a map label (x_2, k_21, or a table's ∂E/∂x_2): what comes
+ * before its letters, then the letters with the label as a subscript,
+ * in parentheses when entry indices follow: (x₂)₁₁, (x_{2})_{11}; in ASCII
+ * the label joins the letters, x2.  0 when the name has no label.
+ */
+static int put_map_name(dv_strbuf *b, const char *name, sym_style style, int paren)
+{
+	const char *label = sym_map_label(name);
+	char letters[SYM_NAME_MAX];
+	size_t end, start;
+	const struct greek *g;
+
+	if (label == NULL)
+		return 0;
+	end = start = (size_t)(label - 1 - name);
+	while (start > 0 && ((name[start - 1] >= 'a' && name[start - 1] <= 'z') ||
+	                     (name[start - 1] >= 'A' && name[start - 1] <= 'Z')))
+		start--;
+	if (end - start >= sizeof letters)
+		start = end - (sizeof letters - 1);
+	memcpy(letters, name + start, end - start);
+	letters[end - start] = '\0';
+	dv_strbuf_putn(b, name, start);
+	if (style == SYM_ASCII) {
+		dv_strbuf_puts(b, letters);
+		dv_strbuf_puts(b, label);
+		return 1;
+	}
+	g = find_greek(letters);
+	if (paren)
+		dv_strbuf_puts(b, "(");
+	if (style == SYM_LATEX) {
+		dv_strbuf_puts(b, g != NULL ? g->latex : letters);
+		dv_strbuf_printf(b, "_{%s}", label);
+	} else {
+		dv_strbuf_puts(b, g != NULL ? g->unicode : letters);
+		for (const char *s = label; *s != '\0'; s++)
+			dv_strbuf_puts(b, sub_digit[*s - '0']);
+	}
+	if (paren)
+		dv_strbuf_puts(b, ")");
+	return 1;
+}
+
+void sym_name_print(dv_strbuf *b, const char *name, sym_style style)
+{
+	if (!put_map_name(b, name, style, 0))
+		dv_strbuf_puts(b, name);
+}
+
 void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
                      const sym_print_opts *o)
 {
@@ -200,13 +253,20 @@ void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
 				return;
 			}
 		}
-		dv_strbuf_puts(b, g != NULL ? g->latex : name);
+		if (!put_map_name(b, name, SYM_LATEX, 1))
+			dv_strbuf_puts(b, g != NULL ? g->latex : name);
 		dv_strbuf_puts(b, "_{");
 		put_indices(b, row, col, SYM_LATEX);
 		dv_strbuf_puts(b, "}");
 		return;
 	}
-	dv_strbuf_puts(b, o->style == SYM_UNICODE && g != NULL ? g->unicode : name);
+	if (put_map_name(b, name, o->style, 1)) {
+		/* x2_11, as the answers write it; x2_{10,3} */
+		if (o->style == SYM_ASCII && row < 10 && col < 10)
+			dv_strbuf_puts(b, "_");
+	} else {
+		dv_strbuf_puts(b, o->style == SYM_UNICODE && g != NULL ? g->unicode : name);
+	}
 	put_indices(b, row, col, o->style);
 }
 
@@ -304,6 +364,8 @@ static void put_atom(dv_strbuf *b, const sym_ctx *ctx, uint32_t id,
 		break;
 	case SYM_SCALAR:
 		g = find_greek(a->name);
+		if (put_map_name(b, a->name, o->style, 0))
+			break;
 		if (g != NULL && o->style != SYM_ASCII)
 			dv_strbuf_puts(b, o->style == SYM_LATEX ? g->latex : g->unicode);
 		else

@@ -52,7 +52,12 @@ void sym_poly_print_values(dv_strbuf *b, const sym_poly *p, const sym_ctx *ctx,
 /* p as a new string (the caller frees it). */
 int sym_poly_format(char **out, const sym_poly *p, const sym_ctx *ctx,
                     const sym_print_opts *o, dv_diag *d);
-/* The name of entry (row, col) of matrix `name`: "a11", "a₁₁", "a_{11}". */
+/* A matrix's name, its map label written as a subscript (sym_map_label):
+ * a_1 is "a₁" in Unicode, "a_{1}" in LaTeX, "a1" in ASCII; other names as
+ * they are. */
+void sym_name_print(dv_strbuf *b, const char *name, sym_style style);
+/* The name of entry (row, col) of matrix `name`: "a11", "a₁₁", "a_{11}";
+ * of a map's, "(x₂)₁₁", "(x_{2})_{11}", "x2_11". */
 void sym_entry_print(dv_strbuf *b, const char *name, size_t row, size_t col,
                      const sym_print_opts *o);
 

@@ -610,9 +610,10 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, siz
 		if (counts)
 			dv_strbuf_printf(s, "%zu", left);
 		for (size_t i = 0, n = 0; i < m->panel && !counts; i++)
-			if (!on[i])
-				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "",
-				                 m->panels[i].label);
+			if (!on[i]) {
+				dv_strbuf_puts(s, n++ ? ", " : "");
+				sym_name_print(s, m->panels[i].label, SYM_UNICODE);
+			}
 		parts++;
 	}
 	if (rows < all_rows) {
@@ -625,9 +626,10 @@ static void hidden_note(dv_strbuf *s, const tui_model *m, const size_t *idx, siz
 		if (counts)
 			dv_strbuf_printf(s, "%zu", right);
 		for (size_t i = m->panel + 1, n = 0; i < m->npanels && !counts; i++)
-			if (!on[i])
-				dv_strbuf_printf(s, "%s%s", n++ ? ", " : "",
-				                 m->panels[i].label);
+			if (!on[i]) {
+				dv_strbuf_puts(s, n++ ? ", " : "");
+				sym_name_print(s, m->panels[i].label, SYM_UNICODE);
+			}
 		dv_strbuf_puts(s, " →");
 	}
 	if (left > 0 || right > 0)
@@ -737,7 +739,12 @@ static int render_panels(builder *b, int top, int max_rows)
 			const dv_mat *mat = p->num;
 			pad_to(b, x[k]);
 			if (row < 0) {
-				add(b, p->label, pi == m->panel ? TR_LABEL : TR_DIM);
+				dv_strbuf lb;
+				dv_strbuf_init(&lb);
+				sym_name_print(&lb, p->label, m->unicode ? SYM_UNICODE : SYM_ASCII);
+				add(b, lb.failed || lb.s == NULL ? p->label : lb.s,
+				    pi == m->panel ? TR_LABEL : TR_DIM);
+				dv_strbuf_free(&lb);
 				continue;
 			}
 			if ((size_t)row >= mat->rows)

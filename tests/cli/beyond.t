@@ -190,20 +190,34 @@ $ verify check maps --answers "$TESTS/classroom/beyond/maps-right.txt"
 ? 0
 
 $ verify check maps --answers "$TESTS/classroom/beyond/maps-wrong.txt"
-> dy11: ✗ not yet: missing e₁₁m₂₂
-> dX2: ✗ not yet: at (1,1) your answer gives e₁₁m₂₂ where δ₁₁l₂₂ + e₁₁m₂₂ is needed
+> dy11: ✗ not yet: missing (δ₂)₁₁(k₂₂)₂₂
+> dX2: ✗ not yet: at (1,1) your answer gives (δ₂)₁₁(k₂₂)₂₂ where (δ₁)₁₁(k₂₁)₂₂ + (δ₂)₁₁(k₂₂)₂₂ is needed
 > missing-sum-maps: ✗ not yet: line 1 holds as it stands; look for the line that does not
 > maps: 0 of 3 right
 ? 1
 
+# An entry of a map as the notes write it, (x₂)₁₁: typed, in Unicode, in
+# LaTeX and as an equation, each read as the same symbol; another map's
+# entry on the left is refused.
+$ F=$(mktemp); for a in '(δ₁)₁₁(k₂₁)₂₂ + (δ₂)₁₁(k₂₂)₂₂' '(\delta_1)_{11}(k_{21})_{22} + (\delta_2)_{11}(k_{22})_{22}' '∂E/∂(x₂)₁₁ = d1_11*k21_22 + d2_11*k22_22' 'x2_11 = d1_11*k21_22' 'x1_11 = d1_11*k21_22'; do printf 'dy11: %s\n' "$a" > "$F"; verify check maps --answers "$F" | grep '^dy11'; done
+> dy11: ✓ right
+> dy11: ✓ right
+> dy11: ✓ right
+> dy11: ✗ not yet: missing (δ₂)₁₁(k₂₂)₂₂
+> dy11: ✗ the answer cannot be read: the left side is not what is asked: write dE/dx2_11 = ..., or the right side alone
+? 0
+
 $ cd "$TESTS/lessons" && verify --lesson-file badmaps.lesson
-! badmaps.lesson:3:10: error: expected the maps' symbols and then their size (maps X = x y 3x3, or a table: maps K = k l ; m n 2x2)
+! badmaps.lesson:3:10: error: expected the maps' symbols and then their size (maps X = x x 3x3, or a table: maps K = k . ; k k 2x2)
 !   maps X = 3x3
 !            ^
-! badmaps.lesson:4:12: error: the symbols 'y' belong to another matrix
-!   maps Y = y y 2x2
-!              ^
-! badmaps.lesson:5:17: error: expected the maps' symbols and then their size (maps X = x y 3x3, or a table: maps K = k l ; m n 2x2)
+! badmaps.lesson:4:10: error: the symbols' name has 1 to 15 letters, not 'y1'
+!   maps Y = y1 y2 2x2
+!            ^
+! badmaps.lesson:4:13: error: the symbols' name has 1 to 15 letters, not 'y2'
+!   maps Y = y1 y2 2x2
+!               ^
+! badmaps.lesson:5:17: error: expected the maps' symbols and then their size (maps X = x x 3x3, or a table: maps K = k . ; k k 2x2)
 !   maps Z = z . ; w
 !                   ^
 ? 2
