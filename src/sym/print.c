@@ -387,8 +387,13 @@ static int ends_with_letter(const dv_strbuf *b)
 static int plain_multiletter(const sym_ctx *ctx, uint32_t id)
 {
 	const sym_atom *a = sym_ctx_atom(ctx, id);
-	return a->kind == SYM_SCALAR && find_greek(a->name) == NULL &&
-	       strlen(a->name) > 1;
+	const char *label = sym_map_label(a->name);
+	char letters[SYM_NAME_MAX];
+	/* b_1 prints b₁, β_2 β₂: their letters decide */
+	size_t n = label != NULL ? (size_t)(label - 1 - a->name) : strlen(a->name);
+	memcpy(letters, a->name, n);
+	letters[n] = '\0';
+	return a->kind == SYM_SCALAR && find_greek(letters) == NULL && n > 1;
 }
 
 static void put_rat(dv_strbuf *b, sym_rat r, sym_style style, int alone)
