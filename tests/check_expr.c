@@ -385,6 +385,41 @@ START_TEST(test_strings_keep_doubled_quotes)
 }
 END_TEST
 
+/* A tree back as source keeps only the parentheses it needs, and reads
+ * back as the same tree. */
+START_TEST(test_source_drops_only_idle_parentheses)
+{
+	static const char *const cases[][2] = {
+	        {"((a)) * (b + c)", "a * (b + c)"},
+	        {"a - (b - c)", "a - (b - c)"},
+	        {"(a - b) - c", "a - b - c"},
+	        {"(-a)^2 + -a^2", "(-a)^2 + -a^2"},
+	        {"2^-1 .* x'", "2^-1 .* x'"},
+	        {"(a * b)'", "(a * b)'"},
+	        {"[1 -2; (3) 4]", "[1, -2; 3, 4]"},
+	        {"entry((D), 1, 1) / (4)", "entry(D, 1, 1) / 4"},
+	        {"conv(X, K, 'it''s')", "conv(X, K, 'it''s')"},
+	        {"a / (b * c)", "a / (b * c)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		dv_node *n = NULL, *again = NULL;
+		dv_strbuf b, b2;
+		dv_strbuf_init(&b);
+		dv_strbuf_init(&b2);
+		ck_assert_int_eq(dv_parse(&n, cases[i][0], &d), DV_OK);
+		dv_node_source(&b, n);
+		ck_assert_str_eq(b.s, cases[i][1]);
+		ck_assert_int_eq(dv_parse(&again, b.s, &d), DV_OK);
+		dv_node_source(&b2, again);
+		ck_assert_str_eq(b2.s, b.s);
+		dv_node_free(n);
+		dv_node_free(again);
+		dv_strbuf_free(&b);
+		dv_strbuf_free(&b2);
+	}
+}
+END_TEST
+
 /*
  * Plans are kept by operation and shapes: whatever was evaluated before in
  * the same environment, every result is the one a fresh environment gives
@@ -595,6 +630,7 @@ static Suite *expr_suite(void)
 	tcase_add_test(tc, test_names_cannot_shadow_functions);
 	tcase_add_test(tc, test_deep_and_long_input_is_refused_or_read);
 	tcase_add_test(tc, test_strings_keep_doubled_quotes);
+	tcase_add_test(tc, test_source_drops_only_idle_parentheses);
 	tcase_add_test(tc, test_kept_plans_never_change_a_result);
 	tcase_add_test(tc, test_grad_over_mpfr_is_a_tight_ball);
 	tcase_add_test(tc, test_kept_definitions_follow_what_they_use);

@@ -1580,30 +1580,6 @@ static int eval_matrix(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	return give_mat(out, whole, DV_OK);
 }
 
-static const char *op_text(dv_tok_kind op)
-{
-	switch (op) {
-	case DV_T_PLUS:
-		return "+";
-	case DV_T_MINUS:
-		return "-";
-	case DV_T_STAR:
-		return "*";
-	case DV_T_SLASH:
-		return "/";
-	case DV_T_DOTSTAR:
-		return ".*";
-	case DV_T_HADAMARD:
-		return "\xe2\x88\x98";
-	case DV_T_DOTCARET:
-		return ".^";
-	case DV_T_CARET:
-		return "^";
-	default:
-		return "?";
-	}
-}
-
 static int divide(dv_mat **out, const dv_mat *a, const dv_mat *b, dv_diag *d)
 {
 	double v, ev;
@@ -1707,11 +1683,11 @@ static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	char what[64];
 	int rc;
 
-	snprintf(what, sizeof what, "the left side of '%s'", op_text(n->op));
+	snprintf(what, sizeof what, "the left side of '%s'", dv_op_text(n->op));
 	if ((rc = dv_eval(&l, n->kids[0], env, d)) != DV_OK ||
 	    (rc = need_mat(&l, n->kids[0], what, d)) != DV_OK)
 		goto out;
-	snprintf(what, sizeof what, "the right side of '%s'", op_text(n->op));
+	snprintf(what, sizeof what, "the right side of '%s'", dv_op_text(n->op));
 	if ((rc = dv_eval(&r, n->kids[1], env, d)) != DV_OK ||
 	    (rc = need_mat(&r, n->kids[1], what, d)) != DV_OK)
 		goto out;
@@ -1724,7 +1700,7 @@ static int eval_binary(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 	dv_plan_free(p);
 	if (rc != DV_OK && d != NULL && d->line == 0) {
 		char prefix[16];
-		snprintf(prefix, sizeof prefix, "'%s': ", op_text(n->op));
+		snprintf(prefix, sizeof prefix, "'%s': ", dv_op_text(n->op));
 		dv_diag_prefix(d, prefix);
 		dv_diag_locate(d, n->line, n->column);
 	}

@@ -333,3 +333,27 @@ void dv_token_describe(const dv_token *tok, char *buf, size_t size)
 		break;
 	}
 }
+
+const char *dv_op_text(dv_tok_kind op)
+{
+	switch (op) {
+	case DV_T_PLUS:
+		return "+";
+	case DV_T_MINUS:
+		return "-";
+	case DV_T_STAR:
+		return "*";
+	case DV_T_SLASH:
+		return "/";
+	case DV_T_DOTSTAR:
+		return ".*";
+	case DV_T_HADAMARD:
+		return "\xe2\x88\x98";
+	case DV_T_DOTCARET:
+		return ".^";
+	case DV_T_CARET:
+		return "^";
+	default:
+		return "?";
+	}
+}

@@ -64,5 +64,7 @@ int dv_lexer_next(dv_lexer *lx, dv_token *tok, dv_diag *d);
 
 /* How a token reads in a message: "')'", "end of input", "the name 'x'". */
 void dv_token_describe(const dv_token *tok, char *buf, size_t size);
+/* An operator as written: "+", ".*", "∘", "^"; "?" for other tokens. */
+const char *dv_op_text(dv_tok_kind op);
 
 #endif

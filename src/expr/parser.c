@@ -438,3 +438,94 @@ int dv_parse_equation_at(dv_node **lhs, dv_node **rhs, const char *src, int line
 	}
 	return rc;
 }
+
+/* ---- back to source ------------------------------------------------- */
+
+/* How tightly n binds: 1 + -, 2 * / .* ∘, 3 a sign, 4 ^ .^, 5 the rest. */
+static int binding_of(const dv_node *n)
+{
+	if (n->kind == DV_N_NEGATE)
+		return 3;
+	if (n->kind != DV_N_BINARY)
+		return 5;
+	switch (n->op) {
+	case DV_T_PLUS:
+	case DV_T_MINUS:
+		return 1;
+	case DV_T_DOTCARET:
+	case DV_T_CARET:
+		return 4;
+	default:
+		return 2;
+	}
+}
+
+/* n where an operand binding at least `least` is read. */
+static void source_at(dv_strbuf *b, const dv_node *n, int least)
+{
+	int paren = binding_of(n) < least;
+	if (paren)
+		dv_strbuf_puts(b, "(");
+	switch (n->kind) {
+	case DV_N_NUM:
+	case DV_N_NAME:
+		dv_strbuf_puts(b, n->text);
+		break;
+	case DV_N_STR:
+		dv_strbuf_puts(b, "'");
+		for (const char *c = n->text; *c != '\0'; c++)
+			dv_strbuf_putn(b, *c == '\'' ? "''" : c, *c == '\'' ? 2 : 1);
+		dv_strbuf_puts(b, "'");
+		break;
+	case DV_N_CALL:
+		dv_strbuf_printf(b, "%s(", n->text);
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (i > 0)
+				dv_strbuf_puts(b, ", ");
+			source_at(b, n->kids[i], 0);
+		}
+		dv_strbuf_puts(b, ")");
+		break;
+	case DV_N_MATRIX: {
+		size_t k = 0;
+		dv_strbuf_puts(b, "[");
+		for (size_t r = 0; r < n->nrows; r++) {
+			if (r > 0)
+				dv_strbuf_puts(b, "; ");
+			for (size_t c = 0; c < n->row_len[r] && k < n->nkids; c++, k++) {
+				if (c > 0)
+					dv_strbuf_puts(b, ", ");
+				source_at(b, n->kids[k], 0);
+			}
+		}
+		dv_strbuf_puts(b, "]");
+		break;
+	}
+	case DV_N_BINARY: {
+		int self = binding_of(n);
+		source_at(b, n->kids[0], self);
+		/* a ^ b and a .^ b without spaces, the others with */
+		dv_strbuf_printf(b, self == 4 ? "%s" : " %s ", dv_op_text(n->op));
+		/* left-associative: the right operand binds tighter; a power's
+		 * exponent may be signed (2^-1) */
+		source_at(b, n->kids[1],
+		          self == 4 && n->kids[1]->kind == DV_N_NEGATE ? 3 : self + 1);
+		break;
+	}
+	case DV_N_NEGATE:
+		dv_strbuf_puts(b, "-");
+		source_at(b, n->kids[0], 3);
+		break;
+	case DV_N_TRANSPOSE:
+		source_at(b, n->kids[0], 5);
+		dv_strbuf_puts(b, "'");
+		break;
+	}
+	if (paren)
+		dv_strbuf_puts(b, ")");
+}
+
+void dv_node_source(dv_strbuf *b, const dv_node *n)
+{
+	source_at(b, n, 0);
+}

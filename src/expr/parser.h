@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "core/strbuf.h"
 #include "expr/lexer.h"
 
 typedef enum dv_node_kind {
@@ -68,5 +69,9 @@ int dv_parse_at(dv_node **out, const char *src, int line, int column, dv_diag *d
 int dv_parse_equation_at(dv_node **lhs, dv_node **rhs, const char *src, int line,
                          int column, dv_diag *d);
 void dv_node_free(dv_node *n);
+
+/* The tree back as source with only the parentheses it needs:
+ * ((a)) * (b + c) is "a * (b + c)", entry((D), 1, 1) "entry(D, 1, 1)". */
+void dv_node_source(dv_strbuf *b, const dv_node *n);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "expr/parser.h"
 
 /* Step titles are cut past this many characters. */
 #define TITLE_CHARS 60
@@ -72,6 +73,22 @@ static void put_header(dv_strbuf *b, const char *text)
 	}
 }
 
+/* A claim as a reader writes it: the translation's parentheses that carry
+ * nothing dropped, ((entry(delta, 1, 1)) * (K)) as entry(delta, 1, 1) * K. */
+static void put_claim(dv_strbuf *b, const char *claim)
+{
+	dv_node *lhs = NULL, *rhs = NULL;
+	if (dv_parse_equation(&lhs, &rhs, claim, NULL) != DV_OK) {
+		put_line(b, claim);
+		return;
+	}
+	dv_node_source(b, lhs);
+	dv_strbuf_puts(b, " == ");
+	dv_node_source(b, rhs);
+	dv_node_free(lhs);
+	dv_node_free(rhs);
+}
+
 static void put_step(dv_strbuf *b, const notes_formula *f)
 {
 	size_t chars = 0, i;
@@ -109,7 +126,7 @@ static void put_step(dv_strbuf *b, const notes_formula *f)
 	}
 	if (f->claim != NULL && f->result != NULL) {
 		dv_strbuf_puts(b, "\nclaim ");
-		put_line(b, f->claim);
+		put_claim(b, f->claim);
 	} else {
 		/* a failure found before any claim could be made (δ_i^j) */
 		dv_strbuf_puts(b, "\ntext ✗ This formula fails as written.");

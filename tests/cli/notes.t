@@ -87,7 +87,7 @@ $ cd "$TESTS/notes" && verify notes mean-pooling-in-my-letters.md --format lesso
 > step line 17: P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f( …
 > formula P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f(n_{22}))
 > text Read in the file's context.
-> claim entry(P, 1, 1) == (((1)) / 4) * ((f(entry(N, 1, 1)) + (f(entry(N, 1, 2))) + (f(entry(N, 2, 1))) + (f(entry(N, 2, 2)))))
+> claim entry(P, 1, 1) == 1 / 4 * (f(entry(N, 1, 1)) + f(entry(N, 1, 2)) + f(entry(N, 2, 1)) + f(entry(N, 2, 2)))
 ? 0
 
 $ d=$(mktemp -d); verify notes "$TESTS/notes/cnn-backprop-notes.md" --format lesson | awk -v d="$d" '/^# made by verify/ { n++ } { print > (d "/" n ".lesson.txt") }'; for f in "$d"/*.lesson.txt; do name=$(sed -n 's/^lesson //p' "$f"); mv "$f" "$d/$name.lesson"; done; for f in "$d"/*.lesson; do verify --lesson-file "$f" >/dev/null; s=$?; echo "$(basename "$f" .lesson) $s"; done | sort -V
