@@ -265,6 +265,33 @@ static void put_grad_rows(dv_strbuf *b, const lesson_check *c, const char *inden
 	                 w->numeric.rounding + w->analytic_bound);
 }
 
+/* The lesson's matrices as env holds them (the shown numbers or the
+ * checked ones), side by side under `title`. */
+static void put_inputs(dv_strbuf *b, const lesson_result *r, const dv_env *env,
+                       const char *title, const char *indent)
+{
+	const dv_mat *mats[16];
+	const char *labels[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nsizes && n < 16; i++) {
+		const dv_mat *m = dv_env_lookup(env, r->sizes[i].name);
+		if (m == NULL || !dv_mat_is_double(m))
+			continue;
+		mats[n] = m;
+		labels[n++] = r->sizes[i].name;
+	}
+	if (n == 0)
+		return;
+	dv_strbuf_puts(b, title);
+	dv_put_numbers_side(b, mats, labels, n, indent);
+}
+
+static void put_shown_inputs(dv_strbuf *b, const lesson_result *r)
+{
+	put_inputs(b, r, r->shown, "    the shown numbers:\n", "      ");
+}
+
 static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *r,
                       const dv_text_opts *o, const char *indent, int nested)
 {
@@ -293,9 +320,23 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 	put_verdict(b, &c->numeric,
 	            a->kind == LESSON_GRADCHECK ? "finite differences" : "numbers", o,
 	            sub, c);
-	if (c->shown.value.kind == DV_V_CHECK)
+	if (c->shown.value.kind == DV_V_CHECK) {
 		/* the counterexample on the numbers the student sees */
 		put_verdict(b, &c->shown, "on the shown numbers", o, sub, NULL);
+	} else if (!nested && c->rows == NULL && c->refuted_at == 0 &&
+	           c->numeric.value.kind == DV_V_CHECK &&
+	           c->numeric.value.check.verdict == DV_VERDICT_FAILS &&
+	           !c->numeric.value.check.shape_differs) {
+		/* the shown numbers happen to satisfy it: the numbers that do
+		 * not, beside the failure they give */
+		char title[160], more[40];
+		snprintf(title, sizeof title,
+		         "%sthe shown numbers do not show it; the checked ones (random, seed "
+		         "%lu) do:\n",
+		         sub, r->seed);
+		snprintf(more, sizeof more, "%s  ", sub);
+		put_inputs(b, r, r->checked, title, more);
+	}
 	if (c->rows != NULL) {
 		/* the table is of the checked numbers, not the shown ones */
 		dv_strbuf_printf(b, "%son the checked numbers (", sub);
@@ -339,24 +380,6 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 }
 
 /* "the shown numbers:" and the declared matrices' numbers, side by side. */
-static void put_shown_inputs(dv_strbuf *b, const lesson_result *r)
-{
-	const dv_mat *mats[16];
-	const char *labels[16];
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->nsizes && n < 16; i++) {
-		const dv_mat *m = dv_env_lookup(r->shown, r->sizes[i].name);
-		if (m == NULL || !dv_mat_is_double(m))
-			continue;
-		mats[n] = m;
-		labels[n++] = r->sizes[i].name;
-	}
-	if (n == 0)
-		return;
-	dv_strbuf_puts(b, "    the shown numbers:\n");
-	dv_put_numbers_side(b, mats, labels, n, "      ");
-}
 
 /* s as one word of a shell command: as it is when that is safe, else
  * in single quotes. */

@@ -523,3 +523,19 @@ $ source "$TESTS/../completion/verify.bash"; COMP_WORDS=(verify eval 1 --format 
 $ for o in $(verify --help 2>&1 | grep -oE -- '--[a-z][a-z-]*' | sort -u); do m=$(printf '%s' "$o" | sed 's/-/\\\\-/g'); grep -q -- "$m" "$TESTS/../docs/verify.1" || echo "the man page lacks $o"; grep -q -- "$o" "$TESTS/../completion/verify.bash" || echo "the completion lacks $o"; done; echo checked
 > checked
 ? 0
+
+# A failure the shown numbers happen to satisfy (at seed 2 the shown b is
+# the sum of the shown D) is shown on the checked numbers, which are
+# printed beside it.
+$ verify --lesson conv-bias-grad --seed 2 | grep -A9 '✓ refute b == sum(D)'
+>   ✓ refute b == sum(D)
+>       the notes' line as written, "b = Σ δ": it is the derivative, not b
+>       exact: fails at (1,1): b ≠ δ₁₁ + δ₁₂ + δ₂₁ + δ₂₂
+>       numbers: fails at (1,1): 0.795476 ≠ 1.86412 (they differ by 1.1, more than the rounding bound 9.8e-15)
+>       the shown numbers do not show it; the checked ones (random, seed 2) do:
+>         X                                                        K                                 D                                 b
+>         -1.30311      0.64198  -0.652074  -1.76748  -0.917929    -0.977459  -0.0165881  1.35513    -1.02438   -2.21508  -0.149365    0.795476
+>         0.650857    -0.909848  -0.140926  0.780644    1.15856    -0.708618    0.252533  0.39303     1.38294    1.45697    2.11548
+>          1.96766  -0.00440961    2.60569  0.585658  -0.696818                                       1.50948  -0.981445  -0.230484
+>         0.150269     -2.58991   -0.31664  -1.89795  -0.159628
+? 0
