@@ -522,11 +522,15 @@ static int run_lessons(char **paths, size_t n, const lesson_args *la, lesson **g
 	for (size_t i = 0; i < n && status != EXIT_USAGE; i++) {
 		lesson_errors errs;
 		dv_diag d;
+		int rc;
 		dv_diag_clear(&d);
 		if (given != NULL && given[i] != NULL) {
 			ls[i] = given[i];
 			given[i] = NULL;
-		} else if (lesson_load(&ls[i], paths[i], &errs) != DV_OK) {
+		} else if ((rc = lesson_load(&ls[i], paths[i], &errs)) != DV_OK) {
+			/* with the errors that running what reads would find */
+			if (rc == DV_E_SYNTAX)
+				lesson_more_errors(paths[i], &errs, &lo);
 			print_lesson_errors(paths[i], &errs);
 			status = EXIT_USAGE;
 			break;

@@ -163,6 +163,9 @@ typedef struct lesson {
 int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors *errs);
 /* Reads and parses the file at path; a file that cannot be read is one error. */
 int lesson_load(lesson **out, const char *path, lesson_errors *errs);
+/* The text of the lesson file at path (the caller frees it): a regular
+ * file of at most 256 KB without NUL bytes; else one error in errs. */
+int lesson_read_text(char **out, const char *path, lesson_errors *errs);
 void lesson_free(lesson *l);
 
 /* The number of claims, refutes and gradchecks (instead lines not counted). */

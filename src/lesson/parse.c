@@ -1408,7 +1408,7 @@ int lesson_parse(lesson **out, const char *path, const char *text, lesson_errors
 	return DV_OK;
 }
 
-int lesson_load(lesson **out, const char *path, lesson_errors *errs)
+int lesson_read_text(char **out, const char *path, lesson_errors *errs)
 {
 	/* non-blocking, and only a regular file: a FIFO must not hang verify */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -1460,9 +1460,21 @@ int lesson_load(lesson **out, const char *path, lesson_errors *errs)
 	}
 	text[n] = '\0';
 	/* a UTF-8 byte order mark, as some editors write, is not text */
-	rc = lesson_parse(
-	        out, path,
-	        n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? text + 3 : text, errs);
+	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		memmove(text, text + 3, n - 2);
+	*out = text;
+	return DV_OK;
+}
+
+int lesson_load(lesson **out, const char *path, lesson_errors *errs)
+{
+	char *text = NULL;
+	int rc = lesson_read_text(&text, path, errs);
+
+	*out = NULL;
+	if (rc != DV_OK)
+		return rc;
+	rc = lesson_parse(out, path, text, errs);
 	free(text);
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "lesson/run.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -828,4 +829,127 @@ int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_di
 fail:
 	lesson_result_free(r);
 	return rc;
+}
+
+/* ---- every error of a file at once ------------------------------------ */
+
+/* Whether the text of line `line` (1-based) of text holds `word` as a
+ * word of its own. */
+static int line_mentions(const char *text, int line, const char *word)
+{
+	size_t n = strlen(word);
+	const char *s = text, *end;
+	for (int i = 1; i < line && s != NULL; i++)
+		if ((s = strchr(s, '\n')) != NULL)
+			s++;
+	if (s == NULL || n == 0)
+		return 0;
+	end = strchr(s, '\n');
+	if (end == NULL)
+		end = s + strlen(s);
+	for (const char *p = s; p + n <= end; p++)
+		if (strncmp(p, word, n) == 0 &&
+		    (p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+		    !(isalnum((unsigned char)p[n]) || p[n] == '_'))
+			return 1;
+	return 0;
+}
+
+/* text with line `line` emptied (its newline kept, so lines keep their
+ * numbers), in place. */
+static void blank_line(char *text, int line)
+{
+	char *s = text;
+	for (int i = 1; i < line && s != NULL; i++)
+		if ((s = strchr(s, '\n')) != NULL)
+			s++;
+	for (; s != NULL && *s != '\0' && *s != '\n'; s++)
+		*s = ' ';
+}
+
+/* The name an "unknown name 'X'" message is about, into buf; 0 if none. */
+static int unknown_name(const char *message, char *buf, size_t size)
+{
+	const char *p = strstr(message, "unknown name '"), *q;
+	if (p == NULL)
+		return 0;
+	p += strlen("unknown name '");
+	q = strchr(p, '\'');
+	if (q == NULL || (size_t)(q - p) >= size)
+		return 0;
+	memcpy(buf, p, (size_t)(q - p));
+	buf[q - p] = '\0';
+	return 1;
+}
+
+void lesson_more_errors(const char *path, lesson_errors *errs, const lesson_opts *o)
+{
+	lesson_errors again, ran, left;
+	lesson_opts ro = *o;
+	lesson_result *r = NULL;
+	lesson *l = NULL;
+	char *text = NULL;
+	int blanked[LESSON_MAX_ERRORS * 4];
+	size_t nblanked = 0;
+	dv_diag d;
+
+	if (errs->n == 0 || errs->n == LESSON_MAX_ERRORS ||
+	    lesson_read_text(&text, path, &again) != DV_OK)
+		return;
+	again = *errs;
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < again.n; i++) {
+			if (again.items[i].line <= 0 || nblanked == sizeof blanked / sizeof blanked[0]) {
+				free(text);
+				return; /* about the whole file: nothing of its own to leave out */
+			}
+			blank_line(text, again.items[i].line);
+			blanked[nblanked++] = again.items[i].line;
+		}
+		if (lesson_parse(&l, path, text, &again) == DV_OK)
+			break;
+	}
+	if (l == NULL) {
+		free(text);
+		return;
+	}
+	ran.n = 0;
+	ro.errors = &ran;
+	dv_diag_clear(&d);
+	if (lesson_run(&r, l, &ro, &d) != DV_OK && ran.n == 0 && d.line > 0)
+		ran.items[ran.n++] = d;
+	lesson_result_free(r);
+	lesson_free(l);
+	/* the file's text again, for what the left-out lines said */
+	free(text);
+	if (lesson_read_text(&text, path, &again) != DV_OK)
+		return;
+	left = *errs;
+	errs->n = 0;
+	for (size_t i = 0, j = 0; i < left.n || j < ran.n;) {
+		char name[64];
+		int caused = 0;
+		if (j < ran.n && unknown_name(ran.items[j].message, name, sizeof name))
+			for (size_t k = 0; k < nblanked && !caused; k++)
+				caused = line_mentions(text, blanked[k], name);
+		if (j < ran.n && caused) {
+			j++;
+			continue;
+		}
+		if (errs->n == LESSON_MAX_ERRORS)
+			break;
+		if (j == ran.n || (i < left.n && left.items[i].line <= ran.items[j].line))
+			errs->items[errs->n++] = left.items[i++];
+		else
+			errs->items[errs->n++] = ran.items[j++];
+	}
+	free(text);
+	/* in line order (a step's late errors, such as an exercise without its
+	 * question, come after the lines that follow it) */
+	for (size_t i = 1; i < errs->n; i++)
+		for (size_t k = i; k > 0 && errs->items[k - 1].line > errs->items[k].line; k--) {
+			dv_diag t = errs->items[k];
+			errs->items[k] = errs->items[k - 1];
+			errs->items[k - 1] = t;
+		}
 }

@@ -155,6 +155,18 @@ typedef struct lesson_result {
 int lesson_run(lesson_result **out, const lesson *l, const lesson_opts *o, dv_diag *d);
 void lesson_result_free(lesson_result *r);
 
+/*
+ * After reading errors (errs, from lesson_load of path): the errors that
+ * running the lesson would find too, so that a teacher sees them in one
+ * pass.  The lines with errors are left out and the rest read again (what
+ * a left-out line makes wrong is left out in turn, a few times over); a
+ * lesson that then reads is run under o, and its errors join errs in line
+ * order, but for those about a name that a left-out line mentions (the
+ * matrix whose declaration was wrong is not "unknown" too).  Nothing is
+ * added when the file's errors are not on lines of their own.
+ */
+void lesson_more_errors(const char *path, lesson_errors *errs, const lesson_opts *o);
+
 /* Evaluates n in env (one of a result's) to a matrix: a string is an error. */
 int lesson_eval(dv_mat **out, const dv_node *n, dv_env *env, dv_diag *d);
 

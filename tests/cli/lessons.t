@@ -539,3 +539,30 @@ $ verify --lesson conv-bias-grad --seed 2 | grep -A9 '✓ refute b == sum(D)'
 >          1.96766  -0.00440961    2.60569  0.585658  -0.696818                                       1.50948  -0.981445  -0.230484
 >         0.150269     -2.58991   -0.31664  -1.89795  -0.159628
 ? 0
+
+# A teacher's lesson checked in one pass: the errors of reading and those
+# that running what reads finds, in line order; Q, whose line is wrong, is
+# not also an unknown name.
+$ cd "$TESTS/lessons" && verify --lesson-file one-pass.lesson
+! one-pass.lesson:7:1: error: unknown directive 'matrixx' (did you mean 'matrix'?)
+!   matrixx Q = q 2x2
+!   ^
+! one-pass.lesson:11:29: error: unknown name 'Y'
+!   claim conv(X, K) == conv(X, Y)
+!                               ^
+! one-pass.lesson:12:10: error: the exercise 'e1' has no question: add 'ask TEXT'
+!   exercise e1 form grad(sum(X), X)
+!            ^
+! one-pass.lesson:13:1: error: unknown directive 'askk' (did you mean 'ask'?)
+!   askk Write it
+!   ^
+! one-pass.lesson:15:15: error: unknown name 'Z'
+!   text t {{rows(Z)}}
+!                 ^
+! one-pass.lesson:16:18: error: unknown name 'full' (an option is a string: 'full')
+!   claim conv(X, K, full) == conv(X, K)
+!                    ^
+! one-pass.lesson:17:8: error: a refute needs its corrected form: add 'instead LEFT == RIGHT' after it
+!   refute X == X
+!          ^
+? 2
