@@ -78,7 +78,8 @@ struct dv_env {
 	binding *vars;
 	size_t nvars;
 	plan_cache plans;
-	gsl_rng *rng;
+	gsl_rng *rng;            /* made on first use, from seed */
+	unsigned long seed;
 	sym_ctx *symbols;        /* made on first use */
 	dv_act f_is;             /* DV_ACT_ABSTRACT: f has no numbers */
 	int depth;               /* definitions being evaluated */
@@ -128,12 +129,10 @@ int dv_env_new(dv_env **out, unsigned long seed, dv_diag *d)
 	*out = NULL;
 	if (env == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	env->rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (env->rng == NULL) {
-		free(env);
-		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	}
-	gsl_rng_set(env->rng, seed);
+	/* the generator is made when it is first drawn from: most
+	 * environments (symbols, answers, a notes file's scenes) never are,
+	 * and seeding MT19937 is most of the cost of a small one */
+	env->seed = seed;
 	env->f_is = DV_ACT_ABSTRACT;
 	env->numbers = &dv_field_double;
 	*out = env;
@@ -267,11 +266,13 @@ int dv_env_convert(dv_env **out, const dv_env *env, const dv_field *f, dv_diag *
 	*out = NULL;
 	if (c == NULL)
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
-	c->rng = gsl_rng_clone(env->rng);
+	/* the same draws to come: a clone of the generator, or its seed */
+	c->rng = env->rng != NULL ? gsl_rng_clone(env->rng) : NULL;
+	c->seed = env->seed;
 	c->f_is = env->f_is;
 	c->numbers = f;
 	c->vars = calloc(env->nvars ? env->nvars : 1, sizeof *c->vars);
-	if (c->rng == NULL || c->vars == NULL) {
+	if ((env->rng != NULL && c->rng == NULL) || c->vars == NULL) {
 		dv_env_free(c);
 		return dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
@@ -302,6 +303,8 @@ int dv_env_convert(dv_env **out, const dv_env *env, const dv_field *f, dv_diag *
 
 gsl_rng *dv_env_rng(dv_env *env)
 {
+	if (env->rng == NULL && (env->rng = gsl_rng_alloc(gsl_rng_mt19937)) != NULL)
+		gsl_rng_set(env->rng, env->seed);
 	return env->rng;
 }
 
@@ -970,6 +973,8 @@ static int fn_make(dv_value *out, dv_value *args, size_t nargs, const dv_node *c
 		if ((rc = dv_mat_check_size(rows, cols, "the result", d)) != DV_OK)
 			return rc;
 		env->era++;
+		if (dv_env_rng(env) == NULL)
+			return dv_fail(d, DV_E_NOMEM, "out of memory");
 		rc = dv_mat_random(&m, env->rng, rows, cols, self->param == MK_RANDN, d);
 		return give_mat(out, m, rc);
 	}

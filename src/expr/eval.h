@@ -77,7 +77,8 @@ unsigned long dv_env_era(const dv_env *env);
 void dv_env_keep(dv_env *env, const char *name, const char *key, unsigned long era,
                  void *data, void (*free_data)(void *));
 const void *dv_env_kept(const dv_env *env, const char *name, const char *key);
-/* The random numbers of env (rand, randn); borrowed. */
+/* The random numbers of env (rand, randn); borrowed.  Made on first use:
+ * NULL when there is no memory for them. */
 gsl_rng *dv_env_rng(dv_env *env);
 /* What the notes' abstract f means on numbers (by default it has none). */
 void dv_env_set_f(dv_env *env, dv_act act);

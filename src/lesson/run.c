@@ -81,7 +81,8 @@ static const lesson_size *size_override(const lesson_opts *o, const char *name)
 static int small_whole_numbers(dv_mat **out, gsl_rng *rng, size_t rows, size_t cols,
                                int positive, dv_diag *d)
 {
-	int rc = dv_mat_new(out, &dv_field_double, rows, cols, d);
+	int rc = rng != NULL ? dv_mat_new(out, &dv_field_double, rows, cols, d)
+	                     : dv_fail(d, DV_E_NOMEM, "out of memory");
 	for (size_t i = 0; rc == DV_OK && i < rows * cols; i++)
 		((double *)(*out)->data)[i] =
 		        positive ? (double)(1 + gsl_rng_uniform_int(rng, 5))
@@ -169,6 +170,10 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 		}
 	} else if ((rc = small_whole_numbers(&shown, dv_env_rng(r->shown), vs->rows,
 	                                     vs->cols, v->scalar, d)) != DV_OK) {
+		goto fail;
+	}
+	if (dv_env_rng(r->checked) == NULL) {
+		rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 		goto fail;
 	}
 	if ((rc = dv_mat_random(&checked, dv_env_rng(r->checked), vs->check_rows,

@@ -239,10 +239,11 @@ int scene_run(notes_run *N, scene *s, dv_diag *d)
 	char *text = NULL;
 	lesson *l = NULL;
 	lesson_result *r = NULL;
-	lesson_errors errs = {0};
+	lesson_errors errs; /* 10 KB: lesson_parse sets what it uses */
 	lesson_opts o = {0};
 	int rc;
 
+	errs.n = 0;
 	if (s->r != NULL)
 		return DV_OK;
 	dv_strbuf_init(&b);
