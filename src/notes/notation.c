@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "sym/ctx.h"
 
 /* Most sizes and symbols remembered from one file's text. */
 #define MAX_FACTS 64
@@ -829,9 +830,26 @@ static int add_used(notes_notation *nt, int line, int column)
 
 /* The letter of a matrix's entries in a scene: x for X, w for W^l; a free
  * lower-case letter else. */
+/*
+ * The symbols of the file's matrix `name` (buf holds 24): X_1 and W_2, the
+ * channels as the file numbers them, are x_1 and w_2, printed (x₁)₁₁ and
+ * (w₂)₁₁ as the file would write their entries; any other matrix a letter
+ * of its own, its initial unless taken.
+ */
 static void entry_letter(char *buf, const char *name, const char *taken)
 {
+	const char *label = sym_map_label(name);
+	size_t n = label != NULL ? (size_t)(label - 1 - name) : 0;
+	int letters = n > 0 && n <= 8 && strlen(label) <= 3;
 	char c = (char)tolower((unsigned char)name[0]);
+	for (size_t i = 0; i < n && letters; i++)
+		letters = isalpha((unsigned char)name[i]);
+	if (letters) {
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (char)tolower((unsigned char)name[i]);
+		snprintf(buf + n, 24 - n, "_%s", label);
+		return;
+	}
 	if (!isalpha((unsigned char)c))
 		c = 'q';
 	while (strchr(taken, c) != NULL && c < 'z')
@@ -1028,7 +1046,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		const fact *sk = size_of(facts, nfacts, fw.kernel);
 		const fact *sb = fw.bias[0] != '\0' ? size_of(facts, nfacts, fw.bias) : NULL;
 		size_t ir, ic, kr, kc;
-		char taken[32] = "", li[2], lk[2], lz[2], product[160], sum[720];
+		char taken[128] = "", li[24], lk[24], lz[24], product[160], sum[720];
 		const char *op;
 		int xcorr = fw.kind == 3 || (fw.kind == 1 && variant == 1);
 		if (fw.kind == 4) {
@@ -1070,7 +1088,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			/* the further channels: their sizes, else the first one's */
 			const fact *mi = size_of(facts, nfacts, fw.more_in[c]);
 			const fact *mk = size_of(facts, nfacts, fw.more_kernel[c]);
-			char l1[2], l2[2];
+			char l1[24], l2[24];
 			entry_letter(l1, fw.more_in[c], taken);
 			strcat(taken, l1);
 			entry_letter(l2, fw.more_kernel[c], taken);

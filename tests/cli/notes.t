@@ -244,3 +244,9 @@ $ cd "$TESTS/notes/hostile" && timeout 20 "$bin" notes tiny-but-costly.md
 >     not checked: too large to decide here (1.5e+08 terms, limit 1.5e+08): a smaller size in the file's context would do
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
+
+# A file's channels keep their own names in a counterexample: W_1's entries
+# are (w₁)₁₁, not a letter verify made up.
+$ cd "$TESTS/notes/corpus" && verify notes two-channels.md | grep -A2 '^two-channels.md:26:' | tail -1
+>     fails at (1,1): δ₁₁(w₁)₁₁ ≠ δ₁₁(w₂)₁₁
+? 0
