@@ -504,8 +504,9 @@ static void source_at(dv_strbuf *b, const dv_node *n, int least)
 	case DV_N_BINARY: {
 		int self = binding_of(n);
 		source_at(b, n->kids[0], self);
-		/* a ^ b and a .^ b without spaces, the others with */
-		dv_strbuf_printf(b, self == 4 ? "%s" : " %s ", dv_op_text(n->op));
+		/* a^b without spaces, the others with (2 .^ b: "2.^b" would read
+		 * as the number "2." and then ^) */
+		dv_strbuf_printf(b, n->op == DV_T_CARET ? "%s" : " %s ", dv_op_text(n->op));
 		/* left-associative: the right operand binds tighter; a power's
 		 * exponent may be signed (2^-1) */
 		source_at(b, n->kids[1],

@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness of the expression language: the input is parsed and
  * evaluated over numbers and over symbols, and every result printed in
- * every style.  Any input must end in a value or one clear error.
+ * every style.  Any input must end in a value or one clear error, and a
+ * tree printed back as source must read back as itself.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "expr/eval.h"
+#include "expr/parser.h"
 #include "render/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,6 +44,37 @@ static void print_all(const dv_value *v)
 	}
 }
 
+/* A tree printed back as source (dv_node_source) reads back as a tree
+ * that prints the same: the printer drops only parentheses that carry
+ * nothing. */
+static void source_round_trip(const char *src)
+{
+	dv_node *n = NULL, *again = NULL;
+	dv_strbuf a, b;
+	dv_diag d;
+	dv_diag_clear(&d);
+	if (dv_parse(&n, src, &d) != DV_OK)
+		return;
+	dv_strbuf_init(&a);
+	dv_strbuf_init(&b);
+	dv_node_source(&a, n);
+	if (!a.failed && a.s != NULL) {
+		if (dv_parse(&again, a.s, &d) != DV_OK) {
+			/* deeper than the parser nests is the one honest refusal */
+			if (d.code != DV_E_LIMIT)
+				abort();
+		} else {
+			dv_node_source(&b, again);
+			if (!b.failed && (b.s == NULL || strcmp(a.s, b.s) != 0))
+				abort();
+		}
+	}
+	dv_strbuf_free(&a);
+	dv_strbuf_free(&b);
+	dv_node_free(n);
+	dv_node_free(again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *src = malloc(size + 1);
@@ -52,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(src, data, size);
 	src[size] = '\0';
 	gsl_set_error_handler_off();
+	source_round_trip(src);
 	for (numbers = 0; numbers < 2; numbers++) {
 		dv_env *env = NULL;
 		dv_value v;
