@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness of answers: the input, line by line, answers every
- * exercise of the pooling-delta lesson (entry, numbers, form, diagnose),
- * and every verdict is rendered.  Marking must never stop on an answer.
+ * exercise of the pooling-delta lesson (entry, numbers, form, diagnose) and
+ * of the maps lesson (entries of several maps, (x₂)₁₁), and every verdict
+ * is rendered.  Marking must never stop on an answer.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,25 +20,34 @@
 #ifndef FUZZ_LESSON
 #define FUZZ_LESSON "lessons/pooling-delta.lesson"
 #endif
+#ifndef FUZZ_MAPS_LESSON
+#define FUZZ_MAPS_LESSON "lessons/maps.lesson"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static lesson *the_lesson;
-static lesson_result *the_result;
-static const lesson_action **ex;
-static size_t nex;
+static struct marked {
+	lesson *lesson;
+	lesson_result *result;
+	const lesson_action **ex;
+	size_t nex;
+} lessons[2];
 
 static int setup(void)
 {
-	lesson_errors errs;
+	static const char *const paths[] = {FUZZ_LESSON, FUZZ_MAPS_LESSON};
 	lesson_opts o = {1, NULL, 0, 1, NULL};
-	dv_diag d;
-	dv_diag_clear(&d);
 	gsl_set_error_handler_off();
-	if (lesson_load(&the_lesson, FUZZ_LESSON, &errs) != DV_OK ||
-	    lesson_run(&the_result, the_lesson, &o, &d) != DV_OK ||
-	    lesson_exercises(&ex, &nex, the_lesson, &d) != DV_OK)
-		abort();
+	for (size_t i = 0; i < 2; i++) {
+		lesson_errors errs;
+		dv_diag d;
+		dv_diag_clear(&d);
+		if (lesson_load(&lessons[i].lesson, paths[i], &errs) != DV_OK ||
+		    lesson_run(&lessons[i].result, lessons[i].lesson, &o, &d) != DV_OK ||
+		    lesson_exercises(&lessons[i].ex, &lessons[i].nex, lessons[i].lesson, &d) !=
+		            DV_OK)
+			abort();
+	}
 	return 0;
 }
 
@@ -62,21 +72,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = strchr(line, '\n');
 		if (nl != NULL)
 			*nl = '\0';
-		for (size_t k = 0; k < nex; k++) {
-			lesson_answer a;
-			dv_diag d;
-			dv_strbuf b;
-			dv_diag_clear(&d);
-			if (lesson_answer_check(&a, the_result, ex[k], line, &d) != DV_OK) {
-				if (d.code != DV_E_NOMEM)
-					abort(); /* an answer must never stop the marking */
-				continue;
+		for (size_t i = 0; i < 2; i++)
+			for (size_t k = 0; k < lessons[i].nex; k++) {
+				lesson_answer a;
+				dv_diag d;
+				dv_strbuf b;
+				dv_diag_clear(&d);
+				if (lesson_answer_check(&a, lessons[i].result, lessons[i].ex[k], line,
+				                        &d) != DV_OK) {
+					if (d.code != DV_E_NOMEM)
+						abort(); /* an answer must never stop the marking */
+					continue;
+				}
+				dv_strbuf_init(&b);
+				dv_put_answer(&b, &a, lessons[i].result, 1);
+				dv_strbuf_free(&b);
+				lesson_answer_clear(&a);
 			}
-			dv_strbuf_init(&b);
-			dv_put_answer(&b, &a, the_result, 1);
-			dv_strbuf_free(&b);
-			lesson_answer_clear(&a);
-		}
 	}
 	dv_budget_stop(&outer);
 	free(text);
