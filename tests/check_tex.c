@@ -48,6 +48,38 @@ static char *read_all(const char *src)
 		free(got_);                                                              \
 	} while (0)
 
+/* A formula as a terminal shows it: the notes' own notation in Unicode. */
+START_TEST(test_formulas_in_unicode)
+{
+	static const char *const cases[][2] = {
+	        {"X_j^l = f(\\sum_{i\\in M_j^l} K_{i,j}^l * X_i^{l-1} + b_j^l)",
+	         "Xⱼˡ = f(Σ_{i∈Mⱼˡ} Kᵢ,ⱼˡ * Xᵢˡ⁻¹ + bⱼˡ)"},
+	        {"\\frac{\\partial E}{\\partial K_{r,s}} = \\sum_u \\sum_v \\delta_{u,v} X_{u+r,v+s}",
+	         "∂E/∂Kᵣ,ₛ = Σᵤ Σᵥ δᵤ,ᵥ Xᵤ₊ᵣ,ᵥ₊ₛ"},
+	        {"\\frac { \\partial E } {\\partial a} \\frac{\\partial a}{\\partial K}",
+	         "(∂E/∂a) (∂a/∂K)"},
+	        {"\\frac{a+b}{c}", "(a+b)/c"},
+	        {"f'(x) \\circ \\operatorname{conv2}\\left(\\delta, K, \\text{'full'}\\right)",
+	         "f′(x) ∘ conv2(δ, K, 'full')"},
+	        {"x \\in \\{0,1\\}", "x ∈ {0,1}"},
+	        {"\\frac{1}{2}\\|y - t\\|^2 \\tag{3}", "(1/2)‖y - t‖²   (3)"},
+	        {"\\mathbf{W}^\\top", "Wᵀ"},
+	        {"a^{(2)}_{ij}", "a⁽²⁾ᵢⱼ"},
+	        {"W^{[l]}", "W^{[l]}"},  /* no small [ ]: as written */
+	        {"\\unknown{x}", "unknownx"},
+	        {"{\\frac", "/"},        /* unfinished: still some text */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		dv_strbuf b;
+		dv_strbuf_init(&b);
+		tex_to_unicode(&b, cases[i][0]);
+		ck_assert_msg(b.s != NULL && strcmp(b.s, cases[i][1]) == 0, "%s: '%s', not '%s'",
+		              cases[i][0], b.s != NULL ? b.s : "(nothing)", cases[i][1]);
+		dv_strbuf_free(&b);
+	}
+}
+END_TEST
+
 START_TEST(test_subscripts_and_superscripts_in_either_order)
 {
 	ck_reads("\\delta^{l+1}_{11}", "(sym delta _11 ^(add l 1))");
@@ -170,6 +202,7 @@ static Suite *tex_suite(void)
 	tcase_add_test(t, test_latex_as_people_write_it);
 	tcase_add_test(t, test_what_cannot_be_read_says_where);
 	tcase_add_test(t, test_limits);
+	tcase_add_test(t, test_formulas_in_unicode);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -209,6 +209,8 @@ static cJSON *json_check(const lesson_check *c)
 	cJSON_AddBoolToObject(o, "passed", c->passed);
 	if (c->action->why != NULL)
 		cJSON_AddStringToObject(o, "why", c->action->why);
+	if (c->action->as != NULL)
+		cJSON_AddStringToObject(o, "as", c->action->as);
 	cJSON_AddItemToObject(o, "exact", json_verdict(&c->exact));
 	cJSON_AddItemToObject(o, "numeric", json_verdict(&c->numeric));
 	if (c->disagree)
@@ -440,10 +442,17 @@ static void md_check(dv_strbuf *b, const lesson_check *c, const lesson_result *r
 {
 	const lesson_verdict *e = &c->exact, *n = &c->numeric;
 	const sym_latex_name *latex = r->lesson->latex;
-	dv_strbuf_printf(b, "%s %s**%s** `%s == %s`", nested ? "  -" : "-",
+	dv_strbuf_printf(b, "%s %s**%s** ", nested ? "  -" : "-",
 	                 nested ? "" : (c->passed ? "✓ " : "✗ "),
-	                 nested ? "instead" : dv_check_kind_name(c->action->kind),
-	                 c->action->lhs_text, c->action->rhs_text);
+	                 nested ? "instead" : dv_check_kind_name(c->action->kind));
+	if (c->action->as != NULL && !nested)
+		/* LaTeX as math, for the page to typeset */
+		dv_strbuf_printf(b, strchr(c->action->as, '\\') != NULL
+		                            ? "$%s$ (checked as `%s == %s`)"
+		                            : "%s (checked as `%s == %s`)",
+		                 c->action->as, c->action->lhs_text, c->action->rhs_text);
+	else
+		dv_strbuf_printf(b, "`%s == %s`", c->action->lhs_text, c->action->rhs_text);
 	if (c->action->why != NULL)
 		dv_strbuf_printf(b, " (%s)", c->action->why);
 	dv_strbuf_puts(b, ": ");

@@ -95,6 +95,7 @@ typedef struct lesson_action {
 	size_t nslots;
 	int own_sizes;   /* text from 'example': true at the lesson's own sizes */
 	char *why;                     /* refute: whose statement it is, why it fails */
+	char *as; /* claim, refute, gradcheck: how it is shown, or NULL (its sides) */
 	struct lesson_action *instead; /* refute: the corrected claim */
 	const char *wrt;               /* gradcheck: the variable (in lhs) */
 	const dv_node *loss;           /* gradcheck: the function (in lhs) */

@@ -1211,6 +1211,25 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		missing_instead(p);
 		return;
 	}
+	if (strcmp(kw, "as") == 0) {
+		/* claim ... then as TEXT: the check shown in a derivation's own
+		 * notation, its expression beneath */
+		lesson_step *st = l->nsteps > 0 ? &l->steps[l->nsteps - 1] : NULL;
+		lesson_action *c =
+		        st != NULL && st->nactions > 0 ? &st->actions[st->nactions - 1] : NULL;
+		if (c == NULL || (c->kind != LESSON_CLAIM && c->kind != LESSON_REFUTE &&
+		                  c->kind != LESSON_GRADCHECK))
+			error_at(p, column_of(p, kw_at),
+			         "'as' belongs right after a claim, refute or gradcheck (it "
+			         "says how the check is shown)");
+		else if (c->as != NULL)
+			error_at(p, column_of(p, kw_at), "the check has an 'as' already");
+		else if (*arg == '\0')
+			error_at(p, column_of(p, arg), "expected how to show the check after 'as'");
+		else
+			c->as = dup_s(p, arg);
+		return;
+	}
 	if (strcmp(kw, "why") == 0 || strcmp(kw, "instead") == 0) {
 		lesson_action *r = p->refute;
 		if (r == NULL) {
@@ -1305,7 +1324,7 @@ static void directive(lp *p, const char *kw, const char *kw_at, const char *arg)
 		        "step",       "zh",      "en",       "text",   "formula",
 		        "example",
 		        "show",       "numbers", "claim",    "refute", "gradcheck",
-		        "why",        "instead", "exercise", "ask",    "hint",
+		        "why",        "instead", "exercise", "ask",    "hint", "as",
 		        "tolerance",  "line",    "answer",   "name",   "allow",
 		        "sizes"};
 		const char *near = NULL;
@@ -1494,6 +1513,7 @@ static void free_action(lesson_action *a)
 		dv_node_free(a->slots[i]);
 	free(a->slots);
 	free(a->why);
+	free(a->as);
 	free(a->ex_id);
 	dv_node_free(a->target);
 	free(a->target_text);

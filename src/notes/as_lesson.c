@@ -5,7 +5,8 @@
  * Each formula was decided in a run of a scene: the scene's header lines as
  * the file had defined them by then.  The formulas of one run become one
  * lesson, that header its header; each formula is a step with the formula
- * as written, how it was read, and its claim as decided.  A formula that
+ * as written, how it was read, and its claim as decided, shown as the
+ * notes write it (the lesson format's `as`).  A formula that
  * fails stays a claim, so the lesson shows it failing with its
  * counterexample; the repair is told in the step's text.
  */
@@ -107,8 +108,11 @@ static void put_step(dv_strbuf *b, const notes_formula *f)
 	}
 	if (f->latex[i] != '\0')
 		dv_strbuf_puts(b, " …");
-	dv_strbuf_puts(b, "\nformula ");
-	put_line(b, f->latex);
+	if (f->claim == NULL || f->result == NULL) {
+		/* no claim to show it as: the formula alone */
+		dv_strbuf_puts(b, "\nformula ");
+		put_line(b, f->latex);
+	}
 	if (f->reading != NULL) {
 		dv_strbuf_puts(b, "\ntext Read ");
 		put_line(b, f->reading);
@@ -125,8 +129,11 @@ static void put_step(dv_strbuf *b, const notes_formula *f)
 		put_line(b, f->repair);
 	}
 	if (f->claim != NULL && f->result != NULL) {
+		/* the claim as the notes write it, what was checked beneath */
 		dv_strbuf_puts(b, "\nclaim ");
 		put_claim(b, f->claim);
+		dv_strbuf_puts(b, "\nas ");
+		put_line(b, f->latex);
 	} else {
 		/* a failure found before any claim could be made (δ_i^j) */
 		dv_strbuf_puts(b, "\ntext ✗ This formula fails as written.");

@@ -307,6 +307,11 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 		dv_put_mark(b, c->inconclusive && !c->disagree ? -1 : c->passed, o);
 		dv_strbuf_printf(b, " %s ", dv_check_kind_name(a->kind));
 	}
+	if (a->as != NULL && !nested) {
+		/* as the derivation writes it, and what was checked beneath */
+		dv_put_math(b, a->as, o->unicode);
+		dv_strbuf_printf(b, "\n%schecked as ", sub);
+	}
 	dv_put_text(b, a->lhs_text, o->unicode);
 	dv_strbuf_puts(b, " == ");
 	dv_put_text(b, a->rhs_text, o->unicode);
@@ -434,7 +439,7 @@ static void put_item(dv_strbuf *b, const lesson_item *it, const lesson_result *r
 		break;
 	case LESSON_FORMULA:
 		dv_strbuf_puts(b, "\n      ");
-		dv_put_text(b, a->text, o->unicode);
+		dv_put_math(b, a->text, o->unicode);
 		dv_strbuf_puts(b, "\n\n");
 		break;
 	case LESSON_SHOW:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sym/ctx.h"
+#include "tex/tex.h"
 
 int dv_format_number(char *buf, size_t size, double v)
 {
@@ -36,6 +37,14 @@ void dv_put_text(dv_strbuf *b, const char *s, int unicode)
 		return;
 	}
 	dv_strbuf_put_mapped(b, s, to_ascii, sizeof to_ascii / sizeof to_ascii[0]);
+}
+
+void dv_put_math(dv_strbuf *b, const char *s, int unicode)
+{
+	if (unicode && strchr(s, '\\') != NULL)
+		tex_to_unicode(b, s);
+	else
+		dv_put_text(b, s, unicode);
 }
 
 static const sym_poly *poly_at(const dv_mat *m, size_t i)

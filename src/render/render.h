@@ -55,6 +55,10 @@ void dv_put_numbers_side(dv_strbuf *b, const dv_mat *const *m, const char *const
 
 /* s as is, or with the lessons' math characters in ASCII (δ -> d, ∘ -> .*). */
 void dv_put_text(dv_strbuf *b, const char *s, int unicode);
+/* A formula as a terminal shows it: LaTeX (text with a backslash) in
+ * Unicode when the terminal has it (tex_to_unicode), else as dv_put_text
+ * puts it. */
+void dv_put_math(dv_strbuf *b, const char *s, int unicode);
 /* Characters in a UTF-8 string (each of verify's own glyphs is one column). */
 size_t dv_text_width(const char *s);
 

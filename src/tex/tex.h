@@ -124,6 +124,11 @@ void tex_node_latex(dv_strbuf *b, const tex_node *n);
  * power, no prime): ((X)) is X. */
 const tex_node *tex_node_strip(const tex_node *n);
 
+/* A formula's LaTeX as text for a terminal (unicode.c): \frac{\partial
+ * E}{\partial K_{r,s}} is ∂E/∂Kᵣ,ₛ, X_j^{l-1} is Xⱼˡ⁻¹, \sum_u Σᵤ.  Any text
+ * gives text; a command it does not know is written by its name. */
+void tex_to_unicode(dv_strbuf *b, const char *latex);
+
 /* A tree as an S-expression, (mul juxt x k) style: for tests and debugging. */
 void tex_node_print(dv_strbuf *b, const tex_node *n);
 

@@ -566,3 +566,17 @@ $ cd "$TESTS/lessons" && verify --lesson-file one-pass.lesson
 !   refute X == X
 !          ^
 ? 2
+
+# 'as' shows a check in a derivation's own notation; it follows a check,
+# once, with text.
+$ cd "$(mktemp -d)" && printf 'lesson asbad\ntitle t\nmatrix X = x 2x2\nstep s\nas too early\nclaim X == X\nas X = X\nas X = X again\nclaim X == X\nas\n' > asbad.lesson && verify --lesson-file asbad.lesson
+! asbad.lesson:5:1: error: 'as' belongs right after a claim, refute or gradcheck (it says how the check is shown)
+!   as too early
+!   ^
+! asbad.lesson:8:1: error: the check has an 'as' already
+!   as X = X again
+!   ^
+! asbad.lesson:10:3: error: expected how to show the check after 'as'
+!   as
+!     ^
+? 2

@@ -85,9 +85,18 @@ $ cd "$TESTS/notes" && verify notes mean-pooling-in-my-letters.md --format lesso
 > source mean-pooling-in-my-letters.md
 > summary The formulas of the notes read in the file's context: 3 hold, 0 fail.
 > step line 17: P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f( …
-> formula P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f(n_{22}))
 > text Read in the file's context.
 > claim entry(P, 1, 1) == 1 / 4 * (f(entry(N, 1, 1)) + f(entry(N, 1, 2)) + f(entry(N, 2, 1)) + f(entry(N, 2, 2)))
+> as P_{11} = \frac{1}{4} (f(n_{11}) + f(n_{12}) + f(n_{21}) + f(n_{22}))
+? 0
+
+# ... and the tutorial and the lesson report show each claim as the notes
+# write it, in Unicode, with what was checked beneath.
+$ d=$(mktemp -d); cd "$TESTS/notes" && verify notes mean-pooling-in-my-letters.md --format lesson > "$d/mean-pooling-in-my-letters.lesson" && verify --lesson-file "$d/mean-pooling-in-my-letters.lesson" | grep --no-group-separator -A1 '✓ claim' | head -4
+>   ✓ claim P₁₁ = (1/4) (f(n₁₁) + f(n₁₂) + f(n₂₁) + f(n₂₂))
+>       checked as entry(P, 1, 1) == 1 / 4 * (f(entry(N, 1, 1)) + f(entry(N, 1, 2)) + f(entry(N, 2, 1)) + f(entry(N, 2, 2)))
+>   ✓ claim ∂E/∂N = (1/4) up(δˡ⁺¹) ∘ f′(N)
+>       checked as grad(E, N) == 1 / 4 * up(delta_next, 2) .* df(N)
 ? 0
 
 $ d=$(mktemp -d); verify notes "$TESTS/notes/cnn-backprop-notes.md" --format lesson | awk -v d="$d" '/^# made by verify/ { n++ } { print > (d "/" n ".lesson.txt") }'; for f in "$d"/*.lesson.txt; do name=$(sed -n 's/^lesson //p' "$f"); mv "$f" "$d/$name.lesson"; done; for f in "$d"/*.lesson; do verify --lesson-file "$f" >/dev/null; s=$?; echo "$(basename "$f" .lesson) $s"; done | sort -V
