@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness of the LaTeX formula reader alone (tex/tex.h): any
  * text, read as the math of a formula block, chains and sides and all.  A
- * formula it cannot read must say where and why.
+ * formula it cannot read must say where and why.  The same text shown in
+ * Unicode (tex_to_unicode) must give text, whatever it holds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tex_block_free(b);
 	} else if (d.message[0] == '\0') {
 		abort();
+	}
+	{
+		dv_strbuf u;
+		dv_strbuf_init(&u);
+		tex_to_unicode(&u, text);
+		if (!u.failed && u.s != NULL && strlen(u.s) != u.len)
+			abort(); /* a NUL written into the text */
+		dv_strbuf_free(&u);
 	}
 	free(text);
 	return 0;
