@@ -88,7 +88,7 @@ int dv_report_text(FILE *f, const lesson_result *r, const dv_report_opts *o)
 	dv_put_drawn(&b, r);
 	for (size_t i = 0; i < r->nsteps; i++) {
 		dv_strbuf_printf(&b, "\n%sStep %zu. ", o->color ? BOLD : "", i + 1);
-		dv_put_text(&b, r->steps[i].step->title, o->unicode);
+		dv_put_math(&b, r->steps[i].step->title, o->unicode); /* a notes line's LaTeX */
 		dv_strbuf_printf(&b, "%s\n", o->color ? RESET : "");
 		dv_put_step(&b, r, i, o);
 	}

@@ -964,10 +964,13 @@ static void render_lesson(builder *b)
 
 	dv_strbuf_init(&s);
 	/* a drill's title names its mistake: kept until it is answered */
-	dv_strbuf_printf(&s, " %s · step %zu/%zu: %s", l->name, m->step + 1,
-	                 m->result->nsteps,
-	                 dv_step_keeps_answer(m->result, m->step, &o) ? "a drill"
-	                                                              : st->title);
+	dv_strbuf_printf(&s, " %s · step %zu/%zu: ", l->name, m->step + 1, m->result->nsteps);
+	if (dv_step_keeps_answer(m->result, m->step, &o))
+		dv_strbuf_puts(&s, "a drill");
+	else if (m->unicode)
+		dv_put_math(&s, st->title, 1); /* a notes line's LaTeX in Unicode */
+	else
+		dv_strbuf_puts(&s, st->title);
 	if (dv_strbuf_finish(&s, &title, NULL) == DV_OK)
 		line(b, 0, title, TR_TITLE);
 	free(title);
