@@ -123,9 +123,10 @@ static void put_step(dv_strbuf *b, const notes_formula *f)
 		put_line(b, f->reason);
 	}
 	if (f->verdict != NOTES_HOLDS && f->repair != NULL) {
+		/* the repair as a formula, shown as the notes would write it */
 		dv_strbuf_puts(b, "\ntext It holds with ");
 		put_line(b, f->repair_what);
-		dv_strbuf_puts(b, ": ");
+		dv_strbuf_puts(b, ":\nformula ");
 		put_line(b, f->repair);
 	}
 	if (f->claim != NULL && f->result != NULL) {
