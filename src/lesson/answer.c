@@ -50,6 +50,40 @@ void lesson_entry_name(char *buf, size_t size, const char *sym, size_t row, size
 		snprintf(buf, size, "%.*s%s%s%zu%zu", n, sym, label, sep, row, col);
 }
 
+int lesson_map_hint(char *buf, size_t size, const lesson *l, const char *letters,
+                    size_t row, size_t col, int latex)
+{
+	size_t n = strlen(letters), used = 0, k = 0;
+	int put;
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->nvars && k < 4; i++) {
+		const char *sym = l->vars[i].sym, *label = sym != NULL ? sym_map_label(sym) : NULL;
+		char name[64];
+		dv_strbuf u;
+		sym_print_opts o = {SYM_UNICODE, NULL, NULL};
+		if (label == NULL || (size_t)(label - 1 - sym) != n || strncmp(sym, letters, n) != 0)
+			continue;
+		dv_strbuf_init(&u);
+		if (latex) {
+			o.style = SYM_LATEX;
+			sym_entry_print(&u, sym, row, col, &o);
+			put = snprintf(buf + used, size - used, "%s%s", k > 0 ? ", " : "",
+			               u.s != NULL ? u.s : "");
+		} else {
+			lesson_entry_name(name, sizeof name, sym, row, col);
+			sym_entry_print(&u, sym, row, col, &o);
+			put = snprintf(buf + used, size - used, "%s%s for %s", k > 0 ? ", " : "",
+			               name, u.s != NULL ? u.s : "");
+		}
+		dv_strbuf_free(&u);
+		if (put < 0 || (size_t)put >= size - used)
+			break;
+		used += (size_t)put;
+		k++;
+	}
+	return k > 0;
+}
+
 /* Unicode to ASCII; d_11 to d11 (a name of the answers is d11 or x_10_3). */
 static int plain_to_ascii(dv_strbuf *b, const char *start)
 {
@@ -420,8 +454,21 @@ static int put_symbol(reading *R, const tex_node *n, const tex_node *named,
 	if (v == NULL)
 		v = symbol_var(R, text);
 	if (v == NULL) {
+		char hint[200], what[300];
+		size_t hi = 1, hj = 1;
 		if (sub == NULL && dv_eval_is_function(text))
 			return refuse(R, n, "%s is a function: give it its argument, f(x_{11})");
+		/* \delta_{11} where several maps share δ: which map */
+		if (sub != NULL)
+			entry_index(sub, &hi, &hj);
+		if (lesson_map_hint(hint, sizeof hint, R->r->lesson,
+		                    strcmp(text, "delta") == 0 ? (R->delta != NULL ? R->delta : "d")
+		                                               : text,
+		                    hi, hj, 1)) {
+			snprintf(what, sizeof what,
+			         "%%s: several maps share this letter; write the map's, %s", hint);
+			return refuse(R, named, what);
+		}
 		return refuse(R, named, "%s is not a symbol of this lesson");
 	}
 	if (sub == NULL)

@@ -97,6 +97,31 @@ static int refuse_unanswering(lesson_answer *a, const lesson_result *r,
                               const char *asked, const dv_node *answer);
 
 /* The answer to ex (NULL: no question to refuse it for) as a matrix. */
+/* "unknown name 'd11'" where several maps share d: says how their entries
+ * are written, "(several maps share d: d1_11 for (δ₁)₁₁, ...)". */
+static void map_hint(dv_diag *problem, const lesson *l)
+{
+	const char *p = strstr(problem->message, "unknown name '");
+	char letters[16], hint[240];
+	size_t n = 0;
+	if (p == NULL)
+		return;
+	p += strlen("unknown name '");
+	while (n + 1 < sizeof letters && isalpha((unsigned char)p[n]))
+		letters[n] = p[n], n++;
+	letters[n] = '\0';
+	if (n == 0 || !isdigit((unsigned char)p[n]) || !isdigit((unsigned char)p[n + 1]) ||
+	    p[n + 2] != '\'' ||
+	    !lesson_map_hint(hint, sizeof hint, l, letters, (size_t)(p[n] - '0'),
+	                     (size_t)(p[n + 1] - '0'), 0))
+		return;
+	{
+		size_t len = strlen(problem->message);
+		snprintf(problem->message + len, sizeof problem->message - len,
+		         " (several maps share %s: %s)", letters, hint);
+	}
+}
+
 static int read_answer(dv_mat **out, lesson_answer *a, const lesson_result *r,
                        const lesson_action *ex, const char *text, dv_env *env,
                        int normalize)
@@ -129,6 +154,8 @@ static int read_answer(dv_mat **out, lesson_answer *a, const lesson_result *r,
 		}
 		rc = dv_eval(&v, tree, env, &a->problem);
 		dv_node_free(tree);
+		if (rc == DV_E_NAME)
+			map_hint(&a->problem, r->lesson);
 		if (rc != DV_OK)
 			return rc;
 	}

@@ -99,6 +99,12 @@ int lesson_answer_text(char **out, const lesson_result *r, int names, const char
  * d11, x_10_3, and for a map's symbols (sym_map_label) x2_11, k21_22. */
 void lesson_entry_name(char *buf, size_t size, const char *sym, size_t row, size_t col);
 
+/* Where several maps share the letter `letters` (maps X = x x), how their
+ * entry (row, col) is written, into buf: "d1_11 for (δ₁)₁₁, d2_11 for
+ * (δ₂)₁₁" (LaTeX: "(\delta_1)_{11}, (\delta_2)_{11}"); 0 if no map has it. */
+int lesson_map_hint(char *buf, size_t size, const lesson *l, const char *letters,
+                    size_t row, size_t col, int latex);
+
 /* Whether an answer is LaTeX: it has a backslash, a brace or a $. */
 int lesson_answer_is_latex(const char *text);
 

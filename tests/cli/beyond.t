@@ -207,6 +207,13 @@ $ F=$(mktemp); for a in '(δ₁)₁₁(k₂₁)₂₂ + (δ₂)₁₁(k₂₂)�
 > dy11: ✗ the answer cannot be read: the left side is not what is asked: write dE/dx2_11 = ..., or the right side alone
 ? 0
 
+# An entry written without its map, where several maps share the letter,
+# is told how to write each map's.
+$ F=$(mktemp); for a in 'd11*k22' '\delta_{11} k_{22}'; do printf 'dy11: %s\n' "$a" > "$F"; verify check maps --answers "$F" | grep '^dy11'; done
+> dy11: ✗ the answer cannot be read: unknown name 'd11' (several maps share d: d1_11 for (δ₁)₁₁, d2_11 for (δ₂)₁₁) (at character 1)
+> dy11: ✗ the answer cannot be read: \delta_{11}: several maps share this letter; write the map's, (\delta_{1})_{11}, (\delta_{2})_{11} (at character 1)
+? 0
+
 $ cd "$TESTS/lessons" && verify --lesson-file badmaps.lesson
 ! badmaps.lesson:3:10: error: expected the maps' symbols and then their size (maps X = x x 3x3, or a table: maps K = k . ; k k 2x2)
 !   maps X = 3x3
