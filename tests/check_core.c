@@ -512,11 +512,14 @@ START_TEST(test_matmul_matches_gsl_blas)
 {
 	dv_mat *a = random_mat(3, 4), *b = random_mat(4, 2), *r = NULL;
 	gsl_matrix *c = gsl_matrix_alloc(3, 2);
+	/* GSL views over the numbers as they lie, row by row */
+	gsl_matrix_view ga = gsl_matrix_view_array((double *)a->data, 3, 4);
+	gsl_matrix_view gb = gsl_matrix_view_array((double *)b->data, 4, 2);
 
 	ck_assert_int_eq(dv_op_matmul(&r, a, b, &d), DV_OK);
-	ck_assert_int_eq(
-	        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a->gsl, b->gsl, 0.0, c),
-	        GSL_SUCCESS);
+	ck_assert_int_eq(gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &ga.matrix,
+	                                &gb.matrix, 0.0, c),
+	                 GSL_SUCCESS);
 	tu_assert_mat(r, 3, 2, c->data, 1e-14);
 	gsl_matrix_free(c);
 	dv_mat_free(r);

@@ -1,8 +1,8 @@
 /*
  * mat: a matrix whose entries belong to a field (see field.h).  For the
- * double field the entries live in a gsl_matrix that the dv_mat owns, so the
- * numeric path works on plain GSL matrices; other fields keep their elements
- * in an array of their own.
+ * double field the entries are a row-major array of doubles in the same
+ * allocation as the matrix (a GSL matrix view fits over it, tda == cols);
+ * other fields keep their elements in an array of their own.
  *
  * Ownership: dv_mat_new and friends hand out a matrix the caller frees with
  * dv_mat_free (NULL is a no-op).
@@ -12,7 +12,6 @@
 
 #include <stddef.h>
 
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 
 #include "core/diag.h"
@@ -26,7 +25,6 @@ typedef struct dv_mat {
 	const dv_field *field;
 	size_t rows, cols;
 	void *data;      /* rows * cols elements, row-major */
-	gsl_matrix *gsl; /* double field only: owns data (tda == cols) */
 	/*
 	 * Double field only: what each computed number knows of its own
 	 * accuracy (Higham's running error analysis).  bound[i] bounds the
@@ -44,8 +42,6 @@ int dv_mat_check_size(size_t rows, size_t cols, const char *what, dv_diag *d);
 
 /* A rows x cols matrix of zeros. */
 int dv_mat_new(dv_mat **out, const dv_field *f, size_t rows, size_t cols, dv_diag *d);
-/* Takes ownership of g (it is freed with the result, or on failure). */
-int dv_mat_from_gsl(dv_mat **out, gsl_matrix *g, dv_diag *d);
 int dv_mat_from_doubles(dv_mat **out, size_t rows, size_t cols, const double *v,
                         dv_diag *d);
 int dv_mat_copy(dv_mat **out, const dv_mat *m, dv_diag *d);
