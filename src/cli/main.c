@@ -209,14 +209,12 @@ static int parse_eval_args(eval_args *ea, int argc, char **argv)
 /* On the command line, an unknown name is bound with --let: say so. */
 static void add_let_hint(dv_diag *d)
 {
-	char name[64];
 	size_t n = strlen(d->message);
-	if (d->code != DV_E_NAME ||
-	    sscanf(d->message, "unknown name '%63[^']'", name) != 1 ||
-	    d->message[n - 1] != '\'')
+	/* not where the message already has a hint of its own */
+	if (d->code != DV_E_NAME || d->name[0] == '\0' || n == 0 || d->message[n - 1] != '\'')
 		return;
 	snprintf(d->message + n, sizeof d->message - n, " (bind it with --let %s=...)",
-	         name);
+	         d->name);
 }
 
 /* Why a number may have no error bound. */

@@ -24,6 +24,7 @@ void dv_diag_clear(dv_diag *d)
 	d->line = 0;
 	d->column = 0;
 	d->message[0] = '\0';
+	d->name[0] = '\0';
 }
 
 /* fmt is each caller's own literal, checked at the caller (format 3, 0) */
@@ -34,6 +35,7 @@ __attribute__((format(printf, 3, 0))) static void diag_vset(dv_diag *d, int code
 	d->line = 0;
 	d->column = 0;
 	d->code = code;
+	d->name[0] = '\0';
 	vsnprintf(d->message, sizeof d->message, fmt, ap);
 }
 
@@ -59,6 +61,12 @@ int dv_fail_at(dv_diag *d, int code, int line, int column, const char *fmt, ...)
 		d->column = column;
 	}
 	return code;
+}
+
+void dv_diag_name(dv_diag *d, const char *name)
+{
+	if (d != NULL)
+		snprintf(d->name, sizeof d->name, "%s", name);
 }
 
 void dv_diag_locate(dv_diag *d, int line, int column)

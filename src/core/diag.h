@@ -35,6 +35,10 @@ typedef struct dv_diag {
 	int code;         /* a DV_E_* value, DV_OK when nothing failed */
 	int line, column; /* 1-based position in the source, 0 if none */
 	char message[DV_DIAG_MSG];
+	/* the name an "unknown name" error of the evaluator is about (d11),
+	 * so that callers can add to the message without reading it back;
+	 * empty for every other error */
+	char name[64];
 } dv_diag;
 
 /* The fixed text of an error code ("sizes do not fit"). */
@@ -54,6 +58,9 @@ int dv_fail_at(dv_diag *d, int code, int line, int column, const char *fmt, ...)
 
 /* Puts `prefix` ("conv: ") before the message, cutting the end if need be. */
 void dv_diag_prefix(dv_diag *d, const char *prefix);
+
+/* Records the unknown name d's error is about (cut to fit). */
+void dv_diag_name(dv_diag *d, const char *name);
 
 /* Sets the position of an error that has none yet. */
 void dv_diag_locate(dv_diag *d, int line, int column);

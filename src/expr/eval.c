@@ -411,6 +411,14 @@ int dv_env_make_exact(dv_env *env, dv_diag *d)
 	return rc;
 }
 
+/* rc, the error of an unknown name just recorded in d, with the name kept
+ * beside its message (d->name) for callers that add to the message. */
+static int unknown_name(dv_diag *d, const char *name, int rc)
+{
+	dv_diag_name(d, name);
+	return rc;
+}
+
 int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
 {
 	char lower[SYM_NAME_MAX];
@@ -439,7 +447,7 @@ int dv_env_symbolize(dv_env *env, const char *name, dv_diag *d)
 		env->era++;
 		return DV_OK;
 	}
-	return dv_fail(d, DV_E_NAME, "unknown name '%s'", name);
+	return unknown_name(d, name, dv_fail(d, DV_E_NAME, "unknown name '%s'", name));
 }
 
 /* ---- argument helpers ------------------------------------------------ */
@@ -1469,18 +1477,22 @@ static int eval_name(dv_value *out, const dv_node *n, dv_env *env, dv_diag *d)
 		                                      "pad",   "sum",  "mean", "max"};
 		for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
 			if (strcmp(n->text, options[i]) == 0)
-				return dv_fail_at(
-				        d, DV_E_NAME, n->line, n->column,
-				        "unknown name '%s' (an option is a string: "
-				        "'%s')",
-				        n->text, n->text);
+				return unknown_name(
+				        d, n->text,
+				        dv_fail_at(d, DV_E_NAME, n->line, n->column,
+				                   "unknown name '%s' (an option is a "
+				                   "string: '%s')",
+				                   n->text, n->text));
 	}
 	hint = closest_name(env, n->text, 0);
 	if (hint != NULL)
-		return dv_fail_at(d, DV_E_NAME, n->line, n->column,
-		                  "unknown name '%s' (did you mean '%s'?)", n->text,
-		                  hint);
-	return dv_fail_at(d, DV_E_NAME, n->line, n->column, "unknown name '%s'", n->text);
+		return unknown_name(d, n->text,
+		                    dv_fail_at(d, DV_E_NAME, n->line, n->column,
+		                               "unknown name '%s' (did you mean '%s'?)",
+		                               n->text, hint));
+	return unknown_name(d, n->text,
+	                    dv_fail_at(d, DV_E_NAME, n->line, n->column,
+	                               "unknown name '%s'", n->text));
 }
 
 /*

@@ -101,17 +101,14 @@ static int refuse_unanswering(lesson_answer *a, const lesson_result *r,
  * are written, "(several maps share d: d1_11 for (δ₁)₁₁, ...)". */
 static void map_hint(dv_diag *problem, const lesson *l)
 {
-	const char *p = strstr(problem->message, "unknown name '");
+	const char *p = problem->name;
 	char letters[16], hint[240];
 	size_t n = 0;
-	if (p == NULL)
-		return;
-	p += strlen("unknown name '");
 	while (n + 1 < sizeof letters && isalpha((unsigned char)p[n]))
 		letters[n] = p[n], n++;
 	letters[n] = '\0';
 	if (n == 0 || !isdigit((unsigned char)p[n]) || !isdigit((unsigned char)p[n + 1]) ||
-	    p[n + 2] != '\'' ||
+	    p[n + 2] != '\0' ||
 	    !lesson_map_hint(hint, sizeof hint, l, letters, (size_t)(p[n] - '0'),
 	                     (size_t)(p[n + 1] - '0'), 0))
 		return;

@@ -872,21 +872,6 @@ static void blank_line(char *text, int line)
 		*s = ' ';
 }
 
-/* The name an "unknown name 'X'" message is about, into buf; 0 if none. */
-static int unknown_name(const char *message, char *buf, size_t size)
-{
-	const char *p = strstr(message, "unknown name '"), *q;
-	if (p == NULL)
-		return 0;
-	p += strlen("unknown name '");
-	q = strchr(p, '\'');
-	if (q == NULL || (size_t)(q - p) >= size)
-		return 0;
-	memcpy(buf, p, (size_t)(q - p));
-	buf[q - p] = '\0';
-	return 1;
-}
-
 void lesson_more_errors(const char *path, lesson_errors *errs, const lesson_opts *o)
 {
 	lesson_errors again, ran, left;
@@ -932,11 +917,10 @@ void lesson_more_errors(const char *path, lesson_errors *errs, const lesson_opts
 	left = *errs;
 	errs->n = 0;
 	for (size_t i = 0, j = 0; i < left.n || j < ran.n;) {
-		char name[64];
 		int caused = 0;
-		if (j < ran.n && unknown_name(ran.items[j].message, name, sizeof name))
+		if (j < ran.n && ran.items[j].name[0] != '\0')
 			for (size_t k = 0; k < nblanked && !caused; k++)
-				caused = line_mentions(text, blanked[k], name);
+				caused = line_mentions(text, blanked[k], ran.items[j].name);
 		if (j < ran.n && caused) {
 			j++;
 			continue;
