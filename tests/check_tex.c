@@ -63,6 +63,7 @@ START_TEST(test_formulas_in_unicode)
 	         "f′(x) ∘ conv2(δ, K, 'full')"},
 	        {"x \\in \\{0,1\\}", "x ∈ {0,1}"},
 	        {"\\frac{1}{2}\\|y - t\\|^2 \\tag{3}", "(1/2)‖y - t‖²   (3)"},
+	        {"\\sqrt{n} \\sqrt{a+b}", "√n √(a+b)"},
 	        {"\\mathbf{W}^\\top", "Wᵀ"},
 	        {"a^{(2)}_{ij}", "a⁽²⁾ᵢⱼ"},
 	        {"W^{[l]}", "W^{[l]}"},  /* no small [ ]: as written */

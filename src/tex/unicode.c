@@ -262,26 +262,21 @@ static void command(dv_strbuf *b, reader *r)
 		free(den);
 		return;
 	}
-	if (n == 4 && strncmp(r->s, "sqrt", 4) == 0) {
+	if ((n == 4 && strncmp(r->s, "sqrt", 4) == 0) || (n == 3 && strncmp(r->s, "tag", 3) == 0)) {
+		/* one argument: \sqrt{t} as √t, \tag{t} as "  (t)" */
+		int root = n == 4;
 		char *t;
-		r->s += 4;
+		r->s += n;
 		if ((t = argument_text(r)) == NULL) {
 			b->failed = 1;
 			return;
 		}
-		dv_strbuf_puts(b, "√");
-		put_wrapped(b, t);
-		free(t);
-		return;
-	}
-	if (n == 3 && strncmp(r->s, "tag", 3) == 0) {
-		char *t;
-		r->s += 3;
-		if ((t = argument_text(r)) == NULL) {
-			b->failed = 1;
-			return;
+		if (root) {
+			dv_strbuf_puts(b, "√");
+			put_wrapped(b, t);
+		} else {
+			dv_strbuf_printf(b, "  (%s)", t);
 		}
-		dv_strbuf_printf(b, "  (%s)", t);
 		free(t);
 		return;
 	}
