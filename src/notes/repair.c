@@ -419,6 +419,23 @@ static int repair_holds(const outcome *o, repair *rep, int which)
 	return 0;
 }
 
+/* 1 if a and b are written the same, 0 if not, -1 out of memory. */
+static int same_formula(const tex_node *a, const tex_node *b)
+{
+	dv_strbuf sa, sb;
+	int same;
+	dv_strbuf_init(&sa);
+	dv_strbuf_init(&sb);
+	tex_node_latex(&sa, a);
+	tex_node_latex(&sb, b);
+	same = sa.failed || sb.failed ? -1
+	                              : sa.len == sb.len &&
+	                                    (sa.len == 0 || memcmp(sa.s, sb.s, sa.len) == 0);
+	dv_strbuf_free(&sa);
+	dv_strbuf_free(&sb);
+	return same;
+}
+
 /* ∂E/∂lhs for a lhs that is a variable: "b = Σ δ" meant ∂E/∂b. */
 static tex_node *derivative_of(const tex_node *lhs)
 {
@@ -556,6 +573,17 @@ int search_repairs(notes_run *N, scene *sc, const tex_node *lhs,
 				tex_node_free(l);
 				tex_node_free(r);
 				return rc;
+			}
+			/* rot180(K) = K "repaired" as rot180(K) = rot180(K) is no
+			 * repair: a formula that says nothing holds trivially */
+			if (o.verdict == NOTES_HOLDS &&
+			    (rc = same_formula(l != NULL ? l : lhs, r != NULL ? r : rhs)) != 0) {
+				outcome_clear(&o);
+				tex_node_free(l);
+				tex_node_free(r);
+				if (rc < 0)
+					return dv_fail(d, DV_E_NOMEM, "out of memory");
+				continue;
 			}
 			if (repair_holds(&o, rep, which)) {
 				outcome_clear(&o);

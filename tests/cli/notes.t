@@ -69,6 +69,16 @@ $ printf '```verify\nmatrix X = x 3x3\nmatrix K = k 2x2\ndefine A = conv(X, K)\n
 > 2 formulas: 1 hold, 1 fail, 0 not checked
 ? 1
 
+# A repair that would make the formula say nothing (both sides the same)
+# is no repair: rot180(K) = K is not "repaired" as rot180(K) = rot180(K).
+$ printf '$$\\mathrm{rot180}(K) = K$$\n' | verify notes -
+> <stdin>:1: ✗ \mathrm{rot180}(K) = K
+>     read in a convolution layer l
+>     fails at (1,1): k₂₂ ≠ k₁₁
+>     no standard repair makes it hold
+> 1 formulas: 0 hold, 1 fail, 0 not checked
+? 1
+
 $ printf 'text\n\nthen \\( a = b\n' | verify notes -
 > <stdin>:3: – \(
 >     not checked: 3:6: this \( is never closed
