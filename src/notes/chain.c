@@ -70,16 +70,14 @@ char *notes_join(const char *a, const char *sep, const char *b)
 	return s;
 }
 
-char *notes_located(const dv_diag *why)
+int notes_set_reason(notes_formula *f, const dv_diag *why, dv_diag *d)
 {
-	char *s = malloc(DV_DIAG_MSG + 32);
-	if (s == NULL)
-		return NULL;
-	if (why->line > 0)
-		snprintf(s, DV_DIAG_MSG + 32, "%d:%d: %s", why->line, why->column, why->message);
-	else
-		snprintf(s, DV_DIAG_MSG + 32, "%s", why->message);
-	return s;
+	free(f->reason);
+	if ((f->reason = notes_dup(why->message)) == NULL)
+		return dv_fail(d, DV_E_NOMEM, "out of memory");
+	f->why_line = why->line;
+	f->why_column = why->column;
+	return DV_OK;
 }
 
 /*
@@ -655,8 +653,7 @@ int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t bi,
 		                ch->nsides > 0 ? ch->sides[0].latex : "");
 		if (f == NULL)
 			return dv_fail(d, DV_E_NOMEM, "out of memory");
-		f->reason = notes_located(&ch->problem);
-		return f->reason != NULL ? DV_OK : dv_fail(d, DV_E_NOMEM, "out of memory");
+		return notes_set_reason(f, &ch->problem, d);
 	}
 	if (ch->nsides < 2)
 		return DV_OK; /* a symbol named in the prose, not a formula */
@@ -791,9 +788,12 @@ int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t bi,
 			if ((f = add_definition(N, ch)) == NULL)
 				return dv_fail(d, DV_E_NOMEM, "out of memory");
 			f->definition = applied;
-			f->reason = applied ? notes_join("a definition of ", name, "") : notes_located(&why);
-			if (f->reason == NULL)
-				return dv_fail(d, DV_E_NOMEM, "out of memory");
+			if (!applied)
+				rc = notes_set_reason(f, &why, d);
+			else if ((f->reason = notes_join("a definition of ", name, "")) == NULL)
+				rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+			if (rc != DV_OK)
+				return rc;
 			if (ch->nsides == 2)
 				return DV_OK;
 			first = 1; /* TMP = A = B: the rest is a chain from A */

@@ -60,33 +60,45 @@ tex_block *notes_block(notes_run *N, size_t i)
 }
 
 /*
- * A notebook's formulas placed where its user finds them: the .ipynb line,
- * the cell and the line in it; a reason that starts "L:C: " (a line of the
- * cells' Markdown) says "cell N, line M, column C: ".
+ * Each formula placed where its user finds it (in a notebook: the .ipynb
+ * line, the cell and the line in it), and where its reason points said at
+ * the reason's end: "(column 11)" on the formula's own line, "(line 56,
+ * column 3)" on another, in a notebook "(cell 4, line 2, column 7)" (nb
+ * NULL for any other file).
  */
-static int notebook_places(notes_report *rep, const notes_notebook *nb, dv_diag *d)
+static int place_reasons(notes_report *rep, const notes_notebook *nb, dv_diag *d)
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		notes_formula *f = &rep->items[i];
-		const notes_place *p = notes_notebook_place(nb, f->line);
-		int l, c, n = 0;
+		const notes_place *p = nb != NULL ? notes_notebook_place(nb, f->line) : NULL;
+		const notes_place *w = nb != NULL && f->why_line > 0
+		                               ? notes_notebook_place(nb, f->why_line)
+		                               : NULL;
+		int own = f->why_line == f->line;
 		if (p != NULL) {
 			f->cell = p->cell;
 			f->cell_line = p->cell_line;
 			f->line = p->file_line;
 		}
-		if (f->reason != NULL && sscanf(f->reason, "%d:%d: %n", &l, &c, &n) == 2 && n > 0 &&
-		    (p = notes_notebook_place(nb, l)) != NULL) {
+		if (f->reason != NULL && f->why_line > 0) {
 			dv_strbuf b;
 			char *t = NULL;
 			dv_strbuf_init(&b);
-			dv_strbuf_printf(&b, "cell %d, line %d, column %d: %s", p->cell, p->cell_line, c,
-			                 f->reason + n);
+			dv_strbuf_puts(&b, f->reason);
+			if (own)
+				dv_strbuf_printf(&b, " (column %d)", f->why_column);
+			else if (w != NULL)
+				dv_strbuf_printf(&b, " (cell %d, line %d, column %d)", w->cell,
+				                 w->cell_line, f->why_column);
+			else
+				dv_strbuf_printf(&b, " (line %d, column %d)", f->why_line,
+				                 f->why_column);
 			if (dv_strbuf_finish(&b, &t, d) != DV_OK)
 				return DV_E_NOMEM;
 			free(f->reason);
 			f->reason = t;
 		}
+		f->why_line = f->why_column = 0;
 	}
 	return DV_OK;
 }
@@ -301,8 +313,10 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 				if (m->start >= 2)
 					memcpy(opener, text + m->start - 2, 2);
 				f = add_formula(&N, m->problem.line, m->problem.column, opener);
-				if (f == NULL || (f->reason = notes_located(&m->problem)) == NULL)
+				if (f == NULL)
 					rc = dv_fail(d, DV_E_NOMEM, "out of memory");
+				else
+					rc = notes_set_reason(f, &m->problem, d);
 				continue;
 			}
 			if (notes_block(&N, i) == NULL) {
@@ -345,8 +359,8 @@ int notes_check(notes_report **out, const char *path, const char *text, size_t l
 	for (size_t s = 0; s < N.nscenes; s++)
 		scene_clear(&N.scenes[s]);
 	free(N.scenes);
-	if (rc == DV_OK && nb.is_notebook)
-		rc = notebook_places(N.rep, &nb, d);
+	if (rc == DV_OK)
+		rc = place_reasons(N.rep, nb.is_notebook ? &nb : NULL, d);
 	if (rc != DV_OK) {
 		notes_report_free(N.rep);
 		notes_notebook_clear(&nb);

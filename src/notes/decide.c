@@ -581,6 +581,7 @@ int decide_step(notes_run *N, const tex_node *lhs, const tex_node *rhs,
 		         dv_budget_used(), DV_BUDGET_ITEM);
 		free(f->reason);
 		f->reason = notes_dup(why);
+		f->why_line = f->why_column = 0; /* the whole formula's */
 		if (f->reason == NULL)
 			rc = dv_fail(d, DV_E_NOMEM, "out of memory");
 	}
@@ -662,7 +663,7 @@ static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs
 			char *a = latex_of(l), *b = latex_of(r);
 			*resolved = 1;
 			f->verdict = NOTES_FAILS;
-			f->reason = notes_located(&why);
+			rc = notes_set_reason(f, &why, d);
 			f->scene = g.scene;
 			f->reading = g.reading;
 			f->claim = g.claim;
@@ -683,12 +684,11 @@ static int decide_step_in(notes_run *N, const tex_node *lhs, const tex_node *rhs
 		tex_node_free(l);
 		tex_node_free(r);
 		if (*resolved)
-			return DV_OK;
+			return rc;
 	}
 	if (first_scene == NULL) {
 		f->verdict = NOTES_UNCHECKED;
-		f->reason = notes_located(&why);
-		return f->reason != NULL ? DV_OK : dv_fail(d, DV_E_NOMEM, "out of memory");
+		return notes_set_reason(f, &why, d);
 	}
 	*resolved = 1;
 	f->verdict = first.verdict;

@@ -85,7 +85,11 @@ typedef struct notes_formula {
 	char *scene;       /* the context's layer it was read in */
 	char *reading;     /* how it was read, where there was a choice */
 	char *claim;       /* what was decided, in verify's expression language */
-	char *reason;      /* why it is not checked, or why it fails */
+	char *reason;      /* why it is not checked, or why it fails; where in
+	                      the file it points is said at its end: "(column
+	                      11)", "(line 56, column 3)" or in a notebook "(cell
+	                      4, line 2, column 7)" */
+	int why_line, why_column; /* that place while the file is read (0: none) */
 	char *repair;      /* LaTeX of the repaired formula, or NULL */
 	char *repair_what; /* which repair: "K rotated by 180°" */
 	/* the deciding check, for its counterexample (NULL if none) */

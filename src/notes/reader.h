@@ -213,7 +213,9 @@ tex_block *notes_block(notes_run *N, size_t i);
 
 notes_formula *add_formula(notes_run *N, int line, int column, const char *latex);
 char *notes_join(const char *a, const char *sep, const char *b);
-char *notes_located(const dv_diag *why);
+/* f's reason: why's message, and where it points kept for the report
+ * (said at the reason's end when the file is read); DV_OK or DV_E_NOMEM. */
+int notes_set_reason(notes_formula *f, const dv_diag *why, dv_diag *d);
 int expand_index_form(notes_run *N, scene *sc, dv_diag *d);
 int check_chain(notes_run *N, tex_block **blocks, size_t nblocks, size_t bi,
 	size_t at, dv_diag *d);

@@ -81,7 +81,7 @@ $ printf '$$\\mathrm{rot180}(K) = K$$\n' | verify notes -
 
 $ printf 'text\n\nthen \\( a = b\n' | verify notes -
 > <stdin>:3: – \(
->     not checked: 3:6: this \( is never closed
+>     not checked: this \( is never closed (column 6)
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
@@ -153,18 +153,18 @@ $ printf '# T\n\n```verify\nmatrix X = x 3x3\n  matrix K = k 9\n```\n$$X=X$$\n' 
 # Bad input is not checked with a position, never a crash.
 $ printf '$$ a_{11 = x_{11} $$\n' | verify notes -
 > <stdin>:1: – 
->     not checked: 1:10: expected '}', found '='
+>     not checked: expected '}', found '=' (column 10)
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
 $ printf 'text\n$$\na = b\n' | verify notes -
 > <stdin>:2: – $$
->     not checked: 2:1: this $$ is never closed
+>     not checked: this $$ is never closed (column 1)
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
 $ printf '$$ a_{11} = %s x_{11} %s $$\n' "$(printf '(%.0s' $(seq 300))" "$(printf ')%.0s' $(seq 300))" | verify notes - | tail -2
->     not checked: 1:113: the formula nests deeper than verify reads (300 levels of parentheses, braces, fractions and operators)
+>     not checked: the formula nests deeper than verify reads (300 levels of parentheses, braces, fractions and operators) (column 113)
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
@@ -175,7 +175,7 @@ $ head -c 30000 /bin/sh | verify notes -
 
 # A 10 MB file: read whole, its one formula found at its line.
 $ { yes 'Some prose about $x$ and a_{11} in a long lecture, with *emphasis* and `code`.' | head -c 10000000; printf '\n\n$$\nA = B\n$$\n'; } | verify notes - | tail -2
->     not checked: 126586:5: B is not a symbol of the context
+>     not checked: B is not a symbol of the context (column 5)
 > 1 formulas: 0 hold, 0 fail, 1 not checked
 ? 0
 
@@ -254,7 +254,7 @@ $ cd "$TESTS/notes/hostile" && timeout 20 "$bin" notes index-form-too-large.md
 > index-form-too-large.md:2: – O(i, j) = \sum_{m=0}^{31} \sum_{n=0}^{31} I(i+m, j+n) K(m, n)
 >     not checked: a definition; too large to write out here (about 4.79e+07 characters of terms at the text's sizes, limit 262144): the formulas that use its output are not checked
 > index-form-too-large.md:3: – \frac{\partial L}{\partial K} = I \star \frac{\partial L}{\partial O}
->     not checked: 3:70: O is not a symbol of the context
+>     not checked: O is not a symbol of the context (column 70)
 > 2 formulas: 0 hold, 0 fail, 2 not checked
 ? 0
 
