@@ -206,7 +206,7 @@ static void render_text(dv_strbuf *b, const notes_report *r, int unicode, int co
 			if (f->repair != NULL)
 				dv_strbuf_printf(b, "    holds with %s: %s\n", f->repair_what,
 				                 f->repair);
-			else
+			else if (!f->ambiguous) /* (it holds in one reading) */
 				dv_strbuf_puts(b, "    no standard repair makes it hold\n");
 		}
 	}

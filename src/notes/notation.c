@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "notes/reader.h"
 #include "sym/ctx.h"
 
 /* Most sizes and symbols remembered from one file's text. */
@@ -858,6 +859,70 @@ static void entry_letter(char *buf, const char *name, const char *taken)
 	buf[1] = '\0';
 }
 
+/* Whether the symbol n names the matrix `name` (X_prev, K): its letters
+ * (X, or x for entries) before any layer suffix. */
+static int names_matrix(const tex_node *n, const char *name)
+{
+	size_t len = strcspn(name, "_");
+	if (strlen(n->text) != len)
+		return 0;
+	if (len == 1)
+		return tolower((unsigned char)n->text[0]) == tolower((unsigned char)name[0]);
+	return strncmp(n->text, name, len) == 0;
+}
+
+/* The largest entry the file writes of the matrix `name` (x_{23}, K_{2,3}),
+ * into *rows and *cols (left as they are if larger). */
+static void written_entries(const tex_node *n, const char *name, size_t *rows, size_t *cols)
+{
+	size_t i, j;
+	if (n == NULL)
+		return;
+	if (n->kind == TX_SYM && n->sub != NULL && names_matrix(n, name) &&
+	    sub_kind(n->sub, &i, &j) == SUB_ENTRY && i <= SYM_MAX_SIDE && j <= SYM_MAX_SIDE) {
+		*rows = i > *rows ? i : *rows;
+		*cols = j > *cols ? j : *cols;
+	}
+	written_entries(n->sub, name, rows, cols);
+	written_entries(n->sup, name, rows, cols);
+	for (size_t k = 0; k < n->nkids; k++)
+		written_entries(n->kids[k], name, rows, cols);
+}
+
+/*
+ * Sizes the text does not give, from the entries the file writes: the
+ * kernel as large as its largest entry (k_{22}: 2x2), the input as large
+ * as its largest entry and as the output's largest entry needs ('valid':
+ * a_{12} with a 2x2 kernel needs a 2x3 input).  An entry-by-entry formula
+ * is then read at the sizes its author wrote it for, not at sizes verify
+ * made up (a_{11} = x_{11}k_{22} + ... does not fail for want of k_{23}).
+ */
+static void sizes_from_entries(fact *facts, size_t *nfacts, const forward *fw,
+                               tex_block **blocks, size_t nblocks)
+{
+	size_t kr = 0, kc = 0, ir = 0, ic = 0, orow = 0, ocol = 0;
+	const fact *sk = size_of(facts, *nfacts, fw->kernel);
+	for (size_t b = 0; b < nblocks; b++)
+		for (size_t c = 0; blocks[b] != NULL && c < blocks[b]->nchains; c++)
+			for (size_t s = 0; s < blocks[b]->chains[c].nsides; s++) {
+				const tex_node *t = blocks[b]->chains[c].sides[s].tree;
+				written_entries(t, fw->kernel, &kr, &kc);
+				written_entries(t, fw->in, &ir, &ic);
+				written_entries(t, fw->out, &orow, &ocol);
+			}
+	if (sk == NULL && kr > 0)
+		remember(facts, nfacts, fw->kernel, kr, kc);
+	if ((sk = size_of(facts, *nfacts, fw->kernel)) == NULL ||
+	    size_of(facts, *nfacts, fw->in) != NULL)
+		return;
+	if (orow > 0 && orow + sk->rows - 1 > ir)
+		ir = orow + sk->rows - 1;
+	if (ocol > 0 && ocol + sk->cols - 1 > ic)
+		ic = ocol + sk->cols - 1;
+	if (ir >= sk->rows && ic >= sk->cols && ir <= SYM_MAX_SIDE && ic <= SYM_MAX_SIDE)
+		remember(facts, nfacts, fw->in, ir, ic);
+}
+
 int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
                         const char *text, size_t len, const notes_source *src)
 {
@@ -1005,6 +1070,8 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	if (fw.kind == 0)
 		return DV_OK;
 	nt->found = 1;
+	if (fw.kind >= 1 && fw.kind <= 3)
+		sizes_from_entries(facts, &nfacts, &fw, blocks, nblocks);
 	{
 		/* K * X with the kernel first: the larger operand is the input */
 		const fact *a = size_of(facts, nfacts, fw.in), *k = size_of(facts, nfacts, fw.kernel);

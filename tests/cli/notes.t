@@ -69,6 +69,35 @@ $ printf '```verify\nmatrix X = x 3x3\nmatrix K = k 2x2\ndefine A = conv(X, K)\n
 > 2 formulas: 1 hold, 1 fail, 0 not checked
 ? 1
 
+# Sizes the file does not give are those its entries need: w_{22} makes a
+# 2x2 kernel and y_{23} a 3x4 input, so these hold (at sizes verify made
+# up, 4x5 and 2x3, each would 'fail' for want of w_{13} and w_{23}); the
+# last has x_{33} for x_{34}.
+$ printf 'The layer computes $Y = X * W$, where $*$ is the cross-correlation.\n\n$$y_{11} = x_{11}w_{11} + x_{12}w_{12} + x_{21}w_{21} + x_{22}w_{22}$$\n\n$$y_{23} = x_{23}w_{11} + x_{24}w_{12} + x_{33}w_{21} + x_{34}w_{22}$$\n\n$$y_{23} = x_{23}w_{11} + x_{24}w_{12} + x_{33}w_{21} + x_{33}w_{22}$$\n' | verify notes -
+> <stdin>:1: – Y = X * W
+>     not checked: a definition: what the file's layer computes, and how it names it
+> <stdin>:3: ✓ y_{11} = x_{11}w_{11} + x_{12}w_{12} + x_{21}w_{21} + x_{22}w_{22}
+>     read in the file's convolution (line 1)
+> <stdin>:5: ✓ y_{23} = x_{23}w_{11} + x_{24}w_{12} + x_{33}w_{21} + x_{34}w_{22}
+>     read in the file's convolution (line 1)
+> <stdin>:7: ✗ y_{23} = x_{23}w_{11} + x_{24}w_{12} + x_{33}w_{21} + x_{33}w_{22}
+>     read in the file's convolution (line 1)
+>     fails at (1,1): x₂₃w₁₁ + x₂₄w₁₂ + x₃₃w₂₁ + x₃₄w₂₂ ≠ x₂₃w₁₁ + x₂₄w₁₂ + x₃₃w₂₁ + x₃₃w₂₂
+>     no standard repair makes it hold
+> 4 formulas: 2 hold, 1 fail, 1 not checked
+? 1
+
+# Where the file leaves * open, an entry that holds for one reading is
+# undecided, and no repair is looked for.
+$ printf 'The convolution $A = X * K$ gives\n\n$$a_{11} = x_{11}k_{22} + x_{12}k_{21} + x_{21}k_{12} + x_{22}k_{11}$$\n' | verify notes -
+> <stdin>:1: – A = X * K
+>     not checked: a definition: what the file's layer computes, and how it names it
+> <stdin>:3: ? a_{11} = x_{11}k_{22} + x_{12}k_{21} + x_{21}k_{12} + x_{22}k_{11}
+>     read in the file's convolution (line 1), * as convolution
+>     holds if * is a convolution, fails if it is a cross-correlation: the file does not say which
+> 2 formulas: 0 hold, 0 fail, 1 undecided, 1 not checked
+? 1
+
 # A repair that would make the formula say nothing (both sides the same)
 # is no repair: rot180(K) = K is not "repaired" as rot180(K) = rot180(K).
 $ printf '$$\\mathrm{rot180}(K) = K$$\n' | verify notes -
