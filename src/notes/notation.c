@@ -470,15 +470,18 @@ static int sentence_says(const char *text, size_t len, size_t from, size_t to,
 
 /*
  * What the prose says the file's * is, in a sentence that names it as math
- * ($*$, $\ast$, $\otimes$, ...): 1 a cross-correlation ("the
- * cross-correlation", "does not flip", 不翻转, 互相关), 0 a convolution that
- * flips the kernel ("true convolution", "flipped", conv2, 翻转), -1 unsaid.
+ * ($*$, $\ast$, $\otimes$, ...) or that writes the forward pass inline (at
+ * line fw_line: "a true convolution, $A = X * K$, the kernel flipped"): 1 a
+ * cross-correlation ("the cross-correlation", "does not flip", 不翻转,
+ * 互相关), 0 a convolution that flips the kernel ("true convolution",
+ * "flipped", conv2, 翻转), -1 unsaid.
  */
-static int star_in_prose(const char *text, size_t len, const notes_source *src)
+static int star_in_prose(const char *text, size_t len, const notes_source *src, int fw_line)
 {
 	static const char *const xcorr[] = {
 	        "cross-correlation", "cross correlation", "crosscorrelation",
-	        "not flip", "no flip", "without flip", "doesn't flip", "not rotate",
+	        "not flip", "no flip", "without flip", "n't flip", "without being flip",
+        "never flip", "unflipped", "not rotate",
 	        "\xe4\xba\x92\xe7\x9b\xb8\xe5\x85\xb3" /* 互相关 */,
 	        "\xe4\xb8\x8d\xe7\xbf\xbb\xe8\xbd\xac" /* 不翻转 */};
 	static const char *const conv[] = {
@@ -494,7 +497,8 @@ static int star_in_prose(const char *text, size_t len, const notes_source *src)
 		while (n > 0 && p[n - 1] == ' ')
 			n--;
 		if (m->problem.code != DV_OK ||
-		    !((n == 1 && *p == '*') || (n == 4 && memcmp(p, "\\ast", 4) == 0) ||
+		    !((!m->display && m->line == fw_line) || (n == 1 && *p == '*') ||
+		      (n == 4 && memcmp(p, "\\ast", 4) == 0) ||
 		      (n == 5 && memcmp(p, "\\star", 5) == 0) ||
 		      (n == 7 && memcmp(p, "\\otimes", 7) == 0) ||
 		      (n == 11 && memcmp(p, "\\circledast", 11) == 0)))
@@ -890,44 +894,82 @@ static void written_entries(const tex_node *n, const char *name, size_t *rows, s
 }
 
 /*
- * Sizes the text does not give, from the entries the file writes: the
- * kernel as large as its largest entry (k_{22}: 2x2), the input as large
- * as its largest entry and as the output's largest entry needs ('valid':
- * a_{12} with a 2x2 kernel needs a 2x3 input).  An entry-by-entry formula
- * is then read at the sizes its author wrote it for, not at sizes verify
- * made up (a_{11} = x_{11}k_{22} + ... does not fail for want of k_{23}).
+ * One side (rows or columns) of the kernel and the input, from what the
+ * text states (ks, xs; 0 if nothing) and the largest entries the file
+ * writes of the kernel, the input and the output or its δ (kb, xb, ob; 0
+ * if none).  by_output: the output is as large as its entries say and the
+ * kernel takes what the input leaves, else the kernel is as large as its
+ * entries say.  Never a side of 1 for the kernel or the output: there a
+ * flip or a transpose cannot be seen, and a formula without its rot180
+ * would hold.  0 in *k when no size follows.
  */
-static void sizes_from_entries(fact *facts, size_t *nfacts, const forward *fw,
-                               tex_block **blocks, size_t nblocks)
+static void side_from_entries(size_t ks, size_t xs, size_t kb, size_t xb, size_t ob,
+                              int by_output, size_t *k, size_t *x)
 {
-	size_t kr = 0, kc = 0, ir = 0, ic = 0, orow = 0, ocol = 0;
-	const fact *sk = size_of(facts, *nfacts, fw->kernel);
+	size_t in = xs > 0 ? xs : xb, kk = ks, o = ob > 2 ? ob : 2;
+	size_t derived = in > 0 && ob > 0 && in > ob ? in - ob + 1 : 0;
+	if (kk == 0)
+		kk = by_output || kb == 0 ? (derived > kb ? derived : kb) : kb;
+	*k = *x = 0;
+	if (kk < 2 || kk > SYM_MAX_SIDE)
+		return;
+	in = xs > 0 ? xs : (xb > o + kk - 1 ? xb : o + kk - 1);
+	if (in < kk + 1 || in > SYM_MAX_SIDE)
+		return;
+	*k = kk;
+	*x = in;
+}
+
+/*
+ * Sizes the text does not give, from the entries the file writes, into
+ * sizes[c] = {input rows, cols, kernel rows, cols}: the kernel as large as
+ * its largest entry (k_{22}: 2x2), or as the input and the output's (or
+ * δ's) largest entries leave it; the input as large as its largest entry
+ * and as the output needs.  Where the two ways differ both are kept (a
+ * formula holds if it holds at one of them); 0 where no size follows (the
+ * defaults stand).  An entry-by-entry formula is so read at the sizes its
+ * author wrote it for, not at sizes verify made up: a_{11} = x_{11}k_{22} +
+ * ... does not fail for want of k_{23}.
+ */
+static size_t sizes_from_entries(size_t sizes[2][4], const fact *facts, size_t nfacts,
+                                 const forward *fw, const char *delta_name,
+                                 tex_block **blocks, size_t nblocks)
+{
+	size_t kb[2] = {0, 0}, xb[2] = {0, 0}, ob[2] = {0, 0}, n = 0;
+	const fact *si = size_of(facts, nfacts, fw->in), *sk = size_of(facts, nfacts, fw->kernel);
+	if (si != NULL && sk != NULL)
+		return 0;
 	for (size_t b = 0; b < nblocks; b++)
 		for (size_t c = 0; blocks[b] != NULL && c < blocks[b]->nchains; c++)
 			for (size_t s = 0; s < blocks[b]->chains[c].nsides; s++) {
 				const tex_node *t = blocks[b]->chains[c].sides[s].tree;
-				written_entries(t, fw->kernel, &kr, &kc);
-				written_entries(t, fw->in, &ir, &ic);
-				written_entries(t, fw->out, &orow, &ocol);
+				written_entries(t, fw->kernel, &kb[0], &kb[1]);
+				written_entries(t, fw->in, &xb[0], &xb[1]);
+				written_entries(t, fw->out, &ob[0], &ob[1]);
+				written_entries(t, "delta", &ob[0], &ob[1]);
+				if (delta_name[0] != '\0')
+					written_entries(t, delta_name, &ob[0], &ob[1]);
 			}
-	if (sk == NULL && kr > 0)
-		remember(facts, nfacts, fw->kernel, kr, kc);
-	if ((sk = size_of(facts, *nfacts, fw->kernel)) == NULL ||
-	    size_of(facts, *nfacts, fw->in) != NULL)
-		return;
-	if (orow > 0 && orow + sk->rows - 1 > ir)
-		ir = orow + sk->rows - 1;
-	if (ocol > 0 && ocol + sk->cols - 1 > ic)
-		ic = ocol + sk->cols - 1;
-	if (ir >= sk->rows && ic >= sk->cols && ir <= SYM_MAX_SIDE && ic <= SYM_MAX_SIDE)
-		remember(facts, nfacts, fw->in, ir, ic);
+	for (int by_output = 0; by_output < 2; by_output++) {
+		size_t *z = sizes[n];
+		side_from_entries(sk != NULL ? sk->rows : 0, si != NULL ? si->rows : 0, kb[0],
+		                  xb[0], ob[0], by_output, &z[2], &z[0]);
+		side_from_entries(sk != NULL ? sk->cols : 0, si != NULL ? si->cols : 0, kb[1],
+		                  xb[1], ob[1], by_output, &z[3], &z[1]);
+		if (z[2] == 0 || z[3] == 0)
+			continue;
+		if (n == 1 && memcmp(sizes[0], z, sizeof sizes[0]) == 0)
+			continue;
+		n++;
+	}
+	return n;
 }
 
 int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
                         const char *text, size_t len, const notes_source *src)
 {
 	fact facts[MAX_FACTS];
-	size_t nfacts = 0;
+	size_t nfacts = 0, sizes[2][4], nsizes = 0, per;
 	constant consts[MAX_FACTS];
 	size_t nconsts = 0;
 	forward fw = {0}, wf = {0};
@@ -1070,8 +1112,6 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	if (fw.kind == 0)
 		return DV_OK;
 	nt->found = 1;
-	if (fw.kind >= 1 && fw.kind <= 3)
-		sizes_from_entries(facts, &nfacts, &fw, blocks, nblocks);
 	{
 		/* K * X with the kernel first: the larger operand is the input */
 		const fact *a = size_of(facts, nfacts, fw.in), *k = size_of(facts, nfacts, fw.kernel);
@@ -1096,7 +1136,7 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		return DV_E_NOMEM;
 	if (fw.kind == 1) {
 		/* "where $*$ is the cross-correlation": the text says what * is */
-		int said = star_in_prose(text, len, src);
+		int said = star_in_prose(text, len, src, fw.line);
 		if (said >= 0)
 			fw.kind = said ? 3 : 2;
 	}
@@ -1105,10 +1145,17 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 	/* the scene, once per reading of * the file leaves open; where the input
 	 * is an activation, once with the input free (for ∂L/∂a^{l-1}) and once
 	 * as the activation of its pre-activation (for δ^{l-1}) */
+	if (fw.kind >= 1 && fw.kind <= 3)
+		nsizes = sizes_from_entries(sizes, facts, nfacts, &fw, nt->delta_name, blocks,
+		                            nblocks);
 	dv_strbuf_init(&b);
-	for (int k = 0; k < (fw.kind == 1 ? 2 : 1) * (pre_in[0] != '\0' ? 2 : 1); k++) {
-		int variant = fw.kind == 1 ? k % 2 : 0;
-		int composed = pre_in[0] != '\0' && k >= (fw.kind == 1 ? 2 : 1);
+	per = (fw.kind == 1 ? 2u : 1u) * (pre_in[0] != '\0' ? 2u : 1u);
+	for (size_t k = 0; k < per * (nsizes > 0 ? nsizes : 1); k++) {
+		/* one group of scenes per size the entries leave open */
+		size_t g = k / per, in_group = k % per;
+		int variant = fw.kind == 1 ? (int)(in_group % 2) : 0;
+		int composed = pre_in[0] != '\0' && in_group >= (fw.kind == 1 ? 2u : 1u);
+		char at[96] = "";
 		const fact *si = size_of(facts, nfacts, fw.in);
 		const fact *sk = size_of(facts, nfacts, fw.kernel);
 		const fact *sb = fw.bias[0] != '\0' ? size_of(facts, nfacts, fw.bias) : NULL;
@@ -1123,6 +1170,15 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			ir = si != NULL ? si->rows : kc;
 			ic = si != NULL ? si->cols : 1;
 			op = "*";
+		} else if (nsizes > 0) {
+			ir = sizes[g][0];
+			ic = sizes[g][1];
+			kr = sizes[g][2];
+			kc = sizes[g][3];
+			op = xcorr ? "xcorr" : "conv";
+			if (nsizes > 1)
+				snprintf(at, sizeof at, ", a %zux%zu input and a %zux%zu kernel", ir, ic,
+				         kr, kc);
 		} else {
 			ir = si != NULL ? si->rows : 4;
 			ic = si != NULL ? si->cols : 5;
@@ -1130,8 +1186,8 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 			kc = sk != NULL ? sk->cols : 3;
 			op = xcorr ? "xcorr" : "conv";
 		}
-		dv_strbuf_printf(&b, "scene the file's %s (line %d)%s%s\n",
-		                 fw.kind == 4 ? "layer" : "convolution", fw.line,
+		dv_strbuf_printf(&b, "scene the file's %s (line %d)%s%s%s\n",
+		                 fw.kind == 4 ? "layer" : "convolution", fw.line, at,
 		                 composed ? ", its input an activation" : "",
 		                 fw.kind == 1 ? (variant == 0 ? ", * as convolution"
 		                                               : ", * as cross-correlation")
@@ -1237,8 +1293,10 @@ int notes_notation_read(notes_notation *nt, tex_block **blocks, size_t nblocks,
 		 * act(Z), E linear in A (once a reading of *, so that the scenes
 		 * still come in pairs) */
 		const fact *si = size_of(facts, nfacts, fw.in), *sk = size_of(facts, nfacts, fw.kernel);
-		size_t ir = si != NULL ? si->rows : 4, ic = si != NULL ? si->cols : 5;
-		size_t kr = sk != NULL ? sk->rows : 2, kc = sk != NULL ? sk->cols : 3;
+		size_t ir = nsizes > 0 ? sizes[0][0] : si != NULL ? si->rows : 4;
+		size_t ic = nsizes > 0 ? sizes[0][1] : si != NULL ? si->cols : 5;
+		size_t kr = nsizes > 0 ? sizes[0][2] : sk != NULL ? sk->rows : 2;
+		size_t kc = nsizes > 0 ? sizes[0][3] : sk != NULL ? sk->cols : 3;
 		size_t orow = ir >= kr ? ir - kr + 1 : 1, ocol = ic >= kc ? ic - kc + 1 : 1;
 		for (int k = 0; k < (fw.kind == 1 ? 2 : 1); k++)
 			dv_strbuf_printf(&b,

@@ -87,6 +87,21 @@ $ printf 'The layer computes $Y = X * W$, where $*$ is the cross-correlation.\n\
 > 4 formulas: 2 hold, 1 fail, 1 not checked
 ? 1
 
+# Where the entries leave two sizes open (k_{22} says a 2x2 kernel, x_{44}
+# and \delta_{22} a 3x3 one), both are read and a formula holds at one of
+# them; the report names the sizes it was read at.
+$ printf 'The layer computes $A = X * K$, where $*$ is the cross-correlation; the input ends at $x_{44}$.\n\n$$\\frac{\\partial E}{\\partial k_{11}} = \\delta_{11}x_{11} + \\delta_{12}x_{12} + \\delta_{21}x_{21} + \\delta_{22}x_{22}$$\n\n$$\\frac{\\partial E}{\\partial k_{22}} = \\delta_{11}x_{22} + \\delta_{12}x_{23} + \\delta_{21}x_{32} + \\delta_{22}x_{32}$$\n' | verify notes -
+> <stdin>:1: – A = X * K
+>     not checked: a definition: what the file's layer computes, and how it names it
+> <stdin>:3: ✓ \frac{\partial E}{\partial k_{11}} = \delta_{11}x_{11} + \delta_{12}x_{1 …
+>     read in the file's convolution (line 1), a 4x4 input and a 3x3 kernel
+> <stdin>:5: ✗ \frac{\partial E}{\partial k_{22}} = \delta_{11}x_{22} + \delta_{12}x_{2 …
+>     read in the file's convolution (line 1), a 4x4 input and a 2x2 kernel
+>     fails at (1,1): δ₁₁x₂₂ + δ₁₂x₂₃ + δ₁₃x₂₄ + δ₂₁x₃₂ + δ₂₂x₃₃ + δ₂₃x₃₄ + δ₃₁x₄₂ + δ₃₂x₄₃ + δ₃₃x₄₄ ≠ δ₁₁x₂₂ + δ₁₂x₂₃ + δ₂₁x₃₂ + δ₂₂x₃₂
+>     no standard repair makes it hold
+> 3 formulas: 1 hold, 1 fail, 1 not checked
+? 1
+
 # Where the file leaves * open, an entry that holds for one reading is
 # undecided, and no repair is looked for.
 $ printf 'The convolution $A = X * K$ gives\n\n$$a_{11} = x_{11}k_{22} + x_{12}k_{21} + x_{21}k_{12} + x_{22}k_{11}$$\n' | verify notes -
