@@ -116,7 +116,8 @@ static int compare_exact(dv_check *c, const dv_mat *a, const dv_mat *b, dv_diag 
 		if (sym_poly_equal(x, y))
 			continue;
 		/* sigmoid(-x) and 1 - sigmoid(x) differ only as polynomials */
-		sure = sym_ctx_surely_differ(sym_field_ctx(f), x, y);
+		if ((rc = sym_ctx_surely_differ(sym_field_ctx(f), x, y, &sure, d)) != DV_OK)
+			break;
 		if (sure || c->verdict == DV_VERDICT_HOLDS) {
 			c->verdict = sure ? DV_VERDICT_FAILS : DV_VERDICT_INCONCLUSIVE;
 			c->row = i / a->cols + 1;

@@ -1269,6 +1269,10 @@ static int change(graph *g, size_t j, const double *steps, double *dv, double *d
 			rc = change_whole(n, g, j, steps);
 			break;
 		}
+		/* an activation, a power or a pooling: each entry it changed, in
+		 * every lane (a plan's are in its work above) */
+		if (n->kind == G_ACT || n->kind == G_POW || n->kind == G_MAX)
+			work += (double)(n->nchanged * LANES);
 	}
 	top = moved(root, 0);
 	for (size_t l = 0; l < LANES; l++)

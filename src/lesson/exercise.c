@@ -212,7 +212,7 @@ static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *e
 	dv_mat *want = NULL, *got = NULL, *conv = NULL;
 	dv_env *env = NULL;
 	const sym_poly *w, *g;
-	int rc;
+	int rc, sure = 0;
 
 	if ((rc = lesson_exercise_expected(&want, r, ex, d)) != DV_OK)
 		return rc;
@@ -232,7 +232,10 @@ static int mark_entry(lesson_answer *a, lesson_result *r, const lesson_action *e
 	                                  (ex->ex_row - 1) * want->cols + ex->ex_col - 1);
 	g = *(sym_poly *const *)conv->data;
 	a->correct = sym_poly_equal(w, g);
-	if (!a->correct && !sym_ctx_surely_differ(sym_field_ctx(want->field), w, g)) {
+	if (!a->correct &&
+	    (rc = sym_ctx_surely_differ(sym_field_ctx(want->field), w, g, &sure, d)) != DV_OK)
+		goto out;
+	if (!a->correct && !sure) {
 		dv_fail(&a->problem, DV_E_SYMBOLIC,
 		        "it differs from the key as a polynomial, but sigmoid and tanh "
 		        "satisfy identities a polynomial does not show; write it with "

@@ -1,4 +1,5 @@
 #include "sym/ctx.h"
+#include "core/budget.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -567,6 +568,9 @@ static int independent(const sym_poly *const *args, size_t n)
 			sym_rat f = m[r * ncols + col], q;
 			if (f.num == 0)
 				continue;
+			/* the work as it is done: a row of the elimination */
+			if (dv_budget_charge((double)(ncols - col), NULL) != DV_OK)
+				goto out;
 			/* row r -= (f / pivot) row rank */
 			if (sym_rat_mul(&q, f, (sym_rat){m[rank * ncols + col].den,
 			                                  m[rank * ncols + col].num},
@@ -593,30 +597,41 @@ out:
 	return ok;
 }
 
-static int note_atom(uint32_t *seen, size_t *nseen, size_t cap, uint32_t id)
+/* Notes atom id in the set `slots` (2 * cap slots of id + 1, 0 empty; its
+ * members also listed in seen[0..*nseen)); 0 when cap atoms are there. */
+static int note_atom(uint32_t *slots, uint32_t *seen, size_t *nseen, size_t cap, uint32_t id)
 {
-	for (size_t i = 0; i < *nseen; i++)
-		if (seen[i] == id)
+	size_t h = ((size_t)id * 2654435761u) % (2 * cap);
+	while (slots[h] != 0) {
+		if (slots[h] == id + 1)
 			return 1;
+		h = (h + 1) % (2 * cap);
+	}
 	if (*nseen == cap)
 		return 0;
+	slots[h] = id + 1;
 	seen[(*nseen)++] = id;
 	return 1;
 }
 
-int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b)
+int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b,
+                          int *out, dv_diag *d)
 {
 	enum { CAP = 4096 };
-	uint32_t *seen = malloc(CAP * sizeof *seen);
+	uint32_t *seen = malloc(CAP * sizeof *seen), *slots = calloc(2 * CAP, sizeof *slots);
 	const sym_poly **args = malloc(CAP * sizeof *args);
 	size_t nseen = 0, nargs = 0, nconst = 0;
 	const sym_poly *both[2] = {a, b};
-	int sure = seen != NULL && args != NULL;
+	int sure = seen != NULL && args != NULL && slots != NULL, rc;
 
+	*out = 0;
+	/* the work: each term of both looked at once */
+	if ((rc = dv_budget_charge((double)(sym_poly_len(a) + sym_poly_len(b)), d)) != DV_OK)
+		sure = 0;
 	for (size_t s = 0; s < 2 && sure; s++)
 		for (size_t k = 0; k < sym_poly_len(both[s]) && sure; k++)
 			for (uint32_t j = 0; j < both[s]->t[k].deg && sure; j++)
-				sure = note_atom(seen, &nseen, CAP, both[s]->t[k].atom[j]);
+				sure = note_atom(slots, seen, &nseen, CAP, both[s]->t[k].atom[j]);
 	for (size_t i = 0; i < nseen && sure; i++) {
 		const sym_atom *at = &ctx->atoms[seen[i]];
 		sym_rat c;
@@ -643,7 +658,12 @@ int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly 
 	}
 	if (sure)
 		sure = independent(args, nargs);
+	/* an elimination cut short by the budget is not sure, and says why */
+	if (rc == DV_OK && dv_budget_spent())
+		rc = dv_budget_charge(0.0, d);
 	free(seen);
+	free(slots);
 	free(args);
-	return sure;
+	*out = rc == DV_OK && sure;
+	return rc;
 }

@@ -80,8 +80,11 @@ int sym_act_poly(sym_poly **out, sym_ctx *ctx, dv_act act, uint32_t deriv,
  * one has a constant argument and that constant is not 0; relu's atoms
  * are not (relu(x) - relu(-x) = x).  0 when not sure: sigmoid(-x) and
  * 1 - sigmoid(x) differ as polynomials and are equal as functions.
+ * The answer in *sure; the work is charged to the item's budget
+ * (core/budget.h), and past it *sure is 0 and DV_E_LIMIT is returned.
  */
-int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b);
+int sym_ctx_surely_differ(const sym_ctx *ctx, const sym_poly *a, const sym_poly *b,
+                          int *sure, dv_diag *d);
 
 /*
  * The map label of a symbol name, or NULL: a layer of several maps names
