@@ -90,6 +90,26 @@ static int small_whole_numbers(dv_mat **out, gsl_rng *rng, size_t rows, size_t c
 	return rc;
 }
 
+/* Adds to d's message the sizes it happened at: " (at the shown sizes: X
+ * 3x3 K 4x4; --size NAME=RxC sets both)" (checked: the checked ones, which
+ * are not on the screen). */
+static void note_sizes(dv_diag *d, const lesson_result *r, int checked)
+{
+	size_t n;
+	if (d == NULL)
+		return;
+	n = strlen(d->message);
+	n += (size_t)snprintf(d->message + n, sizeof d->message - n, " (at the %s sizes:",
+	                      checked ? "checked" : "shown");
+	for (size_t i = 0; i < r->nsizes && n < sizeof d->message; i++)
+		n += (size_t)snprintf(d->message + n, sizeof d->message - n, " %s %zux%zu",
+		                      r->sizes[i].name,
+		                      checked ? r->sizes[i].check_rows : r->sizes[i].rows,
+		                      checked ? r->sizes[i].check_cols : r->sizes[i].cols);
+	if (n < sizeof d->message)
+		snprintf(d->message + n, sizeof d->message - n, "; --size NAME=RxC sets both)");
+}
+
 static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
                    lesson_var_size *vs, dv_diag *d)
 {
@@ -108,25 +128,8 @@ static int declare(lesson_result *r, const lesson_var *v, const lesson_opts *o,
 		if ((rc = lesson_eval(&shown, v->like, r->shown, d)) != DV_OK ||
 		    (rc = lesson_eval(&checked, v->like, r->checked, d)) != DV_OK) {
 			/* say at which sizes: the checked ones are not on the screen */
-			if (d != NULL && rc != DV_E_NOMEM) {
-				size_t n = strlen(d->message);
-				n += (size_t)snprintf(
-				        d->message + n, sizeof d->message - n,
-				        " (at the %s sizes:",
-				        shown == NULL ? "shown" : "checked");
-				for (size_t i = 0; i < r->nsizes && n < sizeof d->message;
-				     i++)
-					n += (size_t)snprintf(
-					        d->message + n, sizeof d->message - n,
-					        " %s %zux%zu", r->sizes[i].name,
-					        shown == NULL ? r->sizes[i].rows
-					                      : r->sizes[i].check_rows,
-					        shown == NULL ? r->sizes[i].cols
-					                      : r->sizes[i].check_cols);
-				if (n < sizeof d->message)
-					snprintf(d->message + n, sizeof d->message - n,
-					         "; --size NAME=RxC sets both)");
-			}
+			if (rc != DV_E_NOMEM)
+				note_sizes(d, r, shown != NULL);
 			dv_mat_free(shown);
 			return rc;
 		}
@@ -511,6 +514,23 @@ static int decide_one(lesson_check *c, const lesson_action *a, lesson_result *r,
 		c->size_too_small = 1;
 		c->passed = 1;
 	}
+	/* true exactly at the shown sizes --size set (a 1x1 δ is its own
+	 * dilation), refuted by the checked numbers: a refute needs one
+	 * counterexample, and the shown sizes are too small to give it */
+	if (a->kind == LESSON_REFUTE && r->sized && exact_holds == 1 &&
+	    numeric == DV_VERDICT_FAILS && !c->numeric.unevaluable) {
+		c->size_too_small = 2;
+		c->disagree = 0;
+		c->passed = 1;
+	}
+	/* and the other way: refuted exactly at the shown sizes, true on the
+	 * checked numbers at the sizes --size set */
+	if (a->kind == LESSON_REFUTE && r->sized && exact_holds == 0 &&
+	    !c->exact.unevaluable && numeric == DV_VERDICT_HOLDS) {
+		c->size_too_small = 3;
+		c->disagree = 0;
+		c->passed = 1;
+	}
 	return DV_OK;
 }
 
@@ -653,6 +673,33 @@ static int fill_text(lesson_item *it, const lesson_action *a, lesson_result *r,
 	return dv_strbuf_finish(&b, &it->text, d);
 }
 
+/*
+ * At sizes --size set, a claim (or a refute's corrected form) whose side
+ * has no value there (a kernel larger than its input) is a size the
+ * lesson cannot run at, said as the
+ * error of the sizes it is (exit 2; the tutorial keeps the sizes it had),
+ * not as a check that fails.
+ */
+static int fits_sizes(const lesson_check *c, const lesson_action *a, const lesson_result *r,
+                      dv_diag *d)
+{
+	for (; c != NULL; c = c->instead, a = a->instead) {
+		/* (a refute's own line may have no value: 'valid' for 'full'
+		 * is such a mistake; what must hold must have one) */
+		const lesson_verdict *v = !c->expect_holds      ? NULL
+		                          : c->exact.unevaluable ? &c->exact
+		                          : c->numeric.unevaluable ? &c->numeric
+		                                                   : NULL;
+		if (v == NULL)
+			continue;
+		dv_fail_at(d, DV_E_SHAPE, a->line, a->column, "%s",
+		           v->unavailable != NULL ? v->unavailable : "it has no value here");
+		note_sizes(d, r, v == &c->numeric);
+		return DV_E_SHAPE;
+	}
+	return DV_OK;
+}
+
 static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, dv_diag *d)
 {
 	int rc;
@@ -683,6 +730,8 @@ static int run_item(lesson_item *it, const lesson_action *a, lesson_result *r, d
 		if (r->skip_checks)
 			return DV_OK;
 		rc = lesson_decide(&it->check, a, r, d);
+		if (rc == DV_OK && r->sized)
+			rc = fits_sizes(it->check, a, r, d);
 		r->nchecks++;
 		r->npassed += rc == DV_OK && it->check->passed;
 		r->ntoo_small += rc == DV_OK && it->check->size_too_small;

@@ -84,8 +84,11 @@ typedef struct lesson_check {
 	/*
 	 * refute: the further draws of numbers tried because the first ones
 	 * satisfied it (0: none needed), and the draw that refuted it (0:
-	 * none did); size_too_small: true at every draw at a size --size set,
-	 * which therefore cannot show the mistake (a warning, not a failure)
+	 * none did); size_too_small: 1 true at every draw at a size --size
+	 * set, which therefore cannot show the mistake (a warning, not a
+	 * failure); 2 true exactly at the shown sizes --size set, refuted by
+	 * the checked numbers; 3 true on the checked numbers, refuted exactly
+	 * at the shown sizes
 	 */
 	unsigned draws, refuted_at;
 	int size_too_small;

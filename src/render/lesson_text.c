@@ -357,7 +357,17 @@ static void put_check(dv_strbuf *b, const lesson_check *c, const lesson_result *
 	if (c->disagree)
 		dv_strbuf_printf(b, "%sthe exact and the numeric verdicts disagree\n",
 		                 sub);
-	if (c->size_too_small) {
+	if (c->size_too_small >= 2) {
+		int shown = c->size_too_small == 2;
+		dv_strbuf_printf(b,
+		                 "%swarning: true %s --size set, which are too small to show "
+		                 "this mistake; %s\n",
+		                 sub,
+		                 shown ? "exactly at the shown sizes"
+		                       : "on the checked numbers at the sizes",
+		                 shown ? "the checked numbers show it"
+		                       : "the shown sizes show it exactly");
+	} else if (c->size_too_small) {
 		dv_strbuf_printf(b,
 		                 "%swarning: true at the sizes --size set%s: they cannot "
 		                 "show this mistake (at the lesson's own sizes it fails)\n",

@@ -317,6 +317,29 @@ $ verify --lesson pooling-delta --size X=2x2 2>&1 | head -1 | sed "s|$VERIFY_LES
 > LESSONS/pooling-delta.lesson:12:19: error: conv: the 2x3 kernel is larger than the 2x2 input in 'valid' mode (use 'full') (at the checked sizes: X 2x2 K 2x3; --size NAME=RxC sets both)
 ? 0
 
+# A corrected form (or a claim) with no value at the sizes --size set is a
+# size the lesson cannot run at: an error of the sizes, exit 2, not a
+# check that fails.
+$ verify --lesson rot180 --size X=2x3 2>&1 | sed "s|$VERIFY_LESSONS|LESSONS|"
+> LESSONS/rot180.lesson:37:9: error: conv: the 3x3 kernel is larger than the 2x3 input in 'valid' mode (use 'full') (at the shown sizes: K 3x3 X 2x3; --size NAME=RxC sets both)
+>   instead conv(X, K) == xcorr(X, rot180(K))
+>           ^
+? 0
+
+# A refute true at one set of sizes --size set (a 1x1 δ is its own
+# dilation) and refuted at the other still stands, with a warning.
+$ verify --lesson stride --size X=3x3 --no-color | grep -E -m1 -B3 'warning'; verify --lesson stride --size X=3x3 | tail -1
+>       the backward step of stride 1, δ not dilated
+>       exact: holds in every entry (3x3)
+>       numbers: fails: the left side is 3x3, the right side 3x2
+>       warning: true exactly at the shown sizes --size set, which are too small to show this mistake; the checked numbers show it
+> stride: 8 checks, 8 as the lesson says ✓ (2 refutes cannot show their mistake at these sizes)
+? 0
+
+$ verify --lesson mistakes --size Y=2x3 --no-color | grep -E 'warning'
+>       warning: true on the checked numbers at the sizes --size set, which are too small to show this mistake; the shown sizes show it exactly
+? 0
+
 # Prose follows the sizes: {{EXPR}} and {{EXPR in words}} in a text line.
 $ verify --lesson pooling-delta | grep -o 'a line for each entry of x, [a-z]* here'
 > a line for each entry of x, nine here
