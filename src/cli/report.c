@@ -217,6 +217,11 @@ static cJSON *json_check(const lesson_check *c)
 		cJSON_AddBoolToObject(o, "verdicts_disagree", 1);
 	if (c->inconclusive)
 		cJSON_AddBoolToObject(o, "inconclusive", 1);
+	if (c->size_too_small) /* a refute the sizes --size set cannot show */
+		cJSON_AddStringToObject(o, "size_too_small",
+		                        c->size_too_small == 2   ? "true exactly at the shown sizes"
+		                        : c->size_too_small == 3 ? "true on the checked numbers"
+		                                                 : "true at every draw");
 	if (c->rows != NULL) {
 		cJSON *rows = cJSON_CreateArray();
 		for (size_t i = 0; rows != NULL && i < c->rows_r * c->rows_c; i++) {

@@ -336,6 +336,10 @@ $ verify --lesson stride --size X=3x3 --no-color | grep -E -m1 -B3 'warning'; ve
 > stride: 8 checks, 8 as the lesson says ✓ (2 refutes cannot show their mistake at these sizes)
 ? 0
 
+$ verify --lesson stride --size X=3x3 --format json | grep -c '"size_too_small":.*"true exactly at the shown sizes"'
+> 2
+? 0
+
 $ verify --lesson mistakes --size Y=2x3 --no-color | grep -E 'warning'
 >       warning: true on the checked numbers at the sizes --size set, which are too small to show this mistake; the shown sizes show it exactly
 ? 0
